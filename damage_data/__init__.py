@@ -1,0 +1,57 @@
+"""damage_data: post-conflict structure-damage data, from reports to publishable figures.
+
+Load press reports, official tables and satellite damage products; resolve places; map
+damage onto one scale; reconcile sources without double counting; map, chart and export.
+Public functions are imported lazily so that ``import damage_data`` and the CLI stay fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first use)
+_EXPORTS: dict[str, str] = {
+    "DamageDataError": "._errors",
+    "UsageError": "._errors",
+    "InputError": "._errors",
+    "UnknownLabelError": "._errors",
+    "ValidationError": "._errors",
+    "classify_damage": ".vocab",
+    "classify_structure": ".vocab",
+    "damage_schemes": ".vocab",
+    "make_figures": ".tables",
+    "validate": ".tables",
+    "bundled_units": ".gazetteer",
+    "example_figures": ".example",
+    "example_sources": ".example",
+    "summarise": ".reconcile",
+    "resolve_places": ".places",
+    "load": ".readers",
+    "assign": ".assign",
+    "structures_to_figures": ".assign",
+    "figures_from_text": ".text",
+    "damage_map": ".plot",
+    "damage_bars": ".plot",
+    "residential_share": ".plot",
+    "timeline": ".plot",
+    "finalise": ".style",
+    "save": ".export",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module = import_module(_EXPORTS[name], __name__)
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'damage_data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,94 @@
+"""The ``damage-data`` command line: a thin layer over the library.
+
+Each command lives in its own module of this package, parses its arguments, makes one
+library call and writes the result. Data goes to stdout, messages to stderr. Exit codes
+(DESIGN §5): 0 success, 1 internal error, 2 usage error, 3 unreadable or unsupported input,
+4 validation failed under ``--strict``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+import typer
+
+app = typer.Typer(
+    name="damage-data",
+    help="Structure-damage figures from press reports, tables and satellite products.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+#: Command modules, each with a ``register(app)`` function. Heavy imports happen inside
+#: the commands, so ``damage-data --help`` stays fast.
+COMMAND_MODULES: tuple[str, ...] = (
+    "summary", "places", "validate", "extract", "register", "graphics", "report",
+)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    """Structure-damage figures from press reports, tables and satellite products."""
+    if version:
+        from damage_data import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(f"damage_data.cli.{name}") is None:
+            continue
+        module = importlib.import_module(f"damage_data.cli.{name}")
+        module.register(app)
+
+
+_register_commands()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (used by the console script and ``-m``)."""
+    from damage_data._errors import DamageDataError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="damage-data", standalone_mode=False)
+    except DamageDataError as err:
+        typer.echo(f"damage-data: error: {err}", err=True)
+        return err.exit_code
+    except typer.Exit as exit_:
+        return int(exit_.exit_code or 0)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("damage-data: aborted", err=True)
+        return 130
+    except Exception as err:  # noqa: BLE001 - last resort: a message, not a traceback
+        click_exc = _click_exception(err)
+        if click_exc is not None:
+            click_exc.show()
+            return 2
+        if os.environ.get("DAMAGE_DATA_DEBUG"):
+            raise
+        typer.echo(
+            f"damage-data: internal error: {type(err).__name__}: {err}\n"
+            "Set DAMAGE_DATA_DEBUG=1 to see the traceback, and please report it.",
+            err=True,
+        )
+        return 1
+    return 0
+
+
+def _click_exception(err: Exception):  # type: ignore[no-untyped-def]
+    """Return ``err`` if it is a usage error from the (vendored) Click parser."""
+    for cls in type(err).__mro__:
+        if cls.__name__ in ("UsageError", "BadParameter", "NoSuchOption", "MissingParameter",
+                            "ClickException") and hasattr(err, "show"):
+            return err
+    return None

@@ -1,0 +1,306 @@
+"""The tables that pass between stages (DESIGN §2), their schemas and ``validate()``.
+
+``figures`` is the common currency: one row per reported count. ``sources`` says where each
+figure came from, ``structures`` holds per-structure products before they are counted, and
+``units`` is the gazetteer. Each table has a pandera schema; :func:`validate` reports every
+failure at once as a ``row, column, value, reason`` table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from ._errors import UnknownLabelError, UsageError, ValidationError
+from .vocab import (
+    COUNT_UNITS,
+    DAMAGE_STATES,
+    LEVELS,
+    MATCH_KINDS,
+    METHODS,
+    QUALIFIERS,
+    STATUSES,
+    STRUCTURE_TYPES,
+)
+
+#: Column order and kind of every table. Kinds: str, int, bool, date, cat:<vocab>, float, geom.
+COLUMNS: dict[str, dict[str, str]] = {
+    "sources": {
+        "source_id": "str", "title": "str", "publisher": "str", "url": "str",
+        "published": "date", "retrieved": "date", "method": "cat:method", "cites": "str",
+        "licence": "str", "sha256": "str", "kind": "str", "notes": "str",
+    },
+    "figures": {
+        "figure_id": "str", "source_id": "str", "locator": "str", "evidence": "str",
+        "place_text": "str", "parent_text": "str", "unit_code": "str", "unit_name": "str",
+        "level": "cat:level", "settlement": "str", "match": "cat:match",
+        "damage": "cat:damage", "damage_text": "str", "structure": "cat:structure",
+        "structure_text": "str", "count_unit": "cat:count_unit", "count": "int",
+        "count_min": "int", "count_max": "int", "qualifier": "cat:qualifier",
+        "subset_of": "str", "same_as": "str", "cumulative": "bool", "as_of": "date",
+        "status": "cat:status", "flags": "str",
+    },
+    "structures": {
+        "source_id": "str", "structure_id": "str", "damage": "cat:damage",
+        "damage_text": "str", "structure": "cat:structure", "structure_text": "str",
+        "assessed_on": "date", "round": "int", "admin_label": "str", "geometry": "geom",
+    },
+    "units": {
+        "unit_code": "str", "name": "str", "level": "cat:level", "parent_code": "str",
+        "country": "str", "geometry": "geom",
+    },
+}
+
+VOCABS: dict[str, tuple[str, ...]] = {
+    "method": METHODS, "level": LEVELS, "match": MATCH_KINDS, "damage": DAMAGE_STATES,
+    "structure": STRUCTURE_TYPES, "count_unit": COUNT_UNITS, "qualifier": QUALIFIERS,
+    "status": STATUSES,
+}
+
+#: Defaults filled in by :func:`make_figures` when a record leaves a column out.
+FIGURE_DEFAULTS: dict[str, Any] = {
+    "match": "unresolved", "structure": "any", "count_unit": "buildings",
+    "qualifier": "exact", "status": "accepted", "flags": "",
+}
+
+FLAG_SEP = ";"
+
+
+def _coerce(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``frame`` with the table's columns in order and their dtypes set."""
+    out = frame.copy()
+    for column, kind in COLUMNS[table].items():
+        if column not in out.columns:
+            out[column] = pd.NA
+        col = out[column]
+        if kind == "str":
+            out[column] = col.astype("string")
+        elif kind == "int":
+            out[column] = pd.to_numeric(col, errors="coerce").astype("Int64") \
+                if not _all_int_like(col) else col.astype("Int64")
+        elif kind == "bool":
+            out[column] = col.astype("boolean")
+        elif kind == "date":
+            out[column] = pd.to_datetime(col, errors="coerce", format="mixed")
+        elif kind.startswith("cat:"):
+            categories = list(VOCABS[kind[4:]])
+            bad = sorted({str(v) for v in col.dropna().unique()} - set(categories))
+            if bad:
+                raise UnknownLabelError(
+                    f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
+                    f"known values: {', '.join(categories)}",
+                    label=bad[0], known=categories,
+                )
+            out[column] = col.astype(pd.CategoricalDtype(categories))
+    if "geometry" in COLUMNS[table] and "geometry" not in frame.columns:
+        out = out.drop(columns="geometry")
+    order = [c for c in COLUMNS[table] if c in out.columns]
+    extra = [c for c in out.columns if c not in COLUMNS[table]]
+    return out[order + extra]
+
+
+def _all_int_like(col: pd.Series) -> bool:
+    try:
+        col.astype("Int64")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty table of the given kind with its columns and dtypes."""
+    if table not in COLUMNS:
+        raise UsageError(f"unknown table {table!r}; known tables: {', '.join(COLUMNS)}")
+    cols = [c for c in COLUMNS[table] if COLUMNS[table][c] != "geom"]
+    return _coerce(pd.DataFrame(columns=cols), table)
+
+
+def make_figures(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Build a ``figures`` table from records, filling defaults and setting dtypes.
+
+    ``count_min`` and ``count_max`` default to ``count``; ``figure_id`` defaults to a stable
+    id made from the source and locator.
+
+    >>> f = make_figures([{"source_id": "s1", "unit_code": "AZ-CAB", "damage": "damaged",
+    ...                    "count": 47}])
+    >>> int(f.loc[0, "count_max"])
+    47
+    """
+    frame = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    for column, default in FIGURE_DEFAULTS.items():
+        if column not in frame.columns:
+            frame[column] = default
+        else:
+            frame[column] = frame[column].where(frame[column].notna(), default)
+    if "count" not in frame.columns:
+        frame["count"] = pd.NA
+    for bound in ("count_min", "count_max"):
+        if bound not in frame.columns:
+            frame[bound] = frame["count"]
+        else:
+            frame[bound] = frame[bound].where(frame[bound].notna(), frame["count"])
+    if "figure_id" not in frame.columns or frame["figure_id"].isna().any():
+        ids = [
+            figure_id(str(r.get("source_id", "")), str(r.get("locator", "")), i)
+            for i, r in enumerate(frame.to_dict("records"))
+        ]
+        if "figure_id" in frame.columns:
+            frame["figure_id"] = frame["figure_id"].where(frame["figure_id"].notna(), ids)
+        else:
+            frame["figure_id"] = ids
+    return _coerce(frame, "figures")
+
+
+def make_table(table: str, records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Build any table from records (columns left out become missing), with dtypes set."""
+    if table == "figures":
+        return make_figures(records)
+    frame = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    return _coerce(frame, table)
+
+
+def figure_id(source_id: str, locator: str, index: int) -> str:
+    """A stable figure id from the source, its locator and its position."""
+    digest = hashlib.sha256(f"{source_id}|{locator}|{index}".encode()).hexdigest()
+    return f"f{digest[:12]}"
+
+
+def flags_of(value: object) -> list[str]:
+    """The list of flag codes stored in a ``flags`` cell (``"a;b"`` → ``["a", "b"]``)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [f for f in str(value).split(FLAG_SEP) if f]
+
+
+def join_flags(flags: Iterable[str]) -> str:
+    """Store flag codes in one cell, de-duplicated, in first-seen order."""
+    return FLAG_SEP.join(dict.fromkeys(f for f in flags if f))
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _schema(table: str) -> Any:
+    import pandera.pandas as pa  # lazy: pandera is slow to import
+
+    columns: dict[str, Any] = {}
+    for column, kind in COLUMNS[table].items():
+        if kind == "geom":
+            continue
+        nullable = column not in _REQUIRED.get(table, ())
+        checks: list[Any] = []
+        if kind.startswith("cat:"):
+            checks.append(pa.Check.isin(list(VOCABS[kind[4:]]),
+                                        error=f"not in the {kind[4:]} vocabulary"))
+        if table == "figures" and column in ("count", "count_min", "count_max"):
+            checks.append(pa.Check.ge(0, error="count below zero"))
+        columns[column] = pa.Column(nullable=nullable, checks=checks, required=True)
+    unique = ["figure_id"] if table == "figures" else (["source_id"] if table == "sources" else None)
+    return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
+
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "sources": ("source_id",),
+    "figures": ("figure_id", "source_id", "damage", "structure", "count_unit", "qualifier",
+                "status"),
+    "structures": ("source_id", "damage"),
+    "units": ("unit_code", "name", "level"),
+}
+
+
+def failure_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Every failure of ``table`` against its schema: ``row, column, value, reason``."""
+    import pandera.errors as pe
+
+    rows: list[dict[str, Any]] = []
+    missing = [c for c in COLUMNS[name] if c not in table.columns and COLUMNS[name][c] != "geom"]
+    for column in missing:
+        rows.append({"row": None, "column": column, "value": None,
+                     "reason": "column missing"})
+    if missing:
+        return pd.DataFrame(rows, columns=["row", "column", "value", "reason"])
+    try:
+        _schema(name).validate(table, lazy=True)
+    except pe.SchemaErrors as err:
+        for case in err.failure_cases.to_dict("records"):
+            check = str(case.get("check"))
+            reason = "missing value" if "not_nullable" in check else check
+            if "field_uniqueness" in check or "unique" in check:
+                reason = "duplicate id"
+            rows.append({"row": case.get("index"), "column": case.get("column"),
+                         "value": case.get("failure_case"), "reason": reason})
+    if name == "figures":
+        rows.extend(_figure_logic_failures(table))
+    return pd.DataFrame(rows, columns=["row", "column", "value", "reason"])
+
+
+def _figure_logic_failures(figures: pd.DataFrame) -> list[dict[str, Any]]:
+    """Checks across columns and rows that a column schema cannot express."""
+    out: list[dict[str, Any]] = []
+    ids = set(figures["figure_id"].dropna())
+    counts = dict(zip(figures["figure_id"], figures["count"], strict=True))
+    for idx, row in figures.iterrows():
+        lo, hi, n = row["count_min"], row["count_max"], row["count"]
+        if pd.notna(lo) and pd.notna(hi) and lo > hi:
+            out.append({"row": idx, "column": "count_min", "value": lo,
+                        "reason": f"count_min above count_max ({hi})"})
+        if pd.notna(n) and pd.notna(lo) and n < lo:
+            out.append({"row": idx, "column": "count", "value": n,
+                        "reason": f"count below count_min ({lo})"})
+        if pd.notna(n) and pd.notna(hi) and n > hi:
+            out.append({"row": idx, "column": "count", "value": n,
+                        "reason": f"count above count_max ({hi})"})
+        for link in ("subset_of", "same_as"):
+            target = row[link]
+            if pd.notna(target) and str(target) and target not in ids:
+                out.append({"row": idx, "column": link, "value": target,
+                            "reason": "refers to no figure_id in the table"})
+        parent = row["subset_of"]
+        if pd.notna(parent) and parent in counts and pd.notna(n) and pd.notna(counts[parent]) \
+                and n > counts[parent]:
+            out.append({"row": idx, "column": "count", "value": n,
+                        "reason": f"subset larger than its parent {parent} ({counts[parent]})"})
+    return out
+
+
+def validate(table: pd.DataFrame, name: str = "figures", *, raise_on_error: bool = True
+             ) -> pd.DataFrame:
+    """Check a table against its contract, reporting every failure at once.
+
+    Parameters
+    ----------
+    table
+        The table to check.
+    name
+        ``figures``, ``sources``, ``structures`` or ``units``.
+    raise_on_error
+        Raise :class:`ValidationError` (with ``failure_cases``) when anything fails;
+        otherwise return the failure table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row, column, value, reason``; empty when the table is valid.
+
+    Examples
+    --------
+    >>> from damage_data.tables import make_figures, validate
+    >>> validate(make_figures([{"source_id": "s", "damage": "destroyed", "count": 3}])).empty
+    True
+    """
+    if name not in COLUMNS:
+        raise UsageError(f"unknown table {name!r}; known tables: {', '.join(COLUMNS)}")
+    failures = failure_table(table, name)
+    if raise_on_error and not failures.empty:
+        lines = [f"  row {r.row}, column {r.column}, value {r.value!r}: {r.reason}"
+                 for r in failures.head(20).itertuples()]
+        more = f"\n  … and {len(failures) - 20} more" if len(failures) > 20 else ""
+        raise ValidationError(
+            f"{name} table failed validation ({len(failures)} problems):\n"
+            + "\n".join(lines) + more,
+            failure_cases=failures,
+        )
+    return failures
