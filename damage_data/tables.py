@@ -29,41 +29,88 @@ from .vocab import (
 #: Column order and kind of every table. Kinds: str, int, bool, date, cat:<vocab>, float, geom.
 COLUMNS: dict[str, dict[str, str]] = {
     "sources": {
-        "source_id": "str", "title": "str", "publisher": "str", "url": "str",
-        "published": "date", "retrieved": "date", "method": "cat:method", "cites": "str",
-        "licence": "str", "sha256": "str", "kind": "str", "notes": "str",
+        "source_id": "str",
+        "title": "str",
+        "publisher": "str",
+        "url": "str",
+        "published": "date",
+        "retrieved": "date",
+        "method": "cat:method",
+        "cites": "str",
+        "licence": "str",
+        "sha256": "str",
+        "kind": "str",
+        "notes": "str",
     },
     "figures": {
-        "figure_id": "str", "source_id": "str", "locator": "str", "evidence": "str",
-        "place_text": "str", "parent_text": "str", "unit_code": "str", "unit_name": "str",
-        "level": "cat:level", "settlement": "str", "match": "cat:match",
-        "damage": "cat:damage", "damage_text": "str", "structure": "cat:structure",
-        "structure_text": "str", "count_unit": "cat:count_unit", "count": "int",
-        "count_min": "int", "count_max": "int", "qualifier": "cat:qualifier",
-        "subset_of": "str", "same_as": "str", "cumulative": "bool", "as_of": "date",
-        "status": "cat:status", "flags": "str",
+        "figure_id": "str",
+        "source_id": "str",
+        "locator": "str",
+        "evidence": "str",
+        "place_text": "str",
+        "parent_text": "str",
+        "unit_code": "str",
+        "unit_name": "str",
+        "level": "cat:level",
+        "settlement": "str",
+        "match": "cat:match",
+        "damage": "cat:damage",
+        "damage_text": "str",
+        "structure": "cat:structure",
+        "structure_text": "str",
+        "count_unit": "cat:count_unit",
+        "count": "int",
+        "count_min": "int",
+        "count_max": "int",
+        "qualifier": "cat:qualifier",
+        "subset_of": "str",
+        "same_as": "str",
+        "cumulative": "bool",
+        "as_of": "date",
+        "status": "cat:status",
+        "flags": "str",
     },
     "structures": {
-        "source_id": "str", "structure_id": "str", "damage": "cat:damage",
-        "damage_text": "str", "structure": "cat:structure", "structure_text": "str",
-        "assessed_on": "date", "round": "int", "admin_label": "str", "geometry": "geom",
+        "source_id": "str",
+        "structure_id": "str",
+        "damage": "cat:damage",
+        "damage_text": "str",
+        "structure": "cat:structure",
+        "structure_text": "str",
+        "assessed_on": "date",
+        "round": "int",
+        "admin_label": "str",
+        "geometry": "geom",
     },
     "units": {
-        "unit_code": "str", "name": "str", "level": "cat:level", "parent_code": "str",
-        "country": "str", "geometry": "geom",
+        "unit_code": "str",
+        "name": "str",
+        "level": "cat:level",
+        "parent_code": "str",
+        "country": "str",
+        "geometry": "geom",
     },
 }
 
 VOCABS: dict[str, tuple[str, ...]] = {
-    "method": METHODS, "level": LEVELS, "match": MATCH_KINDS, "damage": DAMAGE_STATES,
-    "structure": STRUCTURE_TYPES, "count_unit": COUNT_UNITS, "qualifier": QUALIFIERS,
+    "method": METHODS,
+    "level": LEVELS,
+    "match": MATCH_KINDS,
+    "damage": DAMAGE_STATES,
+    "structure": STRUCTURE_TYPES,
+    "count_unit": COUNT_UNITS,
+    "qualifier": QUALIFIERS,
     "status": STATUSES,
 }
 
 #: Defaults filled in by :func:`make_figures` when a record leaves a column out.
 FIGURE_DEFAULTS: dict[str, Any] = {
-    "match": "unresolved", "structure": "any", "count_unit": "buildings",
-    "qualifier": "exact", "status": "accepted", "flags": "",
+    "match": "unresolved",
+    "structure": "any",
+    "count_unit": "buildings",
+    "qualifier": "exact",
+    "status": "accepted",
+    "flags": "",
 }
 
 FLAG_SEP = ";"
@@ -79,8 +126,11 @@ def _coerce(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         if kind == "str":
             out[column] = col.astype("string")
         elif kind == "int":
-            out[column] = pd.to_numeric(col, errors="coerce").astype("Int64") \
-                if not _all_int_like(col) else col.astype("Int64")
+            out[column] = (
+                pd.to_numeric(col, errors="coerce").astype("Int64")
+                if not _all_int_like(col)
+                else col.astype("Int64")
+            )
         elif kind == "bool":
             out[column] = col.astype("boolean")
         elif kind == "date":
@@ -92,7 +142,8 @@ def _coerce(frame: pd.DataFrame, table: str) -> pd.DataFrame:
                 raise UnknownLabelError(
                     f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
                     f"known values: {', '.join(categories)}",
-                    label=bad[0], known=categories,
+                    label=bad[0],
+                    known=categories,
                 )
             out[column] = col.astype(pd.CategoricalDtype(categories))
     if "geometry" in COLUMNS[table] and "geometry" not in frame.columns:
@@ -193,19 +244,29 @@ def _schema(table: str) -> Any:
         nullable = column not in _REQUIRED.get(table, ())
         checks: list[Any] = []
         if kind.startswith("cat:"):
-            checks.append(pa.Check.isin(list(VOCABS[kind[4:]]),
-                                        error=f"not in the {kind[4:]} vocabulary"))
+            checks.append(
+                pa.Check.isin(list(VOCABS[kind[4:]]), error=f"not in the {kind[4:]} vocabulary")
+            )
         if table == "figures" and column in ("count", "count_min", "count_max"):
             checks.append(pa.Check.ge(0, error="count below zero"))
         columns[column] = pa.Column(nullable=nullable, checks=checks, required=True)
-    unique = ["figure_id"] if table == "figures" else (["source_id"] if table == "sources" else None)
+    unique = (
+        ["figure_id"] if table == "figures" else (["source_id"] if table == "sources" else None)
+    )
     return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
 
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "sources": ("source_id",),
-    "figures": ("figure_id", "source_id", "damage", "structure", "count_unit", "qualifier",
-                "status"),
+    "figures": (
+        "figure_id",
+        "source_id",
+        "damage",
+        "structure",
+        "count_unit",
+        "qualifier",
+        "status",
+    ),
     "structures": ("source_id", "damage"),
     "units": ("unit_code", "name", "level"),
 }
@@ -218,8 +279,7 @@ def failure_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     missing = [c for c in COLUMNS[name] if c not in table.columns and COLUMNS[name][c] != "geom"]
     for column in missing:
-        rows.append({"row": None, "column": column, "value": None,
-                     "reason": "column missing"})
+        rows.append({"row": None, "column": column, "value": None, "reason": "column missing"})
     if missing:
         return pd.DataFrame(rows, columns=["row", "column", "value", "reason"])
     try:
@@ -230,8 +290,14 @@ def failure_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
             reason = "missing value" if "not_nullable" in check else check
             if "field_uniqueness" in check or "unique" in check:
                 reason = "duplicate id"
-            rows.append({"row": case.get("index"), "column": case.get("column"),
-                         "value": case.get("failure_case"), "reason": reason})
+            rows.append(
+                {
+                    "row": case.get("index"),
+                    "column": case.get("column"),
+                    "value": case.get("failure_case"),
+                    "reason": reason,
+                }
+            )
     if name == "figures":
         rows.extend(_figure_logic_failures(table))
     return pd.DataFrame(rows, columns=["row", "column", "value", "reason"])
@@ -245,29 +311,65 @@ def _figure_logic_failures(figures: pd.DataFrame) -> list[dict[str, Any]]:
     for idx, row in figures.iterrows():
         lo, hi, n = row["count_min"], row["count_max"], row["count"]
         if pd.notna(lo) and pd.notna(hi) and lo > hi:
-            out.append({"row": idx, "column": "count_min", "value": lo,
-                        "reason": f"count_min above count_max ({hi})"})
+            out.append(
+                {
+                    "row": idx,
+                    "column": "count_min",
+                    "value": lo,
+                    "reason": f"count_min above count_max ({hi})",
+                }
+            )
         if pd.notna(n) and pd.notna(lo) and n < lo:
-            out.append({"row": idx, "column": "count", "value": n,
-                        "reason": f"count below count_min ({lo})"})
+            out.append(
+                {
+                    "row": idx,
+                    "column": "count",
+                    "value": n,
+                    "reason": f"count below count_min ({lo})",
+                }
+            )
         if pd.notna(n) and pd.notna(hi) and n > hi:
-            out.append({"row": idx, "column": "count", "value": n,
-                        "reason": f"count above count_max ({hi})"})
+            out.append(
+                {
+                    "row": idx,
+                    "column": "count",
+                    "value": n,
+                    "reason": f"count above count_max ({hi})",
+                }
+            )
         for link in ("subset_of", "same_as"):
             target = row[link]
             if pd.notna(target) and str(target) and target not in ids:
-                out.append({"row": idx, "column": link, "value": target,
-                            "reason": "refers to no figure_id in the table"})
+                out.append(
+                    {
+                        "row": idx,
+                        "column": link,
+                        "value": target,
+                        "reason": "refers to no figure_id in the table",
+                    }
+                )
         parent = row["subset_of"]
-        if pd.notna(parent) and parent in counts and pd.notna(n) and pd.notna(counts[parent]) \
-                and n > counts[parent]:
-            out.append({"row": idx, "column": "count", "value": n,
-                        "reason": f"subset larger than its parent {parent} ({counts[parent]})"})
+        if (
+            pd.notna(parent)
+            and parent in counts
+            and pd.notna(n)
+            and pd.notna(counts[parent])
+            and n > counts[parent]
+        ):
+            out.append(
+                {
+                    "row": idx,
+                    "column": "count",
+                    "value": n,
+                    "reason": f"subset larger than its parent {parent} ({counts[parent]})",
+                }
+            )
     return out
 
 
-def validate(table: pd.DataFrame, name: str = "figures", *, raise_on_error: bool = True
-             ) -> pd.DataFrame:
+def validate(
+    table: pd.DataFrame, name: str = "figures", *, raise_on_error: bool = True
+) -> pd.DataFrame:
     """Check a table against its contract, reporting every failure at once.
 
     Parameters
@@ -295,12 +397,15 @@ def validate(table: pd.DataFrame, name: str = "figures", *, raise_on_error: bool
         raise UsageError(f"unknown table {name!r}; known tables: {', '.join(COLUMNS)}")
     failures = failure_table(table, name)
     if raise_on_error and not failures.empty:
-        lines = [f"  row {r.row}, column {r.column}, value {r.value!r}: {r.reason}"
-                 for r in failures.head(20).itertuples()]
+        lines = [
+            f"  row {r.row}, column {r.column}, value {r.value!r}: {r.reason}"
+            for r in failures.head(20).itertuples()
+        ]
         more = f"\n  … and {len(failures) - 20} more" if len(failures) > 20 else ""
         raise ValidationError(
             f"{name} table failed validation ({len(failures)} problems):\n"
-            + "\n".join(lines) + more,
+            + "\n".join(lines)
+            + more,
             failure_cases=failures,
         )
     return failures

@@ -6,6 +6,7 @@ flag and a note); unknown labels are rejected with the list of known ones, never
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
@@ -17,8 +18,17 @@ from ._errors import UnknownLabelError, UsageError
 
 #: Canonical damage states (DESIGN §3), ordered states first.
 DAMAGE_STATES: tuple[str, ...] = (
-    "none", "possible", "minor", "moderate", "severe", "destroyed",
-    "damaged", "damaged_or_destroyed", "assessed", "unassessed", "not_structure",
+    "none",
+    "possible",
+    "minor",
+    "moderate",
+    "severe",
+    "destroyed",
+    "damaged",
+    "damaged_or_destroyed",
+    "assessed",
+    "unassessed",
+    "not_structure",
 )
 #: The ordered part of the scale, least to most severe.
 DAMAGE_ORDER: tuple[str, ...] = DAMAGE_STATES[:6]
@@ -31,16 +41,37 @@ DAMAGE_GROUPS: dict[str, tuple[str, ...]] = {
     "assessed": ("assessed",),
 }
 STRUCTURE_TYPES: tuple[str, ...] = (
-    "residential", "education", "health", "religious", "cultural", "commercial",
-    "industrial", "administrative", "infrastructure", "agricultural", "other", "any",
+    "residential",
+    "education",
+    "health",
+    "religious",
+    "cultural",
+    "commercial",
+    "industrial",
+    "administrative",
+    "infrastructure",
+    "agricultural",
+    "other",
+    "any",
 )
 METHODS: tuple[str, ...] = (
-    "field_survey", "satellite", "official_statement", "press", "compilation",
+    "field_survey",
+    "satellite",
+    "official_statement",
+    "press",
+    "compilation",
 )
 COUNT_UNITS: tuple[str, ...] = ("structures", "buildings", "housing_units", "households")
 QUALIFIERS: tuple[str, ...] = ("exact", "approx", "more_than", "at_least", "up_to", "vague")
 MATCH_KINDS: tuple[str, ...] = (
-    "code", "exact", "alias", "transliteration", "fuzzy", "parent", "ambiguous", "unresolved",
+    "code",
+    "exact",
+    "alias",
+    "transliteration",
+    "fuzzy",
+    "parent",
+    "ambiguous",
+    "unresolved",
 )
 LEVELS: tuple[str, ...] = ("country", "adm1", "adm2", "adm3", "settlement")
 STATUSES: tuple[str, ...] = ("accepted", "needs_review", "rejected")
@@ -67,10 +98,8 @@ def _fold(label: object) -> str:
     text = " ".join(text.replace("_", " ").split()).casefold()
     # UNOSAT codes arrive as 1, "1", "1.0" or "01"
     if text.replace(".", "", 1).isdigit():
-        try:
+        with contextlib.suppress(ValueError):
             text = str(int(float(text)))
-        except ValueError:
-            pass
     return text
 
 
@@ -88,8 +117,9 @@ def damage_crosswalk(scheme: str) -> pd.DataFrame:
         raise UsageError(
             f"unknown damage scheme {scheme!r}; known schemes: {', '.join(damage_schemes())}"
         )
-    table = pd.read_csv(data_path("vocab", "crosswalks", f"{scheme}.csv"), dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(
+        data_path("vocab", "crosswalks", f"{scheme}.csv"), dtype=str, keep_default_na=False
+    )
     table["lossy"] = table["lossy"].str.lower().eq("true")
     unknown = set(table["damage"]) - set(DAMAGE_STATES)
     if unknown:  # guards the data files themselves
@@ -100,14 +130,17 @@ def damage_crosswalk(scheme: str) -> pd.DataFrame:
 @cache
 def _damage_lookup(scheme: str) -> dict[str, tuple[str, bool]]:
     table = damage_crosswalk(scheme)
-    return {_fold(lab): (dmg, lossy)
-            for lab, dmg, lossy in zip(table["label"], table["damage"], table["lossy"], strict=True)}
+    return {
+        _fold(lab): (dmg, lossy)
+        for lab, dmg, lossy in zip(table["label"], table["damage"], table["lossy"], strict=True)
+    }
 
 
 @cache
 def _structure_lookup() -> dict[str, str]:
-    table = pd.read_csv(data_path("vocab", "structure_crosswalk.csv"), dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(
+        data_path("vocab", "structure_crosswalk.csv"), dtype=str, keep_default_na=False
+    )
     return {_fold(lab): s for lab, s in zip(table["label"], table["structure"], strict=True)}
 
 
@@ -116,8 +149,9 @@ def known_damage_labels(scheme: str) -> list[str]:
     return list(damage_crosswalk(scheme)["label"])
 
 
-def classify_damage(values: Iterable[object] | pd.Series, scheme: str = "canonical",
-                    *, missing: str | None = None) -> pd.Series:
+def classify_damage(
+    values: Iterable[object] | pd.Series, scheme: str = "canonical", *, missing: str | None = None
+) -> pd.Series:
     """Map native damage labels onto the canonical scale.
 
     Parameters
@@ -148,8 +182,12 @@ def classify_damage(values: Iterable[object] | pd.Series, scheme: str = "canonic
         if value in cache_:
             out.append(cache_[value])
             continue
-        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA \
-                or str(value).strip() == "":
+        if (
+            value is None
+            or (isinstance(value, float) and pd.isna(value))
+            or value is pd.NA
+            or str(value).strip() == ""
+        ):
             result: object = missing
         else:
             key = _fold(value)
@@ -159,7 +197,8 @@ def classify_damage(values: Iterable[object] | pd.Series, scheme: str = "canonic
                     f"damage label {value!r} means different states in different schemes "
                     f"({', '.join(sorted(found))}); pass scheme= to say which vocabulary "
                     f"it comes from (one of {', '.join(damage_schemes())}).",
-                    label=value, known=sorted(found),
+                    label=value,
+                    known=sorted(found),
                 )
             result = found.pop() if found else None
             if result is None:
@@ -168,7 +207,8 @@ def classify_damage(values: Iterable[object] | pd.Series, scheme: str = "canonic
                     f"unknown damage label {value!r} for scheme {scheme!r}; known labels: "
                     f"{', '.join(known)}. Add a row to a crosswalk in data/vocab/crosswalks "
                     "or pass the right scheme.",
-                    label=value, known=known,
+                    label=value,
+                    known=known,
                 )
         cache_[value] = result
         out.append(result)
@@ -182,8 +222,9 @@ def is_known_damage_label(value: object, scheme: str = "auto") -> bool:
     return any(key in _damage_lookup(s) for s in schemes)
 
 
-def classify_structure(values: Iterable[object] | pd.Series, *, unknown: str | None = None
-                       ) -> pd.Series:
+def classify_structure(
+    values: Iterable[object] | pd.Series, *, unknown: str | None = None
+) -> pd.Series:
     """Map native structure labels (``house``, ``11-Residential Buildings``…) to canonical types.
 
     Unknown labels raise :class:`UnknownLabelError` unless ``unknown`` names the type to use
@@ -196,8 +237,12 @@ def classify_structure(values: Iterable[object] | pd.Series, *, unknown: str | N
     lookup = _structure_lookup()
     out: list[str] = []
     for value in series.tolist():
-        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) \
-                or str(value).strip() == "":
+        if (
+            value is None
+            or value is pd.NA
+            or (isinstance(value, float) and pd.isna(value))
+            or str(value).strip() == ""
+        ):
             out.append("any")
             continue
         key = _fold(value)
@@ -212,6 +257,7 @@ def classify_structure(values: Iterable[object] | pd.Series, *, unknown: str | N
             raise UnknownLabelError(
                 f"unknown structure label {value!r}; known labels: {', '.join(known)}. "
                 "Add a row to data/vocab/structure_crosswalk.csv.",
-                label=value, known=known,
+                label=value,
+                known=known,
             )
     return pd.Series(out, index=series.index, dtype=STRUCTURE_DTYPE, name="structure")

@@ -27,7 +27,13 @@ app = typer.Typer(
 #: Command modules, each with a ``register(app)`` function. Heavy imports happen inside
 #: the commands, so ``damage-data --help`` stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
-    "summary", "places", "validate", "extract", "register", "graphics", "report",
+    "summary",
+    "places",
+    "validate",
+    "extract",
+    "register",
+    "graphics",
+    "report",
 )
 
 
@@ -69,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("damage-data: aborted", err=True)
         return 130
-    except Exception as err:  # noqa: BLE001 - last resort: a message, not a traceback
+    except Exception as err:
         click_exc = _click_exception(err)
         if click_exc is not None:
             click_exc.show()
@@ -88,7 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _click_exception(err: Exception):  # type: ignore[no-untyped-def]
     """Return ``err`` if it is a usage error from the (vendored) Click parser."""
     for cls in type(err).__mro__:
-        if cls.__name__ in ("UsageError", "BadParameter", "NoSuchOption", "MissingParameter",
-                            "ClickException") and hasattr(err, "show"):
+        if cls.__name__ in (
+            "UsageError",
+            "BadParameter",
+            "NoSuchOption",
+            "MissingParameter",
+            "ClickException",
+        ) and hasattr(err, "show"):
             return err
     return None

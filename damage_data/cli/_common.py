@@ -56,8 +56,10 @@ def jsonable(value: Any) -> Any:
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``table`` as JSON-ready dicts (geometry left out)."""
     cols = [c for c in table.columns if c != "geometry"]
-    return [{c: jsonable(v) for c, v in zip(cols, row, strict=True)}
-            for row in table[cols].itertuples(index=False, name=None)]
+    return [
+        {c: jsonable(v) for c, v in zip(cols, row, strict=True)}
+        for row in table[cols].itertuples(index=False, name=None)
+    ]
 
 
 def render(table: pd.DataFrame, fmt: str) -> str:
@@ -89,8 +91,10 @@ def _cell(value: Any) -> str:
 def _markdown(table: pd.DataFrame) -> str:
     head = "| " + " | ".join(map(str, table.columns)) + " |"
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    body = ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in row) + " |"
-            for row in table.itertuples(index=False, name=None)]
+    body = [
+        "| " + " | ".join(_cell(v).replace("|", "\\|") for v in row) + " |"
+        for row in table.itertuples(index=False, name=None)
+    ]
     return "\n".join([head, rule, *body]) + "\n"
 
 
@@ -98,8 +102,7 @@ def _plain(table: pd.DataFrame) -> str:
     cells = [[str(c) for c in table.columns]]
     cells += [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))] if cells[0] else []
-    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
-             for r in cells]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     if len(lines) > 1:
         lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"

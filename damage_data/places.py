@@ -1,0 +1,740 @@
+"""Place names to admin-unit codes, saying how each one matched and never guessing silently.
+
+:func:`resolve_places` tries, for each name, its unit code (ISO 3166-2, p-code, HASC), the
+exact unit name, an alias in any script, the transliteration key (see :mod:`.translit`) and
+finally a fuzzy match (rapidfuzz) above a threshold. Words such as "district", "rayonu" or
+"область" never decide a match, but may choose between a city and a rayon of the same name.
+A name that fits several units comes back ``ambiguous`` with its candidates; a stated parent
+that contradicts the gazetteer is flagged ``parent_conflict``. Every match that is not a code
+or exact match goes to the match log (:func:`match_log`) and to ``logging``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._data import data_path
+from ._errors import UsageError
+from .gazetteer import Gazetteer, default_gazetteer
+from .translit import exact_key, fold, fold_variants
+
+__all__ = [
+    "DISPLAY_LANGS",
+    "RESOLVED_COLUMNS",
+    "display_name",
+    "display_names",
+    "match_log",
+    "resolve_place",
+    "resolve_places",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of the table :func:`resolve_places` returns, in order.
+RESOLVED_COLUMNS = (
+    "place_text", "unit_code", "unit_name", "level", "match", "score", "candidates", "reason",
+)
+#: Languages of display names.
+DISPLAY_LANGS = ("en", "az", "ru", "hy", "native")
+#: Matches that need no review.
+CERTAIN_MATCHES = ("code", "exact")
+
+#: Default fuzzy threshold (rapidfuzz ``ratio`` on transliteration keys, 0-100) and the
+#: margin within which a second unit makes a fuzzy match ambiguous.
+FUZZY_THRESHOLD = 85.0
+FUZZY_MARGIN = 5.0
+#: Keys shorter than this are never fuzzy-matched: one letter is too large a share of them.
+FUZZY_MIN_LENGTH = 5
+
+# "Jabrayil in Fuzuli", "Horadiz, Fuzuli district", "Horadiz (Fuzuli)"
+_PARENT_PATTERNS = (
+    re.compile(r"^(?P<place>.+?)\s+in\s+(?P<parent>.+)$", re.IGNORECASE),
+    re.compile(r"^(?P<place>[^,]+?)\s*,\s*(?P<parent>[^,]+)$"),
+    re.compile(r"^(?P<place>[^()]+?)\s*\((?P<parent>[^()]+)\)$"),
+)
+_TOKEN_SPLIT = re.compile(r"\s+")
+_CODE_CLEAN = re.compile(r"[\s_]+")
+
+
+# --- reference words -----------------------------------------------------------------------
+
+
+@cache
+def _generic_words() -> dict[str, str]:
+    """Generic words (folded by :func:`exact_key`) → the unit kind they hint at ("" = none)."""
+    table = pd.read_csv(data_path("places", "generic_words.csv"), dtype=str,
+                        keep_default_na=False)
+    return {exact_key(w): k for w, k in zip(table["word"], table["kind"], strict=True)}
+
+
+def _strip_generic(text: str) -> tuple[str, list[str], str | None]:
+    """``text`` without generic words, the words removed, and the kind they agree on."""
+    words = _generic_words()
+    tokens = _TOKEN_SPLIT.split(text.strip())
+    keep = [t for t in tokens if exact_key(t).strip(",;:") not in words]
+    removed = [t for t in tokens if exact_key(t).strip(",;:") in words]
+    if not removed or not keep:
+        return text, [], None
+    kinds = {words[exact_key(t).strip(",;:")] for t in removed} - {""}
+    return " ".join(keep), removed, (kinds.pop() if len(kinds) == 1 else None)
+
+
+# --- the index ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    unit_code: str
+    text: str
+    kind: str  # "name", "alias" or "settlement"
+    one_to_one: bool
+    lang: str = ""
+
+
+@dataclass
+class _Index:
+    """Lookup tables of one gazetteer, built once per :func:`resolve_places` call."""
+
+    units: dict[str, tuple[str, str, str, str, str]]  # code → name, level, parent, country, kind
+    codes: dict[str, list[str]]
+    exact: dict[str, list[_Entry]]
+    folded: dict[str, list[_Entry]]
+    settle_exact: dict[str, list[_Entry]]
+    settle_folded: dict[str, list[_Entry]]
+    fuzzy_keys: list[str] = field(default_factory=list)
+    fuzzy_units: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    unit_ids: list[str] = field(default_factory=list)
+    no_fuzzy: frozenset[str] = frozenset()
+
+    def ancestors(self, code: str) -> set[str]:
+        seen: set[str] = set()
+        current = code
+        while current in self.units and current not in seen:
+            seen.add(current)
+            parent = self.units[current][2]
+            if not parent:
+                break
+            current = parent
+        seen.discard(code)
+        if code in self.units:
+            seen.add(self.units[code][3])  # the country is everyone's ancestor
+        return seen
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and
+                                                      np.isnan(value)) else str(value)
+
+
+def _build_index(gaz: Gazetteer) -> _Index:
+    units_t = gaz.units
+    units = {
+        code: (_text(name), _text(level), _text(parent), _text(country), _text(kind))
+        for code, name, level, parent, country, kind in zip(
+            units_t["unit_code"], units_t["name"], units_t["level"], units_t["parent_code"],
+            units_t["country"], units_t["kind"], strict=True)
+    }
+    codes: dict[str, list[str]] = {}
+    for code in units:
+        codes.setdefault(_code_key(code), []).append(code)
+    for code, other in zip(gaz.codes["unit_code"], gaz.codes["code"], strict=True):
+        if code in units and isinstance(other, str) and other:
+            bucket = codes.setdefault(_code_key(other), [])
+            if code not in bucket:
+                bucket.append(code)
+
+    entries = [_Entry(c, n[0], "name", True) for c, n in units.items() if n[0]]
+    al = gaz.aliases
+    entries += [
+        _Entry(str(c), str(a), "alias", bool(o), _text(lang))
+        for c, a, o, lang in zip(al["unit_code"], al["alias"], al["one_to_one"], al["lang"],
+                                 strict=True)
+        if str(c) in units and isinstance(a, str) and a.strip()
+    ]
+    exact: dict[str, list[_Entry]] = {}
+    folded: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        _add(exact, exact_key(entry.text), entry)
+        stripped, removed, _ = _strip_generic(entry.text)
+        if removed:
+            _add(exact, exact_key(stripped), entry)
+        _add(folded, fold(stripped), entry)
+
+    settle_exact: dict[str, list[_Entry]] = {}
+    settle_folded: dict[str, list[_Entry]] = {}
+    st = gaz.settlements
+    for name, code in zip(st["name"], st["unit_code"], strict=True):
+        if isinstance(name, str) and str(code) in units:
+            entry = _Entry(str(code), name, "settlement", True)
+            _add(settle_exact, exact_key(name), entry)
+            _add(settle_folded, fold(name), entry)
+
+    no_fuzzy = frozenset(fold(n) for n in gaz.do_not_fuzzy)
+    unit_ids = list(units)
+    pos = {c: i for i, c in enumerate(unit_ids)}
+    pairs = sorted({
+        (key, pos[e.unit_code])
+        for key, bucket in folded.items()
+        for e in bucket
+        if e.one_to_one and len(key) >= FUZZY_MIN_LENGTH and key not in no_fuzzy
+    })
+    return _Index(
+        units=units, codes=codes, exact=exact, folded=folded, settle_exact=settle_exact,
+        settle_folded=settle_folded, fuzzy_keys=[k for k, _ in pairs],
+        fuzzy_units=np.array([u for _, u in pairs], dtype=np.int64), unit_ids=unit_ids,
+        no_fuzzy=no_fuzzy,
+    )
+
+
+def _add(table: dict[str, list[_Entry]], key: str, entry: _Entry) -> None:
+    if not key:
+        return
+    bucket = table.setdefault(key, [])
+    if entry not in bucket:
+        bucket.append(entry)
+
+
+def _code_key(code: str) -> str:
+    return _CODE_CLEAN.sub("", str(code)).upper()
+
+
+# --- resolving one name ------------------------------------------------------------------
+
+
+@dataclass
+class _Result:
+    unit_code: str | None = None
+    match: str = "unresolved"
+    score: float = float("nan")
+    candidates: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    level: str | None = None  # overrides the unit's level (settlements)
+
+    def row(self, place_text: object, index: _Index) -> dict[str, Any]:
+        info = index.units.get(self.unit_code or "")
+        return {
+            "place_text": place_text,
+            "unit_code": self.unit_code,
+            "unit_name": info[0] if info else None,
+            "level": self.level or (info[1] if info else None),
+            "match": self.match,
+            "score": self.score,
+            "candidates": list(self.candidates),
+            "reason": "; ".join(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str
+    parent: str | None  # resolved parent unit code
+    parent_text: str | None
+    kind: str | None  # the unit kind a generic word points to
+    removed: tuple[str, ...]
+
+
+def _units_of(entries: Iterable[_Entry]) -> list[str]:
+    return list(dict.fromkeys(e.unit_code for e in entries))
+
+
+def _decide(units: list[str], entries: list[_Entry], match: str, q: _Query, index: _Index,
+            reason: str) -> _Result:
+    """One matched step: a unit, or ``ambiguous`` unless the parent or a generic word decides."""
+    many = [e for e in entries if not e.one_to_one]
+    result = _Result(match=match, score=100.0, reasons=[reason] if reason else [])
+    if many:
+        result.match = "ambiguous"
+        result.candidates = units
+        result.reasons.append(
+            f"{many[0].text!r} is a historical or de-facto name covering several units "
+            f"(alias marked one_to_one=False): {_names(units, index)}"
+        )
+        return result
+    if len(units) > 1:
+        chosen = _choose(units, q, index)
+        if chosen is None:
+            result.match = "ambiguous"
+            result.candidates = units
+            result.reasons.append(f"fits {len(units)} units: {_names(units, index)}")
+            return result
+        result.reasons.append(chosen[1])
+        units = [chosen[0]]
+    result.unit_code = units[0]
+    _check_parent(result, q, index)
+    return result
+
+
+def _choose(units: list[str], q: _Query, index: _Index) -> tuple[str, str] | None:
+    if q.parent:
+        inside = [u for u in units if q.parent == u or q.parent in index.ancestors(u)]
+        if len(inside) == 1:
+            return inside[0], f"parent {q.parent_text!r} chose among {_names(units, index)}"
+    if q.kind:
+        kinds = [u for u in units if index.units[u][4] == q.kind]
+        if len(kinds) == 1:
+            return kinds[0], (f"the word {' '.join(q.removed)!r} chose the {q.kind} among "
+                              f"{_names(units, index)}")
+    return None
+
+
+def _check_parent(result: _Result, q: _Query, index: _Index) -> None:
+    if not q.parent or result.unit_code is None:
+        return
+    code = result.unit_code
+    if q.parent != code and q.parent not in index.ancestors(code):
+        result.reasons.append(
+            f"parent_conflict: {_names([code], index)} is not inside "
+            f"{q.parent_text!r} ({_names([q.parent], index)}) in the gazetteer"
+        )
+
+
+def _names(codes: Iterable[str], index: _Index) -> str:
+    out = []
+    for c in codes:
+        info = index.units.get(c)
+        out.append(f"{c} {info[0]}" if info and info[0] else c)
+    return ", ".join(out)
+
+
+def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
+    """Code, exact, alias and transliteration steps; ``None`` when none matches."""
+    text = q.text
+    units = index.codes.get(_code_key(text))
+    if units:
+        return _decide(units, [], "code", q, index, "")
+    key = exact_key(text)
+    stripped, removed, _ = _strip_generic(text)
+    folded_units = _units_of(
+        e for v in fold_variants(stripped) for e in index.folded.get(v, ()))
+    for candidate, note in ((key, ""), (exact_key(stripped), "generic")):
+        entries = index.exact.get(candidate)
+        if not entries or (note and not removed):
+            continue
+        names = [e for e in entries if e.kind == "name"]
+        match = "exact" if names else "alias"
+        reason = "" if match == "exact" else f"alias {entries[0].text!r}"
+        if note:
+            reason = "; ".join(filter(None, [reason, f"ignored {' '.join(removed)!r}"]))
+        units = _units_of(entries)
+        # the same name read through transliteration may fit further units (Shaki → the
+        # city and the rayon Şəki): those count as candidates too
+        extra = [u for u in _units_of(index.folded.get(fold(stripped), ())) if u not in units]
+        if extra:
+            units = units + extra
+        return _decide(units, entries, match, q, index, reason)
+    for variant in fold_variants(stripped):
+        entries = index.folded.get(variant)
+        if entries:
+            reason = f"transliteration of {entries[0].text!r}"
+            if variant != fold(stripped):
+                reason += " (adjective form)"
+            if removed:
+                reason += f"; ignored {' '.join(removed)!r}"
+            return _decide(folded_units if folded_units else _units_of(entries), entries,
+                           "transliteration", q, index, reason)
+    return None
+
+
+def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
+    stripped, removed, _ = _strip_generic(q.text)
+    entries = index.settle_exact.get(exact_key(stripped)) or index.settle_folded.get(
+        fold(stripped))
+    if not entries:
+        return None
+    units = _units_of(entries)
+    if q.parent and len(units) > 1:
+        inside = [u for u in units if q.parent == u or q.parent in index.ancestors(u)]
+        if inside:
+            units = inside
+    result = _Result(match="parent", score=100.0, level="settlement")
+    if len(units) > 1:
+        result.match = "ambiguous"
+        result.candidates = units
+        result.reasons.append(
+            f"settlement {entries[0].text!r} exists in {len(units)} units: "
+            f"{_names(units, index)}")
+        return result
+    result.unit_code = units[0]
+    result.reasons.append(
+        f"settlement {entries[0].text!r} lies in {_names(units, index)}")
+    _check_parent(result, q, index)
+    return result
+
+
+# --- fuzzy matching (vectorised) ---------------------------------------------------------
+
+
+def _fuzzy(keys: list[str], index: _Index, *, threshold: float, margin: float,
+           chunk: int = 4096) -> list[tuple[list[int], float]]:
+    """For each key: the unit positions within ``margin`` of the best score, and the score."""
+    from rapidfuzz import fuzz, process
+
+    out: list[tuple[list[int], float]] = [([], 0.0)] * len(keys)
+    if not keys or not index.fuzzy_keys:
+        return out
+    n_units = len(index.unit_ids)
+    cutoff = int(max(threshold - margin, 0))
+    for start in range(0, len(keys), chunk):
+        block = keys[start:start + chunk]
+        scores = process.cdist(block, index.fuzzy_keys, scorer=fuzz.ratio,
+                               score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+        best = scores.max(axis=1)
+        rows = np.flatnonzero(best >= threshold)
+        if not len(rows):
+            continue
+        sub = scores[rows]
+        # best score per unit (several keys may name one unit)
+        per_unit = np.zeros((len(rows), n_units), dtype=np.uint8)
+        np.maximum.at(per_unit, (slice(None), index.fuzzy_units), sub)
+        for r, row_best, unit_scores in zip(rows, best[rows], per_unit, strict=True):
+            close = np.flatnonzero(unit_scores >= row_best - margin)
+            order = close[np.argsort(-unit_scores[close], kind="stable")]
+            out[start + int(r)] = (order.tolist(), float(row_best))
+    return out
+
+
+# --- public API --------------------------------------------------------------------------
+
+
+def _as_list(values: str | Iterable[object] | pd.Series | None, n: int,
+             what: str) -> list[object]:
+    if values is None or isinstance(values, str):
+        return [values] * n
+    out = list(values)
+    if len(out) != n:
+        raise UsageError(f"{what} has {len(out)} values for {n} names; give one {what} "
+                         "for all names or one per name")
+    return out
+
+
+def _gazetteer_for(country: str | Sequence[str] | None, level: str | None,
+                   gazetteer: Gazetteer | None) -> tuple[Gazetteer | None, str]:
+    countries = [country] if isinstance(country, str) else country
+    note = ""
+    if gazetteer is None:
+        from .gazetteer import BUNDLED_BOUNDARIES
+
+        if countries is not None:
+            wanted = [c.upper() for c in countries]
+            known = [c for c in wanted if c in BUNDLED_BOUNDARIES]
+            if not known:
+                return None, (f"no bundled gazetteer for {', '.join(wanted)} (bundled: "
+                              f"{', '.join(BUNDLED_BOUNDARIES)}); pass gazetteer=")
+            gazetteer = default_gazetteer(known)
+        else:
+            gazetteer = default_gazetteer()
+    elif countries is not None:
+        gazetteer = gazetteer.subset(countries=countries)
+    if level is not None:
+        gazetteer = gazetteer.subset(level=level)
+    return gazetteer, note
+
+
+def resolve_places(
+    names: Iterable[object] | pd.Series,
+    *,
+    country: str | Sequence[str] | None = None,
+    parent: str | Iterable[object] | None = None,
+    level: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+    fuzzy_margin: float = FUZZY_MARGIN,
+) -> pd.DataFrame:
+    """Resolve place names to admin units, one row per name in input order.
+
+    Parameters
+    ----------
+    names
+        Place names as written (any script); missing values come back ``unresolved``.
+    country
+        ISO 3166-1 alpha-2 code(s) to search in; default: every country of the gazetteer.
+    parent
+        The parent as written (name or code), for all names or one per name. "X in Y",
+        "X, Y" and "X (Y)" in a name are read as place and parent.
+    level
+        Only units at this level (``adm1``, ``adm2``, ``settlement``…) or of this kind
+        (``city``, ``district``, ``region``).
+    gazetteer
+        A :class:`~damage_data.gazetteer.Gazetteer`; default: the bundled one.
+    fuzzy_threshold, fuzzy_margin
+        Lowest fuzzy score (0-100) accepted, and the margin within which a second unit
+        makes the match ambiguous.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place_text, unit_code, unit_name, level, match, score, candidates, reason``.
+        ``match`` is one of ``code, exact, alias, transliteration, fuzzy, parent,
+        ambiguous, unresolved``; ``parent`` means the figure is tied to the unit holding
+        the named settlement (``level == "settlement"``). ``candidates`` lists unit codes
+        of ambiguous or fuzzy matches; ``reason`` explains every non-exact match and
+        carries ``parent_conflict`` when the stated parent contradicts the gazetteer.
+
+    Examples
+    --------
+    >>> out = resolve_places(["Fizuli", "Физули", "Jabrayil in Fuzuli", "Atlantis"])
+    >>> out[["unit_code", "match"]].values.tolist()
+    [['AZ-FUZ', 'alias'], ['AZ-FUZ', 'alias'], ['AZ-CAB', 'alias'], [None, 'unresolved']]
+    >>> "parent_conflict" in out.loc[2, "reason"]
+    True
+    """
+    texts = list(names)
+    parents = _as_list(parent, len(texts), "parent")
+    gaz, note = _gazetteer_for(country, level, gazetteer)
+    if gaz is None:
+        rows = [_Result(reasons=[note]).row(t, _EMPTY_INDEX) for t in texts]
+        return _finish(rows)
+    index = _build_index(gaz)
+    parent_index = index if level is None else _build_index(
+        _gazetteer_for(country, None, gazetteer)[0] or gaz)
+
+    results: dict[tuple[str, str], _Result] = {}
+    pending: dict[tuple[str, str], _Query] = {}
+    parent_cache: dict[str, tuple[str | None, str]] = {}
+    for text, ptext in zip(texts, parents, strict=True):
+        key = (_text(text).strip(), _text(ptext).strip())
+        if key in results or key in pending:
+            continue
+        if not key[0]:
+            results[key] = _Result(reasons=["empty place name"])
+            continue
+        outcome = _resolve_text(key[0], key[1] or None, index, parent_index, parent_cache)
+        if isinstance(outcome, _Query):
+            pending[key] = outcome
+        else:
+            results[key] = outcome
+
+    _resolve_fuzzy(pending, results, index, fuzzy_threshold, fuzzy_margin)
+    rows = [results[(_text(t).strip(), _text(p).strip())].row(t, index)
+            for t, p in zip(texts, parents, strict=True)]
+    table = _finish(rows)
+    _log(table)
+    return table
+
+
+def _resolve_text(text: str, parent_text: str | None, index: _Index, parent_index: _Index,
+                  parent_cache: dict[str, tuple[str | None, str]]) -> _Result | _Query:
+    """Every step but fuzzy; returns a query still to be fuzzy-matched when none matched."""
+    place = text
+    notes: list[str] = []
+    if parent_text is None:
+        _, removed, kind = _strip_generic(text)
+        whole = _resolve_exactish(_Query(text, None, None, kind, tuple(removed)), index)
+        if whole is not None:
+            return whole
+        for pattern in _PARENT_PATTERNS:
+            m = pattern.match(text)
+            if m:
+                place, parent_text = m.group("place").strip(), m.group("parent").strip()
+                notes.append(f"read as {place!r} in parent {parent_text!r}")
+                break
+    parent_code: str | None = None
+    if parent_text:
+        if parent_text not in parent_cache:
+            parent_cache[parent_text] = _resolve_parent(parent_text, parent_index)
+        parent_code, parent_note = parent_cache[parent_text]
+        if parent_note:
+            notes.append(parent_note)
+    stripped, removed, kind = _strip_generic(place)
+    q = _Query(place, parent_code, parent_text, kind, tuple(removed))
+    result = _resolve_exactish(q, index) or _resolve_settlement(q, index)
+    if result is None:
+        if fold(stripped) in index.no_fuzzy or len(fold(stripped)) < FUZZY_MIN_LENGTH:
+            result = _Result(reasons=[
+                f"no unit named {place!r}; too short or listed as never fuzzy-matched"])
+        else:
+            return q
+    result.reasons[:0] = notes
+    return _fallback_to_parent(result, q, index)
+
+
+def _resolve_parent(parent_text: str, index: _Index) -> tuple[str | None, str]:
+    countries = _country_names()
+    code = countries.get(fold(parent_text))
+    if code:
+        return code, ""
+    res = _resolve_exactish(_Query(parent_text, None, None, None, ()), index)
+    if res is not None and res.unit_code:
+        return res.unit_code, ""
+    return None, f"parent {parent_text!r} not resolved, so not checked"
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    table = pd.read_csv(data_path("places", "countries.csv"), dtype=str)
+    return {fold(n): c for n, c in zip(table["name"], table["country"], strict=True)}
+
+
+def _fallback_to_parent(result: _Result, q: _Query, index: _Index) -> _Result:
+    """An unknown place with a known parent is tied to the parent, as a settlement figure."""
+    if result.match != "unresolved" or not q.parent or q.parent not in index.units:
+        return result
+    return _Result(
+        unit_code=q.parent, match="parent", score=float("nan"), level="settlement",
+        reasons=[*result.reasons, f"{q.text!r} is not in the gazetteer; tied to its stated "
+                 f"parent {_names([q.parent], index)}"])
+
+
+def _resolve_fuzzy(pending: dict[tuple[str, str], _Query], results: dict[tuple[str, str],
+                   _Result], index: _Index, threshold: float, margin: float) -> None:
+    if not pending:
+        return
+    items = list(pending.items())
+    keys = [fold(_strip_generic(q.text)[0]) for _, q in items]
+    unique = list(dict.fromkeys(keys))
+    found = dict(zip(unique, _fuzzy(unique, index, threshold=threshold, margin=margin),
+                     strict=True))
+    for (key, q), fkey in zip(items, keys, strict=True):
+        positions, score = found[fkey]
+        if not positions:
+            res = _Result(reasons=[f"no unit named {q.text!r} (no fuzzy match ≥ "
+                                   f"{threshold:g})"])
+            results[key] = _fallback_to_parent(res, q, index)
+            continue
+        units = [index.unit_ids[p] for p in positions]
+        res = _Result(match="fuzzy", score=score, candidates=units if len(units) > 1 else [])
+        if len(units) > 1:
+            chosen = _choose(units, q, index)
+            if chosen is None:
+                res.match = "ambiguous"
+                res.reasons.append(f"fuzzy score {score:g} fits {len(units)} units within "
+                                   f"{margin:g}: {_names(units, index)}")
+                results[key] = res
+                continue
+            res.reasons.append(chosen[1])
+            units = [chosen[0]]
+        res.unit_code = units[0]
+        res.reasons.insert(0, f"fuzzy match (score {score:g}) to {_names(units, index)}")
+        _check_parent(res, q, index)
+        results[key] = res
+
+
+_EMPTY_INDEX = _Index(units={}, codes={}, exact={}, folded={}, settle_exact={},
+                      settle_folded={})
+
+
+def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=list(RESOLVED_COLUMNS))
+    for col in ("place_text", "unit_code", "unit_name", "level", "match", "reason"):
+        table[col] = table[col].astype("string")
+    table["score"] = table["score"].astype(float)
+    table["candidates"] = table["candidates"].astype(object)
+    return table
+
+
+def _log(table: pd.DataFrame) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    review = table[~table["match"].isin(CERTAIN_MATCHES)]
+    counts = table["match"].value_counts().to_dict()
+    logger.info("resolved %d place names: %s", len(table),
+                ", ".join(f"{k} {v}" for k, v in counts.items()))
+    seen: set[tuple[str, str]] = set()
+    for row in review.itertuples(index=False):
+        key = (str(row.place_text), str(row.match))
+        if key in seen:
+            continue
+        seen.add(key)
+        level = logging.WARNING if row.match in ("ambiguous", "unresolved") else logging.INFO
+        logger.log(level, "place %r → %s (%s): %s", row.place_text, row.unit_code or "-",
+                   row.match, row.reason)
+
+
+def resolve_place(name: str, **options: Any) -> dict[str, Any]:
+    """Resolve one place name; the keyword options are those of :func:`resolve_places`.
+
+    Examples
+    --------
+    >>> resolve_place("Agdam district")["unit_code"]
+    'AZ-AGM'
+    """
+    row = resolve_places([name], **options).iloc[0]
+    return {c: (None if c != "candidates" and pd.isna(row[c]) else row[c])
+            for c in RESOLVED_COLUMNS}
+
+
+def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`resolve_places` table that need review (not a code/exact match).
+
+    Includes exact matches that carry a ``parent_conflict``. Each distinct
+    ``(place_text, unit_code, match)`` appears once, with ``n`` the number of rows.
+
+    Examples
+    --------
+    >>> match_log(resolve_places(["Füzuli", "Fyzuli", "Atlantis"]))["place_text"].tolist()
+    ['Fyzuli', 'Atlantis']
+    """
+    missing = [c for c in RESOLVED_COLUMNS if c not in resolved.columns]
+    if missing:
+        raise UsageError(f"match_log() needs a resolve_places() table; missing columns "
+                         f"{', '.join(missing)}")
+    needs = ~resolved["match"].isin(CERTAIN_MATCHES) | resolved["reason"].fillna(
+        "").str.contains("parent_conflict", regex=False)
+    out = resolved.loc[needs, list(RESOLVED_COLUMNS)].copy()
+    out["candidates"] = out["candidates"].map(lambda c: ";".join(c) if isinstance(
+        c, list) else ("" if c is None or c is pd.NA else str(c)))
+    keys = ["place_text", "unit_code", "match"]
+    counts = out.groupby(keys, dropna=False, sort=False).size().rename("n")
+    out = out.drop_duplicates(keys).merge(counts.reset_index(), on=keys, how="left")
+    return out.reset_index(drop=True)
+
+
+# --- display names -----------------------------------------------------------------------
+
+
+@cache
+def _display_table() -> dict[tuple[str, str], str]:
+    table = pd.read_csv(data_path("places", "display_names.csv"), dtype=str,
+                        keep_default_na=False)
+    return {(c, lang): n for c, lang, n in zip(table["unit_code"], table["lang"],
+                                               table["name"], strict=True) if n}
+
+
+def display_name(unit_code: str, lang: str = "en") -> str:
+    """The name of a unit to show in tables and maps, in ``lang`` (en, az, ru, hy, native).
+
+    Falls back to English, then to the gazetteer name, then to the code itself.
+
+    Examples
+    --------
+    >>> display_name("AZ-CAB"), display_name("AZ-CAB", "az"), display_name("AM-LO", "hy")
+    ('Jabrayil', 'Cəbrayıl', 'Լոռի')
+    """
+    return display_names([unit_code], lang)[0]
+
+
+def display_names(codes: Iterable[object], lang: str = "en") -> list[str]:
+    """:func:`display_name` of each code (vectorised); missing codes give ``""``.
+
+    Examples
+    --------
+    >>> display_names(["UA-32", "AZ-SUS"], "native")
+    ['Київська область', 'Şuşa']
+    """
+    if lang not in DISPLAY_LANGS:
+        raise UsageError(f"unknown display language {lang!r}; choose one of: "
+                         f"{', '.join(DISPLAY_LANGS)}")
+    table = _display_table()
+    gaz_names = _gazetteer_names()
+    out = []
+    for code in codes:
+        c = _text(code)
+        if not c:
+            out.append("")
+            continue
+        out.append(table.get((c, lang)) or table.get((c, "en")) or gaz_names.get(c) or c)
+    return out
+
+
+@cache
+def _gazetteer_names() -> dict[str, str]:
+    units = default_gazetteer().units
+    return dict(zip(units["unit_code"], units["name"], strict=True))

@@ -1,0 +1,235 @@
+"""File plumbing shared by the readers: hashing, text decoding, safe zip unpacking, JSON.
+
+Only this module touches raw bytes; the readers get decoded text, parsed JSON or a folder of
+unpacked members.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .._errors import InputError, LimitExceededError
+from ..limits import Limits, json_depth
+
+log = logging.getLogger("damage_data.readers")
+
+ZIP_MAGIC = b"PK\x03\x04"
+#: How far into a file a zip header is looked for (real packages carry junk prefixes).
+ZIP_PREFIX_SCAN = 64 * 1024
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def head_bytes(path: Path, n: int = ZIP_PREFIX_SCAN) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(n)
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether bytes look like binary rather than text (UTF-16 text is not binary)."""
+    if not data:
+        return False
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = data[:8192]
+    if b"\x00" in sample:
+        # UTF-16 without a BOM has a NUL in every other byte; anything else is binary
+        odd, even = sample[1::2], sample[0::2]
+        return not (odd.count(0) > 0.4 * len(odd) or even.count(0) > 0.4 * len(even))
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12))
+    return control > 0.05 * len(sample)
+
+
+def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a text file: the given encoding, a BOM, UTF-8, or charset-normalizer's best guess.
+
+    Returns the text and the encoding used. Raises :class:`InputError` when nothing decodes.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as err:
+            raise InputError(
+                f"{path}: cannot decode as {encoding} ({err}); leave encoding unset to "
+                "detect it, or pass the right one (e.g. encoding='cp1251').",
+                path=str(path),
+            ) from err
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name), name
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is None or best.encoding is None:
+        raise InputError(
+            f"{path}: the text encoding could not be detected; pass encoding= (e.g. "
+            "'cp1251', 'cp1254', 'latin-1').",
+            path=str(path),
+        )
+    try:
+        return data.decode(best.encoding), best.encoding
+    except UnicodeDecodeError as err:  # the guess came from the first MB only
+        raise InputError(
+            f"{path}: detected encoding {best.encoding} fails at byte {err.start}; pass "
+            "encoding= explicitly.",
+            path=str(path),
+        ) from err
+
+
+def load_json(path: Path, limits: Limits, encoding: str | None = None) -> Any:
+    """Parse a JSON file, enforcing the nesting limit."""
+    text, _ = decode_text(path.read_bytes(), path, encoding)
+    try:
+        value = json.loads(text)
+    except RecursionError as err:
+        raise LimitExceededError(
+            f"{path}: JSON nested too deeply to parse; the limit is {limits.max_json_depth}.",
+            path=str(path),
+        ) from err
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); "
+            "the file may be truncated.",
+            path=str(path),
+        ) from err
+    depth = json_depth(value, limits.max_json_depth)
+    if depth > limits.max_json_depth:
+        raise LimitExceededError(
+            f"{path}: JSON nesting deeper than {limits.max_json_depth} levels; pass "
+            "limits=Limits(max_json_depth=...) if the file is trusted.",
+            path=str(path),
+        )
+    return value
+
+
+def is_zip(path: Path) -> bool:
+    """Whether a file is a zip archive, also when junk bytes come before the first header."""
+    if zipfile.is_zipfile(path):
+        return True
+    return ZIP_MAGIC in head_bytes(path)
+
+
+def _safe_member_name(name: str) -> PurePosixPath | None:
+    """The member's relative path, or ``None`` when it is absolute or climbs out (``..``)."""
+    normal = name.replace("\\", "/")
+    pure = PurePosixPath(normal)
+    if pure.is_absolute() or normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
+        return None
+    if any(part == ".." for part in pure.parts):
+        return None
+    return pure
+
+
+@contextmanager
+def unpacked_zip(path: Path, limits: Limits) -> Iterator[Path]:
+    """Unpack a zip archive into a temporary folder, safely; yield the folder.
+
+    Members with absolute names or ``..`` are refused, as are archives over the member,
+    size or compression-ratio limits. Python's :mod:`zipfile` finds the central directory
+    from the end, so junk bytes before the first header are tolerated. Nested zips are
+    unpacked one level deep (newest Copernicus products ship a zip per product).
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(
+            f"{path}: not a readable zip archive ({err}); the download may be truncated.",
+            path=str(path),
+        ) from err
+    tmp = Path(tempfile.mkdtemp(prefix="damage_data_zip_"))
+    try:
+        with archive:
+            _extract_all(archive, tmp, path, limits)
+        for inner in list(tmp.rglob("*.zip")):
+            target = inner.with_suffix("")
+            target.mkdir(exist_ok=True)
+            try:
+                with zipfile.ZipFile(inner) as nested:
+                    _extract_all(nested, target, path, limits)
+            except zipfile.BadZipFile:
+                log.warning("%s: nested member %s is not a readable zip; skipped", path,
+                            inner.name)
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _extract_all(archive: zipfile.ZipFile, dest: Path, path: Path, limits: Limits) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.max_zip_members:
+        raise LimitExceededError(
+            f"{path}: zip has {len(infos):,} members, over the limit of "
+            f"{limits.max_zip_members:,}.",
+            path=str(path),
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise LimitExceededError(
+            f"{path}: zip unpacks to {total:,} bytes, over the limit of "
+            f"{limits.max_uncompressed_bytes:,}; pass limits=Limits(max_uncompressed_bytes=...) "
+            "if the archive is trusted.",
+            path=str(path),
+        )
+    for info in infos:
+        name = _safe_member_name(info.filename)
+        if name is None:
+            raise InputError(
+                f"{path}: zip member {info.filename!r} has an absolute or '..' path; refused "
+                "(it could write outside the unpack folder). Re-pack the archive with "
+                "relative names.",
+                path=str(path),
+            )
+        if info.is_dir():
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1 << 20 and ratio > limits.max_compression_ratio:
+            raise LimitExceededError(
+                f"{path}: zip member {info.filename!r} expands {ratio:.0f}-fold, over the "
+                f"limit of {limits.max_compression_ratio:.0f} (possible zip bomb).",
+                path=str(path),
+            )
+        target = dest.joinpath(*name.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # copy with a running count: the declared size in the header could lie
+        written = 0
+        try:
+            with archive.open(info) as src, target.open("wb") as out:
+                while chunk := src.read(1 << 20):
+                    written += len(chunk)
+                    if written > info.file_size or written > limits.max_uncompressed_bytes:
+                        raise LimitExceededError(
+                            f"{path}: zip member {info.filename!r} unpacks beyond its "
+                            "declared size; refused.",
+                            path=str(path),
+                        )
+                    out.write(chunk)
+        except (zipfile.BadZipFile, EOFError, OSError) as err:
+            if isinstance(err, LimitExceededError):
+                raise
+            raise InputError(
+                f"{path}: zip member {info.filename!r} is corrupt ({err}); the archive may "
+                "be truncated.",
+                path=str(path),
+            ) from err

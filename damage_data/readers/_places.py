@@ -1,0 +1,63 @@
+"""Place names of count tables resolved to unit codes through :mod:`damage_data.places`.
+
+Figures that carry a code from the source keep it (``match = code``) when no gazetteer
+knows it: a code is never replaced by a guess from the name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..tables import join_flags, make_figures
+
+log = logging.getLogger("damage_data.readers")
+
+
+def resolve_figure_places(figures: pd.DataFrame, *,
+                          country: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Fill ``unit_code, unit_name, level, match`` of figures from their ``place_text``.
+
+    Returns a new table; figures without a place, or whose place the gazetteer cannot
+    resolve, stay unresolved and are marked ``needs_review``.
+    """
+    out = figures.copy()
+    if out.empty:
+        return out
+    coded = out["unit_code"].notna()
+    out.loc[coded, "match"] = "code"
+    names = out.loc[~coded & out["place_text"].notna(), "place_text"]
+    if names.empty:
+        return make_figures(out)
+    try:
+        from ..places import resolve_places
+    except ImportError:  # the place resolver is optional at this stage of the flow
+        log.warning("damage_data.places is not available: places left unresolved")
+        return make_figures(out)
+    unique = list(dict.fromkeys(names.astype(str)))
+    country_arg = country if country is None or isinstance(country, str) else list(country)
+    resolved = resolve_places(unique, country=country_arg)  # type: ignore[arg-type]
+    table = pd.DataFrame(resolved).drop_duplicates("place_text").set_index("place_text")
+    for i in names.index:
+        place = str(out.at[i, "place_text"])
+        if place not in table.index:
+            continue
+        hit = table.loc[place]
+        match = str(hit.get("match", "unresolved"))
+        if pd.notna(hit.get("unit_code")) and match not in ("unresolved", "ambiguous"):
+            out.at[i, "unit_code"] = hit["unit_code"]
+            out.at[i, "unit_name"] = hit.get("unit_name")
+            if pd.notna(hit.get("level")):
+                out.at[i, "level"] = hit["level"]
+        out.at[i, "match"] = match if match in _MATCHES else "unresolved"
+        if match in ("unresolved", "ambiguous", "fuzzy"):
+            out.at[i, "status"] = "needs_review"
+            out.at[i, "flags"] = join_flags([*str(out.at[i, "flags"] or "").split(";"),
+                                             f"place_{match}"])
+    return make_figures(out)
+
+
+_MATCHES = ("code", "exact", "alias", "transliteration", "fuzzy", "parent", "ambiguous",
+            "unresolved")

@@ -1,0 +1,297 @@
+"""What a reader returns (:class:`LoadResult`) and the pieces readers share to build it.
+
+A reader fills a :class:`Collector` (rows read, rejects with reasons, warnings) and turns it
+into a :class:`LoadResult` whose report always satisfies rows read = kept + rejected.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import UnknownLabelError
+from ..tables import make_table
+from ..vocab import DAMAGE_ORDER, classify_damage, damage_schemes, known_damage_labels
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+log = logging.getLogger("damage_data.readers")
+
+REJECT_COLUMNS = ["locator", "column", "value", "reason"]
+
+#: Method of the source, guessed from the reader (DESIGN §2 ``sources.method``).
+METHOD_BY_KIND: dict[str, str] = {
+    "unosat": "satellite", "copernicus": "satellite", "xbd": "satellite",
+    "gis": "compilation", "table": "compilation", "hxl": "compilation",
+    "codab": "compilation", "text": "press", "series": "compilation",
+}
+
+#: Damage states that mean "seen damaged" (for a site's first-damaged date).
+SEEN_DAMAGED = frozenset({"minor", "moderate", "severe", "destroyed", "damaged",
+                          "damaged_or_destroyed"})
+
+
+@dataclass
+class Collector:
+    """Mutable bookkeeping of one read: rows read, rejects, warnings, extra report fields."""
+
+    path: Path
+    rows_read: int = 0
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def reject(self, locator: str, column: str | None, value: object, reason: str) -> None:
+        self.rejects.append({"locator": locator, "column": column,
+                             "value": None if value is None else str(value), "reason": reason})
+
+    def reject_many(self, locators: Iterable[str], column: str | None,
+                    values: Iterable[object], reason: str) -> None:
+        for loc, val in zip(locators, values, strict=True):
+            self.reject(loc, column, val, reason)
+
+    def warn(self, message: str) -> None:
+        log.warning("%s: %s", self.path, message)
+        self.warnings.append(message)
+
+    def rejects_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.rejects, columns=REJECT_COLUMNS)
+        return frame.astype({c: "string" for c in REJECT_COLUMNS})
+
+    @property
+    def rows_rejected(self) -> int:
+        return len({r["locator"] for r in self.rejects})
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What :func:`damage_data.readers.load` returns for one input.
+
+    Attributes
+    ----------
+    path, kind
+        The input and the reader used (detected or given).
+    structures
+        One row per structure (and per assessment round for UNOSAT), or ``None``.
+    figures
+        One row per reported count, or ``None``.
+    sources
+        One row describing the file (``source_id`` derived from its SHA-256).
+    rejects
+        ``locator, column, value, reason`` for every row not kept.
+    report
+        ``path, kind, detected_by, rows_read, rows_kept, rows_rejected, reasons,
+        damage_counts, structure_counts, crs, layer, warnings`` and reader extras.
+    units
+        An admin-units table (COD-AB reader only), else ``None``.
+    """
+
+    path: str
+    kind: str
+    structures: gpd.GeoDataFrame | None
+    figures: pd.DataFrame | None
+    sources: pd.DataFrame
+    rejects: pd.DataFrame
+    report: dict[str, Any]
+    units: pd.DataFrame | None = None
+    strongest: bool = False
+
+    @property
+    def source_id(self) -> str:
+        return str(self.sources["source_id"].iloc[0])
+
+    def current_structures(self) -> gpd.GeoDataFrame | None:
+        """One row per structure: the latest round (strongest class with ``strongest=True``)."""
+        if self.structures is None:
+            return None
+        return current_view(self.structures, strongest=self.strongest)
+
+    def as_figures(self, units: gpd.GeoDataFrame | None = None, *,
+                   country: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Figures of this input: structures assigned to units and counted, or the figures read.
+
+        Parameters
+        ----------
+        units
+            Admin units to assign structures to (default: bundled boundaries of ``country``,
+            or all bundled boundaries).
+        country
+            ISO alpha-2 code(s) to restrict bundled boundaries and place resolution.
+
+        Examples
+        --------
+        >>> from damage_data.readers import load
+        >>> figures = load("tests/data/readers/copernicus/"
+        ...                "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json").as_figures()  # doctest: +SKIP
+        """
+        from ..assign import assign, structures_to_figures
+        from ..tables import empty
+
+        if self.structures is not None:
+            current = self.current_structures()
+            assert current is not None
+            if current.empty:
+                return empty("figures")
+            assigned, _ = assign(current, units, country=country)
+            return structures_to_figures(assigned, source_id=self.source_id)
+        if self.figures is None:
+            return empty("figures")
+        if country is not None and "place_text" in self.figures.columns:
+            from ._places import resolve_figure_places
+
+            return resolve_figure_places(self.figures, country=country)
+        return self.figures.copy()
+
+
+def current_view(structures: gpd.GeoDataFrame, *, strongest: bool = False) -> gpd.GeoDataFrame:
+    """Reduce a round history to one row per structure (latest, or strongest, class)."""
+    if "round" not in structures.columns or structures.empty:
+        return structures
+    rounds = structures["round"]
+    if rounds.nunique(dropna=True) <= 1:
+        return structures
+    ranked = structures.assign(
+        _rank=_damage_rank(structures["damage"]),
+        _round=rounds.fillna(0).astype("int64"),
+    )
+    keys = ["_rank", "_round"] if strongest else ["_round"]
+    ordered = ranked.sort_values(["structure_id", *keys], kind="stable")
+    last = ordered.drop_duplicates("structure_id", keep="last")
+    return last.drop(columns=["_rank", "_round"]).sort_index()
+
+
+def _damage_rank(damage: pd.Series) -> np.ndarray:
+    """Severity rank for choosing the strongest class; unordered states rank by meaning."""
+    rank = {state: i for i, state in enumerate(DAMAGE_ORDER)}
+    rank.update({"unassessed": -2, "not_structure": -1, "assessed": -1, "damaged": 3.5,
+                 "damaged_or_destroyed": 4.5})
+    return damage.astype(object).map(rank).fillna(-3).to_numpy(dtype=float)
+
+
+# --- damage classification shared by readers ---------------------------------------------
+
+#: Scheme preference when a column's vocabulary is not stated.
+SCHEME_ORDER = ("canonical", "copernicus_ems", "copernicus_ems_legacy", "unosat", "xbd",
+                "ems98", "fema", "pdna", "press")
+
+
+def pick_scheme(values: Iterable[object]) -> tuple[str, int]:
+    """The crosswalk that knows most of ``values`` (ties go to the earlier in SCHEME_ORDER)."""
+    from ..vocab import is_known_damage_label
+
+    distinct = [v for v in dict.fromkeys(values) if _present(v)]
+    best, best_n = "canonical", -1
+    schemes = [s for s in SCHEME_ORDER if s in damage_schemes()]
+    for scheme in schemes:
+        n = sum(is_known_damage_label(v, scheme) for v in distinct)
+        if n > best_n:
+            best, best_n = scheme, n
+    return best, best_n
+
+
+def _present(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    if isinstance(value, float) and np.isnan(value):
+        return False
+    return str(value).strip() != ""
+
+
+def classify_column(values: pd.Series, scheme: str, *, missing: str | None = None
+                    ) -> tuple[pd.Series, pd.Series, str]:
+    """Classify a column through one crosswalk, value by distinct value.
+
+    Returns the canonical damage (missing where unknown), a boolean mask of unknown labels,
+    and the reason to give for them (naming the known labels).
+    """
+    as_cat = values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) \
+        else values
+    mapping: dict[object, object] = {}
+    unknown: set[object] = set()
+    for cat in as_cat.cat.categories:
+        try:
+            mapping[cat] = classify_damage([cat], scheme=scheme, missing=missing).iloc[0]
+        except UnknownLabelError:
+            unknown.add(cat)
+    mapped = as_cat.map(mapping)
+    mapped = mapped.astype(object).where(as_cat.notna(), missing)
+    damage = pd.Series(pd.Categorical(mapped.astype(object),
+                                      categories=list(classify_damage([]).cat.categories)),
+                       index=values.index, name="damage")
+    bad = as_cat.isin(list(unknown)) if unknown else pd.Series(False, index=values.index)
+    known = ", ".join(known_damage_labels(scheme)) if scheme != "auto" else "see crosswalks"
+    reason = f"unknown damage label for scheme {scheme}; known labels: {known}"
+    return damage, bad.astype(bool), reason
+
+
+def counts_of(series: pd.Series, weights: pd.Series | None = None) -> dict[str, int]:
+    """Label → number (or summed weight), largest first, for the report."""
+    if series is None or len(series) == 0:
+        return {}
+    if weights is None:
+        counted = series.astype(object).value_counts(dropna=True)
+    else:
+        counted = pd.Series(np.asarray(weights, dtype="float64"), index=series.index) \
+            .groupby(series.astype(object), dropna=True).sum()
+        counted = counted.sort_values(ascending=False)
+    return {str(k): int(v) for k, v in counted.items() if v}
+
+
+def build_report(col: Collector, *, kind: str, detected_by: str, rows_kept: int,
+                 damage_counts: dict[str, int], structure_counts: dict[str, int],
+                 crs: str | None, layer: str | None) -> dict[str, Any]:
+    rejected = col.rows_rejected
+    if col.rows_read != rows_kept + rejected:
+        # a reader bug, not a data problem: say so loudly rather than report wrong numbers
+        raise AssertionError(
+            f"{col.path}: rows read {col.rows_read} != kept {rows_kept} + rejected {rejected}"
+        )
+    reasons = Counter(r["reason"] for r in col.rejects)
+    report: dict[str, Any] = {
+        "path": str(col.path), "kind": kind, "detected_by": detected_by,
+        "rows_read": col.rows_read, "rows_kept": rows_kept, "rows_rejected": rejected,
+        "reasons": dict(reasons.most_common()), "damage_counts": damage_counts,
+        "structure_counts": structure_counts, "crs": crs, "layer": layer,
+        "warnings": list(col.warnings),
+    }
+    report.update(col.extra)
+    return report
+
+
+def sources_row(path: Path, *, sha256: str, kind: str, title: str | None = None,
+                method: str | None = None, notes: str | None = None) -> pd.DataFrame:
+    """The one-row ``sources`` table of a file; the id is derived from its content hash."""
+    return make_table("sources", [{
+        "source_id": f"sha256:{sha256[:16]}",
+        "title": title or path.name,
+        "method": method or METHOD_BY_KIND.get(kind, "compilation"),
+        "sha256": sha256,
+        "kind": kind,
+        "notes": notes,
+    }])
+
+
+def make_structures(frame: pd.DataFrame, geometry: Any, crs: Any) -> gpd.GeoDataFrame:
+    """A ``structures`` GeoDataFrame with the contract's columns and dtypes."""
+    import geopandas as gpd
+
+    table = make_table("structures", frame)
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=crs)
+
+
+def empty_structures(crs: Any = "EPSG:4326") -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    return make_structures(pd.DataFrame(), gpd.GeoSeries([], crs=crs).values, crs)
+
+
+def locators(prefix: str, index: Sequence[int] | np.ndarray | pd.Index) -> list[str]:
+    return [f"{prefix} {i}" for i in index]

@@ -1,0 +1,310 @@
+"""Reading vector layers (pyogrio / GeoParquet) and turning one into a ``structures`` table.
+
+Shared by the generic ``gis`` reader and the product readers (Copernicus EMS, UNOSAT):
+listing layers of a file or an unpacked folder, CRS checks, and the column mapping
+damage / structure / date / admin label → the structures contract.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError, UnknownLabelError
+from ..limits import Limits, check_rows
+from ..vocab import classify_structure
+from ._result import Collector, classify_column, make_structures, pick_scheme
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+#: File suffixes read as vector layers (inside folders and unpacked zips too).
+VECTOR_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".parquet", ".geoparquet",
+                   ".gml", ".kml", ".sqlite", ".dbf")
+#: Column names that hold a damage class in generic per-structure files (folded).
+DAMAGE_COLUMNS = ("damage", "damage_class", "damage_cls", "damage_clas", "damage_cla",
+                  "damageclass", "dmg_class", "dmg_cls", "dmgcls", "damage_gra", "damage_grade",
+                  "grading", "grade", "damage_level", "damage_state", "class", "subtype")
+#: Column names that hold a structure type (folded), most specific first.
+STRUCTURE_COLUMNS = ("structure", "structure_type", "building_type", "buildingtype", "bldg_type",
+                     "obj_type", "settl_type", "use", "usage", "type")
+DATE_COLUMNS = ("assessed_on", "date", "sensor_date", "sensordate", "src_date", "image_date",
+                "capture_date")
+ADMIN_COLUMNS = ("admin_label", "admin", "district", "municipality", "governorate", "adm2_en",
+                 "adm1_en", "region", "settlement")
+ID_COLUMNS = ("structure_id", "uid", "id", "building_id", "osm_id", "fid")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One readable layer: the file it is in, its name, fields and feature count."""
+
+    file: Path
+    name: str
+    fields: tuple[str, ...]
+    geometry_type: str | None
+    features: int
+    crs: str | None
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def list_layers(path: Path) -> list[Layer]:
+    """Every vector layer in a file or folder (``.kmz`` copies and sidecar files ignored)."""
+    import pyogrio
+
+    files: list[Path]
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in VECTOR_SUFFIXES
+                       and not _is_sidecar_dbf(p))
+    else:
+        files = [path]
+    layers: list[Layer] = []
+    for file in files:
+        if file.suffix.lower() in (".parquet", ".geoparquet"):
+            layers.append(_parquet_layer(file))
+            continue
+        try:
+            names = [str(n) for n, _ in pyogrio.list_layers(file)]
+        except Exception as err:  # pyogrio raises its own DataSourceError subclasses
+            if path.is_dir():
+                continue
+            raise InputError(
+                f"{file}: not a readable vector file ({_short(err)}); check that the file is "
+                "complete and of a supported format (see `damage-data formats`).",
+                path=str(file),
+            ) from err
+        for name in names:
+            info = pyogrio.read_info(file, layer=name)
+            layers.append(Layer(file, name, tuple(map(str, info["fields"])),
+                                info.get("geometry_type"), int(info.get("features") or 0),
+                                info.get("crs")))
+    return layers
+
+
+def _is_sidecar_dbf(path: Path) -> bool:
+    return path.suffix.lower() == ".dbf" and path.with_suffix(".shp").exists() or \
+        path.suffix.lower() == ".dbf" and path.with_suffix(".SHP").exists()
+
+
+def _parquet_layer(file: Path) -> Layer:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(file)
+        schema = pq.read_schema(file)
+    except Exception as err:  # pyarrow raises ArrowInvalid and OSError variants
+        raise InputError(f"{file}: not a readable Parquet file ({_short(err)}).",
+                         path=str(file)) from err
+    geo = (schema.metadata or {}).get(b"geo")
+    fields = tuple(n for n in schema.names if n != "geometry")
+    return Layer(file, file.stem, fields, "Unknown" if geo else None, meta.num_rows, None)
+
+
+def _short(err: Exception) -> str:
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+
+
+def read_layer(layer: Layer, limits: Limits, *, columns: list[str] | None = None
+               ) -> gpd.GeoDataFrame:
+    """Read one layer as a GeoDataFrame (Arrow where it helps), enforcing the row limit."""
+    import geopandas as gpd
+    import pyogrio
+
+    check_rows(layer.features, layer.file, limits)
+    if layer.file.suffix.lower() in (".parquet", ".geoparquet"):
+        try:
+            return gpd.read_parquet(layer.file, columns=columns)
+        except Exception as err:  # no geo metadata, or corrupt
+            raise InputError(f"{layer.file}: cannot read as GeoParquet ({_short(err)}).",
+                             path=str(layer.file)) from err
+    kwargs: dict[str, Any] = {"layer": layer.name}
+    if columns is not None:
+        kwargs["columns"] = columns
+    if layer.file.suffix.lower() == ".dbf" and not _has_encoding_hint(layer.file):
+        # a DBF without .cpg: GDAL falls back to its LDID byte; real EMS files are latin-1
+        kwargs["encoding"] = None
+    try:
+        # Arrow is 3x faster on GeoPackage; GeoJSON gains nothing and loses column order
+        use_arrow = layer.file.suffix.lower() in (".gpkg", ".fgb", ".shp")
+        frame = pyogrio.read_dataframe(layer.file, use_arrow=use_arrow, **kwargs)
+    except Exception as err:
+        raise InputError(
+            f"{layer.file}: layer {layer.name!r} cannot be read ({_short(err)}); the file "
+            "may be truncated or corrupt.",
+            path=str(layer.file),
+        ) from err
+    if not isinstance(frame, gpd.GeoDataFrame):
+        frame = gpd.GeoDataFrame(frame)
+    return frame
+
+
+def _has_encoding_hint(dbf: Path) -> bool:
+    return dbf.with_suffix(".cpg").exists() or dbf.with_suffix(".CPG").exists()
+
+
+def fold_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
+
+
+def find_column(columns: list[str] | tuple[str, ...], candidates: tuple[str, ...]
+                ) -> str | None:
+    """The first column (in candidate order) whose folded name is a candidate."""
+    folded = {fold_name(c): c for c in columns}
+    for cand in candidates:
+        if cand in folded:
+            return folded[cand]
+    return None
+
+
+def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, str] | None:
+    """The column holding damage classes and the scheme that knows its labels.
+
+    A candidate counts only when most of its distinct values are known damage labels
+    (a ``class`` column of land-cover names is not damage).
+    """
+    names = [given] if given else [c for c in frame.columns if c != "geometry"]
+    folded = {fold_name(c): c for c in names}
+    order = [folded[c] for c in DAMAGE_COLUMNS if c in folded] if not given else names
+    for column in order:
+        values = frame[column].dropna().astype(str).unique()[:500]
+        if len(values) == 0:
+            continue
+        scheme, known = pick_scheme(values)
+        if given or known >= max(1, 0.5 * len(values)):
+            return column, scheme
+    return None
+
+
+def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDataFrame:
+    """Assume EPSG:4326 when the CRS is missing and coordinates fit; else raise how to fix."""
+    if frame.crs is not None or frame.empty:
+        return frame if frame.crs is not None else frame.set_crs("EPSG:4326")
+    valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if valid.empty:
+        return frame.set_crs("EPSG:4326")
+    minx, miny, maxx, maxy = valid.total_bounds
+    if -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90:
+        col.warn("no CRS given; coordinates fit longitude/latitude, so EPSG:4326 is assumed")
+        return frame.set_crs("EPSG:4326")
+    raise InputError(
+        f"{path}: no coordinate reference system, and the coordinates (x {minx:.0f}..{maxx:.0f}, "
+        f"y {miny:.0f}..{maxy:.0f}) are not longitude/latitude. Add the missing .prj file "
+        "beside the .shp, or re-export with the CRS set (e.g. `ogr2ogr -a_srs EPSG:32633 "
+        "out.gpkg in.shp`).",
+        path=str(path),
+    )
+
+
+def to_structures(frame: gpd.GeoDataFrame, col: Collector, *, source_id: str,
+                  damage: str, scheme: str, structure: str | list[str] | None = None,
+                  date: str | None = None, admin: str | None = None, ids: Any = None,
+                  layer: str | None = None, locator_prefix: str = "feature",
+                  extra: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
+    """Map one layer's columns to the structures contract; reject what cannot be kept.
+
+    Rejects: unknown damage labels (the reason lists the scheme's known labels) and
+    missing or empty geometry. ``structure`` may name several columns: the first one with a
+    known, specific label wins per row (Copernicus ``info`` refines ``obj_type``).
+    """
+    n = len(frame)
+    col.rows_read += n
+    prefix = f"{layer}: {locator_prefix}" if layer else locator_prefix
+    positions = np.arange(n)
+
+    dmg, bad_damage, reason = classify_column(frame[damage], scheme)
+    geom = frame.geometry
+    no_geom = (geom.isna() | geom.is_empty).to_numpy()
+    bad = bad_damage.to_numpy() | no_geom
+    if bad.any():
+        for i in np.flatnonzero(bad_damage.to_numpy()):
+            col.reject(f"{prefix} {i}", damage, frame[damage].iloc[i], reason)
+        for i in np.flatnonzero(no_geom & ~bad_damage.to_numpy()):
+            col.reject(f"{prefix} {i}", "geometry", None,
+                       "missing geometry: a structure needs a point or polygon")
+    keep = ~bad
+    out: dict[str, Any] = {
+        "source_id": source_id,
+        "damage": dmg[keep].reset_index(drop=True),
+        "damage_text": _text(frame[damage])[keep].reset_index(drop=True),
+    }
+    if ids is None:
+        out["structure_id"] = pd.array(
+            np.char.add(f"{layer}:" if layer else "", positions[keep].astype(str)),
+            dtype="string")
+    else:
+        out["structure_id"] = pd.array(np.asarray(ids)[keep].astype(str), dtype="string")
+    structure_cols = [structure] if isinstance(structure, str) else list(structure or [])
+    if structure_cols:
+        struct, text = _structure_of(frame, structure_cols, col)
+        out["structure"] = struct[keep].reset_index(drop=True)
+        out["structure_text"] = text[keep].reset_index(drop=True)
+    else:
+        out["structure"] = "any"
+    if date is not None:
+        out["assessed_on"] = parse_dates(frame[date])[keep].reset_index(drop=True)
+    if admin is not None:
+        out["admin_label"] = _text(frame[admin])[keep].reset_index(drop=True)
+    if layer is not None:
+        out["layer"] = layer
+    for name, value in (extra or {}).items():
+        out[name] = (value[keep].reset_index(drop=True) if isinstance(value, pd.Series)
+                     else value)
+    table = pd.DataFrame(out)
+    return make_structures(table, geom[keep].reset_index(drop=True).values, frame.crs)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("string").str.strip().reset_index(drop=True) \
+        .set_axis(series.index)
+
+
+def _structure_of(frame: pd.DataFrame, columns: list[str], col: Collector
+                  ) -> tuple[pd.Series, pd.Series]:
+    """Canonical structure and its native text; later columns refine earlier ones."""
+    structure = pd.Series("any", index=frame.index, dtype=object)
+    text = pd.Series(pd.NA, index=frame.index, dtype="string")
+    unknown: set[str] = set()
+    for i, column in enumerate(columns):
+        values = frame[column].astype("string").str.strip()
+        mapping: dict[str, str] = {}
+        for cat in values.dropna().unique():
+            try:
+                mapping[cat] = str(classify_structure([cat]).iloc[0])
+            except UnknownLabelError:  # counted below and kept as "other", not rejected
+                mapping[cat] = "other"
+                unknown.add(f"{column}={cat}")
+        mapped = values.map(mapping)
+        if i == 0:
+            structure = mapped.astype(object).fillna("any")
+            text = values
+            continue
+        # a refinement only replaces a label when it says something ("997-Not Applicable"
+        # → any does not overwrite "11-Residential Buildings" → residential)
+        better = (mapped.notna() & (mapped != "any")).to_numpy(dtype=bool)
+        structure = structure.where(~better, mapped)
+        text = text.where(~better, values)
+    if unknown:
+        col.warn("structure labels not in data/vocab/structure_crosswalk.csv, counted as "
+                 f"'other': {', '.join(sorted(unknown)[:10])}")
+    return structure.astype("string"), text
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Dates written as ``2015/04/26``, ``20161027``, ISO strings or real dates."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series
+    text = series.astype("string").str.strip()
+    compact = text.str.fullmatch(r"\d{8}").fillna(False)
+    out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed")
+    if compact.any():
+        out = out.where(~compact, pd.to_datetime(text.where(compact), errors="coerce",
+                                                 format="%Y%m%d"))
+    return out

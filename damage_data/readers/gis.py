@@ -1,0 +1,189 @@
+"""Readers of per-structure vector files: generic GIS files, Copernicus EMS grading products.
+
+A generic file is recognised by a damage column (``damage``, ``damage_class``, ``grading``,
+``damage_gra``…) holding canonical or known native labels, and optionally a structure column.
+Copernicus EMS products keep building layers only; roads, rivers and crisis points are
+reported as skipped layers, not as rejects.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .._errors import InputError
+from ._context import Context, Parts
+from ._vector import (
+    ADMIN_COLUMNS,
+    DATE_COLUMNS,
+    DAMAGE_COLUMNS,
+    ID_COLUMNS,
+    STRUCTURE_COLUMNS,
+    Layer,
+    damage_column,
+    ensure_crs,
+    find_column,
+    list_layers,
+    read_layer,
+    to_structures,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+#: Copernicus EMS layers that hold buildings (legacy and current data models).
+BUILDING_LAYER = re.compile(r"(settlements?_(poly|point)_grading|builtup[ap])", re.I)
+COPERNICUS_DAMAGE = ("damage_gra", "grading")
+
+
+def is_copernicus_layer(layer: Layer) -> bool:
+    folded = {f.casefold() for f in layer.fields}
+    return bool(BUILDING_LAYER.search(layer.name)) or (
+        bool(folded & set(COPERNICUS_DAMAGE)) and bool(folded & {"settl_type", "obj_type"})
+    )
+
+
+def combine(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Concatenate structures of several layers, reprojecting to the first layer's CRS."""
+    import geopandas as gpd
+
+    if len(frames) == 1:
+        return frames[0]
+    crs = frames[0].crs
+    same = [f if f.crs == crs else f.to_crs(crs) for f in frames]
+    return gpd.GeoDataFrame(pd.concat(same, ignore_index=True), crs=crs)
+
+
+def _pick_layers(ctx: Context, layers: list[Layer]) -> list[Layer]:
+    if ctx.layer is None:
+        return layers
+    chosen = [lay for lay in layers if ctx.layer in (lay.name, lay.file.name, lay.file.stem)]
+    if not chosen:
+        raise InputError(
+            f"{ctx.path}: no layer {ctx.layer!r}; layers: "
+            f"{', '.join(lay.name for lay in layers)}.",
+            path=str(ctx.path),
+        )
+    return chosen
+
+
+def read_copernicus(ctx: Context) -> Parts:
+    """Copernicus EMS grading product: building layers to structures, the rest skipped."""
+    col = ctx.collector
+    layers = _pick_layers(ctx, list_layers(ctx.target))
+    buildings = [lay for lay in layers if is_copernicus_layer(lay)]
+    skipped = {lay.name: f"not a building layer ({lay.features} features)"
+               for lay in layers if lay not in buildings}
+    if not buildings:
+        raise InputError(
+            f"{ctx.path}: no Copernicus EMS building layer (settlements_*_grading, builtUpA, "
+            f"builtUpP) among: {', '.join(lay.name for lay in layers)}. Pass layer= to read "
+            "another layer as a generic GIS file with kind='gis'.",
+            path=str(ctx.path),
+        )
+    frames: list[gpd.GeoDataFrame] = []
+    schemes: dict[str, str] = {}
+    for lay in buildings:
+        raw = ensure_crs(read_layer(lay, ctx.limits), col, lay.file)
+        names = list(raw.columns)
+        dmg = ctx.column("damage") or find_column(names, COPERNICUS_DAMAGE)
+        if dmg is None:
+            skipped[lay.name] = "building layer without a damage_gra or grading column"
+            continue
+        scheme = ctx.scheme or ("copernicus_ems" if dmg.casefold() == "damage_gra"
+                                else "copernicus_ems_legacy")
+        schemes[lay.name] = scheme
+        structure = [c for c in (find_column(names, ("obj_type",)),
+                                 find_column(names, ("info",)),
+                                 find_column(names, ("settl_type",))) if c]
+        notation = find_column(names, ("notation",))
+        flags = pd.Series("", index=raw.index, dtype=object)
+        if notation is not None:
+            block = raw[notation].astype("string").str.casefold().str.contains("block")
+            flags = flags.where(~block.fillna(False).to_numpy(dtype=bool), "building_block")
+        frames.append(to_structures(
+            raw, col, source_id=ctx.source_id, damage=dmg, scheme=scheme,
+            structure=structure or None, date=find_column(names, ("src_date",)),
+            layer=lay.name, extra={"flags": flags},
+        ))
+    if not frames:
+        raise InputError(f"{ctx.path}: no building layer with a damage column.",
+                         path=str(ctx.path))
+    structures = combine(frames)
+    blocks = int((structures["flags"] == "building_block").sum())
+    if blocks:
+        col.warn(f"{blocks} polygons are building blocks (several buildings each): counts "
+                 "of blocks are not counts of buildings")
+    return Parts(
+        rows_kept=len(structures), structures=structures, crs=_crs_name(structures),
+        layer=", ".join(lay.name for lay in buildings),
+        extra={"skipped_layers": skipped, "schemes": schemes, "building_blocks": blocks},
+    )
+
+
+def read_gis(ctx: Context) -> Parts:
+    """Generic per-structure vector file: any layer with a damage column."""
+    col = ctx.collector
+    layers = _pick_layers(ctx, list_layers(ctx.target))
+    frames: list[gpd.GeoDataFrame] = []
+    used: list[str] = []
+    skipped: dict[str, str] = {}
+    for lay in layers:
+        raw = read_layer(lay, ctx.limits)
+        found = damage_column(raw, ctx.column("damage"))
+        if found is None:
+            skipped[lay.name] = "no damage column with known labels"
+            continue
+        dmg, scheme = found
+        frames.append(structures_from_generic(raw, ctx, damage=dmg, scheme=ctx.scheme or scheme,
+                                              layer=lay.name if len(layers) > 1 else None,
+                                              path_for_crs=lay.file))
+        used.append(lay.name)
+    if not frames:
+        raise InputError(
+            f"{ctx.path}: no damage column found in {', '.join(lay.name for lay in layers)}. "
+            f"Expected one of {', '.join(DAMAGE_COLUMNS)} holding known damage labels, or "
+            "name it: columns={'damage': 'YourColumn'}.",
+            path=str(ctx.path),
+        )
+    structures = combine(frames)
+    return Parts(rows_kept=len(structures), structures=structures, crs=_crs_name(structures),
+                 layer=", ".join(used), extra={"skipped_layers": skipped} if skipped else {})
+
+
+def structures_from_generic(raw: gpd.GeoDataFrame, ctx: Context, *, damage: str, scheme: str,
+                            layer: str | None, path_for_crs: object) -> gpd.GeoDataFrame:
+    """Map a generic layer (already with geometry) to structures."""
+    from pathlib import Path
+
+    col = ctx.collector
+    frame = ensure_crs(raw, col, Path(str(path_for_crs)))
+    names = [c for c in frame.columns if c != "geometry"]
+    structure = ctx.column("structure") or find_column(names, STRUCTURE_COLUMNS)
+    date = ctx.column("date") or find_column(names, DATE_COLUMNS)
+    admin = ctx.column("admin") or find_column(names, ADMIN_COLUMNS)
+    id_col = ctx.column("id") or find_column(names, ID_COLUMNS)
+    ids = None
+    if id_col is not None and frame[id_col].notna().all() and frame[id_col].is_unique:
+        ids = frame[id_col].to_numpy()
+    col.extra.setdefault("columns_used", {}).update(
+        {k: v for k, v in (("damage", damage), ("structure", structure), ("date", date),
+                           ("admin", admin), ("id", id_col)) if v})
+    col.extra.setdefault("schemes", {})[layer or "main"] = scheme
+    return to_structures(frame, col, source_id=ctx.source_id, damage=damage, scheme=scheme,
+                         structure=structure, date=date, admin=admin, ids=ids, layer=layer)
+
+
+def _crs_name(frame: gpd.GeoDataFrame) -> str | None:
+    if frame.crs is None:
+        return None
+    epsg = frame.crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else frame.crs.to_string()
+
+
+def crs_name(frame: gpd.GeoDataFrame) -> str | None:
+    """``EPSG:n`` of a frame's CRS (or its full string), ``None`` when unset."""
+    return _crs_name(frame)
+

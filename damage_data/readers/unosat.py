@@ -1,0 +1,207 @@
+"""Reader of UNOSAT comprehensive damage assessments, all three schema generations.
+
+One row per site and assessment round (REFERENCE §3): Gaza 2023–25 full names with ``_2..14``
+round suffixes; Syria 2015 shapefiles with names cut to 10 characters (``Main_Damag``,
+``Main_Dam_1``…), grouped by position; Raqqa/Damascus ``DaSitCl``/``DmgCls`` variants.
+``Damage_Status`` is kept raw (no published codebook); counting uses one round per site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError
+from ..vocab import classify_structure
+from ._context import Context, Parts
+from ._result import SEEN_DAMAGED, classify_column, current_view, make_structures
+from ._vector import Layer, ensure_crs, find_column, list_layers, parse_dates, read_layer
+from .gis import combine, crs_name
+
+# full (file geodatabase) names: the suffix is the round; no suffix is round 1
+_FULL = {
+    "class": re.compile(r"^(?:Main_Damage_Site_Class|DaSitCl|DmgCls|Damage_Class)_?(\d*)$", re.I),
+    "date": re.compile(r"^(?:SensorDate|SensDt|SensDate|ImageDate|ImgDate)_?(\d*)$", re.I),
+    "status": re.compile(r"^(?:Damage_Status|DmgSts|DaSts)_?(\d*)$", re.I),
+}
+# 10-character shapefile names: rounds are told apart only by column order
+_TRUNC = {
+    "class": re.compile(r"^(?:Main_Damag|Main_Dam_\d+)$", re.I),
+    "date": re.compile(r"^(?:SensorDate|SensorDa_\d+)$", re.I),
+    "status": re.compile(r"^(?:Damage_Sta|Damage_S_\d+)$", re.I),
+}
+_ADMIN = ("Municipality", "Municipali", "Settlement", "Governorate", "Governorat",
+          "Neighborhood", "Neighborho")
+
+
+@dataclass
+class Rounds:
+    """Columns of each assessment round: ``{round: {"class": col, "date": col, ...}}``."""
+
+    schema: str
+    by_round: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+def unosat_rounds(columns: list[str] | tuple[str, ...]) -> Rounds | None:
+    """Find the per-round class/date/status columns, or ``None`` if this is not UNOSAT."""
+    names = [c for c in columns if c != "geometry"]
+    if any(_TRUNC["class"].match(c) for c in names) and not any(
+            re.match(r"^Main_Damage_Site_Class", c, re.I) for c in names):
+        rounds = Rounds("syria-2015 (10-character shapefile names, rounds by column order)")
+        current = 0
+        for name in names:
+            if _TRUNC["date"].match(name):
+                current += 1
+                rounds.by_round.setdefault(current, {})["date"] = name
+            for role in ("class", "status"):
+                if _TRUNC[role].match(name):
+                    rounds.by_round.setdefault(max(current, 1), {})[role] = name
+        return rounds
+    found: dict[int, dict[str, str]] = {}
+    for name in names:
+        for role, pattern in _FULL.items():
+            match = pattern.match(name)
+            if match:
+                found.setdefault(int(match.group(1) or 1), {})[role] = name
+    if not any("class" in r for r in found.values()):
+        return None
+    schema = ("gaza-2023 (full names, _2.._14 round suffixes)"
+              if any(re.match(r"^Main_Damage_Site_Class", c, re.I) for c in names)
+              else "raqqa/damascus (DaSitCl / DmgCls classes)")
+    return Rounds(schema, dict(sorted(found.items())))
+
+
+def is_unosat_layer(layer: Layer) -> bool:
+    return unosat_rounds(layer.fields) is not None
+
+
+def read_unosat(ctx: Context) -> Parts:
+    """Read every UNOSAT layer of a file or unpacked folder into a round history."""
+    layers = [lay for lay in list_layers(ctx.target) if is_unosat_layer(lay)]
+    if ctx.layer is not None:
+        layers = [lay for lay in layers if ctx.layer in (lay.name, lay.file.name)]
+    if not layers:
+        raise InputError(
+            f"{ctx.path}: no UNOSAT damage-site layer (columns Main_Damage_Site_Class, "
+            "Main_Damag or DaSitCl).",
+            path=str(ctx.path),
+        )
+    frames = []
+    schemas: dict[str, str] = {}
+    rounds_seen: dict[str, dict[int, dict[str, str]]] = {}
+    for lay in layers:
+        raw = ensure_crs(read_layer(lay, ctx.limits), ctx.collector, lay.file)
+        rounds = unosat_rounds(list(raw.columns))
+        assert rounds is not None
+        schemas[lay.name] = rounds.schema
+        rounds_seen[lay.name] = rounds.by_round
+        frames.append(_history(raw, rounds, ctx, layer=lay.name if len(layers) > 1 else None))
+    history = combine(frames)
+    current = current_view(history, strongest=ctx.strongest)
+    n_sites = int(history["structure_id"].nunique())
+    return Parts(
+        rows_kept=n_sites, structures=history, crs=crs_name(history),
+        layer=", ".join(lay.name for lay in layers),
+        extra={
+            "schema": schemas, "rounds": {k: {str(r): v for r, v in by.items()}
+                                          for k, by in rounds_seen.items()},
+            "rows_in_history": len(history), "sites": n_sites,
+            "count_rule": "strongest class per site" if ctx.strongest
+            else "latest round per site",
+            "current_rows": len(current),
+        },
+    )
+
+
+def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | None
+             ) -> pd.DataFrame:
+    col = ctx.collector
+    n = len(raw)
+    col.rows_read += n
+    prefix = f"{layer}: feature" if layer else "feature"
+    names = list(raw.columns)
+    site_ids, site_type = _site_ids(raw, prefix)
+    admin = find_column(names, tuple(a.casefold() for a in _ADMIN))
+    pieces = []
+    for number, cols in rounds.by_round.items():
+        if "class" not in cols:
+            continue
+        cls = raw[cols["class"]]
+        present = cls.notna() & (cls.astype("string").str.strip() != "").fillna(False)
+        idx = np.flatnonzero(present.to_numpy(dtype=bool))
+        piece = pd.DataFrame({
+            "_site": idx,
+            "round": number,
+            "damage_text": cls.iloc[idx].astype("string").str.strip().to_numpy(),
+            "_column": cols["class"],
+        })
+        piece["assessed_on"] = (parse_dates(raw[cols["date"]].iloc[idx]).to_numpy()
+                                if "date" in cols else pd.NaT)
+        piece["damage_status"] = (raw[cols["status"]].iloc[idx].astype("string").to_numpy()
+                                  if "status" in cols else pd.NA)
+        pieces.append(piece)
+    long = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
+        {"_site": pd.Series([], dtype=int), "round": [], "damage_text": [], "_column": []})
+    scheme = ctx.scheme or "unosat"
+    damage, bad, reason = classify_column(long["damage_text"], scheme)
+    long["damage"] = damage
+    rejected: set[int] = set()
+    bad_rows = long[bad.to_numpy(dtype=bool)]
+    for site, column, text in zip(bad_rows["_site"], bad_rows["_column"],
+                                  bad_rows["damage_text"], strict=True):
+        if int(site) not in rejected:
+            col.reject(f"{prefix} {site}", column, text, reason)
+            rejected.add(int(site))
+    geom = raw.geometry
+    for i in np.flatnonzero((geom.isna() | geom.is_empty).to_numpy()):
+        if int(i) not in rejected:
+            col.reject(f"{prefix} {i}", "geometry", None, "missing geometry: a site needs a point")
+            rejected.add(int(i))
+    with_class = set(long["_site"].tolist())
+    for i in range(n):
+        if i not in with_class and i not in rejected:
+            col.reject(f"{prefix} {i}", "Main_Damage_Site_Class", None,
+                       "no damage class in any assessment round")
+            rejected.add(i)
+    long = long[~long["_site"].isin(rejected)].sort_values(["_site", "round"], kind="stable")
+    sites = long["_site"].to_numpy()
+    seen = long["damage"].astype(object).isin(SEEN_DAMAGED)
+    first = long["assessed_on"].where(seen).groupby(long["_site"]).min()
+    table = pd.DataFrame({
+        "source_id": ctx.source_id,
+        "structure_id": site_ids[sites],
+        "damage": long["damage"].to_numpy(),
+        "damage_text": long["damage_text"].to_numpy(),
+        "structure": site_type[0][sites],
+        "structure_text": site_type[1][sites],
+        "assessed_on": long["assessed_on"].to_numpy(),
+        "round": long["round"].to_numpy(),
+        "admin_label": (raw[admin].astype("string").to_numpy()[sites] if admin else pd.NA),
+        "damage_status": long["damage_status"].to_numpy(),
+        "first_damaged_on": first.reindex(sites).to_numpy(),
+    })
+    if layer is not None:
+        table["layer"] = layer
+    return make_structures(table, geom.to_numpy()[sites], raw.crs)
+
+
+def _site_ids(raw: pd.DataFrame, prefix: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Site ids and (structure, structure_text) per feature.
+
+    Gaza ``SiteID`` is an id; Syria 2015 ``SiteID`` holds the site *type* ("Building
+    (General / Default)"), so there the feature number is the id.
+    """
+    n = len(raw)
+    numbers = np.array([f"{prefix} {i}" for i in range(n)], dtype=object)
+    any_type = (np.full(n, "any", dtype=object), np.full(n, None, dtype=object))
+    site = find_column(list(raw.columns), ("siteid", "site_id"))
+    if site is None:
+        return numbers, any_type
+    values = raw[site].astype("string")
+    if values.notna().all() and values.is_unique:
+        return values.to_numpy(dtype=object), any_type
+    kinds = classify_structure(values, unknown="other")
+    return numbers, (kinds.astype(object).to_numpy(), values.to_numpy(dtype=object))

@@ -1,0 +1,511 @@
+"""House style for maps and charts, and :func:`finalise`, the Datawrapper-like anatomy.
+
+A published chart reads top to bottom: a title that states the finding, a description (measure,
+unit, period), the data, then notes, the source line, a byline; alt text travels with the file
+(REFERENCE §5). :func:`finalise` lays all of that out *inside* the figure, so the pixel size
+never changes on export (``bbox_inches="tight"`` would crop the footer and change the size).
+"""
+
+from __future__ import annotations
+
+import textwrap
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._errors import UsageError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+#: Web size of a chart in CSS pixels (Datawrapper's default card); exported at 2×.
+WEB_SIZE_PX: tuple[int, int] = (640, 450)
+#: Figure dpi at which one CSS pixel is one figure pixel (sizes below are in points).
+CSS_DPI = 100
+#: Figure size in inches matching :data:`WEB_SIZE_PX` at :data:`CSS_DPI`.
+FIGSIZE: tuple[float, float] = (WEB_SIZE_PX[0] / CSS_DPI, WEB_SIZE_PX[1] / CSS_DPI)
+
+FONT_FAMILY = ["DejaVu Sans"]  # ships with matplotlib; covers Latin, Cyrillic and Armenian
+TITLE_SIZE = 13.0
+SUBTITLE_SIZE = 9.5
+BODY_SIZE = 8.0
+LABEL_SIZE = 7.5
+SMALL_SIZE = 6.5
+FOOTER_SIZE = 6.5
+MARGIN_PT = 10.0
+
+INK = "#1d1d1d"  # text
+MUTED = "#5e5e5e"  # secondary text
+FAINT = "#9a9a9a"  # tertiary text, rules
+NO_DATA = "#f0f0f0"  # "no reports" fill (hatched, so it never reads as zero)
+NO_DATA_HATCH = "#a8a8a8"
+CONTEXT = "#e4e4e4"  # land outside the mapped country
+BOUNDARY = "#ffffff"
+
+#: Okabe & Ito's colour-blind-safe qualitative palette (matplotlib's ``okabe_ito``).
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+)
+
+#: One fixed colour per canonical damage state, the same in every map and chart.
+#: Severity darkens and reddens along Okabe-Ito hues, so the order survives colour blindness.
+DAMAGE_COLOURS: dict[str, str] = {
+    "destroyed": "#B52A00",
+    "severe": "#D55E00",
+    "damaged": "#E69F00",
+    "moderate": "#E69F00",
+    "minor": "#F0E442",
+    "possible": "#56B4E9",
+    "damaged_or_destroyed": "#CC79A7",
+    "none": "#009E73",
+    "unassessed": "#9a9a9a",
+    "assessed": "#0072B2",
+    "not_structure": "#000000",
+}
+#: Colours of the summary groups (DESIGN §3), taken from :data:`DAMAGE_COLOURS`.
+GROUP_COLOURS: dict[str, str] = {
+    "destroyed": DAMAGE_COLOURS["destroyed"],
+    "damaged": DAMAGE_COLOURS["damaged"],
+    "possibly_damaged": DAMAGE_COLOURS["possible"],
+    "unsplit": DAMAGE_COLOURS["damaged_or_destroyed"],
+    "assessed": DAMAGE_COLOURS["assessed"],
+}
+GROUP_LABELS: dict[str, str] = {
+    "destroyed": "Destroyed",
+    "damaged": "Damaged",
+    "possibly_damaged": "Possibly damaged",
+    "unsplit": "Destroyed or damaged, not split",
+    "assessed": "Inspected",
+}
+#: Sequential ramp for choropleths: ColorBrewer "OrRd" (colour-blind safe, prints in grey).
+SEQUENTIAL = "OrRd"
+
+MAP_DISCLAIMER = (
+    "Boundaries and names do not imply endorsement or acceptance by the authors "
+    "or publishers."
+)
+
+#: Grouping and decimal marks per display language (CLDR). Hand-written because the
+#: toolkit does not depend on Babel for four locales.
+NUMBER_MARKS: dict[str, tuple[str, str]] = {
+    "en": (",", "."),
+    "az": (".", ","),
+    "ru": ("\u00a0", ","),
+    "hy": ("\u00a0", ","),
+    "native": (",", "."),
+}
+LANGS: tuple[str, ...] = tuple(NUMBER_MARKS)
+
+RC: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": FONT_FAMILY,
+    "font.size": BODY_SIZE,
+    "text.color": INK,
+    "axes.edgecolor": FAINT,
+    "axes.labelcolor": MUTED,
+    "axes.labelsize": BODY_SIZE,
+    "axes.titlesize": BODY_SIZE,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": __import__("cycler").cycler(color=list(OKABE_ITO)),
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelsize": BODY_SIZE,
+    "ytick.labelsize": BODY_SIZE,
+    "legend.fontsize": SMALL_SIZE + 0.5,
+    "legend.frameon": False,
+    "figure.figsize": FIGSIZE,
+    "figure.dpi": CSS_DPI,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "hatch.linewidth": 0.6,
+    "svg.fonttype": "none",  # text stays text in SVG: searchable, translatable
+    "pdf.fonttype": 42,  # TrueType in PDF: editable in Illustrator
+}
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style (fonts, sizes, colours) inside a ``with`` block.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> with house_style():
+    ...     fig, ax = plt.subplots()
+    >>> fig.get_size_inches().tolist()
+    [6.4, 4.5]
+    >>> plt.close(fig)
+    """
+    import matplotlib as mpl
+
+    with mpl.rc_context(RC):
+        yield
+
+
+def new_axes(ax: Axes | None = None) -> Axes:
+    """Return ``ax``, or the axes of a new figure of the house size."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    with house_style():
+        _fig, new = plt.subplots(figsize=FIGSIZE, dpi=CSS_DPI)
+    return new
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def format_number(value: float | int, lang: str = "en", *, decimals: int = 0) -> str:
+    """A number with the thousands separator of ``lang`` (CLDR marks).
+
+    Examples
+    --------
+    >>> format_number(3019), format_number(3019, "az"), format_number(1.5, "ru", decimals=1)
+    ('3,019', '3.019', '1,5')
+    """
+    group, decimal = _marks(lang)
+    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+
+
+def format_percent(share: float, lang: str = "en") -> str:
+    """A share (0–1) as a whole percentage: ``0.872`` → ``"87%"`` (``"87\u00a0%"`` in ru/hy).
+
+    >>> format_percent(0.872)
+    '87%'
+    """
+    sep = "\u00a0" if lang in ("ru", "hy") else ""
+    return f"{format_number(round(100 * float(share)), lang)}{sep}%"
+
+
+def _marks(lang: str) -> tuple[str, str]:
+    if lang not in NUMBER_MARKS:
+        raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+    return NUMBER_MARKS[lang]
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+@dataclass
+class Provenance:
+    """What a plot function knows about its data, for :func:`finalise` to fill the footer."""
+
+    kind: str  # "map" or "chart"
+    sources: list[str] = field(default_factory=list)  # publisher names, in order
+    boundaries: str | None = None  # boundary attribution (maps)
+    notes: list[str] = field(default_factory=list)  # data notes (flags, units not mapped)
+    alt_text: str | None = None  # a data-derived description
+
+
+_PROVENANCE: weakref.WeakKeyDictionary[Any, Provenance] = weakref.WeakKeyDictionary()
+
+
+def set_provenance(ax: Axes, provenance: Provenance) -> None:
+    """Attach what the plot shows to ``ax`` (read back by :func:`finalise`)."""
+    _PROVENANCE[ax] = provenance
+
+
+def provenance_of(ax: Axes) -> Provenance | None:
+    """The :class:`Provenance` a plot function attached to ``ax``, if any."""
+    return _PROVENANCE.get(ax)
+
+
+def source_names(sources: Any) -> list[str]:
+    """Publisher (or title) names from a ``sources`` table, primary sources first, unique.
+
+    >>> import pandas as pd
+    >>> source_names(pd.DataFrame({"publisher": ["Trend", "AzerNews", "Trend"],
+    ...                            "cites": [None, "s1", None]}))
+    ['Trend', 'AzerNews']
+    """
+    import pandas as pd
+
+    if sources is None or len(sources) == 0:
+        return []
+    table = pd.DataFrame(sources)
+    names = pd.Series([""] * len(table), index=table.index, dtype="string")
+    for column in ("title", "publisher"):  # publisher wins where present
+        if column in table.columns:
+            value = table[column].astype("string")
+            names = value.where(value.notna() & (value.str.strip() != ""), names)
+    if "cites" in table.columns:
+        relays = table["cites"].astype("string").fillna("").str.strip() != ""
+        order = list(table.index[~relays]) + list(table.index[relays])
+        names = names.loc[order]
+    return list(dict.fromkeys(n.strip() for n in names.dropna() if n.strip()))
+
+
+# --------------------------------------------------------------------------- finalise
+
+
+@dataclass
+class Anatomy:
+    """The text around a chart, kept so :func:`layout` can redo it at another size."""
+
+    title: str
+    subtitle: str | None = None
+    note: str | None = None
+    source: str | None = None
+    byline: str | None = None
+    alt_text: str | None = None
+    disclaimer: str | None = None
+    artists: list[Text] = field(default_factory=list)
+
+
+_ANATOMY: weakref.WeakKeyDictionary[Any, Anatomy] = weakref.WeakKeyDictionary()
+_ORIGINAL_POSITION: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def anatomy_of(fig: Figure) -> Anatomy | None:
+    """The title, notes and alt text :func:`finalise` gave ``fig`` (``None`` if not finalised)."""
+    return _ANATOMY.get(fig)
+
+
+def finalise(
+    fig: Figure,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    byline: str | None = None,
+    alt_text: str | None = None,
+) -> Figure:
+    """Lay out title, description, notes, source line and byline inside ``fig``.
+
+    The plot axes are fitted into the space left between header and footer, so exporting
+    never crops anything. The source line, the boundary attribution and (for maps) the
+    neutrality disclaimer are filled in from what the plot functions recorded when not given.
+
+    Parameters
+    ----------
+    fig
+        The figure holding one or more plots made by :mod:`damage_data.plot` (or any axes).
+    title
+        The finding, in a sentence ("Tərtər reports most destroyed buildings").
+    subtitle
+        The measure, unit and period.
+    source
+        The source line; default: the publishers behind the plotted figures.
+    note
+        Notes under the chart; default: the data notes the plots recorded (flags).
+    byline
+        Author or organisation, shown at the right of the footer.
+    alt_text
+        A text description for screen readers; embedded by :func:`damage_data.export.save`.
+        Default: the description the plot functions derived from the data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig`` itself (laid out in place).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2], [3, 4])
+    >>> _ = finalise(fig, title="Damage rose", source="Example")
+    >>> anatomy_of(fig).source
+    'Source: Example'
+    >>> plt.close(fig)
+    """
+    if not title or not str(title).strip():
+        raise UsageError("finalise() needs a title that states the finding, e.g. "
+                         "title='Tərtər reports the most destroyed buildings'")
+    provenances = [p for p in (provenance_of(ax) for ax in fig.axes) if p is not None]
+    is_map = any(p.kind == "map" for p in provenances)
+    source_line = _source_line(source, provenances)
+    if note is None:
+        data_notes = [n for p in provenances for n in p.notes]
+        note = " ".join(dict.fromkeys(data_notes)) or None
+    if alt_text is None:
+        derived = [p.alt_text for p in provenances if p.alt_text]
+        alt_text = " ".join(derived) if derived else None
+    old = _ANATOMY.get(fig)
+    if old is not None:
+        for artist in old.artists:
+            artist.remove()
+    _ANATOMY[fig] = Anatomy(
+        title=str(title).strip(), subtitle=subtitle, note=note, source=source_line,
+        byline=byline, alt_text=alt_text, disclaimer=MAP_DISCLAIMER if is_map else None,
+    )
+    layout(fig)
+    return fig
+
+
+def _source_line(source: str | None, provenances: Sequence[Provenance]) -> str | None:
+    if source is not None:
+        text = source.strip()
+        if text and not text.lower().startswith("source"):
+            text = f"Source: {text}"
+    else:
+        names = list(dict.fromkeys(n for p in provenances for n in p.sources))
+        text = ("Sources: " if len(names) > 1 else "Source: ") + ", ".join(names) \
+            if names else ""
+    boundaries = list(dict.fromkeys(p.boundaries for p in provenances if p.boundaries))
+    parts = [t for t in (text, *boundaries) if t]
+    return " · ".join(parts) or None
+
+
+def layout(fig: Figure) -> None:
+    """(Re)place the anatomy of a finalised figure at its current size.
+
+    Called by :func:`finalise`, and by :func:`damage_data.export.save` after it resizes the
+    figure for a preset. Text sizes stay in points; wrapping follows the figure width.
+    """
+    anatomy = _ANATOMY.get(fig)
+    if anatomy is None:
+        return
+    for artist in anatomy.artists:
+        artist.remove()
+    anatomy.artists = []
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    width_px, height_px = fig.bbox.width, fig.bbox.height
+    pt = fig.dpi / 72.0  # pixels per point
+    margin = MARGIN_PT * pt
+    wrap_px = width_px - 2 * margin
+
+    def block(text: str, y_px: float, *, size: float, color: str, weight: str = "normal",
+              va: str = "top", x_px: float | None = None, ha: str = "left",
+              wrap: float | None = None) -> float:
+        """Draw wrapped ``text`` at ``y_px`` (from the bottom); return its height in px."""
+        from matplotlib.font_manager import FontProperties
+
+        prop = FontProperties(family=FONT_FAMILY, size=size, weight=weight)
+        lines = _wrap(text, prop, wrap or wrap_px, renderer)
+        artist = fig.text(
+            (x_px if x_px is not None else margin) / width_px, y_px / height_px,
+            "\n".join(lines), fontproperties=prop, color=color, ha=ha, va=va,
+            linespacing=1.3,
+        )
+        anatomy.artists.append(artist)
+        extent = artist.get_window_extent(renderer)
+        return float(extent.height)
+
+    # header, from the top down
+    y = height_px - margin
+    y -= block(anatomy.title, y, size=TITLE_SIZE, color=INK, weight="bold")
+    if anatomy.subtitle:
+        y -= 4 * pt
+        y -= block(anatomy.subtitle, y, size=SUBTITLE_SIZE, color=MUTED)
+    body_top = y - 8 * pt
+
+    # footer, from the bottom up
+    y = margin * 0.8
+    if anatomy.byline:
+        # byline sits at the right of the lowest footer line; measured first so the source
+        # line wraps before it
+        from matplotlib.font_manager import FontProperties
+
+        prop = FontProperties(family=FONT_FAMILY, size=FOOTER_SIZE)
+        byline_w = _text_width(anatomy.byline, prop, renderer)
+        block(anatomy.byline, y, size=FOOTER_SIZE, color=MUTED, va="bottom",
+              x_px=width_px - margin, ha="right")
+        source_wrap = wrap_px - byline_w - 12 * pt
+    else:
+        source_wrap = wrap_px
+    footer = [t for t in (anatomy.source,) if t]
+    for text in footer:
+        y += block(text, y, size=FOOTER_SIZE, color=MUTED, va="bottom", wrap=source_wrap)
+    if anatomy.byline and not footer:
+        y += FOOTER_SIZE * 1.3 * pt
+    if anatomy.disclaimer:
+        y += 1 * pt
+        y += block(anatomy.disclaimer, y, size=FOOTER_SIZE - 0.5, color=FAINT, va="bottom")
+    if anatomy.note:
+        y += 3 * pt
+        y += block(anatomy.note, y, size=FOOTER_SIZE + 0.5, color=MUTED, va="bottom")
+    body_bottom = y + 8 * pt
+
+    if body_top - body_bottom < 40 * pt:
+        raise UsageError(
+            f"the title, notes and source line leave no room for the chart in a "
+            f"{width_px:.0f}×{height_px:.0f} px figure; shorten them or enlarge the figure"
+        )
+    _fit_axes(fig, (margin, body_bottom, width_px - margin, body_top), renderer)
+
+
+def _text_width(text: str, prop: Any, renderer: Any) -> float:
+    width, _h, _d = renderer.get_text_width_height_descent(text, prop, ismath=False)
+    return float(width)
+
+
+def _wrap(text: str, prop: Any, width_px: float, renderer: Any) -> list[str]:
+    """Greedy word wrap measured with the renderer (character counts misjudge widths)."""
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        words = paragraph.split(" ")
+        current = ""
+        for word in words:
+            trial = f"{current} {word}" if current else word
+            if current and _text_width(trial, prop, renderer) > width_px:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+    return lines
+
+
+def _fit_axes(fig: Figure, box: tuple[float, float, float, float], renderer: Any) -> None:
+    """Map the figure's axes into ``box`` (pixels) so that their labels fit inside it too."""
+    from matplotlib.transforms import Bbox
+
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    if not axes:
+        return
+    for ax in axes:
+        if ax not in _ORIGINAL_POSITION:
+            _ORIGINAL_POSITION[ax] = ax.get_position(original=True).frozen()
+    originals = {ax: _ORIGINAL_POSITION[ax] for ax in axes}
+    union = Bbox.union(list(originals.values()))
+    W, H = fig.bbox.width, fig.bbox.height
+    target = [box[0], box[1], box[2], box[3]]  # inner box for the axes themselves
+    for _ in range(3):
+        x0, y0, x1, y1 = target
+
+        def place(bb: Any, x0: float = x0, y0: float = y0, x1: float = x1,
+                  y1: float = y1) -> list[float]:
+            fx0 = (bb.x0 - union.x0) / union.width
+            fy0 = (bb.y0 - union.y0) / union.height
+            fw, fh = bb.width / union.width, bb.height / union.height
+            return [(x0 + fx0 * (x1 - x0)) / W, (y0 + fy0 * (y1 - y0)) / H,
+                    fw * (x1 - x0) / W, fh * (y1 - y0) / H]
+
+        for ax, bb in originals.items():
+            ax.set_position(place(bb))
+        tight = Bbox.union([ax.get_tightbbox(renderer) for ax in axes])
+        overflow = (box[0] - tight.x0, box[1] - tight.y0, tight.x1 - box[2], tight.y1 - box[3])
+        if max(overflow) < 0.5 and min(overflow) > -2:
+            break
+        target = [target[0] + overflow[0], target[1] + overflow[1],
+                  target[2] - overflow[2], target[3] - overflow[3]]
+        if target[2] - target[0] < 20 or target[3] - target[1] < 20:
+            break
+
+
+def describe_list(items: Iterable[str], *, limit: int = 4) -> str:
+    """``"a, b and c"`` (and ``"… and 3 more"`` past ``limit``) for alt text and notes.
+
+    >>> describe_list(["Tərtər", "Füzuli", "Cəbrayıl"])
+    'Tərtər, Füzuli and Cəbrayıl'
+    """
+    items = [str(i) for i in items]
+    if len(items) > limit:
+        items = [*items[:limit], f"{len(items) - limit} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` cut at a word boundary with an ellipsis (long source titles in footers)."""
+    return textwrap.shorten(str(text), width=width, placeholder="…")
