@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._errors import UsageError
+
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -65,3 +69,142 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write UTF-8 text atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- figures
+
+#: Export presets: web = 640×450 CSS px at 2× (PNG 1280×900) or SVG; print = PDF in mm.
+PRESETS: tuple[str, ...] = ("web", "print", "plain")
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+WEB_SCALE = 2
+#: Default print size: the web card's proportions at a one-and-a-half-column width.
+PRINT_SIZE_MM: tuple[float, float] = (160.0, 112.5)
+MM_PER_INCH = 25.4
+PRINT_DPI = 300
+
+
+def save(
+    fig: Figure,
+    path: str | os.PathLike[str],
+    *,
+    preset: str = "web",
+    title: str | None = None,
+    alt_text: str | None = None,
+    size_mm: tuple[float, float] | None = None,
+) -> Path:
+    """Write ``fig`` to PNG, SVG or PDF at a publishing preset, with title and alt text inside.
+
+    Parameters
+    ----------
+    fig
+        The figure (ideally laid out with :func:`damage_data.style.finalise`).
+    path
+        Output file; the extension picks the format: ``.png``, ``.svg`` or ``.pdf``.
+    preset
+        ``web``: 640×450 CSS px; PNG at 2× (exactly 1280×900 pixels), SVG sized 640×450 px.
+        ``print``: the size ``size_mm`` (default 160×112.5 mm), PNG at 300 dpi.
+        ``plain``: the figure's own size and dpi.
+    title, alt_text
+        Embedded as PNG text chunks ``Title``/``Description``, SVG ``<title>``/``<desc>`` and
+        PDF ``Title``/``Subject``. Default: those given to ``finalise``.
+    size_mm
+        Width and height in millimetres for the ``print`` preset.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written (atomically: a failed export never leaves half a file).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt, tempfile, pathlib
+    >>> fig, ax = plt.subplots()
+    >>> out = save(fig, pathlib.Path(tempfile.mkdtemp()) / "a.png", title="A")
+    >>> from PIL import Image
+    >>> Image.open(out).size
+    (1280, 900)
+    >>> plt.close(fig)
+    """
+    from .style import CSS_DPI, FIGSIZE, anatomy_of, layout
+
+    out = Path(path)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FIGURE_FORMATS:
+        raise UsageError(f"{out}: unknown figure format {out.suffix or '(none)'!r}; use one "
+                         f"of: {', '.join('.' + f for f in FIGURE_FORMATS)}")
+    if preset not in PRESETS:
+        raise UsageError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
+    if size_mm is not None and preset != "print":
+        raise UsageError("size_mm applies to the print preset only; add preset='print'")
+    anatomy = anatomy_of(fig)
+    if title is None and anatomy is not None:
+        title = anatomy.title
+    if alt_text is None and anatomy is not None:
+        alt_text = anatomy.alt_text
+    title = title or ""
+    alt_text = alt_text or ""
+
+    old_size, old_dpi = fig.get_size_inches().copy(), fig.dpi
+    if preset == "web":
+        size_in, dpi = FIGSIZE, float(CSS_DPI)
+        save_dpi = CSS_DPI * WEB_SCALE if fmt == "png" else CSS_DPI
+    elif preset == "print":
+        width_mm, height_mm = size_mm or PRINT_SIZE_MM
+        if width_mm <= 0 or height_mm <= 0:
+            raise UsageError(f"size_mm must be positive, got {size_mm!r}")
+        size_in = (width_mm / MM_PER_INCH, height_mm / MM_PER_INCH)
+        dpi = float(CSS_DPI)
+        save_dpi = PRINT_DPI
+    else:
+        size_in, dpi, save_dpi = (float(old_size[0]), float(old_size[1])), fig.dpi, fig.dpi
+    resized = preset != "plain"
+    try:
+        if resized:
+            fig.set_dpi(dpi)
+            fig.set_size_inches(size_in, forward=False)
+            layout(fig)
+        buffer = io.BytesIO()
+        if fmt == "png":
+            fig.savefig(buffer, format="png", dpi=save_dpi,
+                        metadata={"Title": title, "Description": alt_text,
+                                  "Software": "damage_data"})
+            data = buffer.getvalue()
+        elif fmt == "svg":
+            fig.savefig(buffer, format="svg", metadata={"Title": title or None,
+                                                        "Description": alt_text or None})
+            data = _svg_accessible(buffer.getvalue(), title, alt_text,
+                                   px=(size_in[0] * CSS_DPI, size_in[1] * CSS_DPI)
+                                   if preset == "web" else None)
+        else:
+            fig.savefig(buffer, format="pdf", metadata={
+                "Title": title or None, "Subject": alt_text or None,
+                "Keywords": "structure damage; damage_data", "Creator": "damage_data"})
+            data = buffer.getvalue()
+    finally:
+        if resized:
+            fig.set_dpi(old_dpi)
+            fig.set_size_inches(old_size, forward=False)
+            layout(fig)
+    atomic_write_bytes(out, data)
+    return out
+
+
+def _svg_accessible(svg: bytes, title: str, alt_text: str,
+                    px: tuple[float, float] | None) -> bytes:
+    """Add ``<title>``/``<desc>`` as the first children of the root ``<svg>`` (what screen
+    readers announce) and, for the web, size it in CSS pixels instead of points."""
+    from xml.sax.saxutils import escape
+
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        raise ValueError("matplotlib wrote an SVG without a root <svg> element")
+    head = text[start:end]
+    if px is not None:
+        head = re.sub(r'width="[^"]*"', f'width="{px[0]:g}px"', head, count=1)
+        head = re.sub(r'height="[^"]*"', f'height="{px[1]:g}px"', head, count=1)
+    head += ' role="img" aria-labelledby="dd-title dd-desc"'
+    inner = (f'\n <title id="dd-title">{escape(title)}</title>'
+             f'\n <desc id="dd-desc">{escape(alt_text)}</desc>')
+    return (text[:start] + head + text[end:end + 1] + inner + text[end + 1:]).encode("utf-8")

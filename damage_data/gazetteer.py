@@ -426,6 +426,11 @@ def _bundled_aliases(wanted: tuple[str, ...]) -> pd.DataFrame:
     )
     for path in sorted(data_path("places").glob("aliases_*.csv")):
         frames.append(_alias_frame(_places_csv(path.name)))
+    shown = _places_csv("display_names.csv")
+    frames.append(pd.DataFrame({
+        "unit_code": shown["unit_code"], "alias": shown["name"], "lang": shown["lang"],
+        "source": "data/places/display_names.csv: " + shown["source"], "one_to_one": True,
+    }))
     out = _alias_frame(pd.concat(frames, ignore_index=True))
     out = out[out["unit_code"].str[:2].isin(wanted)]
     key = out["unit_code"] + "\x00" + out["alias"].str.casefold()

@@ -31,6 +31,7 @@ __all__ = [
     "RESOLVED_COLUMNS",
     "display_name",
     "display_names",
+    "list_units",
     "match_log",
     "resolve_place",
     "resolve_places",
@@ -738,3 +739,28 @@ def display_names(codes: Iterable[object], lang: str = "en") -> list[str]:
 def _gazetteer_names() -> dict[str, str]:
     units = default_gazetteer().units
     return dict(zip(units["unit_code"], units["name"], strict=True))
+
+
+def list_units(*, country: str | Sequence[str] | None = None, lang: str = "en"
+               ) -> pd.DataFrame:
+    """The bundled units with their display name in ``lang``, sorted by code.
+
+    Returns ``unit_code, display_name, name, level, kind, parent_code, country``; ``name``
+    is the gazetteer (ISO 3166-2) name.
+
+    Examples
+    --------
+    >>> list_units(country="AM", lang="hy").iloc[0][["unit_code", "display_name"]].tolist()
+    ['AM-AG', 'Արագածոտն']
+    """
+    if lang not in DISPLAY_LANGS:
+        raise UsageError(f"unknown display language {lang!r}; choose one of: "
+                         f"{', '.join(DISPLAY_LANGS)}")
+    units = default_gazetteer(country).units
+    out = pd.DataFrame({
+        "unit_code": units["unit_code"],
+        "display_name": display_names(units["unit_code"], lang),
+        "name": units["name"], "level": units["level"], "kind": units["kind"],
+        "parent_code": units["parent_code"], "country": units["country"],
+    })
+    return out.sort_values("unit_code", ignore_index=True)

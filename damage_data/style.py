@@ -8,12 +8,15 @@ never changes on export (``bbox_inches="tight"`` would crop the footer and chang
 
 from __future__ import annotations
 
+import re
 import textwrap
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from cycler import cycler
 
 from ._errors import UsageError
 
@@ -42,7 +45,7 @@ INK = "#1d1d1d"  # text
 MUTED = "#5e5e5e"  # secondary text
 FAINT = "#9a9a9a"  # tertiary text, rules
 NO_DATA = "#f0f0f0"  # "no reports" fill (hatched, so it never reads as zero)
-NO_DATA_HATCH = "#a8a8a8"
+NO_DATA_HATCH = "#bdbdbd"
 CONTEXT = "#e4e4e4"  # land outside the mapped country
 BOUNDARY = "#ffffff"
 
@@ -111,7 +114,7 @@ RC: dict[str, Any] = {
     "axes.titlesize": BODY_SIZE,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": __import__("cycler").cycler(color=list(OKABE_ITO)),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
     "xtick.color": MUTED,
     "ytick.color": MUTED,
     "xtick.labelsize": BODY_SIZE,
@@ -239,7 +242,14 @@ def source_names(sources: Any) -> list[str]:
         relays = table["cites"].astype("string").fillna("").str.strip() != ""
         order = list(table.index[~relays]) + list(table.index[relays])
         names = names.loc[order]
-    return list(dict.fromkeys(n.strip() for n in names.dropna() if n.strip()))
+    out: list[str] = []
+    for name in names.dropna():
+        # "Trend; AzerNews (quoting …)": each publisher once, without the aside
+        for part in str(name).split(";"):
+            part = re.sub(r"\s*\([^)]*\)\s*$", "", part).strip()
+            if part and part not in out:
+                out.append(part)
+    return out
 
 
 # --------------------------------------------------------------------------- finalise

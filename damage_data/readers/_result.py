@@ -245,6 +245,24 @@ def counts_of(series: pd.Series, weights: pd.Series | None = None) -> dict[str, 
     return {str(k): int(v) for k, v in counted.items() if v}
 
 
+def latest_of_series(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures to add up for a report: cumulative series give only their latest figure.
+
+    A cumulative series (``cumulative`` true) repeats a running total on every date; adding
+    its figures would count the same structures again and again.
+    """
+    cumulative = figures["cumulative"].fillna(False).astype(bool) \
+        if "cumulative" in figures.columns else pd.Series(False, index=figures.index)
+    if not cumulative.any():
+        return figures
+    series = figures[cumulative]
+    keys = [c for c in ("place_text", "unit_code", "damage", "damage_text", "structure",
+                        "structure_text", "count_unit") if c in series.columns]
+    ordered = series.sort_values("as_of", kind="stable")
+    latest = ordered.groupby(keys, dropna=False, observed=True, sort=False).tail(1)
+    return pd.concat([figures[~cumulative], latest])
+
+
 def build_report(col: Collector, *, kind: str, detected_by: str, rows_kept: int,
                  damage_counts: dict[str, int], structure_counts: dict[str, int],
                  crs: str | None, layer: str | None) -> dict[str, Any]:

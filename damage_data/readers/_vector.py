@@ -37,6 +37,8 @@ DATE_COLUMNS = ("assessed_on", "date", "sensor_date", "sensordate", "src_date", 
                 "capture_date")
 ADMIN_COLUMNS = ("admin_label", "admin", "district", "municipality", "governorate", "adm2_en",
                  "adm1_en", "region", "settlement")
+#: Placeholder values of real products meaning "not stated" (Copernicus EMS, UNOSAT).
+SENTINELS = ("not applicable", "unknown", "null", "unk", "n/a", "na", "none", "")
 ID_COLUMNS = ("structure_id", "uid", "id", "building_id", "osm_id", "fid")
 
 
@@ -274,6 +276,8 @@ def _structure_of(frame: pd.DataFrame, columns: list[str], col: Collector
     unknown: set[str] = set()
     for i, column in enumerate(columns):
         values = frame[column].astype("string").str.strip()
+        values = values.where(~values.str.casefold().isin(SENTINELS).fillna(False).to_numpy(
+            dtype=bool))
         mapping: dict[str, str] = {}
         for cat in values.dropna().unique():
             try:

@@ -38,11 +38,19 @@ BUILDING_LAYER = re.compile(r"(settlements?_(poly|point)_grading|builtup[ap])", 
 COPERNICUS_DAMAGE = ("damage_gra", "grading")
 
 
+#: Copernicus EMS layers that are never buildings, whatever their columns.
+OTHER_LAYER = re.compile(r"(crisis|transport|hydro|land_?cover|area_?of_?interest|aoi|road|"
+                         r"river|physical|facilit|observed|natural|image_?footprint)", re.I)
+
+
 def is_copernicus_layer(layer: Layer) -> bool:
+    """A building layer of a Copernicus EMS product (by name, else by its columns)."""
+    if BUILDING_LAYER.search(layer.name):
+        return True
+    if OTHER_LAYER.search(layer.name):
+        return False
     folded = {f.casefold() for f in layer.fields}
-    return bool(BUILDING_LAYER.search(layer.name)) or (
-        bool(folded & set(COPERNICUS_DAMAGE)) and bool(folded & {"settl_type", "obj_type"})
-    )
+    return bool(folded & set(COPERNICUS_DAMAGE)) and bool(folded & {"settl_type", "obj_type"})
 
 
 def combine(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -141,6 +149,10 @@ def read_gis(ctx: Context) -> Parts:
                                               layer=lay.name if len(layers) > 1 else None,
                                               path_for_crs=lay.file))
         used.append(lay.name)
+    if not frames and len(layers) == 1:
+        counted = _count_layer(ctx, read_layer(layers[0], ctx.limits), layers[0])
+        if counted is not None:
+            return counted
     if not frames:
         raise InputError(
             f"{ctx.path}: no damage column found in {', '.join(lay.name for lay in layers)}. "
@@ -151,6 +163,25 @@ def read_gis(ctx: Context) -> Parts:
     structures = combine(frames)
     return Parts(rows_kept=len(structures), structures=structures, crs=_crs_name(structures),
                  layer=", ".join(used), extra={"skipped_layers": skipped} if skipped else {})
+
+
+def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | None:
+    """A layer of areas carrying counts (e.g. damaged sites per municipality) → figures."""
+    from .tables import figures_from_rows, table_roles
+
+    attributes = pd.DataFrame(raw.drop(columns=raw.geometry.name))
+    text = attributes.astype("string").fillna("").astype(object)
+    roles = table_roles(text, ctx.columns)
+    if not roles["wide"] and not ("damage" in roles and "count" in roles):
+        return None
+    ctx.collector.extra["columns_used"] = {
+        k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)} | {
+        f"count:{state}": name for name, state in roles["wide"].items()}
+    ctx.collector.extra["layer_kind"] = "counts per area (no per-structure damage column)"
+    figures = figures_from_rows(ctx, text, list(range(len(text))), roles,
+                                locator_word="feature")
+    return Parts(rows_kept=len(text) - ctx.collector.rows_rejected, figures=figures,
+                 crs=crs_name(raw) if raw.crs is not None else None, layer=layer.name)
 
 
 def structures_from_generic(raw: gpd.GeoDataFrame, ctx: Context, *, damage: str, scheme: str,

@@ -1,0 +1,144 @@
+"""Benchmark: resolve 50,000 messy place names against a 5,000-name gazetteer.
+
+The gazetteer is 5,000 distinct Ukrainian place names from the bundled GeoNames cities500
+extract, made into units with their GeoNames ids as codes. The queries are those names
+again, messed up the way reports mess them up (seeded, so every run is the same): Russian/
+Ukrainian Cyrillic spellings, dropped, doubled or swapped letters, other romanisations
+(kh/h, y/i, e/a), case and spacing, generic words ("village", "raion") — plus 5% names that
+are in no gazetteer. It reports the median wall time of several runs of
+:func:`damage_data.places.resolve_places` (the gazetteer index is built inside each call and
+is part of the time) and how many answers were right, ambiguous, unresolved or wrong.
+
+Run: ``python benchmarks/bench_resolve.py [--runs 5] [--names 50000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import time
+
+import pandas as pd
+
+from damage_data.gazetteer import bundled_settlements, make_gazetteer
+from damage_data.places import resolve_places
+
+# Latin → Cyrillic, rough but realistic: how a Russian-language report might spell the name
+_TO_CYRILLIC = [
+    ("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
+    ("yu", "ю"), ("ya", "я"), ("yi", "ї"), ("ye", "е"), ("a", "а"), ("b", "б"), ("v", "в"),
+    ("h", "г"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("y", "и"), ("i", "і"),
+    ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
+    ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("'", "ь"),
+]
+_ROMANISATIONS = [("kh", "h"), ("y", "i"), ("i", "y"), ("e", "a"), ("v", "w"), ("ts", "c"),
+                  ("zh", "j"), ("h", "g")]
+
+
+def to_cyrillic(name: str) -> str:
+    out, s, i = [], name.lower(), 0
+    while i < len(s):
+        for lat, cyr in _TO_CYRILLIC:
+            if s.startswith(lat, i):
+                out.append(cyr)
+                i += len(lat)
+                break
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out).capitalize()
+
+
+def mess(name: str, rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.20:
+        return to_cyrillic(name)
+    if kind < 0.40:
+        a, b = rng.choice(_ROMANISATIONS)
+        return name.replace(a, b, 1) if a in name else name.upper()
+    if kind < 0.75 and len(name) > 5:
+        i = rng.randrange(1, len(name) - 1)
+        op = rng.choice(("drop", "double", "swap", "replace"))
+        if op == "drop":
+            return name[:i] + name[i + 1:]
+        if op == "double":
+            return name[:i] + name[i] + name[i:]
+        if op == "swap":
+            return name[:i - 1] + name[i] + name[i - 1] + name[i + 1:]
+        return name[:i] + rng.choice("aeiou") + name[i + 1:]
+    if kind < 0.90:
+        return f"{name} {rng.choice(('village', 'raion', 'city', 'district'))}"
+    return f"  {name.lower()} "
+
+
+def make_case(n_names: int, n_gazetteer: int, seed: int = 20261127
+              ) -> tuple[pd.DataFrame, list[str], list[str | None]]:
+    places = bundled_settlements()
+    places = places.drop_duplicates("name").head(n_gazetteer).reset_index(drop=True)
+    units = pd.DataFrame({
+        "unit_code": "GN" + places.index.astype(str), "name": places["name"],
+        "level": "settlement", "country": places["unit_code"].str[:2],
+    })
+    rng = random.Random(seed)
+    names: list[str] = []
+    truth: list[str | None] = []
+    for _ in range(n_names):
+        if rng.random() < 0.05:
+            fake = "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou")
+                           for _ in range(rng.randint(3, 5))).capitalize() + "ovo"
+            names.append(fake)
+            truth.append(None)
+            continue
+        i = rng.randrange(len(units))
+        names.append(mess(str(units.at[i, "name"]), rng))
+        truth.append(str(units.at[i, "unit_code"]))
+    return units, names, truth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--names", type=int, default=50_000)
+    parser.add_argument("--gazetteer", type=int, default=5_000)
+    args = parser.parse_args()
+
+    units, names, truth = make_case(args.names, args.gazetteer)
+    gazetteer = make_gazetteer(units)
+    resolve_places(names[:100], gazetteer=gazetteer)  # warm-up: imports and data files
+    times = []
+    out = pd.DataFrame()
+    for _ in range(args.runs):
+        fold_cache_clear()
+        start = time.perf_counter()
+        out = resolve_places(names, gazetteer=gazetteer)
+        times.append(time.perf_counter() - start)
+
+    got = out["unit_code"].astype(object).where(out["unit_code"].notna(), None).tolist()
+    right = sum(g == t for g, t in zip(got, truth, strict=True) if t is not None)
+    known = sum(t is not None for t in truth)
+    wrong = sum(g is not None and g != t for g, t in zip(got, truth, strict=True))
+    ambiguous = int((out["match"] == "ambiguous").sum())
+    false_hits = sum(g is not None for g, t in zip(got, truth, strict=True) if t is None)
+    print(f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
+          f"python {platform.python_version()}")
+    print(f"{len(names):,} names against {len(units):,} gazetteer names, {args.runs} runs")
+    print("times (s): " + ", ".join(f"{t:.2f}" for t in times))
+    print(f"median: {statistics.median(times):.2f} s")
+    print(f"right: {right:,} of {known:,} known names ({right / known:.1%}); "
+          f"ambiguous: {ambiguous:,}; wrong unit: {wrong:,}; "
+          f"unknown names given a unit: {false_hits:,} of {len(truth) - known:,}")
+    print("matches: " + ", ".join(f"{k} {v:,}" for k, v in
+                                  out["match"].value_counts().items()))
+
+
+def fold_cache_clear() -> None:
+    """Start each run cold: the transliteration cache would otherwise carry over."""
+    from damage_data.translit import fold
+
+    fold.cache_clear()
+
+
+if __name__ == "__main__":
+    main()

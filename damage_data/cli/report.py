@@ -1,0 +1,98 @@
+"""``damage-data report``: the main job — a folder with tables, map, charts and notes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ._common import say
+
+
+def report(
+    inputs: list[Path] | None = typer.Argument(
+        None, help="Input files of any supported kind. None: the bundled example."
+    ),
+    register: Path | None = typer.Option(
+        None, "--register", help="Also report on this damage register (.gpkg)."
+    ),
+    output: Path = typer.Option(
+        Path("damage-report"), "--output", "-o", help="Folder to write (default ./damage-report)."
+    ),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the folder if it exists."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+    title: str | None = typer.Option(None, "--title", help="Report title."),
+    lang: str = typer.Option("en", "--lang", help="Unit names: en|az|ru|hy|native."),
+    policy: str = typer.Option("best", "--policy", help="best|latest|max."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Ignore figures after YYYY-MM-DD."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 4 when any row is rejected or fails validation."
+    ),
+) -> None:
+    """Write a report folder: summary tables (CSV, XLSX, Markdown, HXL), units as GeoPackage
+    and GeoJSON, figures with evidence, match log, rejects, map and charts, a README of the
+    findings, and a Frictionless datapackage.json."""
+    from damage_data._errors import UsageError
+
+    if output.exists() and not overwrite:
+        raise UsageError(f"{output} exists; choose another folder with -o or pass --overwrite")
+    from .summary import gather, report_problems
+
+    show = not quiet and sys.stderr.isatty()
+    collected = gather(inputs, register=register, quiet=quiet)
+    report_problems(collected, strict=strict)
+    if title is None:
+        dates = collected.figures["as_of"].dropna()
+        span = ""
+        if not dates.empty:
+            first, last = dates.min().year, dates.max().year
+            span = f", {first}" if first == last else f", {first}–{last}"
+        title = f"Structure damage by unit{span}"
+    from damage_data.report import build_report
+
+    if show:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            transient=True,
+            console=_stderr_console(),
+        ) as bar:
+            task = bar.add_task("starting", total=None)
+            result = build_report(
+                collected,
+                output,
+                overwrite=overwrite,
+                title=title,
+                lang=lang,
+                policy=policy,
+                as_of=as_of,
+                progress=lambda msg: bar.update(task, description=msg),
+            )
+    else:
+        result = build_report(
+            collected,
+            output,
+            overwrite=overwrite,
+            title=title,
+            lang=lang,
+            policy=policy,
+            as_of=as_of,
+        )
+    if not quiet:
+        say(
+            f"damage-data: wrote {len(result.files)} files to {result.folder}/ "
+            f"(open {result.folder}/README.md)"
+        )
+
+
+def _stderr_console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

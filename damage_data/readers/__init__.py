@@ -1,0 +1,357 @@
+"""Readers: every input kind to ``structures`` or ``figures``, with rejects and a report.
+
+:func:`load` detects the kind of a file (or takes it), reads it with the matching reader and
+returns a :class:`LoadResult`. A reader only reads and maps columns; it never aggregates.
+Rows read = rows kept + rows rejected, always, with a reason for every rejected row.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._errors import InputError, UsageError
+from ..limits import DEFAULT_LIMITS, Limits, check_file_size
+from ._context import Context, Parts
+from ._files import head_bytes, is_zip, load_json, looks_binary, sha256_of, unpacked_zip
+from ._result import (
+    Collector,
+    LoadResult,
+    build_report,
+    counts_of,
+    current_view,
+    latest_of_series,
+    sources_row,
+)
+
+__all__ = ["FORMATS", "KINDS", "LoadResult", "detect_kind", "formats", "load"]
+
+log = logging.getLogger("damage_data.readers")
+
+#: Reader kinds, their file extensions and what auto-detection looks for.
+FORMATS: dict[str, dict[str, str]] = {
+    "table": {"extensions": ".csv .tsv .txt(tab) .xlsx .dbf",
+              "detects": "count tables, wide (a column per damage state) or long (label + "
+                         "value); header row, encoding, decimal and thousands marks; rows "
+                         "with lon/lat or WKT and a damage column become structures"},
+    "gis": {"extensions": ".geojson .json .gpkg .shp .fgb .parquet .zip .csv",
+            "detects": "per-structure layers with a damage column (damage, damage_class, "
+                       "grading, damage_gra, ...) holding canonical or known native labels"},
+    "unosat": {"extensions": ".shp .gpkg .geojson .gdb(zip) .zip",
+               "detects": "UNOSAT damage sites: Main_Damage_Site_Class[_N], Main_Damag / "
+                          "Main_Dam_N (10-character names), DaSitCl[N] / DmgCls"},
+    "copernicus": {"extensions": ".zip .shp .json .geojson .gpkg",
+                   "detects": "Copernicus EMS grading: layers settlements_*_grading (grading, "
+                              "settl_type) or builtUpA / builtUpP (damage_gra, obj_type)"},
+    "xbd": {"extensions": ".json",
+            "detects": "xView2 / xBD label JSON: features.lng_lat with subtype and wkt"},
+    "hxl": {"extensions": ".csv .xlsx .json",
+            "detects": "a row of HXL hashtags (#adm1+name, #affected+buildings+destroyed, "
+                       "#impact ...) under the header"},
+    "codab": {"extensions": ".dbf .csv .xlsx .shp .gpkg",
+              "detects": "OCHA COD-AB tables: ADMn_PCODE / ADMn_PC and ADMn_EN columns "
+                         "(becomes a units table)"},
+    "series": {"extensions": ".json",
+               "detects": "a JSON array of dated objects with nested counts (report_date, "
+                          "...destroyed, ...damaged); ext_* interpolations skipped"},
+    "text": {"extensions": ".txt .md",
+             "detects": "press statements in prose (delegated to damage_data.text)"},
+}
+KINDS: tuple[str, ...] = tuple(FORMATS)
+
+
+def formats() -> pd.DataFrame:
+    """The reader kinds with their extensions and what detection looks for.
+
+    >>> "copernicus" in set(formats()["kind"])
+    True
+    """
+    return pd.DataFrame([{"kind": k, **v} for k, v in FORMATS.items()])
+
+
+def load(path: str | os.PathLike[str], kind: str = "auto", *, layer: str | None = None,
+         columns: Mapping[str, str] | None = None, encoding: str | None = None,
+         scheme: str | None = None, strongest: bool = False,
+         limits: Limits | None = None) -> LoadResult:
+    """Read one input into structures or figures, with its rejects and a report.
+
+    Parameters
+    ----------
+    path
+        A file (or a folder of GIS files, or ``"-"`` for standard input).
+    kind
+        ``auto`` (detect) or one of :data:`KINDS`.
+    layer
+        Layer (GeoPackage, zip member) or sheet (XLSX) to read.
+    columns
+        Role → column name, overriding detection: ``place``, ``parent``, ``unit_code``,
+        ``date``, ``damage``, ``count``, ``structure``, ``lon``, ``lat``, ``wkt``, ``id``,
+        ``admin``, or a damage state (``destroyed``…) naming a count column.
+    encoding
+        Text encoding; detected when ``None``.
+    scheme
+        Damage crosswalk of the labels (see :func:`damage_data.vocab.damage_schemes`);
+        detected when ``None``.
+    strongest
+        For round histories (UNOSAT): count each site's strongest class instead of its latest.
+    limits
+        Safety limits (:class:`damage_data.limits.Limits`).
+
+    Returns
+    -------
+    LoadResult
+
+    Raises
+    ------
+    InputError
+        Missing, empty, unsupported or unreadable input (exit code 3).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("District,Houses destroyed,Houses damaged\\nFuzuli,11,314\\n")
+    >>> r = load(p)
+    >>> r.kind, r.report["damage_counts"]
+    ('table', {'damaged': 314, 'destroyed': 11})
+    """
+    limits = limits or DEFAULT_LIMITS
+    if kind != "auto" and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}; kinds: auto, {', '.join(KINDS)}")
+    if scheme is not None:
+        from ..vocab import damage_schemes
+
+        if scheme not in damage_schemes():
+            raise UsageError(f"unknown damage scheme {scheme!r}; schemes: "
+                             f"{', '.join(damage_schemes())}")
+    with _input_file(path) as file:
+        _check_readable(file, limits)
+        digest = sha256_of(file) if file.is_file() else _folder_digest(file)
+        collector = Collector(path=Path(str(path)))
+        ctx = Context(path=Path(str(path)), target=file, source_id=f"sha256:{digest[:16]}",
+                      limits=limits, collector=collector, layer=layer,
+                      columns=dict(columns) if columns else None, encoding=encoding,
+                      scheme=scheme, strongest=strongest)
+        if file.is_file() and is_zip(file):
+            with unpacked_zip(file, limits) as folder:
+                ctx.target = folder
+                parts, kind = _read(ctx, kind, zipped=True)
+        else:
+            parts, kind = _read(ctx, kind, zipped=False)
+    return _result(ctx, parts, kind, digest)
+
+
+@contextmanager
+def _input_file(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """The input as a path; standard input (``-``) is copied to a temporary file first."""
+    if str(path) != "-":
+        yield Path(path)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="damage_data_stdin_"))
+    try:
+        target = tmp / "stdin"
+        with target.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        yield target
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_readable(file: Path, limits: Limits) -> None:
+    if not file.exists():
+        raise InputError(f"{file}: no such file; check the path (inputs are read, never "
+                         "downloaded).", path=str(file))
+    if file.is_dir():
+        return
+    if not os.access(file, os.R_OK):
+        raise InputError(f"{file}: not readable (permission denied).", path=str(file))
+    size = check_file_size(file, limits)
+    if size == 0:
+        raise InputError(f"{file}: the file is empty (0 bytes); nothing to read.",
+                         path=str(file))
+
+
+def _folder_digest(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(file.relative_to(folder).as_posix().encode())
+        digest.update(sha256_of(file).encode())
+    return digest.hexdigest()
+
+
+def detect_kind(ctx: Context) -> tuple[str, str, Any]:
+    """The reader kind for ``ctx.target``, why, and what was parsed on the way (or ``None``)."""
+    from ._vector import list_layers
+    from .gis import is_copernicus_layer
+    from .series import is_series
+    from .tables import codab_levels, read_raw
+    from .unosat import is_unosat_layer
+    from .xbd import is_xbd
+
+    target = ctx.target
+    suffix = target.suffix.lower()
+    if target.is_dir():
+        return _kind_of_layers(list_layers(target), "folder/zip members",
+                               is_unosat_layer, is_copernicus_layer)
+    if suffix in (".txt", ".md") and not _looks_tabular(target):
+        return "text", f"extension {suffix} (prose)", None
+    if suffix in (".json", ".geojson") or (suffix not in _TABLE_SUFFIXES and
+                                           head_bytes(target, 256).lstrip()[:1] in (b"{", b"[")):
+        value = load_json(target, ctx.limits, ctx.encoding)
+        if is_xbd(value):
+            return "xbd", "JSON with features.lng_lat (xBD labels)", value
+        if is_series(value):
+            return "series", "JSON array of dated objects with nested counts", value
+        if isinstance(value, list) and value and isinstance(value[0], dict) and \
+                sum(str(k).startswith("#") for k in value[0]) >= 1:
+            return "hxl", "JSON objects keyed by HXL hashtags", value
+        if isinstance(value, dict) and value.get("type") in ("FeatureCollection", "Feature"):
+            return _kind_of_layers(list_layers(target), "GeoJSON", is_unosat_layer,
+                                   is_copernicus_layer)
+        raise InputError(
+            f"{ctx.path}: JSON of an unsupported layout (not GeoJSON, xBD labels, HXL "
+            "objects or a dated series); see `damage-data formats`.",
+            path=str(ctx.path),
+        )
+    if suffix in _TABLE_SUFFIXES or (suffix not in _VECTOR_ONLY and
+                                     not looks_binary(head_bytes(target, 8192))):
+        raw = read_raw(ctx)
+        if raw.hxl_tags:
+            return "hxl", "a row of HXL hashtags under the header", raw
+        if codab_levels(raw.header):
+            return "codab", "ADMn_PCODE columns (OCHA COD-AB)", raw
+        why = f"extension {suffix or '(none)'}: a text table"
+        return "table", why, raw
+    if suffix == ".dbf":
+        import pyogrio
+
+        fields = [str(f) for f in pyogrio.read_info(target)["fields"]]
+        if codab_levels(fields):
+            return "codab", ".dbf with ADMn_PCODE/ADMn_PC columns (OCHA COD-AB)", None
+        layers = list_layers(target)
+        return _kind_of_layers(layers, ".dbf", is_unosat_layer, is_copernicus_layer,
+                               fallback="table")
+    layers = list_layers(target)
+    return _kind_of_layers(layers, f"extension {suffix or '(none)'}", is_unosat_layer,
+                           is_copernicus_layer)
+
+
+_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".tab")
+_VECTOR_ONLY = (".shp", ".gpkg", ".fgb", ".parquet", ".geoparquet", ".dbf", ".sqlite", ".zip")
+
+
+def _looks_tabular(path: Path) -> bool:
+    """A ``.txt`` file that is really a delimited table (tabs or many commas per line)."""
+    lines = head_bytes(path, 4096).decode("utf-8", "replace").splitlines()[:5]
+    return len(lines) >= 2 and all(line.count("\t") >= 1 for line in lines)
+
+
+def _kind_of_layers(layers: list[Any], where: str, is_unosat: Any, is_copernicus: Any,
+                    fallback: str = "gis") -> tuple[str, str, Any]:
+    from .tables import codab_levels
+
+    if not layers:
+        raise InputError(f"no readable layer in the input ({where}); see `damage-data formats`.")
+    unosat = [lay for lay in layers if is_unosat(lay)]
+    if unosat:
+        return "unosat", f"{where}: UNOSAT round columns in {unosat[0].name}", None
+    cop = [lay for lay in layers if is_copernicus(lay)]
+    if cop:
+        return "copernicus", f"{where}: Copernicus EMS building layer {cop[0].name}", None
+    if any(codab_levels(lay.fields) for lay in layers):
+        return "codab", f"{where}: ADMn_PCODE columns (OCHA COD-AB)", None
+    return fallback, f"{where}: vector layers {', '.join(lay.name for lay in layers[:3])}", None
+
+
+def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
+    from . import gis, series, tables, unosat, xbd
+
+    payload: Any = None
+    if kind == "auto":
+        kind, why, payload = detect_kind(ctx)
+        ctx.detected_by = ("zip archive; " if zipped else "") + why
+    else:
+        ctx.detected_by = "given"
+    log.info("%s: reading as %s (%s)", ctx.path, kind, ctx.detected_by)
+    if kind in ("xbd", "series") and payload is None:
+        payload = load_json(ctx.target, ctx.limits, ctx.encoding)
+    if kind == "table":
+        return tables.read_table(ctx, payload), kind
+    if kind == "hxl":
+        if isinstance(payload, list):
+            return _hxl_from_json(ctx, payload), kind
+        return tables.read_hxl(ctx), kind
+    if kind == "codab":
+        return tables.read_codab(ctx), kind
+    if kind == "gis":
+        if ctx.target.is_file() and ctx.target.suffix.lower() in _TABLE_SUFFIXES:
+            return tables.read_table(ctx, payload), kind
+        return gis.read_gis(ctx), kind
+    if kind == "copernicus":
+        return gis.read_copernicus(ctx), kind
+    if kind == "unosat":
+        return unosat.read_unosat(ctx), kind
+    if kind == "xbd":
+        return xbd.read_xbd(ctx, payload), kind
+    if kind == "series":
+        return series.read_series(ctx, payload), kind
+    return series.read_text(ctx), kind
+
+
+def _hxl_from_json(ctx: Context, payload: list[dict[str, Any]]) -> Parts:
+    """HXL as JSON objects keyed by hashtags: written out as a tagged CSV and read by libhxl."""
+    import csv
+
+    tags = list(dict.fromkeys(k for item in payload for k in item))
+    tmp = Path(tempfile.mkdtemp(prefix="damage_data_hxl_"))
+    try:
+        csv_path = tmp / "hxl.csv"
+        with csv_path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(tags)
+            for item in payload:
+                writer.writerow(["" if item.get(t) is None else item.get(t) for t in tags])
+        original = ctx.target
+        ctx.target = csv_path
+        try:
+            from .tables import read_hxl
+
+            return read_hxl(ctx, first_line=0, locator_word="item")
+        finally:
+            ctx.target = original
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
+    col = ctx.collector
+    damage_counts: dict[str, int] = {}
+    structure_counts: dict[str, int] = {}
+    if parts.structures is not None:
+        current = current_view(parts.structures, strongest=ctx.strongest)
+        damage_counts = counts_of(current["damage"])
+        structure_counts = counts_of(current["structure"])
+    elif parts.figures is not None and not parts.figures.empty:
+        latest = latest_of_series(parts.figures)
+        damage_counts = counts_of(latest["damage"], latest["count"])
+        structure_counts = counts_of(latest["structure"], latest["count"])
+    col.extra.update(parts.extra)
+    report = build_report(col, kind=kind, detected_by=ctx.detected_by,
+                          rows_kept=parts.rows_kept, damage_counts=damage_counts,
+                          structure_counts=structure_counts, crs=parts.crs, layer=parts.layer)
+    sources = sources_row(ctx.path, sha256=digest, kind=kind, title=parts.title,
+                          method=parts.method)
+    return LoadResult(path=str(ctx.path), kind=kind, structures=parts.structures,
+                      figures=parts.figures, sources=sources, rejects=col.rejects_frame(),
+                      report=report, units=parts.units, strongest=ctx.strongest)

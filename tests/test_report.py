@@ -1,0 +1,160 @@
+"""The report folder: contents, Frictionless validity, numbers matching the summary."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from damage_data._errors import UsageError
+from damage_data.cli import main
+from damage_data.pipeline import figures_from_inputs
+from damage_data.report import HXL_TAGS, build_report
+from damage_data.tables import make_figures
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("rep") / "damage-report"
+    assert main(["report", "-o", str(out), "--quiet"]) == 0
+    return out
+
+
+EXPECTED = {
+    "summary.csv",
+    "summary.xlsx",
+    "summary.md",
+    "summary_hxl.csv",
+    "units.gpkg",
+    "units.geojson",
+    "figures.csv",
+    "sources.csv",
+    "match_log.csv",
+    "rejects.csv",
+    "map.png",
+    "chart_bars.png",
+    "chart_share.png",
+    "README.md",
+    "datapackage.json",
+}
+
+
+def test_folder_holds_every_output(report_dir: Path) -> None:
+    names = {p.name for p in report_dir.iterdir()}
+    assert names >= EXPECTED
+    assert not any(n.startswith(".") for n in names)
+
+
+def test_datapackage_validates_with_frictionless(report_dir: Path) -> None:
+    from frictionless import Package, validate
+
+    report = validate(str(report_dir / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = Package(str(report_dir / "datapackage.json"))
+    described = {r.path for r in package.resources}
+    on_disk = {p.name for p in report_dir.iterdir() if p.name != "datapackage.json"}
+    assert described == on_disk
+    summary = package.get_resource("summary")
+    assert "unit_code" in summary.schema.field_names
+    descriptor = json.loads((report_dir / "datapackage.json").read_text())
+    assert any("Natural Earth" in s["title"] for s in descriptor["sources"])
+
+
+def test_readme_numbers_match_the_summary(report_dir: Path) -> None:
+    summary = pd.read_csv(report_dir / "summary.csv").set_index("unit_code")
+    text = (report_dir / "README.md").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if re.match(r"\* \*\*.+\*\* \([A-Z]{2}-", ln)]
+    units = summary[summary["level"] != "country"]
+    assert len(lines) == len(units)
+    for line in lines:
+        code = re.search(r"\(([A-Z]{2}-[A-Z]+)\)", line).group(1)
+        row = summary.loc[code]
+        for column, word in (
+            ("destroyed", "destroyed"),
+            ("damaged", "damaged,"),
+            ("assessed", "assessed"),
+            ("residential", "residential"),
+        ):
+            found = re.search(r"([\d,]+) " + word, line)
+            if pd.isna(row[column]):
+                assert found is None or column == "damaged", (code, column)
+            else:
+                assert found is not None, (code, column, line)
+                assert int(found.group(1).replace(",", "")) == row[column]
+    total_destroyed = int(units["destroyed"].sum())
+    assert f"**{total_destroyed:,} buildings are reported destroyed**" in text
+
+
+def test_hxl_output_reads_with_libhxl(report_dir: Path) -> None:
+    import hxl
+
+    with open(report_dir / "summary_hxl.csv", "rb") as handle:
+        data = hxl.data(handle)
+        tags = [c.display_tag for c in data.columns]
+        rows = list(data)
+    assert "#affected+buildings+destroyed" in tags and "#adm1+code" in tags
+    assert tags == [HXL_TAGS[c] for c in pd.read_csv(report_dir / "summary.csv").columns]
+    cab = next(r for r in rows if r.get("#adm1+code") == "AZ-CAB")
+    assert cab.get("#affected+buildings+damaged") == "47"
+
+
+def test_xlsx_is_formatted(report_dir: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(report_dir / "summary.xlsx")
+    assert {"Summary", "Figures", "Sources", "Notes"} <= set(book.sheetnames)
+    sheet = book["Summary"]
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    col = header.index("destroyed") + 1
+    assert sheet.cell(row=2, column=col).number_format == "#,##0"
+    share = header.index("residential_share") + 1
+    assert sheet.cell(row=2, column=share).number_format == "0.0%"
+    notes = [r[1].value for r in book["Notes"].iter_rows(min_row=2)]
+    assert any("never added" in str(n) for n in notes)
+
+
+def test_units_layers_carry_metrics(report_dir: Path) -> None:
+    import geopandas as gpd
+
+    units = gpd.read_file(report_dir / "units.gpkg")
+    assert units.loc[units["unit_code"] == "AZ-CAB", "damaged"].iloc[0] == 47
+    geo = gpd.read_file(report_dir / "units.geojson")
+    assert set(geo["unit_code"]) == set(units["unit_code"])
+
+
+def test_existing_folder_refused_unless_overwrite(report_dir: Path) -> None:
+    assert main(["report", "-o", str(report_dir), "--quiet"]) == 2
+    with pytest.raises(UsageError, match="--overwrite"):
+        build_report(figures_from_inputs(None), report_dir)
+
+
+def test_spreadsheet_formulas_are_neutralised(tmp_path: Path) -> None:
+    collected = figures_from_inputs(None)
+    evil = make_figures(
+        [
+            {
+                "figure_id": "evil",
+                "source_id": collected.sources.iloc[0]["source_id"],
+                "unit_code": "AZ-CAB",
+                "damage": "destroyed",
+                "count": 1,
+                "evidence": '=HYPERLINK("http://x","click")',
+                "place_text": "@SUM(A1)",
+                "status": "needs_review",
+            }
+        ]
+    )
+    collected.figures = make_figures(pd.concat([collected.figures, evil], ignore_index=True))
+    result = build_report(collected, tmp_path / "r")
+    csv_text = (result.folder / "figures.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv_text and "'@SUM(A1)" in csv_text
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(result.folder / "summary.xlsx")["Figures"]
+    values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(v.startswith(("=", "@")) for v in values)
+    assert any(v.startswith("'=HYPERLINK") for v in values)
