@@ -134,10 +134,12 @@ def main() -> None:
 
 
 def fold_cache_clear() -> None:
-    """Start each run cold: the transliteration cache would otherwise carry over."""
-    from damage_data.translit import fold
+    """Start each run cold: the transliteration caches would otherwise carry over."""
+    from damage_data.places import _strip_generic
+    from damage_data.translit import exact_key, fold
 
-    fold.cache_clear()
+    for cached in (fold, exact_key, _strip_generic):
+        cached.cache_clear()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Public functions are imported lazily so that ``import damage_data`` and the CLI 
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import Any
 
@@ -39,13 +40,22 @@ _EXPORTS: dict[str, str] = {
     "timeline": ".plot",
     "finalise": ".style",
     "save": ".export",
+    "explain": ".reconcile",
+    "figures_from_inputs": ".pipeline",
+    "build_report": ".report",
+    "explore_damage": ".explore",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 
+def _register_accessor() -> None:
+    import_module(".accessor", __name__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
+        _register_accessor()
         module = import_module(_EXPORTS[name], __name__)
         value = getattr(module, name)
         globals()[name] = value
@@ -55,3 +65,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+# ``df.damage`` needs pandas; register it now only if pandas is already loaded, so that the
+# CLI stays light (it registers on first use of any function otherwise).
+if "pandas" in sys.modules:
+    _register_accessor()

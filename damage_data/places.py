@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -76,15 +76,17 @@ def _generic_words() -> dict[str, str]:
     return {exact_key(w): k for w, k in zip(table["word"], table["kind"], strict=True)}
 
 
-def _strip_generic(text: str) -> tuple[str, list[str], str | None]:
+@lru_cache(maxsize=200_000)
+def _strip_generic(text: str) -> tuple[str, tuple[str, ...], str | None]:
     """``text`` without generic words, the words removed, and the kind they agree on."""
     words = _generic_words()
     tokens = _TOKEN_SPLIT.split(text.strip())
-    keep = [t for t in tokens if exact_key(t).strip(",;:") not in words]
-    removed = [t for t in tokens if exact_key(t).strip(",;:") in words]
-    if not removed or not keep:
-        return text, [], None
-    kinds = {words[exact_key(t).strip(",;:")] for t in removed} - {""}
+    keys = [exact_key(t).strip(",;:") for t in tokens]
+    removed = tuple(t for t, k in zip(tokens, keys, strict=True) if k in words)
+    if not removed or len(removed) == len(tokens):
+        return text, (), None
+    keep = [t for t, k in zip(tokens, keys, strict=True) if k not in words]
+    kinds = {words[k] for k in keys if k in words} - {""}
     return " ".join(keep), removed, (kinds.pop() if len(kinds) == 1 else None)
 
 
@@ -313,8 +315,6 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
         return _decide(units, [], "code", q, index, "")
     key = exact_key(text)
     stripped, removed, _ = _strip_generic(text)
-    folded_units = _units_of(
-        e for v in fold_variants(stripped) for e in index.folded.get(v, ()))
     for candidate, note in ((key, ""), (exact_key(stripped), "generic")):
         entries = index.exact.get(candidate)
         if not entries or (note and not removed):
@@ -339,8 +339,7 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
                 reason += " (adjective form)"
             if removed:
                 reason += f"; ignored {' '.join(removed)!r}"
-            return _decide(folded_units if folded_units else _units_of(entries), entries,
-                           "transliteration", q, index, reason)
+            return _decide(_units_of(entries), entries, "transliteration", q, index, reason)
     return None
 
 
@@ -375,30 +374,52 @@ def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
 
 def _fuzzy(keys: list[str], index: _Index, *, threshold: float, margin: float,
            chunk: int = 4096) -> list[tuple[list[int], float]]:
-    """For each key: the unit positions within ``margin`` of the best score, and the score."""
+    """For each key: the unit positions within ``margin`` of the best score, and the score.
+
+    Queries are grouped by length and compared only with targets whose length allows a
+    ``ratio`` above the cutoff (ratio ≤ 200·min(len)/sum(len)), which keeps ``cdist``
+    from scoring pairs that cannot match.
+    """
     from rapidfuzz import fuzz, process
 
     out: list[tuple[list[int], float]] = [([], 0.0)] * len(keys)
     if not keys or not index.fuzzy_keys:
         return out
-    n_units = len(index.unit_ids)
-    cutoff = int(max(threshold - margin, 0))
-    for start in range(0, len(keys), chunk):
-        block = keys[start:start + chunk]
-        scores = process.cdist(block, index.fuzzy_keys, scorer=fuzz.ratio,
-                               score_cutoff=cutoff, dtype=np.uint8, workers=-1)
-        best = scores.max(axis=1)
-        rows = np.flatnonzero(best >= threshold)
-        if not len(rows):
+    cutoff = max(threshold - margin, 1.0)
+    t_len = np.array([len(k) for k in index.fuzzy_keys])
+    order = np.argsort(t_len, kind="stable")
+    t_sorted = [index.fuzzy_keys[i] for i in order]
+    t_units = index.fuzzy_units[order]
+    t_len = t_len[order]
+    by_length: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        by_length.setdefault(len(k), []).append(i)
+    for length, members in by_length.items():
+        lo = np.searchsorted(t_len, np.ceil(length * cutoff / (200 - cutoff)), "left")
+        hi = np.searchsorted(t_len, np.floor(length * (200 - cutoff) / cutoff), "right")
+        if hi <= lo:
             continue
-        sub = scores[rows]
-        # best score per unit (several keys may name one unit)
-        per_unit = np.zeros((len(rows), n_units), dtype=np.uint8)
-        np.maximum.at(per_unit, (slice(None), index.fuzzy_units), sub)
-        for r, row_best, unit_scores in zip(rows, best[rows], per_unit, strict=True):
-            close = np.flatnonzero(unit_scores >= row_best - margin)
-            order = close[np.argsort(-unit_scores[close], kind="stable")]
-            out[start + int(r)] = (order.tolist(), float(row_best))
+        targets = t_sorted[lo:hi]
+        units = t_units[lo:hi]
+        for start in range(0, len(members), chunk):
+            rows_idx = members[start:start + chunk]
+            scores = process.cdist([keys[i] for i in rows_idx], targets, scorer=fuzz.ratio,
+                                   score_cutoff=int(cutoff), dtype=np.uint8, workers=-1)
+            best = scores.max(axis=1)
+            hit = np.flatnonzero(best >= threshold)
+            if not len(hit):
+                continue
+            sub = scores[hit]
+            r, c = np.nonzero(sub >= (best[hit].astype(np.int16) - margin)[:, None])
+            found: dict[int, dict[int, int]] = {}
+            for rr, cc in zip(r.tolist(), c.tolist(), strict=True):
+                unit_scores = found.setdefault(rr, {})
+                u, sc = int(units[cc]), int(sub[rr, cc])
+                if sc > unit_scores.get(u, -1):
+                    unit_scores[u] = sc
+            for rr, unit_scores in found.items():
+                ranked = sorted(unit_scores, key=lambda u: -unit_scores[u])
+                out[rows_idx[int(hit[rr])]] = (ranked, float(best[hit[rr]]))
     return out
 
 
@@ -500,8 +521,8 @@ def resolve_places(
     results: dict[tuple[str, str], _Result] = {}
     pending: dict[tuple[str, str], _Query] = {}
     parent_cache: dict[str, tuple[str | None, str]] = {}
-    for text, ptext in zip(texts, parents, strict=True):
-        key = (_text(text).strip(), _text(ptext).strip())
+    keys = [(_text(t).strip(), _text(p).strip()) for t, p in zip(texts, parents, strict=True)]
+    for key in keys:
         if key in results or key in pending:
             continue
         if not key[0]:
@@ -514,9 +535,14 @@ def resolve_places(
             results[key] = outcome
 
     _resolve_fuzzy(pending, results, index, fuzzy_threshold, fuzzy_margin)
-    rows = [results[(_text(t).strip(), _text(p).strip())].row(t, index)
-            for t, p in zip(texts, parents, strict=True)]
-    table = _finish(rows)
+    # one row per distinct (name, parent), then spread to every input row
+    order = {key: i for i, key in enumerate(results)}
+    unique = _finish([res.row(None, index) for res in results.values()])
+    table = unique.iloc[[order[key] for key in keys]].reset_index(drop=True)
+    # the source's own text, untouched (missing values stay missing)
+    table["place_text"] = pd.array([None if t is None or t is pd.NA or (
+        isinstance(t, float) and np.isnan(t)) else str(t) for t in texts], dtype="string")
+    table["candidates"] = [list(c) for c in table["candidates"]]
     _log(table)
     return table
 
@@ -528,7 +554,7 @@ def _resolve_text(text: str, parent_text: str | None, index: _Index, parent_inde
     notes: list[str] = []
     if parent_text is None:
         _, removed, kind = _strip_generic(text)
-        whole = _resolve_exactish(_Query(text, None, None, kind, tuple(removed)), index)
+        whole = _resolve_exactish(_Query(text, None, None, kind, removed), index)
         if whole is not None:
             return whole
         for pattern in _PARENT_PATTERNS:
@@ -546,7 +572,9 @@ def _resolve_text(text: str, parent_text: str | None, index: _Index, parent_inde
             notes.append(parent_note)
     stripped, removed, kind = _strip_generic(place)
     q = _Query(place, parent_code, parent_text, kind, tuple(removed))
-    result = _resolve_exactish(q, index) or _resolve_settlement(q, index)
+    # without a parent the whole text was already tried above
+    result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(
+        q, index)
     if result is None:
         if fold(stripped) in index.no_fuzzy or len(fold(stripped)) < FUZZY_MIN_LENGTH:
             result = _Result(reasons=[

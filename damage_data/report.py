@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -74,6 +75,11 @@ class ReportResult:
     folder: Path
     files: list[str] = field(default_factory=list)
     summary: pd.DataFrame | None = None
+
+
+def _rows(frame: pd.DataFrame) -> list[Any]:
+    """Rows as attribute objects (``row.unit_code``), typed loosely for formatting."""
+    return [SimpleNamespace(**{str(k): v for k, v in r.items()}) for r in frame.to_dict("records")]
 
 
 def _fmt_int(value: Any) -> str:
@@ -206,7 +212,7 @@ def findings_markdown(
         f"never added), **{_fmt_int(destroyed)} buildings are reported destroyed** and "
         f"**{_fmt_int(damaged)} damaged** (damaged excludes destroyed).",
     ]
-    for row in units.sort_values("total", ascending=False, na_position="last").itertuples():
+    for row in _rows(units.sort_values("total", ascending=False, na_position="last")):
         parts = []
         if pd.notna(row.destroyed):
             parts.append(f"{_fmt_int(row.destroyed)} destroyed")
@@ -229,7 +235,7 @@ def findings_markdown(
             f"{'s' if row.n_sources != 1 else ''}.{caveat}"
         )
     countries = summary[summary["level"] == "country"]
-    for row in countries.itertuples():
+    for row in _rows(countries):
         lines.append(
             f"* Country-level figure for {row.unit_code}: "
             f"{_fmt_int(row.total)} in total, as of {_fmt_date(row.as_of)}"
@@ -254,7 +260,7 @@ def findings_markdown(
         "## Sources",
         "",
     ]
-    for src in sources.itertuples():
+    for src in _rows(sources):
         when = _fmt_date(src.published)
         cites = (
             f" Relays {titles.get(str(src.cites), src.cites)}."
@@ -319,7 +325,7 @@ def _datapackage(
         ],
         "sources": [
             {"title": str(s.title), **({"path": s.url} if isinstance(s.url, str) and s.url else {})}
-            for s in sources.itertuples()
+            for s in _rows(sources)
         ]
         + [
             {
@@ -431,7 +437,7 @@ def build_report(
         notes += [(f"flag {k}", v) for k, v in FLAG_NOTES.items()]
         notes += [
             (f"source {s.source_id}", f"{s.title} ({s.publisher}, {_fmt_date(s.published)})")
-            for s in sources.itertuples()
+            for s in _rows(sources)
         ]
         write_xlsx(work / "summary.xlsx", summary, _figures_for_export(figures), sources, notes)
         files.append("summary.xlsx")
@@ -525,7 +531,7 @@ def _graphics(
             "Stacked bars per unit: "
             + "; ".join(
                 f"{r.unit_name} {_fmt_int(r.destroyed)} destroyed, {_fmt_int(r.damaged)} damaged"
-                for r in ranked.itertuples()
+                for r in _rows(ranked)
             ),
         ),
     ]
@@ -539,7 +545,7 @@ def _graphics(
                 "Residential share per unit: "
                 + "; ".join(
                     f"{r.unit_name} {_fmt_int(r.residential)} of {_fmt_int(r.total)}"
-                    for r in units.itertuples()
+                    for r in _rows(units)
                     if pd.notna(r.residential)
                 ),
             )

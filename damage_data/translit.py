@@ -63,7 +63,7 @@ _SINGLE = str.maketrans({
     "c": "J", "j": "J", "x": "X", "q": "g", "h": "g", "w": "v", "e": "a", "y": "i",
 })
 
-_INITIAL_Y = re.compile(r"^y(?=[aeiouəöü])")
+_INITIAL_Y = re.compile(r"(?<![^\W\d_])y(?=[aeiou])")
 _NOT_KEY = re.compile(r"[^0-9a-zJXSC]+")
 _REPEATS = re.compile(r"(.)\1+")
 _SPACES = re.compile(r"\s+")
@@ -85,6 +85,7 @@ def to_latin(text: str) -> str:
     return lowered.translate(_SCRIPT_TABLE)
 
 
+@lru_cache(maxsize=200_000)
 def exact_key(text: str) -> str:
     """The key for exact and alias matches: NFC, case-folded, one space, ǝ read as ə.
 
@@ -117,10 +118,11 @@ def fold(text: str) -> str:
     latin = to_latin(text).translate(_LATIN_SPECIAL)
     latin = _APOSTROPHES.sub("", latin)
     # strip the remaining diacritics (é → e, ṙ → r, c̣ → c)
-    latin = "".join(
-        ch for ch in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(ch)
-    )
-    latin = " ".join(_INITIAL_Y.sub("", word) for word in latin.split())
+    if not latin.isascii():
+        latin = "".join(
+            ch for ch in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(ch)
+        )
+    latin = _INITIAL_Y.sub("", latin)
     latin = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group(0)], latin)
     latin = latin.translate(_SINGLE)
     latin = _NOT_KEY.sub("", latin)

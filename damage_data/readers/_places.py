@@ -26,6 +26,11 @@ def resolve_figure_places(figures: pd.DataFrame, *,
     out = figures.copy()
     if out.empty:
         return out
+    # a code written in the source stays; a unit found from the name is looked up again
+    # (the country may have changed since the table was read)
+    from_name = out["unit_code"].notna() & ~out["match"].astype("string").isin(
+        ["code", "unresolved"]).fillna(False)
+    out.loc[from_name, ["unit_code", "unit_name", "level"]] = pd.NA
     coded = out["unit_code"].notna()
     out.loc[coded, "match"] = "code"
     names = out.loc[~coded & out["place_text"].notna(), "place_text"]
@@ -36,26 +41,28 @@ def resolve_figure_places(figures: pd.DataFrame, *,
     except ImportError:  # the place resolver is optional at this stage of the flow
         log.warning("damage_data.places is not available: places left unresolved")
         return make_figures(out)
-    unique = list(dict.fromkeys(names.astype(str)))
+    rows = names.index
+    parents = [None if pd.isna(v) or not str(v) else str(v)
+               for v in out.loc[rows, "parent_text"]]
     country_arg = country if country is None or isinstance(country, str) else list(country)
-    resolved = resolve_places(unique, country=country_arg)  # type: ignore[arg-type]
-    table = pd.DataFrame(resolved).drop_duplicates("place_text").set_index("place_text")
-    for i in names.index:
-        place = str(out.at[i, "place_text"])
-        if place not in table.index:
-            continue
-        hit = table.loc[place]
-        match = str(hit.get("match", "unresolved"))
+    resolved = resolve_places([str(v) for v in names], country=country_arg,  # type: ignore[arg-type]
+                              parent=parents if any(parents) else None)
+    for i, hit in zip(rows, resolved.to_dict("records"), strict=True):
+        match = str(hit.get("match") or "unresolved")
         if pd.notna(hit.get("unit_code")) and match not in ("unresolved", "ambiguous"):
             out.at[i, "unit_code"] = hit["unit_code"]
             out.at[i, "unit_name"] = hit.get("unit_name")
             if pd.notna(hit.get("level")):
                 out.at[i, "level"] = hit["level"]
         out.at[i, "match"] = match if match in _MATCHES else "unresolved"
+        flags = [*str(out.at[i, "flags"] or "").split(";")]
         if match in ("unresolved", "ambiguous", "fuzzy"):
             out.at[i, "status"] = "needs_review"
-            out.at[i, "flags"] = join_flags([*str(out.at[i, "flags"] or "").split(";"),
-                                             f"place_{match}"])
+            flags.append(f"place_{match}")
+        if "parent_conflict" in str(hit.get("reason") or ""):
+            out.at[i, "status"] = "needs_review"
+            flags.append("parent_conflict")
+        out.at[i, "flags"] = join_flags(flags)
     return make_figures(out)
 
 

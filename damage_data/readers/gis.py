@@ -176,7 +176,7 @@ def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | N
         return None
     ctx.collector.extra["columns_used"] = {
         k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)} | {
-        f"count:{state}": name for name, state in roles["wide"].items()}
+        "counts": dict(roles["wide"])}
     ctx.collector.extra["layer_kind"] = "counts per area (no per-structure damage column)"
     figures = figures_from_rows(ctx, text, list(range(len(text))), roles,
                                 locator_word="feature")

@@ -331,9 +331,9 @@ def _find(header: list[str], words: tuple[str, ...], exclude: set[str]) -> str |
     return None
 
 
-def _mostly_numeric(values: pd.Series) -> bool:
+def _mostly_numeric(values: pd.Series, share: float = 0.8) -> bool:
     filled = [v for v in values.tolist() if v]
-    return bool(filled) and sum(_is_number(v) for v in filled) >= 0.8 * len(filled)
+    return bool(filled) and sum(_is_number(v) for v in filled) >= share * len(filled)
 
 
 def _mostly_text(values: pd.Series) -> bool:
@@ -382,6 +382,11 @@ def table_roles(frame: pd.DataFrame, columns: dict[str, str] | None) -> dict[str
                 roles["place"] = name
                 used.add(name)
                 break
+    if "parent" not in roles:
+        parent = _find(header, ("parent", "parent_name", "parent_place", "in"), used)
+        if parent and _mostly_text(frame[parent].replace("", None).dropna()):
+            roles["parent"] = parent
+            used.add(parent)
     if "date" not in roles:
         date = _find(header, _DATE_WORDS, used)
         if date:
@@ -406,7 +411,9 @@ def table_roles(frame: pd.DataFrame, columns: dict[str, str] | None) -> dict[str
             used.add(roles["count"])
     if "damage" not in roles and not wide:
         for name in header:
-            if name in used or not _mostly_numeric(frame[name]):
+            # a damage-named column with a few bad cells is still a count column: its bad
+            # cells become rejects rather than hiding the column
+            if name in used or not _mostly_numeric(frame[name], share=0.5):
                 continue
             state = damage_in_header(name)
             if state is not None:
@@ -443,7 +450,7 @@ def read_table(ctx: Context, raw: RawTable | None = None) -> Parts:
     ctx.collector.extra["delimiter"] = raw.delimiter
     ctx.collector.extra["columns_used"] = {
         k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)} | {
-        f"count:{state}": name for name, state in roles["wide"].items()}
+        "counts": dict(roles["wide"])}
     figures = figures_from_rows(ctx, frame, raw.line_numbers, roles)
     return Parts(rows_kept=_rows_kept(ctx, len(frame)), figures=figures)
 

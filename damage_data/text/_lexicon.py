@@ -1,0 +1,153 @@
+"""Lexicons of the press-report reader: phrase lists per language, kept as data files.
+
+Each language has one JSON file in ``data/lexicons`` (``en.json``, ``az.json`` …) plus
+``shared.json``. Phrases are written as plain text; a token ending in ``*`` matches any word
+that starts with it (``dağıl*`` → ``dağılıb``), a token starting with ``*`` any word that
+ends with it (``*häuser`` → ``Privathäuser``), so case endings and compounds need no code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .._data import data_path
+from .._errors import UsageError
+from ._tokens import Token, norm, tokenize
+
+#: Languages with a lexicon file (read first-class: en, az; common phrasings: ru, uk, tr, de).
+LANGUAGES: tuple[str, ...] = ("en", "az", "ru", "uk", "tr", "de")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One lexicon phrase compiled into token patterns."""
+
+    text: str
+    patterns: tuple[str, ...]
+    value: Any
+    specificity: int
+
+    def match(self, tokens: Sequence[Token], i: int) -> int | None:
+        """End index (exclusive) when the phrase matches ``tokens`` from ``i``."""
+        if i + len(self.patterns) > len(tokens):
+            return None
+        for k, pattern in enumerate(self.patterns):
+            if not _token_matches(pattern, tokens[i + k].norm):
+                return None
+        return i + len(self.patterns)
+
+
+def _token_matches(pattern: str, word: str) -> bool:
+    if len(pattern) > 1 and pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    if len(pattern) > 1 and pattern.startswith("*"):
+        return word.endswith(pattern[1:]) and len(word) > len(pattern) - 1
+    return word == pattern
+
+
+@dataclass
+class PhraseSet:
+    """Phrases indexed by their first token for quick longest-match lookup."""
+
+    exact: dict[str, list[Phrase]] = field(default_factory=dict)
+    wild: list[Phrase] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, entries: Mapping[str, Any] | Sequence[str]) -> PhraseSet:
+        items = entries.items() if isinstance(entries, Mapping) else ((e, e) for e in entries)
+        out = cls()
+        for text, value in items:
+            patterns = tuple(t.norm for t in tokenize(text))
+            if not patterns:
+                continue
+            spec = sum(len(p.strip("*")) for p in patterns) + sum(
+                3 for p in patterns if not (p.endswith("*") or p.startswith("*")) or len(p) == 1)
+            phrase = Phrase(text, patterns, value, spec)
+            first = patterns[0]
+            if (first.endswith("*") or first.startswith("*")) and len(first) > 1:
+                out.wild.append(phrase)
+            else:
+                out.exact.setdefault(first, []).append(phrase)
+        return out
+
+    def match_at(self, tokens: Sequence[Token], i: int) -> tuple[Phrase, int] | None:
+        """The best phrase starting at token ``i``: most tokens, then most specific."""
+        if i >= len(tokens):
+            return None
+        best: tuple[Phrase, int] | None = None
+        candidates = self.exact.get(tokens[i].norm, []) + self.wild
+        for phrase in candidates:
+            end = phrase.match(tokens, i)
+            if end is None:
+                continue
+            if best is None or (end, phrase.specificity) > (best[1], best[0].specificity):
+                best = (phrase, end)
+        return best
+
+    def match_ending_at(self, tokens: Sequence[Token], end: int, *, lookback: int = 5
+                        ) -> tuple[Phrase, int] | None:
+        """The longest phrase that ends right before token ``end``; returns (phrase, start)."""
+        best: tuple[Phrase, int] | None = None
+        for start in range(max(0, end - lookback), end):
+            found = self.match_at(tokens, start)
+            if found is not None and found[1] == end and best is None:
+                best = (found[0], start)
+        return best
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.wild)
+
+
+@dataclass
+class Lexicon:
+    """Every phrase set of one language."""
+
+    lang: str
+    raw: dict[str, Any]
+    sets: dict[str, PhraseSet]
+
+    def __getitem__(self, name: str) -> PhraseSet:
+        return self.sets[name]
+
+    def words(self, name: str) -> set[str]:
+        return {norm(w) for w in self.raw.get(name, [])}
+
+
+#: Lexicon sections compiled into phrase sets.
+_PHRASE_SECTIONS = (
+    "numbers", "multipliers", "vague", "qualifiers_before", "qualifiers_after", "negation_determiners",
+    "negators", "damage", "exclude_context", "structures", "count_units", "exclude_nouns",
+    "subset_before", "subset_after", "same_as_determiners", "rest_words", "cumulative_cues",
+    "single_event_cues", "correction_cues", "superseded_cues", "months", "weekdays",
+    "relative_days", "date_since", "date_until", "date_on", "place_nouns_after",
+    "place_nouns_before", "list_joiners", "ordinal_markers", "compound_parts",
+)
+
+
+@cache
+def shared() -> dict[str, Any]:
+    """The language-independent part (``shared.json``)."""
+    with open(data_path("lexicons", "shared.json"), encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The compiled lexicon of one language (``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``).
+
+    >>> lexicon("en")["damage"].match_at(tokenize("completely destroyed"), 0)[0].value
+    'destroyed'
+    """
+    if lang not in LANGUAGES:
+        raise UsageError(f"no lexicon for language {lang!r}; known languages: "
+                         f"{', '.join(LANGUAGES)} (or 'auto')")
+    path = data_path("lexicons", f"{lang}.json")
+    with open(path, encoding="utf-8") as handle:
+        raw: dict[str, Any] = json.load(handle)
+    sets = {name: PhraseSet.build(raw.get(name, {})) for name in _PHRASE_SECTIONS}
+    return Lexicon(lang, raw, sets)
