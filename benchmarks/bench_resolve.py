@@ -27,14 +27,49 @@ from damage_data.places import resolve_places
 
 # Latin → Cyrillic, rough but realistic: how a Russian-language report might spell the name
 _TO_CYRILLIC = [
-    ("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
-    ("yu", "ю"), ("ya", "я"), ("yi", "ї"), ("ye", "е"), ("a", "а"), ("b", "б"), ("v", "в"),
-    ("h", "г"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("y", "и"), ("i", "і"),
-    ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
-    ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("'", "ь"),
+    ("shch", "щ"),
+    ("kh", "х"),
+    ("zh", "ж"),
+    ("ts", "ц"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("yi", "ї"),
+    ("ye", "е"),
+    ("a", "а"),
+    ("b", "б"),
+    ("v", "в"),
+    ("h", "г"),
+    ("g", "г"),
+    ("d", "д"),
+    ("e", "е"),
+    ("z", "з"),
+    ("y", "и"),
+    ("i", "і"),
+    ("k", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("f", "ф"),
+    ("'", "ь"),
 ]
-_ROMANISATIONS = [("kh", "h"), ("y", "i"), ("i", "y"), ("e", "a"), ("v", "w"), ("ts", "c"),
-                  ("zh", "j"), ("h", "g")]
+_ROMANISATIONS = [
+    ("kh", "h"),
+    ("y", "i"),
+    ("i", "y"),
+    ("e", "a"),
+    ("v", "w"),
+    ("ts", "c"),
+    ("zh", "j"),
+    ("h", "g"),
+]
 
 
 def to_cyrillic(name: str) -> str:
@@ -62,32 +97,42 @@ def mess(name: str, rng: random.Random) -> str:
         i = rng.randrange(1, len(name) - 1)
         op = rng.choice(("drop", "double", "swap", "replace"))
         if op == "drop":
-            return name[:i] + name[i + 1:]
+            return name[:i] + name[i + 1 :]
         if op == "double":
             return name[:i] + name[i] + name[i:]
         if op == "swap":
-            return name[:i - 1] + name[i] + name[i - 1] + name[i + 1:]
-        return name[:i] + rng.choice("aeiou") + name[i + 1:]
+            return name[: i - 1] + name[i] + name[i - 1] + name[i + 1 :]
+        return name[:i] + rng.choice("aeiou") + name[i + 1 :]
     if kind < 0.90:
         return f"{name} {rng.choice(('village', 'raion', 'city', 'district'))}"
     return f"  {name.lower()} "
 
 
-def make_case(n_names: int, n_gazetteer: int, seed: int = 20261127
-              ) -> tuple[pd.DataFrame, list[str], list[str | None]]:
+def make_case(
+    n_names: int, n_gazetteer: int, seed: int = 20261127
+) -> tuple[pd.DataFrame, list[str], list[str | None]]:
     places = bundled_settlements()
     places = places.drop_duplicates("name").head(n_gazetteer).reset_index(drop=True)
-    units = pd.DataFrame({
-        "unit_code": "GN" + places.index.astype(str), "name": places["name"],
-        "level": "settlement", "country": places["unit_code"].str[:2],
-    })
+    units = pd.DataFrame(
+        {
+            "unit_code": "GN" + places.index.astype(str),
+            "name": places["name"],
+            "level": "settlement",
+            "country": places["unit_code"].str[:2],
+        }
+    )
     rng = random.Random(seed)
     names: list[str] = []
     truth: list[str | None] = []
     for _ in range(n_names):
         if rng.random() < 0.05:
-            fake = "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou")
-                           for _ in range(rng.randint(3, 5))).capitalize() + "ovo"
+            fake = (
+                "".join(
+                    rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou")
+                    for _ in range(rng.randint(3, 5))
+                ).capitalize()
+                + "ovo"
+            )
             names.append(fake)
             truth.append(None)
             continue
@@ -121,16 +166,19 @@ def main() -> None:
     wrong = sum(g is not None and g != t for g, t in zip(got, truth, strict=True))
     ambiguous = int((out["match"] == "ambiguous").sum())
     false_hits = sum(g is not None for g, t in zip(got, truth, strict=True) if t is None)
-    print(f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
-          f"python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
+        f"python {platform.python_version()}"
+    )
     print(f"{len(names):,} names against {len(units):,} gazetteer names, {args.runs} runs")
     print("times (s): " + ", ".join(f"{t:.2f}" for t in times))
     print(f"median: {statistics.median(times):.2f} s")
-    print(f"right: {right:,} of {known:,} known names ({right / known:.1%}); "
-          f"ambiguous: {ambiguous:,}; wrong unit: {wrong:,}; "
-          f"unknown names given a unit: {false_hits:,} of {len(truth) - known:,}")
-    print("matches: " + ", ".join(f"{k} {v:,}" for k, v in
-                                  out["match"].value_counts().items()))
+    print(
+        f"right: {right:,} of {known:,} known names ({right / known:.1%}); "
+        f"ambiguous: {ambiguous:,}; wrong unit: {wrong:,}; "
+        f"unknown names given a unit: {false_hits:,} of {len(truth) - known:,}"
+    )
+    print("matches: " + ", ".join(f"{k} {v:,}" for k, v in out["match"].value_counts().items()))
 
 
 def fold_cache_clear() -> None:

@@ -263,12 +263,17 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
     # categorical group keys make the group-by fast on millions of rows
     grouping = pd.DataFrame({k: (v.astype("category") if k not in ("as_of", "block") else v)
                              for k, v in keys.items()}, index=frame.index)
-    text = frame["damage_text"].astype("string") if "damage_text" in frame.columns else None
-    grouping["_text"] = text.astype("category") if text is not None else None
-    grouped = grouping.groupby(list(keys), observed=True, dropna=False, sort=True)
-    sizes = grouped.size().rename("count").reset_index()
-    texts = grouped["_text"].agg(lambda s: "; ".join(sorted({str(v) for v in s.dropna()})))
-    sizes["damage_text"] = texts.to_numpy()
+    grouping["_text"] = (frame["damage_text"].astype("category")
+                         if "damage_text" in frame.columns else "")
+    # count by keys and native label first (fast, on codes), then gather the labels per key
+    fine = grouping.groupby([*keys, "_text"], observed=True, dropna=False, sort=True) \
+        .size().rename("count").reset_index()
+    fine["_text"] = fine["_text"].astype(object).where(fine["_text"].notna(), "")
+    sizes = fine.groupby(list(keys), observed=True, dropna=False, sort=True).agg(
+        count=("count", "sum"),
+        damage_text=("_text", lambda s: "; ".join(sorted({str(v) for v in s if v}))),
+    ).reset_index()
+    sizes = sizes[sizes["count"] > 0]
     records = []
     for row in sizes.itertuples(index=False):
         date = None if pd.isna(row.as_of) else pd.Timestamp(row.as_of).date().isoformat()

@@ -427,10 +427,17 @@ def _bundled_aliases(wanted: tuple[str, ...]) -> pd.DataFrame:
     for path in sorted(data_path("places").glob("aliases_*.csv")):
         frames.append(_alias_frame(_places_csv(path.name)))
     shown = _places_csv("display_names.csv")
-    frames.append(pd.DataFrame({
-        "unit_code": shown["unit_code"], "alias": shown["name"], "lang": shown["lang"],
-        "source": "data/places/display_names.csv: " + shown["source"], "one_to_one": True,
-    }))
+    frames.append(
+        pd.DataFrame(
+            {
+                "unit_code": shown["unit_code"],
+                "alias": shown["name"],
+                "lang": shown["lang"],
+                "source": "data/places/display_names.csv: " + shown["source"],
+                "one_to_one": True,
+            }
+        )
+    )
     out = _alias_frame(pd.concat(frames, ignore_index=True))
     out = out[out["unit_code"].str[:2].isin(wanted)]
     key = out["unit_code"] + "\x00" + out["alias"].str.casefold()
@@ -543,8 +550,10 @@ def default_gazetteer(countries: str | Iterable[str] | None = None) -> Gazetteer
 # --- user gazetteers ---------------------------------------------------------------------
 
 
-def _read_table_or_layer(path: str | Path, *, layer: str | int | None = None) -> pd.DataFrame:
-    """Read a boundary file (GeoJSON, GeoPackage, Shapefile, zip) or a CSV/XLSX table."""
+def _read_table_or_layer(
+    path: str | Path, *, layer: str | int | None = None, encoding: str | None = None
+) -> pd.DataFrame:
+    """Read a boundary file (GeoJSON, GeoPackage, Shapefile, DBF, zip) or a CSV/XLSX table."""
     p = Path(path)
     if not p.exists():
         raise InputError(
@@ -553,19 +562,38 @@ def _read_table_or_layer(path: str | Path, *, layer: str | int | None = None) ->
     suffix = p.suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(p, dtype=str)
+            return pd.read_csv(p, dtype=str, encoding=encoding or "utf-8")
         if suffix in (".xlsx", ".xls"):
             return pd.read_excel(p, dtype=str, sheet_name=layer if layer is not None else 0)
         import geopandas as gpd
 
         target = f"zip://{p}" if suffix == ".zip" else str(p)
-        return gpd.read_file(target, layer=layer)
+        options: dict[str, Any] = {"encoding": encoding} if encoding else {}
+        table = gpd.read_file(target, layer=layer, **options)
     except (OSError, ValueError) as err:
         raise InputError(
             f"{p}: cannot read as a boundary file or table ({err}); supported: GeoJSON, "
             "GeoPackage, Shapefile, zip, CSV, XLSX",
             path=str(p),
         ) from err
+    _warn_mojibake(table, p)
+    return table
+
+
+def _warn_mojibake(table: pd.DataFrame, path: Path) -> None:
+    """Log when UTF-8 text was read as Latin-1 (a DBF without its .cpg file)."""
+    for col in table.columns:
+        if table[col].dtype == object or str(table[col].dtype) in ("string", "str"):
+            sample = table[col].dropna().astype(str).head(50)
+            if sample.str.contains("[ÐÑÕÔ][\x80-\xbf]", regex=True).any():
+                logger.warning(
+                    "%s: column %s looks like UTF-8 read as Latin-1 (e.g. %r); read it again "
+                    "with encoding='UTF-8'",
+                    path,
+                    col,
+                    sample.iloc[0],
+                )
+                return
 
 
 def _need_columns(table: pd.DataFrame, columns: Iterable[str | None], path: object) -> None:
@@ -588,6 +616,7 @@ def gazetteer_from_file(
     level: str = "adm1",
     country: str | None = None,
     layer: str | int | None = None,
+    encoding: str | None = None,
 ) -> Gazetteer:
     """A gazetteer from any boundary file (or table) with your choice of columns.
 
@@ -607,6 +636,8 @@ def gazetteer_from_file(
         ISO 3166-1 alpha-2 code; by default the code's first two letters.
     layer
         Layer of a multi-layer file (GeoPackage) or sheet of a workbook.
+    encoding
+        Text encoding of a Shapefile/DBF that lacks its ``.cpg`` file (e.g. ``"UTF-8"``).
 
     Examples
     --------
@@ -618,7 +649,9 @@ def gazetteer_from_file(
     'Kathmandu'
     """
     table = (
-        source if isinstance(source, pd.DataFrame) else _read_table_or_layer(source, layer=layer)
+        source
+        if isinstance(source, pd.DataFrame)
+        else _read_table_or_layer(source, layer=layer, encoding=encoding)
     )
     columns = (
         dict(alias_columns)
@@ -679,13 +712,15 @@ def gazetteer_from_cod_ab(
     *,
     country: str | None = None,
     layer: str | int | None = None,
+    encoding: str | None = None,
 ) -> Gazetteer:
     """A gazetteer from an OCHA COD-AB table or boundary layer, every level it holds.
 
     Reads ``ADMn_EN`` (name), ``ADMn_PCODE`` (code) and every other ``ADMn_<lang>``
     or ``ADMn_ALTn_<lang>`` column (aliases) for each level ``n ≥ 1`` present. The parent of
     a level-n unit is its ``ADM(n-1)_PCODE``. P-codes nest (``UA``, ``UA01``, ``UA0102``),
-    so a repeated English name under different parents stays apart.
+    so a repeated English name under different parents stays apart. Give ``encoding``
+    (``"UTF-8"``) for a DBF without its ``.cpg`` file.
 
     Examples
     --------
@@ -698,7 +733,9 @@ def gazetteer_from_cod_ab(
     import re
 
     table = (
-        source if isinstance(source, pd.DataFrame) else _read_table_or_layer(source, layer=layer)
+        source
+        if isinstance(source, pd.DataFrame)
+        else _read_table_or_layer(source, layer=layer, encoding=encoding)
     )
     label = source if not isinstance(source, pd.DataFrame) else "COD-AB table"
     upper = {str(c).upper(): c for c in table.columns}

@@ -41,7 +41,14 @@ logger = logging.getLogger(__name__)
 
 #: Columns of the table :func:`resolve_places` returns, in order.
 RESOLVED_COLUMNS = (
-    "place_text", "unit_code", "unit_name", "level", "match", "score", "candidates", "reason",
+    "place_text",
+    "unit_code",
+    "unit_name",
+    "level",
+    "match",
+    "score",
+    "candidates",
+    "reason",
 )
 #: Languages of display names.
 DISPLAY_LANGS = ("en", "az", "ru", "hy", "native")
@@ -71,8 +78,7 @@ _CODE_CLEAN = re.compile(r"[\s_]+")
 @cache
 def _generic_words() -> dict[str, str]:
     """Generic words (folded by :func:`exact_key`) → the unit kind they hint at ("" = none)."""
-    table = pd.read_csv(data_path("places", "generic_words.csv"), dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(data_path("places", "generic_words.csv"), dtype=str, keep_default_na=False)
     return {exact_key(w): k for w, k in zip(table["word"], table["kind"], strict=True)}
 
 
@@ -112,6 +118,7 @@ class _Index:
     folded: dict[str, list[_Entry]]
     settle_exact: dict[str, list[_Entry]]
     settle_folded: dict[str, list[_Entry]]
+    adjective: dict[str, list[_Entry]] = field(default_factory=dict)
     fuzzy_keys: list[str] = field(default_factory=list)
     fuzzy_units: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     unit_ids: list[str] = field(default_factory=list)
@@ -133,8 +140,11 @@ class _Index:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and
-                                                      np.isnan(value)) else str(value)
+    return (
+        ""
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+        else str(value)
+    )
 
 
 def _build_index(gaz: Gazetteer) -> _Index:
@@ -142,8 +152,14 @@ def _build_index(gaz: Gazetteer) -> _Index:
     units = {
         code: (_text(name), _text(level), _text(parent), _text(country), _text(kind))
         for code, name, level, parent, country, kind in zip(
-            units_t["unit_code"], units_t["name"], units_t["level"], units_t["parent_code"],
-            units_t["country"], units_t["kind"], strict=True)
+            units_t["unit_code"],
+            units_t["name"],
+            units_t["level"],
+            units_t["parent_code"],
+            units_t["country"],
+            units_t["kind"],
+            strict=True,
+        )
     }
     codes: dict[str, list[str]] = {}
     for code in units:
@@ -158,18 +174,24 @@ def _build_index(gaz: Gazetteer) -> _Index:
     al = gaz.aliases
     entries += [
         _Entry(str(c), str(a), "alias", bool(o), _text(lang))
-        for c, a, o, lang in zip(al["unit_code"], al["alias"], al["one_to_one"], al["lang"],
-                                 strict=True)
+        for c, a, o, lang in zip(
+            al["unit_code"], al["alias"], al["one_to_one"], al["lang"], strict=True
+        )
         if str(c) in units and isinstance(a, str) and a.strip()
     ]
     exact: dict[str, list[_Entry]] = {}
     folded: dict[str, list[_Entry]] = {}
+    # base nouns of adjective names ("Iziumskyi" → "izium"), tried after the full keys
+    adjective: dict[str, list[_Entry]] = {}
     for entry in entries:
         _add(exact, exact_key(entry.text), entry)
         stripped, removed, _ = _strip_generic(entry.text)
         if removed:
             _add(exact, exact_key(stripped), entry)
-        _add(folded, fold(stripped), entry)
+        variants = fold_variants(stripped)
+        _add(folded, variants[0], entry)
+        for variant in variants[1:]:
+            _add(adjective, variant, entry)
 
     settle_exact: dict[str, list[_Entry]] = {}
     settle_folded: dict[str, list[_Entry]] = {}
@@ -183,16 +205,25 @@ def _build_index(gaz: Gazetteer) -> _Index:
     no_fuzzy = frozenset(fold(n) for n in gaz.do_not_fuzzy)
     unit_ids = list(units)
     pos = {c: i for i, c in enumerate(unit_ids)}
-    pairs = sorted({
-        (key, pos[e.unit_code])
-        for key, bucket in folded.items()
-        for e in bucket
-        if e.one_to_one and len(key) >= FUZZY_MIN_LENGTH and key not in no_fuzzy
-    })
+    pairs = sorted(
+        {
+            (key, pos[e.unit_code])
+            for key, bucket in folded.items()
+            for e in bucket
+            if e.one_to_one and len(key) >= FUZZY_MIN_LENGTH and key not in no_fuzzy
+        }
+    )
     return _Index(
-        units=units, codes=codes, exact=exact, folded=folded, settle_exact=settle_exact,
-        settle_folded=settle_folded, fuzzy_keys=[k for k, _ in pairs],
-        fuzzy_units=np.array([u for _, u in pairs], dtype=np.int64), unit_ids=unit_ids,
+        units=units,
+        codes=codes,
+        exact=exact,
+        folded=folded,
+        settle_exact=settle_exact,
+        settle_folded=settle_folded,
+        adjective=adjective,
+        fuzzy_keys=[k for k, _ in pairs],
+        fuzzy_units=np.array([u for _, u in pairs], dtype=np.int64),
+        unit_ids=unit_ids,
         no_fuzzy=no_fuzzy,
     )
 
@@ -248,8 +279,9 @@ def _units_of(entries: Iterable[_Entry]) -> list[str]:
     return list(dict.fromkeys(e.unit_code for e in entries))
 
 
-def _decide(units: list[str], entries: list[_Entry], match: str, q: _Query, index: _Index,
-            reason: str) -> _Result:
+def _decide(
+    units: list[str], entries: list[_Entry], match: str, q: _Query, index: _Index, reason: str
+) -> _Result:
     """One matched step: a unit, or ``ambiguous`` unless the parent or a generic word decides."""
     many = [e for e in entries if not e.one_to_one]
     result = _Result(match=match, score=100.0, reasons=[reason] if reason else [])
@@ -283,8 +315,9 @@ def _choose(units: list[str], q: _Query, index: _Index) -> tuple[str, str] | Non
     if q.kind:
         kinds = [u for u in units if index.units[u][4] == q.kind]
         if len(kinds) == 1:
-            return kinds[0], (f"the word {' '.join(q.removed)!r} chose the {q.kind} among "
-                              f"{_names(units, index)}")
+            return kinds[0], (
+                f"the word {' '.join(q.removed)!r} chose the {q.kind} among {_names(units, index)}"
+            )
     return None
 
 
@@ -331,11 +364,13 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
         if extra:
             units = units + extra
         return _decide(units, entries, match, q, index, reason)
-    for variant in fold_variants(stripped):
-        entries = index.folded.get(variant)
+    variants = fold_variants(stripped)
+    tries = [(v, index.folded) for v in variants] + [(v, index.adjective) for v in variants]
+    for variant, table in tries:
+        entries = table.get(variant)
         if entries:
             reason = f"transliteration of {entries[0].text!r}"
-            if variant != fold(stripped):
+            if variant != variants[0] or table is index.adjective:
                 reason += " (adjective form)"
             if removed:
                 reason += f"; ignored {' '.join(removed)!r}"
@@ -345,8 +380,7 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
 
 def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
     stripped, removed, _ = _strip_generic(q.text)
-    entries = index.settle_exact.get(exact_key(stripped)) or index.settle_folded.get(
-        fold(stripped))
+    entries = index.settle_exact.get(exact_key(stripped)) or index.settle_folded.get(fold(stripped))
     if not entries:
         return None
     units = _units_of(entries)
@@ -359,12 +393,11 @@ def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
         result.match = "ambiguous"
         result.candidates = units
         result.reasons.append(
-            f"settlement {entries[0].text!r} exists in {len(units)} units: "
-            f"{_names(units, index)}")
+            f"settlement {entries[0].text!r} exists in {len(units)} units: {_names(units, index)}"
+        )
         return result
     result.unit_code = units[0]
-    result.reasons.append(
-        f"settlement {entries[0].text!r} lies in {_names(units, index)}")
+    result.reasons.append(f"settlement {entries[0].text!r} lies in {_names(units, index)}")
     _check_parent(result, q, index)
     return result
 
@@ -372,8 +405,9 @@ def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
 # --- fuzzy matching (vectorised) ---------------------------------------------------------
 
 
-def _fuzzy(keys: list[str], index: _Index, *, threshold: float, margin: float,
-           chunk: int = 4096) -> list[tuple[list[int], float]]:
+def _fuzzy(
+    keys: list[str], index: _Index, *, threshold: float, margin: float, chunk: int = 4096
+) -> list[tuple[list[int], float]]:
     """For each key: the unit positions within ``margin`` of the best score, and the score.
 
     Queries are grouped by length and compared only with targets whose length allows a
@@ -402,9 +436,15 @@ def _fuzzy(keys: list[str], index: _Index, *, threshold: float, margin: float,
         targets = t_sorted[lo:hi]
         units = t_units[lo:hi]
         for start in range(0, len(members), chunk):
-            rows_idx = members[start:start + chunk]
-            scores = process.cdist([keys[i] for i in rows_idx], targets, scorer=fuzz.ratio,
-                                   score_cutoff=int(cutoff), dtype=np.uint8, workers=-1)
+            rows_idx = members[start : start + chunk]
+            scores = process.cdist(
+                [keys[i] for i in rows_idx],
+                targets,
+                scorer=fuzz.ratio,
+                score_cutoff=int(cutoff),
+                dtype=np.uint8,
+                workers=-1,
+            )
             best = scores.max(axis=1)
             hit = np.flatnonzero(best >= threshold)
             if not len(hit):
@@ -426,19 +466,21 @@ def _fuzzy(keys: list[str], index: _Index, *, threshold: float, margin: float,
 # --- public API --------------------------------------------------------------------------
 
 
-def _as_list(values: str | Iterable[object] | pd.Series | None, n: int,
-             what: str) -> list[object]:
+def _as_list(values: str | Iterable[object] | pd.Series | None, n: int, what: str) -> list[object]:
     if values is None or isinstance(values, str):
         return [values] * n
     out = list(values)
     if len(out) != n:
-        raise UsageError(f"{what} has {len(out)} values for {n} names; give one {what} "
-                         "for all names or one per name")
+        raise UsageError(
+            f"{what} has {len(out)} values for {n} names; give one {what} "
+            "for all names or one per name"
+        )
     return out
 
 
-def _gazetteer_for(country: str | Sequence[str] | None, level: str | None,
-                   gazetteer: Gazetteer | None) -> tuple[Gazetteer | None, str]:
+def _gazetteer_for(
+    country: str | Sequence[str] | None, level: str | None, gazetteer: Gazetteer | None
+) -> tuple[Gazetteer | None, str]:
     countries = [country] if isinstance(country, str) else country
     note = ""
     if gazetteer is None:
@@ -448,8 +490,10 @@ def _gazetteer_for(country: str | Sequence[str] | None, level: str | None,
             wanted = [c.upper() for c in countries]
             known = [c for c in wanted if c in BUNDLED_BOUNDARIES]
             if not known:
-                return None, (f"no bundled gazetteer for {', '.join(wanted)} (bundled: "
-                              f"{', '.join(BUNDLED_BOUNDARIES)}); pass gazetteer=")
+                return None, (
+                    f"no bundled gazetteer for {', '.join(wanted)} (bundled: "
+                    f"{', '.join(BUNDLED_BOUNDARIES)}); pass gazetteer="
+                )
             gazetteer = default_gazetteer(known)
         else:
             gazetteer = default_gazetteer()
@@ -515,8 +559,9 @@ def resolve_places(
         rows = [_Result(reasons=[note]).row(t, _EMPTY_INDEX) for t in texts]
         return _finish(rows)
     index = _build_index(gaz)
-    parent_index = index if level is None else _build_index(
-        _gazetteer_for(country, None, gazetteer)[0] or gaz)
+    parent_index = (
+        index if level is None else _build_index(_gazetteer_for(country, None, gazetteer)[0] or gaz)
+    )
 
     results: dict[tuple[str, str], _Result] = {}
     pending: dict[tuple[str, str], _Query] = {}
@@ -540,15 +585,25 @@ def resolve_places(
     unique = _finish([res.row(None, index) for res in results.values()])
     table = unique.iloc[[order[key] for key in keys]].reset_index(drop=True)
     # the source's own text, untouched (missing values stay missing)
-    table["place_text"] = pd.array([None if t is None or t is pd.NA or (
-        isinstance(t, float) and np.isnan(t)) else str(t) for t in texts], dtype="string")
+    table["place_text"] = pd.array(
+        [
+            None if t is None or t is pd.NA or (isinstance(t, float) and np.isnan(t)) else str(t)
+            for t in texts
+        ],
+        dtype="string",
+    )
     table["candidates"] = [list(c) for c in table["candidates"]]
     _log(table)
     return table
 
 
-def _resolve_text(text: str, parent_text: str | None, index: _Index, parent_index: _Index,
-                  parent_cache: dict[str, tuple[str | None, str]]) -> _Result | _Query:
+def _resolve_text(
+    text: str,
+    parent_text: str | None,
+    index: _Index,
+    parent_index: _Index,
+    parent_cache: dict[str, tuple[str | None, str]],
+) -> _Result | _Query:
     """Every step but fuzzy; returns a query still to be fuzzy-matched when none matched."""
     place = text
     notes: list[str] = []
@@ -573,12 +628,12 @@ def _resolve_text(text: str, parent_text: str | None, index: _Index, parent_inde
     stripped, removed, kind = _strip_generic(place)
     q = _Query(place, parent_code, parent_text, kind, tuple(removed))
     # without a parent the whole text was already tried above
-    result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(
-        q, index)
+    result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(q, index)
     if result is None:
         if fold(stripped) in index.no_fuzzy or len(fold(stripped)) < FUZZY_MIN_LENGTH:
-            result = _Result(reasons=[
-                f"no unit named {place!r}; too short or listed as never fuzzy-matched"])
+            result = _Result(
+                reasons=[f"no unit named {place!r}; too short or listed as never fuzzy-matched"]
+            )
         else:
             return q
     result.reasons[:0] = notes
@@ -607,25 +662,37 @@ def _fallback_to_parent(result: _Result, q: _Query, index: _Index) -> _Result:
     if result.match != "unresolved" or not q.parent or q.parent not in index.units:
         return result
     return _Result(
-        unit_code=q.parent, match="parent", score=float("nan"), level="settlement",
-        reasons=[*result.reasons, f"{q.text!r} is not in the gazetteer; tied to its stated "
-                 f"parent {_names([q.parent], index)}"])
+        unit_code=q.parent,
+        match="parent",
+        score=float("nan"),
+        level="settlement",
+        reasons=[
+            *result.reasons,
+            f"{q.text!r} is not in the gazetteer; tied to its stated "
+            f"parent {_names([q.parent], index)}",
+        ],
+    )
 
 
-def _resolve_fuzzy(pending: dict[tuple[str, str], _Query], results: dict[tuple[str, str],
-                   _Result], index: _Index, threshold: float, margin: float) -> None:
+def _resolve_fuzzy(
+    pending: dict[tuple[str, str], _Query],
+    results: dict[tuple[str, str], _Result],
+    index: _Index,
+    threshold: float,
+    margin: float,
+) -> None:
     if not pending:
         return
     items = list(pending.items())
     keys = [fold(_strip_generic(q.text)[0]) for _, q in items]
     unique = list(dict.fromkeys(keys))
-    found = dict(zip(unique, _fuzzy(unique, index, threshold=threshold, margin=margin),
-                     strict=True))
+    found = dict(
+        zip(unique, _fuzzy(unique, index, threshold=threshold, margin=margin), strict=True)
+    )
     for (key, q), fkey in zip(items, keys, strict=True):
         positions, score = found[fkey]
         if not positions:
-            res = _Result(reasons=[f"no unit named {q.text!r} (no fuzzy match ≥ "
-                                   f"{threshold:g})"])
+            res = _Result(reasons=[f"no unit named {q.text!r} (no fuzzy match ≥ {threshold:g})"])
             results[key] = _fallback_to_parent(res, q, index)
             continue
         units = [index.unit_ids[p] for p in positions]
@@ -634,8 +701,10 @@ def _resolve_fuzzy(pending: dict[tuple[str, str], _Query], results: dict[tuple[s
             chosen = _choose(units, q, index)
             if chosen is None:
                 res.match = "ambiguous"
-                res.reasons.append(f"fuzzy score {score:g} fits {len(units)} units within "
-                                   f"{margin:g}: {_names(units, index)}")
+                res.reasons.append(
+                    f"fuzzy score {score:g} fits {len(units)} units within "
+                    f"{margin:g}: {_names(units, index)}"
+                )
                 results[key] = res
                 continue
             res.reasons.append(chosen[1])
@@ -646,8 +715,7 @@ def _resolve_fuzzy(pending: dict[tuple[str, str], _Query], results: dict[tuple[s
         results[key] = res
 
 
-_EMPTY_INDEX = _Index(units={}, codes={}, exact={}, folded={}, settle_exact={},
-                      settle_folded={})
+_EMPTY_INDEX = _Index(units={}, codes={}, exact={}, folded={}, settle_exact={}, settle_folded={})
 
 
 def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -664,8 +732,9 @@ def _log(table: pd.DataFrame) -> None:
         return
     review = table[~table["match"].isin(CERTAIN_MATCHES)]
     counts = table["match"].value_counts().to_dict()
-    logger.info("resolved %d place names: %s", len(table),
-                ", ".join(f"{k} {v}" for k, v in counts.items()))
+    logger.info(
+        "resolved %d place names: %s", len(table), ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
     seen: set[tuple[str, str]] = set()
     for row in review.itertuples(index=False):
         key = (str(row.place_text), str(row.match))
@@ -673,8 +742,14 @@ def _log(table: pd.DataFrame) -> None:
             continue
         seen.add(key)
         level = logging.WARNING if row.match in ("ambiguous", "unresolved") else logging.INFO
-        logger.log(level, "place %r → %s (%s): %s", row.place_text, row.unit_code or "-",
-                   row.match, row.reason)
+        logger.log(
+            level,
+            "place %r → %s (%s): %s",
+            row.place_text,
+            row.unit_code or "-",
+            row.match,
+            row.reason,
+        )
 
 
 def resolve_place(name: str, **options: Any) -> dict[str, Any]:
@@ -686,8 +761,9 @@ def resolve_place(name: str, **options: Any) -> dict[str, Any]:
     'AZ-AGM'
     """
     row = resolve_places([name], **options).iloc[0]
-    return {c: (None if c != "candidates" and pd.isna(row[c]) else row[c])
-            for c in RESOLVED_COLUMNS}
+    return {
+        c: (None if c != "candidates" and pd.isna(row[c]) else row[c]) for c in RESOLVED_COLUMNS
+    }
 
 
 def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
@@ -703,13 +779,18 @@ def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in RESOLVED_COLUMNS if c not in resolved.columns]
     if missing:
-        raise UsageError(f"match_log() needs a resolve_places() table; missing columns "
-                         f"{', '.join(missing)}")
-    needs = ~resolved["match"].isin(CERTAIN_MATCHES) | resolved["reason"].fillna(
-        "").str.contains("parent_conflict", regex=False)
+        raise UsageError(
+            f"match_log() needs a resolve_places() table; missing columns {', '.join(missing)}"
+        )
+    needs = ~resolved["match"].isin(CERTAIN_MATCHES) | resolved["reason"].fillna("").str.contains(
+        "parent_conflict", regex=False
+    )
     out = resolved.loc[needs, list(RESOLVED_COLUMNS)].copy()
-    out["candidates"] = out["candidates"].map(lambda c: ";".join(c) if isinstance(
-        c, list) else ("" if c is None or c is pd.NA else str(c)))
+    out["candidates"] = out["candidates"].map(
+        lambda c: (
+            ";".join(c) if isinstance(c, list) else ("" if c is None or c is pd.NA else str(c))
+        )
+    )
     keys = ["place_text", "unit_code", "match"]
     counts = out.groupby(keys, dropna=False, sort=False).size().rename("n")
     out = out.drop_duplicates(keys).merge(counts.reset_index(), on=keys, how="left")
@@ -721,10 +802,12 @@ def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
 
 @cache
 def _display_table() -> dict[tuple[str, str], str]:
-    table = pd.read_csv(data_path("places", "display_names.csv"), dtype=str,
-                        keep_default_na=False)
-    return {(c, lang): n for c, lang, n in zip(table["unit_code"], table["lang"],
-                                               table["name"], strict=True) if n}
+    table = pd.read_csv(data_path("places", "display_names.csv"), dtype=str, keep_default_na=False)
+    return {
+        (c, lang): n
+        for c, lang, n in zip(table["unit_code"], table["lang"], table["name"], strict=True)
+        if n
+    }
 
 
 def display_name(unit_code: str, lang: str = "en") -> str:
@@ -749,8 +832,9 @@ def display_names(codes: Iterable[object], lang: str = "en") -> list[str]:
     ['Київська область', 'Şuşa']
     """
     if lang not in DISPLAY_LANGS:
-        raise UsageError(f"unknown display language {lang!r}; choose one of: "
-                         f"{', '.join(DISPLAY_LANGS)}")
+        raise UsageError(
+            f"unknown display language {lang!r}; choose one of: {', '.join(DISPLAY_LANGS)}"
+        )
     table = _display_table()
     gaz_names = _gazetteer_names()
     out = []
@@ -769,8 +853,7 @@ def _gazetteer_names() -> dict[str, str]:
     return dict(zip(units["unit_code"], units["name"], strict=True))
 
 
-def list_units(*, country: str | Sequence[str] | None = None, lang: str = "en"
-               ) -> pd.DataFrame:
+def list_units(*, country: str | Sequence[str] | None = None, lang: str = "en") -> pd.DataFrame:
     """The bundled units with their display name in ``lang``, sorted by code.
 
     Returns ``unit_code, display_name, name, level, kind, parent_code, country``; ``name``
@@ -782,13 +865,19 @@ def list_units(*, country: str | Sequence[str] | None = None, lang: str = "en"
     ['AM-AG', 'Արագածոտն']
     """
     if lang not in DISPLAY_LANGS:
-        raise UsageError(f"unknown display language {lang!r}; choose one of: "
-                         f"{', '.join(DISPLAY_LANGS)}")
+        raise UsageError(
+            f"unknown display language {lang!r}; choose one of: {', '.join(DISPLAY_LANGS)}"
+        )
     units = default_gazetteer(country).units
-    out = pd.DataFrame({
-        "unit_code": units["unit_code"],
-        "display_name": display_names(units["unit_code"], lang),
-        "name": units["name"], "level": units["level"], "kind": units["kind"],
-        "parent_code": units["parent_code"], "country": units["country"],
-    })
+    out = pd.DataFrame(
+        {
+            "unit_code": units["unit_code"],
+            "display_name": display_names(units["unit_code"], lang),
+            "name": units["name"],
+            "level": units["level"],
+            "kind": units["kind"],
+            "parent_code": units["parent_code"],
+            "country": units["country"],
+        }
+    )
     return out.sort_values("unit_code", ignore_index=True)

@@ -48,6 +48,8 @@ SUMMARY_REQUIRED = ("unit_code",)
 BAR_GROUPS = ("destroyed", "damaged", "unsplit")
 NO_REPORTS = "No reports"
 HATCH = "////"
+#: Reporting units smaller than this share of the view also get a dot.
+SMALL_UNIT_SHARE = 0.005
 #: gid prefixes so tests and downstream code can find what was drawn.
 GID_CLASS = "damage_data:class:"
 GID_NO_REPORTS = "damage_data:no_reports"
@@ -482,9 +484,18 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
         entries.append(("0", ZERO_COLOUR, reported_geo.index[zero]))
     for i, (label, colour) in enumerate(zip(class_labels, colours, strict=True)):
         entries.append((label, colour, unit_class.index[unit_class.to_numpy() == i]))
+    view_area = (view[2] - view[0]) * (view[3] - view[1])
     for label, colour, index in entries:
-        _add_polygons(ax, data.loc[index].geometry, facecolor=colour, edgecolor="none",
-                      linewidth=0, zorder=2, gid=GID_CLASS + label)
+        geoms = data.loc[index].geometry
+        _add_polygons(ax, geoms, facecolor=colour, edgecolor="none", linewidth=0, zorder=2,
+                      gid=GID_CLASS + label)
+        # a city of a few km² is invisible at district scale: mark it with a dot as well
+        small = geoms.area < SMALL_UNIT_SHARE * view_area
+        if small.any():
+            points = geoms.loc[small].representative_point()
+            dots = ax.scatter(points.x, points.y, s=28, c=colour, edgecolors=style.INK,
+                              linewidths=0.6, zorder=3.5)
+            dots.set_gid(GID_CLASS + label + ":dots")
         count = f" ({len(index)})" if legend_counts else ""
         handles.append(Patch(facecolor=colour, edgecolor="#d0d0d0" if label == "0" else colour,
                              linewidth=0.5))
@@ -554,7 +565,8 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
         mark = "".join(s for f, s in LABEL_FLAGS.items() if f in _flags(flags.get(code)))
         marked = marked or bool(mark)
         layer.add(f"{names[code]}{mark}\n{value}", (point.x, point.y), priority=0,
-                  required=True, size=style.LABEL_SIZE, color=style.INK, weight="bold")
+                  required=True, size=style.LABEL_SIZE, color=style.INK, weight="bold",
+                  off_anchor=bool(row.geometry.area < SMALL_UNIT_SHARE * view_area))
     ax.add_artist(layer)
     if marked:
         notes.append("† Sources disagree; the figure shown is the best-ranked source's.")
@@ -786,8 +798,8 @@ class _LabelLayer(Artist):
     that find no free place are hidden (never drawn over another label).
     """
 
-    NEAR = ((0, 0), (0, 9), (0, -9), (14, 0), (-14, 0), (12, 9), (-12, 9), (12, -9),
-            (-12, -9))
+    NEAR = ((0, 0), (0, 13), (0, -13), (22, 0), (-22, 0), (18, 12), (-18, 12), (18, -12),
+            (-18, -12))
     FAR = ((0, 20), (0, -20), (28, 0), (-28, 0), (24, 16), (-24, 16), (24, -16),
            (-24, -16), (0, 32), (0, -32), (40, 0), (-40, 0), (36, 26), (-36, 26),
            (36, -26), (-36, -26))
@@ -800,7 +812,7 @@ class _LabelLayer(Artist):
         self.leaders: list[Line2D] = []
 
     def add(self, text: str, xy: tuple[float, float], *, priority: int, required: bool,
-            size: float, color: str, weight: str) -> Text:
+            size: float, color: str, weight: str, off_anchor: bool = False) -> Text:
         """Add one label anchored at ``xy`` (data coordinates)."""
         artist = self.axes.text(
             xy[0], xy[1], text, ha="center", va="center", fontsize=size, color=color,
@@ -810,7 +822,7 @@ class _LabelLayer(Artist):
         artist.set_gid("damage_data:label")
         artist.set_in_layout(False)  # placed inside the axes at draw time
         self.items.append({"text": artist, "xy": xy, "priority": priority,
-                           "required": required})
+                           "required": required, "off_anchor": off_anchor})
         return artist
 
     def _obstacles(self, renderer: RendererBase) -> list[Bbox]:
@@ -833,6 +845,8 @@ class _LabelLayer(Artist):
         for item in sorted(self.items, key=lambda i: i["priority"]):
             text: Text = item["text"]
             candidates = self.NEAR + (self.FAR if item["required"] else ())
+            if item["off_anchor"]:  # keep the dot of a small unit visible
+                candidates = tuple((dx, dy) for dx, dy in candidates if (dx, dy) != (0, 0))
             best: tuple[float, tuple[int, int], Bbox] | None = None
             for dx, dy in candidates:
                 text.set_transform(offset_copy(ax.transData, fig, x=dx, y=dy, units="points"))
@@ -852,7 +866,7 @@ class _LabelLayer(Artist):
             text.set_transform(offset_copy(ax.transData, fig, x=dx, y=dy, units="points"))
             text.set_visible(True)
             placed.append(box)
-            if abs(dx) >= 20 or abs(dy) >= 20:
+            if item["required"] and (abs(dx) >= 25 or abs(dy) >= 25):
                 self._leader(item["xy"], box, dx, dy, renderer)
 
     def _leader(self, xy: tuple[float, float], box: Bbox, dx: float, dy: float,

@@ -1085,8 +1085,8 @@ def history(path: str | os.PathLike[str], unit: str) -> pd.DataFrame:
     out["method"] = ids.map(meta["method"].astype(object)).astype("string")
     out["version"] = ids.map(meta["version"]).astype("Int64")
     out["current"] = (~out["source_id"].isin(list(superseded))).astype("boolean")
-    out = out.sort_values(["as_of", "published", "source_id"], na_position="last",
-                          kind="stable")
+    # stable: figures with the same dates keep the order they were ingested in
+    out = out.sort_values(["as_of", "published"], na_position="last", kind="stable")
     return out[list(HISTORY_COLUMNS)].reset_index(drop=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
 
 __all__ = ["exact_key", "fold", "fold_variants", "to_latin"]
 
@@ -21,51 +22,169 @@ __all__ = ["exact_key", "fold", "fold_variants", "to_latin"]
 # systems). Ukrainian г is h, Russian г is g: fold() later merges h and g, so one table
 # serves both languages.
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "yo",
-    "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k",
-    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ј": "j", "џ": "dzh",
-    "ђ": "dj", "ћ": "ch", "љ": "lj", "њ": "nj", "ә": "ə", "ғ": "gh", "қ": "q", "ң": "n",
-    "ө": "o", "ү": "u", "һ": "h",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "yo",
+    "є": "ye",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "і": "i",
+    "ї": "yi",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ў": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "ј": "j",
+    "џ": "dzh",
+    "ђ": "dj",
+    "ћ": "ch",
+    "љ": "lj",
+    "њ": "nj",
+    "ә": "ə",
+    "ғ": "gh",
+    "қ": "q",
+    "ң": "n",
+    "ө": "o",
+    "ү": "u",
+    "һ": "h",
 }
 
 # Eastern Armenian to Latin (BGN/PCGN-like). "ու" is handled before the single letters.
 _ARMENIAN = {
-    "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "ə",
-    "թ": "t", "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h",
-    "ձ": "dz", "ղ": "gh", "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o",
-    "չ": "ch", "պ": "p", "ջ": "j", "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r",
-    "ց": "ts", "ւ": "v", "փ": "p", "ք": "k", "և": "ev", "օ": "o", "ֆ": "f",
+    "ա": "a",
+    "բ": "b",
+    "գ": "g",
+    "դ": "d",
+    "ե": "e",
+    "զ": "z",
+    "է": "e",
+    "ը": "ə",
+    "թ": "t",
+    "ժ": "zh",
+    "ի": "i",
+    "լ": "l",
+    "խ": "kh",
+    "ծ": "ts",
+    "կ": "k",
+    "հ": "h",
+    "ձ": "dz",
+    "ղ": "gh",
+    "ճ": "ch",
+    "մ": "m",
+    "յ": "y",
+    "ն": "n",
+    "շ": "sh",
+    "ո": "o",
+    "չ": "ch",
+    "պ": "p",
+    "ջ": "j",
+    "ռ": "r",
+    "ս": "s",
+    "վ": "v",
+    "տ": "t",
+    "ր": "r",
+    "ց": "ts",
+    "ւ": "v",
+    "փ": "p",
+    "ք": "k",
+    "և": "ev",
+    "օ": "o",
+    "ֆ": "f",
 }
 
 _SCRIPT_TABLE = str.maketrans({**_CYRILLIC, **_ARMENIAN})
 
 # Latin letters with their own sound value, mapped before diacritics are stripped.
-_LATIN_SPECIAL = str.maketrans({
-    "ə": "a", "ǝ": "a", "ä": "a", "æ": "a", "ş": "sh", "š": "sh", "ś": "sh", "ç": "ch",
-    "č": "ch", "ć": "ts", "ğ": "gh", "ġ": "gh", "ı": "i", "ž": "zh", "ź": "zh", "ż": "zh",
-    "ö": "o", "ø": "o", "ü": "u", "ß": "ss", "đ": "dj", "ł": "l",
-})
+_LATIN_SPECIAL = str.maketrans(
+    {
+        "ə": "a",
+        "ǝ": "a",
+        "ä": "a",
+        "æ": "a",
+        "ş": "sh",
+        "š": "sh",
+        "ś": "sh",
+        "ç": "ch",
+        "č": "ch",
+        "ć": "ts",
+        "ğ": "gh",
+        "ġ": "gh",
+        "ı": "i",
+        "ž": "zh",
+        "ź": "zh",
+        "ż": "zh",
+        "ö": "o",
+        "ø": "o",
+        "ü": "u",
+        "ß": "ss",
+        "đ": "dj",
+        "ł": "l",
+    }
+)
 
 # Digraphs first (longest first), each folded to one placeholder letter so that single
 # letters cannot be re-read afterwards: J = dʒ/ʒ, X = kh, S = sh, C = tʃ.
 _DIGRAPHS = {
-    "dzh": "J", "tsch": "C", "tch": "C", "sch": "S", "dz": "J", "dj": "J", "zh": "J",
-    "kh": "X", "sh": "S", "ch": "C", "gh": "g", "ph": "f", "th": "t",
+    "dzh": "J",
+    "tsch": "C",
+    "tch": "C",
+    "sch": "S",
+    "dz": "J",
+    "dj": "J",
+    "zh": "J",
+    "kh": "X",
+    "sh": "S",
+    "ch": "C",
+    "gh": "g",
+    "ph": "f",
+    "th": "t",
 }
 _DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
 
 # Single letters after the digraphs: Azerbaijani c is dʒ, x is kh, q is g (Qubadlı →
 # Gubadly); h and g are swapped between Ukrainian and Russian romanisations; e/a and y/i
 # are what romanisations of ə and ы/и disagree on.
-_SINGLE = str.maketrans({
-    "c": "J", "j": "J", "x": "X", "q": "g", "h": "g", "w": "v", "e": "a", "y": "i",
-})
+_SINGLE = str.maketrans(
+    {
+        "c": "J",
+        "j": "J",
+        "x": "X",
+        "q": "g",
+        "h": "g",
+        "w": "v",
+        "e": "a",
+        "y": "i",
+    }
+)
 
 _INITIAL_Y = re.compile(r"(?<![^\W\d_])y(?=[aeiou])")
 _NOT_KEY = re.compile(r"[^0-9a-zJXSC]+")
-_REPEATS = re.compile(r"(.)\1+")
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile(r"['’ʼʻ`´ʹ\u02bc]")
 
@@ -126,7 +245,7 @@ def fold(text: str) -> str:
     latin = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group(0)], latin)
     latin = latin.translate(_SINGLE)
     latin = _NOT_KEY.sub("", latin)
-    return _REPEATS.sub(r"\1", latin)
+    return "".join(letter for letter, _ in groupby(latin))
 
 
 # Adjective endings of Russian/Ukrainian (and their romanisations) after folding:

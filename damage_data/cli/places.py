@@ -27,8 +27,7 @@ def _flat(table: pd.DataFrame, fmt: str) -> pd.DataFrame:
     if fmt in ("json", "ndjson") or "candidates" not in table.columns:
         return table
     out = table.copy()
-    out["candidates"] = out["candidates"].map(
-        lambda c: ";".join(c) if isinstance(c, list) else c)
+    out["candidates"] = out["candidates"].map(lambda c: ";".join(c) if isinstance(c, list) else c)
     return out
 
 
@@ -36,16 +35,23 @@ def _flat(table: pd.DataFrame, fmt: str) -> pd.DataFrame:
 def resolve_command(
     names: list[str] = typer.Argument(..., help="Place names as written, in any script."),
     country: str | None = typer.Option(
-        None, "--country", "-c", help="ISO 3166-1 alpha-2 code to search in (AZ, AM, UA)."),
+        None, "--country", "-c", help="ISO 3166-1 alpha-2 code to search in (AZ, AM, UA)."
+    ),
     parent: str | None = typer.Option(
-        None, "--parent", "-p", help="The parent unit as written, checked against the names."),
+        None, "--parent", "-p", help="The parent unit as written, checked against the names."
+    ),
     level: str | None = typer.Option(
-        None, "--level", "-l",
-        help="Only units at this level (adm1, settlement…) or of this kind (city, district)."),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help=f"Output format: {', '.join(PLACE_FORMATS)}."),
-    output: Path | None = typer.Option(None, "--output", "-o",
-                                       help="Write to this file instead of stdout."),
+        None,
+        "--level",
+        "-l",
+        help="Only units at this level (adm1, settlement…) or of this kind (city, district).",
+    ),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help=f"Output format: {', '.join(PLACE_FORMATS)}."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
 ) -> None:
     """Resolve NAMES to unit codes, saying how each one matched (in input order)."""
     check_format(fmt, PLACE_FORMATS)
@@ -61,13 +67,17 @@ def resolve_command(
 @places_app.command("list")
 def list_command(
     country: str | None = typer.Option(
-        None, "--country", "-c", help="ISO 3166-1 alpha-2 code (AZ, AM, UA); all by default."),
-    lang: str = typer.Option("en", "--lang",
-                             help="Language of the display names: en, az, ru, hy, native."),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help=f"Output format: {', '.join(PLACE_FORMATS)}."),
-    output: Path | None = typer.Option(None, "--output", "-o",
-                                       help="Write to this file instead of stdout."),
+        None, "--country", "-c", help="ISO 3166-1 alpha-2 code (AZ, AM, UA); all by default."
+    ),
+    lang: str = typer.Option(
+        "en", "--lang", help="Language of the display names: en, az, ru, hy, native."
+    ),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help=f"Output format: {', '.join(PLACE_FORMATS)}."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
 ) -> None:
     """List the bundled units: code, display name, ISO name, level, parent, country."""
     check_format(fmt, PLACE_FORMATS)

@@ -212,21 +212,29 @@ def classify_column(values: pd.Series, scheme: str, *, missing: str | None = Non
     Returns the canonical damage (missing where unknown), a boolean mask of unknown labels,
     and the reason to give for them (naming the known labels).
     """
-    as_cat = values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) \
-        else values
-    mapping: dict[object, object] = {}
-    unknown: set[object] = set()
-    for cat in as_cat.cat.categories:
+    # classify each distinct label once and map through the categorical codes: fast on
+    # millions of rows that share a handful of labels
+    as_cat = values if isinstance(values.dtype, pd.CategoricalDtype) \
+        else values.astype("category")
+    states = list(classify_damage([]).cat.categories)
+    lut = np.full(len(as_cat.cat.categories) + 1, -1, dtype=np.int64)  # last slot: missing
+    if missing is not None:
+        lut[-1] = states.index(missing)
+    unknown = np.zeros(len(lut), dtype=bool)
+    for i, cat in enumerate(as_cat.cat.categories):
+        if not _present(cat):
+            lut[i] = lut[-1]
+            continue
         try:
-            mapping[cat] = classify_damage([cat], scheme=scheme, missing=missing).iloc[0]
+            state = classify_damage([cat], scheme=scheme, missing=missing).iloc[0]
         except UnknownLabelError:
-            unknown.add(cat)
-    mapped = as_cat.map(mapping)
-    mapped = mapped.astype(object).where(as_cat.notna(), missing)
-    damage = pd.Series(pd.Categorical(mapped.astype(object),
-                                      categories=list(classify_damage([]).cat.categories)),
+            unknown[i] = True
+            continue
+        lut[i] = -1 if pd.isna(state) else states.index(state)
+    codes = as_cat.cat.codes.to_numpy()
+    damage = pd.Series(pd.Categorical.from_codes(lut[codes], categories=states),
                        index=values.index, name="damage")
-    bad = as_cat.isin(list(unknown)) if unknown else pd.Series(False, index=values.index)
+    bad = pd.Series(unknown[codes], index=values.index)
     known = ", ".join(known_damage_labels(scheme)) if scheme != "auto" else "see crosswalks"
     reason = f"unknown damage label for scheme {scheme}; known labels: {known}"
     return damage, bad.astype(bool), reason

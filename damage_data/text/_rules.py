@@ -1,0 +1,418 @@
+"""The rules that turn one sentence into counted items: noun, damage, subsets, same-as.
+
+Every rule is deterministic and named (the ``rule`` column says which one fired); the word
+lists come from the lexicon files, so a new phrasing is a new line of data, not of code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ._lexicon import Lexicon
+from ._numbers import Number, find_numbers
+from ._tokens import Sentence, Token
+
+#: Punctuation that ends a noun phrase or a clause.
+_CLAUSE_PUNCT = {",", ";", ".", ":", "!", "?", "(", ")", "[", "]", "—", "–", "\"", "“", "”", "«", "»", "„"}
+_TRAIL_STOP = {",", ";", ".", "!", "?", ")", "]", "\"", "“", "”", "«", "»", ":"}
+_HYPHENS = {"-", "‑"}
+
+#: How severe each canonical state is, to choose between two phrases joined by "and".
+SEVERITY: dict[str, float] = {
+    "none": 0, "assessed": 0.5, "possible": 1, "minor": 2, "moderate": 3, "damaged": 3.5,
+    "severe": 4, "damaged_or_destroyed": 4.5, "destroyed": 5,
+}
+
+
+@dataclass
+class Phrase:
+    """A damage or exclusion phrase found in a sentence (token indexes, end exclusive)."""
+
+    state: str  # canonical damage state, or "exclude" for repair/construction context
+    start: int
+    end: int
+    negated: bool = False
+
+
+@dataclass
+class Item:
+    """One counted thing in a sentence: a number, its noun and (later) its damage."""
+
+    sentence: Sentence
+    num: Number
+    first: int
+    last: int
+    kind: str  # noun, subset_after, total, same_as, noun_before, unknown_noun, garbled
+    structure: str | None = None
+    structure_text: str | None = None
+    structure_start: int = -1
+    structure_end: int = -1
+    count_unit: str = "buildings"
+    inner: Phrase | None = None
+    damage: Phrase | None = None
+    damage_source: str = ""
+    parent: Item | None = None
+    same: Item | None = None
+    group: int = 0
+    subset_cue: bool = False
+    rule: str = ""
+    flags: list[str] = field(default_factory=list)
+    evidence_start: int = -1  # character offsets
+    evidence_end: int = -1
+    excluded: str | None = None
+
+    @property
+    def count(self) -> int | None:
+        return self.num.value
+
+
+@dataclass
+class PlaceCount:
+    """A number of places ("40 villages", "11 cities and districts"): a scope, not a figure."""
+
+    sentence: Sentence
+    first: int
+    last: int
+
+
+@dataclass
+class SentenceResult:
+    items: list[Item]
+    place_counts: list[PlaceCount]
+    phrases: list[Phrase]
+    skipped: list[tuple[Number, str]]
+
+
+def _best(a: tuple[object, int] | None, b: tuple[object, int] | None) -> int:
+    """0 when ``a`` wins, 1 when ``b`` wins, -1 when neither matched."""
+    if a is None and b is None:
+        return -1
+    if b is None:
+        return 0
+    if a is None:
+        return 1
+    pa, ea = a
+    pb, eb = b
+    return 0 if (ea, getattr(pa, "specificity", 0)) >= (eb, getattr(pb, "specificity", 0)) else 1
+
+
+def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
+    """Damage and exclusion phrases of a sentence, left to right, negation marked."""
+    out: list[Phrase] = []
+    i = 0
+    negators = lex["negators"]
+    while i < len(tokens):
+        dmg = lex["damage"].match_at(tokens, i)
+        exc = lex["exclude_context"].match_at(tokens, i)
+        which = _best(dmg, exc)
+        if which < 0:
+            i += 1
+            continue
+        if which == 0 and dmg is not None:
+            value = str(dmg[0].value)
+            negated = value.startswith("!")
+            phrase = Phrase(value.lstrip("!"), i, dmg[1], negated)
+        else:
+            assert exc is not None
+            phrase = Phrase("exclude", i, exc[1])
+        before = negators.match_ending_at(tokens, i, lookback=3)
+        if before is None and i >= 2:
+            before = negators.match_ending_at(tokens, i - 1, lookback=3)  # "not been destroyed"
+            if before is not None and tokens[i - 1].norm not in ("been", "be", "being", "were", "was"):
+                before = None
+        if before is not None and phrase.state != "exclude":
+            phrase.negated = not phrase.negated
+        out.append(phrase)
+        i = phrase.end
+    return out
+
+
+def _scan_noun(tokens: Sequence[Token], j: int, lex: Lexicon, stop: set[str], window: int = 5
+               ) -> tuple[str | None, object, int, int, Phrase | None, int]:
+    """Look for the noun a number counts: (kind, value, start, end, inner damage, first word)."""
+    inner: Phrase | None = None
+    words = 0
+    first_word = -1
+    n = len(tokens)
+    while j < n and words < window:
+        tok = tokens[j]
+        if tok.text in _CLAUSE_PUNCT or tok.is_digit:
+            break
+        s = lex["structures"].match_at(tokens, j)
+        x = lex["exclude_nouns"].match_at(tokens, j)
+        which = _best(s, x)
+        if which == 0 and s is not None:
+            return "structure", s[0].value, j, s[1], inner, first_word
+        if which == 1 and x is not None:
+            return "exclude", x[0].value, j, x[1], inner, first_word
+        d = lex["damage"].match_at(tokens, j)
+        if d is not None:
+            value = str(d[0].value)
+            inner = Phrase(value.lstrip("!"), j, d[1], value.startswith("!"))
+            j = d[1]
+            continue
+        if tok.norm in stop:
+            break
+        if tok.text in _HYPHENS:
+            j += 1
+            continue
+        if first_word < 0 and tok.is_word:
+            first_word = j
+        words += 1
+        j += 1
+    return None, None, -1, -1, inner, first_word
+
+
+def _only(tokens: Sequence[Token], lo: int, hi: int, allowed: set[str]) -> bool:
+    return all(t.norm in allowed for t in tokens[lo:hi])
+
+
+def _cue_in(tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon, section: str
+            ) -> tuple[int, int] | None:
+    """First phrase of ``section`` inside tokens[lo:hi] as (start, end)."""
+    for k in range(lo, hi):
+        m = lex[section].match_at(tokens, k)
+        if m is not None and m[1] <= hi:
+            return k, m[1]
+    return None
+
+
+def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
+    """Items, place counts and phrases of one sentence (damage not yet decided)."""
+    tokens = sentence.tokens
+    stop = lex.words("stop_tokens")
+    joiners = lex.words("list_joiners") | {",", "and", "&"}
+    items: list[Item] = []
+    places: list[PlaceCount] = []
+    skipped: list[tuple[Number, str]] = []
+    for num in find_numbers(tokens, lex):
+        if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
+            skipped.append((num, num.skip))
+            continue
+        kind, value, s0, s1, inner, first_word = _scan_noun(tokens, num.end, lex, stop)
+        if num.skip in ("decimal", "garbled"):
+            if kind == "structure" or inner is not None:
+                item = Item(sentence, num, num.qual_start, max(s1, num.end), "garbled",
+                            flags=["garbled_number"])
+                items.append(item)
+            else:
+                skipped.append((num, num.skip))
+            continue
+        if kind == "exclude":
+            if value == "place":
+                places.append(PlaceCount(sentence, num.qual_start, s1))
+            skipped.append((num, str(value)))
+            continue
+        if kind == "structure":
+            item = Item(sentence, num, num.qual_start, s1, "noun", structure=str(value),
+                        structure_text=_span_text(tokens, s0, s1), structure_start=s0,
+                        structure_end=s1, inner=inner)
+            unit = lex["count_units"].match_at(tokens, s0)
+            if unit is not None:
+                item.count_unit = str(unit[0].value)
+            items.append(item)
+            continue
+        # a number with no noun of its own
+        after = lex["subset_after"].match_at(tokens, num.end)
+        if after is not None and num.kind != "negation":
+            k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, after[1], lex, stop)
+            if k2 == "exclude":
+                skipped.append((num, str(v2)))
+                continue
+            item = Item(sentence, num, num.qual_start, max(after[1], n1), "subset_after",
+                        inner=inner2 or inner, subset_cue=True)
+            if k2 == "structure":
+                item.structure, item.structure_text = str(v2), _span_text(tokens, n0, n1)
+                item.structure_start, item.structure_end = n0, n1
+            items.append(item)
+            continue
+        det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
+        if det is not None and num.kind in ("digits", "words") and num.value:
+            items.append(Item(sentence, num, num.qual_start, num.end, "same_as", inner=inner))
+            continue
+        k = num.end
+        if k < len(tokens) and tokens[k].text == ",":
+            k += 1
+        if lex["subset_before"].match_at(tokens, k) is not None and num.kind in ("digits", "words"):
+            items.append(Item(sentence, num, num.qual_start, num.end, "total", structure="any",
+                              inner=inner))
+            continue
+        before = _noun_before(tokens, num.qual_start, lex)
+        if before is not None:
+            b0, b1, bvalue = before
+            item = Item(sentence, num, num.qual_start, num.end, "noun_before", structure=bvalue,
+                        structure_text=_span_text(tokens, b0, b1), structure_start=b0,
+                        structure_end=b1, inner=inner)
+            item.first = b0
+            items.append(item)
+            continue
+        if first_word >= 0 and num.kind in ("digits", "words", "vague"):
+            nxt = find_phrases(tokens[first_word + 1:first_word + 5], lex)
+            if nxt and nxt[0].state != "exclude":
+                item = Item(sentence, num, num.qual_start, first_word + 1, "unknown_noun",
+                            structure="any", structure_text=tokens[first_word].text,
+                            structure_start=first_word, structure_end=first_word + 1,
+                            flags=["unknown_structure_noun"])
+                items.append(item)
+                continue
+        skipped.append((num, "no_noun"))
+    phrases = find_phrases(tokens, lex)
+    _group(items, tokens, lex, joiners)
+    return SentenceResult(items, places, phrases, skipped)
+
+
+def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon
+                 ) -> tuple[int, int, str] | None:
+    """"destroyed houses: 150", "the number of damaged buildings reached 150"."""
+    links = {":", "—", "–", "-", "to", "reached", "is", "was", "at", "numbered", "totalled",
+             "totaled", "stands", "—", "=", "составило", "составляет", "становить", "склала"}
+    for b0 in range(max(0, start - 5), start):
+        m = lex["structures"].match_at(tokens, b0)
+        if m is None:
+            continue
+        if all(t.norm in links for t in tokens[m[1]:start]) and m[1] < start:
+            return b0, m[1], str(m[0].value)
+    return None
+
+
+def _span_text(tokens: Sequence[Token], lo: int, hi: int) -> str:
+    """The original text between two tokens (rebuilt from token texts and single spaces)."""
+    if lo < 0 or hi <= lo:
+        return ""
+    out = tokens[lo].text
+    for a, b in zip(tokens[lo:hi - 1], tokens[lo + 1:hi], strict=True):
+        out += (" " if b.start > a.end else "") + b.text
+    return out
+
+
+def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: set[str]) -> None:
+    """Put listed items into groups and mark subsets ("of which", "including", brackets)."""
+    items.sort(key=lambda it: it.first)
+    group = 0
+    for prev, item in zip([None, *items[:-1]], items, strict=True):
+        if prev is None:
+            cue = _cue_in(tokens, max(0, item.first - 4), item.first, lex, "subset_before")
+            if cue is not None and _only(tokens, cue[1], item.first, joiners | {"("}):
+                item.subset_cue = True  # the parent is in an earlier sentence
+            item.group = group
+            continue
+        gap_lo, gap_hi = prev.last, item.first
+        if item.kind == "subset_after":
+            group += 1
+            item.parent = prev if prev.kind != "subset_after" else prev.parent
+        elif _only(tokens, gap_lo, gap_hi, joiners):
+            item.parent = prev.parent
+            item.subset_cue = prev.subset_cue and prev.parent is not None
+        else:
+            cue = _cue_in(tokens, gap_lo, gap_hi, lex, "subset_before")
+            if cue is not None and _only(tokens, gap_lo, cue[0], joiners) \
+                    and _only(tokens, cue[1], gap_hi, joiners | {"("}):
+                group += 1
+                item.parent = prev
+                item.subset_cue = True
+                item.flags.append("subset")
+            elif _only(tokens, gap_lo, gap_hi, joiners | {"("}) and any(
+                    t.text == "(" for t in tokens[gap_lo:gap_hi]):
+                group += 1
+                item.parent = prev
+                item.subset_cue = True
+                item.flags.append("parenthetical_subset")
+            else:
+                group += 1
+        item.group = group
+
+
+def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
+              joiners: set[str]) -> Phrase | None:
+    """The first phrase after a group, before the clause ends; "X and Y" picks the worse."""
+    stop = hi
+    for k in range(lo, hi):
+        if tokens[k].text in _TRAIL_STOP:
+            stop = k
+            break
+    chosen: Phrase | None = None
+    for ph in phrases:
+        if ph.start < lo or ph.end > stop:
+            continue
+        if chosen is None:
+            if ph.negated and ph.state != "exclude":
+                continue
+            chosen = ph
+            continue
+        # a second phrase joined by "and": "in an emergency condition and not restorable"
+        gap = tokens[chosen.end:ph.start]
+        if len(gap) <= 2 and all(t.norm in joiners for t in gap) and not ph.negated \
+                and ph.state != "exclude" and chosen.state != "exclude" \
+                and SEVERITY.get(ph.state, 0) > SEVERITY.get(chosen.state, 0):
+            chosen = Phrase(ph.state, chosen.start, ph.end)
+        break
+    return chosen
+
+
+def _leading(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int) -> Phrase | None:
+    """The nearest phrase before a group ("damage was caused to 14 schools")."""
+    for k in range(hi - 1, lo - 1, -1):
+        if tokens[k].text == ";":
+            lo = k + 1
+            break
+    for ph in reversed(phrases):
+        if ph.end <= hi and ph.start >= lo and not (ph.negated and ph.state != "exclude"):
+            return ph
+    return None
+
+
+def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
+    """Give every item its damage phrase: its own, the group's, its parent's or the list's."""
+    items = result.items
+    if not items:
+        return
+    tokens = items[0].sentence.tokens
+    joiners = lex.words("list_joiners") | {",", "and"}
+    groups: dict[int, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    order = sorted(groups)
+    prev_end = 0
+    resolved: dict[int, Phrase | None] = {}
+    sources: dict[int, str] = {}
+    for idx, g in enumerate(order):
+        members = groups[g]
+        nxt = groups[order[idx + 1]][0].first if idx + 1 < len(order) else len(tokens)
+        trail_lo = max(m.last for m in members)
+        trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
+        trailing = _trailing(tokens, result.phrases, trail_lo, nxt, joiners)
+        leading = None
+        if trailing is None:
+            leading = _leading(tokens, result.phrases, prev_end, members[0].first)
+        chosen = trailing or leading
+        resolved[g] = chosen
+        sources[g] = "trailing" if trailing is not None else ("leading" if leading else "")
+        for m in members:
+            if m.inner is not None and (m.kind != "negation" or True):
+                m.damage, m.damage_source = m.inner, "inner"
+            elif chosen is not None:
+                m.damage, m.damage_source = chosen, sources[g]
+        end_tok = chosen.end if chosen is not None and chosen.start >= trail_lo else trail_lo
+        prev_end = max(prev_end, end_tok)
+    # parents without a phrase take their breakdown's trailing phrase ("796, darunter … besichtigt")
+    for item in items:
+        if item.parent is not None and item.parent.damage is None and item.damage is not None \
+                and item.damage_source == "trailing":
+            item.parent.damage, item.parent.damage_source = item.damage, "from_breakdown"
+    # subsets without a phrase take their parent's ("damage to 47 buildings, of which 41 houses")
+    for item in items:
+        if item.damage is None and item.parent is not None and item.parent.damage is not None:
+            item.damage, item.damage_source = item.parent.damage, "from_parent"
+    # a list continued after a comma takes the previous list's phrase, flagged
+    last_damage: Phrase | None = None
+    for g in order:
+        members = groups[g]
+        for m in members:
+            if m.damage is None and last_damage is not None and m.parent is None \
+                    and m.kind in ("noun",) and not m.subset_cue:
+                m.damage, m.damage_source = last_damage, "from_previous_list"
+                m.flags.append("damage_from_previous_list")
+        for m in members:
+            if m.damage is not None and m.damage.state != "exclude":
+                last_damage = m.damage
