@@ -34,13 +34,22 @@ import numpy as np
 import pandas as pd
 
 METHODS = ("field_survey", "satellite", "official_statement", "press", "compilation")
-DAMAGE = ("destroyed", "severe", "moderate", "minor", "damaged", "possible",
-          "damaged_or_destroyed", "assessed")
+DAMAGE = (
+    "destroyed",
+    "severe",
+    "moderate",
+    "minor",
+    "damaged",
+    "possible",
+    "damaged_or_destroyed",
+    "assessed",
+)
 STRUCTURE = ("any", "residential", "education", "health", "commercial")
 
 
-def make_inputs(n_figures: int, n_sources: int, seed: int = 20201124
-                ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+def make_inputs(
+    n_figures: int, n_sources: int, seed: int = 20201124
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """``n_sources`` (figures, sources) pairs with ``n_figures`` figures in all."""
     from damage_data.gazetteer import bundled_units
     from damage_data.tables import make_figures, make_table
@@ -55,22 +64,41 @@ def make_inputs(n_figures: int, n_sources: int, seed: int = 20201124
         cites = f"bench{s - 1:03d}" if method == "press" and s else None
         units = rng.choice(codes, size=max(1, per_source // 20), replace=False)
         dates = pd.to_datetime("2020-10-01") + pd.to_timedelta(
-            np.sort(rng.choice(150, size=4, replace=False)), unit="D")
+            np.sort(rng.choice(150, size=4, replace=False)), unit="D"
+        )
         rows = []
         for i in range(per_source):
             n = int(rng.integers(0, 2000))
-            rows.append({
-                "figure_id": f"{sid}-{i}", "source_id": sid, "locator": f"row {i}",
-                "evidence": f"synthetic figure {i} of {sid}",
-                "unit_code": str(units[i % len(units)]), "level": "adm1", "match": "code",
-                "damage": DAMAGE[i % len(DAMAGE)], "structure": STRUCTURE[(i // 8) % 5],
-                "count": n, "cumulative": True,
-                "as_of": dates[(i // (len(DAMAGE) * len(STRUCTURE))) % len(dates)],
-            })
+            rows.append(
+                {
+                    "figure_id": f"{sid}-{i}",
+                    "source_id": sid,
+                    "locator": f"row {i}",
+                    "evidence": f"synthetic figure {i} of {sid}",
+                    "unit_code": str(units[i % len(units)]),
+                    "level": "adm1",
+                    "match": "code",
+                    "damage": DAMAGE[i % len(DAMAGE)],
+                    "structure": STRUCTURE[(i // 8) % 5],
+                    "count": n,
+                    "cumulative": True,
+                    "as_of": dates[(i // (len(DAMAGE) * len(STRUCTURE))) % len(dates)],
+                }
+            )
         figures = make_figures(rows)
-        sources = make_table("sources", [{
-            "source_id": sid, "title": f"Synthetic report {s}", "publisher": f"Agency {s % 7}",
-            "published": dates[-1], "method": method, "cites": cites}])
+        sources = make_table(
+            "sources",
+            [
+                {
+                    "source_id": sid,
+                    "title": f"Synthetic report {s}",
+                    "publisher": f"Agency {s % 7}",
+                    "published": dates[-1],
+                    "method": method,
+                    "cites": cites,
+                }
+            ],
+        )
         pairs.append((figures, sources))
     return pairs
 
@@ -111,23 +139,36 @@ def main() -> None:
         command = [str(exe), "summary", "--register", str(reg), "--format", "json"]
 
         def run_cli() -> None:
-            done = subprocess.run(command, capture_output=True, check=False,
-                                  env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                check=False,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
             if done.returncode != 0:
                 raise SystemExit(done.stderr.decode())
 
         cli_t = timed(run_cli, args.repeat)
         size_mb = reg.stat().st_size / 1e6
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}, pandas {pd.__version__}")
-    print(f"register: {n_fig} figures from {args.sources} sources, {size_mb:.1f} MB; "
-          f"summary has {len(summary)} units")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, pandas {pd.__version__}"
+    )
+    print(
+        f"register: {n_fig} figures from {args.sources} sources, {size_mb:.1f} MB; "
+        f"summary has {len(summary)} units"
+    )
     print(f"ingest (50 inputs, one transaction each): {ingest_s:.2f} s")
-    for label, times in (("read_register", read_t), ("read_register + summarise", lib_t),
-                         ("damage-data summary --register (fresh process)", cli_t)):
-        print(f"{label}: median {statistics.median(times):.3f} s, "
-              f"min {min(times):.3f} s, max {max(times):.3f} s over {len(times)} runs")
+    for label, times in (
+        ("read_register", read_t),
+        ("read_register + summarise", lib_t),
+        ("damage-data summary --register (fresh process)", cli_t),
+    ):
+        print(
+            f"{label}: median {statistics.median(times):.3f} s, "
+            f"min {min(times):.3f} s, max {max(times):.3f} s over {len(times)} runs"
+        )
 
 
 if __name__ == "__main__":

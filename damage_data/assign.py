@@ -59,7 +59,7 @@ def assign(structures: gpd.GeoDataFrame, units: gpd.GeoDataFrame | None = None, 
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> s = gpd.GeoDataFrame({"structure_id": ["a"], "damage": ["destroyed"]},
-    ...                      geometry=[Point(46.93, 39.63)], crs="EPSG:4326")
+    ...                      geometry=[Point(46.93, 39.99)], crs="EPSG:4326")
     >>> out, rep = assign(s, country="AZ")
     >>> out["unit_code"].tolist(), rep["inside"]
     (['AZ-AGM'], 1)
@@ -180,6 +180,24 @@ def _nearest_units(points: np.ndarray, units: gpd.GeoDataFrame, snap_km: float
     return nearest, dist_km
 
 
+def _resolve_labels(labels: list[str], units: pd.DataFrame) -> dict[str, str]:
+    """The unit code each admin label names, by the gazetteer's aliases (when available)."""
+    try:
+        from .places import resolve_places
+    except ImportError:  # place resolution is optional here: fall back to name folding
+        return {}
+    countries = sorted(set(units["country"].dropna().astype(str))) \
+        if "country" in units.columns else None
+    try:
+        table = resolve_places(labels, country=countries or None)
+    except Exception as err:  # a gazetteer without these countries: fold names instead
+        log.info("admin labels not resolved (%s); comparing names only", err)
+        return {}
+    return {str(t): str(c) for t, c, m in zip(table["place_text"], table["unit_code"],
+                                             table["match"], strict=True)
+            if pd.notna(c) and m not in ("ambiguous", "unresolved")}
+
+
 def _fold(text: object) -> str:
     value = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return "".join(ch for ch in value.casefold() if ch.isalnum())
@@ -206,11 +224,12 @@ def _report(out: pd.DataFrame, how: np.ndarray, valid: np.ndarray, units: pd.Dat
             pairs = pd.DataFrame({"label": labels[checked].astype(str),
                                   "code": out.loc[checked, "unit_code"].astype(str),
                                   "name": out.loc[checked, "unit_name"].astype(str)})
-            # fold each distinct pair once: millions of rows share a few hundred pairs
+            # judge each distinct pair once: millions of rows share a few hundred pairs
             distinct = pairs.drop_duplicates()
+            resolved = _resolve_labels(distinct["label"].unique().tolist(), units)
             agree = {
-                (lab, code, name): _fold(lab) in (_fold(code), _fold(name))
-                or _fold(name).startswith(_fold(lab)) or _fold(lab).startswith(_fold(name))
+                (lab, code, name): resolved.get(lab) == code
+                or _fold(lab) in (_fold(code), _fold(name))
                 for lab, code, name in distinct.itertuples(index=False, name=None)
             }
             hits = [agree[t] for t in pairs.itertuples(index=False, name=None)]
@@ -233,7 +252,7 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
     >>> from shapely.geometry import Point
     >>> s = gpd.GeoDataFrame({"structure_id": ["a", "b"], "damage": ["destroyed"] * 2,
     ...                       "structure": ["residential"] * 2},
-    ...                      geometry=[Point(46.93, 39.63), Point(46.94, 39.62)], crs=4326)
+    ...                      geometry=[Point(46.93, 39.99), Point(46.94, 39.98)], crs=4326)
     >>> f = structures_to_figures(assign(s, country="AZ")[0], source_id="s1")
     >>> f[["unit_code", "damage", "count"]].values.tolist()
     [['AZ-AGM', 'destroyed', 2]]

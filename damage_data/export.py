@@ -158,28 +158,19 @@ def save(
     else:
         size_in, dpi, save_dpi = (float(old_size[0]), float(old_size[1])), fig.dpi, fig.dpi
     resized = preset != "plain"
+    import matplotlib as mpl
+
+    from .style import SAVE_RC
+
     try:
         if resized:
             fig.set_dpi(dpi)
             fig.set_size_inches(size_in, forward=False)
             layout(fig)
         buffer = io.BytesIO()
-        if fmt == "png":
-            fig.savefig(buffer, format="png", dpi=save_dpi,
-                        metadata={"Title": title, "Description": alt_text,
-                                  "Software": "damage_data"})
-            data = buffer.getvalue()
-        elif fmt == "svg":
-            fig.savefig(buffer, format="svg", metadata={"Title": title or None,
-                                                        "Description": alt_text or None})
-            data = _svg_accessible(buffer.getvalue(), title, alt_text,
-                                   px=(size_in[0] * CSS_DPI, size_in[1] * CSS_DPI)
-                                   if preset == "web" else None)
-        else:
-            fig.savefig(buffer, format="pdf", metadata={
-                "Title": title or None, "Subject": alt_text or None,
-                "Keywords": "structure damage; damage_data", "Creator": "damage_data"})
-            data = buffer.getvalue()
+        with mpl.rc_context(SAVE_RC):
+            data = _render(fig, fmt, buffer, save_dpi=save_dpi, title=title,
+                           alt_text=alt_text, preset=preset, size_in=size_in)
     finally:
         if resized:
             fig.set_dpi(old_dpi)
@@ -187,6 +178,30 @@ def save(
             layout(fig)
     atomic_write_bytes(out, data)
     return out
+
+
+def _render(fig: Figure, fmt: str, buffer: io.BytesIO, *, save_dpi: float, title: str,
+            alt_text: str, preset: str, size_in: tuple[float, float]) -> bytes:
+    """The file's bytes, with title and alt text embedded where each format keeps them."""
+    from .style import CSS_DPI
+
+    if fmt == "png":
+        fig.savefig(buffer, format="png", dpi=save_dpi,
+                    metadata={"Title": title, "Description": alt_text,
+                              "Software": "damage_data"})
+        return buffer.getvalue()
+    if fmt == "svg":
+        # no date: the same figure gives the same bytes (report folders can be diffed)
+        fig.savefig(buffer, format="svg", metadata={"Title": title or None,
+                                                    "Description": alt_text or None,
+                                                    "Date": None})
+        px = (size_in[0] * CSS_DPI, size_in[1] * CSS_DPI) if preset == "web" else None
+        return _svg_accessible(buffer.getvalue(), title, alt_text, px=px)
+    fig.savefig(buffer, format="pdf", metadata={
+        "Title": title or None, "Subject": alt_text or None,
+        "Keywords": "structure damage; damage_data", "Creator": "damage_data",
+        "CreationDate": None})
+    return buffer.getvalue()
 
 
 def _svg_accessible(svg: bytes, title: str, alt_text: str,
@@ -205,6 +220,10 @@ def _svg_accessible(svg: bytes, title: str, alt_text: str,
         head = re.sub(r'width="[^"]*"', f'width="{px[0]:g}px"', head, count=1)
         head = re.sub(r'height="[^"]*"', f'height="{px[1]:g}px"', head, count=1)
     head += ' role="img" aria-labelledby="dd-title dd-desc"'
+    # matplotlib writes its own bare <title> from the metadata: ours (with an id) replaces it
+    text = re.sub(r"\s*<title>[^<]*</title>", "", text, count=1)
+    start = text.find("<svg")
+    end = text.find(">", start)
     inner = (f'\n <title id="dd-title">{escape(title)}</title>'
              f'\n <desc id="dd-desc">{escape(alt_text)}</desc>')
     return (text[:start] + head + text[end:end + 1] + inner + text[end + 1:]).encode("utf-8")

@@ -101,6 +101,10 @@ class Gazetteer:
     codes: pd.DataFrame = field(default_factory=lambda: _empty(CODE_COLUMNS))
     settlements: pd.DataFrame = field(default_factory=lambda: _empty(SETTLEMENT_COLUMNS))
     do_not_fuzzy: frozenset[str] = frozenset()
+    # lookup tables built from this instance by the resolver (per instance, never shared)
+    _index_cache: dict[str, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.units)
@@ -482,8 +486,9 @@ def bundled_codes(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
 def bundled_settlements(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
     """GeoNames populated places (cities500) of the bundled countries, with their unit.
 
-    ``unit_code`` is the unit whose Natural Earth polygon holds the point (GeoNames' own
-    admin-1 code when the point falls outside every polygon).
+    ``unit_code`` is GeoNames' own admin-1 unit (through the ISO crosswalk), or, where
+    GeoNames gives none, the unit whose Natural Earth polygon holds the point. (For 34 AZ
+    places near boundaries the two differ; the coarse 1:10m polygons are the likelier error.)
 
     Examples
     --------
@@ -498,7 +503,7 @@ def bundled_settlements(countries: str | Iterable[str] | None = None) -> pd.Data
         pd.DataFrame(
             {
                 "name": raw["name"],
-                "unit_code": raw["ne10m_polygon_iso"].fillna(raw["adm1_iso"]),
+                "unit_code": raw["adm1_iso"].fillna(raw["ne10m_polygon_iso"]),
                 "lat": raw["lat"].astype(float),
                 "lon": raw["lon"].astype(float),
                 "source": "GeoNames cities500 (geonames.org, CC BY 4.0) id " + raw["geonameid"],

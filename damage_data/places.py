@@ -147,6 +147,14 @@ def _text(value: object) -> str:
     )
 
 
+def _index_of(gaz: Gazetteer) -> _Index:
+    """The lookup tables of ``gaz``, built on first use and kept with that gazetteer."""
+    index = gaz._index_cache.get("index")
+    if index is None:
+        index = gaz._index_cache["index"] = _build_index(gaz)
+    return index
+
+
 def _build_index(gaz: Gazetteer) -> _Index:
     units_t = gaz.units
     units = {
@@ -558,9 +566,9 @@ def resolve_places(
     if gaz is None:
         rows = [_Result(reasons=[note]).row(t, _EMPTY_INDEX) for t in texts]
         return _finish(rows)
-    index = _build_index(gaz)
+    index = _index_of(gaz)
     parent_index = (
-        index if level is None else _build_index(_gazetteer_for(country, None, gazetteer)[0] or gaz)
+        index if level is None else _index_of(_gazetteer_for(country, None, gazetteer)[0] or gaz)
     )
 
     results: dict[tuple[str, str], _Result] = {}
@@ -728,28 +736,33 @@ def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _log(table: pd.DataFrame) -> None:
+    """Every row to review goes to the log: warnings for ambiguous and unresolved names."""
     if not logger.isEnabledFor(logging.INFO):
         return
-    review = table[~table["match"].isin(CERTAIN_MATCHES)]
     counts = table["match"].value_counts().to_dict()
     logger.info(
         "resolved %d place names: %s", len(table), ", ".join(f"{k} {v}" for k, v in counts.items())
     )
     seen: set[tuple[str, str]] = set()
-    for row in review.itertuples(index=False):
+    for row in table[_needs_review(table)].itertuples(index=False):
         key = (str(row.place_text), str(row.match))
         if key in seen:
             continue
         seen.add(key)
-        level = logging.WARNING if row.match in ("ambiguous", "unresolved") else logging.INFO
+        problem = row.match in ("ambiguous", "unresolved") or "parent_conflict" in str(row.reason)
         logger.log(
-            level,
+            logging.WARNING if problem else logging.INFO,
             "place %r → %s (%s): %s",
             row.place_text,
-            row.unit_code or "-",
+            "-" if pd.isna(row.unit_code) else row.unit_code,
             row.match,
             row.reason,
         )
+
+
+def _needs_review(table: pd.DataFrame) -> pd.Series:
+    conflict = table["reason"].fillna("").str.contains("parent_conflict", regex=False)
+    return ~table["match"].isin(CERTAIN_MATCHES) | conflict
 
 
 def resolve_place(name: str, **options: Any) -> dict[str, Any]:
@@ -782,9 +795,7 @@ def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
         raise UsageError(
             f"match_log() needs a resolve_places() table; missing columns {', '.join(missing)}"
         )
-    needs = ~resolved["match"].isin(CERTAIN_MATCHES) | resolved["reason"].fillna("").str.contains(
-        "parent_conflict", regex=False
-    )
+    needs = _needs_review(resolved)
     out = resolved.loc[needs, list(RESOLVED_COLUMNS)].copy()
     out["candidates"] = out["candidates"].map(
         lambda c: (

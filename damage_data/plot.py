@@ -48,6 +48,9 @@ SUMMARY_REQUIRED = ("unit_code",)
 BAR_GROUPS = ("destroyed", "damaged", "unsplit")
 NO_REPORTS = "No reports"
 HATCH = "////"
+NOT_STATED = "Not stated"  # reports exist, but none gives this measure
+HATCH_NOT_STATED = "...."
+GID_NOT_STATED = "damage_data:not_stated"
 #: Reporting units smaller than this share of the view also get a dot.
 SMALL_UNIT_SHARE = 0.005
 #: gid prefixes so tests and downstream code can find what was drawn.
@@ -463,13 +466,20 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
         if len(ctx_view):
             _add_polygons(ax, ctx_view.geometry, facecolor=style.CONTEXT, edgecolor="white",
                           linewidth=0.4, zorder=0.5, gid="damage_data:context")
-    no_reports = drawn.loc[drawn[metric].isna()]
+    # a unit with reports but none for this measure is not a unit without reports
+    in_summary = drawn["unit_code"].isin(set(values["unit_code"]))
+    no_reports = drawn.loc[drawn[metric].isna() & ~in_summary]
+    not_stated = drawn.loc[drawn[metric].isna() & in_summary]
     handles: list[Any] = []
     labels: list[str] = []
     if len(no_reports):
         _add_polygons(ax, no_reports.geometry, facecolor=style.NO_DATA,
                       edgecolor=style.NO_DATA_HATCH, linewidth=0.0, hatch=HATCH, zorder=1,
                       gid=GID_NO_REPORTS)
+    if len(not_stated):
+        _add_polygons(ax, not_stated.geometry, facecolor="white",
+                      edgecolor=style.NO_DATA_HATCH, linewidth=0.0, hatch=HATCH_NOT_STATED,
+                      zorder=1, gid=GID_NOT_STATED)
     percent = metric.endswith("_share")
     reported_geo = data.loc[has_value]
     vals = reported_geo[metric].astype(float).to_numpy()
@@ -500,11 +510,18 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
         handles.append(Patch(facecolor=colour, edgecolor="#d0d0d0" if label == "0" else colour,
                              linewidth=0.5))
         labels.append(label + count)
+    if len(not_stated):
+        handles.append(Patch(facecolor="white", edgecolor=style.NO_DATA_HATCH,
+                             hatch=HATCH_NOT_STATED, linewidth=0.0))
+        n_view = int((in_view[metric].isna() & in_view["unit_code"].isin(
+            set(values["unit_code"]))).sum())
+        labels.append(NOT_STATED + (f" ({n_view})" if legend_counts else ""))
     if len(no_reports):
         handles.append(Patch(facecolor=style.NO_DATA, edgecolor=style.NO_DATA_HATCH,
                              hatch=HATCH, linewidth=0.0))
-        labels.append(NO_REPORTS + (f" ({int(in_view[metric].isna().sum())})"
-                                    if legend_counts else ""))
+        n_view = int((in_view[metric].isna() & ~in_view["unit_code"].isin(
+            set(values["unit_code"]))).sum())
+        labels.append(NO_REPORTS + (f" ({n_view})" if legend_counts else ""))
     _add_rings(ax, drawn.geometry, color=style.BOUNDARY, linewidth=0.7, zorder=3,
                gid="damage_data:boundaries")
     # the country outline keeps exclaves and coasts readable against the context land
@@ -555,10 +572,12 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
         code = str(row["unit_code"])
         point = anchors.loc[idx]
         if pd.isna(row[metric]):
-            if not neighbours.loc[idx]:
+            stated = code in set(values["unit_code"])
+            if not (neighbours.loc[idx] or stated):
                 continue
-            layer.add(names[code], (point.x, point.y), priority=1, required=False,
-                      size=style.SMALL_SIZE, color="#7a7a7a", weight="normal")
+            layer.add(names[code], (point.x, point.y), priority=1 if not stated else 0,
+                      required=False, size=style.SMALL_SIZE, color="#7a7a7a",
+                      weight="normal")
             continue
         value = (format_percent(row[metric], lang) if percent
                  else format_number(row[metric], lang))
@@ -575,8 +594,8 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     top = [f"{names[c]} ({format_percent(v, lang) if percent else format_number(v, lang)})"
            for c, v in zip(reporting["unit_code"], reporting[metric], strict=True)]
     countries_named = sorted({c.split("-")[0] for c in reporting["unit_code"]})
-    alt = (f"Map of {', '.join(countries_named)} showing "
-           f"{METRIC_LABELS.get(metric, metric).lower()} by unit, for {len(reporting)} units "
+    alt = (f"Map ({', '.join(countries_named)}) of "
+           f"{METRIC_LABELS.get(metric, metric).lower()} per unit, for {len(reporting)} units "
            f"with reports: {style.describe_list(top, limit=6)}. "
            f"Surrounding units without reports are hatched.")
     set_provenance(ax, Provenance(kind="map", sources=_provenance_sources(sources),
@@ -1003,6 +1022,22 @@ def damage_bars(summary: pd.DataFrame, *, lang: str = "en", sources: pd.DataFram
     return ax
 
 
+def _share_denominator(residential: Any, share: Any, total: Any) -> int | None:
+    """Size of the reported set a residential share was computed in.
+
+    The unit's total when it gives the share, else ``residential / share`` (shares are
+    rounded to three decimals, so the total is checked first).
+    """
+    if pd.isna(residential) or pd.isna(share):
+        return None
+    r, s = float(residential), float(share)
+    if not pd.isna(total) and float(total) > 0 and abs(r / float(total) - s) < 0.001:
+        return int(total)
+    if s > 0:
+        return round(r / s)
+    return None if pd.isna(total) else int(total)
+
+
 def residential_share(summary: pd.DataFrame, *, lang: str = "en",
                       sources: pd.DataFrame | None = None, ax: Axes | None = None) -> Axes:
     """The residential share of the buildings hit, per unit, with the counts behind it.
@@ -1060,14 +1095,7 @@ def residential_share(summary: pd.DataFrame, *, lang: str = "en",
         for yi, (s, r, t) in enumerate(zip(share, resid, total, strict=True)):
             label = format_percent(s, lang)
             if not pd.isna(r):
-                # the share was computed inside one reported set: the unit's total when it
-                # gives the share, else the set's size r / s (shares are rounded, so check)
-                if not pd.isna(t) and t > 0 and abs(float(r) / float(t) - s) < 0.001:
-                    denominator: int | None = int(t)
-                elif s > 0:
-                    denominator = round(float(r) / s)
-                else:
-                    denominator = None if pd.isna(t) else int(t)
+                denominator = _share_denominator(r, s, t)
                 if denominator is not None:
                     label += f" · {format_number(r, lang)} of {format_number(denominator, lang)}"
             ax.annotate(label, (1.0, yi), xytext=(6, 0), textcoords="offset points",
@@ -1103,6 +1131,26 @@ def _damage_states(damage: str) -> tuple[str, ...]:
                             f"{', '.join(known)}", label=damage, known=known)
 
 
+def own_figures(figs: pd.DataFrame, figures: pd.DataFrame, states: Sequence[str]
+                ) -> pd.Series:
+    """Which of ``figs`` (all in ``states``) are counts of their own, not parts of another.
+
+    "Of which 41 houses" is part of a figure already counted when its parent is in the same
+    states; "of the 3,019 inspected, 70 destroyed" is a figure of its own. A set described
+    again (``same_as``) is not a second figure.
+    """
+    keep = pd.Series(True, index=figs.index)
+    if "subset_of" in figs.columns and "figure_id" in figures.columns:
+        in_states = dict(zip(figures["figure_id"].astype(str),
+                             figures["damage"].astype("string").isin(list(states)),
+                             strict=True))
+        parent = figs["subset_of"].astype("string").fillna("")
+        keep &= ~parent.map(lambda p: bool(p) and bool(in_states.get(p, True))).astype(bool)
+    if "same_as" in figs.columns:
+        keep &= figs["same_as"].astype("string").fillna("") == ""
+    return keep
+
+
 def reported_series(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
                     unit_code: str | None = None, damage: str = "destroyed") -> pd.DataFrame:
     """The figures a timeline draws: one row per source and date, with what to mark.
@@ -1126,17 +1174,7 @@ def reported_series(figures: pd.DataFrame, sources: pd.DataFrame | None = None, 
                          "damage_data.make_figures()")
     figs = figures.loc[figures["damage"].astype("string").isin(states)
                        & figures["count"].notna()].copy()
-    if "subset_of" in figs.columns:
-        # "of which 41 houses" is part of a figure already counted when its parent is in
-        # the same group; "of the 3,019 inspected, 70 destroyed" is a figure of its own
-        group_of = dict(zip(figures["figure_id"].astype(str),
-                            figures["damage"].astype("string").isin(states), strict=True)) \
-            if "figure_id" in figures.columns else {}
-        parent = figs["subset_of"].astype("string").fillna("")
-        counted = parent.map(lambda p: bool(p) and bool(group_of.get(p, True)))
-        figs = figs.loc[~counted.astype(bool)]
-    if "same_as" in figs.columns:  # the same set described again is not a second figure
-        figs = figs.loc[figs["same_as"].isna() | (figs["same_as"].astype("string") == "")]
+    figs = figs.loc[own_figures(figs, figures, states)]
     if "status" in figs.columns:
         figs = figs.loc[figs["status"].astype("string").fillna("") != "rejected"]
     if "level" in figs.columns:
@@ -1325,3 +1363,151 @@ def timeline(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
             kind="chart", sources=_provenance_sources(sources, series["source_id"]),
             notes=notes, alt_text=alt))
     return ax
+
+
+# --------------------------------------------------------------------------- ready-made
+
+CHART_KINDS: tuple[str, ...] = ("map", "bars", "share", "timeline")
+
+
+def _period(dates: Iterable[Any]) -> str:
+    stamps = pd.to_datetime(pd.Series(list(dates)), errors="coerce").dropna()
+    if stamps.empty:
+        return ""
+    first, last = stamps.min(), stamps.max()
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{last:%b %Y}"
+    if first.year == last.year:
+        return f"{first:%b}–{last:%b %Y}"
+    return f"{first:%b %Y}–{last:%b %Y}"
+
+
+def headline(summary: pd.DataFrame, *, metric: str = "total", lang: str = "en"
+             ) -> tuple[str, str]:
+    """A title that states the finding and a description (measure, unit, period).
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"unit_code": ["AZ-TAR", "AZ-CAB"], "unit_name": ["Tartar", "Jabrayil"],
+    ...                   "total": [293, 47], "as_of": pd.to_datetime(["2021-02-15", "2020-11-24"])})
+    >>> headline(s)[0]
+    'Tartar has the most buildings destroyed or damaged: 293'
+    """
+    _check_summary(summary, [metric])
+    notes: list[str] = []
+    rows = _unit_rows(summary, notes)
+    values = _numeric(rows, metric)
+    rows, values = rows.loc[values.notna()], values.loc[values.notna()]
+    if rows.empty:
+        raise UsageError(f"no unit has a {metric!r} value")
+    top = values.astype(float).idxmax()
+    if metric.endswith("_share") and "residential" in rows.columns:
+        # the finding is where most homes were hit, not a 100% share of a handful
+        counts = _numeric(rows, "residential").fillna(-1)
+        top = counts.astype(float).idxmax() if (counts > 0).any() else top
+    code = str(rows.loc[top, "unit_code"])
+    name = _names_for(rows.loc[[top]], lang)[code]
+    label = METRIC_LABELS.get(metric, metric.replace("_", " "))
+    period = _period(rows["as_of"]) if "as_of" in rows.columns else ""
+    when = f", {period}" if period else ""
+    if metric.endswith("_share"):
+        title = (f"{name}: {format_percent(values[top], lang)} of the buildings hit "
+                 "were homes")
+        if "residential" in rows.columns and not pd.isna(rows.loc[top, "residential"]):
+            resid = rows.loc[top, "residential"]
+            denominator = _share_denominator(resid, values[top], rows["total"].get(top)
+                                             if "total" in rows.columns else pd.NA)
+            of = f" of {format_number(denominator, lang)}" if denominator else ""
+            title += f" ({format_number(resid, lang)}{of})"
+        subtitle = (f"{label} per unit, within each unit's reported set{when}")
+    else:
+        title = f"{name} has the most {label[0].lower() + label[1:]}: " \
+                f"{format_number(values[top], lang)}"
+        subtitle = (f"{label} per unit, {len(rows)} units with reports; each unit's figure "
+                    f"from its best-ranked source, never added across sources{when}")
+    return title, subtitle
+
+
+def timeline_headline(series: pd.DataFrame, *, name: str, lang: str = "en") -> tuple[str, str]:
+    """Title and description for a :func:`timeline` of :func:`reported_series`."""
+    damage = str(series.attrs.get("damage", "destroyed")).replace("_", " ")
+    first, last = series.iloc[0], series.iloc[-1]
+    peak = series.loc[series["count"].idxmax()]
+    if series["decreasing"].any() and last["count"] < peak["count"]:
+        title = (f"{name}: reported {damage} buildings fell from "
+                 f"{format_number(peak['count'], lang)} to {format_number(last['count'], lang)}")
+    elif len(series) > 1 and last["count"] > first["count"]:
+        title = (f"{name}: reported {damage} buildings rose from "
+                 f"{format_number(first['count'], lang)} to {format_number(last['count'], lang)}")
+    else:
+        title = f"{name}: {format_number(last['count'], lang)} buildings reported {damage}"
+    subtitle = (f"Buildings reported {damage} in {name}, by the date each report refers to, "
+                f"{len(series)} reports, {_period(series['as_of'])}")
+    return title, subtitle
+
+
+def chart(kind: str, figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
+          summary: pd.DataFrame | None = None, metric: str = "total", lang: str = "en",
+          title: str | None = None, subtitle: str | None = None, note: str | None = None,
+          byline: str | None = None, unit_code: str | None = None,
+          damage: str = "destroyed", scheme: str = "NaturalBreaks", k: int = 5,
+          units: gpd.GeoDataFrame | None = None) -> Any:
+    """A finished figure of one kind (map, bars, share, timeline), laid out and titled.
+
+    The title states the finding and the description the measure and period, both derived
+    from the data unless given. This is what ``damage-data map`` and ``chart`` draw.
+
+    Parameters
+    ----------
+    kind
+        ``map``, ``bars``, ``share`` or ``timeline``.
+    figures, sources
+        The ``figures`` and ``sources`` tables.
+    summary
+        The reconciled summary; default: ``summarise(figures, sources, lang=lang)``.
+    metric, scheme, k, units
+        Passed to :func:`damage_map`.
+    unit_code, damage
+        Passed to :func:`timeline`.
+    lang, title, subtitle, note, byline
+        Display language and the text around the chart.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from damage_data import example_figures, example_sources
+    >>> fig = chart("bars", example_figures(), example_sources())
+    >>> from damage_data.style import anatomy_of
+    >>> anatomy_of(fig).title
+    'Aghjabadi has the most buildings destroyed or damaged: 510'
+    """
+    if kind not in CHART_KINDS:
+        raise UsageError(f"unknown chart kind {kind!r}; choose one of: {', '.join(CHART_KINDS)}")
+    _check_lang(lang)
+    if kind == "timeline":
+        series = reported_series(figures, sources, unit_code=unit_code, damage=damage)
+        code = str(series.attrs["unit_code"])
+        ax = timeline(figures, sources, unit_code=code, damage=damage, lang=lang)
+        name = _names_for(pd.DataFrame({"unit_code": [code]}), lang)[code]
+        auto_title, auto_sub = timeline_headline(series, name=name, lang=lang)
+    else:
+        if summary is None:
+            from .reconcile import summarise
+
+            summary = summarise(figures, sources, lang=lang)
+        if kind == "map":
+            ax = damage_map(summary, metric=metric, units=units, scheme=scheme, k=k,
+                            lang=lang, sources=sources)
+        elif kind == "bars":
+            ax = damage_bars(summary, lang=lang, sources=sources)
+            metric = "total"
+        else:
+            ax = residential_share(summary, lang=lang, sources=sources)
+            metric = "residential_share"
+        auto_title, auto_sub = headline(summary, metric=metric, lang=lang)
+    fig = ax.get_figure(root=True)
+    style.finalise(fig, title=title or auto_title, subtitle=subtitle or auto_sub,  # type: ignore[arg-type]
+                   note=note, byline=byline)
+    return fig

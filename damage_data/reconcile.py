@@ -26,22 +26,6 @@ from .vocab import DAMAGE_GROUPS, damage_group
 log = logging.getLogger(__name__)
 
 #: Columns of :func:`summarise`'s result, in order (a contract: the CLI's JSON uses them).
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "unit_code",
-    "unit_name",
-    "level",
-    "destroyed",
-    "damaged",
-    "possibly_damaged",
-    "unsplit",
-    "total",
-    "assessed",
-    "residential",
-    "residential_share",
-    "n_sources",
-    "as_of",
-    "flags",
-)
 COUNT_COLUMNS: tuple[str, ...] = (
     "destroyed",
     "damaged",
@@ -50,6 +34,16 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "total",
     "assessed",
     "residential",
+)
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "unit_code",
+    "unit_name",
+    "level",
+    *COUNT_COLUMNS,
+    "residential_share",
+    "n_sources",
+    "as_of",
+    "flags",
 )
 BY_SOURCE_COLUMNS: tuple[str, ...] = (
     "unit_code",
@@ -61,13 +55,7 @@ BY_SOURCE_COLUMNS: tuple[str, ...] = (
     "method",
     "published",
     "cites",
-    "destroyed",
-    "damaged",
-    "possibly_damaged",
-    "unsplit",
-    "total",
-    "assessed",
-    "residential",
+    *COUNT_COLUMNS,
     "residential_share",
     "as_of",
     "used",
@@ -689,15 +677,7 @@ def _rollup(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = list(rows)
     for country, units in by_country.items():
         sums: dict[str, Any] = {}
-        for column in (
-            "destroyed",
-            "damaged",
-            "possibly_damaged",
-            "unsplit",
-            "total",
-            "assessed",
-            "residential",
-        ):
+        for column in COUNT_COLUMNS:
             vals = [u[column] for u in units if not _is_na(u[column])]
             sums[column] = sum(vals) if vals else pd.NA
         if country in own:
@@ -730,16 +710,7 @@ def _rollup(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _typed(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     out = table.copy()
-    for column in (
-        "destroyed",
-        "damaged",
-        "possibly_damaged",
-        "unsplit",
-        "total",
-        "assessed",
-        "residential",
-        "n_sources",
-    ):
+    for column in (*COUNT_COLUMNS, "n_sources"):
         if column in out.columns:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
     out["residential_share"] = pd.to_numeric(out["residential_share"], errors="coerce").astype(

@@ -42,14 +42,16 @@ SRS_ID = 4326
 
 #: Columns the register adds to ``sources`` to keep versions apart.
 SOURCE_EXTRA: dict[str, str] = {
-    "version": "INTEGER", "supersedes": "TEXT", "lineage": "TEXT", "origin": "TEXT",
+    "version": "INTEGER",
+    "supersedes": "TEXT",
+    "lineage": "TEXT",
+    "origin": "TEXT",
     "ingested": "DATETIME",
 }
 INGEST_STATUSES = ("added", "unchanged", "new version")
 
 _META_TABLE = "damage_data_register"
-_SQL_TYPES = {"str": "TEXT", "int": "INTEGER", "bool": "BOOLEAN", "date": "DATE",
-              "float": "REAL"}
+_SQL_TYPES = {"str": "TEXT", "int": "INTEGER", "bool": "BOOLEAN", "date": "DATE", "float": "REAL"}
 
 _WGS84_WKT = (
     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
@@ -79,11 +81,13 @@ class IngestResult:
     source_status: tuple[tuple[str, str], ...] = field(default=())
 
     def describe(self) -> str:
-        """One line for people: ``path: added (source s1; 12 figures, 0 structures)``."""
+        """One line: ``path: added (source s1; 12 figures, 0 structures written)``."""
         ids = ", ".join(self.source_ids)
         noun = "source" if len(self.source_ids) == 1 else "sources"
-        text = f"{self.input}: {self.status} ({noun} {ids}; {self.figures} figures, " \
-               f"{self.structures} structures"
+        text = (
+            f"{self.input}: {self.status} ({noun} {ids}; {self.figures} figures, "
+            f"{self.structures} structures written"
+        )
         if self.supersedes:
             text += f"; supersedes {', '.join(self.supersedes)}"
         if self.rejects:
@@ -98,15 +102,21 @@ def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves, so exactly the
     # statements of one input share one transaction. timeout: wait for a concurrent ingest.
     con = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-    # WAL, not a rollback journal: uncommitted pages go to the -wal file and never touch the
-    # .gpkg itself, so a killed ingest leaves the register byte-identical and readable at once
-    # by read-only openers (GDAL, QGIS); a rollback journal would leave a hot journal that a
-    # read-only GDAL open refuses until some writer rolls it back. Closing the last connection
-    # checkpoints and removes the -wal file, so between ingests the register is one file.
-    # (WAL needs shared memory: keep registers on a local disk, not a network share.)
-    con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     return con
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch a register (never someone else's file) to write-ahead logging.
+
+    WAL, not a rollback journal: uncommitted pages go to the -wal file and never touch the
+    .gpkg itself, so a killed ingest leaves the register byte-identical and readable at once by
+    read-only openers (GDAL, QGIS); a rollback journal would leave a hot journal that a
+    read-only GDAL open refuses until some writer rolls it back. Closing the last connection
+    checkpoints and removes the -wal file, so between ingests the register is one file.
+    (WAL needs shared memory: keep registers on a local disk, not a network share.)
+    """
+    con.execute("PRAGMA journal_mode=WAL")
 
 
 def _is_new(path: Path) -> bool:
@@ -118,13 +128,16 @@ def _open(path: str | os.PathLike[str], *, create: bool = False) -> Iterator[sql
     """Open a register (creating an empty one if asked); close it afterwards."""
     target = Path(path)
     if target.is_dir():
-        raise RegisterError(f"register {target} is a folder; give a .gpkg file path",
-                            path=str(target))
+        raise RegisterError(
+            f"register {target} is a folder; give a .gpkg file path", path=str(target)
+        )
     if _is_new(target):
         if not create:
             raise RegisterError(
                 f"no register at {target}; create one with "
-                f"`damage-data ingest INPUT --register {target}`", path=str(target))
+                f"`damage-data ingest INPUT --register {target}`",
+                path=str(target),
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
     else:
         _sniff(target)
@@ -133,13 +146,25 @@ def _open(path: str | os.PathLike[str], *, create: bool = False) -> Iterator[sql
     except sqlite3.Error as err:
         raise RegisterError(f"cannot open register {target}: {err}", path=str(target)) from err
     try:
-        if create and _is_empty_db(con):
-            _create(con)
-        _check_register(con, target)
-        yield con
-    except sqlite3.DatabaseError as err:
-        raise RegisterError(f"register {target} is damaged or not a GeoPackage: {err}",
-                            path=str(target)) from err
+        try:
+            if create and _is_empty_db(con):
+                _use_wal(con)
+                _create(con)
+            _check_register(con, target)
+            _use_wal(con)
+        except sqlite3.DatabaseError as err:
+            raise RegisterError(
+                f"register {target} is damaged or not a GeoPackage: {err}", path=str(target)
+            ) from err
+        try:
+            yield con
+        except sqlite3.OperationalError as err:
+            hint = (
+                "; another program is writing to it: try again when it has finished"
+                if "locked" in str(err) or "busy" in str(err)
+                else ""
+            )
+            raise RegisterError(f"register {target}: {err}{hint}", path=str(target)) from err
     finally:
         con.close()
 
@@ -154,7 +179,9 @@ def _sniff(path: Path) -> None:
     if head != b"SQLite format 3\x00":
         raise RegisterError(
             f"{path} is not a GeoPackage (not an SQLite file); give a .gpkg register made by "
-            "`damage-data ingest`, or a new file name to create one", path=str(path))
+            "`damage-data ingest`, or a new file name to create one",
+            path=str(path),
+        )
 
 
 def _is_empty_db(con: sqlite3.Connection) -> bool:
@@ -175,6 +202,9 @@ def _create(con: sqlite3.Connection) -> None:
     """Lay out an empty register in one transaction (a killed creation leaves no half file)."""
     now = _now()
     con.execute("BEGIN IMMEDIATE")
+    if not _is_empty_db(con):  # another process created it while we waited for the lock
+        con.execute("ROLLBACK")
+        return
     try:
         con.execute(f"PRAGMA application_id={GPKG_APPLICATION_ID}")
         con.execute(f"PRAGMA user_version={GPKG_USER_VERSION}")
@@ -184,43 +214,86 @@ def _create(con: sqlite3.Connection) -> None:
                 con.execute(statement)
         con.executemany(
             "INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)",
-            [("Undefined Cartesian SRS", -1, "NONE", -1, "undefined",
-              "undefined Cartesian coordinate reference system"),
-             ("Undefined geographic SRS", 0, "NONE", 0, "undefined",
-              "undefined geographic coordinate reference system"),
-             ("WGS 84 geodetic", SRS_ID, "EPSG", SRS_ID, _WGS84_WKT,
-              "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid")])
+            [
+                (
+                    "Undefined Cartesian SRS",
+                    -1,
+                    "NONE",
+                    -1,
+                    "undefined",
+                    "undefined Cartesian coordinate reference system",
+                ),
+                (
+                    "Undefined geographic SRS",
+                    0,
+                    "NONE",
+                    0,
+                    "undefined",
+                    "undefined geographic coordinate reference system",
+                ),
+                (
+                    "WGS 84 geodetic",
+                    SRS_ID,
+                    "EPSG",
+                    SRS_ID,
+                    _WGS84_WKT,
+                    "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
+                ),
+            ],
+        )
         source_cols = [*_column_defs("sources"), *(f'"{c}" {t}' for c, t in SOURCE_EXTRA.items())]
         con.execute(
             "CREATE TABLE sources (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
-            + ", ".join(source_cols) + ")")
+            + ", ".join(source_cols)
+            + ")"
+        )
         con.execute("CREATE UNIQUE INDEX sources_source_id ON sources(source_id)")
         con.execute("CREATE UNIQUE INDEX sources_sha256 ON sources(sha256)")
         con.execute(
             "CREATE TABLE figures (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
-            + ", ".join(_column_defs("figures")) + ")")
+            + ", ".join(_column_defs("figures"))
+            + ")"
+        )
         con.execute("CREATE UNIQUE INDEX figures_figure_id ON figures(figure_id)")
         con.execute("CREATE INDEX figures_unit_code ON figures(unit_code)")
         con.execute("CREATE INDEX figures_source_id ON figures(source_id)")
         con.execute(
             "CREATE TABLE structures (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-            + ", ".join(_column_defs("structures")) + ")")
+            + ", ".join(_column_defs("structures"))
+            + ")"
+        )
         con.execute("CREATE INDEX structures_source_id ON structures(source_id)")
         con.executemany(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
             "last_change, srs_id) VALUES (?,?,?,?,?,?)",
-            [("sources", "attributes", "sources", "Where each figure came from", now, None),
-             ("figures", "attributes", "figures", "One row per reported count", now, None),
-             ("structures", "features", "structures",
-              "Per-structure damage assessments (points or polygons)", now, SRS_ID)])
-        con.execute("INSERT INTO gpkg_geometry_columns VALUES "
-                    "('structures', 'geom', 'GEOMETRY', ?, 0, 0)", (SRS_ID,))
+            [
+                ("sources", "attributes", "sources", "Where each figure came from", now, None),
+                ("figures", "attributes", "figures", "One row per reported count", now, None),
+                (
+                    "structures",
+                    "features",
+                    "structures",
+                    "Per-structure damage assessments (points or polygons)",
+                    now,
+                    SRS_ID,
+                ),
+            ],
+        )
+        con.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES ('structures', 'geom', 'GEOMETRY', ?, 0, 0)",
+            (SRS_ID,),
+        )
         con.execute(f"CREATE TABLE {_META_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
         from . import __version__
 
-        con.executemany(f"INSERT INTO {_META_TABLE} VALUES (?, ?)",
-                        [("schema_version", str(SCHEMA_VERSION)), ("created", now),
-                         ("created_by", f"damage_data {__version__}")])
+        con.executemany(
+            f"INSERT INTO {_META_TABLE} VALUES (?, ?)",
+            [
+                ("schema_version", str(SCHEMA_VERSION)),
+                ("created", now),
+                ("created_by", f"damage_data {__version__}"),
+            ],
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -253,27 +326,33 @@ def _check_register(con: sqlite3.Connection, path: Path) -> None:
     if app_id != GPKG_APPLICATION_ID:
         raise RegisterError(
             f"{path} is an SQLite file but not a GeoPackage (application_id {app_id:#x}); "
-            "give a register made by `damage-data ingest`", path=str(path))
-    found = con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name=?",
-                        (_META_TABLE,)).fetchone()
+            "give a register made by `damage-data ingest`",
+            path=str(path),
+        )
+    found = con.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name=?", (_META_TABLE,)
+    ).fetchone()
     if found is None:
         raise RegisterError(
             f"{path} is a GeoPackage but not a damage register (no {_META_TABLE} table); "
             "give a register made by `damage-data ingest`, or a new file name to create one",
-            path=str(path))
+            path=str(path),
+        )
     row = con.execute(f"SELECT value FROM {_META_TABLE} WHERE key='schema_version'").fetchone()
     try:
         version = int(row[0]) if row else 0
     except ValueError:
         version = 0
     if version < 1:
-        raise RegisterError(f"register {path} has no valid schema version; it may be damaged",
-                            path=str(path))
+        raise RegisterError(
+            f"register {path} has no valid schema version; it may be damaged", path=str(path)
+        )
     if version > SCHEMA_VERSION:
         raise RegisterError(
             f"register {path} was written by a newer damage_data (register schema {version}; "
             f"this version reads up to {SCHEMA_VERSION}); upgrade damage_data to read it",
-            path=str(path))
+            path=str(path),
+        )
 
 
 def schema_version(path: str | os.PathLike[str]) -> int:
@@ -289,8 +368,9 @@ def schema_version(path: str | os.PathLike[str]) -> int:
     1
     """
     with _open(path) as con:
-        return int(con.execute(
-            f"SELECT value FROM {_META_TABLE} WHERE key='schema_version'").fetchone()[0])
+        return int(
+            con.execute(f"SELECT value FROM {_META_TABLE} WHERE key='schema_version'").fetchone()[0]
+        )
 
 
 # --- values in and out ----------------------------------------------------------------------
@@ -300,35 +380,37 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _sql_value(value: Any, kind: str) -> Any:
-    """One cell as SQLite stores it: ISO date text, 0/1 for booleans, plain int/str."""
+def _column_values(values: pd.Series, kind: str) -> list[Any]:
+    """One column as SQLite stores it: ISO date text, 0/1 for booleans, plain int/str/None.
+
+    Vectorised per column (a per-cell Python function is the slow part of a large ingest).
+    """
     import pandas as pd
 
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
+    missing = values.isna().to_numpy()
     if kind == "date":
-        stamp = pd.Timestamp(value)
-        if stamp != stamp.normalize():
-            # GeoPackage DATE holds a day; the figure tables only ever carry days.
-            log.debug("time of day dropped from %s when storing it as a date", stamp)
-        return stamp.date().isoformat()
-    if kind == "int":
-        return int(value)
-    if kind == "bool":
-        return int(bool(value))
-    if kind == "float":
-        return float(value)
-    return str(value)
+        stamps = pd.to_datetime(values, errors="coerce")
+        if (stamps.dropna() != stamps.dropna().dt.normalize()).any():
+            # GeoPackage DATE holds a day; figure tables only ever carry days.
+            log.debug("time of day dropped from %s when storing it as a date", values.name)
+        out = stamps.dt.strftime("%Y-%m-%d").astype(object).tolist()
+    elif kind == "int":
+        out = pd.to_numeric(values, errors="coerce").astype("Int64").tolist()
+    elif kind == "bool":
+        out = [
+            int(bool(v)) if not m else None
+            for v, m in zip(values.astype(object).tolist(), missing, strict=True)
+        ]
+    elif kind == "float":
+        out = pd.to_numeric(values, errors="coerce").astype("float64").tolist()
+    else:
+        out = [str(v) for v in values.astype(object).tolist()]
+    return [None if m else v for v, m in zip(out, missing, strict=True)]
 
 
 def _rows(frame: pd.DataFrame, columns: Mapping[str, str]) -> list[tuple[Any, ...]]:
     cols = [c for c, k in columns.items() if k != "geom"]
-    out = []
-    for row in frame[cols].itertuples(index=False, name=None):
-        out.append(tuple(_sql_value(v, columns[c]) for c, v in zip(cols, row, strict=True)))
-    return out
+    return list(zip(*(_column_values(frame[c], columns[c]) for c in cols), strict=True))
 
 
 def _gpkg_blobs(geometries: Any) -> list[bytes | None]:
@@ -410,8 +492,9 @@ def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:
         try:
             from .readers import load
         except ImportError as err:  # pragma: no cover - readers ship with the package
-            raise InputError(f"cannot read {path}: the readers module is missing ({err})",
-                             path=str(path)) from err
+            raise InputError(
+                f"cannot read {path}: the readers module is missing ({err})", path=str(path)
+            ) from err
         result = load(path, kind=kind)
         loaded = _from_loaded(result, label=str(path), country=country)
         loaded.origin = str(path.resolve())
@@ -419,14 +502,22 @@ def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:
         return loaded
     if isinstance(item, tuple) and len(item) == 2:
         figures, sources = item
-        return _Input(label="(figures, sources)", origin=None, file_sha=None,
-                      sources=make_table("sources", sources), figures=make_figures(figures),
-                      structures=None, rejects=0, kind=None)
+        return _Input(
+            label="(figures, sources)",
+            origin=None,
+            file_sha=None,
+            sources=make_table("sources", sources),
+            figures=make_figures(figures),
+            structures=None,
+            rejects=0,
+            kind=None,
+        )
     if hasattr(item, "figures") and hasattr(item, "sources"):
         return _from_loaded(item, label=f"<{type(item).__name__}>", country=country)
     raise UsageError(
         f"cannot ingest {type(item).__name__}: give a file path, a LoadResult from "
-        "damage_data.load, or a (figures, sources) pair of DataFrames")
+        "damage_data.load, or a (figures, sources) pair of DataFrames"
+    )
 
 
 def _from_loaded(result: Any, *, label: str, country: str | None = None) -> _Input:
@@ -448,19 +539,22 @@ def _from_loaded(result: Any, *, label: str, country: str | None = None) -> _Inp
     if kind is None and isinstance(report, Mapping):
         kind = report.get("kind")
     return _Input(
-        label=label, origin=None, file_sha=None,
+        label=label,
+        origin=None,
+        file_sha=None,
         sources=make_table("sources", result.sources),
         figures=make_figures(figures if figures is not None else []),
-        structures=structures, rejects=0 if rejects is None else len(rejects),
-        kind=None if kind is None else str(kind))
+        structures=structures,
+        rejects=0 if rejects is None else len(rejects),
+        kind=None if kind is None else str(kind),
+    )
 
 
 def _content_sha(source: Mapping[str, Any], figures: pd.DataFrame, structures: Any) -> str:
     """A hash of what a source says, for inputs that are not one file of their own."""
     digest = hashlib.sha256()
     skip = {"sha256", "retrieved"}
-    digest.update(repr(sorted((k, str(v)) for k, v in source.items() if k not in skip))
-                  .encode())
+    digest.update(repr(sorted((k, str(v)) for k, v in source.items() if k not in skip)).encode())
     digest.update(figures.to_csv(index=False).encode())
     if structures is not None and len(structures):
         import shapely
@@ -486,15 +580,20 @@ def _parse_date(value: str | dt.date | None, option: str) -> str | None:
 def _to_wgs84(structures: Any, label: str) -> Any:
     import geopandas as gpd
 
-    frame = structures if isinstance(structures, gpd.GeoDataFrame) \
+    frame = (
+        structures
+        if isinstance(structures, gpd.GeoDataFrame)
         else gpd.GeoDataFrame(structures, geometry="geometry")
+    )
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if len(frame) and not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
             raise InputError(
                 f"{label}: structures have no coordinate reference system and their "
                 f"coordinates ({minx:.0f}, {miny:.0f}) are not longitude/latitude; give the "
-                "file a .prj or CRS", path=label)
+                "file a .prj or CRS",
+                path=label,
+            )
         log.info("%s: structures without a CRS taken as EPSG:4326 (lon/lat)", label)
         return frame.set_crs(SRS_ID)
     if frame.crs.to_epsg() != SRS_ID:
@@ -561,9 +660,18 @@ def ingest(
         raise UsageError("nothing to ingest: give at least one input")
     if method is not None and method not in METHODS:
         raise UsageError(f"unknown method {method!r}; known methods: {', '.join(METHODS)}")
-    overrides = {k: v for k, v in {
-        "title": title, "publisher": publisher, "published": _parse_date(published, "--published"),
-        "url": url, "method": method, "cites": cites}.items() if v not in (None, "")}
+    overrides = {
+        k: v
+        for k, v in {
+            "title": title,
+            "publisher": publisher,
+            "published": _parse_date(published, "--published"),
+            "url": url,
+            "method": method,
+            "cites": cites,
+        }.items()
+        if v not in (None, "")
+    }
     results = []
     target = Path(register_path)
     for item in items:
@@ -573,17 +681,18 @@ def ingest(
     return results
 
 
-def _ingest_one(con: sqlite3.Connection, item: _Input, overrides: Mapping[str, Any], *,
-                kind: str) -> IngestResult:
+def _ingest_one(
+    con: sqlite3.Connection, item: _Input, overrides: Mapping[str, Any], *, kind: str
+) -> IngestResult:
     from .tables import make_table, validate
 
     sources = item.sources.copy()
     if sources.empty:
-        raise InputError(f"{item.label}: the input holds no source, nothing to ingest",
-                         path=item.label)
+        raise InputError(
+            f"{item.label}: the input holds no source, nothing to ingest", path=item.label
+        )
     if sources["source_id"].isna().any() or sources["source_id"].duplicated().any():
-        raise InputError(f"{item.label}: every source needs its own source_id",
-                         path=item.label)
+        raise InputError(f"{item.label}: every source needs its own source_id", path=item.label)
     for column, value in overrides.items():
         sources[column] = value
     sources = make_table("sources", sources)
@@ -596,7 +705,9 @@ def _ingest_one(con: sqlite3.Connection, item: _Input, overrides: Mapping[str, A
         raise InputError(
             f"{item.label}: figures refer to source_id(s) {', '.join(map(repr, orphans)) or 'NA'} "
             f"that are not among the input's sources ({', '.join(sorted(known_ids))}); "
-            "give every source its row", path=item.label)
+            "give every source its row",
+            path=item.label,
+        )
     try:
         validate(figures, "figures")
     except DamageDataError as err:
@@ -606,18 +717,20 @@ def _ingest_one(con: sqlite3.Connection, item: _Input, overrides: Mapping[str, A
         structures = _to_wgs84(structures, item.label)
 
     single = len(sources) == 1
-    source_records = sources.to_dict("records")
+    source_records = [{str(k): v for k, v in r.items()} for r in sources.to_dict("records")]
     for record in source_records:
         if single and item.file_sha:
             record["sha256"] = item.file_sha
         elif not (isinstance(record.get("sha256"), str) and record["sha256"]) or (
-                sources["sha256"].nunique() < len(sources)):
+            sources["sha256"].nunique() < len(sources)
+        ):
             sid = record["source_id"]
-            struct_part = None if structures is None \
-                else structures[structures["source_id"] == sid]
+            struct_part = None if structures is None else structures[structures["source_id"] == sid]
             record["sha256"] = _content_sha(
                 {k: v for k, v in record.items() if k not in overrides},
-                figures[figures["source_id"] == sid], struct_part)
+                figures[figures["source_id"] == sid],
+                struct_part,
+            )
 
     con.execute("BEGIN IMMEDIATE")
     try:
@@ -627,18 +740,31 @@ def _ingest_one(con: sqlite3.Connection, item: _Input, overrides: Mapping[str, A
         con.execute("ROLLBACK")
         raise
     statuses = [s for _, s in outcome["status"]]
-    status = "unchanged" if all(s == "unchanged" for s in statuses) else (
-        "new version" if "new version" in statuses else "added")
+    status = (
+        "unchanged"
+        if all(s == "unchanged" for s in statuses)
+        else ("new version" if "new version" in statuses else "added")
+    )
     return IngestResult(
-        input=item.label, status=status, source_ids=tuple(outcome["ids"]),
-        figures=outcome["figures"], structures=outcome["structures"], rejects=item.rejects,
+        input=item.label,
+        status=status,
+        source_ids=tuple(outcome["ids"]),
+        figures=outcome["figures"],
+        structures=outcome["structures"],
+        rejects=item.rejects,
         supersedes=tuple(outcome["supersedes"]),
         sha256=item.file_sha or (source_records[0]["sha256"] if single else ""),
-        source_status=tuple(outcome["status"]))
+        source_status=tuple(outcome["status"]),
+    )
 
 
-def _write_input(con: sqlite3.Connection, item: _Input, source_records: list[dict[str, Any]],
-                 figures: pd.DataFrame, structures: Any) -> dict[str, Any]:
+def _write_input(
+    con: sqlite3.Connection,
+    item: _Input,
+    source_records: list[dict[str, Any]],
+    figures: pd.DataFrame,
+    structures: Any,
+) -> dict[str, Any]:
     """Write one input's new sources, figures and structures (inside the open transaction)."""
     from .tables import figure_id
 
@@ -650,14 +776,16 @@ def _write_input(con: sqlite3.Connection, item: _Input, source_records: list[dic
     now = _now()
     for record in source_records:
         sid = str(record["source_id"])
-        same = con.execute("SELECT source_id FROM sources WHERE sha256=?",
-                           (record["sha256"],)).fetchone()
+        same = con.execute(
+            "SELECT source_id FROM sources WHERE sha256=?", (record["sha256"],)
+        ).fetchone()
         if same is not None:
             ids.append(same[0])
             statuses.append((same[0], "unchanged"))
             continue
-        previous = _previous_version(con, record, origin=item.origin,
-                                     single=len(source_records) == 1)
+        previous = _previous_version(
+            con, record, origin=item.origin, single=len(source_records) == 1
+        )
         if previous is None:
             version, lineage, prior = 1, sid, None
         else:
@@ -668,8 +796,15 @@ def _write_input(con: sqlite3.Connection, item: _Input, source_records: list[dic
             if con.execute("SELECT 1 FROM sources WHERE source_id=?", (new_id,)).fetchone():
                 new_id = f"{lineage}.{record['sha256'][:12]}"
         renames[sid] = new_id
-        record = {**record, "source_id": new_id, "version": version, "supersedes": prior,
-                  "lineage": lineage, "origin": item.origin, "ingested": now}
+        record = {
+            **record,
+            "source_id": new_id,
+            "version": version,
+            "supersedes": prior,
+            "lineage": lineage,
+            "origin": item.origin,
+            "ingested": now,
+        }
         if prior is not None:
             note = f"version {version}; supersedes {prior}"
             old = record.get("notes")
@@ -678,15 +813,17 @@ def _write_input(con: sqlite3.Connection, item: _Input, source_records: list[dic
         new_sources.append(record)
         ids.append(new_id)
         statuses.append((new_id, "new version" if prior else "added"))
-    cited = {str(r["cites"]) for r in new_sources if isinstance(r.get("cites"), str)
-             and r["cites"]}
+    cited = {str(r["cites"]) for r in new_sources if isinstance(r.get("cites"), str) and r["cites"]}
     for cite in sorted(cited - set(renames) - set(renames.values()) - {s for s, _ in statuses}):
         if not con.execute("SELECT 1 FROM sources WHERE source_id=?", (cite,)).fetchone():
-            known = [r[0] for r in con.execute(
-                "SELECT source_id FROM sources ORDER BY fid DESC LIMIT 20")]
+            known = [
+                r[0]
+                for r in con.execute("SELECT source_id FROM sources ORDER BY fid DESC LIMIT 20")
+            ]
             raise RegisterError(
                 f"{item.label}: cites source {cite!r}, which is not in the register nor in "
-                f"the input; known source ids: {', '.join(known) or '(none yet)'}")
+                f"the input; known source ids: {', '.join(known) or '(none yet)'}"
+            )
     for record in new_sources:
         if record.get("cites") in renames:
             record["cites"] = renames[record["cites"]]
@@ -705,27 +842,39 @@ def _write_input(con: sqlite3.Connection, item: _Input, source_records: list[dic
             n_structures = len(mine)
     _write_figures(con, fresh)
     if new_sources:
-        con.execute("UPDATE gpkg_contents SET last_change=? WHERE table_name IN "
-                    "('sources', 'figures')", (now,))
-    return {"ids": ids, "status": statuses, "supersedes": supersedes, "figures": len(fresh),
-            "structures": n_structures}
+        con.execute(
+            "UPDATE gpkg_contents SET last_change=? WHERE table_name IN ('sources', 'figures')",
+            (now,),
+        )
+    return {
+        "ids": ids,
+        "status": statuses,
+        "supersedes": supersedes,
+        "figures": len(fresh),
+        "structures": n_structures,
+    }
 
 
-def _previous_version(con: sqlite3.Connection, record: Mapping[str, Any], *,
-                      origin: str | None, single: bool) -> tuple[str, int, str] | None:
+def _previous_version(
+    con: sqlite3.Connection, record: Mapping[str, Any], *, origin: str | None, single: bool
+) -> tuple[str, int, str] | None:
     """The current (latest) version this source replaces: same id, path or title."""
     rows = con.execute(
         "SELECT source_id, version, lineage, origin, title, publisher FROM sources "
         "WHERE source_id NOT IN (SELECT supersedes FROM sources WHERE supersedes IS NOT NULL)"
-        " ORDER BY fid").fetchall()
+        " ORDER BY fid"
+    ).fetchall()
     sid = str(record["source_id"])
     title = _fold(record.get("title"))
     publisher = _fold(record.get("publisher"))
     for match in (
         lambda r: r[2] == sid or r[0] == sid,
         lambda r: single and origin is not None and r[3] == origin,
-        lambda r: bool(title) and _fold(r[4]) == title
-        and (not publisher or not _fold(r[5]) or _fold(r[5]) == publisher),
+        lambda r: (
+            bool(title)
+            and _fold(r[4]) == title
+            and (not publisher or not _fold(r[5]) or _fold(r[5]) == publisher)
+        ),
     ):
         hits = [r for r in rows if match(r)]
         if hits:
@@ -740,21 +889,27 @@ def _fold(value: Any) -> str:
     return " ".join(value.split()).casefold()
 
 
-def _fresh_figure_ids(con: sqlite3.Connection, figures: pd.DataFrame, make_id: Any
-                      ) -> pd.DataFrame:
+def _fresh_figure_ids(con: sqlite3.Connection, figures: pd.DataFrame, make_id: Any) -> pd.DataFrame:
     """Give figures new ids where theirs are taken (a new version of the same source)."""
     ids = [str(x) for x in figures["figure_id"]]
     taken: set[str] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        taken.update(r[0] for r in con.execute(
-            f"SELECT figure_id FROM figures WHERE figure_id IN ({marks})", chunk))
+        taken.update(
+            r[0]
+            for r in con.execute(
+                f"SELECT figure_id FROM figures WHERE figure_id IN ({marks})", chunk
+            )
+        )
     if not taken:
         return figures
-    mapping = {old: make_id(str(src), str(loc), i) if old in taken else old
-               for i, (old, src, loc) in enumerate(zip(
-                   ids, figures["source_id"], figures["locator"].fillna(""), strict=True))}
+    mapping = {
+        old: make_id(str(src), str(loc), i) if old in taken else old
+        for i, (old, src, loc) in enumerate(
+            zip(ids, figures["source_id"], figures["locator"].fillna(""), strict=True)
+        )
+    }
     out = figures.copy()
     for column in ("figure_id", "subset_of", "same_as"):
         out[column] = out[column].map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
@@ -766,8 +921,10 @@ def _write_sources(con: sqlite3.Connection, records: list[dict[str, Any]]) -> No
         return
     import pandas as pd
 
-    columns = {**COLUMNS["sources"], **{c: ("int" if t == "INTEGER" else "str")
-                                        for c, t in SOURCE_EXTRA.items()}}
+    columns = {
+        **COLUMNS["sources"],
+        **{c: ("int" if t == "INTEGER" else "str") for c, t in SOURCE_EXTRA.items()},
+    }
     frame = pd.DataFrame(records)
     for column in columns:
         if column not in frame.columns:
@@ -784,11 +941,11 @@ def _write_figures(con: sqlite3.Connection, figures: pd.DataFrame) -> None:
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
     try:
-        con.executemany(f"INSERT INTO figures ({names}) VALUES ({marks})",
-                        _rows(figures, columns))
+        con.executemany(f"INSERT INTO figures ({names}) VALUES ({marks})", _rows(figures, columns))
     except sqlite3.IntegrityError as err:
-        raise RegisterError(f"figures could not be stored: {err} (figure ids must be unique)"
-                            ) from err
+        raise RegisterError(
+            f"figures could not be stored: {err} (figure ids must be unique)"
+        ) from err
 
 
 def _write_structures(con: sqlite3.Connection, structures: Any) -> None:
@@ -802,14 +959,17 @@ def _write_structures(con: sqlite3.Connection, structures: Any) -> None:
     marks = ", ".join("?" * (len(columns) + 1))
     con.executemany(f"INSERT INTO structures ({names}) VALUES ({marks})", rows)
     minx, miny, maxx, maxy = structures.total_bounds
-    old = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents "
-                      "WHERE table_name='structures'").fetchone()
+    old = con.execute(
+        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name='structures'"
+    ).fetchone()
     if old[0] is not None:
         minx, miny = min(minx, old[0]), min(miny, old[1])
         maxx, maxy = max(maxx, old[2]), max(maxy, old[3])
-    con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, last_change=? "
-                "WHERE table_name='structures'",
-                (float(minx), float(miny), float(maxx), float(maxy), _now()))
+    con.execute(
+        "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, last_change=? "
+        "WHERE table_name='structures'",
+        (float(minx), float(miny), float(maxx), float(maxy), _now()),
+    )
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -845,7 +1005,8 @@ def _typed_figures(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = frame.copy()
     out["cumulative"] = out["cumulative"].map(
-        lambda v: None if v is None else bool(v), na_action="ignore")
+        lambda v: None if v is None else bool(v), na_action="ignore"
+    )
     return make_figures(out.reset_index(drop=True))
 
 
@@ -854,8 +1015,9 @@ _SOURCE_COLS = ", ".join(f'"{c}"' for c in [*COLUMNS["sources"], *SOURCE_EXTRA])
 _CURRENT = "source_id NOT IN (SELECT supersedes FROM sources WHERE supersedes IS NOT NULL)"
 
 
-def read_register(path: str | os.PathLike[str], *, include_superseded: bool = False
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_register(
+    path: str | os.PathLike[str], *, include_superseded: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures and sources held in a register, typed like ``make_figures``/``make_table``.
 
     Parameters
@@ -887,21 +1049,27 @@ def read_register(path: str | os.PathLike[str], *, include_superseded: bool = Fa
     with _open(path) as con:
         where = "" if include_superseded else f"WHERE {_CURRENT}"
         sources = _query(con, f"SELECT {_SOURCE_COLS} FROM sources {where} ORDER BY fid")
-        source_where = "" if include_superseded else \
-            f"WHERE f.source_id IN (SELECT source_id FROM sources WHERE {_CURRENT})"
-        figures = _query(con, f"SELECT {_FIGURE_COLS} FROM figures f {source_where} "
-                              "ORDER BY f.fid")
+        source_where = (
+            ""
+            if include_superseded
+            else f"WHERE f.source_id IN (SELECT source_id FROM sources WHERE {_CURRENT})"
+        )
+        figures = _query(con, f"SELECT {_FIGURE_COLS} FROM figures f {source_where} ORDER BY f.fid")
         if not include_superseded:
             current = _current_of(con)
             sources["cites"] = sources["cites"].map(
-                lambda v: current.get(v, v) if isinstance(v, str) else v)
+                lambda v: current.get(v, v) if isinstance(v, str) else v
+            )
     return _typed_figures(figures), _typed_sources(sources)
 
 
 def _current_of(con: sqlite3.Connection) -> dict[str, str]:
     """Map every superseded source_id to the current version of its source."""
-    newer = dict(con.execute("SELECT supersedes, source_id FROM sources "
-                             "WHERE supersedes IS NOT NULL").fetchall())
+    newer = dict(
+        con.execute(
+            "SELECT supersedes, source_id FROM sources WHERE supersedes IS NOT NULL"
+        ).fetchall()
+    )
     out = {}
     for old in newer:
         seen, cur = {old}, newer[old]
@@ -931,12 +1099,15 @@ def register_sources(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     with _open(path) as con:
         sources = _query(con, f"SELECT {_SOURCE_COLS} FROM sources ORDER BY fid")
-        counts = dict(con.execute(
-            "SELECT source_id, count(*) FROM figures GROUP BY source_id").fetchall())
-        structs = dict(con.execute(
-            "SELECT source_id, count(*) FROM structures GROUP BY source_id").fetchall())
-        superseded = {r[0] for r in con.execute(
-            "SELECT supersedes FROM sources WHERE supersedes IS NOT NULL")}
+        counts = dict(
+            con.execute("SELECT source_id, count(*) FROM figures GROUP BY source_id").fetchall()
+        )
+        structs = dict(
+            con.execute("SELECT source_id, count(*) FROM structures GROUP BY source_id").fetchall()
+        )
+        superseded = {
+            r[0] for r in con.execute("SELECT supersedes FROM sources WHERE supersedes IS NOT NULL")
+        }
     out = _typed_sources(sources)
     out["current"] = (~out["source_id"].isin(list(superseded))).astype("boolean")
     out["figures"] = out["source_id"].map(lambda s: counts.get(s, 0)).astype("Int64")
@@ -944,8 +1115,9 @@ def register_sources(path: str | os.PathLike[str]) -> pd.DataFrame:
     return out
 
 
-def read_structures(path: str | os.PathLike[str], *, source_id: str | None = None
-                    ) -> gpd.GeoDataFrame:
+def read_structures(
+    path: str | os.PathLike[str], *, source_id: str | None = None
+) -> gpd.GeoDataFrame:
     """The ``structures`` layer of a register (EPSG:4326), optionally of one source.
 
     Examples
@@ -965,8 +1137,7 @@ def read_structures(path: str | os.PathLike[str], *, source_id: str | None = Non
     names = ", ".join(f'"{c}"' for c in columns)
     with _open(path) as con:
         where, params = ("WHERE source_id=?", [source_id]) if source_id else ("", [])
-        frame = _query(con, f"SELECT geom, {names} FROM structures {where} ORDER BY fid",
-                       params)
+        frame = _query(con, f"SELECT geom, {names} FROM structures {where} ORDER BY fid", params)
     geometry = [_geometry_from_blob(b) for b in frame["geom"]]
     table = make_table("structures", frame.drop(columns="geom"))
     return gpd.GeoDataFrame(table, geometry=geometry, crs=SRS_ID)
@@ -976,10 +1147,30 @@ def read_structures(path: str | os.PathLike[str], *, source_id: str | None = Non
 
 #: Columns of :func:`history`, in order.
 HISTORY_COLUMNS: tuple[str, ...] = (
-    "as_of", "unit_code", "unit_name", "place_text", "damage", "structure", "count",
-    "count_min", "count_max", "qualifier", "count_unit", "cumulative", "status", "flags",
-    "source_id", "source_title", "publisher", "published", "method", "version", "current",
-    "evidence", "locator", "figure_id",
+    "as_of",
+    "unit_code",
+    "unit_name",
+    "place_text",
+    "damage",
+    "structure",
+    "count",
+    "count_min",
+    "count_max",
+    "qualifier",
+    "count_unit",
+    "cumulative",
+    "status",
+    "flags",
+    "source_id",
+    "source_title",
+    "publisher",
+    "published",
+    "method",
+    "version",
+    "current",
+    "evidence",
+    "locator",
+    "figure_id",
 )
 
 
@@ -993,25 +1184,39 @@ def _unit_codes(con: sqlite3.Connection, unit: str, path: Path) -> list[str]:
     text = " ".join(str(unit).split())
     if not text:
         raise UsageError("give a unit: a code such as AZ-TAR or a place name")
-    codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT unit_code FROM figures WHERE unit_code = ? COLLATE NOCASE", (text,))]
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unit_code FROM figures WHERE unit_code = ? COLLATE NOCASE", (text,)
+        )
+    ]
     if codes:
         return codes
-    codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT unit_code FROM figures WHERE unit_code IS NOT NULL AND ("
-        "unit_name = ? COLLATE NOCASE OR place_text = ? COLLATE NOCASE "
-        "OR settlement = ? COLLATE NOCASE) ORDER BY unit_code", (text, text, text))]
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unit_code FROM figures WHERE unit_code IS NOT NULL AND ("
+            "unit_name = ? COLLATE NOCASE OR place_text = ? COLLATE NOCASE "
+            "OR settlement = ? COLLATE NOCASE) ORDER BY unit_code",
+            (text, text, text),
+        )
+    ]
     if codes:
         return codes
     resolved = _resolve_place(text)
     if resolved:
         return [resolved]
-    known = [r[0] for r in con.execute(
-        "SELECT DISTINCT unit_code FROM figures WHERE unit_code IS NOT NULL "
-        "ORDER BY unit_code LIMIT 40")]
+    known = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unit_code FROM figures WHERE unit_code IS NOT NULL "
+            "ORDER BY unit_code LIMIT 40"
+        )
+    ]
     raise PlaceResolutionError(
         f"no unit {unit!r} in register {path}, and the name does not resolve to a unit; "
-        f"give a unit code, e.g. one of: {', '.join(known) or '(the register has no figures)'}")
+        f"give a unit code, e.g. one of: {', '.join(known) or '(the register has no figures)'}"
+    )
 
 
 def _resolve_place(text: str) -> str | None:
@@ -1024,8 +1229,9 @@ def _resolve_place(text: str) -> str | None:
         match = resolve_place(text)
     except DamageDataError:
         return None
-    code = match.get("unit_code") if isinstance(match, Mapping) \
-        else getattr(match, "unit_code", None)
+    code = (
+        match.get("unit_code") if isinstance(match, Mapping) else getattr(match, "unit_code", None)
+    )
     kind = match.get("match") if isinstance(match, Mapping) else getattr(match, "match", None)
     if code is None or (isinstance(code, float) and code != code):
         return None
@@ -1070,11 +1276,15 @@ def history(path: str | os.PathLike[str], unit: str) -> pd.DataFrame:
     with _open(target) as con:
         codes = _unit_codes(con, unit, target)
         marks = ",".join("?" * len(codes))
-        figures = _query(con, f"SELECT {_FIGURE_COLS} FROM figures f "
-                              f"WHERE f.unit_code IN ({marks}) ORDER BY f.fid", codes)
+        figures = _query(
+            con,
+            f"SELECT {_FIGURE_COLS} FROM figures f WHERE f.unit_code IN ({marks}) ORDER BY f.fid",
+            codes,
+        )
         sources = _query(con, f"SELECT {_SOURCE_COLS} FROM sources ORDER BY fid")
-        superseded = {r[0] for r in con.execute(
-            "SELECT supersedes FROM sources WHERE supersedes IS NOT NULL")}
+        superseded = {
+            r[0] for r in con.execute("SELECT supersedes FROM sources WHERE supersedes IS NOT NULL")
+        }
     typed = _typed_figures(figures)
     meta = _typed_sources(sources).set_index("source_id")
     out = typed.copy()
@@ -1090,9 +1300,15 @@ def history(path: str | os.PathLike[str], unit: str) -> pd.DataFrame:
     return out[list(HISTORY_COLUMNS)].reset_index(drop=True)
 
 
-def explain_unit(path: str | os.PathLike[str], unit: str, *, policy: str = "best",
-                 as_of: Any = None, count_possible: bool = False,
-                 disagree_ratio: float = 1.5) -> pd.DataFrame:
+def explain_unit(
+    path: str | os.PathLike[str],
+    unit: str,
+    *,
+    policy: str = "best",
+    as_of: Any = None,
+    count_possible: bool = False,
+    disagree_ratio: float = 1.5,
+) -> pd.DataFrame:
     """Which of a register's figures about a unit the summary uses, and the rule for each.
 
     Reads the register's current sources (:func:`read_register`) and calls
@@ -1114,12 +1330,30 @@ def explain_unit(path: str | os.PathLike[str], unit: str, *, policy: str = "best
     with _open(target) as con:
         codes = _unit_codes(con, unit, target)
     if len(codes) > 1:
-        raise UsageError(f"{unit!r} names several units in {target}: {', '.join(codes)}; "
-                         "give one unit code")
+        raise UsageError(
+            f"{unit!r} names several units in {target}: {', '.join(codes)}; give one unit code"
+        )
     figures, sources = read_register(target)
-    return explain(figures, sources, codes[0], policy=policy, as_of=as_of,
-                   count_possible=count_possible, disagree_ratio=disagree_ratio)
+    return explain(
+        figures,
+        sources,
+        codes[0],
+        policy=policy,
+        as_of=as_of,
+        count_possible=count_possible,
+        disagree_ratio=disagree_ratio,
+    )
 
 
-__all__ = ["HISTORY_COLUMNS", "SCHEMA_VERSION", "IngestResult", "explain_unit", "history",
-           "ingest", "read_register", "read_structures", "register_sources", "schema_version"]
+__all__ = [
+    "HISTORY_COLUMNS",
+    "SCHEMA_VERSION",
+    "IngestResult",
+    "explain_unit",
+    "history",
+    "ingest",
+    "read_register",
+    "read_structures",
+    "register_sources",
+    "schema_version",
+]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ._errors import UsageError
 from .export import atomic_write_text, neutralise_formulas, safe_csv_text
+from .reconcile import COUNT_COLUMNS
 from .tables import flags_of
 
 if TYPE_CHECKING:
@@ -154,18 +155,7 @@ def write_xlsx(
                 )
                 sheet.column_dimensions[get_column_letter(idx)].width = width
                 number_format = None
-                if header in (
-                    "destroyed",
-                    "damaged",
-                    "possibly_damaged",
-                    "unsplit",
-                    "total",
-                    "assessed",
-                    "residential",
-                    "count",
-                    "count_min",
-                    "count_max",
-                ):
+                if header in (*COUNT_COLUMNS, "count", "count_min", "count_max"):
                     number_format = COUNT_FORMAT
                 elif header == "residential_share":
                     number_format = "0.0%"

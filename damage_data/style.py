@@ -126,9 +126,15 @@ RC: dict[str, Any] = {
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "hatch.linewidth": 0.6,
-    "svg.fonttype": "none",  # text stays text in SVG: searchable, translatable
-    "pdf.fonttype": 42,  # TrueType in PDF: editable in Illustrator
 }
+#: Settings in force while exporting (see :func:`damage_data.export.save`).
+SAVE_RC: dict[str, Any] = {
+    "svg.hashsalt": "damage_data",  # stable ids: the same figure gives the same SVG
+    "svg.fonttype": "none",  # text stays text in SVG: searchable, editable, translatable
+    "pdf.fonttype": 42,  # TrueType in PDF: editable in Illustrator
+    "savefig.facecolor": "white",
+}
+RC.update(SAVE_RC)
 
 
 @contextmanager

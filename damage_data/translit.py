@@ -261,7 +261,7 @@ def fold_variants(text: str) -> list[str]:
 
     Examples
     --------
-    >>> fold("Füzuli") in fold_variants("Физулинский")
+    >>> fold("Fizuli") in fold_variants("Физулинский")
     True
     """
     key = fold(text)

@@ -10,12 +10,44 @@ from ._common import TABLE_FORMATS, check_format, emit, render, say
 
 _REGISTER_HELP = "The damage register (.gpkg file)."
 #: Columns shown in the terminal table (the other formats carry every column).
-_SOURCE_VIEW = ("source_id", "version", "current", "title", "publisher", "published", "method",
-                "cites", "figures", "structures")
-_HISTORY_VIEW = ("as_of", "unit_code", "damage", "structure", "count", "qualifier",
-                 "count_unit", "source_id", "source_title", "version", "current", "evidence")
-_EXPLAIN_VIEW = ("figure_id", "source_id", "as_of", "damage", "structure", "count",
-                 "count_unit", "used", "rule", "source_title")
+_SOURCE_VIEW = (
+    "source_id",
+    "version",
+    "current",
+    "title",
+    "publisher",
+    "published",
+    "method",
+    "cites",
+    "figures",
+    "structures",
+)
+_HISTORY_VIEW = (
+    "as_of",
+    "unit_code",
+    "damage",
+    "structure",
+    "count",
+    "qualifier",
+    "count_unit",
+    "source_id",
+    "source_title",
+    "version",
+    "current",
+    "evidence",
+)
+_EXPLAIN_VIEW = (
+    "figure_id",
+    "source_id",
+    "as_of",
+    "damage",
+    "structure",
+    "count",
+    "count_unit",
+    "used",
+    "rule",
+    "source_title",
+)
 
 
 def _view(table, columns: tuple[str, ...], fmt: str):  # type: ignore[no-untyped-def]
@@ -27,21 +59,26 @@ def _view(table, columns: tuple[str, ...], fmt: str):  # type: ignore[no-untyped
 
 def ingest(
     inputs: list[Path] = typer.Argument(..., help="Input files to add (any kind `load` reads)."),
-    register_file: Path = typer.Option(..., "--register", help=_REGISTER_HELP + " Created "
-                                       "when missing."),
+    register_file: Path = typer.Option(
+        ..., "--register", help=_REGISTER_HELP + " Created when missing."
+    ),
     kind: str = typer.Option("auto", "--kind", help="Reader kind for all inputs."),
     title: str | None = typer.Option(None, "--source-title", help="Title of the source."),
     publisher: str | None = typer.Option(None, "--publisher", help="Who published it."),
-    published: str | None = typer.Option(None, "--published", help="Publication date, "
-                                         "YYYY-MM-DD."),
+    published: str | None = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
     url: str | None = typer.Option(None, "--url", help="Where it was published."),
-    method: str | None = typer.Option(None, "--method", help="field_survey|satellite|"
-                                      "official_statement|press|compilation."),
-    cites: str | None = typer.Option(None, "--cites", metavar="SOURCE_ID",
-                                     help="source_id of the primary source this one relays."),
-    country: str | None = typer.Option(None, "--country",
-                                       help="Country (ISO alpha-2) for places and "
-                                            "per-structure inputs."),
+    method: str | None = typer.Option(
+        None, "--method", help="field_survey|satellite|official_statement|press|compilation."
+    ),
+    cites: str | None = typer.Option(
+        None,
+        "--cites",
+        metavar="SOURCE_ID",
+        help="source_id of the primary source this one relays.",
+    ),
+    country: str | None = typer.Option(
+        None, "--country", help="Country (ISO alpha-2) for places and per-structure inputs."
+    ),
 ) -> None:
     """Add inputs to a damage register, one transaction per input.
 
@@ -51,9 +88,18 @@ def ingest(
     """
     from damage_data.register import ingest as ingest_inputs
 
-    results = ingest_inputs(register_file, [str(p) for p in inputs], kind=kind, title=title,
-                            publisher=publisher, published=published, url=url, method=method,
-                            cites=cites, country=country)
+    results = ingest_inputs(
+        register_file,
+        [str(p) for p in inputs],
+        kind=kind,
+        title=title,
+        publisher=publisher,
+        published=published,
+        url=url,
+        method=method,
+        cites=cites,
+        country=country,
+    )
     for result in results:
         typer.echo(result.describe())
     say(f"damage-data: register {register_file}: {len(results)} input(s) ingested")
@@ -61,8 +107,9 @@ def ingest(
 
 def sources(
     register_file: Path = typer.Option(..., "--register", help=_REGISTER_HELP),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help=f"Output format: {'|'.join(TABLE_FORMATS)}."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
 ) -> None:
     """List the sources in a register, every version, with their figure counts."""
@@ -76,8 +123,9 @@ def sources(
 def history(
     unit: str = typer.Argument(..., help="Unit code (e.g. AZ-TAR) or place name."),
     register_file: Path = typer.Option(..., "--register", help=_REGISTER_HELP),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help=f"Output format: {'|'.join(TABLE_FORMATS)}."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
 ) -> None:
     """List every figure about a unit over time, with its evidence and source."""
@@ -95,18 +143,21 @@ def explain(
     register_file: Path = typer.Option(..., "--register", help=_REGISTER_HELP),
     policy: str = typer.Option("best", "--policy", help="best|latest|max|all."),
     as_of: str | None = typer.Option(None, "--as-of", help="Ignore figures after YYYY-MM-DD."),
-    count_possible: bool = typer.Option(False, "--count-possible",
-                                        help="Add 'possibly damaged' to damaged."),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help=f"Output format: {'|'.join(TABLE_FORMATS)}."),
+    count_possible: bool = typer.Option(
+        False, "--count-possible", help="Add 'possibly damaged' to damaged."
+    ),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
 ) -> None:
     """Show which figures about a unit the summary uses, and the rule for each one."""
     check_format(fmt)
     from damage_data.register import explain_unit
 
-    table = explain_unit(register_file, unit, policy=policy, as_of=as_of,
-                         count_possible=count_possible)
+    table = explain_unit(
+        register_file, unit, policy=policy, as_of=as_of, count_possible=count_possible
+    )
     emit(render(_view(table, _EXPLAIN_VIEW, fmt), fmt), output)
 
 

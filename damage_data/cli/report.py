@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -51,6 +52,13 @@ def report(
         title = f"Structure damage by unit{span}"
     from damage_data.report import build_report
 
+    options = {
+        "overwrite": overwrite,
+        "title": title,
+        "lang": lang,
+        "policy": policy,
+        "as_of": as_of,
+    }
     if show:
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -62,25 +70,10 @@ def report(
         ) as bar:
             task = bar.add_task("starting", total=None)
             result = build_report(
-                collected,
-                output,
-                overwrite=overwrite,
-                title=title,
-                lang=lang,
-                policy=policy,
-                as_of=as_of,
-                progress=lambda msg: bar.update(task, description=msg),
+                collected, output, **options, progress=lambda msg: bar.update(task, description=msg)
             )
     else:
-        result = build_report(
-            collected,
-            output,
-            overwrite=overwrite,
-            title=title,
-            lang=lang,
-            policy=policy,
-            as_of=as_of,
-        )
+        result = build_report(collected, output, **options)
     if not quiet:
         say(
             f"damage-data: wrote {len(result.files)} files to {result.folder}/ "

@@ -141,7 +141,8 @@ def load(path: str | os.PathLike[str], kind: str = "auto", *, layer: str | None 
                       limits=limits, collector=collector, layer=layer,
                       columns=dict(columns) if columns else None, encoding=encoding,
                       scheme=scheme, strongest=strongest)
-        if file.is_file() and is_zip(file):
+        # workbooks are zip files too, but read as tables
+        if file.is_file() and file.suffix.lower() not in _NOT_ZIP and is_zip(file):
             with unpacked_zip(file, limits) as folder:
                 ctx.target = folder
                 parts, kind = _read(ctx, kind, zipped=True)
@@ -247,6 +248,7 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
                            is_copernicus_layer)
 
 
+_NOT_ZIP = (".xlsx", ".xlsm", ".ods", ".docx", ".kmz")
 _TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".tab")
 _VECTOR_ONLY = (".shp", ".gpkg", ".fgb", ".parquet", ".geoparquet", ".dbf", ".sqlite", ".zip")
 

@@ -31,7 +31,8 @@ DAMAGE_COLUMNS = ("damage", "damage_class", "damage_cls", "damage_clas", "damage
                   "damageclass", "dmg_class", "dmg_cls", "dmgcls", "damage_gra", "damage_grade",
                   "grading", "grade", "damage_level", "damage_state", "class", "subtype")
 #: Column names that hold a structure type (folded), most specific first.
-STRUCTURE_COLUMNS = ("structure", "structure_type", "building_type", "buildingtype", "bldg_type",
+STRUCTURE_COLUMNS = ("structure", "structure_type", "structure_t", "building_type", "building_t",
+                     "buildingtype", "bldg_type",
                      "obj_type", "settl_type", "use", "usage", "type")
 DATE_COLUMNS = ("assessed_on", "date", "sensor_date", "sensordate", "src_date", "image_date",
                 "capture_date")

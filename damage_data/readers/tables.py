@@ -382,6 +382,14 @@ def table_roles(frame: pd.DataFrame, columns: dict[str, str] | None) -> dict[str
                 roles["place"] = name
                 used.add(name)
                 break
+    if "place" not in roles:
+        # no place word in any header (other languages): the first text column before
+        # the counts names the place, as count tables are laid out
+        for name in header:
+            if name not in used and _mostly_text(frame[name]) and damage_in_header(name) is None:
+                roles["place"] = name
+                used.add(name)
+                break
     if "parent" not in roles:
         parent = _find(header, ("parent", "parent_name", "parent_place", "in"), used)
         if parent and _mostly_text(frame[parent].replace("", None).dropna()):
@@ -617,6 +625,20 @@ _HXL_LEVEL = {"#adm1": "adm1", "#adm2": "adm2", "#adm3": "adm3", "#adm4": "settl
               "#loc": "settlement", "#country": "country"}
 
 
+#: HXL attributes that say which damage a count column holds (REFERENCE §4).
+_HXL_DAMAGE = {"destroyed": "destroyed", "totally": "destroyed", "fully": "destroyed",
+               "partially": "damaged", "partial": "damaged", "damaged": "damaged",
+               "inspected": "assessed", "assessed": "assessed"}
+
+
+def _hxl_state(tag: str) -> str | None:
+    attributes = tag.split("+")[1:]
+    for attribute in attributes:
+        if attribute.lower() in _HXL_DAMAGE:
+            return _HXL_DAMAGE[attribute.lower()]
+    return damage_in_header(" ".join(attributes))
+
+
 def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") -> Parts:
     """An HXL-tagged table (CSV, XLSX or JSON) read with libhxl; tags decide the roles."""
     import hxl
@@ -660,9 +682,10 @@ def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") ->
                                                "#inneed", "#targeted"))
               and damage_in_header(t.replace("+", " ")) is None]
     for tag in tags:
-        if tag.startswith(("#affected", "#impact", "#x_")) and damage_in_header(
-                tag.replace("+", " ").replace("#", "")) is not None and not impact:
-            roles["wide"][by_tag[tag]] = damage_in_header(tag.replace("+", " ").replace("#", ""))
+        if not impact and tag.startswith(("#affected", "#impact", "#x_")):
+            state = _hxl_state(tag)
+            if state is not None:
+                roles["wide"][by_tag[tag]] = state
     if not roles["wide"]:
         if not impact or not values:
             raise InputError(

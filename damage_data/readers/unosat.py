@@ -23,7 +23,7 @@ from .gis import combine, crs_name
 
 # full (file geodatabase) names: the suffix is the round; no suffix is round 1
 _FULL = {
-    "class": re.compile(r"^(?:Main_Damage_Site_Class|DaSitCl|DmgCls|Damage_Class)_?(\d*)$", re.I),
+    "class": re.compile(r"^(?:Main_Damage_Site_Class|DaSitCl|DmgCls)_?(\d*)$", re.I),
     "date": re.compile(r"^(?:SensorDate|SensDt|SensDate|ImageDate|ImgDate)_?(\d*)$", re.I),
     "status": re.compile(r"^(?:Damage_Status|DmgSts|DaSts)_?(\d*)$", re.I),
 }
@@ -130,6 +130,9 @@ def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | No
         if "class" not in cols:
             continue
         cls = raw[cols["class"]]
+        if pd.api.types.is_float_dtype(cls):
+            # codes read as floats because of empty rounds: 1.0 is written 1
+            cls = cls.astype("Int64")
         present = cls.notna() & (cls.astype("string").str.strip() != "").fillna(False)
         idx = np.flatnonzero(present.to_numpy(dtype=bool))
         piece = pd.DataFrame({

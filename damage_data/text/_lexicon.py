@@ -49,6 +49,23 @@ def _token_matches(pattern: str, word: str) -> bool:
     return word == pattern
 
 
+def _patterns(text: str) -> tuple[str, ...]:
+    """Token patterns of a phrase; a ``*`` glued to a word makes it a prefix or suffix."""
+    out: list[str] = []
+    tokens = tokenize(text)
+    glue_next = False
+    for k, tok in enumerate(tokens):
+        if tok.text == "*":
+            if out and k > 0 and tokens[k - 1].end == tok.start and not out[-1].endswith("*"):
+                out[-1] += "*"
+            elif k + 1 < len(tokens) and tokens[k + 1].start == tok.end:
+                glue_next = True
+            continue
+        out.append(("*" if glue_next else "") + tok.norm)
+        glue_next = False
+    return tuple(out)
+
+
 @dataclass
 class PhraseSet:
     """Phrases indexed by their first token for quick longest-match lookup."""
@@ -61,7 +78,7 @@ class PhraseSet:
         items = entries.items() if isinstance(entries, Mapping) else ((e, e) for e in entries)
         out = cls()
         for text, value in items:
-            patterns = tuple(t.norm for t in tokenize(text))
+            patterns = _patterns(text)
             if not patterns:
                 continue
             spec = sum(len(p.strip("*")) for p in patterns) + sum(

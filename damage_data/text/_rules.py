@@ -55,6 +55,7 @@ class Item:
     parent: Item | None = None
     same: Item | None = None
     group: int = 0
+    group_last: bool = True
     subset_cue: bool = False
     rule: str = ""
     flags: list[str] = field(default_factory=list)
@@ -289,6 +290,8 @@ def _span_text(tokens: Sequence[Token], lo: int, hi: int) -> str:
 def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: set[str]) -> None:
     """Put listed items into groups and mark subsets ("of which", "including", brackets)."""
     items.sort(key=lambda it: it.first)
+    if not items:
+        return
     group = 0
     for prev, item in zip([None, *items[:-1]], items, strict=True):
         if prev is None:
@@ -372,6 +375,9 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     groups: dict[int, list[Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
+    for members in groups.values():
+        for m in members[:-1]:
+            m.group_last = False
     order = sorted(groups)
     prev_end = 0
     resolved: dict[int, Phrase | None] = {}
@@ -388,8 +394,13 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         chosen = trailing or leading
         resolved[g] = chosen
         sources[g] = "trailing" if trailing is not None else ("leading" if leading else "")
+        if chosen is not None and chosen.state == "exclude":
+            for m in members:
+                m.excluded = "repair_or_construction_context"
+            prev_end = max(prev_end, chosen.end if chosen.start >= trail_lo else trail_lo)
+            continue
         for m in members:
-            if m.inner is not None and (m.kind != "negation" or True):
+            if m.inner is not None:
                 m.damage, m.damage_source = m.inner, "inner"
             elif chosen is not None:
                 m.damage, m.damage_source = chosen, sources[g]

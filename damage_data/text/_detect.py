@@ -1,0 +1,71 @@
+"""Language of a passage from its script and stop words; garbled text from mojibake."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from ._lexicon import LANGUAGES, lexicon, shared
+from ._tokens import tokenize
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    try:
+        name = unicodedata.name(char)
+    except ValueError:
+        return None
+    for script in ("LATIN", "CYRILLIC", "ARMENIAN", "GEORGIAN", "ARABIC", "HEBREW", "GREEK"):
+        if name.startswith(script):
+            return script.capitalize()
+    if "CJK" in name or "HIRAGANA" in name or "KATAKANA" in name or "HANGUL" in name:
+        return "CJK"
+    return "Other"
+
+
+def garbled_share(text: str) -> float:
+    """Share of characters that belong to mojibake sequences (UTF-8 read as Latin-1…)."""
+    if not text:
+        return 0.0
+    hits = sum(text.count(marker) * len(marker) for marker in shared()["mojibake_markers"])
+    return hits / max(1, len(text))
+
+
+def detect_language(text: str) -> str:
+    """``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``; another ISO code; or ``und``.
+
+    >>> detect_language("So far, 133 houses have been completely destroyed.")
+    'en'
+    >>> detect_language("646 evə ziyan dəyib")
+    'az'
+    """
+    scripts = Counter(s for s in map(_script, text) if s)
+    if not scripts:
+        return "und"
+    script, _ = scripts.most_common(1)[0]
+    if script == "Cyrillic":
+        uk_marks = sum(text.count(c) for c in "іїєґІЇЄҐ")
+        ru_marks = sum(text.count(c) for c in "ыэъёЫЭЪЁ")
+        return "uk" if uk_marks > ru_marks else "ru"
+    if script != "Latin":
+        return {"Armenian": "hy", "Georgian": "ka", "Arabic": "ar", "Hebrew": "he",
+                "Greek": "el", "CJK": "zh"}.get(script, "und")
+    words = [t.norm for t in tokenize(text) if t.is_word]
+    if "ə" in text.lower() or "ǝ" in text:
+        return "az"
+    scores: dict[str, float] = {}
+    for lang in LANGUAGES:
+        if lang in ("ru", "uk"):
+            continue
+        stop = {w.lower() for w in lexicon(lang).raw.get("detect", {}).get("stopwords", [])}
+        score = float(sum(1 for w in words if w in stop))
+        chars = lexicon(lang).raw.get("detect", {}).get("chars", "")
+        score += 0.5 * sum(text.count(c) for c in chars)
+        scores[lang] = score
+    if "ı" in text or "ğ" in text or "ş" in text:
+        scores["tr"] = scores.get("tr", 0) + 2
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] < 2 or (len(words) >= 12 and scores[best] < 0.08 * len(words)):
+        return "und"
+    return best

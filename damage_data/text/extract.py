@@ -1,0 +1,521 @@
+"""Figures from free text: every count of damaged structures, with the span it came from.
+
+:func:`figures_from_text` reads a press report sentence by sentence with the rules of
+:mod:`._rules` and the lexicons in ``data/lexicons``; :func:`figures_from_file` reads a
+``.txt`` / ``.md`` file and also returns its one-row ``sources`` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._errors import InputError, UsageError
+from ..tables import figure_id, join_flags, make_figures, make_table
+from ._dates import DateMention, find_dates
+from ._detect import detect_language, garbled_share
+from ._lexicon import LANGUAGES, Lexicon, lexicon
+from ._placing import Mention, describe, find_mentions, resolve_mentions, usable
+from ._rules import Item, SentenceResult, decide_damage, read_sentence
+from ._tokens import Sentence, sentences
+
+logger = logging.getLogger(__name__)
+
+#: Extra columns beside ``tables.COLUMNS["figures"]``.
+EXTRA_COLUMNS: tuple[str, ...] = ("start", "end", "rule", "lang")
+
+#: States of the canonical vocabulary that are damage (used to link to inspected totals).
+_DAMAGE_STATES = {"minor", "moderate", "severe", "damaged", "destroyed", "damaged_or_destroyed"}
+
+
+def _as_date(value: object, what: str) -> dt.date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError as err:
+        raise UsageError(f"{what} {value!r} is not a date; give it as YYYY-MM-DD "
+                         "(e.g. 2020-11-24)") from err
+
+
+def source_id_for(text: str, source: str | None = None) -> str:
+    """A stable source id from the content (and the title, when given)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return "s" + hashlib.sha256(f"{source or ''}|{digest}".encode()).hexdigest()[:12]
+
+
+def figures_from_text(
+    text: str,
+    *,
+    published: str | dt.date | None = None,
+    source: str | None = None,
+    lang: str = "auto",
+    gazetteer: Any = None,
+) -> pd.DataFrame:
+    """Read the damage figures of a press report, each tied to the words it came from.
+
+    Parameters
+    ----------
+    text
+        The report (any length; one or more paragraphs).
+    published
+        Publication date (``YYYY-MM-DD``); relative dates ("on Tuesday", "since 27
+        September") and ``as_of`` are read against it.
+    source
+        Title of the source; with the text it makes the ``source_id``.
+    lang
+        ``auto`` (script and stop words), or one of ``en, az, ru, uk, tr, de``.
+    gazetteer
+        Passed to :func:`damage_data.places.resolve_places` (default: the bundled one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A ``figures`` table (:data:`damage_data.tables.COLUMNS`) plus ``start``, ``end``
+        (character offsets: ``evidence == text[start:end]``), ``rule`` and ``lang``.
+        Vague numbers, unresolved places, garbled or unsupported text come back with
+        ``status == "needs_review"``, never dropped and never with a guessed number.
+
+    Examples
+    --------
+    >>> f = figures_from_text("In Tartar district, 133 houses were destroyed.",
+    ...                       published="2020-10-29")
+    >>> f[["count", "damage", "structure", "unit_code"]].values.tolist()
+    [[133, 'destroyed', 'residential', 'AZ-TAR']]
+    """
+    if not isinstance(text, str):
+        raise UsageError(f"text must be a string, not {type(text).__name__}")
+    pub = _as_date(published, "published")
+    if lang != "auto" and lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}; choose auto or one of {', '.join(LANGUAGES)}")
+    sid = source_id_for(text, source)
+    language = detect_language(text) if lang == "auto" else lang
+    if language not in LANGUAGES:
+        rows = _review_only(text, sid, language, "unsupported_language", pub)
+        return _table(rows)
+    lex = lexicon(language)
+    sents = sentences(text, abbreviations=lex.raw.get("abbreviations", []),
+                      months=lex.raw.get("months", {}).keys())
+    results: list[SentenceResult] = []
+    mentions: dict[int, list[Mention]] = {}
+    for sent in sents:
+        res = read_sentence(sent, lex)
+        decide_damage(res, lex)
+        results.append(res)
+        mentions[sent.index] = find_mentions(sent, text, lex, res.place_counts)
+    items = [it for res in results for it in res.items]
+    _link_across_sentences(items, results, lex)
+    all_mentions = [m for ms in mentions.values() for m in ms]
+    resolve_mentions(all_mentions, text, gazetteer)
+    rows = _rows(text, sents, results, items, mentions, lex, sid, pub)
+    rows += _garbled_sentences(text, sents, results, sid, language, pub)
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    return _table(rows)
+
+
+# --- linking across sentences ----------------------------------------------------------
+
+
+def _link_across_sentences(items: list[Item], results: list[SentenceResult], lex: Lexicon) -> None:
+    kept = [it for it in items if it.excluded is None]
+    for idx, item in enumerate(kept):
+        earlier = [x for x in kept[:idx] if x.kind != "same_as" or x.same is not None]
+        if item.kind in ("subset_after",) and item.parent is None and earlier:
+            item.parent = earlier[-1]
+        if item.subset_cue and item.parent is None and earlier:
+            item.parent = earlier[-1]
+        if item.parent is not None and item.structure in (None, "any") \
+                and item.parent.structure not in (None, "any"):
+            item.structure = item.parent.structure  # "65 residential buildings (one building …)"
+            item.flags.append("structure_from_parent")
+        if item.parent is not None and item.damage is None and item.parent.damage is not None:
+            item.damage, item.damage_source = item.parent.damage, "from_parent"
+        if item.kind == "same_as":
+            target = next((x for x in reversed(earlier) if x.count == item.count
+                           and x.kind != "same_as"), None)
+            if target is None:
+                item.excluded = "no_antecedent"
+                continue
+            item.same = target
+            item.structure = target.structure
+            if item.damage is None:
+                item.damage, item.damage_source = target.damage, "from_antecedent"
+    # counts after an inspected total are parts of it ("inspected 3,019 … 70 destroyed")
+    total: Item | None = None
+    for item in kept:
+        if item.excluded:
+            continue
+        state = item.damage.state if item.damage else None
+        if state == "assessed" and item.parent is None and item.count:
+            total = item
+            continue
+        if total is not None and state in _DAMAGE_STATES and item.parent is None \
+                and item.same is None and item.count is not None and total.count is not None \
+                and item.count <= total.count and item.sentence.index > total.sentence.index - 1 \
+                and item.num.kind != "negation":
+            item.parent = total
+            item.flags.append("part_of_inspected")
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+def _text_has_damage(results: list[SentenceResult]) -> bool:
+    return any(p.state not in ("exclude",) for res in results for p in res.phrases)
+
+
+def _context_dates(sents: list[Sentence], lex: Lexicon, pub: dt.date | None
+                   ) -> dict[int, list[DateMention]]:
+    return {s.index: find_dates(s.tokens, lex, pub) for s in sents}
+
+
+def _has(lex: Lexicon, section: str, sent: Sentence) -> tuple[int, int] | None:
+    for k in range(len(sent.tokens)):
+        m = lex[section].match_at(sent.tokens, k)
+        if m is not None:
+            return k, m[1]
+    return None
+
+
+def _rows(text: str, sents: list[Sentence], results: list[SentenceResult], items: list[Item],
+          mentions: dict[int, list[Mention]], lex: Lexicon, sid: str, pub: dt.date | None
+          ) -> list[dict[str, Any]]:
+    dates = _context_dates(sents, lex, pub)
+    text_cumulative = any(_has(lex, "cumulative_cues", s) for s in sents) or any(
+        d.role == "since" for ds in dates.values() for d in ds)
+    about_damage = _text_has_damage(results)
+    dateline = _dateline(sents, dates)
+    place_by_sentence: dict[int, Mention | None] = {}
+    last_place: Mention | None = None
+    for s in sents:
+        usable_here = [m for m in mentions.get(s.index, []) if usable(m)]
+        if s.index not in dateline and usable_here:
+            last_place = usable_here[-1]
+        place_by_sentence[s.index] = last_place
+
+    rows: list[dict[str, Any]] = []
+    ids: dict[int, str] = {}
+    out_items: list[Item] = []
+    for item in items:
+        if item.excluded is not None:
+            logger.info("not a damage figure (%s): %r", item.excluded,
+                        text[item.sentence.tokens[item.first].start:
+                             item.sentence.tokens[item.last - 1].end])
+            continue
+        if item.damage is None and not (about_damage and item.kind in ("noun", "unknown_noun", "garbled")):
+            continue
+        out_items.append(item)
+    out_items = _dedupe(out_items)
+    for item in out_items:
+        ids[id(item)] = ""
+    ends: dict[tuple[int, int], int] = {}
+    for item in items:
+        key = (item.sentence.index, item.group)
+        ends[key] = max(ends.get(key, 0), item.last)
+    group_end = {id(item): ends[(item.sentence.index, item.group)] for item in items}
+    for n, item in enumerate(out_items):
+        row = _row(text, item, lex, sid, pub, dates, text_cumulative, mentions,
+                   place_by_sentence, group_end)
+        row["figure_id"] = figure_id(sid, row["locator"], n)
+        ids[id(item)] = row["figure_id"]
+        rows.append(row)
+    for item, row in zip(out_items, rows, strict=True):
+        if item.parent is not None and ids.get(id(item.parent)):
+            row["subset_of"] = ids[id(item.parent)]
+            parent_count = item.parent.count
+            if parent_count is not None and item.count is not None and item.count > parent_count:
+                row["flags"].append("subset_larger_than_parent")
+                row["status"] = "needs_review"
+        if item.same is not None and ids.get(id(item.same)):
+            row["same_as"] = ids[id(item.same)]
+        row["flags"] = join_flags(row["flags"])
+    return rows
+
+
+def _dateline(sents: list[Sentence], dates: dict[int, list[DateMention]]) -> set[int]:
+    """Sentences that are datelines ("BAKU, Azerbaijan, Oct. 29"): their place is the desk's."""
+    out: set[int] = set()
+    for s in sents[:3]:
+        if len(s.tokens) <= 10 and (dates.get(s.index) or any(t.text.isupper() and len(t.text) > 3
+                                                              for t in s.tokens[:1])):
+            out.add(s.index)
+    return out
+
+
+def _dedupe(items: list[Item]) -> list[Item]:
+    """Drop a figure restated in another sentence (headline, standfirst), keeping the fuller."""
+    keep: list[Item] = []
+    for item in items:
+        twin = next((k for k in keep if k.count is not None and k.count == item.count
+                     and k.sentence.index != item.sentence.index and k.damage and item.damage
+                     and k.damage.state == item.damage.state and k.structure == item.structure
+                     and item.same is None and k.same is None and item.parent is None
+                     and k.parent is None and item.kind == k.kind == "noun"
+                     and item.num.qualifier == k.num.qualifier), None)
+        if twin is None:
+            keep.append(item)
+            continue
+        if len(item.sentence.tokens) > len(twin.sentence.tokens):
+            keep[keep.index(twin)] = item
+            item.flags.append("restated")
+        else:
+            twin.flags.append("restated")
+    return keep
+
+
+def _evidence(item: Item) -> tuple[int, int]:
+    tokens = item.sentence.tokens
+    lo, hi = item.first, item.last
+    if item.inner is not None:
+        lo, hi = min(lo, item.inner.start), max(hi, item.inner.end)
+    d = item.damage
+    if d is not None and item.damage_source == "trailing" and d.start >= hi and item.group_last:
+        gap = tokens[hi:d.start]
+        if not any(t.text in (",", ";", "(") for t in gap) or item.kind == "subset_after":
+            hi = d.end
+    if d is not None and item.damage_source == "leading" and d.end <= lo and lo - d.end <= 3 \
+            and not any(t.text in (",", ";", "(", ")") for t in tokens[d.end:lo]):
+        lo = d.start
+    return tokens[lo].start, tokens[hi - 1].end
+
+
+def _row(text: str, item: Item, lex: Lexicon, sid: str, pub: dt.date | None,
+         dates: dict[int, list[DateMention]], text_cumulative: bool,
+         mentions: dict[int, list[Mention]], place_by_sentence: dict[int, Mention | None],
+         group_end: dict[int, int]) -> dict[str, Any]:
+    start, end = _evidence(item)
+    num = item.num
+    flags = list(num.flags) + list(item.flags)
+    status = "accepted"
+    rule = item.kind if item.kind != "noun" else ("negation" if num.kind == "negation" else "count_noun")
+    damage = item.damage.state if item.damage is not None else "unassessed"
+    damage_text = None
+    if item.damage is not None:
+        toks = item.sentence.tokens
+        damage_text = text[toks[item.damage.start].start:toks[item.damage.end - 1].end]
+        rule += f"+{item.damage_source}_damage"
+    else:
+        flags.append("no_damage_phrase")
+        status = "needs_review"
+    count: int | None = num.value
+    if item.kind == "garbled":
+        count = None
+        status = "needs_review"
+    if num.qualifier == "vague" or item.kind == "unknown_noun":
+        status = "needs_review"
+    tokens = item.sentence.tokens
+    # place: a scope after the list in the same clause, else the nearest before, else carried
+    place = _place_for(item, mentions.get(item.sentence.index, []), place_by_sentence, group_end)
+    place_cols: dict[str, Any] = {"place_text": None, "parent_text": None, "unit_code": None,
+                                  "unit_name": None, "level": None, "match": "unresolved"}
+    if place is None:
+        flags.append("no_place")
+        status = "needs_review"
+    else:
+        described = describe(place, text)
+        flags.extend(described.pop("flags"))
+        if described.pop("review"):
+            status = "needs_review"
+        place_cols.update(described)
+        if place.sentence.index != item.sentence.index:
+            flags.append("place_from_context")
+    # dates and running totals
+    as_of, cumulative = _when(item, lex, pub, dates, text_cumulative)
+    if _has(lex, "correction_cues", item.sentence):
+        flags.append("correction")
+    sup = lex["superseded_cues"].match_ending_at(tokens, item.first, lookback=4)
+    if sup is not None:
+        flags.append("superseded")
+        status = "needs_review"
+    structure = item.structure or "any"
+    return {
+        "source_id": sid, "locator": f"chars {start}-{end}", "evidence": text[start:end],
+        **place_cols, "damage": damage, "damage_text": damage_text, "structure": structure,
+        "structure_text": item.structure_text, "count_unit": item.count_unit, "count": count,
+        "count_min": num.count_min if count is not None and num.count_min is not None else count,
+        "count_max": num.count_max if count is not None and num.count_max is not None else count,
+        "qualifier": num.qualifier, "subset_of": None, "same_as": None, "cumulative": cumulative,
+        "as_of": as_of, "status": status, "flags": flags, "start": start, "end": end,
+        "rule": rule, "lang": lex.lang,
+    }
+
+
+def _place_for(item: Item, here: list[Mention], carried: dict[int, Mention | None],
+               group_end: dict[int, int]) -> Mention | None:
+    usable_here = [m for m in here if usable(m)]
+    last = group_end.get(id(item), item.last)
+    later = [m for m in usable_here if m.first >= last]
+    # a scope right after the figure's clause ("were damaged in 11 cities and districts")
+    for m in later:
+        between = item.sentence.tokens[last:m.first]
+        if len(between) <= 8 and not any(t.text in (";", ".") for t in between) and not any(
+                t.is_digit for t in between):
+            return m
+    before = [m for m in usable_here if m.last <= item.first]
+    if before:
+        return before[-1]
+    inside = [m for m in usable_here if m.first < item.first < m.last]
+    if inside:
+        return inside[-1]
+    prev_index = item.sentence.index - 1
+    return carried.get(prev_index) if prev_index >= 0 else None
+
+
+def _when(item: Item, lex: Lexicon, pub: dt.date | None, dates: dict[int, list[DateMention]],
+          text_cumulative: bool) -> tuple[dt.date | None, bool | None]:
+    here = dates.get(item.sentence.index, [])
+    single = _has(lex, "single_event_cues", item.sentence) is not None
+    cumulative_cue = _has(lex, "cumulative_cues", item.sentence) is not None
+    window = here or [d for i in (item.sentence.index - 1, item.sentence.index - 2)
+                      for d in dates.get(i, [])]
+    until = [d for d in window if d.role == "until"]
+    since = [d for d in window if d.role == "since"]
+    on = [d for d in window if d.role == "on"]
+    as_of: dt.date | None = pub
+    cumulative: bool | None = None
+    if until:
+        as_of = until[-1].date
+        cumulative = True
+    elif on and not since:
+        as_of = on[-1].date
+        cumulative = False if here else None
+    if since or cumulative_cue:
+        cumulative = True
+    if single and not (since or cumulative_cue):
+        cumulative = False
+    if cumulative is None and text_cumulative and not single:
+        cumulative = True
+    return as_of, cumulative
+
+
+# --- garbled and unsupported text --------------------------------------------------------
+
+
+def _review_only(text: str, sid: str, language: str, reason: str, pub: dt.date | None
+                 ) -> list[dict[str, Any]]:
+    """One needs-review record per sentence that holds digits: no number is guessed."""
+    rows: list[dict[str, Any]] = []
+    for sent in sentences(text):
+        if not any(t.is_digit for t in sent.tokens):
+            continue
+        rows.append(_review_row(text, sent.start, sent.end, sid, language, reason, pub))
+    if not rows and text.strip() and any(c.isdigit() for c in text):
+        start = len(text) - len(text.lstrip())
+        rows.append(_review_row(text, start, len(text.rstrip()), sid, language, reason, pub))
+    return rows
+
+
+def _review_row(text: str, start: int, end: int, sid: str, language: str, reason: str,
+                pub: dt.date | None) -> dict[str, Any]:
+    return {"source_id": sid, "locator": f"chars {start}-{end}", "evidence": text[start:end],
+            "damage": "unassessed", "structure": "any", "count": None, "qualifier": "exact",
+            "status": "needs_review", "flags": reason, "start": start, "end": end,
+            "rule": reason, "lang": language, "as_of": pub, "match": "unresolved"}
+
+
+def _garbled_sentences(text: str, sents: list[Sentence], results: list[SentenceResult],
+                       sid: str, language: str, pub: dt.date | None) -> list[dict[str, Any]]:
+    """Sentences with mojibake or damage words but no readable count go to review."""
+    rows: list[dict[str, Any]] = []
+    for sent, res in zip(sents, results, strict=True):
+        snippet = text[sent.start:sent.end]
+        garbled = garbled_share(snippet) > 0.02
+        kept = [it for it in res.items if it.excluded is None]
+        unreadable = [n for n, why in res.skipped if why in ("garbled", "decimal")]
+        if (garbled and any(t.is_digit for t in sent.tokens)) or (unreadable and not kept
+                                                                  and res.phrases):
+            rows.append(_review_row(text, sent.start, sent.end, sid, language,
+                                    "garbled_text" if garbled else "unreadable_number", pub))
+    return rows
+
+
+def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    for row in rows:
+        if isinstance(row.get("flags"), list):
+            row["flags"] = join_flags(row["flags"])
+        if row.get("figure_id") is None:
+            row["figure_id"] = figure_id(str(row["source_id"]), str(row["locator"]), 0)
+    frame = make_figures(rows) if rows else make_figures([])
+    for column in EXTRA_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.Series(dtype="object")
+    frame["start"] = frame["start"].astype("Int64")
+    frame["end"] = frame["end"].astype("Int64")
+    frame["rule"] = frame["rule"].astype("string")
+    frame["lang"] = frame["lang"].astype("string")
+    return frame.reset_index(drop=True)
+
+
+# --- files ------------------------------------------------------------------------------
+
+#: File kinds :func:`figures_from_file` reads.
+TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".text", ".markdown")
+
+
+def figures_from_file(path: str | Path, *, published: str | dt.date | None = None,
+                      source: str | None = None, lang: str = "auto",
+                      gazetteer: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Figures and the one-row ``sources`` table of a ``.txt`` / ``.md`` press report.
+
+    Parameters
+    ----------
+    path
+        The file (UTF-8; a UTF-8 byte-order mark is dropped).
+    published, source, lang, gazetteer
+        As for :func:`figures_from_text`; ``source`` is the title (default: the file name).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(figures, sources)``; ``sources`` has method ``press``, kind ``text`` and the
+        SHA-256 of the file's bytes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "wire.txt"
+    >>> _ = p.write_text("In Tartar district, 133 houses were destroyed.", encoding="utf-8")
+    >>> figures, sources = figures_from_file(p, published="2020-10-29")
+    >>> int(figures.loc[0, "count"]), sources.loc[0, "method"]
+    (133, 'press')
+    """
+    p = Path(path)
+    if p.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError(f"{p}: not a text file (suffix {p.suffix or 'none'!r}); the press "
+                         f"reader takes {', '.join(TEXT_SUFFIXES)}", path=str(p))
+    try:
+        raw = p.read_bytes()
+    except OSError as err:
+        raise InputError(f"{p}: cannot be read ({err.strerror or err}); check the path",
+                         path=str(p)) from err
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{p}: byte {err.start} is not UTF-8; save the file as UTF-8",
+                         path=str(p)) from err
+    title = source or p.name
+    figures = figures_from_text(text, published=published, source=title, lang=lang,
+                                gazetteer=gazetteer)
+    sources = sources_row(text, raw, title=title, published=published, path=p)
+    return figures, sources
+
+
+def sources_row(text: str, raw: bytes, *, title: str, published: str | dt.date | None,
+                path: Path | None = None) -> pd.DataFrame:
+    """The one-row ``sources`` table of a text (method ``press``, kind ``text``)."""
+    pub = _as_date(published, "published")
+    return make_table("sources", [{
+        "source_id": source_id_for(text, title), "title": title, "publisher": None,
+        "url": None, "published": pub, "retrieved": None, "method": "press", "cites": None,
+        "licence": None, "sha256": hashlib.sha256(raw).hexdigest(), "kind": "text",
+        "notes": f"read from {path.name}" if path is not None else None,
+    }])

@@ -1,0 +1,303 @@
+"""Per-structure GIS files, UNOSAT and xBD schemas, zips, limits and hostile inputs."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from damage_data._errors import InputError, LimitExceededError, UsageError
+from damage_data.limits import Limits
+from damage_data.readers import formats, load
+
+AGHDAM = (46.93, 39.99)
+# writing shapefiles in the tests launders long column names, as real products do
+pytestmark = pytest.mark.filterwarnings("ignore:Column names longer:UserWarning",
+                                        "ignore:Normalized/laundered:RuntimeWarning")
+
+
+def _structures(n: int = 6, crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
+    labels = ["destroyed", "severe", "none", "possible", "moderate", "destroyed"]
+    frame = gpd.GeoDataFrame(
+        {"damage_class": [labels[i % 6] for i in range(n)],
+         "building_type": ["house" if i % 2 else "school" for i in range(n)]},
+        geometry=[Point(AGHDAM[0] + i * 1e-3, AGHDAM[1]) for i in range(n)], crs=4326)
+    return frame.to_crs(crs)
+
+
+def _check(result) -> None:  # type: ignore[no-untyped-def]
+    rep = result.report
+    assert rep["rows_read"] == rep["rows_kept"] + rep["rows_rejected"]
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".fgb", ".parquet", ".shp"])
+def test_generic_formats(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"s{suffix}"
+    frame = _structures()
+    if suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_file(path)
+    result = load(path)
+    _check(result)
+    assert result.kind == "gis"
+    assert result.report["damage_counts"] == {"destroyed": 2, "severe": 1, "none": 1,
+                                              "possible": 1, "moderate": 1}
+    assert result.report["structure_counts"] == {"education": 3, "residential": 3}
+    figures = result.as_figures(country="AZ")
+    assert set(figures["unit_code"]) == {"AZ-AGM"} and int(figures["count"].sum()) == 6
+
+
+def test_geopackage_layer_choice(tmp_path: Path) -> None:
+    path = tmp_path / "two.gpkg"
+    _structures(4).to_file(path, layer="north")
+    _structures(6).to_file(path, layer="south")
+    assert load(path).report["rows_read"] == 10
+    assert load(path, layer="south").report["rows_read"] == 6
+    with pytest.raises(InputError, match="no layer 'east'; layers: north, south"):
+        load(path, layer="east")
+
+
+def test_unknown_codes_rejected_with_known_labels(tmp_path: Path) -> None:
+    frame = _structures()
+    frame.loc[2, "damage_class"] = "Smashed"
+    path = tmp_path / "s.geojson"
+    frame.to_file(path)
+    result = load(path)
+    _check(result)
+    assert result.report["rows_rejected"] == 1
+    reject = result.rejects.iloc[0]
+    assert (reject["locator"], reject["column"], reject["value"]) == ("feature 2",
+                                                                       "damage_class", "Smashed")
+    assert "known labels: none, possible" in reject["reason"]
+
+
+def test_missing_geometry_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "s.geojson"
+    features = [{"type": "Feature", "properties": {"damage": "destroyed"},
+                 "geometry": {"type": "Point", "coordinates": list(AGHDAM)}},
+                {"type": "Feature", "properties": {"damage": "destroyed"}, "geometry": None}]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    result = load(path)
+    _check(result)
+    assert result.rejects["reason"].tolist() == [
+        "missing geometry: a structure needs a point or polygon"]
+
+
+def test_shapefile_without_prj(tmp_path: Path) -> None:
+    utm = _structures(crs="EPSG:32638")
+    path = tmp_path / "utm.shp"
+    utm.to_file(path)
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(InputError, match="no coordinate reference system.*prj"):
+        load(path)
+    lonlat = tmp_path / "ll.shp"
+    _structures().to_file(lonlat)
+    lonlat.with_suffix(".prj").unlink()
+    result = load(lonlat)
+    assert result.report["crs"] == "EPSG:4326"
+    assert any("EPSG:4326 is assumed" in w for w in result.report["warnings"])
+
+
+def test_utm_structures_reprojected_on_assignment(tmp_path: Path) -> None:
+    path = tmp_path / "utm.gpkg"
+    _structures(crs="EPSG:32638").to_file(path)
+    result = load(path)
+    assert result.report["crs"] == "EPSG:32638"
+    assert set(result.as_figures(country="AZ")["unit_code"]) == {"AZ-AGM"}
+
+
+def _gaza_schema(path: Path) -> None:
+    """Three sites in the Gaza 2023-25 schema (full names, rounds _2 and _3)."""
+    props = [
+        {"SiteID": "S1", "Municipality": "Aghdam", "SensorDate": "2023-10-15",
+         "Main_Damage_Site_Class": 3, "Damage_Status": "New",
+         "SensorDate_2": "2024-01-06", "Main_Damage_Site_Class_2": 1, "Damage_Status_2": "Upgraded",
+         "SensorDate_3": "2024-05-03", "Main_Damage_Site_Class_3": 2, "Damage_Status_3": "X"},
+        {"SiteID": "S2", "Municipality": "Aghdam", "SensorDate": None,
+         "Main_Damage_Site_Class": None, "Damage_Status": None,
+         "SensorDate_2": "2024-01-06", "Main_Damage_Site_Class_2": 4, "Damage_Status_2": "New",
+         "SensorDate_3": "2024-05-03", "Main_Damage_Site_Class_3": 4, "Damage_Status_3": None},
+        {"SiteID": "S3", "Municipality": "Fuzuli", "SensorDate": "2023-10-15",
+         "Main_Damage_Site_Class": 99, "Damage_Status": None,
+         "SensorDate_2": None, "Main_Damage_Site_Class_2": None, "Damage_Status_2": None,
+         "SensorDate_3": None, "Main_Damage_Site_Class_3": None, "Damage_Status_3": None},
+    ]
+    features = [{"type": "Feature", "properties": p,
+                 "geometry": {"type": "Point", "coordinates": [AGHDAM[0] + i * 1e-3, AGHDAM[1]]}}
+                for i, p in enumerate(props)]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+def test_unosat_gaza_schema_rounds(tmp_path: Path) -> None:
+    path = tmp_path / "gaza.geojson"
+    _gaza_schema(path)
+    result = load(path)
+    _check(result)
+    assert result.kind == "unosat"
+    assert "gaza-2023" in next(iter(result.report["schema"].values()))
+    history = result.structures
+    assert history.groupby("structure_id")["round"].apply(list).to_dict() == {
+        "S1": [1, 2, 3], "S2": [2, 3]}
+    # unknown class 99: the whole site is rejected, the reason lists the UNOSAT codes
+    assert result.rejects["value"].tolist() == ["99"]
+    assert "known labels: 1, 2, 3" in result.rejects["reason"].iloc[0]
+    # latest round per site by default ...
+    assert result.report["damage_counts"] == {"severe": 1, "possible": 1}
+    s1 = history[history["structure_id"] == "S1"]
+    assert s1["damage_status"].tolist() == ["New", "Upgraded", "X"]  # kept raw
+    assert (s1["first_damaged_on"] == pd.Timestamp("2023-10-15")).all()
+    # ... the strongest on request; rounds are never added up
+    strongest = load(path, strongest=True)
+    assert strongest.report["damage_counts"] == {"destroyed": 1, "possible": 1}
+    figures = strongest.as_figures(country="AZ")
+    assert int(figures["count"].sum()) == 2
+
+
+def test_unosat_admin_label_agreement(tmp_path: Path) -> None:
+    from damage_data.assign import assign
+
+    path = tmp_path / "gaza.geojson"
+    _gaza_schema(path)
+    current = load(path).current_structures()
+    _, report = assign(current, country="AZ")
+    assert report["agreement_checked"] == 2 and report["agreement"] == 1.0
+
+
+def _xbd(path: Path, *, post: bool = True) -> None:
+    features = [
+        {"properties": {"feature_type": "building", "uid": "a", **(
+            {"subtype": "destroyed"} if post else {})},
+         "wkt": "POLYGON ((46.93 39.99, 46.931 39.99, 46.931 39.991, 46.93 39.99))"},
+        {"properties": {"feature_type": "building", "uid": "b", **(
+            {"subtype": "minor-damage"} if post else {})},
+         "wkt": "POLYGON ((46.94 39.99, 46.941 39.99, 46.941 39.991, 46.94 39.99))"},
+        {"properties": {"feature_type": "building", "uid": "c", **(
+            {"subtype": "un-classified"} if post else {})},
+         "wkt": "POLYGON ((46.95 39.99, 46.951 39.99, 46.951 39.991, 46.95 39.99))"},
+        {"properties": {"feature_type": "building", "uid": "d", **(
+            {"subtype": "flattened"} if post else {})},
+         "wkt": "POLYGON ((46.96 39.99, 46.961 39.99, 46.961 39.991, 46.96 39.99))"},
+    ]
+    path.write_text(json.dumps({
+        "features": {"lng_lat": features, "xy": []},
+        "metadata": {"disaster": "test-quake", "disaster_type": "earthquake",
+                     "capture_date": "2020-11-20T08:00:00.000Z", "img_name": "t_post.png"}}))
+
+
+def test_xbd_labels(tmp_path: Path) -> None:
+    path = tmp_path / "t_post_disaster.json"
+    _xbd(path)
+    result = load(path)
+    _check(result)
+    assert result.kind == "xbd"
+    assert result.report["damage_counts"] == {"destroyed": 1, "minor": 1, "unassessed": 1}
+    assert result.rejects["value"].tolist() == ["flattened"]
+    assert "known labels: no-damage" in result.rejects["reason"].iloc[0]
+    assert result.structures["assessed_on"].dt.date.astype(str).unique().tolist() == ["2020-11-20"]
+    pre = tmp_path / "t_pre_disaster.json"
+    _xbd(pre, post=False)
+    assert load(pre).report["damage_counts"] == {"unassessed": 4}
+
+
+def _junk_zip(tmp_path: Path, members: dict[str, bytes], junk: bytes = b"<html>302</html>\r\n"
+              ) -> Path:
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    path = tmp_path / "junk.zip"
+    path.write_bytes(junk + inner.read_bytes())
+    return path
+
+
+def test_junk_prefixed_zip_with_geojson(tmp_path: Path) -> None:
+    src = tmp_path / "s.geojson"
+    _structures().to_file(src)
+    path = _junk_zip(tmp_path, {"product/s.geojson": src.read_bytes(),
+                                "product/readme.txt": b"notes"})
+    result = load(path)
+    assert result.kind == "gis" and result.report["rows_kept"] == 6
+    assert result.report["detected_by"].startswith("zip archive")
+
+
+def test_zip_slip_refused(tmp_path: Path) -> None:
+    path = _junk_zip(tmp_path, {"../../evil.geojson": b"{}"}, junk=b"")
+    with pytest.raises(InputError, match="absolute or '..' path; refused"):
+        load(path)
+    absolute = _junk_zip(tmp_path, {"/etc/evil.geojson": b"{}"}, junk=b"")
+    with pytest.raises(InputError, match="refused"):
+        load(absolute)
+    assert not (tmp_path.parent / "evil.geojson").exists()
+
+
+def test_zip_bomb_refused(tmp_path: Path) -> None:
+    path = _junk_zip(tmp_path, {"big.csv": b"0" * (20 * 1024 * 1024)}, junk=b"")
+    with pytest.raises(LimitExceededError, match="possible zip bomb"):
+        load(path)
+    with pytest.raises(LimitExceededError, match="unpacks to"):
+        load(path, limits=Limits(max_uncompressed_bytes=1024, max_compression_ratio=1e6))
+
+
+def test_limits(tmp_path: Path) -> None:
+    path = tmp_path / "s.geojson"
+    _structures().to_file(path)
+    with pytest.raises(LimitExceededError, match="over the limit"):
+        load(path, limits=Limits(max_file_bytes=10))
+    with pytest.raises(LimitExceededError, match="rows"):
+        load(path, limits=Limits(max_rows=3))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100 + "]" * 100)
+    with pytest.raises(LimitExceededError, match="nesting"):
+        load(deep)
+    with pytest.raises(UsageError, match="positive"):
+        Limits(max_rows=0)
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("random.bin", bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8)),
+     "not a readable vector file"),
+    ("empty.csv", b"", "empty"),
+    ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "truncated"),
+    ("cut.zip", b"PK\x03\x04" + b"\x00" * 40, "not a readable zip"),
+    ("odd.json", b'{"hello": "world"}', "unsupported layout"),
+    ("blank.csv", b"\n\n   \n", "no rows"),
+])
+def test_unreadable_inputs_give_input_errors(tmp_path: Path, name: str, content: bytes,
+                                            message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        load(path)
+
+
+def test_missing_file_and_bad_options(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load(tmp_path / "nope.csv")
+    with pytest.raises(UsageError, match="unknown kind"):
+        load(tmp_path / "nope.csv", kind="pdf")
+    with pytest.raises(UsageError, match="unknown damage scheme"):
+        load(tmp_path / "nope.csv", scheme="klingon")
+
+
+def test_polygon_units_from_gis_file_outside_bundled(tmp_path: Path) -> None:
+    frame = _structures()
+    path = tmp_path / "s.fgb"
+    frame.to_file(path)
+    units = gpd.GeoDataFrame({"unit_code": ["U1"], "name": ["Box"], "level": ["adm2"]},
+                             geometry=[box(46.9, 39.9, 47.0, 40.1)], crs=4326)
+    figures = load(path).as_figures(units)
+    assert set(figures["unit_code"]) == {"U1"} and set(figures["level"]) == {"adm2"}
+
+
+def test_formats_lists_every_kind() -> None:
+    table = formats()
+    assert set(table["kind"]) >= {"table", "gis", "unosat", "copernicus", "xbd", "hxl",
+                                  "codab", "text"}
+    assert table["detects"].str.len().gt(20).all()

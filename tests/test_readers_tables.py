@@ -1,0 +1,182 @@
+"""Count tables: encodings, header rows, number formats, wide and long layouts, mappings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from damage_data._errors import InputError, UsageError
+from damage_data.readers import load
+from damage_data.readers.tables import decimal_mark, parse_count
+from damage_data.tables import validate
+
+WIDE = ("District,Houses destroyed,Houses damaged,Schools damaged\n"
+        "Fuzuli,11,314,4\nJabrayil,0,41,1\n")
+
+
+def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _check(result) -> None:  # type: ignore[no-untyped-def]
+    rep = result.report
+    assert rep["rows_read"] == rep["rows_kept"] + rep["rows_rejected"]
+
+
+def test_wide_table_figures(tmp_path: Path) -> None:
+    result = load(_write(tmp_path, "t.csv", WIDE))
+    _check(result)
+    assert result.kind == "table"
+    figures = result.figures
+    assert len(figures) == 6
+    assert result.report["damage_counts"] == {"damaged": 360, "destroyed": 11}
+    assert result.report["structure_counts"] == {"residential": 366, "education": 5}
+    fuzuli = figures[(figures["place_text"] == "Fuzuli") & (figures["damage"] == "destroyed")]
+    assert fuzuli["count"].tolist() == [11]
+    assert fuzuli["locator"].tolist() == ["row 2, column Houses destroyed"]
+    assert "Houses destroyed=11" in fuzuli["evidence"].iloc[0]
+    validate(figures)
+
+
+def test_places_resolved_through_gazetteer(tmp_path: Path) -> None:
+    figures = load(_write(tmp_path, "t.csv", WIDE)).figures
+    assert set(figures["unit_code"]) == {"AZ-FUZ", "AZ-CAB"}
+    assert set(figures["match"]) <= {"exact", "alias", "transliteration"}
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-16", "utf-8-sig"])
+def test_cyrillic_encodings_detected(tmp_path: Path, encoding: str) -> None:
+    text = ("Район;Разрушены дома;Повреждены дома\n"
+            "Физули;11;314\nДжебраил;2;41\nАгдам;5;20\nЛачин;1;7\n")
+    result = load(_write(tmp_path, "ru.csv", text, encoding))
+    _check(result)
+    assert result.report["rows_kept"] == 4
+    assert result.figures["place_text"].tolist()[0] == "Физули"
+    assert result.report["damage_counts"] == {"damaged": 382, "destroyed": 19}
+
+
+def test_turkish_cp1254_with_dot_thousands(tmp_path: Path) -> None:
+    text = ("İl;Yıkıldı;Hasar gördü\nKahramanmaraş;1.234;12.500\nHatay;2.001;3.456\n"
+            "Adıyaman;988;1.002\nMalatya;1.500;2.750\nGaziantep;1.111;999\n")
+    result = load(_write(tmp_path, "tr.csv", text, "cp1254"))
+    _check(result)
+    assert result.figures["place_text"].iloc[0] == "Kahramanmaraş"
+    assert result.report["damage_counts"]["destroyed"] == 1234 + 2001 + 988 + 1500 + 1111
+
+
+def test_wrong_encoding_named_gives_clear_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ru.csv", "Район,Разрушено\nФизули,11\n", "utf-16")
+    with pytest.raises(InputError, match="cannot decode as ascii"):
+        load(path, encoding="ascii")
+
+
+def test_header_row_detected_below_title_lines(tmp_path: Path) -> None:
+    text = ("State Commission on damage\nStatus as of 24 Nov 2020\n\n"
+            "District,Houses destroyed,Houses damaged\nFuzuli,11,314\nJabrayil,0,47\n")
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.report["rows_read"] == 2
+    assert result.figures["locator"].iloc[0] == "row 5, column Houses destroyed"
+
+
+def test_long_table_with_labels_and_bad_rows(tmp_path: Path) -> None:
+    text = ("District,Status,Number,Date\n"
+            "Fuzuli,destroyed,11,2020-11-24\nFuzuli,damaged,314,2020-11-24\n"
+            "Aghdam,wrecked,5,2020-11-24\nShusha,destroyed,-2,2020-11-24\n"
+            "Lachin,destroyed,many,2020-11-24\nKalbajar,destroyed,2.5,2020-11-24\n")
+    result = load(_write(tmp_path, "long.csv", text))
+    _check(result)
+    assert result.report["rows_kept"] == 2 and result.report["rows_rejected"] == 4
+    reasons = dict(zip(result.rejects["value"], result.rejects["reason"], strict=True))
+    assert reasons["-2"] == "negative count"
+    assert reasons["many"] == "not a number"
+    assert reasons["2.5"] == "not a whole number"
+    assert reasons["wrecked"].startswith("unknown damage label; known labels:")
+    assert "destroyed" in reasons["wrecked"]  # the known labels are listed
+    assert result.figures["as_of"].dt.strftime("%Y-%m-%d").unique().tolist() == ["2020-11-24"]
+
+
+def test_user_column_mapping(tmp_path: Path) -> None:
+    text = "Rayon,Total ruined,Partly hit\nFuzuli,11,314\n"
+    with pytest.raises(InputError, match="no damage counts"):
+        load(_write(tmp_path, "t.csv", text))
+    result = load(tmp_path / "t.csv",
+                  columns={"place": "Rayon", "destroyed": "Total ruined",
+                           "damaged": "Partly hit"})
+    assert result.report["damage_counts"] == {"damaged": 314, "destroyed": 11}
+    with pytest.raises(UsageError, match="not in the table"):
+        load(tmp_path / "t.csv", columns={"place": "District"})
+    with pytest.raises(UsageError, match="unknown column role"):
+        load(tmp_path / "t.csv", columns={"town": "Rayon"})
+
+
+def test_xlsx_and_tsv(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"District": ["Fuzuli", "Aghdam"], "Houses destroyed": [11, 5],
+                          "Houses damaged": [314, 20]})
+    xlsx = tmp_path / "t.xlsx"
+    frame.to_excel(xlsx, index=False)
+    assert load(xlsx).report["damage_counts"] == {"damaged": 334, "destroyed": 16}
+    tsv = tmp_path / "t.tsv"
+    frame.to_csv(tsv, sep="\t", index=False)
+    assert load(tsv).report["damage_counts"] == {"damaged": 334, "destroyed": 16}
+
+
+def test_hxl_wide_tags(tmp_path: Path) -> None:
+    text = ("District,Date,Destroyed,Partially damaged\n"
+            "#adm1+name,#date,#affected+buildings+destroyed,#affected+buildings+partially\n"
+            "Fuzuli,2020-11-24,11,314\nAghdam,2020-11-24,5,20\n")
+    result = load(_write(tmp_path, "h.csv", text))
+    assert result.kind == "hxl"
+    assert result.report["damage_counts"] == {"damaged": 334, "destroyed": 16}
+    assert set(result.figures["level"].dropna()) == {"adm1"}
+
+
+@pytest.mark.parametrize(("text", "mark", "expected"), [
+    ("1,234", None, (1234, None)), ("1.234", None, (1234, None)), ("1 234", None, (1234, None)),
+    ("1'234'567", None, (1234567, None)), ("12", None, (12, None)), ("", None, (None, None)),
+    ("3.0", ".", (3, None)), ("1.234,0", None, (1234, None)), ("1,5", ",", (None, "not a whole number")),
+    ("-4", None, (None, "negative count")), ("abc", None, (None, "not a number")),
+])
+def test_parse_count(text: str, mark: str | None, expected: tuple[int | None, str | None]) -> None:
+    assert parse_count(text, mark) == expected
+
+
+def test_decimal_mark_per_column() -> None:
+    assert decimal_mark(["12,5", "3"]) == ","
+    assert decimal_mark(["1.234", "2.000"]) is None  # thousands, not decimals
+    assert decimal_mark(["1.234,56"]) == ","
+
+
+def test_per_structure_csv_with_lon_lat(tmp_path: Path) -> None:
+    text = ("id,lon,lat,damage,structure\n1,46.93,39.99,destroyed,house\n"
+            "2,46.94,39.98,severe,school\n3,,,destroyed,house\n4,47.0,139.6,none,house\n")
+    result = load(_write(tmp_path, "s.csv", text))
+    _check(result)
+    assert result.kind == "table"
+    assert result.structures is not None and len(result.structures) == 2
+    reasons = set(result.rejects["reason"])
+    assert "missing geometry: a structure needs a point or polygon" in reasons
+    assert "latitude outside ±90: longitude and latitude look swapped" in reasons
+    figures = result.as_figures(country="AZ")
+    assert int(figures["count"].sum()) == 2 and set(figures["unit_code"]) == {"AZ-AGM"}
+
+
+def test_swapped_lat_lon_columns_are_swapped_back(tmp_path: Path) -> None:
+    # Manila written lat-first under lon/lat headers: every "latitude" is above 90
+    text = "lon,lat,damage\n14.60,120.98,destroyed\n14.61,121.00,damaged\n"
+    result = load(_write(tmp_path, "s.csv", text))
+    assert result.report["rows_kept"] == 2
+    assert any("other way round" in w for w in result.report["warnings"])
+    assert result.structures.geometry.x.round(2).tolist() == [120.98, 121.0]
+
+
+def test_wkt_rows(tmp_path: Path) -> None:
+    text = ('wkt,damage_class\n"POINT (46.93 39.99)",1\n"POLYGON ((0 0, 1 0, 1 1, 0 0))",2\n'
+            '"POINT (oops)",1\n')
+    result = load(_write(tmp_path, "w.csv", text), scheme="unosat")
+    _check(result)
+    assert result.report["damage_counts"] == {"destroyed": 1, "severe": 1}
+    assert result.rejects["reason"].tolist() == ["unreadable WKT geometry"]
