@@ -133,7 +133,16 @@ def main() -> None:
         assert len(figures) == n_fig and len(sources) == args.sources
         summary = summarise(figures, sources)
 
+        from damage_data.tables import validate
+
         read_t = timed(lambda: read_register(reg), args.repeat)
+        validate_t = timed(lambda: validate(figures, raise_on_error=False), args.repeat)
+        start_t = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-c", "import damage_data.cli, pandas"], check=True
+            ),
+            args.repeat,
+        )
         lib_t = timed(lambda: summarise(*read_register(reg)), args.repeat)
         exe = Path(sys.executable).with_name("damage-data")
         command = [str(exe), "summary", "--register", str(reg), "--format", "json"]
@@ -163,6 +172,8 @@ def main() -> None:
     for label, times in (
         ("read_register", read_t),
         ("read_register + summarise", lib_t),
+        ("tables.validate of the figures (summary's --strict check)", validate_t),
+        ("fresh process: python -c 'import damage_data.cli, pandas'", start_t),
         ("damage-data summary --register (fresh process)", cli_t),
     ):
         print(

@@ -83,7 +83,7 @@ def figures_by_unit(figures: pd.DataFrame, sources: pd.DataFrame | None = None,
              "possibly_damaged": "possibly damaged", "assessed": "inspected"}
     out: dict[str, str] = {}
     keys = [counted["unit_code"].astype(str), counted["source_id"].astype(str), "_as_of"]
-    totals = counted.groupby(keys + ["_group"], dropna=False, sort=False)["count"].sum()
+    totals = counted.groupby([*keys, "_group"], dropna=False, sort=False)["count"].sum()
     lines: dict[str, list[tuple[Any, str]]] = {}
     for (code, source, when), block in totals.groupby(level=[0, 1, 2], dropna=False,
                                                        sort=False):

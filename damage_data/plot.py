@@ -269,8 +269,8 @@ def _class_labels(data: np.ndarray, classes: np.ndarray, bins: np.ndarray, *, pe
     for i in range(len(bins)):
         members = data[classes == i]
         if integer:
-            low = int(members.min()) if i == 0 else int(math.floor(bins[i - 1])) + 1
-            high = int(math.floor(bins[i]))
+            low = int(members.min()) if i == 0 else math.floor(bins[i - 1]) + 1
+            high = math.floor(bins[i])
             low = min(low, int(members.min()))
             text = (format_number(low, lang) if low == high
                     else f"{format_number(low, lang)}–{format_number(high, lang)}")

@@ -52,7 +52,7 @@ def report(
         title = f"Structure damage by unit{span}"
     from damage_data.report import build_report
 
-    options = {
+    options: dict[str, Any] = {
         "overwrite": overwrite,
         "title": title,
         "lang": lang,
