@@ -15,6 +15,7 @@ Run: ``python benchmarks/bench_resolve.py [--runs 5] [--names 50000]``.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -151,15 +152,18 @@ def main() -> None:
 
     units, names, truth = make_case(args.names, args.gazetteer)
     resolve_places(names[:100], gazetteer=make_gazetteer(units))  # warm-up: imports
-    times = []
+    times: list[float] = []
+    cpu: list[float] = []
+    load_before = os.getloadavg()[0]
     out = pd.DataFrame()
     for _ in range(args.runs):
         fold_cache_clear()
         # a fresh gazetteer each run, so building its lookup tables is part of the time
         gazetteer = make_gazetteer(units)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         out = resolve_places(names, gazetteer=gazetteer)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
 
     got = out["unit_code"].astype(object).where(out["unit_code"].notna(), None).tolist()
     right = sum(g == t for g, t in zip(got, truth, strict=True) if t is not None)
@@ -172,8 +176,14 @@ def main() -> None:
         f"python {platform.python_version()}"
     )
     print(f"{len(names):,} names against {len(units):,} gazetteer names, {args.runs} runs")
-    print("times (s): " + ", ".join(f"{t:.2f}" for t in times))
-    print(f"median: {statistics.median(times):.2f} s")
+    print(
+        f"cores: {os.cpu_count()}; load average before/after: {load_before:.1f} / "
+        f"{os.getloadavg()[0]:.1f} (other work on the machine inflates wall time)"
+    )
+    print("wall times (s): " + ", ".join(f"{t:.2f}" for t in times))
+    print(f"wall median: {statistics.median(times):.2f} s; best: {min(times):.2f} s")
+    print("CPU times (s, all threads): " + ", ".join(f"{t:.2f}" for t in cpu))
+    print(f"CPU median: {statistics.median(cpu):.2f} s")
     print(
         f"right: {right:,} of {known:,} known names ({right / known:.1%}); "
         f"ambiguous: {ambiguous:,}; wrong unit: {wrong:,}; "
@@ -184,10 +194,10 @@ def main() -> None:
 
 def fold_cache_clear() -> None:
     """Start each run cold: the transliteration caches would otherwise carry over."""
-    from damage_data.places import _strip_generic
+    from damage_data.places import _keys, _strip_generic
     from damage_data.translit import exact_key, fold
 
-    for cached in (fold, exact_key, _strip_generic):
+    for cached in (fold, exact_key, _strip_generic, _keys):
         cached.cache_clear()
 
 

@@ -167,7 +167,7 @@ def chunk(
     for u in np.flatnonzero(per_unit):
         towns = np.flatnonzero(land.town_unit == u)
         pick = rng.choice(towns, size=n_town[u], p=land.town_weight[towns])
-        sx = land.town_sigma[pick] / math.cos(math.radians(land.town_y[pick].mean()))
+        sx = land.town_sigma[pick] / math.cos(math.radians(land.town_y[towns].mean()))
         xs.append(land.town_x[pick] + rng.normal(0, 1, len(pick)) * sx)
         ys.append(land.town_y[pick] + rng.normal(0, 1, len(pick)) * land.town_sigma[pick])
         intens.append(land.town_intensity[pick])
@@ -293,7 +293,7 @@ def write_points(
 
 
 def _label(n: int) -> str:
-    exp = int(round(math.log10(n)))
+    exp = round(math.log10(n))
     return f"1e{exp}" if 10**exp == n else str(n)
 
 

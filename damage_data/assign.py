@@ -29,9 +29,13 @@ log = logging.getLogger(__name__)
 ASSIGNED_BY = ("inside", "boundary", "snapped", "outside")
 
 
-def assign(structures: gpd.GeoDataFrame, units: gpd.GeoDataFrame | None = None, *,
-           country: str | Sequence[str] | None = None, snap_km: float | None = None
-           ) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+def assign(
+    structures: gpd.GeoDataFrame,
+    units: gpd.GeoDataFrame | None = None,
+    *,
+    country: str | Sequence[str] | None = None,
+    snap_km: float | None = None,
+) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     """Give each structure the admin unit it lies in.
 
     Parameters
@@ -87,10 +91,16 @@ def assign(structures: gpd.GeoDataFrame, units: gpd.GeoDataFrame | None = None, 
     geoms = units.geometry.to_numpy()
     shapely.prepare(geoms)
     bounds = shapely.bounds(geoms)
+    # candidates by bounding box through one sort on x: a binary search per unit instead
+    # of comparing every point with every box
+    order = np.argsort(np.where(valid, x, np.inf), kind="stable")
+    xs = x[order]
     # first pass: strictly inside (boundary points are inside no polygon)
     for k, geom in enumerate(geoms):
-        todo = np.flatnonzero(valid & (unit_index < 0) & (x >= bounds[k, 0]) &
-                              (x <= bounds[k, 2]) & (y >= bounds[k, 1]) & (y <= bounds[k, 3]))
+        lo = int(np.searchsorted(xs, bounds[k, 0], side="left"))
+        hi = int(np.searchsorted(xs, bounds[k, 2], side="right"))
+        cand = order[lo:hi]
+        todo = cand[(y[cand] >= bounds[k, 1]) & (y[cand] <= bounds[k, 3]) & (unit_index[cand] < 0)]
         if todo.size:
             hit = todo[shapely.contains_xy(geom, x[todo], y[todo])]
             unit_index[hit] = k
@@ -118,20 +128,31 @@ def assign(structures: gpd.GeoDataFrame, units: gpd.GeoDataFrame | None = None, 
     out = structures.copy()
     found = unit_index >= 0
     safe = np.where(found, unit_index, 0)
-    out["unit_code"] = pd.array(np.where(found, units["unit_code"].to_numpy(dtype=object)[safe],
-                                         None), dtype="string")
-    out["unit_name"] = pd.array(np.where(found, units["name"].to_numpy(dtype=object)[safe],
-                                         None), dtype="string")
-    levels = units["level"].astype(object).to_numpy() if "level" in units.columns \
-        else np.full(len(units), None, dtype=object)
-    out["level"] = pd.array(np.where(found, levels[safe], None), dtype="string")
-    out["assigned_by"] = pd.Categorical.from_codes(how, categories=list(ASSIGNED_BY))
+    out["unit_code"] = _take(units["unit_code"], safe, found)
+    out["unit_name"] = _take(units["name"], safe, found)
+    levels = units["level"] if "level" in units.columns else pd.Series([None] * len(units))
+    out["level"] = _take(levels, safe, found)
+    out["assigned_by"] = pd.Categorical.from_codes(how, categories=pd.Index(ASSIGNED_BY))
     out["snap_km"] = distance
     report = _report(out, how, valid, units, snap_km)
     if report["outside"]:
-        log.warning("%d structures lie outside every unit%s", report["outside"],
-                    "" if snap_km is None else f" (beyond {snap_km} km)")
+        log.warning(
+            "%d structures lie outside every unit%s",
+            report["outside"],
+            "" if snap_km is None else f" (beyond {snap_km} km)",
+        )
     return gpd.GeoDataFrame(out, geometry=structures.geometry.name, crs=structures.crs), report
+
+
+def _take(values: pd.Series, positions: np.ndarray, found: np.ndarray) -> Any:
+    """``values`` at ``positions`` as a string array, missing where nothing was found.
+
+    An array, not a Series: the structures' index need not be a range, and a Series would
+    be aligned on it.
+    """
+    strings = values.astype("string").array
+    # Arrow's take with fill is fast; building strings from Python objects is not
+    return strings.take(np.where(found, positions, -1), allow_fill=True)
 
 
 def _check_units(units: Any) -> None:
@@ -161,8 +182,9 @@ def _points(structures: gpd.GeoDataFrame, crs: Any) -> np.ndarray:
     return np.asarray(pts)
 
 
-def _nearest_units(points: np.ndarray, units: gpd.GeoDataFrame, snap_km: float
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_units(
+    points: np.ndarray, units: gpd.GeoDataFrame, snap_km: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Nearest unit within ``snap_km`` of each point (-1 when none), measured in metres."""
     import geopandas as gpd
     import shapely
@@ -171,8 +193,9 @@ def _nearest_units(points: np.ndarray, units: gpd.GeoDataFrame, snap_km: float
     unit_geoms = units.to_crs(metric).geometry.to_numpy()
     pts = gpd.GeoSeries(points, crs=units.crs).to_crs(metric).to_numpy()
     tree = shapely.STRtree(unit_geoms)
-    (p_idx, u_idx), dist = tree.query_nearest(pts, max_distance=snap_km * 1000.0,
-                                              return_distance=True, all_matches=False)
+    (p_idx, u_idx), dist = tree.query_nearest(
+        pts, max_distance=snap_km * 1000.0, return_distance=True, all_matches=False
+    )
     nearest = np.full(len(points), -1, dtype=np.int64)
     dist_km = np.full(len(points), np.nan)
     nearest[p_idx] = u_idx
@@ -186,16 +209,19 @@ def _resolve_labels(labels: list[str], units: pd.DataFrame) -> dict[str, str]:
         from .places import resolve_places
     except ImportError:  # place resolution is optional here: fall back to name folding
         return {}
-    countries = sorted(set(units["country"].dropna().astype(str))) \
-        if "country" in units.columns else None
+    countries = (
+        sorted(set(units["country"].dropna().astype(str))) if "country" in units.columns else None
+    )
     try:
         table = resolve_places(labels, country=countries or None)
     except Exception as err:  # a gazetteer without these countries: fold names instead
         log.info("admin labels not resolved (%s); comparing names only", err)
         return {}
-    return {str(t): str(c) for t, c, m in zip(table["place_text"], table["unit_code"],
-                                             table["match"], strict=True)
-            if pd.notna(c) and m not in ("ambiguous", "unresolved")}
+    return {
+        str(t): str(c)
+        for t, c, m in zip(table["place_text"], table["unit_code"], table["match"], strict=True)
+        if pd.notna(c) and m not in ("ambiguous", "unresolved")
+    }
 
 
 def _fold(text: object) -> str:
@@ -203,27 +229,40 @@ def _fold(text: object) -> str:
     return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
-def _report(out: pd.DataFrame, how: np.ndarray, valid: np.ndarray, units: pd.DataFrame,
-            snap_km: float | None) -> dict[str, Any]:
+def _report(
+    out: pd.DataFrame,
+    how: np.ndarray,
+    valid: np.ndarray,
+    units: pd.DataFrame,
+    snap_km: float | None,
+) -> dict[str, Any]:
     counts = np.bincount(how, minlength=4)
     outside_idx = np.flatnonzero(how == 3)
     ids = out["structure_id"] if "structure_id" in out.columns else pd.Series(out.index)
     report: dict[str, Any] = {
         "structures": len(out),
-        "inside": int(counts[0]), "boundary": int(counts[1]),
-        "snapped": int(counts[2]), "outside": int(counts[3]),
+        "inside": int(counts[0]),
+        "boundary": int(counts[1]),
+        "snapped": int(counts[2]),
+        "outside": int(counts[3]),
         "no_geometry": int((~valid).sum()),
         "outside_ids": [str(v) for v in ids.iloc[outside_idx[:100]]],
-        "snap_km": snap_km, "units": len(units),
-        "agreement": None, "agreement_checked": 0,
+        "snap_km": snap_km,
+        "units": len(units),
+        "agreement": None,
+        "agreement_checked": 0,
     }
     if "admin_label" in out.columns:
         labels = out["admin_label"]
         checked = labels.notna() & out["unit_code"].notna()
         if checked.any():
-            pairs = pd.DataFrame({"label": labels[checked].astype(str),
-                                  "code": out.loc[checked, "unit_code"].astype(str),
-                                  "name": out.loc[checked, "unit_name"].astype(str)})
+            pairs = pd.DataFrame(
+                {
+                    "label": labels[checked].astype(str),
+                    "code": out.loc[checked, "unit_code"].astype(str),
+                    "name": out.loc[checked, "unit_name"].astype(str),
+                }
+            )
             # judge each distinct pair once: millions of rows share a few hundred pairs
             distinct = pairs.drop_duplicates()
             resolved = _resolve_labels(distinct["label"].unique().tolist(), units)
@@ -236,6 +275,16 @@ def _report(out: pd.DataFrame, how: np.ndarray, valid: np.ndarray, units: pd.Dat
             report["agreement"] = float(np.mean(hits))
             report["agreement_checked"] = len(hits)
     return report
+
+
+class _Row:
+    """Attribute access to one grouped row (``row.count`` would clash with a tuple method)."""
+
+    def __init__(self, values: dict[Any, Any]) -> None:
+        self.__dict__.update({str(k): v for k, v in values.items()})
+
+    def __getattr__(self, name: str) -> Any:  # for mypy: every column is an attribute
+        raise AttributeError(name)
 
 
 def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.DataFrame:
@@ -267,60 +316,97 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
     frame = current_view(assigned) if "round" in assigned.columns else assigned
     n = len(frame)
     keys = {
-        "unit_code": frame["unit_code"], "unit_name": frame["unit_name"],
+        "unit_code": frame["unit_code"],
+        "unit_name": frame["unit_name"],
         "level": frame["level"] if "level" in frame.columns else pd.Series([None] * n),
         "damage": frame["damage"],
-        "structure": frame["structure"] if "structure" in frame.columns
+        "structure": frame["structure"]
+        if "structure" in frame.columns
         else pd.Series(["any"] * n, index=frame.index),
-        "as_of": frame["assessed_on"] if "assessed_on" in frame.columns
+        "as_of": frame["assessed_on"]
+        if "assessed_on" in frame.columns
         else pd.Series([pd.NaT] * n, index=frame.index),
-        "layer": frame["layer"] if "layer" in frame.columns
+        "layer": frame["layer"]
+        if "layer" in frame.columns
         else pd.Series([None] * n, index=frame.index),
-        "block": (frame["flags"].astype("string").fillna("").str.contains("building_block")
-                  if "flags" in frame.columns else pd.Series(False, index=frame.index)),
+        "block": (
+            frame["flags"].astype("string").fillna("").str.contains("building_block")
+            if "flags" in frame.columns
+            else pd.Series(False, index=frame.index)
+        ),
     }
     # categorical group keys make the group-by fast on millions of rows
-    grouping = pd.DataFrame({k: (v.astype("category") if k not in ("as_of", "block") else v)
-                             for k, v in keys.items()}, index=frame.index)
-    grouping["_text"] = (frame["damage_text"].astype("category")
-                         if "damage_text" in frame.columns else "")
+    grouping = pd.DataFrame(
+        {k: (v.astype("category") if k not in ("as_of", "block") else v) for k, v in keys.items()},
+        index=frame.index,
+    )
+    grouping["_text"] = (
+        frame["damage_text"].astype("category") if "damage_text" in frame.columns else ""
+    )
     # count by keys and native label first (fast, on codes), then gather the labels per key
-    fine = grouping.groupby([*keys, "_text"], observed=True, dropna=False, sort=True) \
-        .size().rename("count").reset_index()
+    fine = (
+        grouping.groupby([*keys, "_text"], observed=True, dropna=False, sort=True)
+        .size()
+        .rename("count")
+        .reset_index()
+    )
     fine["_text"] = fine["_text"].astype(object).where(fine["_text"].notna(), "")
-    sizes = fine.groupby(list(keys), observed=True, dropna=False, sort=True).agg(
-        count=("count", "sum"),
-        damage_text=("_text", lambda s: "; ".join(sorted({str(v) for v in s if v}))),
-    ).reset_index()
+    sizes = (
+        fine.groupby(list(keys), observed=True, dropna=False, sort=True)
+        .agg(
+            count=("count", "sum"),
+            damage_text=("_text", lambda s: "; ".join(sorted({str(v) for v in s if v}))),
+        )
+        .reset_index()
+    )
     sizes = sizes[sizes["count"] > 0]
     records = []
-    for row in sizes.itertuples(index=False):
+    for rec in sizes.to_dict("records"):
+        row = _Row(rec)
         date = None if pd.isna(row.as_of) else pd.Timestamp(row.as_of).date().isoformat()
         layer = None if pd.isna(row.layer) else str(row.layer)
         unit = None if pd.isna(row.unit_code) else str(row.unit_code)
         noun = "building blocks" if row.block else "structures"
-        evidence = (f"{row.count} {noun} classed {row.damage}"
-                    + (f" ({row.damage_text})" if row.damage_text else "")
-                    + (f", structure {row.structure}" if row.structure != "any" else "")
-                    + (f" in layer {layer}" if layer else "")
-                    + (f", assessed {date}" if date else "")
-                    + (f", inside {row.unit_name}" if unit else ", outside every unit"))
-        flags = ["outside_units" if unit is None else "",
-                 "building_block" if row.block else ""]
-        records.append({
-            "source_id": source_id,
-            "locator": "; ".join(p for p in (
-                f"unit={unit or 'none'}", f"damage={row.damage}", f"structure={row.structure}",
-                f"date={date or 'none'}", f"layer={layer}" if layer else "",
-                "blocks" if row.block else "") if p),
-            "evidence": evidence, "place_text": None if unit is None else str(row.unit_name),
-            "unit_code": unit, "unit_name": None if unit is None else str(row.unit_name),
-            "level": None if pd.isna(row.level) else str(row.level),
-            "match": "code" if unit else "unresolved",
-            "damage": str(row.damage), "damage_text": row.damage_text or None,
-            "structure": str(row.structure), "structure_text": None,
-            "count_unit": "structures", "count": int(row.count), "as_of": date,
-            "cumulative": False,
-            "status": "accepted" if unit else "needs_review", "flags": join_flags(flags),
-        })
+        evidence = (
+            f"{row.count} {noun} classed {row.damage}"
+            + (f" ({row.damage_text})" if row.damage_text else "")
+            + (f", structure {row.structure}" if row.structure != "any" else "")
+            + (f" in layer {layer}" if layer else "")
+            + (f", assessed {date}" if date else "")
+            + (f", inside {row.unit_name}" if unit else ", outside every unit")
+        )
+        flags = ["outside_units" if unit is None else "", "building_block" if row.block else ""]
+        records.append(
+            {
+                "source_id": source_id,
+                "locator": "; ".join(
+                    p
+                    for p in (
+                        f"unit={unit or 'none'}",
+                        f"damage={row.damage}",
+                        f"structure={row.structure}",
+                        f"date={date or 'none'}",
+                        f"layer={layer}" if layer else "",
+                        "blocks" if row.block else "",
+                    )
+                    if p
+                ),
+                "evidence": evidence,
+                "place_text": None if unit is None else str(row.unit_name),
+                "unit_code": unit,
+                "unit_name": None if unit is None else str(row.unit_name),
+                "level": None if pd.isna(row.level) else str(row.level),
+                "match": "code" if unit else "unresolved",
+                "damage": str(row.damage),
+                "damage_text": row.damage_text or None,
+                "structure": str(row.structure),
+                "structure_text": None,
+                "count_unit": "structures",
+                "count": int(row.count),
+                "as_of": date,
+                "cumulative": False,
+                "status": "accepted" if unit else "needs_review",
+                "flags": join_flags(flags),
+            }
+        )
     return make_figures(records)

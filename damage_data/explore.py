@@ -46,8 +46,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def figures_by_unit(figures: pd.DataFrame, sources: pd.DataFrame | None = None,
-                    *, limit: int = 8) -> dict[str, str]:
+def figures_by_unit(
+    figures: pd.DataFrame, sources: pd.DataFrame | None = None, *, limit: int = 8
+) -> dict[str, str]:
     """Per unit, one HTML line per source and date with its counts (text escaped).
 
     Parts of a figure ("of which 41 houses") are not counted again.
@@ -62,16 +63,21 @@ def figures_by_unit(figures: pd.DataFrame, sources: pd.DataFrame | None = None,
 
     missing = [c for c in ("unit_code", "source_id", "damage", "count") if c not in figures]
     if missing:
-        raise UsageError(f"figures have no column(s) {', '.join(missing)}; make them with "
-                         "damage_data.make_figures()")
+        raise UsageError(
+            f"figures have no column(s) {', '.join(missing)}; make them with "
+            "damage_data.make_figures()"
+        )
     publisher: dict[str, str] = {}
     if sources is not None and {"source_id", "publisher"} <= set(sources.columns):
-        publisher = {str(s): str(p).split(";")[0].strip()
-                     for s, p in zip(sources["source_id"], sources["publisher"], strict=True)
-                     if not pd.isna(p)}
+        publisher = {
+            str(s): str(p).split(";")[0].strip()
+            for s, p in zip(sources["source_id"], sources["publisher"], strict=True)
+            if not pd.isna(p)
+        }
     usable = figures.loc[figures["unit_code"].notna() & figures["count"].notna()].copy()
-    usable["_as_of"] = pd.to_datetime(usable["as_of"], errors="coerce") \
-        if "as_of" in usable.columns else pd.NaT
+    usable["_as_of"] = (
+        pd.to_datetime(usable["as_of"], errors="coerce") if "as_of" in usable.columns else pd.NaT
+    )
     parts = []
     for group in ("destroyed", "damaged", "unsplit", "possibly_damaged", "assessed"):
         states = DAMAGE_GROUPS[group]
@@ -79,21 +85,25 @@ def figures_by_unit(figures: pd.DataFrame, sources: pd.DataFrame | None = None,
         own = in_group.loc[own_figures(in_group, figures, states)]
         parts.append(own.assign(_group=group))
     counted = pd.concat(parts, ignore_index=True)
-    label = {"destroyed": "destroyed", "damaged": "damaged", "unsplit": "damaged or destroyed",
-             "possibly_damaged": "possibly damaged", "assessed": "inspected"}
+    label = {
+        "destroyed": "destroyed",
+        "damaged": "damaged",
+        "unsplit": "damaged or destroyed",
+        "possibly_damaged": "possibly damaged",
+        "assessed": "inspected",
+    }
     out: dict[str, str] = {}
     keys = [counted["unit_code"].astype(str), counted["source_id"].astype(str), "_as_of"]
-    totals = counted.groupby([*keys, "_group"], dropna=False, sort=False)["count"].sum()
+    totals: Any = counted.groupby([*keys, "_group"], dropna=False, sort=False)["count"].sum()
     lines: dict[str, list[tuple[Any, str]]] = {}
-    for (code, source, when), block in totals.groupby(level=[0, 1, 2], dropna=False,
-                                                       sort=False):
-        counts = ", ".join(f"{int(n):,} {label[g]}" for (*_k, g), n in block.items())
+    for key, block in totals.groupby(level=[0, 1, 2], dropna=False, sort=False):
+        code, source, when = str(key[0]), str(key[1]), key[2]
+        counts = ", ".join(f"{int(n):,} {label[str(k[3])]}" for k, n in block.items())
         name = publisher.get(source, source)
         text = f"{name}, {_cell(when)}: {counts}"
         lines.setdefault(code, []).append((when, html.escape(text)))
     for code, entries in lines.items():
-        entries.sort(key=lambda e: (pd.isna(e[0]), e[0] if not pd.isna(e[0]) else 0),
-                     reverse=False)
+        entries.sort(key=lambda e: (pd.isna(e[0]), e[0] if not pd.isna(e[0]) else 0), reverse=False)
         shown = [t for _w, t in entries[-limit:]]
         if len(entries) > limit:
             shown.insert(0, html.escape(f"… {len(entries) - limit} earlier reports"))
@@ -151,25 +161,31 @@ def explore_damage(
     _check_summary(summary, [metric])
     _check_lang(lang)
     if units is None:
-        countries = sorted({str(c).split("-")[0] for c in summary["unit_code"]
-                            if "-" in str(c)} & set(BUNDLED_BOUNDARIES))
+        countries = sorted(
+            {str(c).split("-")[0] for c in summary["unit_code"] if "-" in str(c)}
+            & set(BUNDLED_BOUNDARIES)
+        )
         if not countries:
-            raise UsageError("no bundled boundaries for the units of this summary; pass "
-                             "units=<GeoDataFrame with unit_code>")
+            raise UsageError(
+                "no bundled boundaries for the units of this summary; pass "
+                "units=<GeoDataFrame with unit_code>"
+            )
         boundaries = bundled_units(countries)
     else:
         if not isinstance(units, gpd.GeoDataFrame) or "unit_code" not in units.columns:
             raise UsageError("units must be a GeoDataFrame with a unit_code column")
         boundaries = units.copy()
-    boundaries = boundaries[["unit_code", "geometry", *(["name"] if "name" in boundaries
-                                                        else [])]].copy()
+    boundaries = boundaries[
+        ["unit_code", "geometry", *(["name"] if "name" in boundaries else [])]
+    ].copy()
     boundaries["unit_code"] = boundaries["unit_code"].astype(str)
     table = summary.copy()
     table["unit_code"] = table["unit_code"].astype(str)
     table = table.drop(columns=[c for c in ("name", "geometry") if c in table.columns])
     data = boundaries.merge(table, on="unit_code", how="left")
-    fallback = dict(zip(data["unit_code"], data.get("name", data["unit_code"]).astype(str),
-                        strict=True))
+    fallback = dict(
+        zip(data["unit_code"], data.get("name", data["unit_code"]).astype(str), strict=True)
+    )
     names = display_names(data["unit_code"], lang, fallback)
     data["display_name"] = data["unit_code"].map(names)
     listing = figures_by_unit(figures, sources) if figures is not None else {}
@@ -178,8 +194,9 @@ def explore_damage(
     silent = data.loc[pd.to_numeric(data[metric], errors="coerce").isna()].copy()
     if reported.empty:
         raise UsageError(f"no unit of the summary has a {metric!r} value on these boundaries")
-    columns = [c for c in TOOLTIP_COLUMNS if c in reported.columns
-               and (c != "reported_by" or listing)]
+    columns = [
+        c for c in TOOLTIP_COLUMNS if c in reported.columns and (c != "reported_by" or listing)
+    ]
     shown = reported[[*columns, "geometry"]].copy()
     for column in columns:  # folium needs JSON: text for every cell (NA → "–")
         if column != "reported_by":
@@ -188,15 +205,29 @@ def explore_damage(
     aliases = [TOOLTIP_COLUMNS[c] for c in columns]
     explore_kwds.setdefault("cmap", "OrRd")
     explore_kwds.setdefault("legend_kwds", {"caption": metric.replace("_", " ")})
-    m = shown.explore(column="_value", tooltip=columns, tooltip_kwds={"aliases": aliases},
-                      popup=False, tiles=tiles, name="Reported units",
-                      style_kwds={"color": "white", "weight": 1, "fillOpacity": 0.8},
-                      **explore_kwds)
+    m = shown.explore(
+        column="_value",
+        tooltip=columns,
+        tooltip_kwds={"aliases": aliases},
+        popup=False,
+        tiles=tiles,
+        name="Reported units",
+        style_kwds={"color": "white", "weight": 1, "fillOpacity": 0.8},
+        **explore_kwds,
+    )
     if len(silent):
         quiet = silent[["display_name", "geometry"]].assign(
-            status=["No reports" if c not in set(table["unit_code"]) else f"No {metric}"
-                    for c in silent["unit_code"]])
-        quiet.explore(m=m, color="#bdbdbd", tooltip=["display_name", "status"],
-                      tooltip_kwds={"aliases": ["Unit", ""]}, name="No reports",
-                      style_kwds={"fillOpacity": 0.15, "weight": 0.6, "dashArray": "3 3"})
+            status=[
+                "No reports" if c not in set(table["unit_code"]) else f"No {metric}"
+                for c in silent["unit_code"]
+            ]
+        )
+        quiet.explore(
+            m=m,
+            color="#bdbdbd",
+            tooltip=["display_name", "status"],
+            tooltip_kwds={"aliases": ["Unit", ""]},
+            name="No reports",
+            style_kwds={"fillOpacity": 0.15, "weight": 0.6, "dashArray": "3 3"},
+        )
     return m

@@ -130,8 +130,10 @@ def save(
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FIGURE_FORMATS:
-        raise UsageError(f"{out}: unknown figure format {out.suffix or '(none)'!r}; use one "
-                         f"of: {', '.join('.' + f for f in FIGURE_FORMATS)}")
+        raise UsageError(
+            f"{out}: unknown figure format {out.suffix or '(none)'!r}; use one "
+            f"of: {', '.join('.' + f for f in FIGURE_FORMATS)}"
+        )
     if preset not in PRESETS:
         raise UsageError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
     if size_mm is not None and preset != "print":
@@ -147,14 +149,14 @@ def save(
     old_size, old_dpi = fig.get_size_inches().copy(), fig.dpi
     if preset == "web":
         size_in, dpi = FIGSIZE, float(CSS_DPI)
-        save_dpi = CSS_DPI * WEB_SCALE if fmt == "png" else CSS_DPI
+        save_dpi = float(CSS_DPI * WEB_SCALE if fmt == "png" else CSS_DPI)
     elif preset == "print":
         width_mm, height_mm = size_mm or PRINT_SIZE_MM
         if width_mm <= 0 or height_mm <= 0:
             raise UsageError(f"size_mm must be positive, got {size_mm!r}")
         size_in = (width_mm / MM_PER_INCH, height_mm / MM_PER_INCH)
         dpi = float(CSS_DPI)
-        save_dpi = PRINT_DPI
+        save_dpi = float(PRINT_DPI)
     else:
         size_in, dpi, save_dpi = (float(old_size[0]), float(old_size[1])), fig.dpi, fig.dpi
     resized = preset != "plain"
@@ -168,44 +170,72 @@ def save(
             fig.set_size_inches(size_in, forward=False)
             layout(fig)
         buffer = io.BytesIO()
-        with mpl.rc_context(SAVE_RC):
-            data = _render(fig, fmt, buffer, save_dpi=save_dpi, title=title,
-                           alt_text=alt_text, preset=preset, size_in=size_in)
+        with mpl.rc_context(SAVE_RC):  # type: ignore[arg-type]
+            data = _render(
+                fig,
+                fmt,
+                buffer,
+                save_dpi=save_dpi,
+                title=title,
+                alt_text=alt_text,
+                preset=preset,
+                size_in=size_in,
+            )
     finally:
         if resized:
             fig.set_dpi(old_dpi)
-            fig.set_size_inches(old_size, forward=False)
+            fig.set_size_inches((float(old_size[0]), float(old_size[1])), forward=False)
             layout(fig)
     atomic_write_bytes(out, data)
     return out
 
 
-def _render(fig: Figure, fmt: str, buffer: io.BytesIO, *, save_dpi: float, title: str,
-            alt_text: str, preset: str, size_in: tuple[float, float]) -> bytes:
+def _render(
+    fig: Figure,
+    fmt: str,
+    buffer: io.BytesIO,
+    *,
+    save_dpi: float,
+    title: str,
+    alt_text: str,
+    preset: str,
+    size_in: tuple[float, float],
+) -> bytes:
     """The file's bytes, with title and alt text embedded where each format keeps them."""
     from .style import CSS_DPI
 
     if fmt == "png":
-        fig.savefig(buffer, format="png", dpi=save_dpi,
-                    metadata={"Title": title, "Description": alt_text,
-                              "Software": "damage_data"})
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=save_dpi,
+            metadata={"Title": title, "Description": alt_text, "Software": "damage_data"},
+        )
         return buffer.getvalue()
     if fmt == "svg":
         # no date: the same figure gives the same bytes (report folders can be diffed)
-        fig.savefig(buffer, format="svg", metadata={"Title": title or None,
-                                                    "Description": alt_text or None,
-                                                    "Date": None})
+        fig.savefig(
+            buffer,
+            format="svg",
+            metadata={"Title": title or None, "Description": alt_text or None, "Date": None},
+        )
         px = (size_in[0] * CSS_DPI, size_in[1] * CSS_DPI) if preset == "web" else None
         return _svg_accessible(buffer.getvalue(), title, alt_text, px=px)
-    fig.savefig(buffer, format="pdf", metadata={
-        "Title": title or None, "Subject": alt_text or None,
-        "Keywords": "structure damage; damage_data", "Creator": "damage_data",
-        "CreationDate": None})
+    fig.savefig(
+        buffer,
+        format="pdf",
+        metadata={
+            "Title": title or None,
+            "Subject": alt_text or None,
+            "Keywords": "structure damage; damage_data",
+            "Creator": "damage_data",
+            "CreationDate": None,
+        },
+    )
     return buffer.getvalue()
 
 
-def _svg_accessible(svg: bytes, title: str, alt_text: str,
-                    px: tuple[float, float] | None) -> bytes:
+def _svg_accessible(svg: bytes, title: str, alt_text: str, px: tuple[float, float] | None) -> bytes:
     """Add ``<title>``/``<desc>`` as the first children of the root ``<svg>`` (what screen
     readers announce) and, for the web, size it in CSS pixels instead of points."""
     from xml.sax.saxutils import escape
@@ -224,6 +254,8 @@ def _svg_accessible(svg: bytes, title: str, alt_text: str,
     text = re.sub(r"\s*<title>[^<]*</title>", "", text, count=1)
     start = text.find("<svg")
     end = text.find(">", start)
-    inner = (f'\n <title id="dd-title">{escape(title)}</title>'
-             f'\n <desc id="dd-desc">{escape(alt_text)}</desc>')
-    return (text[:start] + head + text[end:end + 1] + inner + text[end + 1:]).encode("utf-8")
+    inner = (
+        f'\n <title id="dd-title">{escape(title)}</title>'
+        f'\n <desc id="dd-desc">{escape(alt_text)}</desc>'
+    )
+    return (text[:start] + head + text[end : end + 1] + inner + text[end + 1 :]).encode("utf-8")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -575,7 +575,7 @@ def _read_table_or_layer(
         target = f"zip://{p}" if suffix == ".zip" else str(p)
         options: dict[str, Any] = {"encoding": encoding} if encoding else {}
         table = gpd.read_file(target, layer=layer, **options)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RuntimeError) as err:  # pyogrio errors are RuntimeErrors
         raise InputError(
             f"{p}: cannot read as a boundary file or table ({err}); supported: GeoJSON, "
             "GeoPackage, Shapefile, zip, CSV, XLSX",
@@ -850,7 +850,13 @@ def gazetteer_from_geonames(
 
     Examples
     --------
-    >>> gaz = gazetteer_from_geonames("tests/data/places/geonames_sample.txt")  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> fields = ["148107", "Füzuli Rayonu", "Fuzuli Rayonu", "Fizuli", "39.5", "47.2", "A",
+    ...           "ADM1", "AZ", "", "18", "", "", "", "0", "", "400", "Asia/Baku", "2020-01-01"]
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "AZ.txt"
+    >>> _ = path.write_text(chr(9).join(fields), encoding="utf-8")
+    >>> gazetteer_from_geonames(path).units["unit_code"].tolist()
+    ['AZ-FUZ']
     """
     p = Path(path)
     try:
@@ -943,7 +949,7 @@ def read_aliases(path: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> read_aliases("data/places/aliases_am_ua.csv").columns.tolist()  # doctest: +SKIP
+    >>> read_aliases(data_path("places", "aliases_az.csv")).columns.tolist()
     ['unit_code', 'alias', 'lang', 'source', 'one_to_one']
     """
     p = Path(path)

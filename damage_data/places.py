@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,8 @@ import pandas as pd
 from ._data import data_path
 from ._errors import UsageError
 from .gazetteer import Gazetteer, default_gazetteer
-from .translit import exact_key, fold, fold_variants
+from .translit import exact_key, fold, fold_ascii, fold_variants
+from .vocab import LEVELS
 
 __all__ = [
     "DISPLAY_LANGS",
@@ -52,6 +53,8 @@ RESOLVED_COLUMNS = (
 )
 #: Languages of display names.
 DISPLAY_LANGS = ("en", "az", "ru", "hy", "native")
+#: Kinds of unit that words such as "city" or "rayon" point to (see data/places/generic_words.csv).
+UNIT_KINDS = ("city", "district", "region")
 #: Matches that need no review.
 CERTAIN_MATCHES = ("code", "exact")
 
@@ -147,15 +150,20 @@ def _text(value: object) -> str:
     )
 
 
-def _index_of(gaz: Gazetteer) -> _Index:
+def _index_of(gaz: Gazetteer, level: str | None = None) -> _Index:
     """The lookup tables of ``gaz``, built on first use and kept with that gazetteer."""
-    index = gaz._index_cache.get("index")
+    key = f"index:{level}"
+    index = gaz._index_cache.get(key)
     if index is None:
-        index = gaz._index_cache["index"] = _build_index(gaz)
+        index = gaz._index_cache[key] = _build_index(gaz, level)
     return index
 
 
-def _build_index(gaz: Gazetteer) -> _Index:
+def _build_index(gaz: Gazetteer, level: str | None = None) -> _Index:
+    """Lookup tables; with ``level``, only units at that level (or of that kind) are named.
+
+    ``units`` always holds every unit, so parents and ancestors can be checked.
+    """
     units_t = gaz.units
     units = {
         code: (_text(name), _text(level), _text(parent), _text(country), _text(kind))
@@ -169,23 +177,24 @@ def _build_index(gaz: Gazetteer) -> _Index:
             strict=True,
         )
     }
+    named = {c for c, info in units.items() if level is None or level in (info[1], info[4])}
     codes: dict[str, list[str]] = {}
-    for code in units:
+    for code in named:
         codes.setdefault(_code_key(code), []).append(code)
     for code, other in zip(gaz.codes["unit_code"], gaz.codes["code"], strict=True):
-        if code in units and isinstance(other, str) and other:
+        if code in named and isinstance(other, str) and other:
             bucket = codes.setdefault(_code_key(other), [])
             if code not in bucket:
                 bucket.append(code)
 
-    entries = [_Entry(c, n[0], "name", True) for c, n in units.items() if n[0]]
+    entries = [_Entry(c, n[0], "name", True) for c, n in units.items() if n[0] and c in named]
     al = gaz.aliases
     entries += [
         _Entry(str(c), str(a), "alias", bool(o), _text(lang))
         for c, a, o, lang in zip(
             al["unit_code"], al["alias"], al["one_to_one"], al["lang"], strict=True
         )
-        if str(c) in units and isinstance(a, str) and a.strip()
+        if str(c) in named and isinstance(a, str) and a.strip()
     ]
     exact: dict[str, list[_Entry]] = {}
     folded: dict[str, list[_Entry]] = {}
@@ -198,12 +207,14 @@ def _build_index(gaz: Gazetteer) -> _Index:
             _add(exact, exact_key(stripped), entry)
         variants = fold_variants(stripped)
         _add(folded, variants[0], entry)
+        # the same name typed without its Azerbaijani letters ("Agdas", "Lacin", "Seki")
+        _add(folded, fold_ascii(stripped), entry)
         for variant in variants[1:]:
             _add(adjective, variant, entry)
 
     settle_exact: dict[str, list[_Entry]] = {}
     settle_folded: dict[str, list[_Entry]] = {}
-    st = gaz.settlements
+    st = gaz.settlements if level in (None, "settlement") else gaz.settlements.iloc[:0]
     for name, code in zip(st["name"], st["unit_code"], strict=True):
         if isinstance(name, str) and str(code) in units:
             entry = _Entry(str(code), name, "settlement", True)
@@ -277,7 +288,7 @@ class _Result:
 @dataclass(frozen=True)
 class _Query:
     text: str
-    parent: str | None  # resolved parent unit code
+    parent: tuple[str, ...]  # the units the stated parent may be
     parent_text: str | None
     kind: str | None  # the unit kind a generic word points to
     removed: tuple[str, ...]
@@ -315,9 +326,14 @@ def _decide(
     return result
 
 
+def _inside(code: str, parents: tuple[str, ...], index: _Index) -> bool:
+    """Is ``code`` one of ``parents`` or inside one of them?"""
+    return bool(parents) and (code in parents or not index.ancestors(code).isdisjoint(parents))
+
+
 def _choose(units: list[str], q: _Query, index: _Index) -> tuple[str, str] | None:
     if q.parent:
-        inside = [u for u in units if q.parent == u or q.parent in index.ancestors(u)]
+        inside = [u for u in units if _inside(u, q.parent, index)]
         if len(inside) == 1:
             return inside[0], f"parent {q.parent_text!r} chose among {_names(units, index)}"
     if q.kind:
@@ -333,10 +349,10 @@ def _check_parent(result: _Result, q: _Query, index: _Index) -> None:
     if not q.parent or result.unit_code is None:
         return
     code = result.unit_code
-    if q.parent != code and q.parent not in index.ancestors(code):
+    if not _inside(code, q.parent, index):
         result.reasons.append(
             f"parent_conflict: {_names([code], index)} is not inside "
-            f"{q.parent_text!r} ({_names([q.parent], index)}) in the gazetteer"
+            f"{q.parent_text!r} ({_names(q.parent, index)}) in the gazetteer"
         )
 
 
@@ -348,15 +364,40 @@ def _names(codes: Iterable[str], index: _Index) -> str:
     return ", ".join(out)
 
 
+class _Keys(NamedTuple):
+    """Every lookup key of one text, computed once."""
+
+    code: str
+    exact: str
+    stripped: str
+    stripped_exact: str
+    removed: tuple[str, ...]
+    kind: str | None
+    variants: list[str]  # fold variants of the stripped text; [0] is its fold key
+
+
+@lru_cache(maxsize=200_000)
+def _keys(text: str) -> _Keys:
+    stripped, removed, kind = _strip_generic(text)
+    return _Keys(
+        code=_code_key(text) if len(text) <= 32 else "",
+        exact=exact_key(text),
+        stripped=stripped,
+        stripped_exact=exact_key(stripped),
+        removed=removed,
+        kind=kind,
+        variants=fold_variants(stripped),
+    )
+
+
 def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
     """Code, exact, alias and transliteration steps; ``None`` when none matches."""
-    text = q.text
-    units = index.codes.get(_code_key(text))
+    k = _keys(q.text)
+    units = index.codes.get(k.code)
     if units:
         return _decide(units, [], "code", q, index, "")
-    key = exact_key(text)
-    stripped, removed, _ = _strip_generic(text)
-    for candidate, note in ((key, ""), (exact_key(stripped), "generic")):
+    removed = k.removed
+    for candidate, note in ((k.exact, ""), (k.stripped_exact, "generic")):
         entries = index.exact.get(candidate)
         if not entries or (note and not removed):
             continue
@@ -368,11 +409,11 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
         units = _units_of(entries)
         # the same name read through transliteration may fit further units (Shaki → the
         # city and the rayon Şəki): those count as candidates too
-        extra = [u for u in _units_of(index.folded.get(fold(stripped), ())) if u not in units]
+        extra = [u for u in _units_of(index.folded.get(k.variants[0], ())) if u not in units]
         if extra:
             units = units + extra
         return _decide(units, entries, match, q, index, reason)
-    variants = fold_variants(stripped)
+    variants = k.variants
     tries = [(v, index.folded) for v in variants] + [(v, index.adjective) for v in variants]
     for variant, table in tries:
         entries = table.get(variant)
@@ -387,13 +428,13 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
 
 
 def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
-    stripped, removed, _ = _strip_generic(q.text)
-    entries = index.settle_exact.get(exact_key(stripped)) or index.settle_folded.get(fold(stripped))
+    k = _keys(q.text)
+    entries = index.settle_exact.get(k.stripped_exact) or index.settle_folded.get(k.variants[0])
     if not entries:
         return None
     units = _units_of(entries)
     if q.parent and len(units) > 1:
-        inside = [u for u in units if q.parent == u or q.parent in index.ancestors(u)]
+        inside = [u for u in units if _inside(u, q.parent, index)]
         if inside:
             units = inside
     result = _Result(match="parent", score=100.0, level="settlement")
@@ -487,7 +528,7 @@ def _as_list(values: str | Iterable[object] | pd.Series | None, n: int, what: st
 
 
 def _gazetteer_for(
-    country: str | Sequence[str] | None, level: str | None, gazetteer: Gazetteer | None
+    country: str | Sequence[str] | None, gazetteer: Gazetteer | None
 ) -> tuple[Gazetteer | None, str]:
     countries = [country] if isinstance(country, str) else country
     note = ""
@@ -507,8 +548,6 @@ def _gazetteer_for(
             gazetteer = default_gazetteer()
     elif countries is not None:
         gazetteer = gazetteer.subset(countries=countries)
-    if level is not None:
-        gazetteer = gazetteer.subset(level=level)
     return gazetteer, note
 
 
@@ -555,25 +594,30 @@ def resolve_places(
     Examples
     --------
     >>> out = resolve_places(["Fizuli", "Физули", "Jabrayil in Fuzuli", "Atlantis"])
-    >>> out[["unit_code", "match"]].values.tolist()
-    [['AZ-FUZ', 'alias'], ['AZ-FUZ', 'alias'], ['AZ-CAB', 'alias'], [None, 'unresolved']]
+    >>> out["unit_code"].fillna("-").tolist()
+    ['AZ-FUZ', 'AZ-FUZ', 'AZ-CAB', '-']
+    >>> out["match"].tolist()
+    ['alias', 'alias', 'alias', 'unresolved']
     >>> "parent_conflict" in out.loc[2, "reason"]
     True
     """
     texts = list(names)
     parents = _as_list(parent, len(texts), "parent")
-    gaz, note = _gazetteer_for(country, level, gazetteer)
+    if level is not None and level not in (*LEVELS, *UNIT_KINDS):
+        raise UsageError(
+            f"unknown level {level!r}; choose a level ({', '.join(LEVELS)}) or a kind "
+            f"({', '.join(UNIT_KINDS)})"
+        )
+    gaz, note = _gazetteer_for(country, gazetteer)
     if gaz is None:
         rows = [_Result(reasons=[note]).row(t, _EMPTY_INDEX) for t in texts]
         return _finish(rows)
-    index = _index_of(gaz)
-    parent_index = (
-        index if level is None else _index_of(_gazetteer_for(country, None, gazetteer)[0] or gaz)
-    )
+    index = _index_of(gaz, level)
+    parent_index = index if level is None else _index_of(gaz)
 
     results: dict[tuple[str, str], _Result] = {}
     pending: dict[tuple[str, str], _Query] = {}
-    parent_cache: dict[str, tuple[str | None, str]] = {}
+    parent_cache: dict[str, tuple[tuple[str, ...], str]] = {}
     keys = [(_text(t).strip(), _text(p).strip()) for t, p in zip(texts, parents, strict=True)]
     for key in keys:
         if key in results or key in pending:
@@ -610,35 +654,36 @@ def _resolve_text(
     parent_text: str | None,
     index: _Index,
     parent_index: _Index,
-    parent_cache: dict[str, tuple[str | None, str]],
+    parent_cache: dict[str, tuple[tuple[str, ...], str]],
 ) -> _Result | _Query:
     """Every step but fuzzy; returns a query still to be fuzzy-matched when none matched."""
     place = text
     notes: list[str] = []
     if parent_text is None:
-        _, removed, kind = _strip_generic(text)
-        whole = _resolve_exactish(_Query(text, None, None, kind, removed), index)
+        k = _keys(text)
+        whole = _resolve_exactish(_Query(text, (), None, k.kind, k.removed), index)
         if whole is not None:
             return whole
-        for pattern in _PARENT_PATTERNS:
+        maybe_parent = " in " in text.lower() or "," in text or "(" in text
+        for pattern in _PARENT_PATTERNS if maybe_parent else ():
             m = pattern.match(text)
             if m:
                 place, parent_text = m.group("place").strip(), m.group("parent").strip()
                 notes.append(f"read as {place!r} in parent {parent_text!r}")
                 break
-    parent_code: str | None = None
+    parent_code: tuple[str, ...] = ()
     if parent_text:
         if parent_text not in parent_cache:
             parent_cache[parent_text] = _resolve_parent(parent_text, parent_index)
         parent_code, parent_note = parent_cache[parent_text]
         if parent_note:
             notes.append(parent_note)
-    stripped, removed, kind = _strip_generic(place)
-    q = _Query(place, parent_code, parent_text, kind, tuple(removed))
+    k = _keys(place)
+    q = _Query(place, parent_code, parent_text, k.kind, k.removed)
     # without a parent the whole text was already tried above
     result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(q, index)
     if result is None:
-        if fold(stripped) in index.no_fuzzy or len(fold(stripped)) < FUZZY_MIN_LENGTH:
+        if k.variants[0] in index.no_fuzzy or len(k.variants[0]) < FUZZY_MIN_LENGTH:
             result = _Result(
                 reasons=[f"no unit named {place!r}; too short or listed as never fuzzy-matched"]
             )
@@ -648,15 +693,18 @@ def _resolve_text(
     return _fallback_to_parent(result, q, index)
 
 
-def _resolve_parent(parent_text: str, index: _Index) -> tuple[str | None, str]:
-    countries = _country_names()
-    code = countries.get(fold(parent_text))
+def _resolve_parent(parent_text: str, index: _Index) -> tuple[tuple[str, ...], str]:
+    """The units a stated parent may be (several when its name is ambiguous)."""
+    code = _country_names().get(fold(parent_text))
     if code:
-        return code, ""
-    res = _resolve_exactish(_Query(parent_text, None, None, None, ()), index)
+        return (code,), ""
+    _, removed, kind = _strip_generic(parent_text)
+    res = _resolve_exactish(_Query(parent_text, (), None, kind, removed), index)
     if res is not None and res.unit_code:
-        return res.unit_code, ""
-    return None, f"parent {parent_text!r} not resolved, so not checked"
+        return (res.unit_code,), ""
+    if res is not None and res.candidates:
+        return tuple(res.candidates), ""
+    return (), f"parent {parent_text!r} not resolved, so not checked"
 
 
 @cache
@@ -667,17 +715,17 @@ def _country_names() -> dict[str, str]:
 
 def _fallback_to_parent(result: _Result, q: _Query, index: _Index) -> _Result:
     """An unknown place with a known parent is tied to the parent, as a settlement figure."""
-    if result.match != "unresolved" or not q.parent or q.parent not in index.units:
+    if result.match != "unresolved" or len(q.parent) != 1 or q.parent[0] not in index.units:
         return result
     return _Result(
-        unit_code=q.parent,
+        unit_code=q.parent[0],
         match="parent",
         score=float("nan"),
         level="settlement",
         reasons=[
             *result.reasons,
             f"{q.text!r} is not in the gazetteer; tied to its stated "
-            f"parent {_names([q.parent], index)}",
+            f"parent {_names(q.parent, index)}",
         ],
     )
 
@@ -692,7 +740,7 @@ def _resolve_fuzzy(
     if not pending:
         return
     items = list(pending.items())
-    keys = [fold(_strip_generic(q.text)[0]) for _, q in items]
+    keys = [_keys(q.text).variants[0] for _, q in items]
     unique = list(dict.fromkeys(keys))
     found = dict(
         zip(unique, _fuzzy(unique, index, threshold=threshold, margin=margin), strict=True)
@@ -754,7 +802,7 @@ def _log(table: pd.DataFrame) -> None:
             logging.WARNING if problem else logging.INFO,
             "place %r → %s (%s): %s",
             row.place_text,
-            "-" if pd.isna(row.unit_code) else row.unit_code,
+            row.unit_code if isinstance(row.unit_code, str) else "-",
             row.match,
             row.reason,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox, IdentityTransform, offset_copy
@@ -65,8 +66,10 @@ LABEL_FLAGS = {"disagree": "†"}
 
 def _check_summary(summary: pd.DataFrame, columns: Iterable[str]) -> None:
     if not isinstance(summary, pd.DataFrame):
-        raise UsageError(f"expected a summary DataFrame (from damage_data.summarise), got "
-                         f"{type(summary).__name__}")
+        raise UsageError(
+            f"expected a summary DataFrame (from damage_data.summarise), got "
+            f"{type(summary).__name__}"
+        )
     missing = [c for c in (*SUMMARY_REQUIRED, *columns) if c not in summary.columns]
     if missing:
         raise UsageError(
@@ -81,14 +84,16 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def display_names(codes: Iterable[str], lang: str = "en",
-                  fallback: Mapping[str, str] | None = None) -> dict[str, str]:
+def display_names(
+    codes: Iterable[str], lang: str = "en", fallback: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Display names of unit codes in ``lang`` (places resolver), else ``fallback``, else code.
 
     >>> display_names(["AZ-XX"], fallback={"AZ-XX": "Somewhere"})
     {'AZ-XX': 'Somewhere'}
     """
     _check_lang(lang)
+    _display: Callable[[str, str], str] | None
     try:  # places is written alongside; until it is, the gazetteer's names stand in
         from .places import display_name as _display
     except ImportError:
@@ -102,6 +107,8 @@ def display_names(codes: Iterable[str], lang: str = "en",
                 name = _display(code, lang)
             except (DamageDataError, LookupError, ValueError, KeyError):
                 name = None
+            if name == code:  # the resolver echoes codes it does not know
+                name = None
         good_fallback = fallback.get(code)
         if good_fallback is not None and (pd.isna(good_fallback) or good_fallback == code):
             good_fallback = None
@@ -112,8 +119,11 @@ def display_names(codes: Iterable[str], lang: str = "en",
 def _summary_names(summary: pd.DataFrame) -> dict[str, str]:
     if "unit_name" not in summary.columns:
         return {}
-    return {str(c): str(n) for c, n in zip(summary["unit_code"], summary["unit_name"],
-                                           strict=True) if not pd.isna(n)}
+    return {
+        str(c): str(n)
+        for c, n in zip(summary["unit_code"], summary["unit_name"], strict=True)
+        if not pd.isna(n)
+    }
 
 
 def _gazetteer_names(codes: Iterable[str]) -> dict[str, str]:
@@ -129,8 +139,10 @@ def _gazetteer_names(codes: Iterable[str]) -> dict[str, str]:
 
 def _names_for(summary: pd.DataFrame, lang: str) -> dict[str, str]:
     codes = [str(c) for c in summary["unit_code"]]
-    fallback = {**_gazetteer_names(codes), **{k: v for k, v in _summary_names(summary).items()
-                                              if v != k}}
+    fallback = {
+        **_gazetteer_names(codes),
+        **{k: v for k, v in _summary_names(summary).items() if v != k},
+    }
     return display_names(codes, lang, fallback)
 
 
@@ -156,8 +168,9 @@ def _unit_rows(summary: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return summary
 
 
-def _provenance_sources(sources: pd.DataFrame | None, source_ids: Iterable[str] | None = None
-                        ) -> list[str]:
+def _provenance_sources(
+    sources: pd.DataFrame | None, source_ids: Iterable[str] | None = None
+) -> list[str]:
     if sources is None or len(sources) == 0:
         return []
     table = pd.DataFrame(sources)
@@ -187,15 +200,21 @@ def _classifier(name: str) -> Any:
         raise UnknownLabelError(
             f"unknown classification scheme {name!r}; mapclassify schemes: "
             f"{', '.join(mapclassify.CLASSIFIERS)}",
-            label=name, known=list(mapclassify.CLASSIFIERS),
+            label=name,
+            known=list(mapclassify.CLASSIFIERS),
         )
     return getattr(mapclassify, real)
 
 
-def classify(values: Sequence[float] | pd.Series, *, scheme: str = "NaturalBreaks", k: int = 5,
-             percent: bool = False, lang: str = "en",
-             classification_kwds: Mapping[str, Any] | None = None
-             ) -> tuple[np.ndarray, list[str]]:
+def classify(
+    values: Sequence[float] | pd.Series,
+    *,
+    scheme: str = "NaturalBreaks",
+    k: int = 5,
+    percent: bool = False,
+    lang: str = "en",
+    classification_kwds: Mapping[str, Any] | None = None,
+) -> tuple[np.ndarray, list[str]]:
     """Class of each (positive) value and a clean label per class (no interval brackets).
 
     Integer counts get labels such as ``"1–47"``, ``"48–325"``; shares get ``"41–87%"``.
@@ -231,19 +250,28 @@ def classify(values: Sequence[float] | pd.Series, *, scheme: str = "NaturalBreak
         return np.zeros(0, dtype=int), []
     if np.isnan(data).any():
         raise UsageError("classify() got missing values; leave units without reports out")
-    classifier = _classifier(scheme)
-    if classifier.__name__ == "NaturalBreaks" and data.size <= EXACT_BREAKS_MAX:
-        # the same criterion solved exactly: deterministic, and 300× faster on a few units
-        # than mapclassify's randomised k-means heuristic
-        classifier = _classifier("FisherJenks")
     distinct = np.unique(data)
     kwds = dict(classification_kwds or {})
+    exact = str(scheme).lower() == "naturalbreaks" and data.size <= EXACT_BREAKS_MAX and not kwds
     if distinct.size == 1:
         bins = np.array([distinct[0]])
         classes = np.zeros(data.size, dtype=int)
+    elif exact:
+        # the natural-breaks criterion solved exactly (Fisher-Jenks): deterministic, where
+        # mapclassify's NaturalBreaks is a randomised heuristic, and it spares importing
+        # mapclassify (1.5 s, for scipy.stats) on the default path of every map
+        bins = fisher_jenks_bins(data, min(int(k), distinct.size))
+        classes = np.searchsorted(bins, data, side="left")
     else:
-        if classifier.__name__ not in ("UserDefined", "HeadTailBreaks", "MaxP", "StdMean",
-                                       "BoxPlot", "Percentiles"):
+        classifier = _classifier(scheme)
+        if classifier.__name__ not in (
+            "UserDefined",
+            "HeadTailBreaks",
+            "MaxP",
+            "StdMean",
+            "BoxPlot",
+            "Percentiles",
+        ):
             kwds.setdefault("k", max(1, min(int(k), distinct.size)))
         import warnings
 
@@ -256,14 +284,56 @@ def classify(values: Sequence[float] | pd.Series, *, scheme: str = "NaturalBreak
         used = np.unique(classes)
         remap = {old: new for new, old in enumerate(used)}
         classes = np.array([remap[c] for c in classes], dtype=int)
-        bins = np.array([max(data[classes == new]) if (classes == new).any() else bins[old]
-                         for old, new in remap.items()])
+        bins = np.array(
+            [
+                max(data[classes == new]) if (classes == new).any() else bins[old]
+                for old, new in remap.items()
+            ]
+        )
     labels = _class_labels(data, classes, bins, percent=percent, lang=lang)
     return classes, labels
 
 
-def _class_labels(data: np.ndarray, classes: np.ndarray, bins: np.ndarray, *, percent: bool,
-                  lang: str) -> list[str]:
+def fisher_jenks_bins(values: Sequence[float] | np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of the ``k`` classes that minimise the within-class squared deviations.
+
+    Fisher's exact dynamic programme over the distinct values (weighted by how often each
+    occurs, so equal values always share a class): O(k·n²) with numpy over n distinct values.
+
+    >>> fisher_jenks_bins([1, 2, 3, 20, 21, 22, 100], 3).tolist()
+    [3.0, 22.0, 100.0]
+    """
+    x, weight = np.unique(np.asarray(values, dtype=float), return_counts=True)
+    n = x.size
+    k = max(1, min(int(k), n))
+    w = np.concatenate([[0.0], np.cumsum(weight)])
+    s1 = np.concatenate([[0.0], np.cumsum(weight * x)])
+    s2 = np.concatenate([[0.0], np.cumsum(weight * x * x)])
+
+    def spread(start: np.ndarray, end: int) -> np.ndarray:
+        """Squared deviations of the distinct values start..end-1 (start is an array)."""
+        total = s1[end] - s1[start]
+        return (s2[end] - s2[start]) - total * total / (w[end] - w[start])
+
+    # cost[c, j]: best cost of putting the first j distinct values into c + 1 classes
+    cost = np.full((k, n + 1), np.inf)
+    split = np.zeros((k, n + 1), dtype=int)
+    cost[0, 1:] = [spread(np.array([0]), j)[0] for j in range(1, n + 1)]
+    for c in range(1, k):
+        for j in range(c + 1, n + 1):
+            starts = np.arange(c, j)  # the last class holds values starts..j-1
+            candidates = cost[c - 1, starts] + spread(starts, j)
+            best = int(np.argmin(candidates))
+            cost[c, j], split[c, j] = candidates[best], starts[best]
+    ends = [n]
+    for c in range(k - 1, 0, -1):
+        ends.append(int(split[c, ends[-1]]))
+    return np.array([x[e - 1] for e in reversed(ends)])
+
+
+def _class_labels(
+    data: np.ndarray, classes: np.ndarray, bins: np.ndarray, *, percent: bool, lang: str
+) -> list[str]:
     labels = []
     integer = not percent and bool(np.all(np.equal(np.mod(data, 1), 0)))
     for i in range(len(bins)):
@@ -272,16 +342,24 @@ def _class_labels(data: np.ndarray, classes: np.ndarray, bins: np.ndarray, *, pe
             low = int(members.min()) if i == 0 else math.floor(bins[i - 1]) + 1
             high = math.floor(bins[i])
             low = min(low, int(members.min()))
-            text = (format_number(low, lang) if low == high
-                    else f"{format_number(low, lang)}–{format_number(high, lang)}")
+            text = (
+                format_number(low, lang)
+                if low == high
+                else f"{format_number(low, lang)}–{format_number(high, lang)}"
+            )
         elif percent:
             low_pct, high_pct = round(100 * members.min()), round(100 * members.max())
-            text = (format_percent(members.max(), lang) if low_pct == high_pct else
-                    f"{format_number(low_pct, lang)}–{format_percent(members.max(), lang)}")
+            text = (
+                format_percent(members.max(), lang)
+                if low_pct == high_pct
+                else f"{format_number(low_pct, lang)}–{format_percent(members.max(), lang)}"
+            )
         else:
             low_f, high_f = members.min(), members.max()
-            text = f"{format_number(low_f, lang, decimals=1)}–" \
-                   f"{format_number(high_f, lang, decimals=1)}"
+            text = (
+                f"{format_number(low_f, lang, decimals=1)}–"
+                f"{format_number(high_f, lang, decimals=1)}"
+            )
         labels.append(text)
     return labels
 
@@ -366,21 +444,44 @@ def damage_map(
     """
     _check_summary(summary, [metric])
     _check_lang(lang)
-    numeric_columns = [c for c in summary.columns
-                       if pd.api.types.is_numeric_dtype(summary[c]) and c != "n_sources"]
+    numeric_columns = [
+        c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c]) and c != "n_sources"
+    ]
     if metric not in numeric_columns:
-        raise UsageError(f"cannot map {metric!r}: not a numeric summary column; choose one "
-                         f"of: {', '.join(numeric_columns)}")
+        raise UsageError(
+            f"cannot map {metric!r}: not a numeric summary column; choose one "
+            f"of: {', '.join(numeric_columns)}"
+        )
     with style.house_style():
-        return _damage_map(summary, metric=metric, units=units, structures=structures,
-                           scheme=scheme, k=k, lang=lang, legend_counts=legend_counts,
-                           sources=sources, classification_kwds=classification_kwds, ax=ax)
+        return _damage_map(
+            summary,
+            metric=metric,
+            units=units,
+            structures=structures,
+            scheme=scheme,
+            k=k,
+            lang=lang,
+            legend_counts=legend_counts,
+            sources=sources,
+            classification_kwds=classification_kwds,
+            ax=ax,
+        )
 
 
-def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame | None,
-                structures: gpd.GeoDataFrame | None, scheme: str, k: int, lang: str,
-                legend_counts: bool, sources: pd.DataFrame | None,
-                classification_kwds: Mapping[str, Any] | None, ax: Axes | None) -> Axes:
+def _damage_map(
+    summary: pd.DataFrame,
+    *,
+    metric: str,
+    units: gpd.GeoDataFrame | None,
+    structures: gpd.GeoDataFrame | None,
+    scheme: str,
+    k: int,
+    lang: str,
+    legend_counts: bool,
+    sources: pd.DataFrame | None,
+    classification_kwds: Mapping[str, Any] | None,
+    ax: Axes | None,
+) -> Axes:
     import geopandas as gpd
     from matplotlib.patches import Patch
 
@@ -391,8 +492,10 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     values["unit_code"] = values["unit_code"].astype(str)
     if values["unit_code"].duplicated().any():
         dupes = sorted(set(values.loc[values["unit_code"].duplicated(), "unit_code"]))
-        raise UsageError(f"summary has several rows for {', '.join(dupes)}; a map needs one "
-                         "row per unit (use summarise(), not by_source=True)")
+        raise UsageError(
+            f"summary has several rows for {', '.join(dupes)}; a map needs one "
+            "row per unit (use summarise(), not by_source=True)"
+        )
     values[metric] = _numeric(summary, metric).to_numpy()
 
     # boundaries ---------------------------------------------------------------------------
@@ -412,8 +515,10 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
         attribution = BOUNDARY_ATTRIBUTION.split(";")[0]
     else:
         if "unit_code" not in units.columns or not isinstance(units, gpd.GeoDataFrame):
-            raise UsageError("units must be a GeoDataFrame with a unit_code column; it has: "
-                             f"{', '.join(map(str, units.columns))}")
+            raise UsageError(
+                "units must be a GeoDataFrame with a unit_code column; it has: "
+                f"{', '.join(map(str, units.columns))}"
+            )
         if units.crs is None:
             raise UsageError("units have no CRS; set one (units.set_crs('EPSG:4326'))")
         boundaries = units.copy()
@@ -425,8 +530,11 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     unmapped = sorted(set(reported["unit_code"]) - mapped)
     if unmapped:
         log.info("not on the map (no boundary): %s", ", ".join(unmapped))
-        levels = (summary.set_index(summary["unit_code"].astype(str))["level"].astype(str)
-                  .to_dict() if "level" in summary.columns else {})
+        levels = (
+            summary.set_index(summary["unit_code"].astype(str))["level"].astype(str).to_dict()
+            if "level" in summary.columns
+            else {}
+        )
         national = [c for c in unmapped if levels.get(c) == "country"]
         other = [c for c in unmapped if c not in national]
         if national:
@@ -436,15 +544,19 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     data = boundaries.merge(values, on="unit_code", how="left")
     has_value = data[metric].notna()
     if not has_value.any():
-        raise UsageError(f"no unit of the summary has a {metric!r} value on these boundaries; "
-                         f"units in the summary: {', '.join(values['unit_code'].head(8))}")
+        raise UsageError(
+            f"no unit of the summary has a {metric!r} value on these boundaries; "
+            f"units in the summary: {', '.join(values['unit_code'].head(8))}"
+        )
 
     # projection and view ------------------------------------------------------------------
     bounds = data.loc[has_value].total_bounds
     lon0, lat0 = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     # a transverse Mercator centred on the data keeps shapes and the scale bar true locally
-    crs = (f"+proj=tmerc +lat_0={lat0:.4f} +lon_0={lon0:.4f} +k=1 +x_0=0 +y_0=0 "
-           "+datum=WGS84 +units=m +no_defs")
+    crs = (
+        f"+proj=tmerc +lat_0={lat0:.4f} +lon_0={lon0:.4f} +k=1 +x_0=0 +y_0=0 "
+        "+datum=WGS84 +units=m +no_defs"
+    )
     data = data.to_crs(crs)
     ctx = context.to_crs(crs) if context is not None and len(context) else None
     x0, y0, x1, y1 = data.loc[has_value].total_bounds
@@ -456,16 +568,23 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     ax = style.new_axes(ax)
     ax.set_facecolor("white")
     ax.set_axis_off()
-    in_view = data.cx[view[0]:view[2], view[1]:view[3]]
+    in_view = data.cx[view[0] : view[2], view[1] : view[3]]
     # the aspect ratio of the final axes widens the view: draw a generous surrounding
     w_, h_ = view[2] - view[0], view[3] - view[1]
     around = (view[0] - 1.5 * w_, view[1] - 1.5 * h_, view[2] + 1.5 * w_, view[3] + 1.5 * h_)
-    drawn = data.cx[around[0]:around[2], around[1]:around[3]]
+    drawn = data.cx[around[0] : around[2], around[1] : around[3]]
     if ctx is not None:
-        ctx_view = ctx.cx[around[0]:around[2], around[1]:around[3]]
+        ctx_view = ctx.cx[around[0] : around[2], around[1] : around[3]]
         if len(ctx_view):
-            _add_polygons(ax, ctx_view.geometry, facecolor=style.CONTEXT, edgecolor="white",
-                          linewidth=0.4, zorder=0.5, gid="damage_data:context")
+            _add_polygons(
+                ax,
+                ctx_view.geometry,
+                facecolor=style.CONTEXT,
+                edgecolor="white",
+                linewidth=0.4,
+                zorder=0.5,
+                gid="damage_data:context",
+            )
     # a unit with reports but none for this measure is not a unit without reports
     in_summary = drawn["unit_code"].isin(set(values["unit_code"]))
     no_reports = drawn.loc[drawn[metric].isna() & ~in_summary]
@@ -473,19 +592,39 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     handles: list[Any] = []
     labels: list[str] = []
     if len(no_reports):
-        _add_polygons(ax, no_reports.geometry, facecolor=style.NO_DATA,
-                      edgecolor=style.NO_DATA_HATCH, linewidth=0.0, hatch=HATCH, zorder=1,
-                      gid=GID_NO_REPORTS)
+        _add_polygons(
+            ax,
+            no_reports.geometry,
+            facecolor=style.NO_DATA,
+            edgecolor=style.NO_DATA_HATCH,
+            linewidth=0.0,
+            hatch=HATCH,
+            zorder=1,
+            gid=GID_NO_REPORTS,
+        )
     if len(not_stated):
-        _add_polygons(ax, not_stated.geometry, facecolor="white",
-                      edgecolor=style.NO_DATA_HATCH, linewidth=0.0, hatch=HATCH_NOT_STATED,
-                      zorder=1, gid=GID_NOT_STATED)
+        _add_polygons(
+            ax,
+            not_stated.geometry,
+            facecolor="white",
+            edgecolor=style.NO_DATA_HATCH,
+            linewidth=0.0,
+            hatch=HATCH_NOT_STATED,
+            zorder=1,
+            gid=GID_NOT_STATED,
+        )
     percent = metric.endswith("_share")
     reported_geo = data.loc[has_value]
     vals = reported_geo[metric].astype(float).to_numpy()
     zero = vals == 0
-    classes, class_labels = classify(vals[~zero], scheme=scheme, k=k, percent=percent,
-                                     lang=lang, classification_kwds=classification_kwds)
+    classes, class_labels = classify(
+        vals[~zero],
+        scheme=scheme,
+        k=k,
+        percent=percent,
+        lang=lang,
+        classification_kwds=classification_kwds,
+    )
     colours = ramp(len(class_labels))
     unit_class = pd.Series(-1, index=reported_geo.index)
     unit_class.loc[reported_geo.index[~zero]] = classes
@@ -497,51 +636,83 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     view_area = (view[2] - view[0]) * (view[3] - view[1])
     for label, colour, index in entries:
         geoms = data.loc[index].geometry
-        _add_polygons(ax, geoms, facecolor=colour, edgecolor="none", linewidth=0, zorder=2,
-                      gid=GID_CLASS + label)
+        _add_polygons(
+            ax,
+            geoms,
+            facecolor=colour,
+            edgecolor="none",
+            linewidth=0,
+            zorder=2,
+            gid=GID_CLASS + label,
+        )
         # a city of a few km² is invisible at district scale: mark it with a dot as well
         small = geoms.area < SMALL_UNIT_SHARE * view_area
         if small.any():
             points = geoms.loc[small].representative_point()
-            dots = ax.scatter(points.x, points.y, s=28, c=colour, edgecolors=style.INK,
-                              linewidths=0.6, zorder=3.5)
+            dots = ax.scatter(
+                points.x, points.y, s=28, c=colour, edgecolors=style.INK, linewidths=0.6, zorder=3.5
+            )
             dots.set_gid(GID_CLASS + label + ":dots")
         count = f" ({len(index)})" if legend_counts else ""
-        handles.append(Patch(facecolor=colour, edgecolor="#d0d0d0" if label == "0" else colour,
-                             linewidth=0.5))
+        handles.append(
+            Patch(facecolor=colour, edgecolor="#d0d0d0" if label == "0" else colour, linewidth=0.5)
+        )
         labels.append(label + count)
     if len(not_stated):
-        handles.append(Patch(facecolor="white", edgecolor=style.NO_DATA_HATCH,
-                             hatch=HATCH_NOT_STATED, linewidth=0.0))
-        n_view = int((in_view[metric].isna() & in_view["unit_code"].isin(
-            set(values["unit_code"]))).sum())
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=style.NO_DATA_HATCH,
+                hatch=HATCH_NOT_STATED,
+                linewidth=0.0,
+            )
+        )
+        n_view = int(
+            (in_view[metric].isna() & in_view["unit_code"].isin(set(values["unit_code"]))).sum()
+        )
         labels.append(NOT_STATED + (f" ({n_view})" if legend_counts else ""))
     if len(no_reports):
-        handles.append(Patch(facecolor=style.NO_DATA, edgecolor=style.NO_DATA_HATCH,
-                             hatch=HATCH, linewidth=0.0))
-        n_view = int((in_view[metric].isna() & ~in_view["unit_code"].isin(
-            set(values["unit_code"]))).sum())
+        handles.append(
+            Patch(
+                facecolor=style.NO_DATA, edgecolor=style.NO_DATA_HATCH, hatch=HATCH, linewidth=0.0
+            )
+        )
+        n_view = int(
+            (in_view[metric].isna() & ~in_view["unit_code"].isin(set(values["unit_code"]))).sum()
+        )
         labels.append(NO_REPORTS + (f" ({n_view})" if legend_counts else ""))
-    _add_rings(ax, drawn.geometry, color=style.BOUNDARY, linewidth=0.7, zorder=3,
-               gid="damage_data:boundaries")
+    _add_rings(
+        ax,
+        drawn.geometry,
+        color=style.BOUNDARY,
+        linewidth=0.7,
+        zorder=3,
+        gid="damage_data:boundaries",
+    )
     # the country outline keeps exclaves and coasts readable against the context land
     country = data.geometry.union_all()
-    _add_rings(ax, [country], color="#8c8c8c", linewidth=0.6, zorder=3.1,
-               gid="damage_data:country")
+    _add_rings(ax, [country], color="#8c8c8c", linewidth=0.6, zorder=3.1, gid="damage_data:country")
 
-    legend = ax.legend(
-        handles, labels, title=METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize()),
-        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles), frameon=False,
-        handlelength=1.6, handleheight=1.0, handletextpad=0.4, columnspacing=1.0,
-        borderaxespad=0.2, borderpad=0.0, alignment="left",
+    style.key_legend(
+        ax,
+        handles,
+        labels,
+        title=METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize()),
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=len(handles),
+        frameon=False,
+        handlelength=1.6,
+        handleheight=1.0,
+        handletextpad=0.4,
+        columnspacing=1.0,
+        borderaxespad=0.2,
+        borderpad=0.0,
+        alignment="left",
         title_fontproperties={"size": style.SMALL_SIZE + 1, "weight": "bold"},
     )
-    _fit_legend_columns(ax, legend, len(handles))
 
     # structures --------------------------------------------------------------------------
-    if structures is not None and len(structures):
-        _draw_structures(ax, structures, crs)
-
     # the view is the data extent (collections are added without autolim); auto=None keeps
     # autoscaling on, which the datalim aspect needs to widen the view quietly
     ax.update_datalim([(view[0], view[1]), (view[2], view[3])])
@@ -553,18 +724,28 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
     _draw_inset(ax, country, ctx, inset_corner)
     bottom = [c for c in corners[1:] if c.startswith("lower")] or corners[1:]
     _draw_scale_bar(ax, view, bottom[0], lang)
+    if structures is not None and len(structures):
+        free = [c for c in corners[1:] if c != bottom[0]]
+        _draw_structures(ax, structures, crs, corner=free[0])
 
     # labels -------------------------------------------------------------------------------
-    fallback = (dict(zip(data["unit_code"], data["name"].astype(str), strict=True))
-                if "name" in data.columns else {})
+    fallback = (
+        dict(zip(data["unit_code"], data["name"].astype(str), strict=True))
+        if "name" in data.columns
+        else {}
+    )
     fallback.update({c: n for c, n in _summary_names(summary).items() if n != c})
     names = display_names(data["unit_code"], lang, fallback)
-    flags = (dict(zip(summary["unit_code"].astype(str), summary["flags"], strict=True))
-             if "flags" in summary.columns else {})
+    flags = (
+        dict(zip(summary["unit_code"].astype(str), summary["flags"], strict=True))
+        if "flags" in summary.columns
+        else {}
+    )
     layer = _LabelLayer(ax)
     anchors = in_view.representative_point()
-    order = in_view.assign(_v=in_view[metric].astype(float).fillna(-1.0)) \
-        .sort_values("_v", ascending=False)
+    order = in_view.assign(_v=in_view[metric].astype(float).fillna(-1.0)).sort_values(
+        "_v", ascending=False
+    )
     marked = False
     # only the neighbours of reporting units are named: the rest is context
     neighbours = in_view.intersects(data.loc[has_value].union_all().buffer(1000))
@@ -575,31 +756,55 @@ def _damage_map(summary: pd.DataFrame, *, metric: str, units: gpd.GeoDataFrame |
             stated = code in set(values["unit_code"])
             if not (neighbours.loc[idx] or stated):
                 continue
-            layer.add(names[code], (point.x, point.y), priority=1 if not stated else 0,
-                      required=False, size=style.SMALL_SIZE, color="#7a7a7a",
-                      weight="normal")
+            layer.add(
+                names[code],
+                (point.x, point.y),
+                priority=1 if not stated else 0,
+                required=False,
+                size=style.SMALL_SIZE,
+                color="#7a7a7a",
+                weight="normal",
+            )
             continue
-        value = (format_percent(row[metric], lang) if percent
-                 else format_number(row[metric], lang))
+        value = format_percent(row[metric], lang) if percent else format_number(row[metric], lang)
         mark = "".join(s for f, s in LABEL_FLAGS.items() if f in _flags(flags.get(code)))
         marked = marked or bool(mark)
-        layer.add(f"{names[code]}{mark}\n{value}", (point.x, point.y), priority=0,
-                  required=True, size=style.LABEL_SIZE, color=style.INK, weight="bold",
-                  off_anchor=bool(row.geometry.area < SMALL_UNIT_SHARE * view_area))
+        layer.add(
+            f"{names[code]}{mark}\n{value}",
+            (point.x, point.y),
+            priority=0,
+            required=True,
+            size=style.LABEL_SIZE,
+            color=style.INK,
+            weight="bold",
+            off_anchor=bool(row.geometry.area < SMALL_UNIT_SHARE * view_area),
+        )
     ax.add_artist(layer)
     if marked:
         notes.append("† Sources disagree; the figure shown is the best-ranked source's.")
 
     reporting = data.loc[has_value].sort_values(metric, ascending=False)
-    top = [f"{names[c]} ({format_percent(v, lang) if percent else format_number(v, lang)})"
-           for c, v in zip(reporting["unit_code"], reporting[metric], strict=True)]
+    top = [
+        f"{names[c]} ({format_percent(v, lang) if percent else format_number(v, lang)})"
+        for c, v in zip(reporting["unit_code"], reporting[metric], strict=True)
+    ]
     countries_named = sorted({c.split("-")[0] for c in reporting["unit_code"]})
-    alt = (f"Map ({', '.join(countries_named)}) of "
-           f"{METRIC_LABELS.get(metric, metric).lower()} per unit, for {len(reporting)} units "
-           f"with reports: {style.describe_list(top, limit=6)}. "
-           f"Surrounding units without reports are hatched.")
-    set_provenance(ax, Provenance(kind="map", sources=_provenance_sources(sources),
-                                  boundaries=attribution, notes=notes, alt_text=alt))
+    alt = (
+        f"Map ({', '.join(countries_named)}) of "
+        f"{METRIC_LABELS.get(metric, metric).lower()} per unit, for {len(reporting)} units "
+        f"with reports: {style.describe_list(top, limit=6)}. "
+        f"Surrounding units without reports are hatched."
+    )
+    set_provenance(
+        ax,
+        Provenance(
+            kind="map",
+            sources=_provenance_sources(sources),
+            boundaries=attribution,
+            notes=notes,
+            alt_text=alt,
+        ),
+    )
     return ax
 
 
@@ -613,8 +818,9 @@ def _rings(geom: Any) -> tuple[np.ndarray, np.ndarray]:
     return coords, starts
 
 
-def _add_polygons(ax: Axes, geoms: Iterable[Any], *, gid: str | None = None,
-                  **kwargs: Any) -> PathCollection:
+def _add_polygons(
+    ax: Axes, geoms: Iterable[Any], *, gid: str | None = None, **kwargs: Any
+) -> PathCollection:
     """One PathCollection for polygons (holes kept).
 
     Built here rather than with ``GeoSeries.plot`` because that redraws the whole figure
@@ -636,8 +842,9 @@ def _add_polygons(ax: Axes, geoms: Iterable[Any], *, gid: str | None = None,
     return collection
 
 
-def _add_rings(ax: Axes, geoms: Iterable[Any], *, gid: str | None = None,
-               **kwargs: Any) -> LineCollection:
+def _add_rings(
+    ax: Axes, geoms: Iterable[Any], *, gid: str | None = None, **kwargs: Any
+) -> LineCollection:
     """Polygon outlines as one LineCollection."""
     segments: list[np.ndarray] = []
     for geom in geoms:
@@ -650,17 +857,6 @@ def _add_rings(ax: Axes, geoms: Iterable[Any], *, gid: str | None = None,
         collection.set_gid(gid)
     ax.add_collection(collection, autolim=False)
     return collection
-
-
-def _fit_legend_columns(ax: Axes, legend: Any, n: int) -> None:
-    """Break the legend row into two when it would be wider than the figure."""
-    fig = ax.get_figure()
-    if fig is None or n < 4:
-        return
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    width = legend.get_window_extent(renderer).width
-    if width > 0.92 * fig.bbox.width:
-        legend.set_ncols(math.ceil(n / 2))
 
 
 def _free_corners(reporting: Any, view: tuple[float, float, float, float]) -> list[str]:
@@ -680,8 +876,10 @@ def _free_corners(reporting: Any, view: tuple[float, float, float, float]) -> li
 
 
 _CORNER_BOUNDS = {
-    "upper left": (0.0, 0.70), "upper right": (0.75, 0.70),
-    "lower left": (0.0, 0.0), "lower right": (0.75, 0.0),
+    "upper left": (0.0, 0.70),
+    "upper right": (0.75, 0.70),
+    "lower left": (0.0, 0.0),
+    "lower right": (0.75, 0.0),
 }
 
 
@@ -694,10 +892,11 @@ def _draw_inset(ax: Axes, country: Any, ctx: gpd.GeoDataFrame | None, corner: st
     minx, miny, maxx, maxy = country.bounds
     pad = 0.08 * max(maxx - minx, maxy - miny)
     if ctx is not None and len(ctx):
-        near = ctx.cx[minx - pad:maxx + pad, miny - pad:maxy + pad]
+        near = ctx.cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
         if len(near):
-            _add_polygons(inset, near.geometry, facecolor="#f1f1f1", edgecolor="white",
-                          linewidth=0.3)
+            _add_polygons(
+                inset, near.geometry, facecolor="#f1f1f1", edgecolor="white", linewidth=0.3
+            )
     _add_polygons(inset, [country], facecolor="#c9c9c9", edgecolor="#9a9a9a", linewidth=0.3)
     inset.update_datalim([(minx - pad, miny - pad), (maxx + pad, maxy + pad)])
     inset.set_xlim(minx - pad, maxx + pad, auto=None)
@@ -712,8 +911,7 @@ def _draw_inset(ax: Axes, country: Any, ctx: gpd.GeoDataFrame | None, corner: st
         spine.set_visible(True)
         spine.set_edgecolor("#b5b5b5")
         spine.set_linewidth(0.6)
-    rect = Rectangle((0, 0), 1, 1, facecolor="none", edgecolor=style.INK, linewidth=0.9,
-                     zorder=5)
+    rect = Rectangle((0, 0), 1, 1, facecolor="none", edgecolor=style.INK, linewidth=0.9, zorder=5)
     inset.add_patch(rect)
 
     def follow(_changed: Any) -> None:
@@ -735,15 +933,18 @@ def nice_length(target_m: float) -> float:
     if target_m <= 0:
         raise UsageError("scale bar length must be positive")
     exponent = math.floor(math.log10(target_m))
-    best = 10.0 ** exponent
+    if 10.0**exponent > target_m:  # log10 rounds up just below a power of ten
+        exponent -= 1
+    best = 10.0**exponent
     for step in (1, 2, 2.5, 5, 10):
-        if step * 10.0 ** exponent <= target_m:
-            best = step * 10.0 ** exponent
+        if step * 10.0**exponent <= target_m:
+            best = step * 10.0**exponent
     return float(best)
 
 
-def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float], corner: str,
-                    lang: str) -> None:
+def _draw_scale_bar(
+    ax: Axes, view: tuple[float, float, float, float], corner: str, lang: str
+) -> None:
     from matplotlib.font_manager import FontProperties
     from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
@@ -751,8 +952,17 @@ def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float], corner: s
     km = length / 1000
     label = f"{format_number(km, lang, decimals=1 if km % 1 else 0)} km"
     bar = AnchoredSizeBar(
-        ax.transData, length, label, loc=corner, pad=0.3, borderpad=0.4, sep=2,
-        frameon=False, size_vertical=0, color=style.MUTED, label_top=True,
+        ax.transData,
+        length,
+        label,
+        loc=corner,
+        pad=0.3,
+        borderpad=0.4,
+        sep=2,
+        frameon=False,
+        size_vertical=0,
+        color=style.MUTED,
+        label_top=True,
         fontproperties=FontProperties(family=style.FONT_FAMILY, size=style.SMALL_SIZE),
     )
     bar.set_gid("damage_data:scale_bar")
@@ -760,15 +970,19 @@ def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float], corner: s
     ax.add_artist(bar)
 
 
-def _draw_structures(ax: Axes, structures: gpd.GeoDataFrame, crs: str) -> None:
+def _draw_structures(
+    ax: Axes, structures: gpd.GeoDataFrame, crs: str, *, corner: str = "upper right"
+) -> None:
     from matplotlib.lines import Line2D
 
     from .vocab import DAMAGE_STATES
 
     if "damage" not in structures.columns:
-        raise UsageError("structures need a canonical 'damage' column (see "
-                         "damage_data.classify_damage); they have: "
-                         f"{', '.join(map(str, structures.columns))}")
+        raise UsageError(
+            "structures need a canonical 'damage' column (see "
+            "damage_data.classify_damage); they have: "
+            f"{', '.join(map(str, structures.columns))}"
+        )
     if structures.crs is None:
         raise UsageError("structures have no CRS; set one (structures.set_crs('EPSG:4326'))")
     damage = structures["damage"].astype("string")
@@ -776,36 +990,72 @@ def _draw_structures(ax: Axes, structures: gpd.GeoDataFrame, crs: str) -> None:
     if unknown:
         raise UnknownLabelError(
             f"structures.damage: unknown value(s) {', '.join(map(repr, unknown))}; "
-            f"known values: {', '.join(DAMAGE_STATES)}", label=unknown[0],
-            known=list(DAMAGE_STATES))
+            f"known values: {', '.join(DAMAGE_STATES)}",
+            label=unknown[0],
+            known=list(DAMAGE_STATES),
+        )
     points = structures.to_crs(crs)
     geoms = points.geometry
     if not (geoms.geom_type == "Point").all():
         geoms = geoms.representative_point()
     xs, ys = geoms.x.to_numpy(), geoms.y.to_numpy()
     # least severe first so destroyed structures are drawn on top
-    order = ["none", "unassessed", "possible", "minor", "moderate", "damaged", "severe",
-             "damaged_or_destroyed", "destroyed"]
+    order = [
+        "none",
+        "unassessed",
+        "possible",
+        "minor",
+        "moderate",
+        "damaged",
+        "severe",
+        "damaged_or_destroyed",
+        "destroyed",
+    ]
     handles, labels = [], []
     present = set(damage.dropna())
     for state in [s for s in order if s in present]:
         mask = (damage == state).fillna(False).to_numpy()
         colour = style.DAMAGE_COLOURS[state]
-        coll = ax.scatter(xs[mask], ys[mask], s=5, c=colour, linewidths=0.2,
-                          edgecolors="white", zorder=4, rasterized=mask.sum() > 5000)
+        coll = ax.scatter(
+            xs[mask],
+            ys[mask],
+            s=5,
+            c=colour,
+            linewidths=0.2,
+            edgecolors="white",
+            zorder=4,
+            rasterized=mask.sum() > 5000,
+        )
         coll.set_gid(GID_STRUCTURES + state)
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=4,
-                              markerfacecolor=colour, markeredgecolor="white"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=4,
+                markerfacecolor=colour,
+                markeredgecolor="white",
+            )
+        )
         labels.append(state.replace("_", " ").capitalize())
-    first = ax.get_legend()
-    second = ax.legend(handles[::-1], labels[::-1], title="Structures", loc="lower right",
-                       frameon=True, framealpha=0.9, edgecolor="none",
-                       title_fontproperties={"size": style.SMALL_SIZE, "weight": "bold"},
-                       fontsize=style.SMALL_SIZE, borderpad=0.4)
+    # an artist of its own, so the choropleth key stays the axes legend (re-flowed by layout)
+    second = Legend(
+        ax,
+        handles[::-1],
+        labels[::-1],
+        title="Structures",
+        loc=corner,  # type: ignore[arg-type]
+        frameon=True,
+        framealpha=0.9,
+        edgecolor="none",
+        title_fontproperties={"size": style.SMALL_SIZE, "weight": "bold"},
+        fontsize=style.SMALL_SIZE,
+        borderpad=0.4,
+    )
     second.set_gid("damage_data:structures_legend")
-    if first is not None:
-        ax.add_artist(first)
-        second.set_zorder(7)
+    second.set_zorder(7)
+    ax.add_artist(second)
 
 
 class _LabelLayer(Artist):
@@ -817,43 +1067,99 @@ class _LabelLayer(Artist):
     that find no free place are hidden (never drawn over another label).
     """
 
-    NEAR = ((0, 0), (0, 13), (0, -13), (22, 0), (-22, 0), (18, 12), (-18, 12), (18, -12),
-            (-18, -12))
-    FAR = ((0, 20), (0, -20), (28, 0), (-28, 0), (24, 16), (-24, 16), (24, -16),
-           (-24, -16), (0, 32), (0, -32), (40, 0), (-40, 0), (36, 26), (-36, 26),
-           (36, -26), (-36, -26))
+    NEAR = (
+        (0, 0),
+        (0, 13),
+        (0, -13),
+        (22, 0),
+        (-22, 0),
+        (18, 12),
+        (-18, 12),
+        (18, -12),
+        (-18, -12),
+    )
+    FAR = (
+        (0, 20),
+        (0, -20),
+        (28, 0),
+        (-28, 0),
+        (24, 16),
+        (-24, 16),
+        (24, -16),
+        (-24, -16),
+        (0, 32),
+        (0, -32),
+        (40, 0),
+        (-40, 0),
+        (36, 26),
+        (-36, 26),
+        (36, -26),
+        (-36, -26),
+    )
 
     def __init__(self, ax: Axes) -> None:
         super().__init__()
         self.axes = ax
+        self._ax: Axes = ax  # typed handle (Artist.axes is Optional)
         self.set_zorder(4.9)  # before the texts (zorder 5), so they draw where placed
         self.items: list[dict[str, Any]] = []
         self.leaders: list[Line2D] = []
 
-    def add(self, text: str, xy: tuple[float, float], *, priority: int, required: bool,
-            size: float, color: str, weight: str, off_anchor: bool = False) -> Text:
+    def add(
+        self,
+        text: str,
+        xy: tuple[float, float],
+        *,
+        priority: int,
+        required: bool,
+        size: float,
+        color: str,
+        weight: str,
+        off_anchor: bool = False,
+    ) -> Text:
         """Add one label anchored at ``xy`` (data coordinates)."""
-        artist = self.axes.text(
-            xy[0], xy[1], text, ha="center", va="center", fontsize=size, color=color,
-            fontweight=weight, zorder=5, linespacing=1.1,
+        artist = self._ax.text(
+            xy[0],
+            xy[1],
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            color=color,
+            fontweight=weight,
+            zorder=5,
+            linespacing=1.1,
             path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
         )
         artist.set_gid("damage_data:label")
         artist.set_in_layout(False)  # placed inside the axes at draw time
-        self.items.append({"text": artist, "xy": xy, "priority": priority,
-                           "required": required, "off_anchor": off_anchor})
+        self.items.append(
+            {
+                "text": artist,
+                "xy": xy,
+                "priority": priority,
+                "required": required,
+                "off_anchor": off_anchor,
+            }
+        )
         return artist
 
     def _obstacles(self, renderer: RendererBase) -> list[Bbox]:
-        ax = self.axes
+        ax = self._ax
         found = [child.get_window_extent(renderer) for child in ax.child_axes]
-        for artist in ax.artists:
-            if artist is not self and artist.get_visible():
+        # a dot of s=28 pt² and its edge
+        radius = 5 * renderer.points_to_pixels(1.0)  # type: ignore[operator]
+        for collection in ax.collections:  # the dots marking small units stay visible
+            if (collection.get_gid() or "").endswith(":dots"):
+                for x, y in ax.transData.transform(collection.get_offsets()):
+                    found.append(Bbox.from_extents(x - radius, y - radius, x + radius, y + radius))
+        for artist in [*ax.artists, ax.get_legend()]:
+            if artist is not None and artist is not self and artist.get_visible():
                 found.append(artist.get_window_extent(renderer))
         return found
 
     def draw(self, renderer: RendererBase) -> None:
-        ax = self.axes
+        ax = self._ax
         fig = ax.get_figure(root=True)
         if fig is None or not self.get_visible():
             return
@@ -870,8 +1176,12 @@ class _LabelLayer(Artist):
             for dx, dy in candidates:
                 text.set_transform(offset_copy(ax.transData, fig, x=dx, y=dy, units="points"))
                 box = text.get_window_extent(renderer).expanded(1.04, 1.1)
-                inside = (box.x0 >= axbox.x0 and box.x1 <= axbox.x1
-                          and box.y0 >= axbox.y0 and box.y1 <= axbox.y1)
+                inside = (
+                    box.x0 >= axbox.x0
+                    and box.x1 <= axbox.x1
+                    and box.y0 >= axbox.y0
+                    and box.y1 <= axbox.y1
+                )
                 overlap = sum(_overlap_area(box, o) for o in (*placed, *blocked))
                 if inside and overlap == 0:
                     best = (0.0, (dx, dy), box)
@@ -888,10 +1198,11 @@ class _LabelLayer(Artist):
             if item["required"] and (abs(dx) >= 25 or abs(dy) >= 25):
                 self._leader(item["xy"], box, dx, dy, renderer)
 
-    def _leader(self, xy: tuple[float, float], box: Bbox, dx: float, dy: float,
-                renderer: RendererBase) -> None:
+    def _leader(
+        self, xy: tuple[float, float], box: Bbox, dx: float, dy: float, renderer: RendererBase
+    ) -> None:
         """A thin line from the anchor to the near edge of a label moved far from it."""
-        ax = self.axes
+        ax = self._ax
         if dy > 0:
             end = ((box.x0 + box.x1) / 2, box.y0)
         elif dy < 0:
@@ -899,9 +1210,14 @@ class _LabelLayer(Artist):
         else:
             end = (box.x0 if dx > 0 else box.x1, (box.y0 + box.y1) / 2)
         start = ax.transData.transform(xy)
-        line = Line2D([start[0], end[0]], [start[1], end[1]], color=style.MUTED,
-                      linewidth=0.5, transform=IdentityTransform())
-        line.set_figure(ax.get_figure(root=False))
+        line = Line2D(
+            [start[0], end[0]],
+            [start[1], end[1]],
+            color=style.MUTED,
+            linewidth=0.5,
+            transform=IdentityTransform(),
+        )
+        line.set_figure(ax.get_figure(root=False))  # type: ignore[arg-type]
         line.set_gid("damage_data:leader")
         line.draw(renderer)
         self.leaders.append(line)
@@ -928,8 +1244,13 @@ def _hbar_frame(ax: Axes, n: int) -> None:
     ax.xaxis.set_visible(False)
 
 
-def damage_bars(summary: pd.DataFrame, *, lang: str = "en", sources: pd.DataFrame | None = None,
-                ax: Axes | None = None) -> Axes:
+def damage_bars(
+    summary: pd.DataFrame,
+    *,
+    lang: str = "en",
+    sources: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Stacked horizontal bars of destroyed, damaged and unsplit buildings per unit.
 
     Units are sorted from most to least affected; totals and (where they fit) the parts are
@@ -964,14 +1285,16 @@ def damage_bars(summary: pd.DataFrame, *, lang: str = "en", sources: pd.DataFram
     with style.house_style():
         notes: list[str] = []
         rows = _unit_rows(summary, notes)
-        parts = pd.DataFrame({g: _numeric(rows, g).fillna(0).astype(float).to_numpy()
-                              for g in BAR_GROUPS}, index=rows.index)
-        any_value = pd.concat([_numeric(rows, g).notna() for g in BAR_GROUPS], axis=1).any(
-            axis=1)
+        parts = pd.DataFrame(
+            {g: _numeric(rows, g).fillna(0).astype(float).to_numpy() for g in BAR_GROUPS},
+            index=rows.index,
+        )
+        any_value = pd.concat([_numeric(rows, g).notna() for g in BAR_GROUPS], axis=1).any(axis=1)
         rows, parts = rows.loc[any_value], parts.loc[any_value]
         if rows.empty:
-            raise UsageError("no unit of the summary has a destroyed, damaged or unsplit "
-                             "figure to chart")
+            raise UsageError(
+                "no unit of the summary has a destroyed, damaged or unsplit figure to chart"
+            )
         totals = parts.sum(axis=1)
         order = totals.sort_values(ascending=True, kind="stable").index  # largest on top
         rows, parts, totals = rows.loc[order], parts.loc[order], totals.loc[order]
@@ -984,41 +1307,86 @@ def damage_bars(summary: pd.DataFrame, *, lang: str = "en", sources: pd.DataFram
         n_parts = (parts > 0).sum(axis=1).to_numpy()  # parts are labelled only in mixed bars
         for group in present:
             widths = parts[group].to_numpy()
-            bars = ax.barh(y, widths, left=left, height=0.62, color=style.GROUP_COLOURS[group],
-                           label=style.GROUP_LABELS[group], edgecolor="white", linewidth=0.5)
+            bars = ax.barh(
+                y,
+                widths,
+                left=left,
+                height=0.62,
+                color=style.GROUP_COLOURS[group],
+                label=style.GROUP_LABELS[group],
+                edgecolor="white",
+                linewidth=0.5,
+            )
             for patch in bars:
                 patch.set_gid(f"damage_data:bars:{group}")
             text_colour = "white" if group in ("destroyed", "unsplit") else style.INK
             for yi, (x, w) in enumerate(zip(left, widths, strict=True)):
                 if w / scale >= 0.07 and n_parts[yi] > 1:
-                    ax.text(x + w / 2, yi, format_number(w, lang), ha="center",
-                            va="center", fontsize=style.SMALL_SIZE, color=text_colour,
-                            gid=f"damage_data:part:{group}")
+                    ax.text(
+                        x + w / 2,
+                        yi,
+                        format_number(w, lang),
+                        ha="center",
+                        va="center",
+                        fontsize=style.SMALL_SIZE,
+                        color=text_colour,
+                        gid=f"damage_data:part:{group}",
+                    )
             left = left + widths
         for yi, total in enumerate(totals):
-            ax.annotate(format_number(total, lang), (total, yi), xytext=(4, 0),
-                        textcoords="offset points", ha="left", va="center",
-                        fontsize=style.LABEL_SIZE, fontweight="bold", color=style.INK,
-                        gid="damage_data:total")
+            ax.annotate(
+                format_number(total, lang),
+                (total, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=style.LABEL_SIZE,
+                fontweight="bold",
+                color=style.INK,
+                gid="damage_data:total",
+            )
         flags = rows["flags"] if "flags" in rows.columns else pd.Series([None] * len(rows))
         marks = ["".join(s for f, s in LABEL_FLAGS.items() if f in _flags(v)) for v in flags]
-        ax.set_yticks(y, [f"{names[str(c)]}{m}" for c, m in zip(rows["unit_code"], marks,
-                                                                  strict=True)])
+        ax.set_yticks(
+            y, [f"{names[str(c)]}{m}" for c, m in zip(rows["unit_code"], marks, strict=True)]
+        )
         _hbar_frame(ax, len(rows))
         ax.set_xlim(0, scale * 1.12)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(present),
-                  frameon=False, handlelength=1.0, handleheight=1.0, handletextpad=0.4,
-                  columnspacing=1.2, borderaxespad=0.3, fontsize=style.SMALL_SIZE + 0.5)
+        handles, keys = ax.get_legend_handles_labels()
+        style.key_legend(
+            ax,
+            handles,
+            keys,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=len(present),
+            frameon=False,
+            handlelength=1.0,
+            handleheight=1.0,
+            handletextpad=0.4,
+            columnspacing=1.2,
+            borderaxespad=0.3,
+            fontsize=style.SMALL_SIZE + 0.5,
+        )
         if any(marks):
             notes.append("† Sources disagree; the figure shown is the best-ranked source's.")
         if len(present) > 1:
             notes.append("Destroyed and damaged never overlap.")
-        ranked = [f"{names[str(c)]} {format_number(t, lang)}"
-                  for c, t in zip(rows["unit_code"][::-1], totals[::-1], strict=True)]
-        alt = (f"Bar chart of buildings destroyed or damaged per unit, "
-               f"{len(rows)} units, largest first: {style.describe_list(ranked, limit=8)}.")
-        set_provenance(ax, Provenance(kind="chart", sources=_provenance_sources(sources),
-                                      notes=notes, alt_text=alt))
+        ranked = [
+            f"{names[str(c)]} {format_number(t, lang)}"
+            for c, t in zip(rows["unit_code"][::-1], totals[::-1], strict=True)
+        ]
+        alt = (
+            f"Bar chart of buildings destroyed or damaged per unit, "
+            f"{len(rows)} units, largest first: {style.describe_list(ranked, limit=8)}."
+        )
+        set_provenance(
+            ax,
+            Provenance(
+                kind="chart", sources=_provenance_sources(sources), notes=notes, alt_text=alt
+            ),
+        )
     return ax
 
 
@@ -1038,8 +1406,13 @@ def _share_denominator(residential: Any, share: Any, total: Any) -> int | None:
     return None if pd.isna(total) else int(total)
 
 
-def residential_share(summary: pd.DataFrame, *, lang: str = "en",
-                      sources: pd.DataFrame | None = None, ax: Axes | None = None) -> Axes:
+def residential_share(
+    summary: pd.DataFrame,
+    *,
+    lang: str = "en",
+    sources: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """The residential share of the buildings hit, per unit, with the counts behind it.
 
     Each bar runs on a 0–100% track and is labelled like ``"87% · 41 of 47"``; the
@@ -1084,33 +1457,61 @@ def residential_share(summary: pd.DataFrame, *, lang: str = "en",
         ax = style.new_axes(ax)
         y = np.arange(len(rows))
         ax.barh(y, np.ones(len(rows)), height=0.56, color="#ececec", zorder=1)
-        bars = ax.barh(y, share.to_numpy(), height=0.56, color=style.OKABE_ITO[4], zorder=2,
-                       label="Residential")
+        bars = ax.barh(
+            y,
+            share.to_numpy(),
+            height=0.56,
+            color=style.OKABE_ITO[4],
+            zorder=2,
+            label="Residential",
+        )
         for patch in bars:
             patch.set_gid("damage_data:bars:residential_share")
-        resid = (_numeric(rows, "residential") if "residential" in rows.columns
-                 else pd.Series(pd.NA, index=rows.index, dtype="Float64"))
-        total = (_numeric(rows, "total") if "total" in rows.columns
-                 else pd.Series(pd.NA, index=rows.index, dtype="Float64"))
+        resid = (
+            _numeric(rows, "residential")
+            if "residential" in rows.columns
+            else pd.Series(pd.NA, index=rows.index, dtype="Float64")
+        )
+        total = (
+            _numeric(rows, "total")
+            if "total" in rows.columns
+            else pd.Series(pd.NA, index=rows.index, dtype="Float64")
+        )
         for yi, (s, r, t) in enumerate(zip(share, resid, total, strict=True)):
             label = format_percent(s, lang)
             if not pd.isna(r):
                 denominator = _share_denominator(r, s, t)
                 if denominator is not None:
                     label += f" · {format_number(r, lang)} of {format_number(denominator, lang)}"
-            ax.annotate(label, (1.0, yi), xytext=(6, 0), textcoords="offset points",
-                        ha="left", va="center", fontsize=style.LABEL_SIZE, color=style.INK,
-                        gid="damage_data:share")
+            ax.annotate(
+                label,
+                (1.0, yi),
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=style.LABEL_SIZE,
+                color=style.INK,
+                gid="damage_data:share",
+            )
         ax.set_yticks(y, [names[str(c)] for c in rows["unit_code"]])
         _hbar_frame(ax, len(rows))
         ax.set_xlim(0, 1.0)
         notes.append("Share of residential buildings within each unit's reported set.")
-        ranked = [f"{names[str(c)]} {format_percent(s, lang)}"
-                  for c, s in zip(rows["unit_code"][::-1], share[::-1], strict=True)]
-        alt = (f"Bar chart of the residential share of damaged or destroyed buildings, "
-               f"{len(rows)} units: {style.describe_list(ranked, limit=8)}.")
-        set_provenance(ax, Provenance(kind="chart", sources=_provenance_sources(sources),
-                                      notes=notes, alt_text=alt))
+        ranked = [
+            f"{names[str(c)]} {format_percent(s, lang)}"
+            for c, s in zip(rows["unit_code"][::-1], share[::-1], strict=True)
+        ]
+        alt = (
+            f"Bar chart of the residential share of damaged or destroyed buildings, "
+            f"{len(rows)} units: {style.describe_list(ranked, limit=8)}."
+        )
+        set_provenance(
+            ax,
+            Provenance(
+                kind="chart", sources=_provenance_sources(sources), notes=notes, alt_text=alt
+            ),
+        )
     return ax
 
 
@@ -1127,12 +1528,14 @@ def _damage_states(damage: str) -> tuple[str, ...]:
     if damage in DAMAGE_STATES:
         return (damage,)
     known = [*DAMAGE_GROUPS, *[s for s in DAMAGE_STATES if s not in DAMAGE_GROUPS]]
-    raise UnknownLabelError(f"unknown damage {damage!r}; choose a group or state: "
-                            f"{', '.join(known)}", label=damage, known=known)
+    raise UnknownLabelError(
+        f"unknown damage {damage!r}; choose a group or state: {', '.join(known)}",
+        label=damage,
+        known=known,
+    )
 
 
-def own_figures(figs: pd.DataFrame, figures: pd.DataFrame, states: Sequence[str]
-                ) -> pd.Series:
+def own_figures(figs: pd.DataFrame, figures: pd.DataFrame, states: Sequence[str]) -> pd.Series:
     """Which of ``figs`` (all in ``states``) are counts of their own, not parts of another.
 
     "Of which 41 houses" is part of a figure already counted when its parent is in the same
@@ -1141,9 +1544,13 @@ def own_figures(figs: pd.DataFrame, figures: pd.DataFrame, states: Sequence[str]
     """
     keep = pd.Series(True, index=figs.index)
     if "subset_of" in figs.columns and "figure_id" in figures.columns:
-        in_states = dict(zip(figures["figure_id"].astype(str),
-                             figures["damage"].astype("string").isin(list(states)),
-                             strict=True))
+        in_states = dict(
+            zip(
+                figures["figure_id"].astype(str),
+                figures["damage"].astype("string").isin(list(states)),
+                strict=True,
+            )
+        )
         parent = figs["subset_of"].astype("string").fillna("")
         keep &= ~parent.map(lambda p: bool(p) and bool(in_states.get(p, True))).astype(bool)
     if "same_as" in figs.columns:
@@ -1151,8 +1558,13 @@ def own_figures(figs: pd.DataFrame, figures: pd.DataFrame, states: Sequence[str]
     return keep
 
 
-def reported_series(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
-                    unit_code: str | None = None, damage: str = "destroyed") -> pd.DataFrame:
+def reported_series(
+    figures: pd.DataFrame,
+    sources: pd.DataFrame | None = None,
+    *,
+    unit_code: str | None = None,
+    damage: str = "destroyed",
+) -> pd.DataFrame:
     """The figures a timeline draws: one row per source and date, with what to mark.
 
     Parts of one statement (e.g. severe + moderate for ``damaged``) are added; subsets
@@ -1170,19 +1582,30 @@ def reported_series(figures: pd.DataFrame, sources: pd.DataFrame | None = None, 
     required = ["source_id", "unit_code", "damage", "count", "as_of"]
     missing = [c for c in required if c not in figures.columns]
     if missing:
-        raise UsageError(f"figures have no column(s) {', '.join(missing)}; make them with "
-                         "damage_data.make_figures()")
-    figs = figures.loc[figures["damage"].astype("string").isin(states)
-                       & figures["count"].notna()].copy()
+        raise UsageError(
+            f"figures have no column(s) {', '.join(missing)}; make them with "
+            "damage_data.make_figures()"
+        )
+    figs = figures.loc[
+        figures["damage"].astype("string").isin(states) & figures["count"].notna()
+    ].copy()
     figs = figs.loc[own_figures(figs, figures, states)]
     if "status" in figs.columns:
         figs = figs.loc[figs["status"].astype("string").fillna("") != "rejected"]
     if "level" in figs.columns:
         figs = figs.loc[figs["level"].astype("string").fillna("") != "settlement"]
     src = pd.DataFrame(sources) if sources is not None else pd.DataFrame()
-    published = (dict(zip(src["source_id"].astype(str),
-                          pd.to_datetime(src["published"], errors="coerce"), strict=True))
-                 if {"source_id", "published"} <= set(src.columns) else {})
+    published = (
+        dict(
+            zip(
+                src["source_id"].astype(str),
+                pd.to_datetime(src["published"], errors="coerce"),
+                strict=True,
+            )
+        )
+        if {"source_id", "published"} <= set(src.columns)
+        else {}
+    )
     figs["as_of"] = pd.to_datetime(figs["as_of"], errors="coerce")
     figs["as_of"] = figs["as_of"].fillna(figs["source_id"].astype(str).map(published))
     figs = figs.loc[figs["as_of"].notna()]
@@ -1194,35 +1617,56 @@ def reported_series(figures: pd.DataFrame, sources: pd.DataFrame | None = None, 
     unit = figs.loc[figs["unit_code"].astype(str) == unit_code]
     if unit.empty:
         have = sorted(set(figs["unit_code"].dropna().astype(str)))
-        raise UsageError(f"no dated {damage!r} figures for {unit_code}; units with such "
-                         f"figures: {', '.join(have) or 'none'}")
-    publisher = (dict(zip(src["source_id"].astype(str),
-                          src["publisher"].astype("string").fillna(""), strict=True))
-                 if {"source_id", "publisher"} <= set(src.columns) else {})
-    cites = (dict(zip(src["source_id"].astype(str), src["cites"].astype("string").fillna(""),
-                      strict=True)) if {"source_id", "cites"} <= set(src.columns) else {})
+        raise UsageError(
+            f"no dated {damage!r} figures for {unit_code}; units with such "
+            f"figures: {', '.join(have) or 'none'}"
+        )
+    publisher = (
+        dict(
+            zip(
+                src["source_id"].astype(str),
+                src["publisher"].astype("string").fillna(""),
+                strict=True,
+            )
+        )
+        if {"source_id", "publisher"} <= set(src.columns)
+        else {}
+    )
+    cites = (
+        dict(
+            zip(src["source_id"].astype(str), src["cites"].astype("string").fillna(""), strict=True)
+        )
+        if {"source_id", "cites"} <= set(src.columns)
+        else {}
+    )
     rows = []
-    for (source_id, as_of), group in unit.groupby([unit["source_id"].astype(str), "as_of"],
-                                                  sort=False):
+    grouped: Any = unit.groupby([unit["source_id"].astype(str), "as_of"], sort=False)
+    for (source_id, as_of), group in grouped:
+        source_id = str(source_id)
         counts = group["count"].astype(float)
         lo = (group["count_min"] if "count_min" in group else group["count"]).astype(float)
         hi = (group["count_max"] if "count_max" in group else group["count"]).astype(float)
-        quals = (set(group["qualifier"].astype("string").dropna())
-                 if "qualifier" in group else set())
+        quals = set(group["qualifier"].astype("string").dropna()) if "qualifier" in group else set()
         flags = sorted({f for v in group.get("flags", pd.Series(dtype=str)) for f in _flags(v)})
         cum = group["cumulative"] if "cumulative" in group else pd.Series([pd.NA])
         name = publisher.get(source_id) or source_id
-        rows.append({
-            "source_id": source_id, "publisher": str(name).split(";")[0].strip(),
-            "as_of": as_of, "count": int(counts.sum()), "count_min": int(lo.sum()),
-            "count_max": int(hi.sum()),
-            "qualifier": next(iter(quals)) if len(quals) == 1 else ("mixed" if quals
-                                                                    else "exact"),
-            "cumulative": bool(cum.fillna(True).astype(bool).all()),
-            "relayed": bool(cites.get(source_id)),
-            "corrected": any(f in CORRECTION_FLAGS for f in flags),
-            "flags": ";".join(flags),
-        })
+        rows.append(
+            {
+                "source_id": source_id,
+                "publisher": str(name).split(";")[0].strip(),
+                "as_of": as_of,
+                "count": int(counts.sum()),
+                "count_min": int(lo.sum()),
+                "count_max": int(hi.sum()),
+                "qualifier": next(iter(quals))
+                if len(quals) == 1
+                else ("mixed" if quals else "exact"),
+                "cumulative": bool(cum.fillna(True).astype(bool).all()),
+                "relayed": bool(cites.get(source_id)),
+                "corrected": any(f in CORRECTION_FLAGS for f in flags),
+                "flags": ";".join(flags),
+            }
+        )
     series = pd.DataFrame(rows).sort_values(["as_of", "source_id"]).reset_index(drop=True)
     # a running total that goes down between reports: flag the lower report
     running = series.loc[series["cumulative"]]
@@ -1243,9 +1687,15 @@ def reported_series(figures: pd.DataFrame, sources: pd.DataFrame | None = None, 
     return series
 
 
-def timeline(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
-             unit_code: str | None = None, damage: str = "destroyed", lang: str = "en",
-             ax: Axes | None = None) -> Axes:
+def timeline(
+    figures: pd.DataFrame,
+    sources: pd.DataFrame | None = None,
+    *,
+    unit_code: str | None = None,
+    damage: str = "destroyed",
+    lang: str = "en",
+    ax: Axes | None = None,
+) -> Axes:
     """Reported figures for one unit over time, one colour per publisher.
 
     A grey line joins the running totals in date order; a report lower than an earlier
@@ -1290,40 +1740,88 @@ def timeline(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
         colour = {p: palette[i % len(palette)] for i, p in enumerate(publishers)}
         running = series.loc[series["cumulative"]]
         if len(running) > 1:
-            ax.plot(running["as_of"], running["count"], color="#bdbdbd", linewidth=1.2,
-                    zorder=1, gid="damage_data:running")
+            ax.plot(
+                running["as_of"],
+                running["count"],
+                color="#bdbdbd",
+                linewidth=1.2,
+                zorder=1,
+                gid="damage_data:running",
+            )
         for _, row in series.iterrows():
             c = colour[row["publisher"]]
-            ax.scatter([row["as_of"]], [row["count"]], s=38, zorder=3,
-                       facecolors="white" if row["relayed"] else c, edgecolors=c,
-                       linewidths=1.4, gid=f"damage_data:report:{row['source_id']}")
+            ax.scatter(
+                [row["as_of"]],
+                [row["count"]],
+                s=38,
+                zorder=3,
+                facecolors="white" if row["relayed"] else c,
+                edgecolors=c,
+                linewidths=1.4,
+                gid=f"damage_data:report:{row['source_id']}",
+            )
             if row["count_max"] > row["count_min"]:
-                ax.vlines(row["as_of"], row["count_min"], row["count_max"], color=c,
-                          linewidth=1.0, zorder=2)
+                ax.vlines(
+                    row["as_of"],
+                    row["count_min"],
+                    row["count_max"],
+                    color=c,
+                    linewidth=1.0,
+                    zorder=2,
+                )
             if row["corrected"]:
-                ax.scatter([row["as_of"]], [row["count"]], s=110, facecolors="none",
-                           edgecolors=style.INK, linewidths=0.8, zorder=2,
-                           gid="damage_data:corrected")
+                ax.scatter(
+                    [row["as_of"]],
+                    [row["count"]],
+                    s=110,
+                    facecolors="none",
+                    edgecolors=style.INK,
+                    linewidths=0.8,
+                    zorder=2,
+                    gid="damage_data:corrected",
+                )
             plus = "+" if row["qualifier"] in ("more_than", "at_least") else ""
             approx = "~" if row["qualifier"] in ("approx", "vague") else ""
             text = f"{approx}{format_number(row['count'], lang)}{plus}"
             if row["decreasing"]:
                 text = f"▼ {text}"
-            ax.annotate(text, (row["as_of"], row["count"]), xytext=(0, 7),
-                        textcoords="offset points", ha="center", va="bottom",
-                        fontsize=style.LABEL_SIZE,
-                        fontweight="bold" if row["decreasing"] else "normal",
-                        color=style.DAMAGE_COLOURS["destroyed"] if row["decreasing"]
-                        else style.INK, gid="damage_data:value")
+            ax.annotate(
+                text,
+                (row["as_of"], row["count"]),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=style.LABEL_SIZE,
+                fontweight="bold" if row["decreasing"] else "normal",
+                color=style.DAMAGE_COLOURS["destroyed"] if row["decreasing"] else style.INK,
+                gid="damage_data:value",
+            )
         for day, same in series.loc[series["disagree"]].groupby("as_of"):
             lo, hi = same["count"].min(), same["count"].max()
-            ax.annotate("", (day, lo), (day, hi), arrowprops={
-                "arrowstyle": "-", "color": style.MUTED, "linewidth": 0.8,
-                "linestyle": (0, (2, 2))}, zorder=1)
-            ax.annotate("sources disagree", (day, hi), xytext=(6, 0),
-                        textcoords="offset points", ha="left", va="center",
-                        fontsize=style.SMALL_SIZE, color=style.MUTED,
-                        gid="damage_data:disagree")
+            ax.annotate(
+                "",
+                (day, lo),
+                (day, hi),
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": style.MUTED,
+                    "linewidth": 0.8,
+                    "linestyle": (0, (2, 2)),
+                },
+                zorder=1,
+            )
+            ax.annotate(
+                "sources disagree",
+                (day, hi),
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=style.SMALL_SIZE,
+                color=style.MUTED,
+                gid="damage_data:disagree",
+            )
         ax.set_ylim(0, float(series["count_max"].max()) * 1.2 or 1)
         ax.yaxis.set_major_formatter(lambda v, _pos: format_number(v, lang))
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
@@ -1338,16 +1836,37 @@ def timeline(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
         ax.set_xlim(series["as_of"].min() - margin, series["as_of"].max() + margin)
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([], [], marker="o", linestyle="", markersize=5,
-                          markerfacecolor=colour[p], markeredgecolor=colour[p])
-                   for p in publishers]
-        ax.legend(handles, publishers, loc="lower left", bbox_to_anchor=(0, 1.0),
-                  ncols=min(len(publishers), 3), frameon=False, handletextpad=0.2,
-                  columnspacing=1.0, fontsize=style.SMALL_SIZE + 0.5, borderaxespad=0.3)
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=5,
+                markerfacecolor=colour[p],
+                markeredgecolor=colour[p],
+            )
+            for p in publishers
+        ]
+        style.key_legend(
+            ax,
+            handles,
+            publishers,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=min(len(publishers), 3),
+            frameon=False,
+            handletextpad=0.2,
+            columnspacing=1.0,
+            fontsize=style.SMALL_SIZE + 0.5,
+            borderaxespad=0.3,
+        )
         notes = []
         if series["decreasing"].any():
-            notes.append("▼ Lower than an earlier report of the same running total "
-                         "(reclassified or revised; never added up).")
+            notes.append(
+                "▼ Lower than an earlier report of the same running total "
+                "(reclassified or revised; never added up)."
+            )
         if series["relayed"].any():
             notes.append("Hollow: a report relaying another source.")
         if series["corrected"].any():
@@ -1355,13 +1874,23 @@ def timeline(figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
         if (series["count_max"] > series["count_min"]).any():
             notes.append("Vertical lines: the range a vague figure allows.")
         name = _names_for(pd.DataFrame({"unit_code": [unit]}), lang)[unit]
-        points = [f"{d:%d %b %Y} {format_number(c, lang)} ({p})" for d, c, p in
-                  zip(series["as_of"], series["count"], series["publisher"], strict=True)]
-        alt = (f"Timeline of reported {damage.replace('_', ' ')} buildings in {name}, "
-               f"{len(series)} reports: {style.describe_list(points, limit=8)}.")
-        set_provenance(ax, Provenance(
-            kind="chart", sources=_provenance_sources(sources, series["source_id"]),
-            notes=notes, alt_text=alt))
+        points = [
+            f"{d:%d %b %Y} {format_number(c, lang)} ({p})"
+            for d, c, p in zip(series["as_of"], series["count"], series["publisher"], strict=True)
+        ]
+        alt = (
+            f"Timeline of reported {damage.replace('_', ' ')} buildings in {name}, "
+            f"{len(series)} reports: {style.describe_list(points, limit=8)}."
+        )
+        set_provenance(
+            ax,
+            Provenance(
+                kind="chart",
+                sources=_provenance_sources(sources, series["source_id"]),
+                notes=notes,
+                alt_text=alt,
+            ),
+        )
     return ax
 
 
@@ -1382,15 +1911,14 @@ def _period(dates: Iterable[Any]) -> str:
     return f"{first:%b %Y}–{last:%b %Y}"
 
 
-def headline(summary: pd.DataFrame, *, metric: str = "total", lang: str = "en"
-             ) -> tuple[str, str]:
+def headline(summary: pd.DataFrame, *, metric: str = "total", lang: str = "en") -> tuple[str, str]:
     """A title that states the finding and a description (measure, unit, period).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"unit_code": ["AZ-TAR", "AZ-CAB"], "unit_name": ["Tartar", "Jabrayil"],
     ...                   "total": [293, 47], "as_of": pd.to_datetime(["2021-02-15", "2020-11-24"])})
     >>> headline(s)[0]
-    'Tartar has the most buildings destroyed or damaged: 293'
+    'Tartar: most buildings destroyed or damaged (293)'
     """
     _check_summary(summary, [metric])
     notes: list[str] = []
@@ -1399,7 +1927,7 @@ def headline(summary: pd.DataFrame, *, metric: str = "total", lang: str = "en"
     rows, values = rows.loc[values.notna()], values.loc[values.notna()]
     if rows.empty:
         raise UsageError(f"no unit has a {metric!r} value")
-    top = values.astype(float).idxmax()
+    top: Any = values.astype(float).idxmax()
     if metric.endswith("_share") and "residential" in rows.columns:
         # the finding is where most homes were hit, not a 100% share of a handful
         counts = _numeric(rows, "residential").fillna(-1)
@@ -1410,20 +1938,21 @@ def headline(summary: pd.DataFrame, *, metric: str = "total", lang: str = "en"
     period = _period(rows["as_of"]) if "as_of" in rows.columns else ""
     when = f", {period}" if period else ""
     if metric.endswith("_share"):
-        title = (f"{name}: {format_percent(values[top], lang)} of the buildings hit "
-                 "were homes")
+        title = f"{name}: {format_percent(values[top], lang)} of the buildings hit were homes"
         if "residential" in rows.columns and not pd.isna(rows.loc[top, "residential"]):
             resid = rows.loc[top, "residential"]
-            denominator = _share_denominator(resid, values[top], rows["total"].get(top)
-                                             if "total" in rows.columns else pd.NA)
+            denominator = _share_denominator(
+                resid, values[top], rows["total"].get(top) if "total" in rows.columns else pd.NA
+            )
             of = f" of {format_number(denominator, lang)}" if denominator else ""
             title += f" ({format_number(resid, lang)}{of})"
-        subtitle = (f"{label} per unit, within each unit's reported set{when}")
+        subtitle = f"{label} per unit, within each unit's reported set{when}"
     else:
-        title = f"{name} has the most {label[0].lower() + label[1:]}: " \
-                f"{format_number(values[top], lang)}"
-        subtitle = (f"{label} per unit, {len(rows)} units with reports; each unit's figure "
-                    f"from its best-ranked source, never added across sources{when}")
+        title = f"{name}: most {label[0].lower() + label[1:]} ({format_number(values[top], lang)})"
+        subtitle = (
+            f"{label} per unit, {len(rows)} units with reports; each unit's figure "
+            f"from its best-ranked source, never added across sources{when}"
+        )
     return title, subtitle
 
 
@@ -1431,26 +1960,44 @@ def timeline_headline(series: pd.DataFrame, *, name: str, lang: str = "en") -> t
     """Title and description for a :func:`timeline` of :func:`reported_series`."""
     damage = str(series.attrs.get("damage", "destroyed")).replace("_", " ")
     first, last = series.iloc[0], series.iloc[-1]
-    peak = series.loc[series["count"].idxmax()]
+    peak = series.iloc[int(series["count"].astype(int).to_numpy().argmax())]
     if series["decreasing"].any() and last["count"] < peak["count"]:
-        title = (f"{name}: reported {damage} buildings fell from "
-                 f"{format_number(peak['count'], lang)} to {format_number(last['count'], lang)}")
+        title = (
+            f"{name}: reported {damage} buildings fell from "
+            f"{format_number(peak['count'], lang)} to {format_number(last['count'], lang)}"
+        )
     elif len(series) > 1 and last["count"] > first["count"]:
-        title = (f"{name}: reported {damage} buildings rose from "
-                 f"{format_number(first['count'], lang)} to {format_number(last['count'], lang)}")
+        title = (
+            f"{name}: reported {damage} buildings rose from "
+            f"{format_number(first['count'], lang)} to {format_number(last['count'], lang)}"
+        )
     else:
         title = f"{name}: {format_number(last['count'], lang)} buildings reported {damage}"
-    subtitle = (f"Buildings reported {damage} in {name}, by the date each report refers to, "
-                f"{len(series)} reports, {_period(series['as_of'])}")
+    subtitle = (
+        f"Buildings reported {damage} in {name}, by the date each report refers to, "
+        f"{len(series)} reports, {_period(series['as_of'])}"
+    )
     return title, subtitle
 
 
-def chart(kind: str, figures: pd.DataFrame, sources: pd.DataFrame | None = None, *,
-          summary: pd.DataFrame | None = None, metric: str = "total", lang: str = "en",
-          title: str | None = None, subtitle: str | None = None, note: str | None = None,
-          byline: str | None = None, unit_code: str | None = None,
-          damage: str = "destroyed", scheme: str = "NaturalBreaks", k: int = 5,
-          units: gpd.GeoDataFrame | None = None) -> Any:
+def chart(
+    kind: str,
+    figures: pd.DataFrame,
+    sources: pd.DataFrame | None = None,
+    *,
+    summary: pd.DataFrame | None = None,
+    metric: str = "total",
+    lang: str = "en",
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+    byline: str | None = None,
+    unit_code: str | None = None,
+    damage: str = "destroyed",
+    scheme: str = "NaturalBreaks",
+    k: int = 5,
+    units: gpd.GeoDataFrame | None = None,
+) -> Any:
     """A finished figure of one kind (map, bars, share, timeline), laid out and titled.
 
     The title states the finding and the description the measure and period, both derived
@@ -1481,7 +2028,7 @@ def chart(kind: str, figures: pd.DataFrame, sources: pd.DataFrame | None = None,
     >>> fig = chart("bars", example_figures(), example_sources())
     >>> from damage_data.style import anatomy_of
     >>> anatomy_of(fig).title
-    'Aghjabadi has the most buildings destroyed or damaged: 510'
+    'Aghjabadi: most buildings destroyed or damaged (510)'
     """
     if kind not in CHART_KINDS:
         raise UsageError(f"unknown chart kind {kind!r}; choose one of: {', '.join(CHART_KINDS)}")
@@ -1498,8 +2045,9 @@ def chart(kind: str, figures: pd.DataFrame, sources: pd.DataFrame | None = None,
 
             summary = summarise(figures, sources, lang=lang)
         if kind == "map":
-            ax = damage_map(summary, metric=metric, units=units, scheme=scheme, k=k,
-                            lang=lang, sources=sources)
+            ax = damage_map(
+                summary, metric=metric, units=units, scheme=scheme, k=k, lang=lang, sources=sources
+            )
         elif kind == "bars":
             ax = damage_bars(summary, lang=lang, sources=sources)
             metric = "total"
@@ -1508,6 +2056,13 @@ def chart(kind: str, figures: pd.DataFrame, sources: pd.DataFrame | None = None,
             metric = "residential_share"
         auto_title, auto_sub = headline(summary, metric=metric, lang=lang)
     fig = ax.get_figure(root=True)
-    style.finalise(fig, title=title or auto_title, subtitle=subtitle or auto_sub,  # type: ignore[arg-type]
-                   note=note, byline=byline)
+    if fig is None:  # pragma: no cover - plot functions always draw into a figure
+        raise RuntimeError("the chart has no figure")
+    style.finalise(
+        fig,
+        title=title or auto_title,
+        subtitle=subtitle or auto_sub,
+        note=note,
+        byline=byline,
+    )
     return fig

@@ -2,10 +2,14 @@
 
 A register is one SQLite file laid out as a GeoPackage 1.2 (it opens in QGIS and GDAL):
 plain attribute tables ``sources`` and ``figures`` with the columns of
-:data:`damage_data.tables.COLUMNS` (dates as ISO text, categories as text), and a point or
-polygon layer ``structures`` (EPSG:4326) for per-structure products. Each input is written in
-one transaction; a source's sha256 is its identity, so ingesting the same content twice is a
-no-op, and changed content with the same id, title or path becomes a new version of its source.
+:data:`damage_data.tables.COLUMNS` (dates as ISO text, categories as text), a point or
+polygon layer ``structures`` (EPSG:4326) for per-structure products, and a ``units`` layer
+with the bundled boundaries of the units the figures name (join ``figures.unit_code`` to map).
+
+Each input is written in one transaction (a killed ingest leaves the file as it was). A
+source's sha256 is its identity: ingesting the same content twice is a no-op, and changed
+content with the same source id, path or title becomes a new version of its source, which
+supersedes the old one (kept, and shown by :func:`history`, but no longer summarised).
 """
 
 from __future__ import annotations
@@ -22,7 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DamageDataError, InputError, PlaceResolutionError, RegisterError, UsageError
+from ._errors import (
+    DamageDataError,
+    InputError,
+    PlaceResolutionError,
+    RegisterError,
+    UsageError,
+    ValidationError,
+)
 from .tables import COLUMNS
 
 if TYPE_CHECKING:
@@ -263,6 +274,12 @@ def _create(con: sqlite3.Connection) -> None:
             + ")"
         )
         con.execute("CREATE INDEX structures_source_id ON structures(source_id)")
+        con.execute(
+            "CREATE TABLE units (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
+            + ", ".join(_column_defs("units"))
+            + ")"
+        )
+        con.execute("CREATE UNIQUE INDEX units_unit_code ON units(unit_code)")
         con.executemany(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
             "last_change, srs_id) VALUES (?,?,?,?,?,?)",
@@ -277,11 +294,19 @@ def _create(con: sqlite3.Connection) -> None:
                     now,
                     SRS_ID,
                 ),
+                (
+                    "units",
+                    "features",
+                    "units",
+                    "Admin units the figures are about (join figures.unit_code to map them)",
+                    now,
+                    SRS_ID,
+                ),
             ],
         )
-        con.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES ('structures', 'geom', 'GEOMETRY', ?, 0, 0)",
-            (SRS_ID,),
+        con.executemany(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)",
+            [("structures", SRS_ID), ("units", SRS_ID)],
         )
         con.execute(f"CREATE TABLE {_META_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
         from . import __version__
@@ -451,11 +476,14 @@ def _geometry_from_blob(blob: bytes | None) -> Any:
 
     if blob is None:
         return None
-    if blob[:2] != b"GP":
-        raise RegisterError("structures layer holds a geometry that is not a GeoPackage blob")
+    if not isinstance(blob, bytes) or blob[:2] != b"GP" or len(blob) < 8:
+        raise RegisterError("a layer holds a geometry that is not a GeoPackage geometry blob")
     flags = blob[3]
     start = 8 + _ENVELOPE_BYTES.get((flags >> 1) & 0x07, 0)
-    return shapely.from_wkb(bytes(blob[start:]))
+    try:
+        return shapely.from_wkb(bytes(blob[start:]))
+    except (shapely.errors.GEOSException, ValueError) as err:
+        raise RegisterError(f"a layer holds a damaged geometry blob: {err}") from err
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -545,7 +573,9 @@ def _from_loaded(result: Any, *, label: str, country: str | None = None) -> _Inp
         sources=make_table("sources", result.sources),
         figures=make_figures(figures if figures is not None else []),
         structures=structures,
-        rejects=0 if rejects is None else len(rejects),
+        rejects=int(report["rows_rejected"])
+        if isinstance(report, Mapping) and report.get("rows_rejected") is not None
+        else (0 if rejects is None else len(rejects)),
         kind=None if kind is None else str(kind),
     )
 
@@ -673,16 +703,26 @@ def ingest(
         if v not in (None, "")
     }
     results = []
+    # sources written by this call: inputs given together (sharing --source-title, say) are
+    # distinct sources, never versions of each other by title
+    fresh: set[str] = set()
     target = Path(register_path)
     for item in items:
         loaded = _as_input(item, kind, country)
         with _open(target, create=True) as con:
-            results.append(_ingest_one(con, loaded, overrides, kind=kind))
+            result = _ingest_one(con, loaded, overrides, kind=kind, same_call=frozenset(fresh))
+        results.append(result)
+        fresh.update(sid for sid, status in result.source_status if status != "unchanged")
     return results
 
 
 def _ingest_one(
-    con: sqlite3.Connection, item: _Input, overrides: Mapping[str, Any], *, kind: str
+    con: sqlite3.Connection,
+    item: _Input,
+    overrides: Mapping[str, Any],
+    *,
+    kind: str,
+    same_call: frozenset[str] = frozenset(),
 ) -> IngestResult:
     from .tables import make_table, validate
 
@@ -697,7 +737,7 @@ def _ingest_one(
         sources[column] = value
     sources = make_table("sources", sources)
     if sources["kind"].isna().all():
-        sources["kind"] = item.kind or kind
+        sources["kind"] = item.kind or (None if kind == "auto" else kind)
     figures = item.figures
     known_ids = set(sources["source_id"])
     orphans = sorted(set(figures["source_id"].dropna()) - known_ids)
@@ -710,8 +750,10 @@ def _ingest_one(
         )
     try:
         validate(figures, "figures")
-    except DamageDataError as err:
-        raise type(err)(f"{item.label}: {err}", **err.context) from err
+    except ValidationError as err:
+        raise ValidationError(
+            f"{item.label}: {err}; nothing was written", failure_cases=err.failure_cases
+        ) from err
     structures = item.structures
     if structures is not None:
         structures = _to_wgs84(structures, item.label)
@@ -732,9 +774,12 @@ def _ingest_one(
                 struct_part,
             )
 
+    units = _units_of(figures)
     con.execute("BEGIN IMMEDIATE")
     try:
-        outcome = _write_input(con, item, source_records, figures, structures)
+        outcome = _write_input(con, item, source_records, figures, structures, same_call)
+        if outcome["figures"]:
+            _write_units(con, units)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -764,6 +809,7 @@ def _write_input(
     source_records: list[dict[str, Any]],
     figures: pd.DataFrame,
     structures: Any,
+    same_call: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Write one input's new sources, figures and structures (inside the open transaction)."""
     from .tables import figure_id
@@ -782,9 +828,19 @@ def _write_input(
         if same is not None:
             ids.append(same[0])
             statuses.append((same[0], "unchanged"))
+            newer = _current_of(con).get(same[0])
+            if newer is not None:
+                log.warning(
+                    "%s: same content as %s, which %s has superseded; %s stays current "
+                    "(ingest a changed file to make a new version)",
+                    item.label,
+                    same[0],
+                    newer,
+                    newer,
+                )
             continue
         previous = _previous_version(
-            con, record, origin=item.origin, single=len(source_records) == 1
+            con, record, origin=item.origin, single=len(source_records) == 1, same_call=same_call
         )
         if previous is None:
             version, lineage, prior = 1, sid, None
@@ -856,9 +912,17 @@ def _write_input(
 
 
 def _previous_version(
-    con: sqlite3.Connection, record: Mapping[str, Any], *, origin: str | None, single: bool
+    con: sqlite3.Connection,
+    record: Mapping[str, Any],
+    *,
+    origin: str | None,
+    single: bool,
+    same_call: frozenset[str] = frozenset(),
 ) -> tuple[str, int, str] | None:
-    """The current (latest) version this source replaces: same id, path or title."""
+    """The current (latest) version this source replaces: same id, path or title.
+
+    A title (with a publisher that does not conflict) links versions only across calls.
+    """
     rows = con.execute(
         "SELECT source_id, version, lineage, origin, title, publisher FROM sources "
         "WHERE source_id NOT IN (SELECT supersedes FROM sources WHERE supersedes IS NOT NULL)"
@@ -872,6 +936,7 @@ def _previous_version(
         lambda r: single and origin is not None and r[3] == origin,
         lambda r: (
             bool(title)
+            and r[0] not in same_call
             and _fold(r[4]) == title
             and (not publisher or not _fold(r[5]) or _fold(r[5]) == publisher)
         ),
@@ -948,28 +1013,69 @@ def _write_figures(con: sqlite3.Connection, figures: pd.DataFrame) -> None:
         ) from err
 
 
-def _write_structures(con: sqlite3.Connection, structures: Any) -> None:
-    from .tables import make_table
+def _units_of(figures: pd.DataFrame) -> Any:
+    """The bundled boundaries of the units the figures name (loaded before the write lock).
 
-    typed = make_table("structures", structures.drop(columns="geometry"))
-    columns = {c: k for c, k in COLUMNS["structures"].items() if k != "geom"}
-    blobs = _gpkg_blobs(structures.geometry.values)
-    rows = [(blob, *row) for blob, row in zip(blobs, _rows(typed, columns), strict=True)]
-    names = ", ".join(["geom", *(f'"{c}"' for c in columns)])
-    marks = ", ".join("?" * (len(columns) + 1))
-    con.executemany(f"INSERT INTO structures ({names}) VALUES ({marks})", rows)
-    minx, miny, maxx, maxy = structures.total_bounds
+    Kept in the register's ``units`` layer so that QGIS can join ``figures.unit_code`` and map
+    the register without the toolkit. Units of countries without bundled boundaries (and
+    settlement or country figures) are simply not mapped.
+    """
+    codes = {str(c) for c in figures["unit_code"].dropna().unique()}
+    countries = sorted({c.split("-")[0] for c in codes if "-" in c})
+    if not countries:
+        return None
+    from .gazetteer import BUNDLED_BOUNDARIES, bundled_units
+
+    wanted = [c for c in countries if c in BUNDLED_BOUNDARIES]
+    if not wanted:
+        return None
+    units = bundled_units(wanted)
+    return units[units["unit_code"].isin(list(codes))]
+
+
+def _write_units(con: sqlite3.Connection, units: Any) -> None:
+    """Add the units not yet in the ``units`` layer (a unit's first boundary stays)."""
+    if units is None or units.empty:
+        return
+    have = {r[0] for r in con.execute("SELECT unit_code FROM units")}
+    new = units[~units["unit_code"].isin(list(have))]
+    if new.empty:
+        return
+    _write_layer(con, "units", new)
+
+
+def _extend_extent(con: sqlite3.Connection, table: str, bounds: Any) -> None:
+    """Grow a layer's extent in gpkg_contents to cover ``bounds`` (minx, miny, maxx, maxy)."""
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
     old = con.execute(
-        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name='structures'"
+        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name=?", (table,)
     ).fetchone()
     if old[0] is not None:
         minx, miny = min(minx, old[0]), min(miny, old[1])
         maxx, maxy = max(maxx, old[2]), max(maxy, old[3])
     con.execute(
         "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, last_change=? "
-        "WHERE table_name='structures'",
-        (float(minx), float(miny), float(maxx), float(maxy), _now()),
+        "WHERE table_name=?",
+        (minx, miny, maxx, maxy, _now(), table),
     )
+
+
+def _write_structures(con: sqlite3.Connection, structures: Any) -> None:
+    _write_layer(con, "structures", structures)
+
+
+def _write_layer(con: sqlite3.Connection, table: str, frame: Any) -> None:
+    """Insert a GeoDataFrame (EPSG:4326) into a layer and grow the layer's extent."""
+    from .tables import make_table
+
+    typed = make_table(table, frame.drop(columns="geometry"))
+    columns = {c: k for c, k in COLUMNS[table].items() if k != "geom"}
+    blobs = _gpkg_blobs(frame.geometry.values)
+    rows = [(blob, *row) for blob, row in zip(blobs, _rows(typed, columns), strict=True)]
+    names = ", ".join(["geom", *(f'"{c}"' for c in columns)])
+    marks = ", ".join("?" * (len(columns) + 1))
+    con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    _extend_extent(con, table, frame.total_bounds)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -1060,7 +1166,13 @@ def read_register(
             sources["cites"] = sources["cites"].map(
                 lambda v: current.get(v, v) if isinstance(v, str) else v
             )
-    return _typed_figures(figures), _typed_sources(sources)
+    try:
+        return _typed_figures(figures), _typed_sources(sources)
+    except DamageDataError as err:
+        raise RegisterError(
+            f"register {path} holds values this version of damage_data does not accept: {err}",
+            path=str(path),
+        ) from err
 
 
 def _current_of(con: sqlite3.Connection) -> dict[str, str]:
@@ -1129,18 +1241,44 @@ def read_structures(
     >>> len(read_structures(reg))
     0
     """
+    where, params = ("WHERE source_id=?", [source_id]) if source_id else ("", [])
+    return _read_layer(path, "structures", where, params)
+
+
+def read_units(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+    """The ``units`` layer: bundled boundaries of the units the register's figures name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from damage_data.tables import make_figures, make_table
+    >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
+    >>> figs = make_figures([{"source_id": "s1", "unit_code": "AZ-CAB", "damage": "destroyed",
+    ...                       "count": 3}])
+    >>> _ = ingest(reg, [(figs, make_table("sources", [{"source_id": "s1"}]))])
+    >>> read_units(reg)["unit_code"].tolist()
+    ['AZ-CAB']
+    """
+    return _read_layer(path, "units", "", [])
+
+
+def _read_layer(
+    path: str | os.PathLike[str], table: str, where: str, params: Sequence[Any]
+) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     from .tables import make_table
 
-    columns = [c for c, k in COLUMNS["structures"].items() if k != "geom"]
+    columns = [c for c, k in COLUMNS[table].items() if k != "geom"]
     names = ", ".join(f'"{c}"' for c in columns)
     with _open(path) as con:
-        where, params = ("WHERE source_id=?", [source_id]) if source_id else ("", [])
-        frame = _query(con, f"SELECT geom, {names} FROM structures {where} ORDER BY fid", params)
-    geometry = [_geometry_from_blob(b) for b in frame["geom"]]
-    table = make_table("structures", frame.drop(columns="geom"))
-    return gpd.GeoDataFrame(table, geometry=geometry, crs=SRS_ID)
+        frame = _query(con, f"SELECT geom, {names} FROM {table} {where} ORDER BY fid", params)
+    try:
+        geometry = [_geometry_from_blob(b) for b in frame["geom"]]
+        typed = make_table(table, frame.drop(columns="geom"))
+    except DamageDataError as err:
+        raise RegisterError(f"register {path}, layer {table}: {err}", path=str(path)) from err
+    return gpd.GeoDataFrame(typed, geometry=geometry, crs=SRS_ID)
 
 
 # --- questions about one unit -------------------------------------------------------------
@@ -1312,7 +1450,8 @@ def explain_unit(
     """Which of a register's figures about a unit the summary uses, and the rule for each.
 
     Reads the register's current sources (:func:`read_register`) and calls
-    :func:`damage_data.reconcile.explain` with the same options as ``summarise``.
+    :func:`damage_data.reconcile.explain` with the same options as ``summarise``. Figures of
+    source versions that a newer version superseded follow, set aside with that rule.
 
     Examples
     --------
@@ -1333,16 +1472,44 @@ def explain_unit(
         raise UsageError(
             f"{unit!r} names several units in {target}: {', '.join(codes)}; give one unit code"
         )
+    import pandas as pd
+
+    code = codes[0]
     figures, sources = read_register(target)
-    return explain(
-        figures,
-        sources,
-        codes[0],
-        policy=policy,
-        as_of=as_of,
-        count_possible=count_possible,
-        disagree_ratio=disagree_ratio,
-    )
+    everything, all_sources = read_register(target, include_superseded=True)
+    old = everything[
+        (everything["unit_code"] == code)
+        & ~everything["source_id"].isin(list(sources["source_id"]))
+    ]
+    parts = []
+    if old.empty or (figures["unit_code"] == code).any():
+        # (with no figure at all, explain() raises the error that lists the known units)
+        parts.append(
+            explain(
+                figures,
+                sources,
+                code,
+                policy=policy,
+                as_of=as_of,
+                count_possible=count_possible,
+                disagree_ratio=disagree_ratio,
+            )
+        )
+    if not old.empty:
+        with _open(target) as con:
+            newer = _current_of(con)
+        titles = all_sources.set_index("source_id")["title"]
+        ids = old["source_id"].astype(object)
+        parts.append(
+            old.assign(
+                used=False,
+                rule=[f"set aside: source superseded by its newer version {newer[s]}" for s in ids],
+                source_title=ids.map(titles).astype(object),
+            )
+        )
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, ignore_index=True)
 
 
 __all__ = [
@@ -1354,6 +1521,7 @@ __all__ = [
     "ingest",
     "read_register",
     "read_structures",
+    "read_units",
     "register_sources",
     "schema_version",
 ]

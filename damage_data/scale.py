@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -53,7 +54,6 @@ GRID_CELLS = 1 << 22
 WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 REJECT_COLUMNS = ["locator", "column", "value", "reason"]
-COUNT_COLUMNS = ["unit_code", "damage", "structure", "count"]
 
 # row status codes
 _OK, _NULL_GEOM, _EMPTY_GEOM, _BAD_GEOM, _BAD_XY = 0, 1, 2, 3, 4
@@ -64,6 +64,7 @@ _STATUS_REASON = {
     _BAD_XY: "coordinates cannot be transformed to the units' CRS (out of its range)",
 }
 _MISSING_DAMAGE = "missing damage label: every structure needs a damage class"
+_NAT = np.iinfo(np.int64).min  # a missing date, in days
 
 
 # --- results ------------------------------------------------------------------------------
@@ -113,7 +114,6 @@ class Partial:
     reasons: Counter[str] = field(default_factory=Counter)
     rejects: list[pd.DataFrame] = field(default_factory=list)
     max_day: int | None = None
-    unknown_structures: set[str] = field(default_factory=set)
 
 
 # --- the unit grid ------------------------------------------------------------------------
@@ -122,9 +122,9 @@ class Partial:
 class UnitGrid:
     """Point → unit lookup: a grid of cells inside one unit, outside all, or on a boundary.
 
-    A cell is *on a boundary* when any unit boundary comes near it; every other cell belongs
-    to a connected region free of boundaries, so one test of one point per region labels all
-    of its cells. Points in boundary cells are tested exactly (``shapely.intersects_xy``
+    A cell is *on a boundary* when any unit boundary comes near it. The other cells form
+    runs along each row that no boundary crosses, so each run lies inside one unit or
+    outside all, and one exact test of one point per run labels all of its cells. Points in boundary cells are tested exactly (``shapely.intersects_xy``
     against prepared polygons). A point is given to the first unit, in table order, that
     covers it, so a point on a shared boundary is counted once.
 
@@ -148,7 +148,6 @@ class UnitGrid:
 
         self.geometries = np.asarray(geometries, dtype=object)
         self.cells = int(cells)
-        self._lock = threading.Lock()
         usable = ~(shapely.is_missing(self.geometries) | shapely.is_empty(self.geometries))
         self.bounds = shapely.bounds(self.geometries)
         shapely.prepare(self.geometries[usable])
@@ -186,7 +185,6 @@ class UnitGrid:
 
     def _build(self) -> np.ndarray:
         import shapely
-        from scipy import ndimage
 
         parts = shapely.get_parts(self.geometries[self._usable])
         rings = shapely.get_rings(parts)
@@ -209,17 +207,20 @@ class UnitGrid:
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
                 marked[np.clip(iy + dy, 0, self.ny - 1), np.clip(ix + dx, 0, self.nx - 1)] = True
-        regions, n = ndimage.label(~marked)  # 4-connected regions free of boundaries
-        flat = regions.ravel()
-        # one cell of each region (any will do: a region lies in one unit or in none)
-        some = np.zeros(n + 1, dtype=np.int64)
-        some[flat] = np.arange(flat.size)
-        cell = some[1:]
-        centre_x = self.x0 + (cell % self.nx + 0.5) * self.step
-        centre_y = self.y0 + (cell // self.nx + 0.5) * self.step
-        owner = np.concatenate([[-2], self._exact(centre_x, centre_y)])
+        # runs of free cells along each row: a run is a connected stretch free of
+        # boundaries, so it lies inside one unit or outside all; one test labels it
+        free = ~marked.ravel()
+        starts = free.copy()
+        starts[1:] &= ~free[:-1]
+        starts[:: self.nx] = free[:: self.nx]  # a run never continues onto the next row
+        run = np.cumsum(starts, dtype=np.int32)  # int32: a bool cumsum is 7x slower
+        first = np.flatnonzero(starts)
+        centre_x = self.x0 + (first % self.nx + 0.5) * self.step
+        centre_y = self.y0 + (first // self.nx + 0.5) * self.step
         dtype = np.int16 if len(self.geometries) < 32000 else np.int32
-        return owner.astype(dtype)[regions]
+        owner = np.concatenate([[-2], self._exact(centre_x, centre_y)]).astype(dtype)
+        run[~free] = 0  # boundary cells: -2, tested exactly for each point
+        return owner[run].reshape(self.ny, self.nx)
 
     def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """First unit (table order) covering each point, or -1: exact, prepared tests."""
@@ -246,8 +247,16 @@ class UnitGrid:
         y = np.asarray(y, dtype=np.float64)
         inv = 1.0 / self.step
         # out-of-grid points clip onto the margin, which lies outside every unit
-        cx = np.clip((x - self.x0) * inv, 0, self.nx - 1).astype(np.intp)
-        cy = np.clip((y - self.y0) * inv, 0, self.ny - 1).astype(np.intp)
+        fx = x - self.x0
+        fx *= inv
+        np.maximum(fx, 0, out=fx)  # faster than np.clip, which also handles NaN
+        np.minimum(fx, self.nx - 1, out=fx)
+        fy = y - self.y0
+        fy *= inv
+        np.maximum(fy, 0, out=fy)
+        np.minimum(fy, self.ny - 1, out=fy)
+        cx = fx.astype(np.intp)
+        cy = fy.astype(np.intp)
         cy *= self.nx
         cy += cx
         unit = self.grid.ravel()[cy].astype(np.int32)
@@ -259,10 +268,12 @@ class UnitGrid:
 
 _GRIDS: dict[tuple[str, int], UnitGrid] = {}
 _GRIDS_LOCK = threading.Lock()
+#: Grids kept per process (notebooks re-count with the same units; workers get one per task).
+_GRIDS_KEPT = 4
 
 
 def _cached_grid(wkb: np.ndarray, cells: int) -> UnitGrid:
-    """A grid rebuilt from WKB polygons, once per process (dask workers unpickle it per task)."""
+    """The grid of these WKB polygons, built once per process and kept."""
     import shapely
 
     digest = hashlib.sha256(b"".join(bytes(w) for w in wkb)).hexdigest()
@@ -271,8 +282,41 @@ def _cached_grid(wkb: np.ndarray, cells: int) -> UnitGrid:
         grid = _GRIDS.get(key)
         if grid is None:
             grid = UnitGrid(shapely.from_wkb(wkb), cells=cells)
+            while len(_GRIDS) >= _GRIDS_KEPT:
+                _GRIDS.pop(next(iter(_GRIDS)))
             _GRIDS[key] = grid
     return grid
+
+
+def unit_grid(geometries: Sequence[Any] | np.ndarray, *, rows: int | None = None) -> UnitGrid:
+    """The (cached) :class:`UnitGrid` of ``geometries``, sized for ``rows`` points.
+
+    A grid costs about as much to build as placing one point per cell costs, so small inputs
+    get a coarser grid: ``rows / 2`` cells, between 2**16 and :data:`GRID_CELLS`.
+    """
+    import shapely
+
+    cells = GRID_CELLS
+    if rows is not None:
+        cells = int(min(GRID_CELLS, max(1 << 16, 1 << int(np.ceil(np.log2(max(rows, 2) / 2))))))
+    return _cached_grid(shapely.to_wkb(np.asarray(geometries, dtype=object)), cells)
+
+
+def _row_count(layout: Layout) -> int | None:
+    """Rows of the file from its metadata (no data read); ``None`` when unknown."""
+    import pyarrow.dataset as ds
+
+    try:
+        path = Path(layout.path)
+        if layout.fmt == "parquet" and path.is_file():
+            import pyarrow.parquet as pq
+
+            return int(pq.read_metadata(path).num_rows)
+        return int(
+            ds.dataset(path, format="ipc" if layout.fmt == "arrow" else "parquet").count_rows()
+        )
+    except Exception:  # only a sizing hint: any failure shows up when the file is read
+        return None
 
 
 # --- reading the file ---------------------------------------------------------------------
@@ -349,8 +393,9 @@ def _multi_round(names: Sequence[str]) -> bool:
     """UNOSAT round histories (``Main_Damage_Site_Class_2``…) must go through the reader."""
     import re
 
-    return any(re.fullmatch(r"(main_damage_site_class|main_dam|dasitcl)_?\d+", _fold(n))
-               for n in names)
+    return any(
+        re.fullmatch(r"(main_damage_site_class|main_dam|dasitcl)_?\d+", _fold(n)) for n in names
+    )
 
 
 def layout_of(
@@ -358,7 +403,7 @@ def layout_of(
     *,
     damage_column: str | None = None,
     structure_column: str | None = None,
-    date_column: str | None = None,
+    date_column: str | bool | None = None,
 ) -> Layout:
     """Find the geometry, damage, structure and date columns of a Parquet/Arrow file.
 
@@ -424,19 +469,25 @@ def layout_of(
             path=str(p),
         )
     for given, label in ((structure_column, "structure"), (date_column, "date")):
-        if given is not None and given not in names:
-            raise UsageError(
-                f"{p}: no {label} column {given!r}; columns are: {', '.join(names)}."
-            )
+        if isinstance(given, str) and given not in names:
+            raise UsageError(f"{p}: no {label} column {given!r}; columns are: {', '.join(names)}.")
     structure = structure_column or _find(names, STRUCTURE_COLUMNS)
-    date = date_column or _find(names, DATE_COLUMNS)
+    if date_column is False:
+        date = None
+    elif isinstance(date_column, str):
+        date = date_column
+    else:
+        date = _find(names, DATE_COLUMNS)
     import pyarrow as pa
 
     dictionary = tuple(
         c
         for c in (damage, structure, date)
-        if c and (pa.types.is_string(schema.field(c).type)
-                  or pa.types.is_large_string(schema.field(c).type))
+        if c
+        and (
+            pa.types.is_string(schema.field(c).type)
+            or pa.types.is_large_string(schema.field(c).type)
+        )
     )
     return Layout(
         path=str(p),
@@ -448,7 +499,7 @@ def layout_of(
         damage=damage,
         structure=structure,
         date=date,
-        split_dates=date_column is not None,
+        split_dates=date is not None,
         crs=crs,
         crs_assumed=crs_assumed,
         dictionary=dictionary,
@@ -520,16 +571,22 @@ def _batches(
         if layout.fmt == "parquet" and path.is_file():
             import pyarrow.parquet as pq
 
-            source = pq.ParquetFile(path, read_dictionary=[c for c in layout.dictionary
-                                                           if c in cols])
+            source = pq.ParquetFile(
+                path, read_dictionary=[c for c in layout.dictionary if c in cols]
+            )
             batches = source.iter_batches(batch_size=batch_rows, columns=cols, use_threads=True)
         else:
-            fmt: Any = "ipc" if layout.fmt == "arrow" else ds.ParquetFileFormat(
-                read_options=ds.ParquetReadOptions(dictionary_columns=list(layout.dictionary))
+            fmt: Any = (
+                "ipc"
+                if layout.fmt == "arrow"
+                else ds.ParquetFileFormat(
+                    read_options=ds.ParquetReadOptions(dictionary_columns=list(layout.dictionary))
+                )
             )
             dataset = ds.dataset(path, format=fmt)
-            batches = dataset.to_batches(columns=cols, batch_size=batch_rows,
-                                         batch_readahead=1, fragment_readahead=1)
+            batches = dataset.to_batches(
+                columns=cols, batch_size=batch_rows, batch_readahead=1, fragment_readahead=1
+            )
         row = 0
         for batch in batches:
             yield row, batch
@@ -581,7 +638,9 @@ def points_xy(array: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise InputError(f"geometry column of type {array.type} is neither WKB nor GeoArrow")
     bufs = array.buffers()
     off_type = np.int32 if pa.types.is_binary(array.type) else np.int64
-    offsets = np.frombuffer(bufs[1], dtype=off_type, count=n + 1, offset=array.offset * np.dtype(off_type).itemsize)
+    offsets = np.frombuffer(
+        bufs[1], dtype=off_type, count=n + 1, offset=array.offset * np.dtype(off_type).itemsize
+    )
     data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.empty(0, np.uint8)
     start, end = int(offsets[0]), int(offsets[-1])
     status = np.zeros(n, dtype=np.int8)
@@ -606,7 +665,8 @@ def points_xy(array: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     status[~valid] = _NULL_GEOM
     lengths = np.diff(offsets)
     simple = np.flatnonzero(valid & (lengths == 21))
-    rec = data[offsets[simple, None] + np.arange(21)].view(WKB_POINT).ravel()
+    starts = np.asarray(offsets[simple], dtype=np.int64)
+    rec = data[starts[:, None] + np.arange(21)].view(WKB_POINT).ravel()
     fast = (rec["order"] == 1) & (rec["type"] == 1)
     x[simple[fast]] = rec["x"][fast]
     y[simple[fast]] = rec["y"][fast]
@@ -721,10 +781,12 @@ def _codes(array: pa.Array) -> tuple[np.ndarray, list[str | None]]:
         array = pc.dictionary_encode(array)
     values = [None if v is None else _text(v) for v in array.dictionary.to_pylist()]
     indices = array.indices
-    codes = indices.to_numpy(zero_copy_only=False) if indices.null_count == 0 else (
-        indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    codes = (
+        indices.to_numpy(zero_copy_only=False)
+        if indices.null_count == 0
+        else (indices.fill_null(-1).to_numpy(zero_copy_only=False))
     )
-    return codes.astype(np.int64), values
+    return codes.astype(np.int32, copy=False), values
 
 
 def _text(value: object) -> str:
@@ -752,8 +814,11 @@ def _days(array: pa.Array) -> np.ndarray:
 
     parsed = parse_dates(pd.Series(values, dtype="object"))
     lut = np.array(
-        [nat if pd.isna(v) else (pd.Timestamp(v).normalize().value // 86_400_000_000_000)
-         for v in parsed] + [nat],
+        [
+            nat if pd.isna(v) else (pd.Timestamp(v).normalize().value // 86_400_000_000_000)
+            for v in parsed
+        ]
+        + [nat],
         dtype=np.int64,
     )
     return lut[codes]  # -1 (null) picks the trailing NaT
@@ -780,86 +845,79 @@ def count_batch(
     n = table.num_rows
     names = table.schema.names
     if layout.encoding == "xy":
-        x = table.column(names.index(str(layout.x))).to_numpy(zero_copy_only=False)
-        y = table.column(names.index(str(layout.y))).to_numpy(zero_copy_only=False)
-        x = np.asarray(x, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64)
-        status = np.where(np.isnan(x) | np.isnan(y), _NULL_GEOM, _OK).astype(np.int8)
+        x = np.asarray(
+            table.column(names.index(str(layout.x))).to_numpy(zero_copy_only=False),
+            dtype=np.float64,
+        )
+        y = np.asarray(
+            table.column(names.index(str(layout.y))).to_numpy(zero_copy_only=False),
+            dtype=np.float64,
+        )
+        status = (np.isnan(x) | np.isnan(y)).astype(np.int8) * _NULL_GEOM
     else:
         x, y, status = points_xy(table.column(names.index(str(layout.geometry))))
+    if layout.crs_assumed:
+        _check_lonlat(x, y, status, layout)
     if transformer is not None:
         ok = status == _OK
         tx, ty = transformer.transform(x[ok], y[ok])
         x[ok], y[ok] = tx, ty
         status[ok & ~(np.isfinite(x) & np.isfinite(y))] = _BAD_XY
     dmg_codes, dmg_values = _codes(table.column(names.index(layout.damage)))
-    known = np.array([v is not None and labels.damage(v) is not None for v in dmg_values]
-                     + [False], dtype=bool)
-    missing_damage = dmg_codes < 0
-    unknown_damage = ~known[dmg_codes] & ~missing_damage
-    geom_ok = status == _OK
-    keep = geom_ok & ~missing_damage & ~unknown_damage
+    known = np.array(
+        [v is not None and labels.damage(v) is not None for v in dmg_values] + [False], dtype=bool
+    )  # the trailing False is for nulls (code -1)
     partial = Partial(counts=_empty_counts(), rows_read=n)
-    # reasons: geometry first, then damage (one reason per rejected row)
-    rejected = ~keep
-    if rejected.any():
-        rows = np.flatnonzero(rejected)
-        reason_of = np.where(
-            ~geom_ok[rows], status[rows], np.where(missing_damage[rows], 10, 11)
+    if status.any() or not known[dmg_codes].all():
+        keep = (status == _OK) & known[dmg_codes]
+        _reject(
+            partial,
+            layout,
+            labels,
+            ~keep,
+            status,
+            dmg_codes,
+            dmg_values,
+            first_row=first_row,
+            locator=locator,
+            max_rows=max_reject_rows,
         )
-        for code in np.unique(reason_of):
-            these = rows[reason_of == code]
-            if code == 10:
-                reason, column, values = _MISSING_DAMAGE, layout.damage, None
-            elif code == 11:
-                reason, column = labels.unknown_reason(), layout.damage
-                values = [dmg_values[c] for c in dmg_codes[these[:max_reject_rows]]]
-            else:
-                reason = _STATUS_REASON[int(code)]
-                column = layout.geometry or f"{layout.x}/{layout.y}"
-                values = None
-            partial.reasons[reason] += len(these)
-            shown = these[:max_reject_rows]
-            partial.rejects.append(
-                pd.DataFrame(
-                    {
-                        "locator": [f"{locator} {first_row + i}" for i in shown],
-                        "column": column,
-                        "value": values if values is not None else [None] * len(shown),
-                        "reason": reason,
-                    }
-                )
-            )
-    unit = np.full(n, -1, dtype=np.int32)
-    kept = np.flatnonzero(keep)
-    unit[kept] = grid.locate(x[kept], y[kept])
-    inside = keep & (unit >= 0)
-    partial.outside = int(keep.sum() - inside.sum())
+        rows = np.flatnonzero(keep)
+        x, y, dmg_codes = x[rows], y[rows], dmg_codes[rows]
+    else:  # the usual case: every row kept, no copies
+        rows = None
+    unit = grid.locate(x, y)
+    nu = len(grid.geometries) + 1  # the last slot counts structures outside every unit
+    outside = unit < 0
+    partial.outside = int(np.count_nonzero(outside))
+    if partial.outside:
+        unit[outside] = nu - 1
     if layout.structure:
         st_codes, st_values = _codes(table.column(names.index(layout.structure)))
-        st_codes = st_codes + 1  # 0: no structure label
+        st_codes = st_codes + 1 if rows is None else st_codes[rows] + 1  # 0: no label
         st_values = [None, *st_values]
     else:
-        st_codes, st_values = np.zeros(n, dtype=np.int64), [None]
-    day_values: list[int] = [np.iinfo(np.int64).min]
-    day_codes = np.zeros(n, dtype=np.int64)
+        st_codes, st_values = np.zeros(len(unit), dtype=np.int32), [None]
+    day_values: list[int] = [_NAT]
+    day_codes: np.ndarray | None = None
     if layout.date:
-        days = _days(table.column(names.index(layout.date)))
-        dated = inside & (days != np.iinfo(np.int64).min)
-        if dated.any():
-            partial.max_day = int(days[dated].max())
-        if layout.split_dates:
-            day_values, day_codes = _day_codes(days, inside)
-    sel = np.flatnonzero(inside)
-    nu, nd, ns, nt = len(grid.geometries), len(dmg_values), len(st_values), len(day_values)
-    key = unit[sel].astype(np.int64)
-    key *= nd
-    key += dmg_codes[sel]
-    key *= ns
-    key += st_codes[sel]
-    key *= nt
-    key += day_codes[sel]
+        column = table.column(names.index(layout.date))
+        if layout.split_dates:  # always, today; kept apart for a future "latest date only"
+            days = _days(column)
+            days = days if rows is None else days[rows]
+            day_values, day_codes = _day_codes(days)
+            dated = [v for v in day_values if v != _NAT]
+            partial.max_day = max(dated) if dated else None
+    nd, ns, nt = len(dmg_values), len(st_values), len(day_values)
     size = nu * nd * ns * nt
+    key: np.ndarray = unit.astype(np.int64 if size >= 1 << 31 else np.int32)
+    key *= nd
+    key += dmg_codes
+    key *= ns
+    key += st_codes
+    if day_codes is not None:
+        key *= nt
+        key += day_codes
     if size <= 1 << 24:
         tally = np.bincount(key, minlength=size)
         where = np.flatnonzero(tally)
@@ -881,17 +939,74 @@ def count_batch(
     return partial
 
 
-def _day_codes(days: np.ndarray, inside: np.ndarray) -> tuple[list[int], np.ndarray]:
-    nat = np.iinfo(np.int64).min
-    present = days[inside & (days != nat)]
+def _check_lonlat(x: np.ndarray, y: np.ndarray, status: np.ndarray, layout: Layout) -> None:
+    """A file without a CRS is read as longitude/latitude only if its coordinates fit."""
+    ok = status == _OK
+    if not ok.any():
+        return
+    ax, ay = np.abs(x[ok]), np.abs(y[ok])
+    if ax.max() > 180 or ay.max() > 90:
+        raise InputError(
+            f"{layout.path}: no coordinate reference system, and the coordinates (up to "
+            f"|x| {ax.max():.0f}, |y| {ay.max():.0f}) are not longitude/latitude. Re-write the "
+            "file as GeoParquet with its CRS (geopandas: set_crs(...).to_parquet(...)).",
+            path=layout.path,
+        )
+
+
+def _reject(
+    partial: Partial,
+    layout: Layout,
+    labels: Labels,
+    rejected: np.ndarray,
+    status: np.ndarray,
+    dmg_codes: np.ndarray,
+    dmg_values: list[str | None],
+    *,
+    first_row: int,
+    locator: str,
+    max_rows: int,
+) -> None:
+    """Count and list rejected rows, one reason each: geometry first, then damage."""
+    rows = np.flatnonzero(rejected)
+    geom_bad = status[rows] != _OK
+    reason_of = np.where(geom_bad, status[rows], np.where(dmg_codes[rows] < 0, 10, 11))
+    for code in np.unique(reason_of):
+        these = rows[reason_of == code]
+        shown = these[:max_rows]
+        values: list[str | None] = [None] * len(shown)
+        if code == 10:
+            reason, column = _MISSING_DAMAGE, layout.damage
+        elif code == 11:
+            reason, column = labels.unknown_reason(), layout.damage
+            values = [dmg_values[c] for c in dmg_codes[shown]]
+        else:
+            reason = _STATUS_REASON[int(code)]
+            column = layout.geometry or f"{layout.x}/{layout.y}"
+        partial.reasons[reason] += len(these)
+        partial.rejects.append(
+            pd.DataFrame(
+                {
+                    "locator": [f"{locator} {first_row + i}" for i in shown],
+                    "column": column,
+                    "value": values,
+                    "reason": reason,
+                }
+            )
+        )
+
+
+def _day_codes(days: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Dense codes of dates (0: no date) and the day each code stands for."""
+    present = days[days != _NAT]
     if len(present) == 0:
-        return [nat], np.zeros(len(days), dtype=np.int64)
+        return [_NAT], np.zeros(len(days), dtype=np.int32)
     lo, hi = int(present.min()), int(present.max())
     if hi - lo < 100_000:  # a dense range: offset codes, no sort
-        codes = np.where(days == nat, 0, days - lo + 1)
-        return [nat, *range(lo, hi + 1)], codes
+        codes = np.where(days == _NAT, 0, days - lo + 1).astype(np.int32)
+        return [_NAT, *range(lo, hi + 1)], codes
     uniq, inv = np.unique(days, return_inverse=True)
-    return [int(v) for v in uniq], inv.astype(np.int64)
+    return [int(v) for v in uniq], inv.astype(np.int32)
 
 
 def _empty_counts() -> pd.DataFrame:
@@ -909,8 +1024,9 @@ def _empty_counts() -> pd.DataFrame:
 # --- the public call ----------------------------------------------------------------------
 
 
-def _units_of(units: gpd.GeoDataFrame | None, country: str | Sequence[str] | None
-              ) -> gpd.GeoDataFrame:
+def _units_of(
+    units: gpd.GeoDataFrame | None, country: str | Sequence[str] | None
+) -> gpd.GeoDataFrame:
     if units is None:
         from .gazetteer import bundled_units
 
@@ -940,7 +1056,7 @@ def file_sha256(path: str | Path) -> str:
     files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
     for f in files:
         with f.open("rb") as handle:
-            for chunk in iter(lambda h=handle: h.read(1 << 22), b""):
+            while chunk := handle.read(1 << 22):
                 digest.update(chunk)
     return digest.hexdigest()
 
@@ -973,7 +1089,7 @@ def count_structures(
     country: str | Sequence[str] | None = None,
     damage_column: str | None = None,
     structure_column: str | None = None,
-    date_column: str | None = None,
+    date_column: str | bool | None = None,
     scheme: str = "auto",
     batch_rows: int = 1_000_000,
     engine: str = "local",
@@ -984,7 +1100,8 @@ def count_structures(
 
     Streams the file batch by batch, so files larger than memory work. Each structure goes
     to the first unit (in ``units`` order) whose polygon covers its point (polygons: their
-    representative point); structures in no unit are counted in ``outside``.
+    representative point); structures in no unit are counted in ``outside`` and become
+    figures without a unit, flagged ``outside_units`` (as :func:`damage_data.assign` does).
 
     Parameters
     ----------
@@ -998,8 +1115,9 @@ def count_structures(
     damage_column, structure_column
         Columns to use (default: found by name, as the readers do).
     date_column
-        Count separately per date of this column (``as_of`` of each figure). Without it a
-        date column found by name only gives the figures' ``as_of`` (the latest date).
+        Count separately per date of this column (each figure's ``as_of``); by default a
+        date column found by name (``sensor_date``, ``date``…), as the readers do;
+        ``False``: no dates.
     scheme
         Damage crosswalk (``unosat``, ``copernicus_ems``…) or ``auto``.
     batch_rows
@@ -1047,7 +1165,7 @@ def count_structures(
     chosen = pick_damage_scheme(layout, scheme)
     unit_table = _units_of(units, country)
     hasher = _BackgroundHash(p)
-    grid = UnitGrid(unit_table.geometry.to_numpy())
+    grid = unit_grid(unit_table.geometry.to_numpy(), rows=_row_count(layout))
     transformer = _transformer(layout, unit_table.crs)
     labels = Labels(chosen)
     if engine == "dask":
@@ -1058,7 +1176,11 @@ def count_structures(
         )
     else:
         partials = _count_local(
-            layout, grid, labels, transformer=transformer, batch_rows=batch_rows,
+            layout,
+            grid,
+            labels,
+            transformer=transformer,
+            batch_rows=batch_rows,
             workers=workers,
         )
     return finish(
@@ -1094,23 +1216,94 @@ def _count_local(
     batch_rows: int,
     workers: int | None,
 ) -> list[Partial]:
-    """Count batch by batch; ``workers`` threads count while the next batch is read."""
-    threads = max(1, workers or 1)
-    out: list[Partial] = []
+    """Count row group by row group on ``workers`` threads (reading included).
+
+    Each thread reads and counts its own row group, so decoding the WKB column (the largest
+    cost) runs on every core; at most ``workers`` row groups are in memory at once.
+    """
+    threads = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
+    path = Path(layout.path)
+
+    def count(task: Any) -> list[Partial]:
+        if isinstance(task, tuple):  # (first row, batch) from the sequential reader
+            return [
+                count_batch(
+                    task[1], layout, grid, labels, first_row=task[0], transformer=transformer
+                )
+            ]
+        return [
+            count_batch(batch, layout, grid, labels, first_row=first, transformer=transformer)
+            for first, batch in _row_group_batches(
+                layout, task, batch_rows=batch_rows, use_threads=threads == 1
+            )
+        ]
+
+    tasks: Iterator[Any]
+    if layout.fmt == "parquet" and path.is_file():
+        tasks = iter(_row_groups(path))
+    else:
+        tasks = _batches(layout, batch_rows=batch_rows)
     if threads == 1:
-        for first, batch in _batches(layout, batch_rows=batch_rows):
-            out.append(count_batch(batch, layout, grid, labels, first_row=first,
-                                   transformer=transformer))
-        return out
-    pending: list[Future[Partial]] = []
+        return [part for task in tasks for part in count(task)]
+    results: list[list[Partial]] = []
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        for first, batch in _batches(layout, batch_rows=batch_rows):
-            pending.append(pool.submit(count_batch, batch, layout, grid, labels,
-                                       first_row=first, transformer=transformer))
-            if len(pending) > threads:  # bounded memory: at most threads + 1 batches held
-                out.append(pending.pop(0).result())
-        out.extend(f.result() for f in pending)
+        pending: list[Future[list[Partial]]] = []
+        for task in tasks:
+            pending.append(pool.submit(count, task))
+            if len(pending) >= threads:  # bounded memory: ``threads`` tasks in flight
+                results.append(pending.pop(0).result())
+        results.extend(f.result() for f in pending)
+    return [part for parts in results for part in parts]
+
+
+@dataclass(frozen=True)
+class _RowGroup:
+    path: Path
+    index: int
+    first_row: int
+    metadata: Any
+
+
+def _row_groups(path: Path) -> list[_RowGroup]:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+    except OSError as err:
+        raise InputError(f"{path}: not a readable Parquet file ({err})", path=str(path)) from err
+    out, first = [], 0
+    for i in range(meta.num_row_groups):
+        out.append(_RowGroup(path, i, first, meta))
+        first += meta.row_group(i).num_rows
     return out
+
+
+def _row_group_batches(
+    layout: Layout, group: _RowGroup, *, batch_rows: int, use_threads: bool
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        # one handle per task: a ParquetFile is not shared between threads
+        source = pq.ParquetFile(
+            group.path, metadata=group.metadata, read_dictionary=list(layout.dictionary)
+        )
+        first = group.first_row
+        for batch in source.iter_batches(
+            batch_size=batch_rows,
+            row_groups=[group.index],
+            columns=layout.columns,
+            use_threads=use_threads,
+        ):
+            yield first, batch
+            first += batch.num_rows
+    except (OSError, pa.ArrowInvalid) as err:
+        raise InputError(
+            f"{group.path}: row group {group.index} cannot be read "
+            f"({str(err).splitlines()[0][:200]}); the file may be truncated or corrupt.",
+            path=str(group.path),
+        ) from err
 
 
 def finish(
@@ -1123,8 +1316,7 @@ def finish(
     engine: str,
 ) -> CountResult:
     """Reduce batch counts to canonical counts, figures, rejects and the report."""
-    from .tables import make_figures, make_table
-    from .vocab import LEVELS
+    from .tables import make_table
 
     path = Path(layout.path)
     rows_read = sum(p.rows_read for p in partials)
@@ -1135,74 +1327,18 @@ def finish(
     outside = sum(p.outside for p in partials)
     frames = [p.counts for p in partials if not p.counts.empty]
     raw = pd.concat(frames, ignore_index=True) if frames else _empty_counts()
-    raw = raw.groupby(["unit", "damage_text", "structure_text", "day"], dropna=False,
-                      sort=False, as_index=False)["count"].sum()
-    raw["damage"] = [labels.damage(str(t)) for t in raw["damage_text"]]
-    raw["structure"] = [labels.structure(None if pd.isna(t) else str(t))
-                        for t in raw["structure_text"]]
-    codes = units["unit_code"].astype("string").to_numpy()
-    raw["unit_code"] = codes[raw["unit"].to_numpy()] if len(raw) else pd.Series(dtype="string")
-    nat = np.iinfo(np.int64).min
+    kept = rows_read - rejected
     max_days = [p.max_day for p in partials if p.max_day is not None]
     latest = pd.Timestamp(max(max_days), unit="D") if max_days else pd.NaT
-    if layout.split_dates:
-        raw["as_of"] = pd.to_datetime(
-            raw["day"].where(raw["day"] != nat).astype("float64"), unit="D"
-        )
-    keys = ["unit", "unit_code", "damage", "structure"] + (["as_of"] if layout.split_dates
-                                                           else [])
-    grouped = raw.groupby(keys, dropna=False, sort=True, as_index=False).agg(
-        count=("count", "sum"),
-        damage_text=("damage_text", _join_texts),
-        structure_text=("structure_text", _join_texts),
+    figures, counts = _figures(
+        raw,
+        layout=layout,
+        units=units,
+        labels=labels,
+        source_id=f"sha256:{sha256[:16]}",
+        kept=kept,
+        latest=latest,
     )
-    grouped = grouped.sort_values(["unit", "damage", "structure"] + keys[4:], kind="stable")
-    counts = grouped[[k for k in keys if k != "unit"] + ["count"]].reset_index(drop=True)
-    counts["unit_code"] = counts["unit_code"].astype("string")
-    kept = rows_read - rejected
-    source_id = f"sha256:{sha256[:16]}"
-    names = units["name"].astype("string").to_numpy() if "name" in units.columns else None
-    levels = units["level"].astype(object).to_numpy() if "level" in units.columns else None
-    records = []
-    label = "folder" if path.is_dir() else "file"
-    for row in grouped.itertuples(index=False):
-        u = int(row.unit)
-        name = None if names is None or pd.isna(names[u]) else str(names[u])
-        level = None if levels is None or str(levels[u]) not in LEVELS else str(levels[u])
-        when = row.as_of if layout.split_dates else latest
-        date_part = "" if pd.isna(when) else f", {pd.Timestamp(when).date()}"
-        records.append(
-            {
-                "source_id": source_id,
-                "locator": f"{path.name}: {row.count} structures ({row.unit_code}, "
-                f"damage {row.damage_text}, {row.structure_text or 'no type'}{date_part})",
-                "evidence": (
-                    f"{row.count} of the {kept} structures in {label} {path.name} have damage "
-                    f"class {row.damage_text!r} ({labels.scheme}) and type "
-                    f"{row.structure_text or 'not stated'!r} and lie in "
-                    f"{name or row.unit_code} ({row.unit_code}); counted by point-in-polygon"
-                    + (f", assessed on {pd.Timestamp(when).date()}" if layout.split_dates
-                       and not pd.isna(when) else "")
-                ),
-                "place_text": None,
-                "unit_code": row.unit_code,
-                "unit_name": name,
-                "level": level,
-                "match": "code",
-                "damage": row.damage,
-                "damage_text": row.damage_text,
-                "structure": row.structure,
-                "structure_text": row.structure_text,
-                "count_unit": "structures",
-                "count": int(row.count),
-                "qualifier": "exact",
-                # each structure is one row: figures of one file never overlap, they add up
-                "cumulative": False,
-                "as_of": when,
-            }
-        )
-    figures = make_figures(records) if records else make_figures(pd.DataFrame(
-        columns=["source_id", "count"]))
     reject_frames = [f for p in partials for f in p.rejects]
     rejects = (
         pd.concat(reject_frames, ignore_index=True).head(MAX_REJECT_ROWS)
@@ -1247,7 +1383,7 @@ def finish(
         "sources",
         [
             {
-                "source_id": source_id,
+                "source_id": f"sha256:{sha256[:16]}",
                 "title": path.name,
                 "method": "satellite",
                 "sha256": sha256,
@@ -1269,6 +1405,122 @@ def finish(
     )
 
 
-def _join_texts(values: pd.Series) -> str | None:
-    texts = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
-    return "; ".join(texts) if texts else None
+def _figures(
+    raw: pd.DataFrame,
+    *,
+    layout: Layout,
+    units: gpd.GeoDataFrame,
+    labels: Labels,
+    source_id: str,
+    kept: int,
+    latest: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Native-label counts → one figure per unit × damage × structure (× date), and counts.
+
+    A few thousand rows at most: plain Python is faster here than a grouped pandas apply.
+    Structures outside every unit become figures without a unit, for review.
+    """
+    from .tables import figure_id, make_figures
+    from .vocab import LEVELS
+
+    path = Path(layout.path)
+    codes = units["unit_code"].astype("string").to_numpy()
+    names = units["name"].astype("string").to_numpy() if "name" in units.columns else None
+    levels = units["level"].astype(object).to_numpy() if "level" in units.columns else None
+    groups: dict[tuple[int, str, str, int], list[Any]] = {}
+    for unit, dtext, stext, day, count in zip(
+        raw["unit"].tolist(),
+        raw["damage_text"].tolist(),
+        raw["structure_text"].tolist(),
+        raw["day"].tolist(),
+        raw["count"].tolist(),
+        strict=True,
+    ):
+        damage = labels.damage(str(dtext))
+        structure = labels.structure(None if stext is None else str(stext))
+        key = (int(unit), str(damage), structure, int(day) if layout.split_dates else _NAT)
+        entry = groups.setdefault(key, [0, set(), set()])
+        entry[0] += int(count)
+        entry[1].add(str(dtext))
+        if stext is not None:
+            entry[2].add(str(stext))
+    label = "folder" if path.is_dir() else "file"
+    records: list[dict[str, Any]] = []
+    # dates and unit details once per distinct value, not once per figure
+    days = {key[3] for key in groups}
+    stamps = {d: (pd.NaT if d == _NAT else pd.Timestamp(d, unit="D")) for d in days}
+    texts = {d: ("" if d == _NAT else str(stamps[d].date())) for d in days}
+    for i, key in enumerate(sorted(groups)):
+        unit, damage, structure, day = key
+        count, dtexts, stexts = groups[key]
+        inside = unit < len(codes)
+        code = str(codes[unit]) if inside else None
+        name = None if not inside or names is None or pd.isna(names[unit]) else str(names[unit])
+        level = None
+        if inside and levels is not None and str(levels[unit]) in LEVELS:
+            level = str(levels[unit])
+        when = stamps[day] if layout.split_dates else latest
+        dtext = "; ".join(sorted(dtexts))
+        stext = "; ".join(sorted(stexts)) or None
+        on = f", {texts[day]}" if layout.split_dates and texts[day] else ""
+        locator = (
+            f"{path.name}: {count} structures ({code or 'outside every unit'}, damage {dtext}, "
+            f"{stext or 'no type'}{on})"
+        )
+        place = f"{name or code} ({code})" if inside else "no unit (outside every unit)"
+        records.append(
+            {
+                "figure_id": figure_id(source_id, locator, i),
+                "locator": locator,
+                "evidence": (
+                    f"{count} of the {kept} structures in {label} {path.name} have damage class "
+                    f"{dtext!r} ({labels.scheme}) and type {stext or 'not stated'!r} and lie in "
+                    f"{place}; counted by point-in-polygon"
+                    + (f", assessed on {texts[day]}" if on else "")
+                ),
+                "place_text": name,
+                "unit_code": code,
+                "unit_name": name,
+                "level": level,
+                "match": "code" if inside else "unresolved",
+                "status": "accepted" if inside else "needs_review",
+                "flags": "" if inside else "outside_units",
+                "damage": damage,
+                "damage_text": dtext,
+                "structure": structure,
+                "structure_text": stext,
+                "count": count,
+                "as_of": when,
+            }
+        )
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            "figure_id",
+            "locator",
+            "evidence",
+            "place_text",
+            "unit_code",
+            "unit_name",
+            "level",
+            "match",
+            "status",
+            "flags",
+            "damage",
+            "damage_text",
+            "structure",
+            "structure_text",
+            "count",
+            "as_of",
+        ],
+    )
+    frame["as_of"] = pd.to_datetime(frame["as_of"])
+    # each structure is one row: the figures of one file never overlap, so they add up
+    frame = frame.assign(
+        source_id=source_id, count_unit="structures", qualifier="exact", cumulative=False
+    )
+    figures = make_figures(frame)
+    keys = ["unit_code", "damage", "structure"] + (["as_of"] if layout.split_dates else [])
+    counts = figures.loc[figures["unit_code"].notna(), [*keys, "count"]]
+    counts = counts.astype({"count": "int64"}).reset_index(drop=True)
+    return figures, counts

@@ -8,6 +8,7 @@ never changes on export (``bbox_inches="tight"`` would crop the footer and chang
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 import weakref
@@ -33,7 +34,7 @@ CSS_DPI = 100
 FIGSIZE: tuple[float, float] = (WEB_SIZE_PX[0] / CSS_DPI, WEB_SIZE_PX[1] / CSS_DPI)
 
 FONT_FAMILY = ["DejaVu Sans"]  # ships with matplotlib; covers Latin, Cyrillic and Armenian
-TITLE_SIZE = 13.0
+TITLE_SIZE = 12.0
 SUBTITLE_SIZE = 9.5
 BODY_SIZE = 8.0
 LABEL_SIZE = 7.5
@@ -51,7 +52,14 @@ BOUNDARY = "#ffffff"
 
 #: Okabe & Ito's colour-blind-safe qualitative palette (matplotlib's ``okabe_ito``).
 OKABE_ITO: tuple[str, ...] = (
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
 )
 
 #: One fixed colour per canonical damage state, the same in every map and chart.
@@ -88,8 +96,7 @@ GROUP_LABELS: dict[str, str] = {
 SEQUENTIAL = "OrRd"
 
 MAP_DISCLAIMER = (
-    "Boundaries and names do not imply endorsement or acceptance by the authors "
-    "or publishers."
+    "Boundaries and names do not imply endorsement or acceptance by the authors or publishers."
 )
 
 #: Grouping and decimal marks per display language (CLDR). Hand-written because the
@@ -152,7 +159,7 @@ def house_style() -> Iterator[None]:
     """
     import matplotlib as mpl
 
-    with mpl.rc_context(RC):
+    with mpl.rc_context(RC):  # type: ignore[arg-type]
         yield
 
 
@@ -334,8 +341,10 @@ def finalise(
     >>> plt.close(fig)
     """
     if not title or not str(title).strip():
-        raise UsageError("finalise() needs a title that states the finding, e.g. "
-                         "title='Tərtər reports the most destroyed buildings'")
+        raise UsageError(
+            "finalise() needs a title that states the finding, e.g. "
+            "title='Tərtər reports the most destroyed buildings'"
+        )
     provenances = [p for p in (provenance_of(ax) for ax in fig.axes) if p is not None]
     is_map = any(p.kind == "map" for p in provenances)
     source_line = _source_line(source, provenances)
@@ -350,8 +359,13 @@ def finalise(
         for artist in old.artists:
             artist.remove()
     _ANATOMY[fig] = Anatomy(
-        title=str(title).strip(), subtitle=subtitle, note=note, source=source_line,
-        byline=byline, alt_text=alt_text, disclaimer=MAP_DISCLAIMER if is_map else None,
+        title=str(title).strip(),
+        subtitle=subtitle,
+        note=note,
+        source=source_line,
+        byline=byline,
+        alt_text=alt_text,
+        disclaimer=MAP_DISCLAIMER if is_map else None,
     )
     layout(fig)
     return fig
@@ -364,8 +378,7 @@ def _source_line(source: str | None, provenances: Sequence[Provenance]) -> str |
             text = f"Source: {text}"
     else:
         names = list(dict.fromkeys(n for p in provenances for n in p.sources))
-        text = ("Sources: " if len(names) > 1 else "Source: ") + ", ".join(names) \
-            if names else ""
+        text = ("Sources: " if len(names) > 1 else "Source: ") + ", ".join(names) if names else ""
     boundaries = list(dict.fromkeys(p.boundaries for p in provenances if p.boundaries))
     parts = [t for t in (text, *boundaries) if t]
     return " · ".join(parts) or None
@@ -389,17 +402,31 @@ def layout(fig: Figure) -> None:
     margin = MARGIN_PT * pt
     wrap_px = width_px - 2 * margin
 
-    def block(text: str, y_px: float, *, size: float, color: str, weight: str = "normal",
-              va: str = "top", x_px: float | None = None, ha: str = "left",
-              wrap: float | None = None) -> float:
+    def block(
+        text: str,
+        y_px: float,
+        *,
+        size: float,
+        color: str,
+        weight: str = "normal",
+        va: str = "top",
+        x_px: float | None = None,
+        ha: str = "left",
+        wrap: float | None = None,
+    ) -> float:
         """Draw wrapped ``text`` at ``y_px`` (from the bottom); return its height in px."""
         from matplotlib.font_manager import FontProperties
 
         prop = FontProperties(family=FONT_FAMILY, size=size, weight=weight)
         lines = _wrap(text, prop, wrap or wrap_px, renderer)
         artist = fig.text(
-            (x_px if x_px is not None else margin) / width_px, y_px / height_px,
-            "\n".join(lines), fontproperties=prop, color=color, ha=ha, va=va,
+            (x_px if x_px is not None else margin) / width_px,
+            y_px / height_px,
+            "\n".join(lines),
+            fontproperties=prop,
+            color=color,
+            ha=ha,
+            va=va,
             linespacing=1.3,
         )
         anatomy.artists.append(artist)
@@ -423,8 +450,15 @@ def layout(fig: Figure) -> None:
 
         prop = FontProperties(family=FONT_FAMILY, size=FOOTER_SIZE)
         byline_w = _text_width(anatomy.byline, prop, renderer)
-        block(anatomy.byline, y, size=FOOTER_SIZE, color=MUTED, va="bottom",
-              x_px=width_px - margin, ha="right")
+        block(
+            anatomy.byline,
+            y,
+            size=FOOTER_SIZE,
+            color=MUTED,
+            va="bottom",
+            x_px=width_px - margin,
+            ha="right",
+        )
         source_wrap = wrap_px - byline_w - 12 * pt
     else:
         source_wrap = wrap_px
@@ -483,29 +517,72 @@ def _fit_axes(fig: Figure, box: tuple[float, float, float, float], renderer: Any
             _ORIGINAL_POSITION[ax] = ax.get_position(original=True).frozen()
     originals = {ax: _ORIGINAL_POSITION[ax] for ax in axes}
     union = Bbox.union(list(originals.values()))
+    for ax in axes:
+        _fit_legend(ax, box[2] - box[0], renderer)
     W, H = fig.bbox.width, fig.bbox.height
     target = [box[0], box[1], box[2], box[3]]  # inner box for the axes themselves
     for _ in range(3):
         x0, y0, x1, y1 = target
 
-        def place(bb: Any, x0: float = x0, y0: float = y0, x1: float = x1,
-                  y1: float = y1) -> list[float]:
+        def place(
+            bb: Any, x0: float = x0, y0: float = y0, x1: float = x1, y1: float = y1
+        ) -> list[float]:
             fx0 = (bb.x0 - union.x0) / union.width
             fy0 = (bb.y0 - union.y0) / union.height
             fw, fh = bb.width / union.width, bb.height / union.height
-            return [(x0 + fx0 * (x1 - x0)) / W, (y0 + fy0 * (y1 - y0)) / H,
-                    fw * (x1 - x0) / W, fh * (y1 - y0) / H]
+            return [
+                (x0 + fx0 * (x1 - x0)) / W,
+                (y0 + fy0 * (y1 - y0)) / H,
+                fw * (x1 - x0) / W,
+                fh * (y1 - y0) / H,
+            ]
 
         for ax, bb in originals.items():
-            ax.set_position(place(bb))
-        tight = Bbox.union([ax.get_tightbbox(renderer) for ax in axes])
+            ax.set_position(tuple(place(bb)))  # type: ignore[arg-type]
+        boxes = [ax.get_tightbbox(renderer) for ax in axes]
+        tight = Bbox.union([b for b in boxes if b is not None])
         overflow = (box[0] - tight.x0, box[1] - tight.y0, tight.x1 - box[2], tight.y1 - box[3])
         if max(overflow) < 0.5 and min(overflow) > -2:
             break
-        target = [target[0] + overflow[0], target[1] + overflow[1],
-                  target[2] - overflow[2], target[3] - overflow[3]]
+        target = [
+            target[0] + overflow[0],
+            target[1] + overflow[1],
+            target[2] - overflow[2],
+            target[3] - overflow[3],
+        ]
         if target[2] - target[0] < 20 or target[3] - target[1] < 20:
             break
+
+
+_KEYS: weakref.WeakKeyDictionary[Any, tuple[list[Any], list[str], dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def key_legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **kwargs: Any) -> Any:
+    """A one-row key above a chart or map that :func:`layout` may wrap onto more rows.
+
+    Matplotlib cannot re-flow an existing legend, so the key is remembered and rebuilt
+    with fewer columns when the figure is too narrow for one row.
+    """
+    kwargs.setdefault("ncols", max(1, len(handles)))
+    _KEYS[ax] = (list(handles), list(labels), dict(kwargs))
+    return ax.legend(list(handles), list(labels), **kwargs)
+
+
+def _fit_legend(ax: Axes, width_px: float, renderer: Any) -> None:
+    """Rebuild a key made by :func:`key_legend` with as many rows as it needs to fit."""
+    entry = _KEYS.get(ax)
+    if entry is None:
+        return
+    handles, labels, kwargs = entry
+    n = max(1, len(handles))
+    with house_style():  # the rebuilt key keeps the house fonts
+        for rows in range(1, n + 1):
+            columns = min(math.ceil(n / rows), kwargs["ncols"])
+            legend = ax.legend(handles, labels, **{**kwargs, "ncols": columns})
+            if legend.get_window_extent(renderer).width <= width_px:
+                break
 
 
 def describe_list(items: Iterable[str], *, limit: int = 4) -> str:

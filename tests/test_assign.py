@@ -16,15 +16,24 @@ from damage_data.tables import validate
 
 # two units sharing the edge x = 1
 UNITS = gpd.GeoDataFrame(
-    {"unit_code": ["W", "E"], "name": ["West", "East"], "level": ["adm2", "adm2"],
-     "country": ["XX", "XX"]},
-    geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    {
+        "unit_code": ["W", "E"],
+        "name": ["West", "East"],
+        "level": ["adm2", "adm2"],
+        "country": ["XX", "XX"],
+    },
+    geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+    crs="EPSG:4326",
+)
 
 
 def _structures(points: list[tuple[float, float]], **columns: list[object]) -> gpd.GeoDataFrame:
     n = len(points)
-    data: dict[str, object] = {"structure_id": [f"s{i}" for i in range(n)],
-                               "damage": ["destroyed"] * n, "structure": ["residential"] * n}
+    data: dict[str, object] = {
+        "structure_id": [f"s{i}" for i in range(n)],
+        "damage": ["destroyed"] * n,
+        "structure": ["residential"] * n,
+    }
     data.update(columns)
     return gpd.GeoDataFrame(data, geometry=[Point(p) for p in points], crs="EPSG:4326")
 
@@ -41,6 +50,14 @@ def test_inside_boundary_and_outside() -> None:
     pd.testing.assert_frame_equal(structures, before)  # the input is not changed
 
 
+def test_any_index_kept_aligned() -> None:
+    structures = _structures([(0.5, 0.5), (1.5, 0.5), (9.0, 9.0)]).set_axis([30, 10, 20])
+    assigned, _ = assign(structures, UNITS)
+    assert assigned.index.tolist() == [30, 10, 20]
+    assert assigned["unit_code"].tolist()[:2] == ["W", "E"]
+    assert pd.isna(assigned.loc[20, "unit_code"])
+
+
 def test_snap_to_nearest_unit_within_distance() -> None:
     structures = _structures([(2.005, 0.5), (2.5, 0.5)])  # ~0.5 km and ~55 km east of E
     assigned, report = assign(structures, UNITS, snap_km=2)
@@ -55,16 +72,18 @@ def test_snap_to_nearest_unit_within_distance() -> None:
 def test_polygons_by_representative_point_and_any_crs() -> None:
     # an L-shaped building whose centroid falls outside itself, in UTM
     l_shape = box(0.1, 0.1, 0.9, 0.2).union(box(0.1, 0.1, 0.2, 0.9))
-    frame = gpd.GeoDataFrame({"structure_id": ["L"], "damage": ["severe"]},
-                             geometry=[l_shape], crs=4326).to_crs("EPSG:32631")
+    frame = gpd.GeoDataFrame(
+        {"structure_id": ["L"], "damage": ["severe"]}, geometry=[l_shape], crs=4326
+    ).to_crs("EPSG:32631")
     assigned, _ = assign(frame, UNITS)
     assert assigned["unit_code"].tolist() == ["W"]
     assert assigned.crs == frame.crs  # geometry stays as given
 
 
 def test_agreement_with_source_admin_label() -> None:
-    structures = _structures([(0.5, 0.5), (1.5, 0.5), (0.2, 0.2), (0.3, 0.3)],
-                             admin_label=["West", "west", "East", None])
+    structures = _structures(
+        [(0.5, 0.5), (1.5, 0.5), (0.2, 0.2), (0.3, 0.3)], admin_label=["West", "east", "East", None]
+    )
     _, report = assign(structures, UNITS)
     assert report["agreement_checked"] == 3
     assert report["agreement"] == pytest.approx(2 / 3)
@@ -91,17 +110,20 @@ def test_structures_to_figures_groups() -> None:
         [(0.5, 0.5), (0.6, 0.5), (0.7, 0.5), (1.5, 0.5), (9, 9)],
         damage=["destroyed", "destroyed", "severe", "destroyed", "destroyed"],
         damage_text=["1", "1", "2", "1", "1"],
-        assessed_on=pd.to_datetime(["2024-01-06"] * 5), layer=["sites"] * 5)
+        assessed_on=pd.to_datetime(["2024-01-06"] * 5),
+        layer=["sites"] * 5,
+    )
     assigned, _ = assign(structures, UNITS)
     figures = structures_to_figures(assigned, source_id="src")
     validate(figures)
-    key = figures.set_index(["unit_code", "damage"])["count"].dropna()
+    key = figures[figures["unit_code"].notna()].set_index(["unit_code", "damage"])["count"]
     assert key.to_dict() == {("E", "destroyed"): 1, ("W", "destroyed"): 2, ("W", "severe"): 1}
     row = figures[(figures["unit_code"] == "W") & (figures["damage"] == "destroyed")].iloc[0]
     assert row["evidence"].startswith("2 structures classed destroyed (1)")
     assert "in layer sites" in row["evidence"]
-    assert row["locator"] == ("unit=W; damage=destroyed; structure=residential; "
-                              "date=2024-01-06; layer=sites")
+    assert row["locator"] == (
+        "unit=W; damage=destroyed; structure=residential; date=2024-01-06; layer=sites"
+    )
     assert (row["count_unit"], row["level"], row["match"]) == ("structures", "adm2", "code")
     outside = figures[figures["unit_code"].isna()]
     assert outside["flags"].tolist() == ["outside_units"]
@@ -110,21 +132,22 @@ def test_structures_to_figures_groups() -> None:
 
 
 def test_round_history_never_added() -> None:
-    structures = _structures([(0.5, 0.5)] * 3, damage=["moderate", "destroyed", "severe"],
-                             round=[1, 2, 3])
+    structures = _structures(
+        [(0.5, 0.5)] * 3, damage=["moderate", "destroyed", "severe"], round=[1, 2, 3]
+    )
     structures["structure_id"] = "site"
     figures = structures_to_figures(assign(structures, UNITS)[0], source_id="s")
     assert figures[["damage", "count"]].values.tolist() == [["severe", 1]]
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(-0.5, 2.5), st.floats(-0.5, 1.5)), min_size=1,
-                max_size=40))
+@given(st.lists(st.tuples(st.floats(-0.5, 2.5), st.floats(-0.5, 1.5)), min_size=1, max_size=40))
 def test_every_structure_counted_once(points: list[tuple[float, float]]) -> None:
     structures = _structures(points)
     assigned, report = assign(structures, UNITS)
-    assert report["inside"] + report["boundary"] + report["snapped"] + report["outside"] \
-        == len(points)
+    assert report["inside"] + report["boundary"] + report["snapped"] + report["outside"] == len(
+        points
+    )
     figures = structures_to_figures(assigned, source_id="s")
     assert int(figures["count"].sum()) == len(points)
     inside = np.array([(0 <= x <= 2) and (0 <= y <= 1) for x, y in points])

@@ -23,9 +23,15 @@ def shared_path(*parts: str) -> Path:
         pytest.skip(f"{path} is not available (../shared is optional)")
     return path
 
-TODIANO = (DATA / "copernicus_emsr190_todiano"
-           / "EMSR190_07TODIANO_02GRADING_v2_12500_settlements_poly_grading.shp")
-GROTTI = DATA / "copernicus_emsr190_grotti" / "EMSR190_11GROTTI_GRADING_OVERVIEW-MONIT01_v1_vector.zip"
+
+TODIANO = (
+    DATA
+    / "copernicus_emsr190_todiano"
+    / "EMSR190_07TODIANO_02GRADING_v2_12500_settlements_poly_grading.shp"
+)
+GROTTI = (
+    DATA / "copernicus_emsr190_grotti" / "EMSR190_11GROTTI_GRADING_OVERVIEW-MONIT01_v1_vector.zip"
+)
 POINTS_648 = DATA / "copernicus_emsr648" / "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json"
 BLOCKS_648 = DATA / "copernicus_emsr648" / "EMSR648_AOI16_GRA_PRODUCT_builtUpA_r1_v1.json"
 NEPAL_CSV = DATA / "hxl_nepal2015" / "nepal_eq2015_houses_destroyed_hxl.csv"
@@ -42,9 +48,11 @@ def _invariant(result) -> None:  # type: ignore[no-untyped-def]
 def _units_around(frame: gpd.GeoDataFrame, code: str = "XX-1") -> gpd.GeoDataFrame:
     """One unit covering a product, in lon/lat, for assignment tests outside bundled countries."""
     minx, miny, maxx, maxy = frame.to_crs(4326).total_bounds
-    return gpd.GeoDataFrame({"unit_code": [code], "name": ["Test area"], "level": ["adm2"]},
-                            geometry=[box(minx - 0.01, miny - 0.01, maxx + 0.01, maxy + 0.01)],
-                            crs=4326)
+    return gpd.GeoDataFrame(
+        {"unit_code": [code], "name": ["Test area"], "level": ["adm2"]},
+        geometry=[box(minx - 0.01, miny - 0.01, maxx + 0.01, maxy + 0.01)],
+        crs=4326,
+    )
 
 
 def test_todiano_grading_counts_and_residential() -> None:
@@ -53,8 +61,13 @@ def test_todiano_grading_counts_and_residential() -> None:
     assert result.kind == "copernicus"
     assert "Copernicus" in result.report["detected_by"]
     assert result.report["rows_read"] == 897 and result.report["rows_rejected"] == 0
-    assert result.report["damage_counts"] == {"none": 887, "minor": 1, "moderate": 2,
-                                              "severe": 5, "destroyed": 2}
+    assert result.report["damage_counts"] == {
+        "none": 887,
+        "minor": 1,
+        "moderate": 2,
+        "severe": 5,
+        "destroyed": 2,
+    }
     assert result.report["structure_counts"]["residential"] == 695
     assert result.report["crs"] == "EPSG:32633"
     assert result.sources.loc[0, "method"] == "satellite"
@@ -94,8 +107,12 @@ def test_emsr648_points() -> None:
     _invariant(result)
     assert result.kind == "copernicus"
     assert result.report["rows_kept"] == 66
-    assert result.report["damage_counts"] == {"possible": 44, "none": 15, "destroyed": 6,
-                                              "damaged": 1}
+    assert result.report["damage_counts"] == {
+        "possible": 44,
+        "none": 15,
+        "destroyed": 6,
+        "damaged": 1,
+    }
     # info refines obj_type: places of worship are religious, not "other"
     assert result.report["structure_counts"]["religious"] >= 1
     assert not result.structures["flags"].eq("building_block").any()
@@ -106,8 +123,12 @@ def test_emsr648_blocks_flagged() -> None:
     _invariant(result)
     assert result.report["rows_kept"] == 321
     assert result.report["building_blocks"] == 321
-    assert result.report["damage_counts"] == {"none": 280, "damaged": 26, "possible": 11,
-                                              "destroyed": 4}
+    assert result.report["damage_counts"] == {
+        "none": 280,
+        "damaged": 26,
+        "possible": 11,
+        "destroyed": 4,
+    }
     figures = result.as_figures(_units_around(result.structures))
     assert figures["flags"].str.contains("building_block").all()
     assert figures["evidence"].str.contains("building blocks").all()
@@ -144,7 +165,8 @@ def test_techforpalestine_series_skips_extrapolations() -> None:
     assert result.report["rows_read"] == 730
     # only report days are observations; ext_* values are the curator's interpolation
     assert set(result.rejects["reason"]) == {
-        "only extrapolated (ext_*) values on this date: nothing was reported"}
+        "only extrapolated (ext_*) values on this date: nothing was reported"
+    }
     figures = result.figures
     assert not figures["damage_text"].str.startswith("ext_").any()
     residential = figures[(figures["structure"] == "residential")]
@@ -156,8 +178,9 @@ def test_techforpalestine_series_skips_extrapolations() -> None:
 
 
 def test_aleppo_unosat_round_history() -> None:
-    path = shared_path("realworld", "unosat_aleppo2015_excerpt",
-                       "unosat_aleppo_2015_damage_sites_excerpt.geojson")
+    path = shared_path(
+        "realworld", "unosat_aleppo2015_excerpt", "unosat_aleppo_2015_damage_sites_excerpt.geojson"
+    )
     result = load(path)
     _invariant(result)
     assert result.kind == "unosat"
@@ -180,21 +203,28 @@ def test_ukraine_adm3_dbf_and_codab_tables() -> None:
     _invariant(sar)
     assert sar.kind == "codab" and sar.report["rows_kept"] == 1769
     assert sar.units is not None and sar.units["unit_code"].is_unique
-    adm3 = load(shared_path("realworld", "ukraine_cod_ab_attribute_tables",
-                            "ukr_admbnda_adm3_sspe_20240416.dbf"))
+    adm3 = load(
+        shared_path(
+            "realworld", "ukraine_cod_ab_attribute_tables", "ukr_admbnda_adm3_sspe_20240416.dbf"
+        )
+    )
     assert adm3.kind == "codab" and len(adm3.units) == 1769
     assert adm3.units["unit_code"].str.fullmatch(r"UA\d{7}").all()
     assert adm3.units["parent_code"].str.fullmatch(r"UA\d{4}").all()
     # the p-codes of both tables match one to one (the SAR table's Cyrillic names are lost)
     assert set(sar.units["unit_code"]) == set(adm3.units["unit_code"])
-    adm1 = load(shared_path("realworld", "ukraine_cod_ab_attribute_tables",
-                            "ukr_admbnda_adm1_sspe_20240416.dbf"))
+    adm1 = load(
+        shared_path(
+            "realworld", "ukraine_cod_ab_attribute_tables", "ukr_admbnda_adm1_sspe_20240416.dbf"
+        )
+    )
     assert len(adm1.units) == 27 and set(adm1.units["level"]) == {"adm1"}
 
 
 def test_gaza_municipal_aggregate_counts() -> None:
-    path = shared_path("realworld", "unosat_gaza2025_by_municipality_derived",
-                       "gaza_damage.geojson")
+    path = shared_path(
+        "realworld", "unosat_gaza2025_by_municipality_derived", "gaza_damage.geojson"
+    )
     result = load(path)
     _invariant(result)
     assert result.report["rows_kept"] == 33

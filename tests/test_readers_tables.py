@@ -12,8 +12,9 @@ from damage_data.readers import load
 from damage_data.readers.tables import decimal_mark, parse_count
 from damage_data.tables import validate
 
-WIDE = ("District,Houses destroyed,Houses damaged,Schools damaged\n"
-        "Fuzuli,11,314,4\nJabrayil,0,41,1\n")
+WIDE = (
+    "District,Houses destroyed,Houses damaged,Schools damaged\nFuzuli,11,314,4\nJabrayil,0,41,1\n"
+)
 
 
 def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -50,8 +51,10 @@ def test_places_resolved_through_gazetteer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["cp1251", "utf-16", "utf-8-sig"])
 def test_cyrillic_encodings_detected(tmp_path: Path, encoding: str) -> None:
-    text = ("Район;Разрушены дома;Повреждены дома\n"
-            "Физули;11;314\nДжебраил;2;41\nАгдам;5;20\nЛачин;1;7\n")
+    text = (
+        "Район;Разрушены дома;Повреждены дома\n"
+        "Физули;11;314\nДжебраил;2;41\nАгдам;5;20\nЛачин;1;7\n"
+    )
     result = load(_write(tmp_path, "ru.csv", text, encoding))
     _check(result)
     assert result.report["rows_kept"] == 4
@@ -60,8 +63,10 @@ def test_cyrillic_encodings_detected(tmp_path: Path, encoding: str) -> None:
 
 
 def test_turkish_cp1254_with_dot_thousands(tmp_path: Path) -> None:
-    text = ("İl;Yıkıldı;Hasar gördü\nKahramanmaraş;1.234;12.500\nHatay;2.001;3.456\n"
-            "Adıyaman;988;1.002\nMalatya;1.500;2.750\nGaziantep;1.111;999\n")
+    text = (
+        "İl;Yıkıldı;Hasar gördü\nKahramanmaraş;1.234;12.500\nHatay;2.001;3.456\n"
+        "Adıyaman;988;1.002\nMalatya;1.500;2.750\nGaziantep;1.111;999\n"
+    )
     result = load(_write(tmp_path, "tr.csv", text, "cp1254"))
     _check(result)
     assert result.figures["place_text"].iloc[0] == "Kahramanmaraş"
@@ -75,18 +80,22 @@ def test_wrong_encoding_named_gives_clear_error(tmp_path: Path) -> None:
 
 
 def test_header_row_detected_below_title_lines(tmp_path: Path) -> None:
-    text = ("State Commission on damage\nStatus as of 24 Nov 2020\n\n"
-            "District,Houses destroyed,Houses damaged\nFuzuli,11,314\nJabrayil,0,47\n")
+    text = (
+        "State Commission on damage\nStatus as of 24 Nov 2020\n\n"
+        "District,Houses destroyed,Houses damaged\nFuzuli,11,314\nJabrayil,0,47\n"
+    )
     result = load(_write(tmp_path, "t.csv", text))
     assert result.report["rows_read"] == 2
     assert result.figures["locator"].iloc[0] == "row 5, column Houses destroyed"
 
 
 def test_long_table_with_labels_and_bad_rows(tmp_path: Path) -> None:
-    text = ("District,Status,Number,Date\n"
-            "Fuzuli,destroyed,11,2020-11-24\nFuzuli,damaged,314,2020-11-24\n"
-            "Aghdam,wrecked,5,2020-11-24\nShusha,destroyed,-2,2020-11-24\n"
-            "Lachin,destroyed,many,2020-11-24\nKalbajar,destroyed,2.5,2020-11-24\n")
+    text = (
+        "District,Status,Number,Date\n"
+        "Fuzuli,destroyed,11,2020-11-24\nFuzuli,damaged,314,2020-11-24\n"
+        "Aghdam,wrecked,5,2020-11-24\nShusha,destroyed,-2,2020-11-24\n"
+        "Lachin,destroyed,many,2020-11-24\nKalbajar,destroyed,2.5,2020-11-24\n"
+    )
     result = load(_write(tmp_path, "long.csv", text))
     _check(result)
     assert result.report["rows_kept"] == 2 and result.report["rows_rejected"] == 4
@@ -103,9 +112,10 @@ def test_user_column_mapping(tmp_path: Path) -> None:
     text = "Rayon,Total ruined,Partly hit\nFuzuli,11,314\n"
     with pytest.raises(InputError, match="no damage counts"):
         load(_write(tmp_path, "t.csv", text))
-    result = load(tmp_path / "t.csv",
-                  columns={"place": "Rayon", "destroyed": "Total ruined",
-                           "damaged": "Partly hit"})
+    result = load(
+        tmp_path / "t.csv",
+        columns={"place": "Rayon", "destroyed": "Total ruined", "damaged": "Partly hit"},
+    )
     assert result.report["damage_counts"] == {"damaged": 314, "destroyed": 11}
     with pytest.raises(UsageError, match="not in the table"):
         load(tmp_path / "t.csv", columns={"place": "District"})
@@ -114,8 +124,9 @@ def test_user_column_mapping(tmp_path: Path) -> None:
 
 
 def test_xlsx_and_tsv(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"District": ["Fuzuli", "Aghdam"], "Houses destroyed": [11, 5],
-                          "Houses damaged": [314, 20]})
+    frame = pd.DataFrame(
+        {"District": ["Fuzuli", "Aghdam"], "Houses destroyed": [11, 5], "Houses damaged": [314, 20]}
+    )
     xlsx = tmp_path / "t.xlsx"
     frame.to_excel(xlsx, index=False)
     assert load(xlsx).report["damage_counts"] == {"damaged": 334, "destroyed": 16}
@@ -125,21 +136,33 @@ def test_xlsx_and_tsv(tmp_path: Path) -> None:
 
 
 def test_hxl_wide_tags(tmp_path: Path) -> None:
-    text = ("District,Date,Destroyed,Partially damaged\n"
-            "#adm1+name,#date,#affected+buildings+destroyed,#affected+buildings+partially\n"
-            "Fuzuli,2020-11-24,11,314\nAghdam,2020-11-24,5,20\n")
+    text = (
+        "District,Date,Destroyed,Partially damaged\n"
+        "#adm1+name,#date,#affected+buildings+destroyed,#affected+buildings+partially\n"
+        "Fuzuli,2020-11-24,11,314\nAghdam,2020-11-24,5,20\n"
+    )
     result = load(_write(tmp_path, "h.csv", text))
     assert result.kind == "hxl"
     assert result.report["damage_counts"] == {"damaged": 334, "destroyed": 16}
     assert set(result.figures["level"].dropna()) == {"adm1"}
 
 
-@pytest.mark.parametrize(("text", "mark", "expected"), [
-    ("1,234", None, (1234, None)), ("1.234", None, (1234, None)), ("1 234", None, (1234, None)),
-    ("1'234'567", None, (1234567, None)), ("12", None, (12, None)), ("", None, (None, None)),
-    ("3.0", ".", (3, None)), ("1.234,0", None, (1234, None)), ("1,5", ",", (None, "not a whole number")),
-    ("-4", None, (None, "negative count")), ("abc", None, (None, "not a number")),
-])
+@pytest.mark.parametrize(
+    ("text", "mark", "expected"),
+    [
+        ("1,234", None, (1234, None)),
+        ("1.234", None, (1234, None)),
+        ("1 234", None, (1234, None)),
+        ("1'234'567", None, (1234567, None)),
+        ("12", None, (12, None)),
+        ("", None, (None, None)),
+        ("3.0", ".", (3, None)),
+        ("1.234,0", None, (1234, None)),
+        ("1,5", ",", (None, "not a whole number")),
+        ("-4", None, (None, "negative count")),
+        ("abc", None, (None, "not a number")),
+    ],
+)
 def test_parse_count(text: str, mark: str | None, expected: tuple[int | None, str | None]) -> None:
     assert parse_count(text, mark) == expected
 
@@ -151,8 +174,10 @@ def test_decimal_mark_per_column() -> None:
 
 
 def test_per_structure_csv_with_lon_lat(tmp_path: Path) -> None:
-    text = ("id,lon,lat,damage,structure\n1,46.93,39.99,destroyed,house\n"
-            "2,46.94,39.98,severe,school\n3,,,destroyed,house\n4,47.0,139.6,none,house\n")
+    text = (
+        "id,lon,lat,damage,structure\n1,46.93,39.99,destroyed,house\n"
+        "2,46.94,39.98,severe,school\n3,,,destroyed,house\n4,47.0,139.6,none,house\n"
+    )
     result = load(_write(tmp_path, "s.csv", text))
     _check(result)
     assert result.kind == "table"
@@ -174,9 +199,21 @@ def test_swapped_lat_lon_columns_are_swapped_back(tmp_path: Path) -> None:
 
 
 def test_wkt_rows(tmp_path: Path) -> None:
-    text = ('wkt,damage_class\n"POINT (46.93 39.99)",1\n"POLYGON ((0 0, 1 0, 1 1, 0 0))",2\n'
-            '"POINT (oops)",1\n')
+    text = (
+        'wkt,damage_class\n"POINT (46.93 39.99)",1\n"POLYGON ((0 0, 1 0, 1 1, 0 0))",2\n'
+        '"POINT (oops)",1\n'
+    )
     result = load(_write(tmp_path, "w.csv", text), scheme="unosat")
     _check(result)
     assert result.report["damage_counts"] == {"destroyed": 1, "severe": 1}
     assert result.rejects["reason"].tolist() == ["unreadable WKT geometry"]
+
+
+def test_press_text_delegated_to_text_reader(tmp_path: Path) -> None:
+    path = _write(tmp_path, "wire.txt", "In Tartar district, 133 houses were destroyed.")
+    result = load(path)
+    _check(result)
+    assert result.kind == "text"
+    assert result.sources.loc[0, "method"] == "press"
+    assert result.report["damage_counts"] == {"destroyed": 133}
+    assert set(result.figures["source_id"]) == {result.source_id}

@@ -38,6 +38,7 @@ from damage_data.register import (
     ingest,
     read_register,
     read_structures,
+    read_units,
     register_sources,
     schema_version,
 )
@@ -216,6 +217,21 @@ def test_changed_source_becomes_new_version(tmp_path: Path) -> None:
     assert register_sources(reg).set_index("source_id").loc[third.source_ids[0], "version"] == 3
 
 
+def test_reverted_content_keeps_the_newer_version_current(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_pair("s1", (47,))])
+    [v2] = ingest(reg, [_pair("s1", (50,))])
+    before = _dump(reg)
+    with caplog.at_level("WARNING", logger="damage_data.register"):
+        [again] = ingest(reg, [_pair("s1", (47,))])
+    assert again.status == "unchanged"
+    assert again.source_ids == ("s1",)
+    assert f"superseded; {v2.source_ids[0]} stays current" in caplog.text
+    assert _dump(reg) == before
+
+
 def test_same_title_and_publisher_is_a_new_version(tmp_path: Path) -> None:
     reg = tmp_path / "r.gpkg"
     ingest(reg, [_pair("a", (5,), title="Daily update")])
@@ -224,6 +240,10 @@ def test_same_title_and_publisher_is_a_new_version(tmp_path: Path) -> None:
     assert same_title.source_ids == ("b",)  # its own id is free, so it keeps it
     [other] = ingest(reg, [_pair("c", (7,), title="Weekly update")])
     assert other.status == "added"
+    # inputs given together under one --source-title are distinct sources, not versions
+    together = ingest(reg, [_pair("d", (8,)), _pair("e", (9,))], title="Ministry table")
+    assert [r.status for r in together] == ["added", "added"]
+    assert {"d", "e"} <= set(read_register(reg)[1]["source_id"])
 
 
 def test_cites_follow_the_current_version(tmp_path: Path) -> None:
@@ -327,6 +347,20 @@ def test_register_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RegisterError, match="newer damage_data") as info:
         read_register(reg)
     assert str(reg) in str(info.value)
+
+
+def test_hand_edited_register_gives_clear_errors(tmp_path: Path) -> None:
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_Loaded()])
+    con = sqlite3.connect(reg)
+    con.execute("UPDATE figures SET damage='smashed'")
+    con.execute("UPDATE structures SET geom=X'47500001E6100000FFFF'")
+    con.commit()
+    con.close()
+    with pytest.raises(RegisterError, match=r"r\.gpkg holds values.*'smashed'.*known values"):
+        read_register(reg)
+    with pytest.raises(RegisterError, match=r"layer structures.*damaged geometry blob"):
+        read_structures(reg)
 
 
 def test_bad_inputs_write_nothing(tmp_path: Path) -> None:
@@ -517,13 +551,40 @@ def test_attribute_tables_open_in_gdal(tmp_path: Path) -> None:
     con = sqlite3.connect(reg)
     assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
-    assert contents == {"sources": "attributes", "figures": "attributes", "structures": "features"}
+    assert contents == {
+        "sources": "attributes",
+        "figures": "attributes",
+        "structures": "features",
+        "units": "features",
+    }
     assert con.execute(
         "SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns WHERE table_name='structures'"
     ).fetchone() == ("GEOMETRY", 4326)
     srs = {r[0] for r in con.execute("SELECT srs_id FROM gpkg_spatial_ref_sys")}
     assert {-1, 0, 4326} <= srs
     con.close()
+
+
+def test_units_layer_maps_the_figures(tmp_path: Path) -> None:
+    from damage_data.gazetteer import bundled_units
+
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [(example_figures(), example_sources())])
+    units = gpd.read_file(reg, layer="units")
+    codes = set(example_figures()["unit_code"].dropna())
+    bundled = bundled_units("AZ").set_index("unit_code")
+    # every unit with a bundled boundary is there once; the country-level "AZ" has none
+    assert set(units["unit_code"]) == codes & set(bundled.index)
+    assert {"AZ-CAB", "AZ-FUZ", "AZ-TAR"} <= set(units["unit_code"])
+    assert units.crs.to_epsg() == 4326
+    for row in units.itertuples():
+        assert row.geometry.equals_exact(bundled.loc[row.unit_code, "geometry"], 1e-12)
+        assert row.name == bundled.loc[row.unit_code, "name"]
+    # a later input about the same units adds none again
+    ingest(reg, [_pair("later", (5,), unit="AZ-CAB")])
+    assert len(gpd.read_file(reg, layer="units")) == len(units)
+    ours = read_units(reg)
+    assert ours["unit_code"].tolist() == units["unit_code"].tolist()
 
 
 # --- history and explain --------------------------------------------------------------------
@@ -558,6 +619,43 @@ def test_history_keeps_superseded_versions(tmp_path: Path) -> None:
     assert table["current"].tolist() == [False, True]
     assert table["source_id"].tolist() == ["s1", v2.source_ids[0]]
     assert table["version"].tolist() == [1, 2]
+
+
+def test_register_summary_equals_in_memory_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Storing figures changes nothing about what gets reported (example, incl. Tartar)."""
+    from damage_data.reconcile import summarise
+
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [(example_figures(), example_sources())])
+    direct = summarise(example_figures(), example_sources())
+    pd.testing.assert_frame_equal(summarise(*read_register(reg)), direct)
+    code, out, _ = _cli(["summary", "--register", str(reg), "--format", "json"], capsys)
+    assert code == 0
+    rows = {r["unit_code"]: r for r in json.loads(out)}
+    assert rows["AZ-CAB"]["destroyed"] == 0 and rows["AZ-CAB"]["damaged"] == 47
+    assert "decreasing" in rows["AZ-TAR"]["flags"]
+    assert rows["AZ-TAR"]["total"] == direct.set_index("unit_code").loc["AZ-TAR", "total"]
+
+
+def test_explain_sets_superseded_versions_aside(tmp_path: Path) -> None:
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_pair("s1", (47, 11))])
+    [v2] = ingest(reg, [_pair("s1", (50, 12))])
+    table = explain_unit(reg, "AZ-CAB")
+    assert len(table) == 4
+    new_rows = table[table["source_id"] == v2.source_ids[0]]
+    old_rows = table[table["source_id"] == "s1"]
+    assert new_rows["used"].all()
+    assert not old_rows["used"].any()
+    expected = f"set aside: source superseded by its newer version {v2.source_ids[0]}"
+    assert (old_rows["rule"] == expected).all()
+    assert (old_rows["source_title"] == "Statement").all()
+    # a newer version that no longer speaks about the unit: only the set-aside rows remain
+    ingest(reg, [_pair("s1", (9,), unit="AZ-FUZ")])
+    gone = explain_unit(reg, "AZ-CAB")
+    assert len(gone) == 4 and not gone["used"].any()
 
 
 def test_explain_from_register_matches_reconcile(tmp_path: Path) -> None:
@@ -787,3 +885,26 @@ def test_register_summary_never_exceeds_largest_single_source(
             for column in ("destroyed", "damaged", "total"):
                 if pd.notna(row[column]):
                     assert row[column] <= largest[str(unit)][column], (policy, unit, column)
+
+
+@pytest.mark.realworld
+@needs_readers
+def test_copernicus_product_becomes_structures_layer(tmp_path: Path, shared: type) -> None:
+    """EMSR190 Todiano (Copernicus EMS grading, 897 building polygons in UTM 33N)."""
+    shp = shared.path(  # type: ignore[attr-defined]
+        "realworld",
+        "copernicus_ems_emsr190_todiano_grading",
+        "EMSR190_07TODIANO_02GRADING_v2_12500_settlements_poly_grading.shp",
+    )
+    reg = tmp_path / "r.gpkg"
+    [result] = ingest(reg, [shp])
+    assert (result.status, result.structures) == ("added", 897)
+    layer = gpd.read_file(reg, layer="structures")
+    assert len(layer) == 897
+    assert layer.crs.to_epsg() == 4326
+    assert set(layer.geom_type) == {"Polygon"}
+    # Todiano lies in central Italy, around 13.0 E, 42.9 N
+    minx, miny, maxx, maxy = layer.total_bounds
+    assert 12.9 < minx < maxx < 13.1 and 42.8 < miny < maxy < 42.95
+    assert register_sources(reg).loc[0, "sha256"] == _sha(shp)
+    assert ingest(reg, [shp])[0].status == "unchanged"

@@ -19,9 +19,26 @@ LANGS = ("auto", "en", "az", "ru", "uk", "tr", "de")
 
 #: Fields of each JSON record, in order (the issue's contract).
 JSON_FIELDS: tuple[str, ...] = (
-    "place_text", "unit_code", "level", "count", "count_min", "count_max", "qualifier",
-    "damage", "damage_text", "structure", "structure_text", "subset_of", "same_as",
-    "cumulative", "as_of", "evidence", "start", "end", "status", "rule",
+    "place_text",
+    "unit_code",
+    "level",
+    "count",
+    "count_min",
+    "count_max",
+    "qualifier",
+    "damage",
+    "damage_text",
+    "structure",
+    "structure_text",
+    "subset_of",
+    "same_as",
+    "cumulative",
+    "as_of",
+    "evidence",
+    "start",
+    "end",
+    "status",
+    "rule",
 )
 
 
@@ -45,8 +62,20 @@ def _table_view(figures: pd.DataFrame) -> pd.DataFrame:
     for link in ("subset_of", "same_as"):
         view[link] = view[link].map(lambda v: position.get(v) if isinstance(v, str) else None)
     view.insert(0, "n", range(len(view)))
-    cols = ["n", "place_text", "unit_code", "count", "qualifier", "damage", "structure",
-            "subset_of", "same_as", "as_of", "status", "evidence"]
+    cols = [
+        "n",
+        "place_text",
+        "unit_code",
+        "count",
+        "qualifier",
+        "damage",
+        "structure",
+        "subset_of",
+        "same_as",
+        "as_of",
+        "status",
+        "evidence",
+    ]
     return view[cols]
 
 
@@ -82,8 +111,9 @@ def register(app: typer.Typer) -> None:
 
         if file == "-":
             text = sys.stdin.read()
-            figures = figures_from_text(text, published=published, source=source or "stdin",
-                                        lang=lang)
+            figures = figures_from_text(
+                text, published=published, source=source or "stdin", lang=lang
+            )
         else:
             figures, _ = figures_from_file(file, published=published, source=source, lang=lang)
         if fmt == "json":

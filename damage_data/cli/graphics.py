@@ -16,16 +16,20 @@ PRESETS = ("web", "print")
 LANGS = ("en", "az", "ru", "hy", "native")
 FORMATS = (".png", ".svg", ".pdf")
 
-_INPUTS = typer.Argument(None, help="Input files (tables, GIS files, damage products, HXL, "
-                                    "press reports). None: the bundled example.")
+_INPUTS = typer.Argument(
+    None,
+    help="Input files (tables, GIS files, damage products, HXL, "
+    "press reports). None: the bundled example.",
+)
 _OUTPUT = typer.Option(..., "--output", "-o", help="Output file: .png, .svg or .pdf.")
 _TITLE = typer.Option(None, "--title", help="Title (default: the finding, from the data).")
 _SUBTITLE = typer.Option(None, "--subtitle", help="Description: measure, unit and period.")
 _NOTE = typer.Option(None, "--note", help="Note under the chart.")
 _BYLINE = typer.Option(None, "--byline", help="Author or organisation.")
 _LANG = typer.Option("en", "--lang", help=f"Place names: {'|'.join(LANGS)}.")
-_PRESET = typer.Option("web", "--preset", help="web (640×450 px; PNG at 2×) or print (PDF "
-                                               "at --size-mm).")
+_PRESET = typer.Option(
+    "web", "--preset", help="web (640×450 px; PNG at 2×) or print (PDF at --size-mm)."
+)
 _SIZE = typer.Option(None, "--size-mm", help="Print size WIDTHxHEIGHT in mm, e.g. 160x112.5.")
 
 
@@ -41,15 +45,16 @@ def _size(text: str | None) -> tuple[float, float] | None:
     try:
         width, height = (float(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
-        raise UsageError(f"--size-mm {text!r}: give WIDTHxHEIGHT in mm, e.g. 160x112.5") \
-            from None
+        raise UsageError(f"--size-mm {text!r}: give WIDTHxHEIGHT in mm, e.g. 160x112.5") from None
     return width, height
 
 
 def _checked_output(output: Path) -> Path:
     if output.suffix.lower() not in FORMATS:
-        raise UsageError(f"{output}: unknown figure format {output.suffix or '(none)'!r}; "
-                         f"use one of: {', '.join(FORMATS)}")
+        raise UsageError(
+            f"{output}: unknown figure format {output.suffix or '(none)'!r}; "
+            f"use one of: {', '.join(FORMATS)}"
+        )
     return output
 
 
@@ -57,13 +62,22 @@ def _collect(inputs: list[Path] | None):  # type: ignore[no-untyped-def]
     from damage_data.pipeline import figures_from_inputs
 
     if not inputs:
-        say("damage-data: no input given: using the bundled example "
-            "(Karabakh 2020, data/examples/karabakh_2020)")
+        say(
+            "damage-data: no input given: using the bundled example "
+            "(Karabakh 2020, data/examples/karabakh_2020)"
+        )
     return figures_from_inputs(inputs or None)
 
 
-def _draw_and_save(kind: str, inputs: list[Path] | None, output: Path, *, preset: str,
-                   size_mm: str | None, **options: object) -> None:
+def _draw_and_save(
+    kind: str,
+    inputs: list[Path] | None,
+    output: Path,
+    *,
+    preset: str,
+    size_mm: str | None,
+    **options: object,
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")  # files only: never open a window
@@ -97,8 +111,9 @@ def map_command(
     lang: str = _LANG,
     preset: str = _PRESET,
     size_mm: str | None = _SIZE,
-    scheme: str = typer.Option("NaturalBreaks", "--scheme",
-                               help="mapclassify scheme, e.g. Quantiles, EqualInterval."),
+    scheme: str = typer.Option(
+        "NaturalBreaks", "--scheme", help="mapclassify scheme, e.g. Quantiles, EqualInterval."
+    ),
     classes: int = typer.Option(5, "--classes", "-k", help="Number of classes."),
 ) -> None:
     """Draw a choropleth map of damage per unit, with legend, labels, inset and scale bar.
@@ -107,19 +122,33 @@ def map_command(
     """
     _check(metric, METRICS, "--metric")
     _check(lang, LANGS, "--lang")
-    _draw_and_save("map", inputs, output, preset=preset, size_mm=size_mm, metric=metric,
-                   title=title, subtitle=subtitle, note=note, byline=byline, lang=lang,
-                   scheme=scheme, k=classes)
+    _draw_and_save(
+        "map",
+        inputs,
+        output,
+        preset=preset,
+        size_mm=size_mm,
+        metric=metric,
+        title=title,
+        subtitle=subtitle,
+        note=note,
+        byline=byline,
+        lang=lang,
+        scheme=scheme,
+        k=classes,
+    )
 
 
 def chart_command(
     inputs: list[Path] | None = _INPUTS,
     output: Path = _OUTPUT,
     kind: str = typer.Option("bars", "--kind", help=f"Chart: {'|'.join(KINDS)}."),
-    unit: str | None = typer.Option(None, "--unit", help="Timeline: unit code (default: the "
-                                                         "unit with the most reports)."),
-    damage: str = typer.Option("destroyed", "--damage",
-                               help="Timeline: destroyed, damaged, assessed…"),
+    unit: str | None = typer.Option(
+        None, "--unit", help="Timeline: unit code (default: the unit with the most reports)."
+    ),
+    damage: str = typer.Option(
+        "destroyed", "--damage", help="Timeline: destroyed, damaged, assessed…"
+    ),
     title: str | None = _TITLE,
     subtitle: str | None = _SUBTITLE,
     note: str | None = _NOTE,
@@ -135,9 +164,20 @@ def chart_command(
     """
     _check(kind, KINDS, "--kind")
     _check(lang, LANGS, "--lang")
-    _draw_and_save(kind, inputs, output, preset=preset, size_mm=size_mm, title=title,
-                   subtitle=subtitle, note=note, byline=byline, lang=lang, unit_code=unit,
-                   damage=damage)
+    _draw_and_save(
+        kind,
+        inputs,
+        output,
+        preset=preset,
+        size_mm=size_mm,
+        title=title,
+        subtitle=subtitle,
+        note=note,
+        byline=byline,
+        lang=lang,
+        unit_code=unit,
+        damage=damage,
+    )
 
 
 def register(app: typer.Typer) -> None:

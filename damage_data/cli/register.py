@@ -68,7 +68,10 @@ def ingest(
     published: str | None = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
     url: str | None = typer.Option(None, "--url", help="Where it was published."),
     method: str | None = typer.Option(
-        None, "--method", help="field_survey|satellite|official_statement|press|compilation."
+        None,
+        "--method",
+        help="How the source knows: field_survey, satellite, official_statement, press or "
+        "compilation.",
     ),
     cites: str | None = typer.Option(
         None,

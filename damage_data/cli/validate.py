@@ -12,13 +12,27 @@ from ._common import jsonable, say
 
 VALIDATE_FORMATS = ("table", "json")
 #: Report fields printed per input, in this order.
-FIELDS = ("path", "kind", "detected_by", "rows_read", "rows_kept", "rows_rejected", "reasons",
-          "damage_counts", "structure_counts", "crs", "layer", "warnings")
+FIELDS = (
+    "path",
+    "kind",
+    "detected_by",
+    "rows_read",
+    "rows_kept",
+    "rows_rejected",
+    "reasons",
+    "damage_counts",
+    "structure_counts",
+    "crs",
+    "layer",
+    "warnings",
+)
 
 
 def validate(
     inputs: list[Path] = typer.Argument(..., help="Input files to check (any kind `load` reads)."),
-    kind: str = typer.Option("auto", "--kind", "-k", help="Reader kind (see `damage-data formats`)."),
+    kind: str = typer.Option(
+        "auto", "--kind", "-k", help="Reader kind (see `damage-data formats`)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table|json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 4 when any row was rejected."),
 ) -> None:
@@ -36,14 +50,15 @@ def validate(
     reports = [load(path, kind=kind).report for path in inputs]
     if fmt == "json":
         body: Any = [_jsonable_report(r) for r in reports]
-        typer.echo(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False,
-                              indent=2))
+        typer.echo(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2))
     else:
         typer.echo("\n".join(_text_report(r) for r in reports), nl=False)
     rejected = sum(r["rows_rejected"] for r in reports)
     if rejected:
-        say(f"damage-data: {rejected} rows rejected in {sum(bool(r['rows_rejected']) for r in reports)} "
-            "input(s); the reasons are listed above.")
+        say(
+            f"damage-data: {rejected} rows rejected in {sum(bool(r['rows_rejected']) for r in reports)} "
+            "input(s); the reasons are listed above."
+        )
         if strict:
             raise ValidationError(f"--strict: {rejected} rows rejected")
 
@@ -60,8 +75,9 @@ def _text_report(report: dict[str, Any]) -> str:
         value = report.get(key)
         if isinstance(value, dict):
             lines.append(f"{key}:" + ("" if value else " (none)"))
-            lines.extend(f"  {k}: {v:,}" if isinstance(v, int) else f"  {k}: {v}"
-                         for k, v in value.items())
+            lines.extend(
+                f"  {k}: {v:,}" if isinstance(v, int) else f"  {k}: {v}" for k, v in value.items()
+            )
         elif isinstance(value, list):
             lines.append(f"{key}:" + ("" if value else " (none)"))
             lines.extend(f"  - {v}" for v in value)

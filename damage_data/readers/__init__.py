@@ -39,32 +39,50 @@ log = logging.getLogger("damage_data.readers")
 
 #: Reader kinds, their file extensions and what auto-detection looks for.
 FORMATS: dict[str, dict[str, str]] = {
-    "table": {"extensions": ".csv .tsv .txt(tab) .xlsx .dbf",
-              "detects": "count tables, wide (a column per damage state) or long (label + "
-                         "value); header row, encoding, decimal and thousands marks; rows "
-                         "with lon/lat or WKT and a damage column become structures"},
-    "gis": {"extensions": ".geojson .json .gpkg .shp .fgb .parquet .zip .csv",
-            "detects": "per-structure layers with a damage column (damage, damage_class, "
-                       "grading, damage_gra, ...) holding canonical or known native labels"},
-    "unosat": {"extensions": ".shp .gpkg .geojson .gdb(zip) .zip",
-               "detects": "UNOSAT damage sites: Main_Damage_Site_Class[_N], Main_Damag / "
-                          "Main_Dam_N (10-character names), DaSitCl[N] / DmgCls"},
-    "copernicus": {"extensions": ".zip .shp .json .geojson .gpkg",
-                   "detects": "Copernicus EMS grading: layers settlements_*_grading (grading, "
-                              "settl_type) or builtUpA / builtUpP (damage_gra, obj_type)"},
-    "xbd": {"extensions": ".json",
-            "detects": "xView2 / xBD label JSON: features.lng_lat with subtype and wkt"},
-    "hxl": {"extensions": ".csv .xlsx .json",
-            "detects": "a row of HXL hashtags (#adm1+name, #affected+buildings+destroyed, "
-                       "#impact ...) under the header"},
-    "codab": {"extensions": ".dbf .csv .xlsx .shp .gpkg",
-              "detects": "OCHA COD-AB tables: ADMn_PCODE / ADMn_PC and ADMn_EN columns "
-                         "(becomes a units table)"},
-    "series": {"extensions": ".json",
-               "detects": "a JSON array of dated objects with nested counts (report_date, "
-                          "...destroyed, ...damaged); ext_* interpolations skipped"},
-    "text": {"extensions": ".txt .md",
-             "detects": "press statements in prose (delegated to damage_data.text)"},
+    "table": {
+        "extensions": ".csv .tsv .txt(tab) .xlsx .dbf",
+        "detects": "count tables, wide (a column per damage state) or long (label + "
+        "value); header row, encoding, decimal and thousands marks; rows "
+        "with lon/lat or WKT and a damage column become structures",
+    },
+    "gis": {
+        "extensions": ".geojson .json .gpkg .shp .fgb .parquet .zip .csv",
+        "detects": "per-structure layers with a damage column (damage, damage_class, "
+        "grading, damage_gra, ...) holding canonical or known native labels",
+    },
+    "unosat": {
+        "extensions": ".shp .gpkg .geojson .gdb(zip) .zip",
+        "detects": "UNOSAT damage sites: Main_Damage_Site_Class[_N], Main_Damag / "
+        "Main_Dam_N (10-character names), DaSitCl[N] / DmgCls",
+    },
+    "copernicus": {
+        "extensions": ".zip .shp .json .geojson .gpkg",
+        "detects": "Copernicus EMS grading: layers settlements_*_grading (grading, "
+        "settl_type) or builtUpA / builtUpP (damage_gra, obj_type)",
+    },
+    "xbd": {
+        "extensions": ".json",
+        "detects": "xView2 / xBD label JSON: features.lng_lat with subtype and wkt",
+    },
+    "hxl": {
+        "extensions": ".csv .xlsx .json",
+        "detects": "a row of HXL hashtags (#adm1+name, #affected+buildings+destroyed, "
+        "#impact ...) under the header",
+    },
+    "codab": {
+        "extensions": ".dbf .csv .xlsx .shp .gpkg",
+        "detects": "OCHA COD-AB tables: ADMn_PCODE / ADMn_PC and ADMn_EN columns "
+        "(becomes a units table)",
+    },
+    "series": {
+        "extensions": ".json",
+        "detects": "a JSON array of dated objects with nested counts (report_date, "
+        "...destroyed, ...damaged); ext_* interpolations skipped",
+    },
+    "text": {
+        "extensions": ".txt .md",
+        "detects": "press statements in prose (delegated to damage_data.text)",
+    },
 }
 KINDS: tuple[str, ...] = tuple(FORMATS)
 
@@ -78,10 +96,17 @@ def formats() -> pd.DataFrame:
     return pd.DataFrame([{"kind": k, **v} for k, v in FORMATS.items()])
 
 
-def load(path: str | os.PathLike[str], kind: str = "auto", *, layer: str | None = None,
-         columns: Mapping[str, str] | None = None, encoding: str | None = None,
-         scheme: str | None = None, strongest: bool = False,
-         limits: Limits | None = None) -> LoadResult:
+def load(
+    path: str | os.PathLike[str],
+    kind: str = "auto",
+    *,
+    layer: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    scheme: str | None = None,
+    strongest: bool = False,
+    limits: Limits | None = None,
+) -> LoadResult:
     """Read one input into structures or figures, with its rejects and a report.
 
     Parameters
@@ -131,16 +156,25 @@ def load(path: str | os.PathLike[str], kind: str = "auto", *, layer: str | None 
         from ..vocab import damage_schemes
 
         if scheme not in damage_schemes():
-            raise UsageError(f"unknown damage scheme {scheme!r}; schemes: "
-                             f"{', '.join(damage_schemes())}")
+            raise UsageError(
+                f"unknown damage scheme {scheme!r}; schemes: {', '.join(damage_schemes())}"
+            )
     with _input_file(path) as file:
         _check_readable(file, limits)
         digest = sha256_of(file) if file.is_file() else _folder_digest(file)
         collector = Collector(path=Path(str(path)))
-        ctx = Context(path=Path(str(path)), target=file, source_id=f"sha256:{digest[:16]}",
-                      limits=limits, collector=collector, layer=layer,
-                      columns=dict(columns) if columns else None, encoding=encoding,
-                      scheme=scheme, strongest=strongest)
+        ctx = Context(
+            path=Path(str(path)),
+            target=file,
+            source_id=f"sha256:{digest[:16]}",
+            limits=limits,
+            collector=collector,
+            layer=layer,
+            columns=dict(columns) if columns else None,
+            encoding=encoding,
+            scheme=scheme,
+            strongest=strongest,
+        )
         # workbooks are zip files too, but read as tables
         if file.is_file() and file.suffix.lower() not in _NOT_ZIP and is_zip(file):
             with unpacked_zip(file, limits) as folder:
@@ -169,16 +203,17 @@ def _input_file(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 def _check_readable(file: Path, limits: Limits) -> None:
     if not file.exists():
-        raise InputError(f"{file}: no such file; check the path (inputs are read, never "
-                         "downloaded).", path=str(file))
+        raise InputError(
+            f"{file}: no such file; check the path (inputs are read, never downloaded).",
+            path=str(file),
+        )
     if file.is_dir():
         return
     if not os.access(file, os.R_OK):
         raise InputError(f"{file}: not readable (permission denied).", path=str(file))
     size = check_file_size(file, limits)
     if size == 0:
-        raise InputError(f"{file}: the file is empty (0 bytes); nothing to read.",
-                         path=str(file))
+        raise InputError(f"{file}: the file is empty (0 bytes); nothing to read.", path=str(file))
 
 
 def _folder_digest(folder: Path) -> str:
@@ -203,30 +238,38 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
     target = ctx.target
     suffix = target.suffix.lower()
     if target.is_dir():
-        return _kind_of_layers(list_layers(target), "folder/zip members",
-                               is_unosat_layer, is_copernicus_layer)
+        return _kind_of_layers(
+            list_layers(target), "folder/zip members", is_unosat_layer, is_copernicus_layer
+        )
     if suffix in (".txt", ".md") and not _looks_tabular(target):
         return "text", f"extension {suffix} (prose)", None
-    if suffix in (".json", ".geojson") or (suffix not in _TABLE_SUFFIXES and
-                                           head_bytes(target, 256).lstrip()[:1] in (b"{", b"[")):
+    if suffix in (".json", ".geojson") or (
+        suffix not in _TABLE_SUFFIXES and head_bytes(target, 256).lstrip()[:1] in (b"{", b"[")
+    ):
         value = load_json(target, ctx.limits, ctx.encoding)
         if is_xbd(value):
             return "xbd", "JSON with features.lng_lat (xBD labels)", value
         if is_series(value):
             return "series", "JSON array of dated objects with nested counts", value
-        if isinstance(value, list) and value and isinstance(value[0], dict) and \
-                sum(str(k).startswith("#") for k in value[0]) >= 1:
+        if (
+            isinstance(value, list)
+            and value
+            and isinstance(value[0], dict)
+            and sum(str(k).startswith("#") for k in value[0]) >= 1
+        ):
             return "hxl", "JSON objects keyed by HXL hashtags", value
         if isinstance(value, dict) and value.get("type") in ("FeatureCollection", "Feature"):
-            return _kind_of_layers(list_layers(target), "GeoJSON", is_unosat_layer,
-                                   is_copernicus_layer)
+            return _kind_of_layers(
+                list_layers(target), "GeoJSON", is_unosat_layer, is_copernicus_layer
+            )
         raise InputError(
             f"{ctx.path}: JSON of an unsupported layout (not GeoJSON, xBD labels, HXL "
             "objects or a dated series); see `damage-data formats`.",
             path=str(ctx.path),
         )
-    if suffix in _TABLE_SUFFIXES or (suffix not in _VECTOR_ONLY and
-                                     not looks_binary(head_bytes(target, 8192))):
+    if suffix in _TABLE_SUFFIXES or (
+        suffix not in _VECTOR_ONLY and not looks_binary(head_bytes(target, 8192))
+    ):
         raw = read_raw(ctx)
         if raw.hxl_tags:
             return "hxl", "a row of HXL hashtags under the header", raw
@@ -241,11 +284,13 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
         if codab_levels(fields):
             return "codab", ".dbf with ADMn_PCODE/ADMn_PC columns (OCHA COD-AB)", None
         layers = list_layers(target)
-        return _kind_of_layers(layers, ".dbf", is_unosat_layer, is_copernicus_layer,
-                               fallback="table")
+        return _kind_of_layers(
+            layers, ".dbf", is_unosat_layer, is_copernicus_layer, fallback="table"
+        )
     layers = list_layers(target)
-    return _kind_of_layers(layers, f"extension {suffix or '(none)'}", is_unosat_layer,
-                           is_copernicus_layer)
+    return _kind_of_layers(
+        layers, f"extension {suffix or '(none)'}", is_unosat_layer, is_copernicus_layer
+    )
 
 
 _NOT_ZIP = (".xlsx", ".xlsm", ".ods", ".docx", ".kmz")
@@ -259,8 +304,9 @@ def _looks_tabular(path: Path) -> bool:
     return len(lines) >= 2 and all(line.count("\t") >= 1 for line in lines)
 
 
-def _kind_of_layers(layers: list[Any], where: str, is_unosat: Any, is_copernicus: Any,
-                    fallback: str = "gis") -> tuple[str, str, Any]:
+def _kind_of_layers(
+    layers: list[Any], where: str, is_unosat: Any, is_copernicus: Any, fallback: str = "gis"
+) -> tuple[str, str, Any]:
     from .tables import codab_levels
 
     if not layers:
@@ -349,11 +395,27 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
         damage_counts = counts_of(latest["damage"], latest["count"])
         structure_counts = counts_of(latest["structure"], latest["count"])
     col.extra.update(parts.extra)
-    report = build_report(col, kind=kind, detected_by=ctx.detected_by,
-                          rows_kept=parts.rows_kept, damage_counts=damage_counts,
-                          structure_counts=structure_counts, crs=parts.crs, layer=parts.layer)
-    sources = sources_row(ctx.path, sha256=digest, kind=kind, title=parts.title,
-                          method=parts.method)
-    return LoadResult(path=str(ctx.path), kind=kind, structures=parts.structures,
-                      figures=parts.figures, sources=sources, rejects=col.rejects_frame(),
-                      report=report, units=parts.units, strongest=ctx.strongest)
+    report = build_report(
+        col,
+        kind=kind,
+        detected_by=ctx.detected_by,
+        rows_kept=parts.rows_kept,
+        damage_counts=damage_counts,
+        structure_counts=structure_counts,
+        crs=parts.crs,
+        layer=parts.layer,
+    )
+    sources = sources_row(
+        ctx.path, sha256=digest, kind=kind, title=parts.title, method=parts.method
+    )
+    return LoadResult(
+        path=str(ctx.path),
+        kind=kind,
+        structures=parts.structures,
+        figures=parts.figures,
+        sources=sources,
+        rejects=col.rejects_frame(),
+        report=report,
+        units=parts.units,
+        strongest=ctx.strongest,
+    )

@@ -71,8 +71,11 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
                 "detect it, or pass the right one (e.g. encoding='cp1251').",
                 path=str(path),
             ) from err
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(name), name
     try:
@@ -169,8 +172,7 @@ def unpacked_zip(path: Path, limits: Limits) -> Iterator[Path]:
                 with zipfile.ZipFile(inner) as nested:
                     _extract_all(nested, target, path, limits)
             except zipfile.BadZipFile:
-                log.warning("%s: nested member %s is not a readable zip; skipped", path,
-                            inner.name)
+                log.warning("%s: nested member %s is not a readable zip; skipped", path, inner.name)
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -16,8 +16,9 @@ from ..tables import join_flags, make_figures
 log = logging.getLogger("damage_data.readers")
 
 
-def resolve_figure_places(figures: pd.DataFrame, *,
-                          country: str | Sequence[str] | None = None) -> pd.DataFrame:
+def resolve_figure_places(
+    figures: pd.DataFrame, *, country: str | Sequence[str] | None = None
+) -> pd.DataFrame:
     """Fill ``unit_code, unit_name, level, match`` of figures from their ``place_text``.
 
     Returns a new table; figures without a place, or whose place the gazetteer cannot
@@ -29,10 +30,14 @@ def resolve_figure_places(figures: pd.DataFrame, *,
     # a code written in the source stays; a unit found from the name is looked up again
     # (the country may have changed since the table was read)
     from_name = out["unit_code"].notna() & ~out["match"].astype("string").isin(
-        ["code", "unresolved"]).fillna(False)
+        ["code", "unresolved"]
+    ).fillna(False)
     out.loc[from_name, ["unit_code", "unit_name", "level"]] = pd.NA
     coded = out["unit_code"].notna()
     out.loc[coded, "match"] = "code"
+    # a code the gazetteer may not know keeps the source's own name beside it
+    named = coded & out["unit_name"].isna() & out["place_text"].notna()
+    out.loc[named, "unit_name"] = out.loc[named, "place_text"]
     names = out.loc[~coded & out["place_text"].notna(), "place_text"]
     if names.empty:
         return make_figures(out)
@@ -42,11 +47,13 @@ def resolve_figure_places(figures: pd.DataFrame, *,
         log.warning("damage_data.places is not available: places left unresolved")
         return make_figures(out)
     rows = names.index
-    parents = [None if pd.isna(v) or not str(v) else str(v)
-               for v in out.loc[rows, "parent_text"]]
+    parents = [None if pd.isna(v) or not str(v) else str(v) for v in out.loc[rows, "parent_text"]]
     country_arg = country if country is None or isinstance(country, str) else list(country)
-    resolved = resolve_places([str(v) for v in names], country=country_arg,  # type: ignore[arg-type]
-                              parent=parents if any(parents) else None)
+    resolved = resolve_places(
+        [str(v) for v in names],
+        country=country_arg,  # type: ignore[arg-type]
+        parent=parents if any(parents) else None,
+    )
     for i, hit in zip(rows, resolved.to_dict("records"), strict=True):
         match = str(hit.get("match") or "unresolved")
         if pd.notna(hit.get("unit_code")) and match not in ("unresolved", "ambiguous"):
@@ -66,5 +73,13 @@ def resolve_figure_places(figures: pd.DataFrame, *,
     return make_figures(out)
 
 
-_MATCHES = ("code", "exact", "alias", "transliteration", "fuzzy", "parent", "ambiguous",
-            "unresolved")
+_MATCHES = (
+    "code",
+    "exact",
+    "alias",
+    "transliteration",
+    "fuzzy",
+    "parent",
+    "ambiguous",
+    "unresolved",
+)

@@ -29,14 +29,21 @@ REJECT_COLUMNS = ["locator", "column", "value", "reason"]
 
 #: Method of the source, guessed from the reader (DESIGN §2 ``sources.method``).
 METHOD_BY_KIND: dict[str, str] = {
-    "unosat": "satellite", "copernicus": "satellite", "xbd": "satellite",
-    "gis": "compilation", "table": "compilation", "hxl": "compilation",
-    "codab": "compilation", "text": "press", "series": "compilation",
+    "unosat": "satellite",
+    "copernicus": "satellite",
+    "xbd": "satellite",
+    "gis": "compilation",
+    "table": "compilation",
+    "hxl": "compilation",
+    "codab": "compilation",
+    "text": "press",
+    "series": "compilation",
 }
 
 #: Damage states that mean "seen damaged" (for a site's first-damaged date).
-SEEN_DAMAGED = frozenset({"minor", "moderate", "severe", "destroyed", "damaged",
-                          "damaged_or_destroyed"})
+SEEN_DAMAGED = frozenset(
+    {"minor", "moderate", "severe", "destroyed", "damaged", "damaged_or_destroyed"}
+)
 
 
 @dataclass
@@ -50,11 +57,18 @@ class Collector:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def reject(self, locator: str, column: str | None, value: object, reason: str) -> None:
-        self.rejects.append({"locator": locator, "column": column,
-                             "value": None if value is None else str(value), "reason": reason})
+        self.rejects.append(
+            {
+                "locator": locator,
+                "column": column,
+                "value": None if value is None else str(value),
+                "reason": reason,
+            }
+        )
 
-    def reject_many(self, locators: Iterable[str], column: str | None,
-                    values: Iterable[object], reason: str) -> None:
+    def reject_many(
+        self, locators: Iterable[str], column: str | None, values: Iterable[object], reason: str
+    ) -> None:
         for loc, val in zip(locators, values, strict=True):
             self.reject(loc, column, val, reason)
 
@@ -114,8 +128,9 @@ class LoadResult:
             return None
         return current_view(self.structures, strongest=self.strongest)
 
-    def as_figures(self, units: gpd.GeoDataFrame | None = None, *,
-                   country: str | Sequence[str] | None = None) -> pd.DataFrame:
+    def as_figures(
+        self, units: gpd.GeoDataFrame | None = None, *, country: str | Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Figures of this input: structures assigned to units and counted, or the figures read.
 
         Parameters
@@ -170,17 +185,33 @@ def current_view(structures: gpd.GeoDataFrame, *, strongest: bool = False) -> gp
 
 def _damage_rank(damage: pd.Series) -> np.ndarray:
     """Severity rank for choosing the strongest class; unordered states rank by meaning."""
-    rank = {state: i for i, state in enumerate(DAMAGE_ORDER)}
-    rank.update({"unassessed": -2, "not_structure": -1, "assessed": -1, "damaged": 3.5,
-                 "damaged_or_destroyed": 4.5})
+    rank: dict[str, float] = {state: float(i) for i, state in enumerate(DAMAGE_ORDER)}
+    rank.update(
+        {
+            "unassessed": -2,
+            "not_structure": -1,
+            "assessed": -1,
+            "damaged": 3.5,
+            "damaged_or_destroyed": 4.5,
+        }
+    )
     return damage.astype(object).map(rank).fillna(-3).to_numpy(dtype=float)
 
 
 # --- damage classification shared by readers ---------------------------------------------
 
 #: Scheme preference when a column's vocabulary is not stated.
-SCHEME_ORDER = ("canonical", "copernicus_ems", "copernicus_ems_legacy", "unosat", "xbd",
-                "ems98", "fema", "pdna", "press")
+SCHEME_ORDER = (
+    "canonical",
+    "copernicus_ems",
+    "copernicus_ems_legacy",
+    "unosat",
+    "xbd",
+    "ems98",
+    "fema",
+    "pdna",
+    "press",
+)
 
 
 def pick_scheme(values: Iterable[object]) -> tuple[str, int]:
@@ -205,8 +236,9 @@ def _present(value: object) -> bool:
     return str(value).strip() != ""
 
 
-def classify_column(values: pd.Series, scheme: str, *, missing: str | None = None
-                    ) -> tuple[pd.Series, pd.Series, str]:
+def classify_column(
+    values: pd.Series, scheme: str, *, missing: str | None = None
+) -> tuple[pd.Series, pd.Series, str]:
     """Classify a column through one crosswalk, value by distinct value.
 
     Returns the canonical damage (missing where unknown), a boolean mask of unknown labels,
@@ -214,8 +246,7 @@ def classify_column(values: pd.Series, scheme: str, *, missing: str | None = Non
     """
     # classify each distinct label once and map through the categorical codes: fast on
     # millions of rows that share a handful of labels
-    as_cat = values if isinstance(values.dtype, pd.CategoricalDtype) \
-        else values.astype("category")
+    as_cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
     states = list(classify_damage([]).cat.categories)
     lut = np.full(len(as_cat.cat.categories) + 1, -1, dtype=np.int64)  # last slot: missing
     if missing is not None:
@@ -232,8 +263,11 @@ def classify_column(values: pd.Series, scheme: str, *, missing: str | None = Non
             continue
         lut[i] = -1 if pd.isna(state) else states.index(state)
     codes = as_cat.cat.codes.to_numpy()
-    damage = pd.Series(pd.Categorical.from_codes(lut[codes], categories=states),
-                       index=values.index, name="damage")
+    damage = pd.Series(
+        pd.Categorical.from_codes(lut[codes], categories=pd.Index(states)),
+        index=values.index,
+        name="damage",
+    )
     bad = pd.Series(unknown[codes], index=values.index)
     known = ", ".join(known_damage_labels(scheme)) if scheme != "auto" else "see crosswalks"
     reason = f"unknown damage label for scheme {scheme}; known labels: {known}"
@@ -247,8 +281,11 @@ def counts_of(series: pd.Series, weights: pd.Series | None = None) -> dict[str, 
     if weights is None:
         counted = series.astype(object).value_counts(dropna=True)
     else:
-        counted = pd.Series(np.asarray(weights, dtype="float64"), index=series.index) \
-            .groupby(series.astype(object), dropna=True).sum()
+        counted = (
+            pd.Series(np.asarray(weights, dtype="float64"), index=series.index)
+            .groupby(series.astype(object), dropna=True)
+            .sum()
+        )
         counted = counted.sort_values(ascending=False)
     return {str(k): int(v) for k, v in counted.items() if v}
 
@@ -259,21 +296,43 @@ def latest_of_series(figures: pd.DataFrame) -> pd.DataFrame:
     A cumulative series (``cumulative`` true) repeats a running total on every date; adding
     its figures would count the same structures again and again.
     """
-    cumulative = figures["cumulative"].fillna(False).astype(bool) \
-        if "cumulative" in figures.columns else pd.Series(False, index=figures.index)
+    cumulative = (
+        figures["cumulative"].fillna(False).astype(bool)
+        if "cumulative" in figures.columns
+        else pd.Series(False, index=figures.index)
+    )
     if not cumulative.any():
         return figures
     series = figures[cumulative]
-    keys = [c for c in ("place_text", "unit_code", "damage", "damage_text", "structure",
-                        "structure_text", "count_unit") if c in series.columns]
+    keys = [
+        c
+        for c in (
+            "place_text",
+            "unit_code",
+            "damage",
+            "damage_text",
+            "structure",
+            "structure_text",
+            "count_unit",
+        )
+        if c in series.columns
+    ]
     ordered = series.sort_values("as_of", kind="stable")
     latest = ordered.groupby(keys, dropna=False, observed=True, sort=False).tail(1)
     return pd.concat([figures[~cumulative], latest])
 
 
-def build_report(col: Collector, *, kind: str, detected_by: str, rows_kept: int,
-                 damage_counts: dict[str, int], structure_counts: dict[str, int],
-                 crs: str | None, layer: str | None) -> dict[str, Any]:
+def build_report(
+    col: Collector,
+    *,
+    kind: str,
+    detected_by: str,
+    rows_kept: int,
+    damage_counts: dict[str, int],
+    structure_counts: dict[str, int],
+    crs: str | None,
+    layer: str | None,
+) -> dict[str, Any]:
     rejected = col.rows_rejected
     if col.rows_read != rows_kept + rejected:
         # a reader bug, not a data problem: say so loudly rather than report wrong numbers
@@ -282,33 +341,66 @@ def build_report(col: Collector, *, kind: str, detected_by: str, rows_kept: int,
         )
     reasons = Counter(r["reason"] for r in col.rejects)
     report: dict[str, Any] = {
-        "path": str(col.path), "kind": kind, "detected_by": detected_by,
-        "rows_read": col.rows_read, "rows_kept": rows_kept, "rows_rejected": rejected,
-        "reasons": dict(reasons.most_common()), "damage_counts": damage_counts,
-        "structure_counts": structure_counts, "crs": crs, "layer": layer,
+        "path": str(col.path),
+        "kind": kind,
+        "detected_by": detected_by,
+        "rows_read": col.rows_read,
+        "rows_kept": rows_kept,
+        "rows_rejected": rejected,
+        "reasons": dict(reasons.most_common()),
+        "damage_counts": damage_counts,
+        "structure_counts": structure_counts,
+        "crs": crs,
+        "layer": layer,
         "warnings": list(col.warnings),
     }
     report.update(col.extra)
     return report
 
 
-def sources_row(path: Path, *, sha256: str, kind: str, title: str | None = None,
-                method: str | None = None, notes: str | None = None) -> pd.DataFrame:
+def sources_row(
+    path: Path,
+    *,
+    sha256: str,
+    kind: str,
+    title: str | None = None,
+    method: str | None = None,
+    notes: str | None = None,
+) -> pd.DataFrame:
     """The one-row ``sources`` table of a file; the id is derived from its content hash."""
-    return make_table("sources", [{
-        "source_id": f"sha256:{sha256[:16]}",
-        "title": title or path.name,
-        "method": method or METHOD_BY_KIND.get(kind, "compilation"),
-        "sha256": sha256,
-        "kind": kind,
-        "notes": notes,
-    }])
+    return make_table(
+        "sources",
+        [
+            {
+                "source_id": f"sha256:{sha256[:16]}",
+                "title": title or path.name,
+                "method": method or METHOD_BY_KIND.get(kind, "compilation"),
+                "sha256": sha256,
+                "kind": kind,
+                "notes": notes,
+            }
+        ],
+    )
+
+
+def as_strings(values: Any) -> Any:
+    """A string array; categorical input is converted through its categories (fast)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cats = pd.array([str(c) for c in series.cat.categories], dtype="string")
+        return cats.take(series.cat.codes.to_numpy(), allow_fill=True)
+    return series.astype("string").array
 
 
 def make_structures(frame: pd.DataFrame, geometry: Any, crs: Any) -> gpd.GeoDataFrame:
     """A ``structures`` GeoDataFrame with the contract's columns and dtypes."""
     import geopandas as gpd
 
+    frame = frame.copy()
+    for column in ("source_id", "structure_id", "damage_text", "structure_text", "admin_label"):
+        # pre-convert: the contract's coercion of millions of categorical labels is slow
+        if column in frame.columns and isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = as_strings(frame[column])
     table = make_table("structures", frame)
     return gpd.GeoDataFrame(table, geometry=geometry, crs=crs)
 
@@ -317,6 +409,11 @@ def empty_structures(crs: Any = "EPSG:4326") -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     return make_structures(pd.DataFrame(), gpd.GeoSeries([], crs=crs).values, crs)
+
+
+def constant_category(value: str, n: int) -> Any:
+    """A categorical column holding one value n times (cheap on millions of rows)."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value]))
 
 
 def locators(prefix: str, index: Sequence[int] | np.ndarray | pd.Index) -> list[str]:

@@ -18,26 +18,80 @@ import pandas as pd
 from .._errors import InputError, UnknownLabelError
 from ..limits import Limits, check_rows
 from ..vocab import STRUCTURE_DTYPE, classify_structure
-from ._result import Collector, classify_column, make_structures, pick_scheme
+from ._result import Collector, classify_column, constant_category, make_structures, pick_scheme
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 #: File suffixes read as vector layers (inside folders and unpacked zips too).
-VECTOR_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".parquet", ".geoparquet",
-                   ".gml", ".kml", ".sqlite", ".dbf")
+VECTOR_SUFFIXES = (
+    ".shp",
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".fgb",
+    ".parquet",
+    ".geoparquet",
+    ".gml",
+    ".kml",
+    ".sqlite",
+    ".dbf",
+)
 #: Column names that hold a damage class in generic per-structure files (folded).
-DAMAGE_COLUMNS = ("damage", "damage_class", "damage_cls", "damage_clas", "damage_cla",
-                  "damageclass", "dmg_class", "dmg_cls", "dmgcls", "damage_gra", "damage_grade",
-                  "grading", "grade", "damage_level", "damage_state", "class", "subtype")
+DAMAGE_COLUMNS = (
+    "damage",
+    "damage_class",
+    "damage_cls",
+    "damage_clas",
+    "damage_cla",
+    "damageclass",
+    "dmg_class",
+    "dmg_cls",
+    "dmgcls",
+    "damage_gra",
+    "damage_grade",
+    "grading",
+    "grade",
+    "damage_level",
+    "damage_state",
+    "class",
+    "subtype",
+)
 #: Column names that hold a structure type (folded), most specific first.
-STRUCTURE_COLUMNS = ("structure", "structure_type", "structure_t", "building_type", "building_t",
-                     "buildingtype", "bldg_type",
-                     "obj_type", "settl_type", "use", "usage", "type")
-DATE_COLUMNS = ("assessed_on", "date", "sensor_date", "sensordate", "src_date", "image_date",
-                "capture_date")
-ADMIN_COLUMNS = ("admin_label", "admin", "district", "municipality", "governorate", "adm2_en",
-                 "adm1_en", "region", "settlement")
+STRUCTURE_COLUMNS = (
+    "structure",
+    "structure_type",
+    "structure_t",
+    "building_type",
+    "building_t",
+    "buildingtype",
+    "bldg_type",
+    "obj_type",
+    "settl_type",
+    "use",
+    "usage",
+    "type",
+)
+DATE_COLUMNS = (
+    "assessed_on",
+    "date",
+    "sensor_date",
+    "sensordate",
+    "src_date",
+    "image_date",
+    "capture_date",
+)
+ADMIN_COLUMNS = (
+    "admin_label",
+    "admin",
+    "district",
+    "municipality",
+    "governorate",
+    "adm2_en",
+    "adm1_en",
+    "region",
+    "settlement",
+)
 #: Placeholder values of real products meaning "not stated" (Copernicus EMS, UNOSAT).
 SENTINELS = ("not applicable", "unknown", "null", "unk", "n/a", "na", "none", "")
 ID_COLUMNS = ("structure_id", "uid", "id", "building_id", "osm_id", "fid")
@@ -65,8 +119,11 @@ def list_layers(path: Path) -> list[Layer]:
 
     files: list[Path]
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in VECTOR_SUFFIXES
-                       and not _is_sidecar_dbf(p))
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in VECTOR_SUFFIXES and not _is_sidecar_dbf(p)
+        )
     else:
         files = [path]
     layers: list[Layer] = []
@@ -86,15 +143,23 @@ def list_layers(path: Path) -> list[Layer]:
             ) from err
         for name in names:
             info = pyogrio.read_info(file, layer=name)
-            layers.append(Layer(file, name, tuple(map(str, info["fields"])),
-                                info.get("geometry_type"), int(info.get("features") or 0),
-                                info.get("crs")))
+            layers.append(
+                Layer(
+                    file,
+                    name,
+                    tuple(map(str, info["fields"])),
+                    info.get("geometry_type"),
+                    int(info.get("features") or 0),
+                    info.get("crs"),
+                )
+            )
     return layers
 
 
 def _is_sidecar_dbf(path: Path) -> bool:
-    return path.suffix.lower() == ".dbf" and path.with_suffix(".shp").exists() or \
+    return (path.suffix.lower() == ".dbf" and path.with_suffix(".shp").exists()) or (
         path.suffix.lower() == ".dbf" and path.with_suffix(".SHP").exists()
+    )
 
 
 def _parquet_layer(file: Path) -> Layer:
@@ -104,8 +169,9 @@ def _parquet_layer(file: Path) -> Layer:
         meta = pq.read_metadata(file)
         schema = pq.read_schema(file)
     except Exception as err:  # pyarrow raises ArrowInvalid and OSError variants
-        raise InputError(f"{file}: not a readable Parquet file ({_short(err)}).",
-                         path=str(file)) from err
+        raise InputError(
+            f"{file}: not a readable Parquet file ({_short(err)}).", path=str(file)
+        ) from err
     geo = (schema.metadata or {}).get(b"geo")
     fields = tuple(n for n in schema.names if n != "geometry")
     return Layer(file, file.stem, fields, "Unknown" if geo else None, meta.num_rows, None)
@@ -115,8 +181,13 @@ def _short(err: Exception) -> str:
     return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
 
 
-def read_layer(layer: Layer, limits: Limits, *, columns: list[str] | None = None
-               ) -> gpd.GeoDataFrame:
+def read_layer(
+    layer: Layer,
+    limits: Limits,
+    *,
+    columns: list[str] | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
     """Read one layer as a GeoDataFrame (Arrow where it helps), enforcing the row limit."""
     import geopandas as gpd
     import pyogrio
@@ -126,17 +197,24 @@ def read_layer(layer: Layer, limits: Limits, *, columns: list[str] | None = None
         try:
             return gpd.read_parquet(layer.file, columns=columns)
         except Exception as err:  # no geo metadata, or corrupt
-            raise InputError(f"{layer.file}: cannot read as GeoParquet ({_short(err)}).",
-                             path=str(layer.file)) from err
+            raise InputError(
+                f"{layer.file}: cannot read as GeoParquet ({_short(err)}).", path=str(layer.file)
+            ) from err
     kwargs: dict[str, Any] = {"layer": layer.name}
     if columns is not None:
         kwargs["columns"] = columns
-    if layer.file.suffix.lower() == ".dbf" and not _has_encoding_hint(layer.file):
-        # a DBF without .cpg: GDAL falls back to its LDID byte; real EMS files are latin-1
-        kwargs["encoding"] = None
+    if encoding is not None:
+        # the user's word wins over .cpg and the DBF's LDID byte (GDAL reads a DBF with
+        # neither as latin-1, which is what real EMS products are)
+        kwargs["encoding"] = encoding
     try:
         # Arrow is 3x faster on GeoPackage; GeoJSON gains nothing and loses column order
-        use_arrow = layer.file.suffix.lower() in (".gpkg", ".fgb", ".shp")
+        # Arrow passes a legacy DBF's bytes through undecoded: without a .cpg (or the
+        # user's encoding) a shapefile is read the classic way, where GDAL's guess applies
+        suffix = layer.file.suffix.lower()
+        use_arrow = suffix in (".gpkg", ".fgb") or (
+            suffix == ".shp" and (encoding is not None or _has_cpg(layer.file))
+        )
         frame = pyogrio.read_dataframe(layer.file, use_arrow=use_arrow, **kwargs)
     except Exception as err:
         raise InputError(
@@ -149,16 +227,15 @@ def read_layer(layer: Layer, limits: Limits, *, columns: list[str] | None = None
     return frame
 
 
-def _has_encoding_hint(dbf: Path) -> bool:
-    return dbf.with_suffix(".cpg").exists() or dbf.with_suffix(".CPG").exists()
+def _has_cpg(shp: Path) -> bool:
+    return shp.with_suffix(".cpg").exists() or shp.with_suffix(".CPG").exists()
 
 
 def fold_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
 
 
-def find_column(columns: list[str] | tuple[str, ...], candidates: tuple[str, ...]
-                ) -> str | None:
+def find_column(columns: list[str] | tuple[str, ...], candidates: tuple[str, ...]) -> str | None:
     """The first column (in candidate order) whose folded name is a candidate."""
     folded = {fold_name(c): c for c in columns}
     for cand in candidates:
@@ -194,7 +271,7 @@ def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDa
     if valid.empty:
         return frame.set_crs("EPSG:4326")
     minx, miny, maxx, maxy = valid.total_bounds
-    if -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90:
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
         col.warn("no CRS given; coordinates fit longitude/latitude, so EPSG:4326 is assumed")
         return frame.set_crs("EPSG:4326")
     raise InputError(
@@ -206,11 +283,21 @@ def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDa
     )
 
 
-def to_structures(frame: gpd.GeoDataFrame, col: Collector, *, source_id: str,
-                  damage: str, scheme: str, structure: str | list[str] | None = None,
-                  date: str | None = None, admin: str | None = None, ids: Any = None,
-                  layer: str | None = None, locator_prefix: str = "feature",
-                  extra: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
+def to_structures(
+    frame: gpd.GeoDataFrame,
+    col: Collector,
+    *,
+    source_id: str,
+    damage: str,
+    scheme: str,
+    structure: str | list[str] | None = None,
+    date: str | None = None,
+    admin: str | None = None,
+    ids: Any = None,
+    layer: str | None = None,
+    locator_prefix: str = "feature",
+    extra: dict[str, Any] | None = None,
+) -> gpd.GeoDataFrame:
     """Map one layer's columns to the structures contract; reject what cannot be kept.
 
     Rejects: unknown damage labels (the reason lists the scheme's known labels) and
@@ -230,46 +317,49 @@ def to_structures(frame: gpd.GeoDataFrame, col: Collector, *, source_id: str,
         for i in np.flatnonzero(bad_damage.to_numpy()):
             col.reject(f"{prefix} {i}", damage, frame[damage].iloc[i], reason)
         for i in np.flatnonzero(no_geom & ~bad_damage.to_numpy()):
-            col.reject(f"{prefix} {i}", "geometry", None,
-                       "missing geometry: a structure needs a point or polygon")
+            col.reject(
+                f"{prefix} {i}",
+                "geometry",
+                None,
+                "missing geometry: a structure needs a point or polygon",
+            )
     keep = ~bad
     out: dict[str, Any] = {
-        "source_id": pd.Categorical.from_codes(np.zeros(int(keep.sum()), dtype=np.int8),
-                                               categories=[source_id]),
+        "source_id": constant_category(source_id, int(keep.sum())),
         "damage": dmg[keep].reset_index(drop=True),
         "damage_text": _text(frame[damage])[keep].reset_index(drop=True),
     }
-    out["structure_id"] = _id_strings(positions[keep] if ids is None else np.asarray(ids)[keep],
-                                      prefix=f"{layer}:" if layer and ids is None else "")
+    out["structure_id"] = _id_strings(
+        positions[keep] if ids is None else np.asarray(ids)[keep],
+        prefix=f"{layer}:" if layer and ids is None else "",
+    )
     structure_cols = [structure] if isinstance(structure, str) else list(structure or [])
     if structure_cols:
         struct, text = _structure_of(frame, structure_cols, col)
         out["structure"] = struct[keep].reset_index(drop=True)
         out["structure_text"] = text[keep].reset_index(drop=True)
     else:
-        out["structure"] = pd.Categorical.from_codes(np.zeros(int(keep.sum()), dtype=np.int8),
-                                                     categories=["any"])
+        out["structure"] = constant_category("any", int(keep.sum()))
     # typed empty columns keep the contract's coercion cheap on millions of rows
-    out["assessed_on"] = (parse_dates(frame[date])[keep].reset_index(drop=True)
-                          if date is not None else
-                          pd.Series(pd.NaT, index=range(int(keep.sum())), dtype="datetime64[ns]"))
+    out["assessed_on"] = (
+        parse_dates(frame[date])[keep].reset_index(drop=True)
+        if date is not None
+        else pd.Series(pd.NaT, index=range(int(keep.sum())), dtype="datetime64[ns]")
+    )
     out["round"] = pd.array(np.full(int(keep.sum()), None), dtype="Int64")
     if admin is not None:
         out["admin_label"] = _text(frame[admin])[keep].reset_index(drop=True)
     if layer is not None:
-        out["layer"] = pd.Categorical.from_codes(np.zeros(int(keep.sum()), dtype=np.int8),
-                                                 categories=[layer])
+        out["layer"] = constant_category(layer, int(keep.sum()))
     for name, value in (extra or {}).items():
-        out[name] = (value[keep].reset_index(drop=True) if isinstance(value, pd.Series)
-                     else value)
+        out[name] = value[keep].reset_index(drop=True) if isinstance(value, pd.Series) else value
     table = pd.DataFrame(out)
     return make_structures(table, geom[keep].reset_index(drop=True).values, frame.crs)
 
 
 def _text(series: pd.Series) -> pd.Series:
     """Labels as written, stripped; categorical so that millions of rows stay cheap."""
-    as_cat = series if isinstance(series.dtype, pd.CategoricalDtype) \
-        else series.astype("category")
+    as_cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
     stripped = [str(c).strip() for c in as_cat.cat.categories]
     if len(set(stripped)) == len(stripped):
         return as_cat.cat.rename_categories(stripped)
@@ -281,15 +371,19 @@ def _id_strings(values: np.ndarray, *, prefix: str = "") -> pd.arrays.StringArra
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(values).cast(pa.string()) if values.dtype != object else \
-        pa.array([str(v) for v in values], type=pa.string())
+    arr = (
+        pa.array(values).cast(pa.string())
+        if values.dtype != object
+        else pa.array([str(v) for v in values], type=pa.string())
+    )
     if prefix:
         arr = pc.binary_join_element_wise(pa.scalar(prefix), arr, "")
     return pd.array(arr, dtype="string")
 
 
-def _structure_of(frame: pd.DataFrame, columns: list[str], col: Collector
-                  ) -> tuple[pd.Series, pd.Series]:
+def _structure_of(
+    frame: pd.DataFrame, columns: list[str], col: Collector
+) -> tuple[pd.Series, pd.Series]:
     """Canonical structure and its native text; later columns refine earlier ones."""
     structure = pd.Series("any", index=frame.index, dtype=object)
     text = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -323,8 +417,10 @@ def _structure_of(frame: pd.DataFrame, columns: list[str], col: Collector
         structure = structure.where(~better, mapped)
         text = text.where(~better, values)
     if unknown:
-        col.warn("structure labels not in data/vocab/structure_crosswalk.csv, counted as "
-                 f"'other': {', '.join(sorted(unknown)[:10])}")
+        col.warn(
+            "structure labels not in data/vocab/structure_crosswalk.csv, counted as "
+            f"'other': {', '.join(sorted(unknown)[:10])}"
+        )
     return structure.astype(STRUCTURE_DTYPE), text.astype("category")
 
 
@@ -336,6 +432,7 @@ def parse_dates(series: pd.Series) -> pd.Series:
     compact = text.str.fullmatch(r"\d{8}").fillna(False)
     out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed")
     if compact.any():
-        out = out.where(~compact, pd.to_datetime(text.where(compact), errors="coerce",
-                                                 format="%Y%m%d"))
+        out = out.where(
+            ~compact, pd.to_datetime(text.where(compact), errors="coerce", format="%Y%m%d")
+        )
     return out

@@ -17,8 +17,8 @@ from .._errors import InputError
 from ._context import Context, Parts
 from ._vector import (
     ADMIN_COLUMNS,
-    DATE_COLUMNS,
     DAMAGE_COLUMNS,
+    DATE_COLUMNS,
     ID_COLUMNS,
     STRUCTURE_COLUMNS,
     Layer,
@@ -39,8 +39,11 @@ COPERNICUS_DAMAGE = ("damage_gra", "grading")
 
 
 #: Copernicus EMS layers that are never buildings, whatever their columns.
-OTHER_LAYER = re.compile(r"(crisis|transport|hydro|land_?cover|area_?of_?interest|aoi|road|"
-                         r"river|physical|facilit|observed|natural|image_?footprint)", re.I)
+OTHER_LAYER = re.compile(
+    r"(crisis|transport|hydro|land_?cover|area_?of_?interest|aoi|road|"
+    r"river|physical|facilit|observed|natural|image_?footprint)",
+    re.I,
+)
 
 
 def is_copernicus_layer(layer: Layer) -> bool:
@@ -70,8 +73,7 @@ def _pick_layers(ctx: Context, layers: list[Layer]) -> list[Layer]:
     chosen = [lay for lay in layers if ctx.layer in (lay.name, lay.file.name, lay.file.stem)]
     if not chosen:
         raise InputError(
-            f"{ctx.path}: no layer {ctx.layer!r}; layers: "
-            f"{', '.join(lay.name for lay in layers)}.",
+            f"{ctx.path}: no layer {ctx.layer!r}; layers: {', '.join(lay.name for lay in layers)}.",
             path=str(ctx.path),
         )
     return chosen
@@ -82,8 +84,11 @@ def read_copernicus(ctx: Context) -> Parts:
     col = ctx.collector
     layers = _pick_layers(ctx, list_layers(ctx.target))
     buildings = [lay for lay in layers if is_copernicus_layer(lay)]
-    skipped = {lay.name: f"not a building layer ({lay.features} features)"
-               for lay in layers if lay not in buildings}
+    skipped = {
+        lay.name: f"not a building layer ({lay.features} features)"
+        for lay in layers
+        if lay not in buildings
+    }
     if not buildings:
         raise InputError(
             f"{ctx.path}: no Copernicus EMS building layer (settlements_*_grading, builtUpA, "
@@ -94,38 +99,56 @@ def read_copernicus(ctx: Context) -> Parts:
     frames: list[gpd.GeoDataFrame] = []
     schemes: dict[str, str] = {}
     for lay in buildings:
-        raw = ensure_crs(read_layer(lay, ctx.limits), col, lay.file)
+        raw = ensure_crs(read_layer(lay, ctx.limits, encoding=ctx.encoding), col, lay.file)
         names = list(raw.columns)
         dmg = ctx.column("damage") or find_column(names, COPERNICUS_DAMAGE)
         if dmg is None:
             skipped[lay.name] = "building layer without a damage_gra or grading column"
             continue
-        scheme = ctx.scheme or ("copernicus_ems" if dmg.casefold() == "damage_gra"
-                                else "copernicus_ems_legacy")
+        scheme = ctx.scheme or (
+            "copernicus_ems" if dmg.casefold() == "damage_gra" else "copernicus_ems_legacy"
+        )
         schemes[lay.name] = scheme
-        structure = [c for c in (find_column(names, ("obj_type",)),
-                                 find_column(names, ("info",)),
-                                 find_column(names, ("settl_type",))) if c]
+        structure = [
+            c
+            for c in (
+                find_column(names, ("obj_type",)),
+                find_column(names, ("info",)),
+                find_column(names, ("settl_type",)),
+            )
+            if c
+        ]
         notation = find_column(names, ("notation",))
         flags = pd.Series("", index=raw.index, dtype=object)
         if notation is not None:
             block = raw[notation].astype("string").str.casefold().str.contains("block")
             flags = flags.where(~block.fillna(False).to_numpy(dtype=bool), "building_block")
-        frames.append(to_structures(
-            raw, col, source_id=ctx.source_id, damage=dmg, scheme=scheme,
-            structure=structure or None, date=find_column(names, ("src_date",)),
-            layer=lay.name, extra={"flags": flags},
-        ))
+        frames.append(
+            to_structures(
+                raw,
+                col,
+                source_id=ctx.source_id,
+                damage=dmg,
+                scheme=scheme,
+                structure=structure or None,
+                date=find_column(names, ("src_date",)),
+                layer=lay.name,
+                extra={"flags": flags},
+            )
+        )
     if not frames:
-        raise InputError(f"{ctx.path}: no building layer with a damage column.",
-                         path=str(ctx.path))
+        raise InputError(f"{ctx.path}: no building layer with a damage column.", path=str(ctx.path))
     structures = combine(frames)
     blocks = int((structures["flags"] == "building_block").sum())
     if blocks:
-        col.warn(f"{blocks} polygons are building blocks (several buildings each): counts "
-                 "of blocks are not counts of buildings")
+        col.warn(
+            f"{blocks} polygons are building blocks (several buildings each): counts "
+            "of blocks are not counts of buildings"
+        )
     return Parts(
-        rows_kept=len(structures), structures=structures, crs=_crs_name(structures),
+        rows_kept=len(structures),
+        structures=structures,
+        crs=_crs_name(structures),
         layer=", ".join(lay.name for lay in buildings),
         extra={"skipped_layers": skipped, "schemes": schemes, "building_blocks": blocks},
     )
@@ -133,24 +156,32 @@ def read_copernicus(ctx: Context) -> Parts:
 
 def read_gis(ctx: Context) -> Parts:
     """Generic per-structure vector file: any layer with a damage column."""
-    col = ctx.collector
     layers = _pick_layers(ctx, list_layers(ctx.target))
     frames: list[gpd.GeoDataFrame] = []
     used: list[str] = []
     skipped: dict[str, str] = {}
     for lay in layers:
-        raw = read_layer(lay, ctx.limits)
+        raw = read_layer(lay, ctx.limits, encoding=ctx.encoding)
         found = damage_column(raw, ctx.column("damage"))
         if found is None:
             skipped[lay.name] = "no damage column with known labels"
             continue
         dmg, scheme = found
-        frames.append(structures_from_generic(raw, ctx, damage=dmg, scheme=ctx.scheme or scheme,
-                                              layer=lay.name if len(layers) > 1 else None,
-                                              path_for_crs=lay.file))
+        frames.append(
+            structures_from_generic(
+                raw,
+                ctx,
+                damage=dmg,
+                scheme=ctx.scheme or scheme,
+                layer=lay.name if len(layers) > 1 else None,
+                path_for_crs=lay.file,
+            )
+        )
         used.append(lay.name)
     if not frames and len(layers) == 1:
-        counted = _count_layer(ctx, read_layer(layers[0], ctx.limits), layers[0])
+        counted = _count_layer(
+            ctx, read_layer(layers[0], ctx.limits, encoding=ctx.encoding), layers[0]
+        )
         if counted is not None:
             return counted
     if not frames:
@@ -161,8 +192,13 @@ def read_gis(ctx: Context) -> Parts:
             path=str(ctx.path),
         )
     structures = combine(frames)
-    return Parts(rows_kept=len(structures), structures=structures, crs=_crs_name(structures),
-                 layer=", ".join(used), extra={"skipped_layers": skipped} if skipped else {})
+    return Parts(
+        rows_kept=len(structures),
+        structures=structures,
+        crs=_crs_name(structures),
+        layer=", ".join(used),
+        extra={"skipped_layers": skipped} if skipped else {},
+    )
 
 
 def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | None:
@@ -175,17 +211,27 @@ def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | N
     if not roles["wide"] and not ("damage" in roles and "count" in roles):
         return None
     ctx.collector.extra["columns_used"] = {
-        k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)} | {
-        "counts": dict(roles["wide"])}
+        k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)
+    } | {"counts": dict(roles["wide"])}
     ctx.collector.extra["layer_kind"] = "counts per area (no per-structure damage column)"
-    figures = figures_from_rows(ctx, text, list(range(len(text))), roles,
-                                locator_word="feature")
-    return Parts(rows_kept=len(text) - ctx.collector.rows_rejected, figures=figures,
-                 crs=crs_name(raw) if raw.crs is not None else None, layer=layer.name)
+    figures = figures_from_rows(ctx, text, list(range(len(text))), roles, locator_word="feature")
+    return Parts(
+        rows_kept=len(text) - ctx.collector.rows_rejected,
+        figures=figures,
+        crs=crs_name(raw) if raw.crs is not None else None,
+        layer=layer.name,
+    )
 
 
-def structures_from_generic(raw: gpd.GeoDataFrame, ctx: Context, *, damage: str, scheme: str,
-                            layer: str | None, path_for_crs: object) -> gpd.GeoDataFrame:
+def structures_from_generic(
+    raw: gpd.GeoDataFrame,
+    ctx: Context,
+    *,
+    damage: str,
+    scheme: str,
+    layer: str | None,
+    path_for_crs: object,
+) -> gpd.GeoDataFrame:
     """Map a generic layer (already with geometry) to structures."""
     from pathlib import Path
 
@@ -200,11 +246,31 @@ def structures_from_generic(raw: gpd.GeoDataFrame, ctx: Context, *, damage: str,
     if id_col is not None and frame[id_col].notna().all() and frame[id_col].is_unique:
         ids = frame[id_col].to_numpy()
     col.extra.setdefault("columns_used", {}).update(
-        {k: v for k, v in (("damage", damage), ("structure", structure), ("date", date),
-                           ("admin", admin), ("id", id_col)) if v})
+        {
+            k: v
+            for k, v in (
+                ("damage", damage),
+                ("structure", structure),
+                ("date", date),
+                ("admin", admin),
+                ("id", id_col),
+            )
+            if v
+        }
+    )
     col.extra.setdefault("schemes", {})[layer or "main"] = scheme
-    return to_structures(frame, col, source_id=ctx.source_id, damage=damage, scheme=scheme,
-                         structure=structure, date=date, admin=admin, ids=ids, layer=layer)
+    return to_structures(
+        frame,
+        col,
+        source_id=ctx.source_id,
+        damage=damage,
+        scheme=scheme,
+        structure=structure,
+        date=date,
+        admin=admin,
+        ids=ids,
+        layer=layer,
+    )
 
 
 def _crs_name(frame: gpd.GeoDataFrame) -> str | None:
@@ -217,4 +283,3 @@ def _crs_name(frame: gpd.GeoDataFrame) -> str | None:
 def crs_name(frame: gpd.GeoDataFrame) -> str | None:
     """``EPSG:n`` of a frame's CRS (or its full string), ``None`` when unset."""
     return _crs_name(frame)
-

@@ -18,9 +18,14 @@ from .tables import count_unit_in_text, damage_in_header, structure_in_text
 
 _DATE_KEYS = ("report_date", "date", "as_of", "reported_on")
 #: Category names of known series whose words are not in the structure crosswalk.
-_CATEGORY_STRUCTURE = {"civic_buildings": "administrative", "educational_buildings": "education",
-                       "places_of_worship": "religious", "residential": "residential",
-                       "health": "health", "hospitals": "health"}
+_CATEGORY_STRUCTURE = {
+    "civic_buildings": "administrative",
+    "educational_buildings": "education",
+    "places_of_worship": "religious",
+    "residential": "residential",
+    "health": "health",
+    "hospitals": "health",
+}
 
 
 def is_series(value: Any) -> bool:
@@ -28,8 +33,9 @@ def is_series(value: Any) -> bool:
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
         return False
     first = value[0]
-    return any(k in first for k in _DATE_KEYS) and any(isinstance(v, dict | int)
-                                                       for v in first.values())
+    return any(k in first for k in _DATE_KEYS) and any(
+        isinstance(v, dict | int) for v in first.values()
+    )
 
 
 def read_series(ctx: Context, value: Any) -> Parts:
@@ -37,8 +43,9 @@ def read_series(ctx: Context, value: Any) -> Parts:
     col = ctx.collector
     col.rows_read += len(value)
     records: list[dict[str, Any]] = []
-    place = (ctx.columns or {}).get("place", "Gaza Strip" if "gaza" in ctx.path.name.lower()
-                                    or _mentions_gaza(value) else None)
+    place = (ctx.columns or {}).get(
+        "place", "Gaza Strip" if "gaza" in ctx.path.name.lower() or _mentions_gaza(value) else None
+    )
     kept_rows = 0
     for i, item in enumerate(value):
         locator = f"item {i}"
@@ -62,25 +69,41 @@ def read_series(ctx: Context, value: Any) -> Parts:
                 problem = (path, number, "negative count")
                 break
             category = path.split(".")[0]
-            structure = _CATEGORY_STRUCTURE.get(category) or structure_in_text(
-                path.replace("_", " ").replace(".", " ")) or "any"
+            structure = (
+                _CATEGORY_STRUCTURE.get(category)
+                or structure_in_text(path.replace("_", " ").replace(".", " "))
+                or "any"
+            )
             if structure == "any" or category == "places_of_worship":
                 structure = structure_in_text(field.replace("_", " ")) or structure
-            observed.append({
-                "source_id": ctx.source_id, "locator": f"{locator} ({item[date_key]}), {path}",
-                "evidence": f"{path} = {number} on {item[date_key]}",
-                "place_text": place, "damage": damage, "damage_text": field,
-                "structure": structure, "structure_text": path,
-                "count_unit": "housing_units" if category == "residential"
-                else count_unit_in_text(path.replace("_", " ")),
-                "count": int(number), "cumulative": True, "as_of": item[date_key],
-            })
+            observed.append(
+                {
+                    "source_id": ctx.source_id,
+                    "locator": f"{locator} ({item[date_key]}), {path}",
+                    "evidence": f"{path} = {number} on {item[date_key]}",
+                    "place_text": place,
+                    "damage": damage,
+                    "damage_text": field,
+                    "structure": structure,
+                    "structure_text": path,
+                    "count_unit": "housing_units"
+                    if category == "residential"
+                    else count_unit_in_text(path.replace("_", " ")),
+                    "count": int(number),
+                    "cumulative": True,
+                    "as_of": item[date_key],
+                }
+            )
         if problem is not None:
             col.reject(locator, problem[0], problem[1], problem[2])
             continue
         if not observed:
-            col.reject(locator, None, None,
-                       "only extrapolated (ext_*) values on this date: nothing was reported")
+            col.reject(
+                locator,
+                None,
+                None,
+                "only extrapolated (ext_*) values on this date: nothing was reported",
+            )
             continue
         kept_rows += 1
         records.extend(observed)
@@ -91,8 +114,11 @@ def read_series(ctx: Context, value: Any) -> Parts:
         from ._places import resolve_figure_places
 
         figures = resolve_figure_places(figures)
-    return Parts(rows_kept=kept_rows, figures=figures,
-                 extra={"skipped": "ext_* keys (curator's interpolation) are not observations"})
+    return Parts(
+        rows_kept=kept_rows,
+        figures=figures,
+        extra={"skipped": "ext_* keys (curator's interpolation) are not observations"},
+    )
 
 
 def _mentions_gaza(value: list[dict[str, Any]]) -> bool:
@@ -120,13 +146,22 @@ def read_text(ctx: Context) -> Parts:
             "available in this installation.",
             path=str(ctx.path),
         ) from err
-    result = figures_from_file(ctx.path, published=None, source=ctx.source_id)
-    figures = getattr(result, "figures", result)
+    result = figures_from_file(ctx.target, published=None, source=ctx.path.name)
+    # (figures, sources) from damage_data.text; older versions returned figures alone
+    figures, text_sources = result if isinstance(result, tuple) else (result, None)
     if not isinstance(figures, pd.DataFrame):
-        raise InputError(f"{ctx.path}: the text reader returned no figures table.",
-                         path=str(ctx.path))
-    figures = make_figures(figures.assign(source_id=ctx.source_id)) if not figures.empty \
+        raise InputError(
+            f"{ctx.path}: the text reader returned no figures table.", path=str(ctx.path)
+        )
+    # one source id per file across all readers: the content hash load() gives every kind
+    figures = (
+        make_figures(figures.assign(source_id=ctx.source_id))
+        if not figures.empty
         else empty("figures")
+    )
     # a text has no rows: each figure found is one "row" read and kept
     ctx.collector.rows_read += len(figures)
-    return Parts(rows_kept=len(figures), figures=figures)
+    title = None
+    if isinstance(text_sources, pd.DataFrame) and not text_sources.empty:
+        title = str(text_sources["title"].iloc[0])
+    return Parts(rows_kept=len(figures), figures=figures, title=title, method="press")

@@ -32,19 +32,78 @@ from ._result import pick_scheme
 from ._vector import fold_name
 
 #: Roles a ``columns=`` mapping may name, besides canonical damage states (wide columns).
-ROLES = ("place", "parent", "unit_code", "date", "damage", "count", "structure",
-         "count_unit", "lon", "lat", "wkt", "id", "admin")
+ROLES = (
+    "place",
+    "parent",
+    "unit_code",
+    "date",
+    "damage",
+    "count",
+    "structure",
+    "count_unit",
+    "lon",
+    "lat",
+    "wkt",
+    "id",
+    "admin",
+)
 
-_PLACE_WORDS = ("place", "district", "rayon", "raion", "region", "province", "municipality",
-                "governorate", "oblast", "city", "village", "settlement", "location", "locality",
-                "hromada", "community", "area", "county", "admin", "name", "adm1_en", "adm2_en",
-                "adm3_en", "adm1_name", "adm2_name", "adm3_name", "unit", "town")
+_PLACE_WORDS = (
+    "place",
+    "district",
+    "rayon",
+    "raion",
+    "region",
+    "province",
+    "municipality",
+    "governorate",
+    "oblast",
+    "city",
+    "village",
+    "settlement",
+    "location",
+    "locality",
+    "hromada",
+    "community",
+    "area",
+    "county",
+    "admin",
+    "name",
+    "adm1_en",
+    "adm2_en",
+    "adm3_en",
+    "adm1_name",
+    "adm2_name",
+    "adm3_name",
+    "unit",
+    "town",
+)
 _CODE_WORDS = ("unit_code", "pcode", "p_code", "code", "iso", "iso_code", "hlcit")
 _DATE_WORDS = ("as_of", "date", "report_date", "reported", "published", "as_at")
-_VALUE_WORDS = ("count", "value", "number", "total", "n", "amount", "figure", "x_value",
-                "houses", "buildings")
-_LABEL_WORDS = ("damage", "status", "category", "impact", "class", "damage_class", "state",
-                "level", "type", "indicator")
+_VALUE_WORDS = (
+    "count",
+    "value",
+    "number",
+    "total",
+    "n",
+    "amount",
+    "figure",
+    "x_value",
+    "houses",
+    "buildings",
+)
+_LABEL_WORDS = (
+    "damage",
+    "status",
+    "category",
+    "impact",
+    "class",
+    "damage_class",
+    "state",
+    "level",
+    "type",
+    "indicator",
+)
 _LON = ("lon", "lng", "long", "longitude", "x", "xcoord", "x_coord")
 _LAT = ("lat", "latitude", "y", "ycoord", "y_coord")
 _WKT = ("wkt", "geometry", "geom", "the_geom", "wkt_geom")
@@ -87,14 +146,21 @@ def read_raw(ctx: Context) -> RawTable:
             )
         text, encoding = decode_text(data, ctx.path, ctx.encoding)
         delimiter = _sniff_delimiter(text, suffix)
-        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        try:
+            grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as err:
+            raise InputError(
+                f"{ctx.path}: not a readable table ({err}); a cell this long is not a count "
+                "table. Check the delimiter and quoting.",
+                path=str(ctx.path),
+            ) from err
     numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(grid)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
         raise InputError(f"{ctx.path}: the table has no rows.", path=str(ctx.path))
     head = _header_index([row for _, row in numbered])
     header = _unique_names(numbered[head][1])
-    body = numbered[head + 1:]
+    body = numbered[head + 1 :]
     tags = None
     if body and _is_hxl_row(body[0][1]):
         tags = body[0][1] + [""] * (len(header) - len(body[0][1]))
@@ -113,16 +179,20 @@ def _xlsx_rows(path: Path, ctx: Context) -> list[list[str]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises zip, XML and KeyError variants
-        raise InputError(f"{ctx.path}: not a readable .xlsx workbook ({err}).",
-                         path=str(ctx.path)) from err
+        raise InputError(
+            f"{ctx.path}: not a readable .xlsx workbook ({err}).", path=str(ctx.path)
+        ) from err
     try:
         names = book.sheetnames
         sheet = book[ctx.layer] if ctx.layer else book[names[0]]
     except KeyError as err:
-        raise InputError(f"{ctx.path}: no sheet {ctx.layer!r}; sheets: {', '.join(names)}.",
-                         path=str(ctx.path)) from err
-    grid = [["" if v is None else _cell_text(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)]
+        raise InputError(
+            f"{ctx.path}: no sheet {ctx.layer!r}; sheets: {', '.join(names)}.", path=str(ctx.path)
+        ) from err
+    grid = [
+        ["" if v is None else _cell_text(v) for v in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
     book.close()
     return grid
 
@@ -141,11 +211,13 @@ def _dbf_rows(ctx: Context) -> list[list[str]]:
     try:
         frame = pyogrio.read_dataframe(ctx.target, read_geometry=False)
     except Exception as err:
-        raise InputError(f"{ctx.path}: not a readable dBASE table ({err}).",
-                         path=str(ctx.path)) from err
+        raise InputError(
+            f"{ctx.path}: not a readable dBASE table ({err}).", path=str(ctx.path)
+        ) from err
     body = frame.astype(object).where(frame.notna(), "")
-    return [list(map(str, frame.columns))] + [[_cell_text(v) for v in row]
-                                              for row in body.itertuples(index=False)]
+    return [list(map(str, frame.columns))] + [
+        [_cell_text(v) for v in row] for row in body.itertuples(index=False)
+    ]
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
@@ -172,8 +244,10 @@ def _header_index(rows: list[list[str]]) -> int:
     common = Counter(widths[1:] or widths).most_common(1)[0][0]
     for i, row in enumerate(rows[:30]):
         filled = [c for c in row if c]
-        if len(filled) >= max(1, int(0.8 * common)) and \
-                sum(_is_number(c) for c in filled) <= len(filled) // 4:
+        if (
+            len(filled) >= max(1, int(0.8 * common))
+            and sum(_is_number(c) for c in filled) <= len(filled) // 4
+        ):
             return i
     return 0
 
@@ -214,6 +288,10 @@ def decimal_mark(values: Sequence[str]) -> str | None:
     return marks.most_common(1)[0][0] if marks else None
 
 
+#: Largest count stored (the figures table holds 64-bit integers).
+MAX_COUNT = 2**63 - 1
+
+
 def parse_count(value: str, decimal: str | None = None) -> tuple[int | None, str | None]:
     """A whole non-negative count from text, or ``(None, reason)``; empty gives ``(None, None)``.
 
@@ -223,6 +301,13 @@ def parse_count(value: str, decimal: str | None = None) -> tuple[int | None, str
     >>> parse_count("1.234"), parse_count("12,5", ","), parse_count("-3")
     ((1234, None), (None, 'not a whole number'), (None, 'negative count'))
     """
+    count, reason = _parse_count(value, decimal)
+    if count is not None and count > MAX_COUNT:
+        return None, "count too large (over 2^63)"
+    return count, reason
+
+
+def _parse_count(value: str, decimal: str | None) -> tuple[int | None, str | None]:
     text = re.sub(r"[\s'\u00a0\u202f_]", "", str(value))
     if text in ("", "-", "—", "–", "n/a", "NA", "N/A", "..", "nan", "None"):
         return None, None
@@ -259,8 +344,9 @@ def _damage_phrases() -> list[tuple[str, str]]:
     """(folded phrase, canonical state) from the crosswalks, longest first."""
     phrases: dict[str, str] = {}
     for scheme in ("canonical", "press", "pdna"):
-        table = pd.read_csv(data_path("vocab", "crosswalks", f"{scheme}.csv"), dtype=str,
-                            keep_default_na=False)
+        table = pd.read_csv(
+            data_path("vocab", "crosswalks", f"{scheme}.csv"), dtype=str, keep_default_na=False
+        )
         for label, state in zip(table["label"], table["damage"], strict=True):
             key = _fold(label)
             if not key.isdigit():
@@ -287,10 +373,14 @@ def damage_in_header(name: str) -> str | None:
 
 @cache
 def _structure_words() -> list[tuple[str, str]]:
-    table = pd.read_csv(data_path("vocab", "structure_crosswalk.csv"), dtype=str,
-                        keep_default_na=False)
-    words = {_fold(lab): s for lab, s in zip(table["label"], table["structure"], strict=True)
-             if not lab[:1].isdigit()}
+    table = pd.read_csv(
+        data_path("vocab", "structure_crosswalk.csv"), dtype=str, keep_default_na=False
+    )
+    words = {
+        _fold(lab): s
+        for lab, s in zip(table["label"], table["structure"], strict=True)
+        if not lab[:1].isdigit()
+    }
     for s in STRUCTURE_TYPES:
         words.setdefault(s, s)
     return sorted(words.items(), key=lambda kv: -len(kv[0]))
@@ -366,7 +456,10 @@ def table_roles(frame: pd.DataFrame, columns: dict[str, str] | None) -> dict[str
             roles["lon"], roles["lat"] = lon, lat
         else:
             wkt = _find(header, _WKT, used)
-            if wkt and frame[wkt].str.match(r"^\s*(MULTI)?(POINT|POLYGON)", case=False).mean() > 0.5:
+            if (
+                wkt
+                and frame[wkt].str.match(r"^\s*(MULTI)?(POINT|POLYGON)", case=False).mean() > 0.5
+            ):
                 roles["wkt"] = wkt
     used |= {roles[r] for r in ("lon", "lat", "wkt") if r in roles}
     if "unit_code" not in roles:
@@ -427,9 +520,19 @@ def table_roles(frame: pd.DataFrame, columns: dict[str, str] | None) -> dict[str
             if state is not None:
                 wide[name] = state
     if "structure" not in roles:
-        structure = _find([h for h in header if h not in used and h not in wide],
-                          ("structure", "structure_type", "building_type", "type", "category",
-                           "sector", "taxonomy"), set())
+        structure = _find(
+            [h for h in header if h not in used and h not in wide],
+            (
+                "structure",
+                "structure_type",
+                "building_type",
+                "type",
+                "category",
+                "sector",
+                "taxonomy",
+            ),
+            set(),
+        )
         if structure and _mostly_text(frame[structure]):
             roles["structure"] = structure
     roles["wide"] = wide
@@ -457,8 +560,8 @@ def read_table(ctx: Context, raw: RawTable | None = None) -> Parts:
     ctx.collector.extra["encoding"] = raw.encoding
     ctx.collector.extra["delimiter"] = raw.delimiter
     ctx.collector.extra["columns_used"] = {
-        k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)} | {
-        "counts": dict(roles["wide"])}
+        k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)
+    } | {"counts": dict(roles["wide"])}
     figures = figures_from_rows(ctx, frame, raw.line_numbers, roles)
     return Parts(rows_kept=_rows_kept(ctx, len(frame)), figures=figures)
 
@@ -467,10 +570,16 @@ def _rows_kept(ctx: Context, n: int) -> int:
     return n - ctx.collector.rows_rejected
 
 
-def figures_from_rows(ctx: Context, frame: pd.DataFrame, lines: list[int],
-                      roles: dict[str, Any], *, level: str | None = None,
-                      default_unit: str | None = None, locator_word: str = "row"
-                      ) -> pd.DataFrame:
+def figures_from_rows(
+    ctx: Context,
+    frame: pd.DataFrame,
+    lines: list[int],
+    roles: dict[str, Any],
+    *,
+    level: str | None = None,
+    default_unit: str | None = None,
+    locator_word: str = "row",
+) -> pd.DataFrame:
     """One figure per (row, count column); bad rows rejected whole, with the reason."""
     from ..tables import empty, make_figures
     from ..vocab import classify_damage
@@ -493,19 +602,24 @@ def figures_from_rows(ctx: Context, frame: pd.DataFrame, lines: list[int],
                 labels[label] = None
     records: list[dict[str, Any]] = []
     header = list(frame.columns)
-    for pos, (line, row) in enumerate(zip(lines, frame.itertuples(index=False), strict=True)):
+    for line, row in zip(lines, frame.itertuples(index=False), strict=True):
         values = dict(zip(header, row, strict=True))
         locator = f"{locator_word} {line}"
-        evidence = "; ".join(f"{k}={v}" for k, v in values.items() if v)
+        # the raw row, long notes cut so that evidence stays readable in tables
+        evidence = "; ".join(f"{k}={_clip(v)}" for k, v in values.items() if v)
         problem: tuple[str, str, str] | None = None
         row_records = []
-        for column in count_columns:
+        as_of, date_problem = _row_date(values.get(roles["date"], "") if "date" in roles else "")
+        if date_problem:
+            problem = (roles["date"], values[roles["date"]], date_problem)
+        for column in count_columns if problem is None else []:
             count, reason = parse_count(values[column], decimals[column])
             if reason:
                 problem = (column, values[column], reason)
                 break
             if count is None:
                 continue
+            damage: str | None
             if wide:
                 damage, damage_text = wide[column], column
             else:
@@ -514,29 +628,45 @@ def figures_from_rows(ctx: Context, frame: pd.DataFrame, lines: list[int],
                 if damage is None:
                     from ..vocab import damage_schemes, known_damage_labels
 
-                    known = sorted({lab for s in (damage_schemes() if scheme == "auto"
-                                                  else (scheme,))
-                                    for lab in known_damage_labels(s)})
-                    problem = (roles["damage"], damage_text,
-                               "unknown damage label; known labels: " + ", ".join(known))
+                    known = sorted(
+                        {
+                            lab
+                            for s in (damage_schemes() if scheme == "auto" else (scheme,))
+                            for lab in known_damage_labels(s)
+                        }
+                    )
+                    problem = (
+                        roles["damage"],
+                        damage_text,
+                        "unknown damage label; known labels: " + ", ".join(known),
+                    )
                     break
             structure_text = values[roles["structure"]] if "structure" in roles else None
             structure = structure_in_text(structure_text or "") if structure_text else None
             structure = structure or structure_in_text(column if wide else damage_text) or "any"
-            row_records.append({
-                "source_id": ctx.source_id, "locator": f"{locator}, column {column}",
-                "evidence": evidence,
-                "place_text": values.get(roles["place"]) if "place" in roles else None,
-                "parent_text": values.get(roles["parent"]) if "parent" in roles else None,
-                "unit_code": (values.get(roles["unit_code"]) or None)
-                if "unit_code" in roles else None,
-                "level": level, "damage": damage, "damage_text": damage_text,
-                "structure": structure, "structure_text": structure_text or column,
-                "count_unit": default_unit or count_unit_in_text(column if wide else
-                                                                 " ".join(header)),
-                "count": count,
-                "as_of": values.get(roles["date"]) if "date" in roles else None,
-            })
+            row_records.append(
+                {
+                    "source_id": ctx.source_id,
+                    "locator": f"{locator}, column {column}",
+                    "evidence": evidence,
+                    "place_text": values.get(roles["place"]) if "place" in roles else None,
+                    "parent_text": values.get(roles["parent"]) if "parent" in roles else None,
+                    "unit_code": (values.get(roles["unit_code"]) or None)
+                    if "unit_code" in roles
+                    else None,
+                    "level": level,
+                    "damage": damage,
+                    "damage_text": damage_text,
+                    "structure": structure,
+                    "structure_text": structure_text or column,
+                    "count_unit": default_unit
+                    or count_unit_in_text(column if wide else " ".join(header)),
+                    "count": count,
+                    "as_of": as_of,
+                    "status": "needs_review" if _in_future(as_of) else "accepted",
+                    "flags": "future_date" if _in_future(as_of) else "",
+                }
+            )
         if problem is None and not row_records:
             problem = (count_columns[0], "", "no count in any count column")
         if problem is not None:
@@ -551,8 +681,27 @@ def figures_from_rows(ctx: Context, frame: pd.DataFrame, lines: list[int],
     return resolve_figure_places(figures)
 
 
-def read_structure_table(ctx: Context, frame: pd.DataFrame, raw: RawTable,
-                         roles: dict[str, Any]) -> Parts:
+def _row_date(text: str) -> tuple[pd.Timestamp | None, str | None]:
+    """A row's date, or the reason it cannot be read; empty is no date."""
+    if not text or not text.strip():
+        return None, None
+    stamp = pd.to_datetime(text.strip(), errors="coerce", format="mixed")
+    if pd.isna(stamp):
+        return None, "unreadable date; write dates as YYYY-MM-DD"
+    return stamp, None
+
+
+def _in_future(stamp: pd.Timestamp | None) -> bool:
+    return stamp is not None and stamp > pd.Timestamp.now()
+
+
+def _clip(value: str, width: int = 120) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def read_structure_table(
+    ctx: Context, frame: pd.DataFrame, raw: RawTable, roles: dict[str, Any]
+) -> Parts:
     """A table with one structure per row (lon/lat or WKT): rows → structures."""
     import geopandas as gpd
     import shapely
@@ -577,33 +726,48 @@ def read_structure_table(ctx: Context, frame: pd.DataFrame, raw: RawTable,
             col.reject(f"row {lines[i]}", roles["wkt"], texts[i], "unreadable WKT geometry")
             bad[i] = True
     else:
-        lon = pd.to_numeric(frame[roles["lon"]].str.replace(",", ".", regex=False),
-                            errors="coerce").to_numpy()
-        lat = pd.to_numeric(frame[roles["lat"]].str.replace(",", ".", regex=False),
-                            errors="coerce").to_numpy()
+        lon = pd.to_numeric(
+            frame[roles["lon"]].str.replace(",", ".", regex=False), errors="coerce"
+        ).to_numpy()
+        lat = pd.to_numeric(
+            frame[roles["lat"]].str.replace(",", ".", regex=False), errors="coerce"
+        ).to_numpy()
         both = ~np.isnan(lon) & ~np.isnan(lat)
         if both.any() and (np.abs(lat[both]) > 90).all() and (np.abs(lon[both]) <= 90).all():
-            col.warn(f"columns {roles['lat']!r} and {roles['lon']!r} hold longitude and "
-                     "latitude the other way round (every latitude is outside ±90): swapped")
+            col.warn(
+                f"columns {roles['lat']!r} and {roles['lon']!r} hold longitude and "
+                "latitude the other way round (every latitude is outside ±90): swapped"
+            )
             lon, lat = lat, lon
         out_of_range = both & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
         for i in np.flatnonzero(out_of_range):
             swapped = abs(lat[i]) > 90 and abs(lon[i]) <= 90
-            col.reject(f"row {lines[i]}", roles["lat"], f"{lon[i]}, {lat[i]}",
-                       "latitude outside ±90: longitude and latitude look swapped"
-                       if swapped else "coordinates outside longitude/latitude range")
+            col.reject(
+                f"row {lines[i]}",
+                roles["lat"],
+                f"{lon[i]}, {lat[i]}",
+                "latitude outside ±90: longitude and latitude look swapped"
+                if swapped
+                else "coordinates outside longitude/latitude range",
+            )
             bad[i] = True
-        geoms = shapely.points(np.where(out_of_range, np.nan, lon),
-                               np.where(out_of_range, np.nan, lat))
-        geoms = np.where(both & ~out_of_range, geoms, None)
+        geoms = np.asarray(
+            shapely.points(
+                np.where(out_of_range, np.nan, lon), np.where(out_of_range, np.nan, lat)
+            ),
+            dtype=object,
+        )
+        geoms[~(both & ~out_of_range)] = None
     frame_ok = frame[~bad].reset_index(drop=True)
-    geo = gpd.GeoDataFrame(frame_ok.replace("", None), geometry=np.asarray(geoms)[~bad],
-                           crs="EPSG:4326")
+    geo = gpd.GeoDataFrame(
+        frame_ok.replace("", None), geometry=np.asarray(geoms)[~bad], crs="EPSG:4326"
+    )
     # rows already rejected above were read too; count them before handing over
     col.rows_read += int(bad.sum())
     dmg, scheme = found
-    structures = structures_from_generic(geo, ctx, damage=dmg, scheme=ctx.scheme or scheme,
-                                         layer=None, path_for_crs=ctx.path)
+    structures = structures_from_generic(
+        geo, ctx, damage=dmg, scheme=ctx.scheme or scheme, layer=None, path_for_crs=ctx.path
+    )
     # locators of the generic mapper are positions among kept rows: give them file lines
     kept_lines = lines[~bad]
     for reject in col.rejects:
@@ -612,23 +776,41 @@ def read_structure_table(ctx: Context, frame: pd.DataFrame, raw: RawTable,
             reject["locator"] = f"row {kept_lines[int(loc.split()[1])]}"
     if "id" not in col.extra.get("columns_used", {}):
         structures["structure_id"] = pd.array(
-            [f"row {kept_lines[int(i)]}" for i in structures["structure_id"]], dtype="string")
-    return Parts(rows_kept=len(structures), structures=structures, crs=crs_name(structures),
-                 extra={"encoding": raw.encoding, "delimiter": raw.delimiter})
+            [f"row {kept_lines[int(i)]}" for i in structures["structure_id"]], dtype="string"
+        )
+    return Parts(
+        rows_kept=len(structures),
+        structures=structures,
+        crs=crs_name(structures),
+        extra={"encoding": raw.encoding, "delimiter": raw.delimiter},
+    )
 
 
 # --- HXL -----------------------------------------------------------------------------------
 
 _HXL_PLACE = ("#loc+name", "#adm4+name", "#adm3+name", "#adm2+name", "#adm1+name", "#country+name")
 _HXL_CODE = ("#loc+code", "#adm4+code", "#adm3+code", "#adm2+code", "#adm1+code", "#country+code")
-_HXL_LEVEL = {"#adm1": "adm1", "#adm2": "adm2", "#adm3": "adm3", "#adm4": "settlement",
-              "#loc": "settlement", "#country": "country"}
+_HXL_LEVEL = {
+    "#adm1": "adm1",
+    "#adm2": "adm2",
+    "#adm3": "adm3",
+    "#adm4": "settlement",
+    "#loc": "settlement",
+    "#country": "country",
+}
 
 
 #: HXL attributes that say which damage a count column holds (REFERENCE §4).
-_HXL_DAMAGE = {"destroyed": "destroyed", "totally": "destroyed", "fully": "destroyed",
-               "partially": "damaged", "partial": "damaged", "damaged": "damaged",
-               "inspected": "assessed", "assessed": "assessed"}
+_HXL_DAMAGE = {
+    "destroyed": "destroyed",
+    "totally": "destroyed",
+    "fully": "destroyed",
+    "partially": "damaged",
+    "partial": "damaged",
+    "damaged": "damaged",
+    "inspected": "assessed",
+    "assessed": "assessed",
+}
 
 
 def _hxl_state(tag: str) -> str | None:
@@ -645,26 +827,41 @@ def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") ->
 
     try:
         with ctx.target.open("rb") as handle:
-            source = hxl.data(handle, hxl.InputOptions(allow_local=True,
-                                                       encoding=ctx.encoding or "utf-8"))
+            source = hxl.data(
+                handle, hxl.InputOptions(allow_local=True, encoding=ctx.encoding or "utf-8")
+            )
             columns = list(source.columns)
             rows = [list(r.values) for r in source]
     except Exception as err:  # libhxl raises HXLException and parser errors
-        raise InputError(f"{ctx.path}: not a readable HXL table ({err}).",
-                         path=str(ctx.path)) from err
+        raise InputError(
+            f"{ctx.path}: not a readable HXL table ({err}).", path=str(ctx.path)
+        ) from err
     tags = [c.get_display_tag(sort_attributes=True) if c.tag else "" for c in columns]
-    header = _unique_names([c.header or tag or f"column_{i + 1}"
-                            for i, (c, tag) in enumerate(zip(columns, tags, strict=True))])
-    frame = pd.DataFrame([[("" if v is None else str(v)).strip() for v in
-                           (r + [None] * len(header))[:len(header)]] for r in rows],
-                         columns=header, dtype=object)
+    header = _unique_names(
+        [
+            c.header or tag or f"column_{i + 1}"
+            for i, (c, tag) in enumerate(zip(columns, tags, strict=True))
+        ]
+    )
+    frame = pd.DataFrame(
+        [
+            [
+                ("" if v is None else str(v)).strip()
+                for v in (r + [None] * len(header))[: len(header)]
+            ]
+            for r in rows
+        ],
+        columns=header,
+        dtype=object,
+    )
     by_tag = dict(zip(tags, header, strict=True))
     roles: dict[str, Any] = {"wide": {}}
     level = None
     for tag in _HXL_PLACE:
         if any(t.startswith(tag.split("+")[0]) and "+name" in t for t in tags):
-            name_col = next(by_tag[t] for t in tags
-                            if t.startswith(tag.split("+")[0]) and "+name" in t)
+            name_col = next(
+                by_tag[t] for t in tags if t.startswith(tag.split("+")[0]) and "+name" in t
+            )
             roles["place"] = name_col
             level = _HXL_LEVEL[tag.split("+")[0]]
             break
@@ -678,9 +875,12 @@ def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") ->
     if date:
         roles["date"] = by_tag[date[0]]
     impact = [t for t in tags if t.startswith(("#impact", "#status", "#category"))]
-    values = [t for t in tags if t.startswith(("#x_value", "#value", "#affected", "#reached",
-                                               "#inneed", "#targeted"))
-              and damage_in_header(t.replace("+", " ")) is None]
+    values = [
+        t
+        for t in tags
+        if t.startswith(("#x_value", "#value", "#affected", "#reached", "#inneed", "#targeted"))
+        and damage_in_header(t.replace("+", " ")) is None
+    ]
     for tag in tags:
         if not impact and tag.startswith(("#affected", "#impact", "#x_")):
             state = _hxl_state(tag)
@@ -700,10 +900,8 @@ def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") ->
     # in a CSV the header and hashtag rows come first; JSON items count from 0
     lines = list(range(first_line, first_line + len(frame)))
     ctx.collector.extra["hxl_tags"] = [t for t in tags if t]
-    ctx.collector.extra["columns_used"] = {k: v for k, v in roles.items()
-                                           if isinstance(v, str)}
-    figures = figures_from_rows(ctx, frame, lines, roles, level=level,
-                                locator_word=locator_word)
+    ctx.collector.extra["columns_used"] = {k: v for k, v in roles.items() if isinstance(v, str)}
+    figures = figures_from_rows(ctx, frame, lines, roles, level=level, locator_word=locator_word)
     return Parts(rows_kept=_rows_kept(ctx, len(frame)), figures=figures)
 
 
@@ -741,17 +939,18 @@ def read_codab(ctx: Context) -> Parts:
         try:
             info = pyogrio.read_info(ctx.target, layer=ctx.layer)
             with_geom = info.get("geometry_type") not in (None, "Unknown") and suffix != ".dbf"
-            frame = pyogrio.read_dataframe(ctx.target, layer=ctx.layer,
-                                           read_geometry=with_geom)
+            frame = pyogrio.read_dataframe(ctx.target, layer=ctx.layer, read_geometry=with_geom)
         except Exception as err:
-            raise InputError(f"{ctx.path}: not a readable COD-AB table ({err}).",
-                             path=str(ctx.path)) from err
+            raise InputError(
+                f"{ctx.path}: not a readable COD-AB table ({err}).", path=str(ctx.path)
+            ) from err
         if "geometry" in frame.columns:
             geometry = frame.geometry
     levels = codab_levels(list(frame.columns))
     if not levels:
-        raise InputError(f"{ctx.path}: no ADMn_PCODE columns: not an OCHA COD-AB table.",
-                         path=str(ctx.path))
+        raise InputError(
+            f"{ctx.path}: no ADMn_PCODE columns: not an OCHA COD-AB table.", path=str(ctx.path)
+        )
     deepest = max(levels)
     col.rows_read += len(frame)
     code_col = levels[deepest]["code"]
@@ -765,17 +964,24 @@ def read_codab(ctx: Context) -> Parts:
     keep = ~(bad | dup).to_numpy(dtype=bool)
     parent = levels.get(deepest - 1, {}).get("code")
     level_name = {0: "country", 1: "adm1", 2: "adm2", 3: "adm3"}.get(deepest, "settlement")
-    units = pd.DataFrame({
-        "unit_code": codes[keep].to_numpy(),
-        "name": frame.loc[keep, levels[deepest]["name"]].to_numpy()
-        if "name" in levels[deepest] else pd.NA,
-        "level": level_name,
-        "parent_code": frame.loc[keep, parent].to_numpy() if parent else pd.NA,
-        "country": frame.loc[keep, levels[0]["code"]].to_numpy() if 0 in levels else
-        codes[keep].str[:2].to_numpy(),
-    })
-    extra = [c for c in frame.columns if c not in {v for lv in levels.values()
-                                                    for v in lv.values()} and c != "geometry"]
+    units = pd.DataFrame(
+        {
+            "unit_code": codes[keep].to_numpy(),
+            "name": frame.loc[keep, levels[deepest]["name"]].to_numpy()
+            if "name" in levels[deepest]
+            else pd.NA,
+            "level": level_name,
+            "parent_code": frame.loc[keep, parent].to_numpy() if parent else pd.NA,
+            "country": frame.loc[keep, levels[0]["code"]].to_numpy()
+            if 0 in levels
+            else codes[keep].str[:2].to_numpy(),
+        }
+    )
+    extra = [
+        c
+        for c in frame.columns
+        if c not in {v for lv in levels.values() for v in lv.values()} and c != "geometry"
+    ]
     for name in extra:
         units[name] = frame.loc[keep, name].to_numpy()
     table = make_table("units", units)
@@ -783,6 +989,12 @@ def read_codab(ctx: Context) -> Parts:
         import geopandas as gpd
 
         table = gpd.GeoDataFrame(table, geometry=geometry[keep].to_numpy(), crs=geometry.crs)
-    return Parts(rows_kept=int(keep.sum()), units=table,
-                 extra={"levels": {f"adm{k}": v for k, v in levels.items()},
-                        "unit_level": level_name, "other_columns": extra})
+    return Parts(
+        rows_kept=int(keep.sum()),
+        units=table,
+        extra={
+            "levels": {f"adm{k}": v for k, v in levels.items()},
+            "unit_level": level_name,
+            "other_columns": extra,
+        },
+    )

@@ -33,8 +33,15 @@ _TRUNC = {
     "date": re.compile(r"^(?:SensorDate|SensorDa_\d+)$", re.I),
     "status": re.compile(r"^(?:Damage_Sta|Damage_S_\d+)$", re.I),
 }
-_ADMIN = ("Municipality", "Municipali", "Settlement", "Governorate", "Governorat",
-          "Neighborhood", "Neighborho")
+_ADMIN = (
+    "Municipality",
+    "Municipali",
+    "Settlement",
+    "Governorate",
+    "Governorat",
+    "Neighborhood",
+    "Neighborho",
+)
 
 
 @dataclass
@@ -49,7 +56,8 @@ def unosat_rounds(columns: list[str] | tuple[str, ...]) -> Rounds | None:
     """Find the per-round class/date/status columns, or ``None`` if this is not UNOSAT."""
     names = [c for c in columns if c != "geometry"]
     if any(_TRUNC["class"].match(c) for c in names) and not any(
-            re.match(r"^Main_Damage_Site_Class", c, re.I) for c in names):
+        re.match(r"^Main_Damage_Site_Class", c, re.I) for c in names
+    ):
         rounds = Rounds("syria-2015 (10-character shapefile names, rounds by column order)")
         current = 0
         for name in names:
@@ -68,9 +76,11 @@ def unosat_rounds(columns: list[str] | tuple[str, ...]) -> Rounds | None:
                 found.setdefault(int(match.group(1) or 1), {})[role] = name
     if not any("class" in r for r in found.values()):
         return None
-    schema = ("gaza-2023 (full names, _2.._14 round suffixes)"
-              if any(re.match(r"^Main_Damage_Site_Class", c, re.I) for c in names)
-              else "raqqa/damascus (DaSitCl / DmgCls classes)")
+    schema = (
+        "gaza-2023 (full names, _2.._14 round suffixes)"
+        if any(re.match(r"^Main_Damage_Site_Class", c, re.I) for c in names)
+        else "raqqa/damascus (DaSitCl / DmgCls classes)"
+    )
     return Rounds(schema, dict(sorted(found.items())))
 
 
@@ -93,7 +103,9 @@ def read_unosat(ctx: Context) -> Parts:
     schemas: dict[str, str] = {}
     rounds_seen: dict[str, dict[int, dict[str, str]]] = {}
     for lay in layers:
-        raw = ensure_crs(read_layer(lay, ctx.limits), ctx.collector, lay.file)
+        raw = ensure_crs(
+            read_layer(lay, ctx.limits, encoding=ctx.encoding), ctx.collector, lay.file
+        )
         rounds = unosat_rounds(list(raw.columns))
         assert rounds is not None
         schemas[lay.name] = rounds.schema
@@ -103,21 +115,22 @@ def read_unosat(ctx: Context) -> Parts:
     current = current_view(history, strongest=ctx.strongest)
     n_sites = int(history["structure_id"].nunique())
     return Parts(
-        rows_kept=n_sites, structures=history, crs=crs_name(history),
+        rows_kept=n_sites,
+        structures=history,
+        crs=crs_name(history),
         layer=", ".join(lay.name for lay in layers),
         extra={
-            "schema": schemas, "rounds": {k: {str(r): v for r, v in by.items()}
-                                          for k, by in rounds_seen.items()},
-            "rows_in_history": len(history), "sites": n_sites,
-            "count_rule": "strongest class per site" if ctx.strongest
-            else "latest round per site",
+            "schema": schemas,
+            "rounds": {k: {str(r): v for r, v in by.items()} for k, by in rounds_seen.items()},
+            "rows_in_history": len(history),
+            "sites": n_sites,
+            "count_rule": "strongest class per site" if ctx.strongest else "latest round per site",
             "current_rows": len(current),
         },
     )
 
 
-def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | None
-             ) -> pd.DataFrame:
+def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | None) -> pd.DataFrame:
     col = ctx.collector
     n = len(raw)
     col.rows_read += n
@@ -135,57 +148,75 @@ def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | No
             cls = cls.astype("Int64")
         present = cls.notna() & (cls.astype("string").str.strip() != "").fillna(False)
         idx = np.flatnonzero(present.to_numpy(dtype=bool))
-        piece = pd.DataFrame({
-            "_site": idx,
-            "round": number,
-            "damage_text": cls.iloc[idx].astype("string").str.strip().to_numpy(),
-            "_column": cols["class"],
-        })
-        piece["assessed_on"] = (parse_dates(raw[cols["date"]].iloc[idx]).to_numpy()
-                                if "date" in cols else pd.NaT)
-        piece["damage_status"] = (raw[cols["status"]].iloc[idx].astype("string").to_numpy()
-                                  if "status" in cols else pd.NA)
+        piece = pd.DataFrame(
+            {
+                "_site": idx,
+                "round": number,
+                "damage_text": cls.iloc[idx].astype("string").str.strip().to_numpy(),
+                "_column": cols["class"],
+            }
+        )
+        piece["assessed_on"] = (
+            parse_dates(raw[cols["date"]].iloc[idx]).to_numpy() if "date" in cols else pd.NaT
+        )
+        piece["damage_status"] = (
+            raw[cols["status"]].iloc[idx].astype("string").to_numpy() if "status" in cols else pd.NA
+        )
         pieces.append(piece)
-    long = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
-        {"_site": pd.Series([], dtype=int), "round": [], "damage_text": [], "_column": []})
+    long = (
+        pd.concat(pieces, ignore_index=True)
+        if pieces
+        else pd.DataFrame(
+            {"_site": pd.Series([], dtype=int), "round": [], "damage_text": [], "_column": []}
+        )
+    )
     scheme = ctx.scheme or "unosat"
     damage, bad, reason = classify_column(long["damage_text"], scheme)
     long["damage"] = damage
     rejected: set[int] = set()
     bad_rows = long[bad.to_numpy(dtype=bool)]
-    for site, column, text in zip(bad_rows["_site"], bad_rows["_column"],
-                                  bad_rows["damage_text"], strict=True):
+    for site, column, text in zip(
+        bad_rows["_site"], bad_rows["_column"], bad_rows["damage_text"], strict=True
+    ):
         if int(site) not in rejected:
             col.reject(f"{prefix} {site}", column, text, reason)
             rejected.add(int(site))
     geom = raw.geometry
-    for i in np.flatnonzero((geom.isna() | geom.is_empty).to_numpy()):
-        if int(i) not in rejected:
-            col.reject(f"{prefix} {i}", "geometry", None, "missing geometry: a site needs a point")
-            rejected.add(int(i))
+    for missing in np.flatnonzero((geom.isna() | geom.is_empty).to_numpy()).tolist():
+        if missing not in rejected:
+            col.reject(
+                f"{prefix} {missing}", "geometry", None, "missing geometry: a site needs a point"
+            )
+            rejected.add(missing)
     with_class = set(long["_site"].tolist())
     for i in range(n):
         if i not in with_class and i not in rejected:
-            col.reject(f"{prefix} {i}", "Main_Damage_Site_Class", None,
-                       "no damage class in any assessment round")
+            col.reject(
+                f"{prefix} {i}",
+                "Main_Damage_Site_Class",
+                None,
+                "no damage class in any assessment round",
+            )
             rejected.add(i)
     long = long[~long["_site"].isin(rejected)].sort_values(["_site", "round"], kind="stable")
     sites = long["_site"].to_numpy()
     seen = long["damage"].astype(object).isin(SEEN_DAMAGED)
     first = long["assessed_on"].where(seen).groupby(long["_site"]).min()
-    table = pd.DataFrame({
-        "source_id": ctx.source_id,
-        "structure_id": site_ids[sites],
-        "damage": long["damage"].to_numpy(),
-        "damage_text": long["damage_text"].to_numpy(),
-        "structure": site_type[0][sites],
-        "structure_text": site_type[1][sites],
-        "assessed_on": long["assessed_on"].to_numpy(),
-        "round": long["round"].to_numpy(),
-        "admin_label": (raw[admin].astype("string").to_numpy()[sites] if admin else pd.NA),
-        "damage_status": long["damage_status"].to_numpy(),
-        "first_damaged_on": first.reindex(sites).to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "source_id": ctx.source_id,
+            "structure_id": site_ids[sites],
+            "damage": long["damage"].to_numpy(),
+            "damage_text": long["damage_text"].to_numpy(),
+            "structure": site_type[0][sites],
+            "structure_text": site_type[1][sites],
+            "assessed_on": long["assessed_on"].to_numpy(),
+            "round": long["round"].to_numpy(),
+            "admin_label": (raw[admin].astype("string").to_numpy()[sites] if admin else pd.NA),
+            "damage_status": long["damage_status"].to_numpy(),
+            "first_damaged_on": first.reindex(sites).to_numpy(),
+        }
+    )
     if layer is not None:
         table["layer"] = layer
     return make_structures(table, geom.to_numpy()[sites], raw.crs)

@@ -20,8 +20,11 @@ from ._vector import parse_dates
 
 def is_xbd(value: Any) -> bool:
     """Whether parsed JSON has the xBD label layout."""
-    return (isinstance(value, dict) and isinstance(value.get("features"), dict)
-            and "lng_lat" in value["features"])
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("features"), dict)
+        and "lng_lat" in value["features"]
+    )
 
 
 def read_xbd(ctx: Context, value: Any) -> Parts:
@@ -30,8 +33,9 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
 
     col = ctx.collector
     if not is_xbd(value):
-        raise InputError(f"{ctx.path}: not an xBD label file (no features.lng_lat list).",
-                         path=str(ctx.path))
+        raise InputError(
+            f"{ctx.path}: not an xBD label file (no features.lng_lat list).", path=str(ctx.path)
+        )
     metadata = value.get("metadata") or {}
     features = value["features"]["lng_lat"] or []
     if not isinstance(features, list):
@@ -45,7 +49,8 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
         col.warn("pre-disaster label file (no subtype): buildings are unassessed")
     scheme = ctx.scheme or "xbd"
     damage, bad_damage, reason = classify_column(
-        subtype.fillna("un-classified") if pre_disaster else subtype, scheme)
+        subtype.fillna("un-classified") if pre_disaster else subtype, scheme
+    )
     geoms = shapely.from_wkt(np.array(wkts, dtype=object), on_invalid="ignore")
     keep = np.ones(len(features), dtype=bool)
     for i, p in enumerate(props):
@@ -64,20 +69,28 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
         keep[i] = False
     idx = np.flatnonzero(keep)
     date = parse_dates(pd.Series([metadata.get("capture_date")] * len(idx), dtype=object))
-    table = pd.DataFrame({
-        "source_id": ctx.source_id,
-        "structure_id": [str(props[i].get("uid") or f"feature {i}") for i in idx],
-        "damage": damage.iloc[idx].to_numpy(),
-        "damage_text": [props[i].get("subtype") for i in idx],
-        "structure": "any",
-        "structure_text": [props[i].get("feature_type") for i in idx],
-        "assessed_on": date.to_numpy(),
-        "admin_label": pd.NA,
-    })
+    table = pd.DataFrame(
+        {
+            "source_id": ctx.source_id,
+            "structure_id": [str(props[i].get("uid") or f"feature {i}") for i in idx],
+            "damage": damage.iloc[idx].to_numpy(),
+            "damage_text": [props[i].get("subtype") for i in idx],
+            "structure": "any",
+            "structure_text": [props[i].get("feature_type") for i in idx],
+            "assessed_on": date.to_numpy(),
+            "admin_label": pd.NA,
+        }
+    )
     structures = make_structures(table, geoms[idx], "EPSG:4326")
     title = " ".join(str(metadata.get(k)) for k in ("disaster", "img_name") if metadata.get(k))
-    return Parts(rows_kept=len(idx), structures=structures, crs="EPSG:4326",
-                 title=title or None,
-                 extra={"phase": "pre-disaster" if pre_disaster else "post-disaster",
-                        "disaster": metadata.get("disaster"),
-                        "disaster_type": metadata.get("disaster_type")})
+    return Parts(
+        rows_kept=len(idx),
+        structures=structures,
+        crs="EPSG:4326",
+        title=title or None,
+        extra={
+            "phase": "pre-disaster" if pre_disaster else "post-disaster",
+            "disaster": metadata.get("disaster"),
+            "disaster_type": metadata.get("disaster_type"),
+        },
+    )

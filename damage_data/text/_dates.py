@@ -31,8 +31,12 @@ def _day(tok: Token) -> int | None:
 def _year(tokens: Sequence[Token], k: int) -> tuple[int | None, int]:
     """A year at token ``k`` (after an optional comma) and the index after it."""
     j = k + 1 if k < len(tokens) and tokens[k].text == "," else k
-    if j < len(tokens) and tokens[j].text.isdigit() and len(tokens[j].text) == 4 \
-            and 1900 <= int(tokens[j].text) <= 2100:
+    if (
+        j < len(tokens)
+        and tokens[j].text.isdigit()
+        and len(tokens[j].text) == 4
+        and 1900 <= int(tokens[j].text) <= 2100
+    ):
         return int(tokens[j].text), j + 1
     return None, k
 
@@ -53,8 +57,9 @@ def _build(year: int | None, month: int, day: int, published: dt.date | None) ->
         return None
 
 
-def find_dates(tokens: Sequence[Token], lex: Lexicon, published: dt.date | None
-               ) -> list[DateMention]:
+def find_dates(
+    tokens: Sequence[Token], lex: Lexicon, published: dt.date | None
+) -> list[DateMention]:
     """Every date of a sentence with its role (since, until, on)."""
     out: list[DateMention] = []
     n = len(tokens)
@@ -96,12 +101,19 @@ def find_dates(tokens: Sequence[Token], lex: Lexicon, published: dt.date | None
                 role = "on"
             last += 2
         else:
-            for section, name in (("date_since", "since"), ("date_until", "until"), ("date_on", "on")):
+            for section, name in (
+                ("date_since", "since"),
+                ("date_until", "until"),
+                ("date_on", "on"),
+            ):
                 if lex[section].match_ending_at(tokens, first, lookback=3) is not None:
                     role = name
                     break
-            if last < n and lex["date_since"].match_at(tokens, last) is not None \
-                    and tokens[last].norm in ("beri", "itibaren", "bəri"):
+            if (
+                last < n
+                and lex["date_since"].match_at(tokens, last) is not None
+                and tokens[last].norm in ("beri", "itibaren", "bəri")
+            ):
                 role = "since"
         out.append(DateMention(date, role, first, last))
     if published is not None:
@@ -112,6 +124,7 @@ def find_dates(tokens: Sequence[Token], lex: Lexicon, published: dt.date | None
                 out.append(DateMention(published - dt.timedelta(days=delta), "on", k, wd[1]))
             rel = lex["relative_days"].match_at(tokens, k)
             if rel is not None:
-                out.append(DateMention(published + dt.timedelta(days=int(rel[0].value)), "on",
-                                       k, rel[1]))
+                out.append(
+                    DateMention(published + dt.timedelta(days=int(rel[0].value)), "on", k, rel[1])
+                )
     return out

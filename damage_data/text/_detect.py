@@ -49,9 +49,16 @@ def detect_language(text: str) -> str:
         ru_marks = sum(text.count(c) for c in "ыэъёЫЭЪЁ")
         return "uk" if uk_marks > ru_marks else "ru"
     if script != "Latin":
-        return {"Armenian": "hy", "Georgian": "ka", "Arabic": "ar", "Hebrew": "he",
-                "Greek": "el", "CJK": "zh"}.get(script, "und")
-    words = [t.norm for t in tokenize(text) if t.is_word]
+        return {
+            "Armenian": "hy",
+            "Georgian": "ka",
+            "Arabic": "ar",
+            "Hebrew": "he",
+            "Greek": "el",
+            "CJK": "zh",
+        }.get(script, "und")
+    tokens = tokenize(text)
+    words = [t.norm for t in tokens if t.is_word]
     if "ə" in text.lower() or "ǝ" in text:
         return "az"
     scores: dict[str, float] = {}
@@ -60,6 +67,11 @@ def detect_language(text: str) -> str:
             continue
         stop = {w.lower() for w in lexicon(lang).raw.get("detect", {}).get("stopwords", [])}
         score = float(sum(1 for w in words if w in stop))
+        # short passages have few stop words: words the lexicon knows count too
+        lex = lexicon(lang)
+        score += 0.5 * sum(
+            1 for k, t in enumerate(tokens) if t.is_word and len(t.norm) > 3 and any(
+                lex[section].match_at(tokens, k) for section in ("damage", "structures")))
         chars = lexicon(lang).raw.get("detect", {}).get("chars", "")
         score += 0.5 * sum(text.count(c) for c in chars)
         scores[lang] = score

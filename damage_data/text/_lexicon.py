@@ -82,7 +82,8 @@ class PhraseSet:
             if not patterns:
                 continue
             spec = sum(len(p.strip("*")) for p in patterns) + sum(
-                3 for p in patterns if not (p.endswith("*") or p.startswith("*")) or len(p) == 1)
+                3 for p in patterns if not (p.endswith("*") or p.startswith("*")) or len(p) == 1
+            )
             phrase = Phrase(text, patterns, value, spec)
             first = patterns[0]
             if (first.endswith("*") or first.startswith("*")) and len(first) > 1:
@@ -105,8 +106,9 @@ class PhraseSet:
                 best = (phrase, end)
         return best
 
-    def match_ending_at(self, tokens: Sequence[Token], end: int, *, lookback: int = 5
-                        ) -> tuple[Phrase, int] | None:
+    def match_ending_at(
+        self, tokens: Sequence[Token], end: int, *, lookback: int = 5
+    ) -> tuple[Phrase, int] | None:
         """The longest phrase that ends right before token ``end``; returns (phrase, start)."""
         best: tuple[Phrase, int] | None = None
         for start in range(max(0, end - lookback), end):
@@ -136,12 +138,40 @@ class Lexicon:
 
 #: Lexicon sections compiled into phrase sets.
 _PHRASE_SECTIONS = (
-    "numbers", "multipliers", "vague", "qualifiers_before", "qualifiers_after", "negation_determiners",
-    "negators", "damage", "exclude_context", "structures", "count_units", "exclude_nouns",
-    "subset_before", "subset_after", "same_as_determiners", "rest_words", "cumulative_cues",
-    "single_event_cues", "correction_cues", "superseded_cues", "months", "weekdays",
-    "relative_days", "date_since", "date_until", "date_on", "place_nouns_after",
-    "place_nouns_before", "list_joiners", "ordinal_markers", "compound_parts",
+    "numbers",
+    "multipliers",
+    "vague",
+    "qualifiers_before",
+    "qualifiers_after",
+    "negation_determiners",
+    "negators",
+    "damage",
+    "exclude_context",
+    "structures",
+    "count_units",
+    "exclude_nouns",
+    "subset_before",
+    "subset_after",
+    "same_as_determiners",
+    "rest_words",
+    "cumulative_cues",
+    "single_event_cues",
+    "correction_cues",
+    "superseded_cues",
+    "months",
+    "weekdays",
+    "relative_days",
+    "date_since",
+    "date_until",
+    "date_on",
+    "place_nouns_after",
+    "place_nouns_before",
+    "list_joiners",
+    "ordinal_markers",
+    "compound_parts",
+    "number_of",
+    "anaphora",
+    "subset_of_anchor",
 )
 
 
@@ -161,8 +191,9 @@ def lexicon(lang: str) -> Lexicon:
     'destroyed'
     """
     if lang not in LANGUAGES:
-        raise UsageError(f"no lexicon for language {lang!r}; known languages: "
-                         f"{', '.join(LANGUAGES)} (or 'auto')")
+        raise UsageError(
+            f"no lexicon for language {lang!r}; known languages: {', '.join(LANGUAGES)} (or 'auto')"
+        )
     path = data_path("lexicons", f"{lang}.json")
     with open(path, encoding="utf-8") as handle:
         raw: dict[str, Any] = json.load(handle)

@@ -41,8 +41,10 @@ def _digits_value(text: str, next_is_multiplier: bool) -> tuple[float | None, st
     """Value of a digit token and a reason when it is not a whole count."""
     compact = re.sub(r"[ \u00a0\u202f]", "", text)
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", compact) and not (
-            next_is_multiplier and compact.count(".") + compact.count(",") == 1
-            and not compact.endswith("000")):
+        next_is_multiplier
+        and compact.count(".") + compact.count(",") == 1
+        and not compact.endswith("000")
+    ):
         return float(re.sub(r"[.,]", "", compact)), None
     if re.fullmatch(r"\d+", compact):
         return float(compact), None
@@ -72,11 +74,21 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
             value, problem = _digits_value(tok.text, nxt_mult is not None)
             end = i + 1
             if nxt_mult is not None and value is not None:
-                value *= nxt_mult[0].value
+                factor = nxt_mult[0].value
+                value *= factor
                 end = nxt_mult[1]
+                # "58 bin 200" (58,200): a smaller number right after the multiplier
+                if end < n and tokens[end].is_digit and tokens[end].text.isdigit() \
+                        and int(tokens[end].text) < factor:
+                    value += int(tokens[end].text)
+                    end += 1
                 # "2 тыс." keeps its abbreviation dot
-                if end < n and tokens[end].text == "." and tokens[end].start == tokens[end - 1].end \
-                        and len(tokens[end - 1].text) <= 4:
+                if (
+                    end < n
+                    and tokens[end].text == "."
+                    and tokens[end].start == tokens[end - 1].end
+                    and len(tokens[end - 1].text) <= 4
+                ):
                     end += 1
             found = Number(i, end, None if value is None else int(round(value)), "digits")
             if problem == "decimal" or (value is not None and value != int(value)):
@@ -97,8 +109,15 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                 if spec is None:
                     found = Number(i, end, None, "vague", qualifier="vague")
                 else:
-                    found = Number(i, end, int(spec["count"]), "vague", qualifier="vague",
-                                   count_min=int(spec["min"]), count_max=int(spec["max"]))
+                    found = Number(
+                        i,
+                        end,
+                        int(spec["count"]),
+                        "vague",
+                        qualifier="vague",
+                        count_min=int(spec["min"]),
+                        count_max=int(spec["max"]),
+                    )
                 found.flags.append("vague_number")
             elif words is not None:
                 found = Number(i, words[1], words[0], "words")
@@ -112,8 +131,9 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
     return out
 
 
-def _number_words(tokens: Sequence[Token], i: int, lex: Lexicon, joiners: set[str]
-                  ) -> tuple[int, int] | None:
+def _number_words(
+    tokens: Sequence[Token], i: int, lex: Lexicon, joiners: set[str]
+) -> tuple[int, int] | None:
     """Value and end of a number written in words starting at ``i`` (None if there is none)."""
     total = 0
     current = 0
@@ -144,11 +164,21 @@ def _number_words(tokens: Sequence[Token], i: int, lex: Lexicon, joiners: set[st
         else:
             break
         # "twenty-five", "two hundred and fifty"
-        if j + 1 < n and tokens[j].text in _HYPHENS and tokens[j].start == tokens[j - 1].end \
-                and (lex["numbers"].match_at(tokens, j + 1) or lex["multipliers"].match_at(tokens, j + 1)):
+        if (
+            j + 1 < n
+            and tokens[j].text in _HYPHENS
+            and tokens[j].start == tokens[j - 1].end
+            and (
+                lex["numbers"].match_at(tokens, j + 1) or lex["multipliers"].match_at(tokens, j + 1)
+            )
+        ):
             j += 1
-        elif j + 1 < n and tokens[j].norm in joiners and (
-                lex["numbers"].match_at(tokens, j + 1)) and current >= 100:
+        elif (
+            j + 1 < n
+            and tokens[j].norm in joiners
+            and (lex["numbers"].match_at(tokens, j + 1))
+            and current >= 100
+        ):
             j += 1
     if not seen_unit:
         return None
@@ -166,7 +196,7 @@ def _german_compound(word: str, lex: Lexicon) -> int | None:
         for part in sorted(parts, key=len, reverse=True):
             if rest.startswith(part):
                 pieces.append(part)
-                rest = rest[len(part):]
+                rest = rest[len(part) :]
                 break
         else:
             return None
@@ -187,22 +217,42 @@ def _german_compound(word: str, lex: Lexicon) -> int | None:
     return total + current
 
 
-def _after_number(num: Number, tokens: Sequence[Token], lex: Lexicon, case_suffixes: set[str],
-                  ordinal_suffixes: set[str], suffix_quals: dict[str, str]) -> None:
+def _after_number(
+    num: Number,
+    tokens: Sequence[Token],
+    lex: Lexicon,
+    case_suffixes: set[str],
+    ordinal_suffixes: set[str],
+    suffix_quals: dict[str, str],
+) -> None:
     n = len(tokens)
     j = num.end
     prev = tokens[num.end - 1]
-    if j < n and tokens[j].text == ":" and j + 1 < n and tokens[j + 1].is_digit \
-            and tokens[j].start == prev.end:
+    if (
+        j < n
+        and tokens[j].text == ":"
+        and j + 1 < n
+        and tokens[j + 1].is_digit
+        and tokens[j].start == prev.end
+    ):
         num.skip = num.skip or "time"
-    if num.start > 0 and tokens[num.start - 1].text == ":" and num.start >= 2 \
-            and tokens[num.start - 2].is_digit and tokens[num.start - 1].start == tokens[num.start - 2].end:
+    if (
+        num.start > 0
+        and tokens[num.start - 1].text == ":"
+        and num.start >= 2
+        and tokens[num.start - 2].is_digit
+        and tokens[num.start - 1].start == tokens[num.start - 2].end
+    ):
         num.skip = num.skip or "time"
     if j < n and tokens[j].text in ("%", "‰") or (j < n and tokens[j].norm in ("percent", "per")):
         num.skip = num.skip or "percent"
     # attached suffix: 41-i, 50-dək, 100'den, 44-day, 15-20
-    if j + 1 < n and tokens[j].text in _HYPHENS | {"'", "’"} and tokens[j].start == prev.end \
-            and tokens[j + 1].start == tokens[j].end:
+    if (
+        j + 1 < n
+        and tokens[j].text in _HYPHENS | {"'", "’"}
+        and tokens[j].start == prev.end
+        and tokens[j + 1].start == tokens[j].end
+    ):
         word = tokens[j + 1]
         if word.is_digit and num.kind == "digits" and tokens[j].text in _HYPHENS:
             hi, _ = _digits_value(word.text, False)
@@ -234,12 +284,26 @@ def _after_number(num: Number, tokens: Sequence[Token], lex: Lexicon, case_suffi
     k = num.end
     if k < n and tokens[k].text == ".":
         k += 1
-    if _is_month(lex, tokens, k) or _is_month(lex, tokens, num.start - 1) or (
-            num.start >= 2 and tokens[num.start - 1].text == "." and _is_month(lex, tokens, num.start - 2)):
+    if (
+        _is_month(lex, tokens, k)
+        or _is_month(lex, tokens, num.start - 1)
+        or (
+            num.start >= 2
+            and tokens[num.start - 1].text == "."
+            and _is_month(lex, tokens, num.start - 2)
+        )
+    ):
         num.skip = num.skip or "date"
-    if num.value is not None and 1900 <= num.value <= 2100 and num.kind == "digits" and (
-            _is_month(lex, tokens, num.start - 1) or _is_month(lex, tokens, num.start - 2)
-            or _is_month(lex, tokens, num.start - 3)):
+    if (
+        num.value is not None
+        and 1900 <= num.value <= 2100
+        and num.kind == "digits"
+        and (
+            _is_month(lex, tokens, num.start - 1)
+            or _is_month(lex, tokens, num.start - 2)
+            or _is_month(lex, tokens, num.start - 3)
+        )
+    ):
         num.skip = num.skip or "year"
     if num.start > 0 and tokens[num.start - 1].norm in lex.words("ordinal_markers") | {"№", "#"}:
         num.skip = num.skip or "ordinal"

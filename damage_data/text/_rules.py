@@ -14,14 +14,40 @@ from ._numbers import Number, find_numbers
 from ._tokens import Sentence, Token
 
 #: Punctuation that ends a noun phrase or a clause.
-_CLAUSE_PUNCT = {",", ";", ".", ":", "!", "?", "(", ")", "[", "]", "—", "–", "\"", "“", "”", "«", "»", "„"}
-_TRAIL_STOP = {",", ";", ".", "!", "?", ")", "]", "\"", "“", "”", "«", "»", ":"}
+_CLAUSE_PUNCT = {
+    ",",
+    ";",
+    ".",
+    ":",
+    "!",
+    "?",
+    "(",
+    ")",
+    "[",
+    "]",
+    "—",
+    "–",
+    '"',
+    "“",
+    "”",
+    "«",
+    "»",
+    "„",
+}
+_TRAIL_STOP = {",", ";", ".", "!", "?", ")", "]", '"', "“", "”", "«", "»", ":"}
 _HYPHENS = {"-", "‑"}
 
 #: How severe each canonical state is, to choose between two phrases joined by "and".
 SEVERITY: dict[str, float] = {
-    "none": 0, "assessed": 0.5, "possible": 1, "minor": 2, "moderate": 3, "damaged": 3.5,
-    "severe": 4, "damaged_or_destroyed": 4.5, "destroyed": 5,
+    "none": 0,
+    "assessed": 0.5,
+    "possible": 1,
+    "minor": 2,
+    "moderate": 3,
+    "damaged": 3.5,
+    "severe": 4,
+    "damaged_or_destroyed": 4.5,
+    "destroyed": 5,
 }
 
 
@@ -33,6 +59,8 @@ class Phrase:
     start: int
     end: int
     negated: bool = False
+    char_start: int = -1  # offsets in the text, valid across sentences
+    char_end: int = -1
 
 
 @dataclass
@@ -56,6 +84,7 @@ class Item:
     same: Item | None = None
     group: int = 0
     group_last: bool = True
+    same_candidate: bool = False
     subset_cue: bool = False
     rule: str = ""
     flags: list[str] = field(default_factory=list)
@@ -113,14 +142,21 @@ def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
         if which == 0 and dmg is not None:
             value = str(dmg[0].value)
             negated = value.startswith("!")
-            phrase = Phrase(value.lstrip("!"), i, dmg[1], negated)
+            phrase = Phrase(value.lstrip("!"), i, dmg[1], negated,
+                            tokens[i].start, tokens[dmg[1] - 1].end)
         else:
             assert exc is not None
-            phrase = Phrase("exclude", i, exc[1])
+            phrase = Phrase("exclude", i, exc[1], False, tokens[i].start, tokens[exc[1] - 1].end)
         before = negators.match_ending_at(tokens, i, lookback=3)
         if before is None and i >= 2:
             before = negators.match_ending_at(tokens, i - 1, lookback=3)  # "not been destroyed"
-            if before is not None and tokens[i - 1].norm not in ("been", "be", "being", "were", "was"):
+            if before is not None and tokens[i - 1].norm not in (
+                "been",
+                "be",
+                "being",
+                "were",
+                "was",
+            ):
                 before = None
         if before is not None and phrase.state != "exclude":
             phrase.negated = not phrase.negated
@@ -129,8 +165,9 @@ def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
     return out
 
 
-def _scan_noun(tokens: Sequence[Token], j: int, lex: Lexicon, stop: set[str], window: int = 5
-               ) -> tuple[str | None, object, int, int, Phrase | None, int]:
+def _scan_noun(
+    tokens: Sequence[Token], j: int, lex: Lexicon, stop: set[str], window: int = 5
+) -> tuple[str | None, object, int, int, Phrase | None, int]:
     """Look for the noun a number counts: (kind, value, start, end, inner damage, first word)."""
     inner: Phrase | None = None
     words = 0
@@ -150,7 +187,8 @@ def _scan_noun(tokens: Sequence[Token], j: int, lex: Lexicon, stop: set[str], wi
         d = lex["damage"].match_at(tokens, j)
         if d is not None:
             value = str(d[0].value)
-            inner = Phrase(value.lstrip("!"), j, d[1], value.startswith("!"))
+            inner = Phrase(value.lstrip("!"), j, d[1], value.startswith("!"),
+                           tokens[j].start, tokens[d[1] - 1].end)
             j = d[1]
             continue
         if tok.norm in stop:
@@ -169,8 +207,9 @@ def _only(tokens: Sequence[Token], lo: int, hi: int, allowed: set[str]) -> bool:
     return all(t.norm in allowed for t in tokens[lo:hi])
 
 
-def _cue_in(tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon, section: str
-            ) -> tuple[int, int] | None:
+def _cue_in(
+    tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon, section: str
+) -> tuple[int, int] | None:
     """First phrase of ``section`` inside tokens[lo:hi] as (start, end)."""
     for k in range(lo, hi):
         m = lex[section].match_at(tokens, k)
@@ -194,8 +233,14 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
         kind, value, s0, s1, inner, first_word = _scan_noun(tokens, num.end, lex, stop)
         if num.skip in ("decimal", "garbled"):
             if kind == "structure" or inner is not None:
-                item = Item(sentence, num, num.qual_start, max(s1, num.end), "garbled",
-                            flags=["garbled_number"])
+                item = Item(
+                    sentence,
+                    num,
+                    num.qual_start,
+                    max(s1, num.end),
+                    "garbled",
+                    flags=["garbled_number"],
+                )
                 items.append(item)
             else:
                 skipped.append((num, num.skip))
@@ -205,13 +250,24 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
                 places.append(PlaceCount(sentence, num.qual_start, s1))
             skipped.append((num, str(value)))
             continue
+        same_det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
         if kind == "structure":
-            item = Item(sentence, num, num.qual_start, s1, "noun", structure=str(value),
-                        structure_text=_span_text(tokens, s0, s1), structure_start=s0,
-                        structure_end=s1, inner=inner)
+            item = Item(
+                sentence,
+                num,
+                num.qual_start,
+                s1,
+                "noun",
+                structure=str(value),
+                structure_text=_span_text(tokens, s0, s1),
+                structure_start=s0,
+                structure_end=s1,
+                inner=inner,
+            )
             unit = lex["count_units"].match_at(tokens, s0)
             if unit is not None:
                 item.count_unit = str(unit[0].value)
+            item.same_candidate = same_det is not None and num.kind in ("digits", "words")
             items.append(item)
             continue
         # a number with no noun of its own
@@ -221,8 +277,15 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             if k2 == "exclude":
                 skipped.append((num, str(v2)))
                 continue
-            item = Item(sentence, num, num.qual_start, max(after[1], n1), "subset_after",
-                        inner=inner2 or inner, subset_cue=True)
+            item = Item(
+                sentence,
+                num,
+                num.qual_start,
+                max(after[1], n1),
+                "subset_after",
+                inner=inner2 or inner,
+                subset_cue=True,
+            )
             if k2 == "structure":
                 item.structure, item.structure_text = str(v2), _span_text(tokens, n0, n1)
                 item.structure_start, item.structure_end = n0, n1
@@ -230,31 +293,91 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             continue
         det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
         if det is not None and num.kind in ("digits", "words") and num.value:
-            items.append(Item(sentence, num, num.qual_start, num.end, "same_as", inner=inner))
+            same = Item(sentence, num, num.qual_start, num.end, "same_as", inner=inner)
+            if det[1] > 0 and lex["subset_of_anchor"].match_ending_at(tokens, det[1], lookback=2):
+                # "Of these 47, 41 were private homes": the 47 only names the parent set
+                same.kind = "anchor"
+            items.append(same)
             continue
         k = num.end
         if k < len(tokens) and tokens[k].text == ",":
             k += 1
         if lex["subset_before"].match_at(tokens, k) is not None and num.kind in ("digits", "words"):
-            items.append(Item(sentence, num, num.qual_start, num.end, "total", structure="any",
-                              inner=inner))
+            items.append(
+                Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
+            )
+            continue
+        cue = _cue_in(tokens, max(0, num.qual_start - 4), num.qual_start, lex, "subset_before")
+        if cue is not None and _only(tokens, cue[1], num.qual_start, joiners) \
+                and num.kind != "negation":
+            # "of which 40 were destroyed", "з них 2 800 — житлові будинки", "onlardan 38-i"
+            j = num.end
+            while j < len(tokens) and tokens[j].text in ("—", "–", "-", ":"):
+                j += 1
+            k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, j, lex, stop)
+            if k2 == "exclude":
+                skipped.append((num, str(v2)))
+                continue
+            item = Item(sentence, num, num.qual_start, n1 if k2 else num.end, "subset_bare",
+                        inner=inner2 or inner, subset_cue=True)
+            if k2 == "structure":
+                item.structure, item.structure_text = str(v2), _span_text(tokens, n0, n1)
+                item.structure_start, item.structure_end = n0, n1
+            items.append(item)
+            continue
+        aux_end = num.end
+        while aux_end < len(tokens) and tokens[aux_end].norm in lex.words("aux_words"):
+            aux_end += 1
+        if aux_end > num.end and num.kind in ("digits", "words"):
+            k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, aux_end, lex, stop)
+            if k2 == "structure":
+                # "41 were private residential properties"
+                items.append(Item(sentence, num, num.qual_start, n1, "copula_noun",
+                                  structure=str(v2), structure_text=_span_text(tokens, n0, n1),
+                                  structure_start=n0, structure_end=n1, inner=inner2))
+                continue
+        if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
+            # "1,310 were destroyed and 150 damaged", "240 are beyond repair", "212 zerstört"
+            items.append(Item(sentence, num, num.qual_start, num.end, "bare_damage"))
             continue
         before = _noun_before(tokens, num.qual_start, lex)
         if before is not None:
             b0, b1, bvalue = before
-            item = Item(sentence, num, num.qual_start, num.end, "noun_before", structure=bvalue,
-                        structure_text=_span_text(tokens, b0, b1), structure_start=b0,
-                        structure_end=b1, inner=inner)
+            item = Item(
+                sentence,
+                num,
+                num.qual_start,
+                num.end,
+                "noun_before",
+                structure=bvalue,
+                structure_text=_span_text(tokens, b0, b1),
+                structure_start=b0,
+                structure_end=b1,
+                inner=inner,
+            )
             item.first = b0
+            for ph in find_phrases(tokens[b0:num.qual_start], lex):
+                if ph.state != "exclude" and not ph.negated:
+                    item.inner = Phrase(ph.state, ph.start + b0, ph.end + b0, False,
+                                        ph.char_start, ph.char_end)
+                    break
             items.append(item)
             continue
         if first_word >= 0 and num.kind in ("digits", "words", "vague"):
-            nxt = find_phrases(tokens[first_word + 1:first_word + 5], lex)
+            nxt = find_phrases(tokens[first_word + 1 : first_word + 5], lex)
             if nxt and nxt[0].state != "exclude":
-                item = Item(sentence, num, num.qual_start, first_word + 1, "unknown_noun",
-                            structure="any", structure_text=tokens[first_word].text,
-                            structure_start=first_word, structure_end=first_word + 1,
-                            flags=["unknown_structure_noun"])
+                item = Item(
+                    sentence,
+                    num,
+                    num.qual_start,
+                    first_word + 1,
+                    "unknown_noun",
+                    structure="any",
+                    structure_text=tokens[first_word].text,
+                    structure_start=first_word,
+                    structure_end=first_word + 1,
+                    flags=["unknown_structure_noun"],
+                )
                 items.append(item)
                 continue
         skipped.append((num, "no_noun"))
@@ -263,17 +386,59 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     return SentenceResult(items, places, phrases, skipped)
 
 
-def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon
-                 ) -> tuple[int, int, str] | None:
-    """"destroyed houses: 150", "the number of damaged buildings reached 150"."""
-    links = {":", "—", "–", "-", "to", "reached", "is", "was", "at", "numbered", "totalled",
-             "totaled", "stands", "—", "=", "составило", "составляет", "становить", "склала"}
+def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:
+    """Whether a damage phrase follows within a few auxiliary words ("were", "isə", "sind")."""
+    aux = lex.words("aux_words")
+    for k in range(j, min(len(tokens), j + 4)):
+        if lex["damage"].match_at(tokens, k) is not None or \
+                lex["exclude_context"].match_at(tokens, k) is not None:
+            return True
+        if tokens[k].norm not in aux:
+            return False
+    return False
+
+
+def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int, int, str] | None:
+    """ "destroyed houses: 150", "the number of damaged buildings reached 150"."""
+    links = {
+        ":",
+        "—",
+        "–",
+        "-",
+        "to",
+        "reached",
+        "is",
+        "was",
+        "at",
+        "numbered",
+        "totalled",
+        "totaled",
+        "stands",
+        "—",
+        "=",
+        "составило",
+        "составляет",
+        "становить",
+        "склала",
+    }
     for b0 in range(max(0, start - 5), start):
         m = lex["structures"].match_at(tokens, b0)
         if m is None:
             continue
-        if all(t.norm in links for t in tokens[m[1]:start]) and m[1] < start:
+        if all(t.norm in links for t in tokens[m[1] : start]) and m[1] < start:
             return b0, m[1], str(m[0].value)
+    # "the number of damaged houses in the district had risen to 131"
+    for b0 in range(max(0, start - 12), start):
+        m = lex["structures"].match_at(tokens, b0)
+        if m is None or m[1] >= start:
+            continue
+        gap = tokens[m[1]:start]
+        if any(t.is_digit or t.text in (".", ";", ",", "(", ")") for t in gap):
+            continue
+        for c0 in range(max(0, b0 - 5), b0):
+            cue = lex["number_of"].match_at(tokens, c0)
+            if cue is not None and cue[1] <= b0:
+                return c0, m[1], str(m[0].value)
     return None
 
 
@@ -282,7 +447,7 @@ def _span_text(tokens: Sequence[Token], lo: int, hi: int) -> str:
     if lo < 0 or hi <= lo:
         return ""
     out = tokens[lo].text
-    for a, b in zip(tokens[lo:hi - 1], tokens[lo + 1:hi], strict=True):
+    for a, b in zip(tokens[lo : hi - 1], tokens[lo + 1 : hi], strict=True):
         out += (" " if b.start > a.end else "") + b.text
     return out
 
@@ -309,37 +474,55 @@ def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: se
             item.subset_cue = prev.subset_cue and prev.parent is not None
         else:
             cue = _cue_in(tokens, gap_lo, gap_hi, lex, "subset_before")
-            if cue is not None and _only(tokens, gap_lo, cue[0], joiners) \
-                    and _only(tokens, cue[1], gap_hi, joiners | {"("}):
+            if (
+                cue is not None
+                # "were damaged, including 3 schools": the cue may follow the parent's verb
+                and not any(t.text in (";", ".") for t in tokens[gap_lo : cue[0]])
+                and _only(tokens, cue[1], gap_hi, joiners | {"("})
+            ):
                 group += 1
                 item.parent = prev
                 item.subset_cue = True
                 item.flags.append("subset")
             elif _only(tokens, gap_lo, gap_hi, joiners | {"("}) and any(
-                    t.text == "(" for t in tokens[gap_lo:gap_hi]):
+                t.text == "(" for t in tokens[gap_lo:gap_hi]
+            ):
                 group += 1
                 item.parent = prev
                 item.subset_cue = True
                 item.flags.append("parenthetical_subset")
             else:
                 group += 1
+                if item.kind == "bare_damage" and prev.parent is not None and prev.subset_cue \
+                        and not any(t.text in (";", ".") for t in tokens[gap_lo:gap_hi]):
+                    # "of which 40 were destroyed and 18 partially damaged"
+                    item.parent = prev.parent
+                    item.subset_cue = True
         item.group = group
 
 
 def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
-              joiners: set[str]) -> Phrase | None:
-    """The first phrase after a group, before the clause ends; "X and Y" picks the worse."""
+              joiners: set[str], relatives: set[str], *, negation: bool = False
+              ) -> Phrase | None:
+    """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
+
+    A comma followed by a relative word ("…, що не підлягає відновленню") does not end the
+    clause. For a negated count ("no building … was destroyed", "ни одно здание не было
+    разрушено") a negated phrase is the one that counts.
+    """
     stop = hi
     for k in range(lo, hi):
         if tokens[k].text in _TRAIL_STOP:
+            if tokens[k].text == "," and k + 1 < hi and tokens[k + 1].norm in relatives:
+                continue
             stop = k
             break
     chosen: Phrase | None = None
     for ph in phrases:
-        if ph.start < lo or ph.end > stop:
+        if ph.start < lo or ph.start >= stop:
             continue
         if chosen is None:
-            if ph.negated and ph.state != "exclude":
+            if ph.negated and ph.state != "exclude" and not negation:
                 continue
             chosen = ph
             continue
@@ -348,19 +531,22 @@ def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
         if len(gap) <= 2 and all(t.norm in joiners for t in gap) and not ph.negated \
                 and ph.state != "exclude" and chosen.state != "exclude" \
                 and SEVERITY.get(ph.state, 0) > SEVERITY.get(chosen.state, 0):
-            chosen = Phrase(ph.state, chosen.start, ph.end)
+            chosen = Phrase(ph.state, chosen.start, ph.end, False, chosen.char_start,
+                            ph.char_end)
         break
     return chosen
 
 
-def _leading(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int) -> Phrase | None:
+def _leading(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int, *,
+             negation: bool = False) -> Phrase | None:
     """The nearest phrase before a group ("damage was caused to 14 schools")."""
     for k in range(hi - 1, lo - 1, -1):
         if tokens[k].text == ";":
             lo = k + 1
             break
     for ph in reversed(phrases):
-        if ph.end <= hi and ph.start >= lo and not (ph.negated and ph.state != "exclude"):
+        if ph.end <= hi and ph.start >= lo and (negation or not ph.negated
+                                                or ph.state == "exclude"):
             return ph
     return None
 
@@ -372,6 +558,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         return
     tokens = items[0].sentence.tokens
     joiners = lex.words("list_joiners") | {",", "and"}
+    relatives = lex.words("relative_words")
     groups: dict[int, list[Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
@@ -387,13 +574,22 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         nxt = groups[order[idx + 1]][0].first if idx + 1 < len(order) else len(tokens)
         trail_lo = max(m.last for m in members)
         trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
-        trailing = _trailing(tokens, result.phrases, trail_lo, nxt, joiners)
+        negation = all(m.num.kind == "negation" for m in members)
+        trailing = _trailing(tokens, result.phrases, trail_lo, nxt, joiners, relatives,
+                             negation=negation)
         leading = None
         if trailing is None:
-            leading = _leading(tokens, result.phrases, prev_end, members[0].first)
+            leading = _leading(tokens, result.phrases, prev_end, members[0].first,
+                               negation=negation)
         chosen = trailing or leading
         resolved[g] = chosen
         sources[g] = "trailing" if trailing is not None else ("leading" if leading else "")
+        own = [m.inner for m in members if m.inner is not None]
+        if negation and not own and (chosen is None or chosen.state in ("none", "assessed")):
+            # "not a single building remained intact" is no count of zero
+            for m in members:
+                m.excluded = "negation_without_damage"
+            continue
         if chosen is not None and chosen.state == "exclude":
             for m in members:
                 m.excluded = "repair_or_construction_context"
@@ -408,8 +604,12 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         prev_end = max(prev_end, end_tok)
     # parents without a phrase take their breakdown's trailing phrase ("796, darunter … besichtigt")
     for item in items:
-        if item.parent is not None and item.parent.damage is None and item.damage is not None \
-                and item.damage_source == "trailing":
+        if (
+            item.parent is not None
+            and item.parent.damage is None
+            and item.damage is not None
+            and item.damage_source == "trailing"
+        ):
             item.parent.damage, item.parent.damage_source = item.damage, "from_breakdown"
     # subsets without a phrase take their parent's ("damage to 47 buildings, of which 41 houses")
     for item in items:
@@ -420,8 +620,13 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     for g in order:
         members = groups[g]
         for m in members:
-            if m.damage is None and last_damage is not None and m.parent is None \
-                    and m.kind in ("noun",) and not m.subset_cue:
+            if (
+                m.damage is None
+                and last_damage is not None
+                and m.parent is None
+                and m.kind in ("noun",)
+                and not m.subset_cue
+            ):
                 m.damage, m.damage_source = last_damage, "from_previous_list"
                 m.flags.append("damage_from_previous_list")
         for m in members:

@@ -55,8 +55,10 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     >>> [t.text for t in tokenize("15 500 shells, 41-i")]
     ['15 500', 'shells', ',', '41', '-', 'i']
     """
-    return [Token(m.group(), norm(m.group()), m.start() + offset, m.end() + offset)
-            for m in _TOKEN_RE.finditer(text)]
+    return [
+        Token(m.group(), norm(m.group()), m.start() + offset, m.end() + offset)
+        for m in _TOKEN_RE.finditer(text)
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ _CLOSERS = set("\"'”’»)")
 _OPENERS = set("\"“«„'(")
 
 
-def sentences(text: str, *, abbreviations: Iterable[str] = (), months: Iterable[str] = ()
-              ) -> list[Sentence]:
+def sentences(
+    text: str, *, abbreviations: Iterable[str] = (), months: Iterable[str] = ()
+) -> list[Sentence]:
     """Split ``text`` into sentences at end punctuation and line breaks.
 
     A full stop after a known abbreviation ("Oct.", "г."), an initial, between a day and a
@@ -87,13 +90,15 @@ def sentences(text: str, *, abbreviations: Iterable[str] = (), months: Iterable[
     tokens = tokenize(text)
     breaks: set[int] = set()  # index of the last token of a sentence
     for i, tok in enumerate(tokens[:-1]):
-        if text[tok.end:tokens[i + 1].start].count("\n"):
+        if text[tok.end : tokens[i + 1].start].count("\n"):
             breaks.add(i)
             continue
         if tok.text not in ".!?…":
             continue
         j = i + 1
-        while j < len(tokens) and tokens[j].text in _CLOSERS and tokens[j].start == tokens[j - 1].end:
+        while (
+            j < len(tokens) and tokens[j].text in _CLOSERS and tokens[j].start == tokens[j - 1].end
+        ):
             j += 1
         if j >= len(tokens):
             continue
@@ -116,7 +121,7 @@ def sentences(text: str, *, abbreviations: Iterable[str] = (), months: Iterable[
         if i in breaks or i == len(tokens) - 1:
             out.append(Sentence(current[0].start, current[-1].end, current, paragraph, len(out)))
             current = []
-            if i + 1 < len(tokens) and text[tok.end:tokens[i + 1].start].count("\n") >= 2:
+            if i + 1 < len(tokens) and text[tok.end : tokens[i + 1].start].count("\n") >= 2:
                 paragraph += 1
     return out
 

@@ -28,20 +28,33 @@ from .._errors import DamageDataError, InputError
 
 #: Fine gold labels → core state (text_dev README).
 FINE_TO_CORE: dict[str, str] = {
-    "destroyed": "destroyed", "collapsed": "destroyed", "unrepairable": "destroyed",
-    "demolished": "destroyed", "severely_damaged": "severely_damaged",
-    "partially_collapsed": "severely_damaged", "damaged": "damaged",
-    "partially_damaged": "damaged", "damaged_or_destroyed": "damaged_or_destroyed",
+    "destroyed": "destroyed",
+    "collapsed": "destroyed",
+    "unrepairable": "destroyed",
+    "demolished": "destroyed",
+    "severely_damaged": "severely_damaged",
+    "partially_collapsed": "severely_damaged",
+    "damaged": "damaged",
+    "partially_damaged": "damaged",
+    "damaged_or_destroyed": "damaged_or_destroyed",
     "severely_damaged_or_destroyed": "damaged_or_destroyed",
-    "destroyed_or_uninhabitable": "damaged_or_destroyed", "inspected": "inspected",
+    "destroyed_or_uninhabitable": "damaged_or_destroyed",
+    "inspected": "inspected",
     "planned_demolition": "planned_demolition",
 }
 #: Canonical states of the toolkit → the same core states.
 CANONICAL_TO_CORE: dict[str, str] = {
-    "destroyed": "destroyed", "severe": "severely_damaged", "minor": "damaged",
-    "moderate": "damaged", "damaged": "damaged", "damaged_or_destroyed": "damaged_or_destroyed",
-    "assessed": "inspected", "none": "none", "possible": "possible",
-    "unassessed": "unassessed", "not_structure": "not_structure",
+    "destroyed": "destroyed",
+    "severe": "severely_damaged",
+    "minor": "damaged",
+    "moderate": "damaged",
+    "damaged": "damaged",
+    "damaged_or_destroyed": "damaged_or_destroyed",
+    "assessed": "inspected",
+    "none": "none",
+    "possible": "possible",
+    "unassessed": "unassessed",
+    "not_structure": "not_structure",
 }
 VARIANTS: tuple[str, ...] = ("count+damage", "+place", "+structure")
 _REQUIRED_CASE = ("id", "text", "expected")
@@ -97,8 +110,11 @@ def read_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
             try:
                 case = json.loads(line)
             except json.JSONDecodeError as err:
-                raise InputError(f"{p}, line {n}: not JSON ({err.msg} at column {err.colno}); "
-                                 "each line must be one case object", path=str(p)) from err
+                raise InputError(
+                    f"{p}, line {n}: not JSON ({err.msg} at column {err.colno}); "
+                    "each line must be one case object",
+                    path=str(p),
+                ) from err
             _check_case(case, p, n)
             cases.append(case)
     if not cases:
@@ -112,8 +128,10 @@ def _check_case(case: Any, path: Path, line: int) -> None:
         raise InputError(f"{where}: a case must be a JSON object", path=str(path))
     missing = [k for k in _REQUIRED_CASE if k not in case]
     if missing:
-        raise InputError(f"{where}: case lacks {', '.join(missing)} (a case needs "
-                         f"{', '.join(_REQUIRED_CASE)})", path=str(path))
+        raise InputError(
+            f"{where}: case lacks {', '.join(missing)} (a case needs {', '.join(_REQUIRED_CASE)})",
+            path=str(path),
+        )
     text = case["text"]
     if not isinstance(text, str) or not isinstance(case["expected"], list):
         raise InputError(f"{where}: 'text' must be a string and 'expected' a list", path=str(path))
@@ -122,22 +140,33 @@ def _check_case(case: Any, path: Path, line: int) -> None:
         if lack:
             raise InputError(f"{where}, expected[{k}]: lacks {', '.join(lack)}", path=str(path))
         if gold["damage"] not in FINE_TO_CORE:
-            raise InputError(f"{where}, expected[{k}]: unknown damage label {gold['damage']!r}; "
-                             f"known labels: {', '.join(FINE_TO_CORE)}", path=str(path))
+            raise InputError(
+                f"{where}, expected[{k}]: unknown damage label {gold['damage']!r}; "
+                f"known labels: {', '.join(FINE_TO_CORE)}",
+                path=str(path),
+            )
         if gold["evidence"] not in text:
-            raise InputError(f"{where}, expected[{k}]: evidence {gold['evidence']!r} is not a "
-                             "substring of the text", path=str(path))
+            raise InputError(
+                f"{where}, expected[{k}]: evidence {gold['evidence']!r} is not a "
+                "substring of the text",
+                path=str(path),
+            )
         for link in ("subset_of", "same_as"):
             target = gold.get(link)
-            if target is not None and not (isinstance(target, int)
-                                           and 0 <= target < len(case["expected"])):
-                raise InputError(f"{where}, expected[{k}].{link}: {target!r} is not the index "
-                                 "of another expected record", path=str(path))
+            if target is not None and not (
+                isinstance(target, int) and 0 <= target < len(case["expected"])
+            ):
+                raise InputError(
+                    f"{where}, expected[{k}].{link}: {target!r} is not the index "
+                    "of another expected record",
+                    path=str(path),
+                )
     for key in ("negatives", "duplicates"):
         for span in case.get(key, []):
             if span.get("span") not in text:
-                raise InputError(f"{where}, {key}: span {span.get('span')!r} is not in the text",
-                                 path=str(path))
+                raise InputError(
+                    f"{where}, {key}: span {span.get('span')!r} is not in the text", path=str(path)
+                )
 
 
 def _spans(text: str, needle: str) -> list[tuple[int, int]]:
@@ -160,7 +189,9 @@ def _words(text: object) -> set[str]:
     return {fold(w) for w in raw if len(w) >= 4}
 
 
-def _place_ok(gold: dict[str, Any], pred: dict[str, Any], gold_units: dict[str, str | None]) -> bool:
+def _place_ok(
+    gold: dict[str, Any], pred: dict[str, Any], gold_units: dict[str, str | None]
+) -> bool:
     unit = gold_units.get(str(gold.get("place")))
     if unit and pred.get("unit_code") and unit == pred["unit_code"]:
         return True
@@ -174,8 +205,9 @@ def _structure_ok(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
     return want == pred.get("structure")
 
 
-def score_case(case: dict[str, Any], predictions: list[dict[str, Any]],
-               gold_units: dict[str, str | None]) -> CaseResult:
+def score_case(
+    case: dict[str, Any], predictions: list[dict[str, Any]], gold_units: dict[str, str | None]
+) -> CaseResult:
     """Score the predictions of one case under every variant."""
     text = case["text"]
     result = CaseResult(str(case["id"]), str(case.get("language") or "und"))
@@ -183,9 +215,13 @@ def score_case(case: dict[str, Any], predictions: list[dict[str, Any]],
     gold_spans = [_spans(text, g["evidence"]) for g in golds]
     # a negative span inside a gold evidence is context of that figure, not a trap
     inside = [s for spans in gold_spans for s in spans]
-    bad_spans = [s for key in ("negatives", "duplicates") for item in case.get(key, [])
-                 for s in _spans(text, item["span"])
-                 if not any(g[0] <= s[0] and s[1] <= g[1] for g in inside)]
+    bad_spans = [
+        s
+        for key in ("negatives", "duplicates")
+        for item in case.get(key, [])
+        for s in _spans(text, item["span"])
+        if not any(g[0] <= s[0] and s[1] <= g[1] for g in inside)
+    ]
     scored = [not g.get("optional") and g.get("count") is not None for g in golds]
     preds = [p for p in predictions if p.get("count") is not None]
     for variant in VARIANTS:
@@ -204,8 +240,10 @@ def score_case(case: dict[str, Any], predictions: list[dict[str, Any]],
                 if k in used or FINE_TO_CORE[gold["damage"]] != core:
                     continue
                 same_count = gold.get("count") == pred["count"] or (
-                    gold.get("count") is None and gold.get("qualifier") == "vague"
-                    and pred.get("qualifier") == "vague")
+                    gold.get("count") is None
+                    and gold.get("qualifier") == "vague"
+                    and pred.get("qualifier") == "vague"
+                )
                 if not same_count:
                     continue
                 if variant == "+place" and not _place_ok(gold, pred, gold_units):
@@ -213,13 +251,15 @@ def score_case(case: dict[str, Any], predictions: list[dict[str, Any]],
                 if variant == "+structure" and not _structure_ok(gold, pred):
                     continue
                 near = min((abs(s[0] - span[0]) for s in gold_spans[k]), default=10**9)
-                candidates.append((0 if any(_overlaps(span, s) for s in gold_spans[k]) else 1,
-                                   near, k))
+                candidates.append(
+                    (0 if any(_overlaps(span, s) for s in gold_spans[k]) else 1, near, k)
+                )
             if not candidates:
                 tally.fp += 1
                 if variant == VARIANTS[0]:
                     result.false_positives.append(
-                        f"{pred['evidence']!r} → {pred['count']} {pred['damage']}")
+                        f"{pred['evidence']!r} → {pred['count']} {pred['damage']}"
+                    )
                 continue
             k = min(candidates)[2]
             used.add(k)
@@ -227,14 +267,24 @@ def score_case(case: dict[str, Any], predictions: list[dict[str, Any]],
                 tally.tp += 1
                 tally.found += 1
         if variant == VARIANTS[0]:
-            result.missed = [f"{golds[k]['evidence']!r} → {golds[k]['count']} {golds[k]['damage']}"
-                             for k in range(len(golds)) if scored[k] and k not in used]
-            ins_gold = [k for k in range(len(golds)) if scored[k]
-                        and FINE_TO_CORE[golds[k]["damage"]] == "inspected"]
+            result.missed = [
+                f"{golds[k]['evidence']!r} → {golds[k]['count']} {golds[k]['damage']}"
+                for k in range(len(golds))
+                if scored[k] and k not in used
+            ]
+            ins_gold = [
+                k
+                for k in range(len(golds))
+                if scored[k] and FINE_TO_CORE[golds[k]["damage"]] == "inspected"
+            ]
             ins_pred = [p for p in preds if p["damage"] == "assessed"]
             found = sum(1 for k in ins_gold if k in used)
-            result.inspected = Tally(tp=found, fp=max(0, len(ins_pred) - found)
-                                     if ins_pred else 0, gold=len(ins_gold), found=found)
+            result.inspected = Tally(
+                tp=found,
+                fp=max(0, len(ins_pred) - found) if ins_pred else 0,
+                gold=len(ins_gold),
+                found=found,
+            )
         result.tallies[variant] = tally
     return result
 
@@ -266,17 +316,23 @@ def evaluate_cases(cases: Sequence[dict[str, Any]], *, lang: str = "auto") -> di
     if places:
         table = resolve_places([p.split(" (")[0] for p in places])
         for name, code, match in zip(places, table["unit_code"], table["match"], strict=True):
-            gold_units[name] = None if match in ("unresolved", "ambiguous") or code is None \
-                or str(code) == "<NA>" else str(code)
+            gold_units[name] = (
+                None
+                if match in ("unresolved", "ambiguous") or code is None or str(code) == "<NA>"
+                else str(code)
+            )
     overall = {v: Tally() for v in VARIANTS}
     by_lang: dict[str, dict[str, Tally]] = {}
     inspected = Tally()
     results: list[CaseResult] = []
     for case in cases:
-        figures = figures_from_text(case["text"], published=case.get("published"),
-                                    source=str(case["id"]), lang=lang)
-        preds = [{k: (None if _na(v) else v) for k, v in row.items()}
-                 for row in figures.to_dict("records")]
+        figures = figures_from_text(
+            case["text"], published=case.get("published"), source=str(case["id"]), lang=lang
+        )
+        preds = [
+            {k: (None if _na(v) else v) for k, v in row.items()}
+            for row in figures.to_dict("records")
+        ]
         res = score_case(case, preds, gold_units)
         results.append(res)
         slot = by_lang.setdefault(res.language, {v: Tally() for v in VARIANTS})
@@ -307,15 +363,19 @@ def report(scores: dict[str, Any], *, verbose: bool = False) -> str:
     def add(name: str, tallies: dict[str, Tally]) -> None:
         for v in VARIANTS:
             t = tallies[v]
-            lines.append(f"{name:<16} {v:<15} {_fmt(t.precision):>9}  {_fmt(t.recall):>6} "
-                         f"{t.tp:>4} {t.fp:>4} {t.gold:>5}")
+            lines.append(
+                f"{name:<16} {v:<15} {_fmt(t.precision):>9}  {_fmt(t.recall):>6} "
+                f"{t.tp:>4} {t.fp:>4} {t.gold:>5}"
+            )
 
     add("all", scores["overall"])
     for lang in sorted(scores["by_language"]):
         add(f"lang={lang}", scores["by_language"][lang])
     t = scores["inspected"]
-    lines.append(f"{'inspected':<16} {'count+damage':<15} {_fmt(t.precision):>9}  "
-                 f"{_fmt(t.recall):>6} {t.tp:>4} {t.fp:>4} {t.gold:>5}")
+    lines.append(
+        f"{'inspected':<16} {'count+damage':<15} {_fmt(t.precision):>9}  "
+        f"{_fmt(t.recall):>6} {t.tp:>4} {t.fp:>4} {t.gold:>5}"
+    )
     if verbose:
         for res in scores["cases"]:
             for fp in res.false_positives:
@@ -329,11 +389,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry: print the scores; exit 3 on malformed case files."""
     parser = argparse.ArgumentParser(
         prog="python -m damage_data.text.evaluate",
-        description="Precision and recall of the press-report reader on labelled cases.")
+        description="Precision and recall of the press-report reader on labelled cases.",
+    )
     parser.add_argument("cases", nargs="+", help="JSONL case files (text_dev format)")
     parser.add_argument("--lang", default="auto", help="language passed to the reader")
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="list false positives and missed records")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="list false positives and missed records"
+    )
     parser.add_argument("--json", action="store_true", help="print the overall scores as JSON")
     args = parser.parse_args(argv)
     try:
@@ -343,8 +405,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evaluate: error: {err}", file=sys.stderr)
         return err.exit_code
     if args.json:
-        out = {v: {"precision": t.precision, "recall": t.recall, "tp": t.tp, "fp": t.fp,
-                   "gold": t.gold} for v, t in scores["overall"].items()}
+        out = {
+            v: {
+                "precision": t.precision,
+                "recall": t.recall,
+                "tp": t.tp,
+                "fp": t.fp,
+                "gold": t.gold,
+            }
+            for v, t in scores["overall"].items()
+        }
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
         sys.stdout.write(f"{len(cases)} cases\n" + report(scores, verbose=args.verbose))

@@ -20,7 +20,15 @@ from ..tables import figure_id, join_flags, make_figures, make_table
 from ._dates import DateMention, find_dates
 from ._detect import detect_language, garbled_share
 from ._lexicon import LANGUAGES, Lexicon, lexicon
-from ._placing import Mention, describe, find_mentions, resolve_mentions, usable
+from ._placing import (
+    Mention,
+    carries,
+    describe,
+    find_mentions,
+    resolve_anaphora,
+    resolve_mentions,
+    usable,
+)
 from ._rules import Item, SentenceResult, decide_damage, read_sentence
 from ._tokens import Sentence, sentences
 
@@ -43,8 +51,9 @@ def _as_date(value: object, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError as err:
-        raise UsageError(f"{what} {value!r} is not a date; give it as YYYY-MM-DD "
-                         "(e.g. 2020-11-24)") from err
+        raise UsageError(
+            f"{what} {value!r} is not a date; give it as YYYY-MM-DD (e.g. 2020-11-24)"
+        ) from err
 
 
 def source_id_for(text: str, source: str | None = None) -> str:
@@ -103,8 +112,11 @@ def figures_from_text(
         rows = _review_only(text, sid, language, "unsupported_language", pub)
         return _table(rows)
     lex = lexicon(language)
-    sents = sentences(text, abbreviations=lex.raw.get("abbreviations", []),
-                      months=lex.raw.get("months", {}).keys())
+    sents = sentences(
+        text,
+        abbreviations=lex.raw.get("abbreviations", []),
+        months=lex.raw.get("months", {}).keys(),
+    )
     results: list[SentenceResult] = []
     mentions: dict[int, list[Mention]] = {}
     for sent in sents:
@@ -115,7 +127,9 @@ def figures_from_text(
     items = [it for res in results for it in res.items]
     _link_across_sentences(items, results, lex)
     all_mentions = [m for ms in mentions.values() for m in ms]
-    resolve_mentions(all_mentions, text, gazetteer)
+    kept = resolve_mentions(all_mentions, text, gazetteer, lang=language)
+    mentions = {i: [m for m in kept if m.sentence.index == i] for i in mentions}
+    resolve_anaphora(mentions)
     rows = _rows(text, sents, results, items, mentions, lex, sid, pub)
     rows += _garbled_sentences(text, sents, results, sid, language, pub)
     rows.sort(key=lambda r: (r["start"], r["end"]))
@@ -127,21 +141,49 @@ def figures_from_text(
 
 def _link_across_sentences(items: list[Item], results: list[SentenceResult], lex: Lexicon) -> None:
     kept = [it for it in items if it.excluded is None]
+    anchors: dict[int, tuple[Item, int]] = {}  # sentence → (parent named by "of these 47", position)
     for idx, item in enumerate(kept):
-        earlier = [x for x in kept[:idx] if x.kind != "same_as" or x.same is not None]
+        earlier = [x for x in kept[:idx] if x.kind not in ("same_as", "anchor") or x.same is not None]
+        earlier = [x for x in earlier if x.excluded is None]
+        if item.kind == "anchor":
+            target = next((x for x in reversed(earlier) if x.count == item.count), None)
+            item.excluded = "subset_anchor"
+            if target is not None:
+                anchors[item.sentence.index] = (target, item.first)
+            continue
+        anchor = anchors.get(item.sentence.index)
+        if anchor is not None and item.first > anchor[1] and item.parent is None:
+            item.parent, item.subset_cue = anchor[0], True
+            item.flags.append("subset")
         if item.kind in ("subset_after",) and item.parent is None and earlier:
             item.parent = earlier[-1]
         if item.subset_cue and item.parent is None and earlier:
             item.parent = earlier[-1]
-        if item.parent is not None and item.structure in (None, "any") \
-                and item.parent.structure not in (None, "any"):
+        if (
+            item.parent is not None
+            and item.structure in (None, "any")
+            and item.parent.structure not in (None, "any")
+        ):
             item.structure = item.parent.structure  # "65 residential buildings (one building …)"
             item.flags.append("structure_from_parent")
         if item.parent is not None and item.damage is None and item.parent.damage is not None:
             item.damage, item.damage_source = item.parent.damage, "from_parent"
-        if item.kind == "same_as":
+        if item.structure is None:
+            previous = [x for x in earlier if x.structure is not None]
+            if previous:
+                item.structure = previous[-1].structure
+                item.flags.append("structure_from_context")
+        if item.same_candidate:
             target = next((x for x in reversed(earlier) if x.count == item.count
-                           and x.kind != "same_as"), None)
+                           and x.sentence.index != item.sentence.index
+                           and item.structure in (x.structure, "any")), None)
+            if target is not None:
+                item.same = target
+        if item.kind == "same_as":
+            target = next(
+                (x for x in reversed(earlier) if x.count == item.count and x.kind != "same_as"),
+                None,
+            )
             if target is None:
                 item.excluded = "no_antecedent"
                 continue
@@ -158,10 +200,17 @@ def _link_across_sentences(items: list[Item], results: list[SentenceResult], lex
         if state == "assessed" and item.parent is None and item.count:
             total = item
             continue
-        if total is not None and state in _DAMAGE_STATES and item.parent is None \
-                and item.same is None and item.count is not None and total.count is not None \
-                and item.count <= total.count and item.sentence.index > total.sentence.index - 1 \
-                and item.num.kind != "negation":
+        if (
+            total is not None
+            and state in _DAMAGE_STATES
+            and item.parent is None
+            and item.same is None
+            and item.count is not None
+            and total.count is not None
+            and item.count <= total.count
+            and item.sentence.index > total.sentence.index - 1
+            and item.num.kind != "negation"
+        ):
             item.parent = total
             item.flags.append("part_of_inspected")
 
@@ -169,12 +218,9 @@ def _link_across_sentences(items: list[Item], results: list[SentenceResult], lex
 # --- rows -------------------------------------------------------------------------------
 
 
-def _text_has_damage(results: list[SentenceResult]) -> bool:
-    return any(p.state not in ("exclude",) for res in results for p in res.phrases)
-
-
-def _context_dates(sents: list[Sentence], lex: Lexicon, pub: dt.date | None
-                   ) -> dict[int, list[DateMention]]:
+def _context_dates(
+    sents: list[Sentence], lex: Lexicon, pub: dt.date | None
+) -> dict[int, list[DateMention]]:
     return {s.index: find_dates(s.tokens, lex, pub) for s in sents}
 
 
@@ -186,20 +232,35 @@ def _has(lex: Lexicon, section: str, sent: Sentence) -> tuple[int, int] | None:
     return None
 
 
-def _rows(text: str, sents: list[Sentence], results: list[SentenceResult], items: list[Item],
-          mentions: dict[int, list[Mention]], lex: Lexicon, sid: str, pub: dt.date | None
-          ) -> list[dict[str, Any]]:
+def _rows(
+    text: str,
+    sents: list[Sentence],
+    results: list[SentenceResult],
+    items: list[Item],
+    mentions: dict[int, list[Mention]],
+    lex: Lexicon,
+    sid: str,
+    pub: dt.date | None,
+) -> list[dict[str, Any]]:
     dates = _context_dates(sents, lex, pub)
     text_cumulative = any(_has(lex, "cumulative_cues", s) for s in sents) or any(
-        d.role == "since" for ds in dates.values() for d in ds)
-    about_damage = _text_has_damage(results)
+        d.role == "since" for ds in dates.values() for d in ds
+    )
+    # a count with no damage phrase of its own goes to review only when its sentence speaks of
+    # damage (ambiguous attachment); elsewhere it is no damage figure ("the village has 300 houses")
+    damage_sentences = {
+        res.items[0].sentence.index
+        for res in results
+        if res.items and any(p.state != "exclude" and not p.negated for p in res.phrases)
+    }
     dateline = _dateline(sents, dates)
     place_by_sentence: dict[int, Mention | None] = {}
     last_place: Mention | None = None
     for s in sents:
         usable_here = [m for m in mentions.get(s.index, []) if usable(m)]
-        if s.index not in dateline and usable_here:
-            last_place = usable_here[-1]
+        carried = [m for m in usable_here if carries(m)]
+        if s.index not in dateline and carried:
+            last_place = carried[-1]
         place_by_sentence[s.index] = last_place
 
     rows: list[dict[str, Any]] = []
@@ -207,24 +268,44 @@ def _rows(text: str, sents: list[Sentence], results: list[SentenceResult], items
     out_items: list[Item] = []
     for item in items:
         if item.excluded is not None:
-            logger.info("not a damage figure (%s): %r", item.excluded,
-                        text[item.sentence.tokens[item.first].start:
-                             item.sentence.tokens[item.last - 1].end])
+            logger.info(
+                "not a damage figure (%s): %r",
+                item.excluded,
+                text[
+                    item.sentence.tokens[item.first].start : item.sentence.tokens[item.last - 1].end
+                ],
+            )
             continue
-        if item.damage is None and not (about_damage and item.kind in ("noun", "unknown_noun", "garbled")):
+        if item.damage is None and not (
+            item.sentence.index in damage_sentences
+            and item.kind in ("noun", "unknown_noun", "garbled")
+        ):
+            logger.info("no damage phrase for %r; not a figure", item.structure_text)
             continue
         out_items.append(item)
     out_items = _dedupe(out_items)
     for item in out_items:
         ids[id(item)] = ""
+        if item.parent is not None and not item.parent.count:
+            item.parent = None  # "none destroyed" holds nothing: it parents no subset
     ends: dict[tuple[int, int], int] = {}
     for item in items:
         key = (item.sentence.index, item.group)
         ends[key] = max(ends.get(key, 0), item.last)
     group_end = {id(item): ends[(item.sentence.index, item.group)] for item in items}
     for n, item in enumerate(out_items):
-        row = _row(text, item, lex, sid, pub, dates, text_cumulative, mentions,
-                   place_by_sentence, group_end)
+        row = _row(
+            text,
+            item,
+            lex,
+            sid,
+            pub,
+            dates,
+            text_cumulative,
+            mentions,
+            place_by_sentence,
+            group_end,
+        )
         row["figure_id"] = figure_id(sid, row["locator"], n)
         ids[id(item)] = row["figure_id"]
         rows.append(row)
@@ -245,8 +326,9 @@ def _dateline(sents: list[Sentence], dates: dict[int, list[DateMention]]) -> set
     """Sentences that are datelines ("BAKU, Azerbaijan, Oct. 29"): their place is the desk's."""
     out: set[int] = set()
     for s in sents[:3]:
-        if len(s.tokens) <= 10 and (dates.get(s.index) or any(t.text.isupper() and len(t.text) > 3
-                                                              for t in s.tokens[:1])):
+        if len(s.tokens) <= 10 and (
+            dates.get(s.index) or any(t.text.isupper() and len(t.text) > 3 for t in s.tokens[:1])
+        ):
             out.add(s.index)
     return out
 
@@ -255,12 +337,26 @@ def _dedupe(items: list[Item]) -> list[Item]:
     """Drop a figure restated in another sentence (headline, standfirst), keeping the fuller."""
     keep: list[Item] = []
     for item in items:
-        twin = next((k for k in keep if k.count is not None and k.count == item.count
-                     and k.sentence.index != item.sentence.index and k.damage and item.damage
-                     and k.damage.state == item.damage.state and k.structure == item.structure
-                     and item.same is None and k.same is None and item.parent is None
-                     and k.parent is None and item.kind == k.kind == "noun"
-                     and item.num.qualifier == k.num.qualifier), None)
+        twin = next(
+            (
+                k
+                for k in keep
+                if k.count is not None
+                and k.count == item.count
+                and k.sentence.index != item.sentence.index
+                and k.damage
+                and item.damage
+                and k.damage.state == item.damage.state
+                and k.structure == item.structure
+                and item.same is None
+                and k.same is None
+                and item.parent is None
+                and k.parent is None
+                and item.kind == k.kind == "noun"
+                and item.num.qualifier == k.num.qualifier
+            ),
+            None,
+        )
         if twin is None:
             keep.append(item)
             continue
@@ -279,29 +375,45 @@ def _evidence(item: Item) -> tuple[int, int]:
         lo, hi = min(lo, item.inner.start), max(hi, item.inner.end)
     d = item.damage
     if d is not None and item.damage_source == "trailing" and d.start >= hi and item.group_last:
-        gap = tokens[hi:d.start]
+        gap = tokens[hi : d.start]
         if not any(t.text in (",", ";", "(") for t in gap) or item.kind == "subset_after":
             hi = d.end
-    if d is not None and item.damage_source == "leading" and d.end <= lo and lo - d.end <= 3 \
-            and not any(t.text in (",", ";", "(", ")") for t in tokens[d.end:lo]):
+    if (
+        d is not None
+        and item.damage_source == "leading"
+        and d.end <= lo
+        and lo - d.end <= 3
+        and not any(t.text in (",", ";", "(", ")") for t in tokens[d.end : lo])
+    ):
         lo = d.start
     return tokens[lo].start, tokens[hi - 1].end
 
 
-def _row(text: str, item: Item, lex: Lexicon, sid: str, pub: dt.date | None,
-         dates: dict[int, list[DateMention]], text_cumulative: bool,
-         mentions: dict[int, list[Mention]], place_by_sentence: dict[int, Mention | None],
-         group_end: dict[int, int]) -> dict[str, Any]:
+def _row(
+    text: str,
+    item: Item,
+    lex: Lexicon,
+    sid: str,
+    pub: dt.date | None,
+    dates: dict[int, list[DateMention]],
+    text_cumulative: bool,
+    mentions: dict[int, list[Mention]],
+    place_by_sentence: dict[int, Mention | None],
+    group_end: dict[int, int],
+) -> dict[str, Any]:
     start, end = _evidence(item)
     num = item.num
     flags = list(num.flags) + list(item.flags)
     status = "accepted"
-    rule = item.kind if item.kind != "noun" else ("negation" if num.kind == "negation" else "count_noun")
+    rule = (
+        item.kind
+        if item.kind != "noun"
+        else ("negation" if num.kind == "negation" else "count_noun")
+    )
     damage = item.damage.state if item.damage is not None else "unassessed"
     damage_text = None
     if item.damage is not None:
-        toks = item.sentence.tokens
-        damage_text = text[toks[item.damage.start].start:toks[item.damage.end - 1].end]
+        damage_text = text[item.damage.char_start : item.damage.char_end]
         rule += f"+{item.damage_source}_damage"
     else:
         flags.append("no_damage_phrase")
@@ -315,8 +427,14 @@ def _row(text: str, item: Item, lex: Lexicon, sid: str, pub: dt.date | None,
     tokens = item.sentence.tokens
     # place: a scope after the list in the same clause, else the nearest before, else carried
     place = _place_for(item, mentions.get(item.sentence.index, []), place_by_sentence, group_end)
-    place_cols: dict[str, Any] = {"place_text": None, "parent_text": None, "unit_code": None,
-                                  "unit_name": None, "level": None, "match": "unresolved"}
+    place_cols: dict[str, Any] = {
+        "place_text": None,
+        "parent_text": None,
+        "unit_code": None,
+        "unit_name": None,
+        "level": None,
+        "match": "unresolved",
+    }
     if place is None:
         flags.append("no_place")
         status = "needs_review"
@@ -338,27 +456,46 @@ def _row(text: str, item: Item, lex: Lexicon, sid: str, pub: dt.date | None,
         status = "needs_review"
     structure = item.structure or "any"
     return {
-        "source_id": sid, "locator": f"chars {start}-{end}", "evidence": text[start:end],
-        **place_cols, "damage": damage, "damage_text": damage_text, "structure": structure,
-        "structure_text": item.structure_text, "count_unit": item.count_unit, "count": count,
+        "source_id": sid,
+        "locator": f"chars {start}-{end}",
+        "evidence": text[start:end],
+        **place_cols,
+        "damage": damage,
+        "damage_text": damage_text,
+        "structure": structure,
+        "structure_text": item.structure_text,
+        "count_unit": item.count_unit,
+        "count": count,
         "count_min": num.count_min if count is not None and num.count_min is not None else count,
         "count_max": num.count_max if count is not None and num.count_max is not None else count,
-        "qualifier": num.qualifier, "subset_of": None, "same_as": None, "cumulative": cumulative,
-        "as_of": as_of, "status": status, "flags": flags, "start": start, "end": end,
-        "rule": rule, "lang": lex.lang,
+        "qualifier": num.qualifier,
+        "subset_of": None,
+        "same_as": None,
+        "cumulative": cumulative,
+        "as_of": as_of,
+        "status": status,
+        "flags": flags,
+        "start": start,
+        "end": end,
+        "rule": rule,
+        "lang": lex.lang,
     }
 
 
-def _place_for(item: Item, here: list[Mention], carried: dict[int, Mention | None],
-               group_end: dict[int, int]) -> Mention | None:
+def _place_for(
+    item: Item, here: list[Mention], carried: dict[int, Mention | None], group_end: dict[int, int]
+) -> Mention | None:
     usable_here = [m for m in here if usable(m)]
     last = group_end.get(id(item), item.last)
     later = [m for m in usable_here if m.first >= last]
     # a scope right after the figure's clause ("were damaged in 11 cities and districts")
     for m in later:
-        between = item.sentence.tokens[last:m.first]
-        if len(between) <= 8 and not any(t.text in (";", ".") for t in between) and not any(
-                t.is_digit for t in between):
+        between = item.sentence.tokens[last : m.first]
+        if (
+            len(between) <= 8
+            and not any(t.text in (";", ".") for t in between)
+            and not any(t.is_digit for t in between)
+        ):
             return m
     before = [m for m in usable_here if m.last <= item.first]
     if before:
@@ -370,13 +507,19 @@ def _place_for(item: Item, here: list[Mention], carried: dict[int, Mention | Non
     return carried.get(prev_index) if prev_index >= 0 else None
 
 
-def _when(item: Item, lex: Lexicon, pub: dt.date | None, dates: dict[int, list[DateMention]],
-          text_cumulative: bool) -> tuple[dt.date | None, bool | None]:
+def _when(
+    item: Item,
+    lex: Lexicon,
+    pub: dt.date | None,
+    dates: dict[int, list[DateMention]],
+    text_cumulative: bool,
+) -> tuple[dt.date | None, bool | None]:
     here = dates.get(item.sentence.index, [])
     single = _has(lex, "single_event_cues", item.sentence) is not None
     cumulative_cue = _has(lex, "cumulative_cues", item.sentence) is not None
-    window = here or [d for i in (item.sentence.index - 1, item.sentence.index - 2)
-                      for d in dates.get(i, [])]
+    window = here or [
+        d for i in (item.sentence.index - 1, item.sentence.index - 2) for d in dates.get(i, [])
+    ]
     until = [d for d in window if d.role == "until"]
     since = [d for d in window if d.role == "since"]
     on = [d for d in window if d.role == "on"]
@@ -400,8 +543,9 @@ def _when(item: Item, lex: Lexicon, pub: dt.date | None, dates: dict[int, list[D
 # --- garbled and unsupported text --------------------------------------------------------
 
 
-def _review_only(text: str, sid: str, language: str, reason: str, pub: dt.date | None
-                 ) -> list[dict[str, Any]]:
+def _review_only(
+    text: str, sid: str, language: str, reason: str, pub: dt.date | None
+) -> list[dict[str, Any]]:
     """One needs-review record per sentence that holds digits: no number is guessed."""
     rows: list[dict[str, Any]] = []
     for sent in sentences(text):
@@ -414,27 +558,57 @@ def _review_only(text: str, sid: str, language: str, reason: str, pub: dt.date |
     return rows
 
 
-def _review_row(text: str, start: int, end: int, sid: str, language: str, reason: str,
-                pub: dt.date | None) -> dict[str, Any]:
-    return {"source_id": sid, "locator": f"chars {start}-{end}", "evidence": text[start:end],
-            "damage": "unassessed", "structure": "any", "count": None, "qualifier": "exact",
-            "status": "needs_review", "flags": reason, "start": start, "end": end,
-            "rule": reason, "lang": language, "as_of": pub, "match": "unresolved"}
+def _review_row(
+    text: str, start: int, end: int, sid: str, language: str, reason: str, pub: dt.date | None
+) -> dict[str, Any]:
+    return {
+        "source_id": sid,
+        "locator": f"chars {start}-{end}",
+        "evidence": text[start:end],
+        "damage": "unassessed",
+        "structure": "any",
+        "count": None,
+        "qualifier": "exact",
+        "status": "needs_review",
+        "flags": reason,
+        "start": start,
+        "end": end,
+        "rule": reason,
+        "lang": language,
+        "as_of": pub,
+        "match": "unresolved",
+    }
 
 
-def _garbled_sentences(text: str, sents: list[Sentence], results: list[SentenceResult],
-                       sid: str, language: str, pub: dt.date | None) -> list[dict[str, Any]]:
+def _garbled_sentences(
+    text: str,
+    sents: list[Sentence],
+    results: list[SentenceResult],
+    sid: str,
+    language: str,
+    pub: dt.date | None,
+) -> list[dict[str, Any]]:
     """Sentences with mojibake or damage words but no readable count go to review."""
     rows: list[dict[str, Any]] = []
     for sent, res in zip(sents, results, strict=True):
-        snippet = text[sent.start:sent.end]
+        snippet = text[sent.start : sent.end]
         garbled = garbled_share(snippet) > 0.02
         kept = [it for it in res.items if it.excluded is None]
         unreadable = [n for n, why in res.skipped if why in ("garbled", "decimal")]
-        if (garbled and any(t.is_digit for t in sent.tokens)) or (unreadable and not kept
-                                                                  and res.phrases):
-            rows.append(_review_row(text, sent.start, sent.end, sid, language,
-                                    "garbled_text" if garbled else "unreadable_number", pub))
+        if (garbled and any(t.is_digit for t in sent.tokens)) or (
+            unreadable and not kept and res.phrases
+        ):
+            rows.append(
+                _review_row(
+                    text,
+                    sent.start,
+                    sent.end,
+                    sid,
+                    language,
+                    "garbled_text" if garbled else "unreadable_number",
+                    pub,
+                )
+            )
     return rows
 
 
@@ -461,9 +635,14 @@ def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".text", ".markdown")
 
 
-def figures_from_file(path: str | Path, *, published: str | dt.date | None = None,
-                      source: str | None = None, lang: str = "auto",
-                      gazetteer: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def figures_from_file(
+    path: str | Path,
+    *,
+    published: str | dt.date | None = None,
+    source: str | None = None,
+    lang: str = "auto",
+    gazetteer: Any = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figures and the one-row ``sources`` table of a ``.txt`` / ``.md`` press report.
 
     Parameters
@@ -490,32 +669,52 @@ def figures_from_file(path: str | Path, *, published: str | dt.date | None = Non
     """
     p = Path(path)
     if p.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(f"{p}: not a text file (suffix {p.suffix or 'none'!r}); the press "
-                         f"reader takes {', '.join(TEXT_SUFFIXES)}", path=str(p))
+        raise InputError(
+            f"{p}: not a text file (suffix {p.suffix or 'none'!r}); the press "
+            f"reader takes {', '.join(TEXT_SUFFIXES)}",
+            path=str(p),
+        )
     try:
         raw = p.read_bytes()
     except OSError as err:
-        raise InputError(f"{p}: cannot be read ({err.strerror or err}); check the path",
-                         path=str(p)) from err
+        raise InputError(
+            f"{p}: cannot be read ({err.strerror or err}); check the path", path=str(p)
+        ) from err
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(f"{p}: byte {err.start} is not UTF-8; save the file as UTF-8",
-                         path=str(p)) from err
+        raise InputError(
+            f"{p}: byte {err.start} is not UTF-8; save the file as UTF-8", path=str(p)
+        ) from err
     title = source or p.name
-    figures = figures_from_text(text, published=published, source=title, lang=lang,
-                                gazetteer=gazetteer)
+    figures = figures_from_text(
+        text, published=published, source=title, lang=lang, gazetteer=gazetteer
+    )
     sources = sources_row(text, raw, title=title, published=published, path=p)
     return figures, sources
 
 
-def sources_row(text: str, raw: bytes, *, title: str, published: str | dt.date | None,
-                path: Path | None = None) -> pd.DataFrame:
+def sources_row(
+    text: str, raw: bytes, *, title: str, published: str | dt.date | None, path: Path | None = None
+) -> pd.DataFrame:
     """The one-row ``sources`` table of a text (method ``press``, kind ``text``)."""
     pub = _as_date(published, "published")
-    return make_table("sources", [{
-        "source_id": source_id_for(text, title), "title": title, "publisher": None,
-        "url": None, "published": pub, "retrieved": None, "method": "press", "cites": None,
-        "licence": None, "sha256": hashlib.sha256(raw).hexdigest(), "kind": "text",
-        "notes": f"read from {path.name}" if path is not None else None,
-    }])
+    return make_table(
+        "sources",
+        [
+            {
+                "source_id": source_id_for(text, title),
+                "title": title,
+                "publisher": None,
+                "url": None,
+                "published": pub,
+                "retrieved": None,
+                "method": "press",
+                "cites": None,
+                "licence": None,
+                "sha256": hashlib.sha256(raw).hexdigest(),
+                "kind": "text",
+                "notes": f"read from {path.name}" if path is not None else None,
+            }
+        ],
+    )

@@ -1,0 +1,301 @@
+"""Tests of the bundled gazetteer and of user gazetteers (damage_data.gazetteer)."""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from damage_data._data import data_path
+from damage_data._errors import InputError, UsageError
+from damage_data.gazetteer import (
+    ALIAS_COLUMNS,
+    Gazetteer,
+    bundled_aliases,
+    bundled_codes,
+    bundled_settlements,
+    bundled_units,
+    combine_gazetteers,
+    default_gazetteer,
+    gazetteer_from_cod_ab,
+    gazetteer_from_file,
+    gazetteer_from_geonames,
+    make_gazetteer,
+    read_aliases,
+)
+from damage_data.places import resolve_place, resolve_places
+
+HERE = Path(__file__).parent / "data" / "places"
+REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
+COD_AB = REALWORLD / "ukraine_cod_ab_attribute_tables"
+NEPAL = REALWORLD / "hxl_nepal2015_houses_destroyed" / "nepal_eq2015_houses_destroyed_hxl.csv"
+
+
+# --- bundled ---------------------------------------------------------------------------
+
+
+def test_bundled_units_contract() -> None:
+    units = bundled_units()
+    assert list(units.columns[:5]) == ["unit_code", "name", "level", "parent_code", "country"]
+    assert {"geometry", "ne_name", "type_en", "area_km2"} <= set(units.columns)
+    assert units["unit_code"].is_unique
+    assert units.groupby("country").size().to_dict() == {"AM": 11, "AZ": 77, "UA": 27}
+    assert units.crs.to_epsg() == 4326
+    # a copy: changing it does not change the next call
+    units.loc[0, "name"] = "changed"
+    assert bundled_units().loc[0, "name"] != "changed"
+
+
+def test_bundled_units_rejects_unknown_country() -> None:
+    with pytest.raises(UsageError, match="bundled countries: AZ, AM, UA"):
+        bundled_units("NP")
+
+
+def test_default_gazetteer_adds_iso_parents_and_is_cached() -> None:
+    gaz = default_gazetteer("AZ")
+    assert gaz is default_gazetteer(["az"])
+    nx = gaz.units.set_index("unit_code").loc["AZ-NX"]
+    assert nx["kind"] == "region"
+    children = gaz.units.loc[gaz.units["parent_code"] == "AZ-NX", "unit_code"]
+    assert len(children) == 8  # seven rayons and Naxçıvan city
+    assert not nx["geometry"].is_empty
+    assert set(gaz.units["kind"].dropna()) == {"city", "district", "region"}
+
+
+def test_bundled_aliases_merge_all_sources() -> None:
+    aliases = bundled_aliases()
+    assert list(aliases.columns) == list(ALIAS_COLUMNS)
+    sources = aliases["source"].str.split(":").str[0].str.split(" ").str[0]
+    assert {"data/boundaries/az_aliases.csv", "GeoNames", "data/places/display_names.csv"} <= set(
+        sources
+    ) | set(aliases["source"].str.split(":").str[0])
+    assert not aliases.duplicated(["unit_code", "alias"]).any()
+    # the known-wrong Natural Earth value stays out
+    assert not ((aliases["unit_code"] == "AZ-LAC") & (aliases["alias"] == "Lankaran")).any()
+
+
+def test_bundled_codes_leave_out_duplicated_hasc() -> None:
+    codes = bundled_codes()
+    hasc = codes[codes["scheme"] == "hasc"]
+    assert hasc["code"].is_unique
+    assert "AZ.XC" not in set(hasc["code"])  # Natural Earth gives it to both AZ-XA and AZ-XCI
+    assert "UA.MY" not in set(hasc["code"])
+    assert hasc.set_index("code").loc["AZ.SS", "unit_code"] == "AZ-SUS"
+
+
+def test_bundled_settlements() -> None:
+    places = bundled_settlements()
+    assert len(places) == 6452
+    assert places["unit_code"].notna().all()
+    assert places["source"].str.contains("GeoNames").all()
+
+
+def test_data_files_have_their_readmes_and_columns() -> None:
+    assert (data_path("boundaries", "README.md")).is_file()
+    readme = (data_path("places", "README.md")).read_text(encoding="utf-8")
+    for name in (
+        "aliases_am_ua.csv",
+        "aliases_az.csv",
+        "display_names.csv",
+        "generic_words.csv",
+        "do_not_fuzzy.csv",
+        "countries.csv",
+    ):
+        assert name in readme
+    for path in sorted(data_path("places").glob("aliases_*.csv")):
+        table = pd.read_csv(path)
+        assert list(table.columns) == list(ALIAS_COLUMNS), path.name
+        assert table["source"].notna().all(), path.name
+        assert set(table["unit_code"]) <= set(default_gazetteer().units["unit_code"]), path.name
+
+
+# --- user gazetteers: boundary files ------------------------------------------------------
+
+
+def test_gazetteer_from_geojson() -> None:
+    gaz = gazetteer_from_file(
+        HERE / "districts_sample.geojson",
+        name_column="DIST_EN",
+        code_column="HLCIT",
+        parent_column="PROV",
+        alias_columns={"DIST_NE": "ne"},
+        level="adm2",
+        country="NP",
+    )
+    assert len(gaz) == 3
+    assert set(gaz.units["level"]) == {"adm2"}
+    assert gaz.units["geometry"].notna().all()
+    out = resolve_places(
+        ["Kathmandu", "काठमाडौं", "524 2 05 25", "Bhaktapure", "Pokhara"], gazetteer=gaz
+    )
+    assert out["unit_code"].tolist()[:4] == [
+        "524 2 05 27",
+        "524 2 05 27",
+        "524 2 05 25",
+        "524 2 05 26",
+    ]
+    assert out["match"].tolist() == ["exact", "alias", "code", "fuzzy", "unresolved"]
+
+
+@pytest.mark.parametrize("kind", ["gpkg", "shp_zip"])
+def test_gazetteer_from_geopackage_and_zipped_shapefile(tmp_path: Path, kind: str) -> None:
+    frame = gpd.read_file(HERE / "districts_sample.geojson")
+    if kind == "gpkg":
+        path = tmp_path / "districts.gpkg"
+        frame.to_file(path, layer="districts", driver="GPKG")
+    else:
+        shp = tmp_path / "shp"
+        shp.mkdir()
+        frame.to_file(shp / "districts.shp", encoding="UTF-8")
+        path = tmp_path / "districts.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            for part in shp.iterdir():
+                archive.write(part, part.name)
+    gaz = gazetteer_from_file(path, name_column="DIST_EN", code_column="HLCIT")
+    assert sorted(gaz.units["name"]) == ["Bhaktapur", "Kathmandu", "Lalitpur"]
+    assert resolve_place("Lalitpur", gazetteer=gaz)["unit_code"] == "524 2 05 25"
+
+
+def test_gazetteer_from_file_names_missing_columns_and_files(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"no column 'NAME'.*DIST_EN"):
+        gazetteer_from_file(
+            HERE / "districts_sample.geojson", name_column="NAME", code_column="HLCIT"
+        )
+    with pytest.raises(InputError, match="file not found"):
+        gazetteer_from_file(tmp_path / "nope.geojson", name_column="a", code_column="b")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read"):
+        gazetteer_from_file(bad, name_column="a", code_column="b")
+
+
+def test_make_gazetteer_needs_code_and_name() -> None:
+    with pytest.raises(UsageError, match="missing name"):
+        make_gazetteer(pd.DataFrame({"unit_code": ["X"]}))
+
+
+# --- user gazetteers: COD-AB, GeoNames, alias CSVs -----------------------------------------
+
+
+def test_gazetteer_from_cod_ab_nests_pcodes() -> None:
+    gaz = gazetteer_from_cod_ab(HERE / "cod_ab_sample.csv")
+    units = gaz.units.set_index("unit_code")
+    assert units["level"].value_counts().to_dict() == {"adm3": 6, "adm2": 4, "adm1": 3}
+    assert units.loc["UA6302009", "parent_code"] == "UA6302"
+    assert units.loc["UA6302", "parent_code"] == "UA63"
+    assert units.loc["UA63", "parent_code"] == "UA"
+    assert set(gaz.aliases["lang"]) == {"ua"}
+    out = resolve_places(
+        ["Ivanivska", "Ivanivska", "Ivanivska", "Харківська", "UA5102015"],
+        parent=[None, "Berezivskyi", "Mykolaivska", None, None],
+        gazetteer=gaz,
+    )
+    assert out["match"].tolist() == ["ambiguous", "exact", "exact", "alias", "code"]
+    assert out["unit_code"].tolist()[1:] == ["UA5102009", "UA4806007", "UA63", "UA5102015"]
+
+
+def test_gazetteer_from_cod_ab_rejects_other_tables() -> None:
+    with pytest.raises(UsageError, match="not an OCHA COD-AB table"):
+        gazetteer_from_cod_ab(pd.DataFrame({"name": ["x"], "code": ["y"]}))
+
+
+def test_extra_alias_csv(caplog: pytest.LogCaptureFixture) -> None:
+    aliases = read_aliases(HERE / "extra_aliases.csv")
+    assert list(aliases.columns) == list(ALIAS_COLUMNS)
+    gaz = gazetteer_from_cod_ab(HERE / "cod_ab_sample.csv")
+    with caplog.at_level(logging.WARNING, logger="damage_data.gazetteer"):
+        richer = gaz.with_aliases(aliases)
+    assert "UA99" in caplog.text
+    assert len(richer.aliases) == len(gaz.aliases) + 3
+    assert resolve_place("Изюмский район", gazetteer=richer)["unit_code"] == "UA6302"
+    assert resolve_place("Odessa region", gazetteer=richer)["match"] == "alias"
+    assert resolve_place("Odessa region", gazetteer=gaz)["match"] == "fuzzy"
+
+
+def test_read_aliases_needs_columns(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("code,name\nX,Y\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no column 'unit_code', 'alias'"):
+        read_aliases(path)
+
+
+def test_gazetteer_from_geonames_dump() -> None:
+    gaz = gazetteer_from_geonames(HERE / "geonames_sample.txt")
+    codes = set(gaz.units["unit_code"])
+    assert {"AZ-FUZ", "AZ-AGM", "AZ-CAB", "AZ.99"} == codes  # ISO where the crosswalk knows
+    assert len(gaz.settlements) == 4
+    out = resolve_places(["Fizuli", "Jebrail", "Guzanli", "Example Rayon"], gazetteer=gaz)
+    assert out["unit_code"].tolist() == ["AZ-FUZ", "AZ-CAB", "AZ-AGM", "AZ.99"]
+    assert out.loc[2, "level"] == "settlement"
+    plain = gazetteer_from_geonames(HERE / "geonames_sample.txt", iso_codes=False)
+    assert "AZ.18" in set(plain.units["unit_code"])
+
+
+def test_gazetteer_from_geonames_rejects_other_files(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text("just one column\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no GeoNames rows"):
+        gazetteer_from_geonames(path)
+
+
+def test_combine_and_subset() -> None:
+    cod = gazetteer_from_cod_ab(HERE / "cod_ab_sample.csv")
+    both = combine_gazetteers(default_gazetteer("AZ"), cod)
+    assert isinstance(both, Gazetteer)
+    out = resolve_places(["Terter", "Iziumskyi"], gazetteer=both)
+    assert out["unit_code"].tolist() == ["AZ-TAR", "UA6302"]
+    only_adm3 = cod.subset(level="adm3")
+    assert set(only_adm3.units["level"]) == {"adm3"}
+    with pytest.raises(UsageError):
+        combine_gazetteers()
+
+
+# --- real-world tables (read from ../shared, skipped when absent) -------------------------
+
+
+@pytest.mark.realworld
+@pytest.mark.skipif(not COD_AB.is_dir(), reason="../shared/realworld not present")
+def test_ukraine_cod_ab_repeated_hromada_names() -> None:
+    gaz = gazetteer_from_cod_ab(COD_AB / "ukr_admbnda_adm3_sspe_20240416.dbf", encoding="UTF-8")
+    units = gaz.units
+    assert units["level"].value_counts().to_dict() == {"adm3": 1769, "adm2": 139, "adm1": 27}
+    adm3 = units[units["level"] == "adm3"]
+    repeated = adm3["name"][adm3["name"].duplicated(keep=False)].unique()
+    assert len(repeated) == 134
+    out = resolve_places(list(repeated), gazetteer=gaz, level="adm3")
+    assert (out["match"] == "ambiguous").all()
+    parents = adm3.drop_duplicates("name", keep="first").set_index("name")["parent_code"]
+    decided = resolve_places(
+        list(repeated), parent=[parents[n] for n in repeated], gazetteer=gaz, level="adm3"
+    )
+    assert decided["unit_code"].notna().mean() > 0.95
+    assert resolve_place("Київська", gazetteer=gaz)["unit_code"] == "UA32"
+
+
+@pytest.mark.realworld
+@pytest.mark.skipif(not NEPAL.is_file(), reason="../shared/realworld not present")
+def test_figures_keyed_by_source_codes_without_a_gazetteer() -> None:
+    table = pd.read_csv(NEPAL, skiprows=[1])
+    districts = table.drop_duplicates("District code (HLCIT)")
+    # no bundled gazetteer for Nepal: unresolved, no error
+    out = resolve_places(districts["District"], country="NP")
+    assert (out["match"] == "unresolved").all()
+    # the table's own codes and names make a gazetteer that the names then resolve against
+    gaz = make_gazetteer(
+        pd.DataFrame(
+            {
+                "unit_code": districts["District code (HLCIT)"],
+                "name": districts["District"],
+                "level": "adm2",
+                "country": "NP",
+            }
+        )
+    )
+    out = resolve_places(["Kathmandu", "Kavrepalanchok", "524 2 05 25", "Ilam"], gazetteer=gaz)
+    assert out["match"].tolist()[0] == "exact"
+    assert out["unit_code"].notna().all()
+    assert out["match"].tolist()[2] == "code"

@@ -1,0 +1,406 @@
+"""Tests of the press-report reader (damage_data.text): figures, evidence spans, rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from damage_data._errors import InputError, UsageError
+from damage_data.tables import COLUMNS, flags_of, validate
+from damage_data.text import EXTRA_COLUMNS, detect_language, figures_from_file, figures_from_text
+
+CASES = Path(__file__).parent / "data" / "text" / "cases.jsonl"
+SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "text_dev" / "cases.jsonl"
+
+
+def _cases(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _by_id(case_id: str) -> dict:
+    return next(c for c in _cases(CASES) if c["id"] == case_id)
+
+
+def _links(figures: pd.DataFrame) -> tuple[list[int | None], list[int | None]]:
+    pos = {fid: i for i, fid in enumerate(figures["figure_id"])}
+    sub = [pos.get(v) if isinstance(v, str) else None for v in figures["subset_of"]]
+    same = [pos.get(v) if isinstance(v, str) else None for v in figures["same_as"]]
+    return sub, same
+
+
+# --- the reference statement (REFERENCE.md section 1, in our own words) ----------------
+
+
+def test_reference_statement_gives_exactly_its_figures() -> None:
+    case = _by_id("own-en-reference-jabrayil-fuzuli")
+    f = figures_from_text(case["text"], published=case["published"])
+    got = [
+        (r.unit_code, int(r.count), r.damage, r.structure)
+        for r in f.itertuples()
+    ]
+    assert got == [
+        ("AZ-CAB", 47, "damaged", "any"),
+        ("AZ-CAB", 41, "damaged", "residential"),
+        ("AZ-CAB", 3, "damaged", "commercial"),
+        ("AZ-CAB", 1, "damaged", "education"),
+        ("AZ-CAB", 2, "damaged", "administrative"),
+        ("AZ-CAB", 0, "destroyed", "any"),
+        ("AZ-CAB", 47, "damaged", "any"),
+        ("AZ-FUZ", 325, "assessed", "any"),
+        ("AZ-FUZ", 4, "assessed", "education"),
+        ("AZ-FUZ", 3, "assessed", "administrative"),
+        ("AZ-FUZ", 11, "destroyed", "residential"),
+    ]
+    subset_of, same_as = _links(f)
+    assert subset_of == [None, 0, 0, 0, 0, None, None, None, 7, 7, 7]
+    assert same_as == [None, None, None, None, None, None, 0, None, None, None, None]
+    assert f.loc[7, "qualifier"] == "approx" and bool(f.loc[7, "cumulative"])
+    assert f.loc[10, "qualifier"] == "approx"
+    assert (f["status"] == "accepted").all()
+
+
+def test_secondary_report_keeps_parent_and_negated_destroyed() -> None:
+    case = _by_id("own-en-secondary-jabrayil")
+    f = figures_from_text(case["text"], published=case["published"])
+    first = f.iloc[0]
+    assert (int(first["count"]), first["damage"]) == (47, "severe")  # "but not destroyed"
+    assert first["parent_text"] == "Fuzuli" and "parent_conflict" in flags_of(first["flags"])
+    assert first["status"] == "needs_review"
+    assert "destroyed" not in set(f["damage"])
+    assert set(f["damage"]) == {"severe", "damaged_or_destroyed"}
+
+
+# --- evidence spans ----------------------------------------------------------------------
+
+
+def _all_case_texts() -> list[dict]:
+    cases = _cases(CASES)
+    if SHARED_DEV.exists():
+        cases += _cases(SHARED_DEV)
+    return cases
+
+
+@pytest.mark.parametrize("case", _all_case_texts(), ids=lambda c: c["id"])
+def test_every_evidence_is_an_exact_span_and_the_table_is_valid(case: dict) -> None:
+    text = case["text"]
+    f = figures_from_text(text, published=case.get("published"))
+    assert list(f.columns[: len(COLUMNS["figures"])]) == list(COLUMNS["figures"])
+    assert set(EXTRA_COLUMNS) <= set(f.columns)
+    for row in f.itertuples():
+        assert row.evidence == text[row.start : row.end]
+        assert row.locator == f"chars {row.start}-{row.end}"
+    assert validate(f, raise_on_error=False).empty
+
+
+_NUMBERS = st.integers(min_value=2, max_value=99_999)
+_NOUNS = st.sampled_from([
+    ("houses", "residential"), ("schools", "education"), ("hospitals", "health"),
+    ("administrative buildings", "administrative"), ("mosques", "religious"),
+    ("enterprises", "commercial"), ("buildings", "any"), ("apartment buildings", "residential"),
+])
+_DAMAGE = st.sampled_from([
+    ("were destroyed", "destroyed"), ("were completely destroyed", "destroyed"),
+    ("were damaged", "damaged"), ("were partially destroyed", "damaged"),
+    ("were severely damaged", "severe"), ("were inspected", "assessed"),
+    ("were damaged or destroyed", "damaged_or_destroyed"),
+])
+_FILLER = st.sampled_from([
+    "", "Two civilians were wounded. ", "Officials said 31 shells hit the area. ",
+    "Three cars were also damaged. ", "The attack began at 02:00 on 27 September. ",
+])
+
+
+def _written(n: int, style: int) -> str:
+    if style == 0 or n < 1000:
+        return str(n)
+    if style == 1:
+        return f"{n:,}"
+    if style == 2:
+        return f"{n:,}".replace(",", " ")
+    return f"{n:,}".replace(",", ".")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=_NUMBERS, noun=_NOUNS, damage=_DAMAGE, filler=_FILLER, style=st.integers(0, 3),
+       lead=st.sampled_from(["In Tartar district, ", "So far in Fuzuli district, ", ""]))
+def test_generated_sentences_give_their_figure_and_exact_spans(
+    n: int, noun: tuple[str, str], damage: tuple[str, str], filler: str, style: int, lead: str
+) -> None:
+    text = f"{filler}{lead}{_written(n, style)} {noun[0]} {damage[0]}. {filler}"
+    f = figures_from_text(text, published="2020-11-24", lang="en")
+    for row in f.itertuples():
+        assert row.evidence == text[row.start : row.end]
+    counted = f[f["count"].notna()]
+    assert counted["count"].astype(int).tolist() == [n]  # shells, cars, people never counted
+    assert counted.iloc[0]["damage"] == damage[1]
+    assert counted.iloc[0]["structure"] == noun[1]
+
+
+# --- numbers and qualifiers -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "count", "qualifier"),
+    [
+        ("In Tartar, 1,200 houses were damaged.", "en", 1200, "exact"),
+        ("In Tartar, 1.200 houses were damaged.", "en", 1200, "exact"),
+        ("In Tartar, 1 200 houses were damaged.", "en", 1200, "exact"),
+        ("Since September 27, 15 500 houses were damaged in Tartar.", "en", 15500, "exact"),
+        ("Twenty-five houses were destroyed in Tartar.", "en", 25, "exact"),
+        ("Two hundred and fifty houses were destroyed in Tartar.", "en", 250, "exact"),
+        ("Some 70 houses were destroyed in Tartar.", "en", 70, "approx"),
+        ("An estimated 325 buildings were damaged in Fuzuli.", "en", 325, "approx"),
+        ("More than 500 buildings were damaged in Aghjabadi.", "en", 500, "more_than"),
+        ("Over 500 buildings were damaged in Aghjabadi.", "en", 500, "more_than"),
+        ("At least 17 buildings were destroyed in Shusha.", "en", 17, "at_least"),
+        ("Up to 40 houses were damaged in Shusha.", "en", 40, "up_to"),
+        ("Tərtər rayonunda 50-dək ev zədələnib.", "az", 50, "up_to"),
+        ("Tərtər rayonunda 1 200-dən çox ev dağılıb.", "az", 1200, "more_than"),
+        ("Tərtər rayonunda iki yüz ev dağılıb.", "az", 200, "exact"),
+        ("В Тертерском районе повреждено более 300 домов.", "ru", 300, "more_than"),
+        ("В Тертерском районе разрушено пятьсот домов.", "ru", 500, "exact"),
+        ("У Херсоні пошкоджено понад 3 тис. будинків.", "uk", 3000, "more_than"),
+        ("У Херсоні зруйновано п'ять будинків.", "uk", 5, "exact"),
+        ("In der Region Terter wurden mehr als 4.000 Objekte beschädigt.", "de", 4000, "more_than"),
+        ("In der Region Terter wurden dreiundzwanzig Häuser zerstört.", "de", 23, "exact"),
+        ("Hatay'da 58 bin 200 bina yıkıldı.", "tr", 58200, "exact"),
+        ("Terter ilçesinde 700'den fazla ev hasar gördü.", "tr", 700, "more_than"),
+    ],
+)
+def test_numbers_in_every_convention(text: str, lang: str, count: int, qualifier: str) -> None:
+    f = figures_from_text(text, published="2020-11-24")
+    assert detect_language(text) == lang
+    assert f["count"].astype(int).tolist() == [count]
+    assert f.loc[0, "qualifier"] == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "low", "high"),
+    [
+        ("Dozens of houses were destroyed in Tartar.", 12, 12, 99),
+        ("Hundreds of houses were damaged in Tartar.", 100, 100, 999),
+        ("Gəncə şəhərində onlarla ev dağılıb.", 12, 12, 99),
+        ("In Mariupol wurden Hunderte Häuser beschädigt.", 100, 100, 999),
+    ],
+)
+def test_vague_numbers_are_coded_conservatively_and_sent_to_review(
+    text: str, count: int, low: int, high: int
+) -> None:
+    f = figures_from_text(text)
+    row = f.iloc[0]
+    assert (int(row["count"]), int(row["count_min"]), int(row["count_max"])) == (count, low, high)
+    assert row["qualifier"] == "vague" and row["status"] == "needs_review"
+
+
+def test_several_gives_review_without_a_number() -> None:
+    f = figures_from_text("Tərtər rayonunda bir neçə ev dağılıb.")
+    assert len(f) == 1
+    assert pd.isna(f.loc[0, "count"]) and f.loc[0, "status"] == "needs_review"
+
+
+# --- what is not a damage figure ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Tartar, 17 civilians were killed and 61 people were injured.",
+        "Since 27 September, 15 500 shells have fallen on Tartar.",
+        "In Tartar, 44 cars were damaged and 82 heads of livestock were killed.",
+        "A nine-storey building and a 5-storey block in Kherson were damaged.",
+        "The 44-day war ended on 10 November 2020.",
+        "Repair work has been completed on 513 buildings in Aghjabadi.",
+        "The city estimates the damage at 300 million hryvnias.",
+        "A 12-year-old boy was injured in Barda at 02:00.",
+        "In Tartar, 24 bee colonies were destroyed.",
+        "Tərtər rayonunda 14 nəfər həlak olub, 52 nəfər yaralanıb.",
+        "В Тертере выпущено более 300 снарядов, пострадали 2 человека.",
+        "Beyləqan rayonunda 80 ev artıq təmir olunub.",
+    ],
+)
+def test_people_vehicles_shells_storeys_dates_money_repairs_are_no_figures(text: str) -> None:
+    f = figures_from_text(text, published="2020-11-24")
+    assert f["count"].dropna().empty, f[["evidence", "count", "damage"]]
+
+
+# --- negation, subsets, same-as -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "damage"),
+    [
+        ("In Jabrayil district no building was destroyed.", "destroyed"),
+        ("In Jabrayil there are no destroyed buildings.", "destroyed"),
+        ("Cəbrayıl rayonunda heç bir bina dağılmayıb.", "destroyed"),
+        ("В Донецке ни одно жилое здание не было разрушено.", "destroyed"),
+        ("У Херсоні жоден житловий будинок не зруйновано.", "destroyed"),
+        ("In der Stadt Barda wurde kein Wohnhaus zerstört.", "destroyed"),
+    ],
+)
+def test_negation_gives_zero(text: str, damage: str) -> None:
+    f = figures_from_text(text)
+    assert f[["count", "damage"]].values.tolist() == [[0, damage]]
+
+
+def test_not_a_single_building_intact_is_no_zero() -> None:
+    f = figures_from_text("Ağdam rayonunda heç bir yaşayış binası salamat qalmayıb.")
+    assert f["count"].dropna().empty
+
+
+def test_parenthetical_subset_and_of_which_after_the_number() -> None:
+    text = ("In Tartar, damage was caused to 65 residential buildings (one building was "
+            "completely destroyed). Some 5,705 facilities were inspected, 60 of which were "
+            "completely destroyed.")
+    f = figures_from_text(text)
+    subset_of, _ = _links(f)
+    assert f["count"].astype(int).tolist() == [65, 1, 5705, 60]
+    assert f["damage"].tolist() == ["damaged", "destroyed", "assessed", "destroyed"]
+    assert subset_of == [None, 0, None, 2]
+    assert f.loc[1, "structure"] == "residential"  # the subset keeps its parent's type
+
+
+def test_german_breakdown_after_bare_total() -> None:
+    text = ("In der Stadt Terter wurden bereits 796, darunter 611 Privathäuser und "
+            "23 Unternehmen besichtigt.")
+    f = figures_from_text(text)
+    subset_of, _ = _links(f)
+    assert f["count"].astype(int).tolist() == [796, 611, 23]
+    assert set(f["damage"]) == {"assessed"}
+    assert subset_of == [None, 0, 0]
+
+
+# --- places, dates, running totals ----------------------------------------------------------
+
+
+def test_x_in_y_passes_the_parent_to_the_resolver() -> None:
+    f = figures_from_text("47 buildings of Jabrayil in Fuzuli were severely damaged.")
+    row = f.iloc[0]
+    assert (row["place_text"], row["parent_text"], row["unit_code"]) == (
+        "Jabrayil", "Fuzuli", "AZ-CAB")
+    assert "parent_conflict" in flags_of(row["flags"])
+
+
+def test_multi_place_scope_stays_one_figure_for_review() -> None:
+    f = figures_from_text("In Stepanakert and Martuni district, about 400 buildings were "
+                          "damaged or destroyed.")
+    assert len(f) == 1
+    row = f.iloc[0]
+    assert row["place_text"] == "Stepanakert and Martuni district"
+    assert pd.isna(row["unit_code"]) and row["status"] == "needs_review"
+    assert "multi_place" in flags_of(row["flags"])
+
+
+def test_inflected_place_names_reach_their_unit() -> None:
+    f = figures_from_text("В Тертерском районе повреждены 872 частных дома.")
+    assert f.loc[0, "unit_code"] == "AZ-TAR"
+    f = figures_from_text("У Херсоні пошкоджено 5 приватних будинків.")
+    assert f.loc[0, "unit_code"] == "UA-65"
+    f = figures_from_text("Tərtər rayonunda 646 evə ziyan dəyib.")
+    assert f.loc[0, "unit_code"] == "AZ-TAR"
+
+
+def test_dates_relative_to_publication() -> None:
+    f = figures_from_text("On Tuesday, 12 houses were destroyed in Tartar.",
+                          published="2020-10-29")  # a Thursday
+    assert f.loc[0, "as_of"] == pd.Timestamp("2020-10-27")
+    assert not bool(f.loc[0, "cumulative"])
+    f = figures_from_text("Since 27 September, 133 houses have been destroyed in Tartar.",
+                          published="2020-10-29")
+    assert bool(f.loc[0, "cumulative"]) and f.loc[0, "as_of"] == pd.Timestamp("2020-10-29")
+    f = figures_from_text("Sentyabrın 27-dən oktyabrın 17-dək Tərtər rayonunda 646 evə ziyan "
+                          "dəyib.", published="2020-10-18")
+    assert f.loc[0, "as_of"] == pd.Timestamp("2020-10-17") and bool(f.loc[0, "cumulative"])
+
+
+def test_correction_cue_and_superseded_number() -> None:
+    case = _by_id("own-en-horadiz-correction")
+    f = figures_from_text(case["text"], published=case["published"])
+    assert f["count"].astype(int).tolist() == [212, 37]
+    assert "correction" in flags_of(f.loc[0, "flags"])
+
+
+# --- garbled and unsupported text ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case_id", ["own-en-garbled-transmission", "own-hy-unsupported"]
+)
+def test_garbled_or_unsupported_text_goes_to_review_without_numbers(case_id: str) -> None:
+    case = _by_id(case_id)
+    f = figures_from_text(case["text"], published=case["published"])
+    assert len(f) >= 1  # never a silent drop
+    assert (f["status"] == "needs_review").all()
+    assert f["count"].isna().all()  # never an invented number
+    for row in f.itertuples():
+        assert row.evidence == case["text"][row.start : row.end]
+
+
+def test_unreadable_number_in_a_damage_sentence_goes_to_review() -> None:
+    f = figures_from_text("In Aghdam district 1,2OO houses were destroyed.")
+    assert len(f) >= 1 and f["count"].isna().all()
+    assert (f["status"] == "needs_review").all()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("So far, 133 houses have been completely destroyed.", "en"),
+        ("646 evə ziyan dəyib, 118 ev tamamilə dağılıb.", "az"),
+        ("В результате обстрела повреждены 17 домов.", "ru"),
+        ("Внаслідок обстрілу пошкоджено 17 будинків і одна школа.", "uk"),
+        ("Depremde 6 bina yıkıldı ve 340 bina ağır hasar gördü.", "tr"),
+        ("In der Region wurden 160 Häuser beschädigt und die Schule zerstört.", "de"),
+        ("Ստեփանակերտում 120 շենք վնասվել է։", "hy"),
+    ],
+)
+def test_language_detection(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(UsageError, match="YYYY-MM-DD"):
+        figures_from_text("12 houses were destroyed.", published="yesterday")
+    with pytest.raises(UsageError, match="auto"):
+        figures_from_text("12 houses were destroyed.", lang="fr")
+
+
+def test_deterministic() -> None:
+    case = _by_id("own-az-jabrayil-primary")
+    a = figures_from_text(case["text"], published=case["published"])
+    b = figures_from_text(case["text"], published=case["published"])
+    pd.testing.assert_frame_equal(a, b)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def test_figures_from_file_returns_figures_and_its_source(tmp_path: Path) -> None:
+    text = "In Tartar district, 133 houses were destroyed.\n"
+    path = tmp_path / "wire.md"
+    path.write_text(text, encoding="utf-8")
+    figures, sources = figures_from_file(path, published="2020-10-29")
+    assert list(sources.columns) == list(COLUMNS["sources"])
+    src = sources.iloc[0]
+    assert (src["method"], src["kind"], src["title"]) == ("press", "text", "wire.md")
+    import hashlib
+
+    assert src["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert figures["source_id"].tolist() == [src["source_id"]]
+    _, titled = figures_from_file(path, source="Trend, 29 Oct 2020")
+    assert titled.loc[0, "title"] == "Trend, 29 Oct 2020"
+
+
+def test_figures_from_file_rejects_other_kinds(tmp_path: Path) -> None:
+    csv = tmp_path / "table.csv"
+    csv.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"table\.csv.*\.txt"):
+        figures_from_file(csv)
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Tərtər".encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-8"):
+        figures_from_file(bad)
