@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="update RESULTS_map.md")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         process = _process_runs(args.runs, out)
@@ -107,7 +108,8 @@ def main() -> None:
             f"1280×900). Goal: under {GOAL_S:.0f} s.\n\n"
             f"Machine: {platform.machine()}, {os.cpu_count()} cpus, Python "
             f"{platform.python_version()}; median of {args.runs} runs, "
-            f"{time.strftime('%Y-%m-%d', time.gmtime())}.\n\n"
+            f"{time.strftime('%Y-%m-%d', time.gmtime())}; load average before the run "
+            f"{load:.1f} (other work on the machine slows every row).\n\n"
             f"{report}\n",
             encoding="utf-8",
         )

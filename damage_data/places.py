@@ -271,19 +271,6 @@ class _Result:
     reasons: list[str] = field(default_factory=list)
     level: str | None = None  # overrides the unit's level (settlements)
 
-    def row(self, place_text: object, index: _Index) -> dict[str, Any]:
-        info = index.units.get(self.unit_code or "")
-        return {
-            "place_text": place_text,
-            "unit_code": self.unit_code,
-            "unit_name": info[0] if info else None,
-            "level": self.level or (info[1] if info else None),
-            "match": self.match,
-            "score": self.score,
-            "candidates": list(self.candidates),
-            "reason": "; ".join(self.reasons),
-        }
-
 
 @dataclass(frozen=True)
 class _Query:
@@ -547,7 +534,11 @@ def _gazetteer_for(
         else:
             gazetteer = default_gazetteer()
     elif countries is not None:
-        gazetteer = gazetteer.subset(countries=countries)
+        # kept with the gazetteer, so its lookup tables are built once per country set
+        key = "subset:" + ",".join(sorted(c.upper() for c in countries))
+        if key not in gazetteer._index_cache:
+            gazetteer._index_cache[key] = gazetteer.subset(countries=countries)
+        gazetteer = gazetteer._index_cache[key]
     return gazetteer, note
 
 
@@ -610,8 +601,8 @@ def resolve_places(
         )
     gaz, note = _gazetteer_for(country, gazetteer)
     if gaz is None:
-        rows = [_Result(reasons=[note]).row(t, _EMPTY_INDEX) for t in texts]
-        return _finish(rows)
+        positions = np.zeros(len(texts), dtype=np.int64)
+        return _spread([_Result(reasons=[note])], positions, texts, _EMPTY_INDEX)
     index = _index_of(gaz, level)
     parent_index = index if level is None else _index_of(gaz)
 
@@ -634,19 +625,44 @@ def resolve_places(
     _resolve_fuzzy(pending, results, index, fuzzy_threshold, fuzzy_margin)
     # one row per distinct (name, parent), then spread to every input row
     order = {key: i for i, key in enumerate(results)}
-    unique = _finish([res.row(None, index) for res in results.values()])
-    table = unique.iloc[[order[key] for key in keys]].reset_index(drop=True)
-    # the source's own text, untouched (missing values stay missing)
-    table["place_text"] = pd.array(
-        [
-            None if t is None or t is pd.NA or (isinstance(t, float) and np.isnan(t)) else str(t)
-            for t in texts
-        ],
-        dtype="string",
-    )
-    table["candidates"] = [list(c) for c in table["candidates"]]
+    positions = np.fromiter((order[key] for key in keys), dtype=np.int64, count=len(keys))
+    table = _spread(list(results.values()), positions, texts, index)
     _log(table)
     return table
+
+
+def _spread(
+    unique: list[_Result], positions: np.ndarray, texts: list[object], index: _Index
+) -> pd.DataFrame:
+    """The output table: the result of each distinct name, repeated at each of its rows."""
+    codes = [r.unit_code for r in unique]
+    infos = [index.units.get(c) if c else None for c in codes]
+    columns: dict[str, list[Any]] = {
+        "unit_code": codes,
+        "unit_name": [i[0] if i else None for i in infos],
+        "level": [r.level or (i[1] if i else None) for r, i in zip(unique, infos, strict=True)],
+        "match": [r.match for r in unique],
+        "score": [r.score for r in unique],
+        "reason": ["; ".join(r.reasons) for r in unique],
+    }
+    table = pd.DataFrame(
+        {
+            # the source's own text, untouched (missing values stay missing)
+            "place_text": pd.array(
+                [None if _text(t) == "" and not isinstance(t, str) else str(t) for t in texts],
+                dtype="string",
+            ),
+            **{
+                col: pd.array(np.asarray(values, dtype=object)[positions], dtype="string")
+                for col, values in columns.items()
+                if col != "score"
+            },
+            "score": np.asarray(columns["score"], dtype=float)[positions],
+            # a list per row, not shared between rows
+            "candidates": [list(unique[p].candidates) for p in positions.tolist()],
+        }
+    )
+    return table[list(RESOLVED_COLUMNS)]
 
 
 def _resolve_text(
@@ -772,15 +788,6 @@ def _resolve_fuzzy(
 
 
 _EMPTY_INDEX = _Index(units={}, codes={}, exact={}, folded={}, settle_exact={}, settle_folded={})
-
-
-def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=list(RESOLVED_COLUMNS))
-    for col in ("place_text", "unit_code", "unit_name", "level", "match", "reason"):
-        table[col] = table[col].astype("string")
-    table["score"] = table["score"].astype(float)
-    table["candidates"] = table["candidates"].astype(object)
-    return table
 
 
 def _log(table: pd.DataFrame) -> None:

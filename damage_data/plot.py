@@ -1277,8 +1277,8 @@ def damage_bars(
     >>> s = pd.DataFrame({"unit_code": ["AZ-TAR", "AZ-CAB"], "destroyed": [68, 0],
     ...                   "damaged": [225, 47], "unsplit": [None, None]})
     >>> ax = damage_bars(s)
-    >>> [round(p.get_width()) for p in ax.containers[0]]
-    [68, 0]
+    >>> [round(p.get_width()) for p in ax.containers[0]]  # destroyed, smallest bar first
+    [0, 68]
     """
     _check_summary(summary, BAR_GROUPS)
     _check_lang(lang)

@@ -895,9 +895,9 @@ def count_batch(
     if layout.structure:
         st_codes, st_values = _codes(table.column(names.index(layout.structure)))
         st_codes = st_codes + 1 if rows is None else st_codes[rows] + 1  # 0: no label
-        st_values = [None, *st_values]
+        st_values = ["", *(v or "" for v in st_values)]  # "": no type stated
     else:
-        st_codes, st_values = np.zeros(len(unit), dtype=np.int32), [None]
+        st_codes, st_values = np.zeros(len(unit), dtype=np.int32), [""]
     day_values: list[int] = [_NAT]
     day_codes: np.ndarray | None = None
     if layout.date:
@@ -1244,16 +1244,58 @@ def _count_local(
     else:
         tasks = _batches(layout, batch_rows=batch_rows)
     if threads == 1:
-        return [part for task in tasks for part in count(task)]
-    results: list[list[Partial]] = []
+        out: list[Partial] = []
+        for task in tasks:
+            out.extend(count(task))
+            if len(out) >= _MERGE_EVERY:
+                out = [merge(out)]
+        return out
+    results: list[Partial] = []
     with ThreadPoolExecutor(max_workers=threads) as pool:
         pending: list[Future[list[Partial]]] = []
         for task in tasks:
             pending.append(pool.submit(count, task))
             if len(pending) >= threads:  # bounded memory: ``threads`` tasks in flight
-                results.append(pending.pop(0).result())
-        results.extend(f.result() for f in pending)
-    return [part for parts in results for part in parts]
+                results.extend(pending.pop(0).result())
+                if len(results) >= _MERGE_EVERY:
+                    results = [merge(results)]
+        for future in pending:
+            results.extend(future.result())
+    return results
+
+
+#: Batch counts are merged every this many batches, so a 1e8-row file holds a few hundred
+#: small count tables at most, not one per batch.
+_MERGE_EVERY = 32
+
+
+def merge(partials: Sequence[Partial]) -> Partial:
+    """Several batch counts as one (counts added, rejects kept up to the listing limit)."""
+    frames = [p.counts for p in partials if not p.counts.empty]
+    keys = ["unit", "damage_text", "structure_text", "day"]
+    counts = (
+        pd.concat(frames, ignore_index=True).groupby(keys, sort=False)["count"].sum().reset_index()
+        if frames
+        else _empty_counts()
+    )
+    reasons: Counter[str] = Counter()
+    rejects: list[pd.DataFrame] = []
+    listed = 0
+    for p in partials:
+        reasons.update(p.reasons)
+        for frame in p.rejects:
+            if listed < MAX_REJECT_ROWS:
+                rejects.append(frame.head(MAX_REJECT_ROWS - listed))
+                listed += len(rejects[-1])
+    days = [p.max_day for p in partials if p.max_day is not None]
+    return Partial(
+        counts=counts,
+        outside=sum(p.outside for p in partials),
+        rows_read=sum(p.rows_read for p in partials),
+        reasons=reasons,
+        rejects=rejects,
+        max_day=max(days) if days else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -1437,12 +1479,12 @@ def _figures(
         strict=True,
     ):
         damage = labels.damage(str(dtext))
-        structure = labels.structure(None if stext is None else str(stext))
+        structure = labels.structure(str(stext) if stext else None)
         key = (int(unit), str(damage), structure, int(day) if layout.split_dates else _NAT)
         entry = groups.setdefault(key, [0, set(), set()])
         entry[0] += int(count)
         entry[1].add(str(dtext))
-        if stext is not None:
+        if stext:
             entry[2].add(str(stext))
     label = "folder" if path.is_dir() else "file"
     records: list[dict[str, Any]] = []

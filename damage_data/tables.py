@@ -304,66 +304,37 @@ def failure_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _figure_logic_failures(figures: pd.DataFrame) -> list[dict[str, Any]]:
-    """Checks across columns and rows that a column schema cannot express."""
+    """Checks across columns and rows that a column schema cannot express (vectorised)."""
     out: list[dict[str, Any]] = []
-    ids = set(figures["figure_id"].dropna())
-    counts = dict(zip(figures["figure_id"], figures["count"], strict=True))
-    for idx, row in figures.iterrows():
-        lo, hi, n = row["count_min"], row["count_max"], row["count"]
-        if pd.notna(lo) and pd.notna(hi) and lo > hi:
-            out.append(
-                {
-                    "row": idx,
-                    "column": "count_min",
-                    "value": lo,
-                    "reason": f"count_min above count_max ({hi})",
-                }
-            )
-        if pd.notna(n) and pd.notna(lo) and n < lo:
-            out.append(
-                {
-                    "row": idx,
-                    "column": "count",
-                    "value": n,
-                    "reason": f"count below count_min ({lo})",
-                }
-            )
-        if pd.notna(n) and pd.notna(hi) and n > hi:
-            out.append(
-                {
-                    "row": idx,
-                    "column": "count",
-                    "value": n,
-                    "reason": f"count above count_max ({hi})",
-                }
-            )
-        for link in ("subset_of", "same_as"):
-            target = row[link]
-            if pd.notna(target) and str(target) and target not in ids:
-                out.append(
-                    {
-                        "row": idx,
-                        "column": link,
-                        "value": target,
-                        "reason": "refers to no figure_id in the table",
-                    }
-                )
-        parent = row["subset_of"]
-        if (
-            pd.notna(parent)
-            and parent in counts
-            and pd.notna(n)
-            and pd.notna(counts[parent])
-            and n > counts[parent]
-        ):
-            out.append(
-                {
-                    "row": idx,
-                    "column": "count",
-                    "value": n,
-                    "reason": f"subset larger than its parent {parent} ({counts[parent]})",
-                }
-            )
+    n = pd.to_numeric(figures["count"], errors="coerce")
+    lo = pd.to_numeric(figures["count_min"], errors="coerce")
+    hi = pd.to_numeric(figures["count_max"], errors="coerce")
+
+    def add(mask: pd.Series, column: str, values: pd.Series, reason: Any) -> None:
+        mask = mask.fillna(False).astype(bool)
+        for idx in figures.index[mask.to_numpy()]:
+            out.append({"row": idx, "column": column, "value": values[idx], "reason": reason(idx)})
+
+    add(lo > hi, "count_min", lo, lambda i: f"count_min above count_max ({hi[i]})")
+    add(n < lo, "count", n, lambda i: f"count below count_min ({lo[i]})")
+    add(n > hi, "count", n, lambda i: f"count above count_max ({hi[i]})")
+    ids = figures["figure_id"]
+    for link in ("subset_of", "same_as"):
+        target = figures[link].astype("string")
+        dangling = target.notna() & target.ne("") & ~target.isin(ids.dropna())
+        add(dangling, link, figures[link], lambda _i: "refers to no figure_id in the table")
+    parent_count = figures["subset_of"].map(
+        pd.Series(n.to_numpy(), index=ids.to_numpy()).groupby(level=0).first()
+    )
+    parent_count = pd.to_numeric(parent_count, errors="coerce")
+    add(
+        n > parent_count,
+        "count",
+        n,
+        lambda i: (
+            f"subset larger than its parent {figures['subset_of'][i]} ({int(parent_count[i])})"
+        ),
+    )
     return out
 
 

@@ -254,6 +254,15 @@ def test_settlement_resolves_to_its_unit_and_unknown_place_to_its_parent() -> No
     assert not out["reason"].str.contains("parent_conflict").any()
 
 
+def test_level_settlement_and_unknown_level() -> None:
+    row = resolve_place("Fuzuli", level="settlement")
+    assert (row["unit_code"], row["match"], row["level"]) == ("AZ-FUZ", "parent", "settlement")
+    assert resolve_place("Fuzuli", level="adm1")["match"] == "alias"
+    assert resolve_place("Horadiz", level="adm1")["match"] == "unresolved"
+    with pytest.raises(UsageError, match="unknown level 'oblast'"):
+        resolve_places(["Kyiv"], level="oblast")
+
+
 def test_parent_chooses_among_repeated_names() -> None:
     units = pd.DataFrame(
         {

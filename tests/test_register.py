@@ -723,9 +723,12 @@ def test_cli_ingest_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert out.startswith(f"{table}: added (source ")
     assert "2 figures, 0 structures" in out
 
-    code, out, _ = _cli(["ingest", str(table), "--register", str(reg)], capsys)
+    code, out, _ = _cli(["ingest", str(table), "--register", str(reg), "--format", "json"], capsys)
     assert code == 0
-    assert f"{table}: unchanged" in out
+    [again] = json.loads(out)
+    assert (again["input"], again["status"], again["figures"]) == (str(table), "unchanged", 0)
+    assert again["sha256"] == _sha(table)
+    assert list(again["source_status"].values()) == ["unchanged"]
 
     _source_csv(table, (120, 646))  # the district corrects its table
     code, out, _ = _cli(["ingest", str(table), "--register", str(reg)], capsys)

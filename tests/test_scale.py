@@ -171,7 +171,7 @@ def test_points_on_shared_boundaries_are_counted_once(tmp_path: Path) -> None:
     assert result.outside == 2 and result.rows_rejected == 0
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cells=st.lists(st.tuples(st.integers(-2, 10), st.integers(-2, 10)), min_size=1, max_size=60),
 )
@@ -328,7 +328,7 @@ def test_unknown_structure_labels_count_as_other(tmp_path: Path) -> None:
 # --- invariants ---------------------------------------------------------------------------
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch_rows=st.integers(min_value=97, max_value=4_000), workers=st.sampled_from([1, 2]))
 def test_batch_size_does_not_change_results(
     generated: Path, az_units: gpd.GeoDataFrame, batch_rows: int, workers: int
@@ -436,3 +436,15 @@ def test_errors_name_the_file_and_the_fix(generated: Path, tmp_path: Path) -> No
     pd.DataFrame({"x": [500_000.0], "y": [4_400_000.0], "damage": ["destroyed"]}).to_parquet(metres)
     with pytest.raises(InputError, match="not longitude/latitude"):
         count_structures(metres, squares())
+
+
+def test_merging_batch_counts_keeps_results(
+    generated: Path, az_units: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import damage_data.scale as scale
+
+    reference = count_structures(generated, az_units, batch_rows=250, workers=1)
+    monkeypatch.setattr(scale, "_MERGE_EVERY", 2)
+    merged = count_structures(generated, az_units, batch_rows=250, workers=2)
+    pd.testing.assert_frame_equal(merged.figures, reference.figures)
+    pd.testing.assert_frame_equal(merged.rejects, reference.rejects)

@@ -82,6 +82,9 @@ def ingest(
     country: str | None = typer.Option(
         None, "--country", help="Country (ISO alpha-2) for places and per-structure inputs."
     ),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text (one line per input) or json (an array)."
+    ),
 ) -> None:
     """Add inputs to a damage register, one transaction per input.
 
@@ -89,6 +92,7 @@ def ingest(
     nothing is written) or new version (changed content of a source already in the
     register), with the number of figures and structures written.
     """
+    check_format(fmt, ("text", "json"))
     from damage_data.register import ingest as ingest_inputs
 
     results = ingest_inputs(
@@ -103,8 +107,17 @@ def ingest(
         cites=cites,
         country=country,
     )
-    for result in results:
-        typer.echo(result.describe())
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        rows = [dataclasses.asdict(r) for r in results]
+        for row in rows:
+            row["source_status"] = dict(row["source_status"])
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            typer.echo(result.describe())
     say(f"damage-data: register {register_file}: {len(results)} input(s) ingested")
 
 

@@ -130,9 +130,7 @@ def partials_from_frame(frame: pd.DataFrame, labels: Labels) -> list[Partial]:
     counts = frame.loc[
         kind == "count", ["unit", "damage_text", "structure_text", "day", "count"]
     ].reset_index(drop=True)
-    counts["structure_text"] = counts["structure_text"].where(
-        counts["structure_text"].notna(), None
-    )
+    counts["structure_text"] = counts["structure_text"].fillna("")
     reasons: Counter[str] = Counter()
     for reason, n in frame.loc[kind == "reason", ["reason", "count"]].itertuples(index=False):
         reasons[str(reason)] += int(n)

@@ -172,6 +172,8 @@ _PHRASE_SECTIONS = (
     "number_of",
     "anaphora",
     "subset_of_anchor",
+    "or_words",
+    "context_nouns",
 )
 
 

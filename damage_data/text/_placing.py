@@ -288,7 +288,7 @@ def name_variants(name: str, lang: str) -> list[str]:
                 stem = base[: -len(ending)]
                 out.append(stem)
                 if lang in ("ru", "uk"):
-                    out += [stem + "а", stem + "я", stem + "ь"]
+                    out += [stem + "а", stem + "я", stem + "ь", stem + "о"]
                 if lang == "uk" and len(stem) >= 3 and stem[-2] in "оеє":
                     # Харкову → Харків, Миколаєві → Миколаїв
                     out.append(stem[:-2] + ("ї" if stem[-2] == "є" else "і") + stem[-1])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ._lexicon import Lexicon
 from ._numbers import Number, find_numbers
-from ._tokens import Sentence, Token
+from ._tokens import Sentence, Token, tokenize
 
 #: Punctuation that ends a noun phrase or a clause.
 _CLAUSE_PUNCT = {
@@ -36,6 +36,11 @@ _CLAUSE_PUNCT = {
 }
 _TRAIL_STOP = {",", ";", ".", "!", "?", ")", "]", '"', "“", "”", "«", "»", ":"}
 _HYPHENS = {"-", "‑"}
+
+_DAMAGE_LIKE = {"destroyed", "severe", "damaged", "moderate", "minor"}
+
+#: Structure placeholder for "others", "weitere": the type of the thing counted before.
+CONTEXT = "*context*"
 
 #: How severe each canonical state is, to choose between two phrases joined by "and".
 SEVERITY: dict[str, float] = {
@@ -177,6 +182,9 @@ def _scan_noun(
         tok = tokens[j]
         if tok.text in _CLAUSE_PUNCT or tok.is_digit:
             break
+        c = lex["context_nouns"].match_at(tokens, j)
+        if c is not None:
+            return "structure", CONTEXT, j, c[1], inner, first_word  # "50 others"
         s = lex["structures"].match_at(tokens, j)
         x = lex["exclude_nouns"].match_at(tokens, j)
         which = _best(s, x)
@@ -258,7 +266,7 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
                 num.qual_start,
                 s1,
                 "noun",
-                structure=str(value),
+                structure=None if value == CONTEXT else str(value),
                 structure_text=_span_text(tokens, s0, s1),
                 structure_start=s0,
                 structure_end=s1,
@@ -502,8 +510,8 @@ def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: se
 
 
 def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
-              joiners: set[str], relatives: set[str], *, negation: bool = False
-              ) -> Phrase | None:
+              joiners: set[str], relatives: set[str], *, negation: bool = False,
+              ors: frozenset[str] = frozenset()) -> Phrase | None:
     """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
 
     A comma followed by a relative word ("…, що не підлягає відновленню") does not end the
@@ -527,7 +535,13 @@ def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
             chosen = ph
             continue
         # a second phrase joined by "and": "in an emergency condition and not restorable"
-        gap = tokens[chosen.end:ph.start]
+        gap = tokens[chosen.end : ph.start]
+        if " ".join(t.norm for t in gap) in ors and not ph.negated and "destroyed" in (
+                ph.state, chosen.state) and {ph.state, chosen.state} <= _DAMAGE_LIKE:
+            # "yıkıldı veya ağır hasar gördü": destroyed or damaged, reported together
+            chosen = Phrase("damaged_or_destroyed", chosen.start, ph.end, False,
+                            chosen.char_start, ph.char_end)
+            break
         if len(gap) <= 2 and all(t.norm in joiners for t in gap) and not ph.negated \
                 and ph.state != "exclude" and chosen.state != "exclude" \
                 and SEVERITY.get(ph.state, 0) > SEVERITY.get(chosen.state, 0):
@@ -559,6 +573,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     tokens = items[0].sentence.tokens
     joiners = lex.words("list_joiners") | {",", "and"}
     relatives = lex.words("relative_words")
+    ors = frozenset(" ".join(t.norm for t in tokenize(o)) for o in lex.raw.get("or_words", []))
     groups: dict[int, list[Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
@@ -576,11 +591,18 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
         negation = all(m.num.kind == "negation" for m in members)
         trailing = _trailing(tokens, result.phrases, trail_lo, nxt, joiners, relatives,
-                             negation=negation)
-        leading = None
-        if trailing is None:
-            leading = _leading(tokens, result.phrases, prev_end, members[0].first,
-                               negation=negation)
+                             negation=negation, ors=ors)
+        leading = _leading(tokens, result.phrases, prev_end, members[0].first,
+                           negation=negation)
+        if trailing is not None and leading is not None and nxt < len(tokens) \
+                and members[0].first - leading.end <= 1 and nxt - trailing.end <= 3 \
+                and not any(t.text in _CLAUSE_PUNCT for t in tokens[trailing.end:nxt]):
+            # "destroyed some twenty houses and damaged more than 50 others": the verb after
+            # the list leads the next count; this list has its own verb before it
+            trailing = None
+        if trailing is not None:
+            leading = None
+
         chosen = trailing or leading
         resolved[g] = chosen
         sources[g] = "trailing" if trailing is not None else ("leading" if leading else "")
