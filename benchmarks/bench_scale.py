@@ -72,8 +72,29 @@ def run_variant(variant: str, path: str, out: str) -> dict[str, Any]:
         counts = joined.groupby(KEYS, observed=True).size().rename("count").reset_index()
         inner = time.perf_counter() - t0
         counts.to_csv(out, index=False)
+    elif variant == "floor_lonlat":
+        import numpy as np
+        import pyarrow.dataset
+        import pyarrow.parquet as pq
+
+        t0 = time.perf_counter()
+        table = pq.read_table(
+            lonlat_path(path),
+            columns=["lon", "lat", "damage_class", "structure_type", "sensor_date"],
+        )
+        x = table.column("lon").to_numpy()
+        y = table.column("lat").to_numpy()
+        damage = table.column("damage_class").to_numpy().astype(np.int64)
+        structure = table.column("structure_type").combine_chunks().indices.to_numpy()
+        day = table.column("sensor_date").cast("int32").to_numpy()
+        key = (damage * 64 + structure) * 4096 + (day - day.min())
+        counts_arr = np.bincount(key)
+        inner = time.perf_counter() - t0
+        assert np.isfinite(x).all() and np.isfinite(y).all()
+        Path(out).write_text(f"total\n{int(counts_arr.sum())}\n")
     elif variant == "floor":
         import numpy as np
+        import pyarrow.dataset  # noqa: F401 - read_table imports it: keep that out of the time
         import pyarrow.parquet as pq
 
         t0 = time.perf_counter()
@@ -94,12 +115,14 @@ def run_variant(variant: str, path: str, out: str) -> dict[str, Any]:
         inner = time.perf_counter() - t0
         assert np.isfinite(x).all() and np.isfinite(y).all()
         Path(out).write_text(f"total\n{int(counts_arr.sum())}\n")
-    elif variant in ("library", "dask"):
+    elif variant in ("library", "dask", "library_lonlat"):
         from damage_data.scale import count_structures
 
         t0 = time.perf_counter()
         if variant == "library":
             result = count_structures(path, country="AZ")
+        elif variant == "library_lonlat":
+            result = count_structures(lonlat_path(path), country="AZ")
         else:
             result = count_structures(path, country="AZ", engine="dask", workers=2)
         inner = time.perf_counter() - t0
@@ -119,6 +142,12 @@ def run_variant(variant: str, path: str, out: str) -> dict[str, Any]:
     else:
         raise SystemExit(f"unknown variant {variant}")
     return {"inner": inner, "total_in_process": time.perf_counter() - start}
+
+
+def lonlat_path(path: str | Path) -> str:
+    """The same points as plain lon/lat float columns (``points_1e7_lonlat.parquet``)."""
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}_lonlat{p.suffix}"))
 
 
 def route_parquet_to_scale() -> None:
@@ -153,8 +182,8 @@ def route_parquet_to_scale() -> None:
 # --- the parent: spawn, time, measure -----------------------------------------------------
 
 
-def measure(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of one child process, and its stdout."""
+def measure(cmd: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (MB) of one child process, and its stdout."""
     with tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file)
@@ -166,7 +195,8 @@ def measure(cmd: list[str]) -> tuple[float, float, str]:
         if proc.returncode != 0:
             err_file.seek(0)
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{err_file.read().decode()[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, out  # ru_maxrss is in KB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, out  # ru_maxrss is in KB on Linux
 
 
 def child_cmd(variant: str, path: Path, out: Path) -> list[str]:
@@ -185,23 +215,37 @@ def child_cmd(variant: str, path: Path, out: Path) -> list[str]:
     return [PYTHON, str(Path(__file__).resolve()), "--child", variant, str(path), str(out)]
 
 
-def bench(variant: str, path: Path, runs: int, workdir: Path) -> dict[str, Any]:
-    walls, rss, inner = [], [], []
-    out = workdir / f"{variant}_{path.stem}.csv"
-    for _ in range(runs):
-        wall, peak, stdout = measure(child_cmd(variant, path, out))
-        walls.append(wall)
-        rss.append(peak)
-        if variant != "cli":
-            inner.append(json.loads(stdout.strip().splitlines()[-1])["inner"])
+def bench(plan: dict[str, int], path: Path, workdir: Path) -> dict[str, dict[str, Any]]:
+    """Run each variant its number of times, interleaved (round robin), so that changes in
+    the machine's load fall on every variant alike."""
+    runs: dict[str, dict[str, list[float]]] = {
+        v: {"wall": [], "cpu": [], "rss": [], "inner": []} for v in plan
+    }
+    outs = {v: workdir / f"{v}_{path.stem}.csv" for v in plan}
+    for round_ in range(max(plan.values())):
+        for variant, times in plan.items():
+            if round_ >= times:
+                continue
+            print(f"{path.stem} {variant} run {round_ + 1}/{times}", file=sys.stderr, flush=True)
+            wall, cpu, peak, stdout = measure(child_cmd(variant, path, outs[variant]))
+            got = runs[variant]
+            got["wall"].append(wall)
+            got["cpu"].append(cpu)
+            got["rss"].append(peak)
+            if variant != "cli":
+                got["inner"].append(json.loads(stdout.strip().splitlines()[-1])["inner"])
     return {
-        "variant": variant,
-        "runs": runs,
-        "wall": statistics.median(walls),
-        "walls": walls,
-        "inner": statistics.median(inner) if inner else None,
-        "rss_mb": max(rss),
-        "out": out,
+        v: {
+            "variant": v,
+            "runs": plan[v],
+            "wall": statistics.median(r["wall"]),
+            "walls": r["wall"],
+            "cpu": statistics.median(r["cpu"]),
+            "inner": statistics.median(r["inner"]) if r["inner"] else None,
+            "rss_mb": max(r["rss"]),
+            "out": outs[v],
+        }
+        for v, r in runs.items()
     }
 
 
@@ -220,6 +264,10 @@ def ensure_points(n: int) -> Path:
     path = DATA / f"points_{label(n)}.parquet"
     if not path.exists():
         subprocess.run([PYTHON, str(HERE / "generate.py"), str(n), "--out", str(path)], check=True)
+    lonlat = Path(lonlat_path(path))
+    if not lonlat.exists():  # same seed: the same points, as lon/lat columns
+        cmd = [PYTHON, str(HERE / "generate.py"), str(n), "--out", str(lonlat), "--lonlat"]
+        subprocess.run(cmd, check=True)
     return path
 
 
@@ -270,7 +318,7 @@ def huge_check(n: int, workdir: Path) -> dict[str, Any]:
     made = time.perf_counter() - start
     size = path.stat().st_size
     try:
-        wall, peak, stdout = measure(child_cmd("library", path, workdir / "huge.csv"))
+        wall, cpu, peak, stdout = measure(child_cmd("library", path, workdir / "huge.csv"))
         inner = json.loads(stdout.strip().splitlines()[-1])["inner"]
     finally:
         path.unlink()
@@ -278,6 +326,7 @@ def huge_check(n: int, workdir: Path) -> dict[str, Any]:
         "n": n,
         "gb": size / 1e9,
         "generate": made,
+        "cpu": cpu,
         "wall": wall,
         "inner": inner,
         "rss_mb": peak,
@@ -286,10 +335,12 @@ def huge_check(n: int, workdir: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7])
+    parser.add_argument("--sizes", nargs="*", type=float, default=[1e5, 1e6, 1e7])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--naive-runs-1e7", type=int, default=1)
-    parser.add_argument("--gpkg", action="store_true", help="also the GeoPackage naive path")
+    parser.add_argument(
+        "--gpkg", nargs="*", type=float, default=[], help="sizes to also run naive on GeoPackage"
+    )
     parser.add_argument("--huge", type=float, default=None, help="streaming check, e.g. 1e8")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--child", nargs=3, metavar=("VARIANT", "PATH", "OUT"))
@@ -306,24 +357,38 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             n = int(size)
             path = ensure_points(n)
-            variants = ["floor", "library", "cli_routed", "cli", "naive"]
+            variants = [
+                "floor",
+                "library",
+                "floor_lonlat",
+                "library_lonlat",
+                "cli_routed",
+                "cli",
+                "naive",
+            ]
             if n == 1_000_000:
                 variants.append("dask")
-            if args.gpkg:
+            if n in {int(s) for s in args.gpkg}:
                 ensure_gpkg(path)
                 variants.append("naive_gpkg")
-            results = {}
-            for variant in variants:
-                runs = args.runs
-                if n >= 10_000_000 and variant in ("naive", "naive_gpkg", "cli"):
-                    runs = args.naive_runs_1e7  # the slow ones: once at 1e7
-                print(f"{label(n)} {variant} × {runs}", file=sys.stderr, flush=True)
-                res = bench(variant, path, runs, workdir)
+            slow = ("naive", "naive_gpkg", "cli")
+            plan = {
+                v: args.naive_runs_1e7 if n >= 10_000_000 and v in slow else args.runs
+                for v in variants
+            }
+            results = bench(plan, path, workdir)
+            for res in results.values():
                 res["n"] = n
-                results[variant] = res
                 rows.append(res)
             ok = same_counts(results["naive"]["out"], results["library"]["out"])
             checks.append(f"{label(n)}: library counts == naive counts: {ok}")
+            ok_l = same_counts(results["library_lonlat"]["out"], results["library"]["out"])
+            checks.append(f"{label(n)}: library on lon/lat columns == library on WKB: {ok_l}")
+            ok = ok and ok_l
+            if "naive_gpkg" in results:
+                ok_g = same_counts(results["naive_gpkg"]["out"], results["library"]["out"])
+                checks.append(f"{label(n)}: library counts == naive GeoPackage counts: {ok_g}")
+                ok = ok and ok_g
             if "dask" in results:
                 ok_d = same_counts(results["dask"]["out"], results["library"]["out"])
                 checks.append(f"{label(n)}: dask counts == library counts: {ok_d}")
@@ -363,11 +428,13 @@ def report(
         "about 4% of points fall outside every rayon.",
         "",
         "*wall*: whole process, start to exit, imports included (median); *work*: the same "
-        "process's time after imports; *RSS*: peak resident memory of that process (largest "
-        "run); ratios are wall-time ratios.",
+        "process's time after imports; *CPU*: user + system time of the process (median; "
+        "above wall when it used both cores); *RSS*: peak resident memory of that process "
+        "(largest run); ratios are wall-time ratios. Runs are interleaved round robin.",
         "",
-        "| points | variant | runs | wall s | work s | peak RSS MB | rows/s (wall) | vs library |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| points | variant | runs | wall s | work s | CPU s | peak RSS MB | rows/s (wall) "
+        "| vs library |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     by_n: dict[int, dict[str, dict[str, Any]]] = {}
     for r in rows:
@@ -379,7 +446,7 @@ def report(
             work = f"{r['inner']:.2f}" if r["inner"] is not None else "–"
             lines.append(
                 f"| {n:,} | {variant} | {r['runs']} | {r['wall']:.2f} | {work} | "
-                f"{r['rss_mb']:.0f} | {n / r['wall']:,.0f} | {ratio} |"
+                f"{r['cpu']:.2f} | {r['rss_mb']:.0f} | {n / r['wall']:,.0f} | {ratio} |"
             )
     lines += ["", "## Goals", ""]
     for n, res in by_n.items():
@@ -392,7 +459,8 @@ def report(
             f"{lib['wall'] / floor['wall']:.2f}× (work only: "
             f"{lib['inner'] / floor['inner']:.2f}×); library peak RSS "
             f"{lib['rss_mb']:.0f} MB; CLI (routed) / library = "
-            f"{cli['wall'] / lib['wall']:.2f}×."
+            f"{cli['wall'] / lib['wall']:.2f}×. CPU time: naive / library = "
+            f"{naive['cpu'] / lib['cpu']:.1f}×, library / floor = {lib['cpu'] / floor['cpu']:.2f}×."
         )
     lines += ["", "## Counts", ""] + [f"* {c}" for c in checks]
     if huge:
@@ -403,7 +471,8 @@ def report(
             f"{huge['n']:,} points generated chunk by chunk straight to a "
             f"{huge['gb']:.1f} GB GeoParquet file ({huge['generate']:.0f} s), counted once by "
             f"`count_structures` in a fresh process: {huge['wall']:.1f} s wall "
-            f"({huge['inner']:.1f} s work, {huge['n'] / huge['wall']:,.0f} rows/s), peak RSS "
+            f"({huge['inner']:.1f} s work, {huge['cpu']:.1f} s CPU, "
+            f"{huge['n'] / huge['wall']:,.0f} rows/s), peak RSS "
             f"{huge['rss_mb']:.0f} MB; the file was deleted afterwards.",
         ]
     return "\n".join(lines) + "\n"

@@ -248,8 +248,12 @@ def write_points(
     row_group_rows: int = 524_288,
     crs: str = "EPSG:4326",
     null_geometry: float = 0.0,
+    lonlat: bool = False,
 ) -> Path:
     """Write ``n`` synthetic structures to GeoParquet, one row group per chunk.
+
+    With ``lonlat`` the points are two float columns ``lon``, ``lat`` instead of a WKB
+    ``geometry`` column (a plain Parquet table, as CSV exports converted to Parquet are).
 
     Examples
     --------
@@ -280,8 +284,13 @@ def write_points(
                 null_geometry=null_geometry,
                 crs_transform=transform,
             )
+            if lonlat:
+                x, y = _wkb_xy(table.column("geometry"))
+                table = table.drop_columns(["geometry"]).append_column("lon", pa.array(x))
+                table = table.append_column("lat", pa.array(y)).replace_schema_metadata({})
             if writer is None:
-                schema = table.schema.with_metadata({b"geo": geo_metadata(crs)})
+                meta = {} if lonlat else {b"geo": geo_metadata(crs)}
+                schema = table.schema.with_metadata(meta)
                 writer = pq.ParquetWriter(tmp, schema, compression="snappy")
             writer.write_table(table.replace_schema_metadata(writer.schema.metadata))
             done += m
@@ -290,6 +299,13 @@ def write_points(
             writer.close()
     tmp.replace(out)
     return out
+
+
+def _wkb_xy(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    array = column.combine_chunks()
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[: 21 * len(array)]
+    points = data.view(WKB_POINT)
+    return points["x"].copy(), points["y"].copy()
 
 
 def _label(n: int) -> str:
@@ -306,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--row-group", type=int, default=524_288)
     parser.add_argument("--crs", default="EPSG:4326")
     parser.add_argument("--null-geometry", type=float, default=0.0)
+    parser.add_argument("--lonlat", action="store_true", help="lon/lat columns, no WKB")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     path = write_points(
@@ -316,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         row_group_rows=args.row_group,
         crs=args.crs,
         null_geometry=args.null_geometry,
+        lonlat=args.lonlat,
     )
     size = path.stat().st_size / 1e6
     print(f"{path}: {int(args.n):,} points, {size:.0f} MB, {time.perf_counter() - start:.1f} s")

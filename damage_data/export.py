@@ -166,7 +166,9 @@ def save(
 
     try:
         if resized:
-            fig.set_dpi(dpi)
+            # lay out at the dpi of the file: text widths do not scale exactly with dpi
+            # (hinting), so measuring at another dpi can push a label past the margin
+            fig.set_dpi(save_dpi if fmt == "png" else dpi)
             fig.set_size_inches(size_in, forward=False)
             layout(fig)
         buffer = io.BytesIO()

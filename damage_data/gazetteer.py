@@ -36,6 +36,7 @@ __all__ = [
     "gazetteer_from_cod_ab",
     "gazetteer_from_file",
     "gazetteer_from_geonames",
+    "gazetteer_from_path",
     "make_gazetteer",
     "read_aliases",
 ]
@@ -157,11 +158,24 @@ def _alias_frame(aliases: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"unit_code": "string", "alias": "string"}).reset_index(drop=True)
 
 
+_TRUE = ("true", "1", "yes", "y", "t")
+_FALSE = ("false", "0", "no", "n", "f")
+
+
 def _as_bool(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("false", "0", "no", "n", "f", "")
-    if value is None or value is pd.NA:
+    """A ``one_to_one`` cell as a bool; empty means True (an ordinary alias)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return True
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE or text == "":
+            return True
+        if text in _FALSE:
+            return False
+        raise UsageError(
+            f"one_to_one value {value!r} is neither true nor false; write True for an alias "
+            "of one unit, False for a name that covers several units"
+        )
     return bool(value)
 
 
@@ -172,6 +186,7 @@ def make_gazetteer(
     codes: pd.DataFrame | None = None,
     settlements: pd.DataFrame | None = None,
     do_not_fuzzy: Iterable[str] = (),
+    crs: Any = None,
 ) -> Gazetteer:
     """A :class:`Gazetteer` from plain tables; missing optional columns are filled in.
 
@@ -185,6 +200,9 @@ def make_gazetteer(
         :data:`SETTLEMENT_COLUMNS`; aliases may leave out ``lang``, ``source``, ``one_to_one``.
     do_not_fuzzy
         Names never used in fuzzy matching.
+    crs
+        CRS of a ``geometry`` column, when ``units`` is not already a GeoDataFrame; with
+        geometry, ``Gazetteer.units`` is a GeoDataFrame ready for point-in-polygon.
 
     Examples
     --------
@@ -214,8 +232,14 @@ def make_gazetteer(
         out[col] = out[col].astype("string")
     out["level"] = out["level"].astype("string")
     cols = [*UNIT_COLUMNS, *(c for c in out.columns if c not in UNIT_COLUMNS)]
+    out = out[cols]
+    if "geometry" in out.columns:
+        import geopandas as gpd
+
+        crs = crs if crs is not None else getattr(units, "crs", None)
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
     return Gazetteer(
-        units=out[cols],
+        units=out,
         aliases=_alias_frame(aliases) if aliases is not None else _empty(ALIAS_COLUMNS),
         codes=codes[list(CODE_COLUMNS)].copy() if codes is not None else _empty(CODE_COLUMNS),
         settlements=(
@@ -709,7 +733,7 @@ def gazetteer_from_file(
             len(dup),
             ", ".join(map(str, dup[:10])),
         )
-    return make_gazetteer(units, aliases=aliases)
+    return make_gazetteer(units, aliases=aliases, crs=getattr(table, "crs", None))
 
 
 def gazetteer_from_cod_ab(
@@ -799,7 +823,7 @@ def gazetteer_from_cod_ab(
                         {
                             "unit_code": frame["unit_code"],
                             "alias": table[col].astype("string"),
-                            "lang": m.group(1).lower(),
+                            "lang": _COD_LANG.get(m.group(1), m.group(1).lower()),
                             "source": f"{label} column {col}",
                             "one_to_one": True,
                         }
@@ -807,8 +831,24 @@ def gazetteer_from_cod_ab(
                 )
     units = pd.concat(unit_frames, ignore_index=True)
     aliases = pd.concat(alias_frames, ignore_index=True) if alias_frames else None
-    return make_gazetteer(units, aliases=aliases)
+    return make_gazetteer(units, aliases=aliases, crs=getattr(table, "crs", None))
 
+
+# COD-AB name columns carry a two-letter suffix that is mostly, but not always, the ISO
+# 639-1 language code: ADM1_UA holds Ukrainian (uk).
+_COD_LANG = {
+    "UA": "uk",
+    "EN": "en",
+    "RU": "ru",
+    "FR": "fr",
+    "ES": "es",
+    "AR": "ar",
+    "PT": "pt",
+    "HY": "hy",
+    "AZ": "az",
+    "KA": "ka",
+    "NE": "ne",
+}
 
 #: Columns of a GeoNames dump (geonames.org/export/dump/readme.txt).
 GEONAMES_COLUMNS = (
@@ -944,6 +984,59 @@ def gazetteer_from_geonames(
     return make_gazetteer(units, aliases=alias_table, settlements=settlements)
 
 
+def gazetteer_from_path(
+    path: str | Path,
+    *,
+    name_column: str | None = None,
+    code_column: str | None = None,
+    parent_column: str | None = None,
+    level: str = "adm1",
+    country: str | None = None,
+    layer: str | int | None = None,
+    encoding: str | None = None,
+) -> Gazetteer:
+    """A gazetteer from a file of any supported kind, choosing the loader by its content.
+
+    A ``.txt`` file is read as a GeoNames dump; a table or boundary file with
+    ``name_column`` and ``code_column`` through :func:`gazetteer_from_file`; one with
+    ``ADMn_PCODE`` columns through :func:`gazetteer_from_cod_ab`.
+
+    Examples
+    --------
+    >>> gaz = gazetteer_from_path(data_path("boundaries", "adm1_arm_ne10m_iso.geojson"),
+    ...                           name_column="name", code_column="iso_3166_2_derived")
+    >>> len(gaz)
+    11
+    """
+    p = Path(path)
+    if p.suffix.lower() == ".txt":
+        return gazetteer_from_geonames(p)
+    if name_column and code_column:
+        return gazetteer_from_file(
+            p,
+            name_column=name_column,
+            code_column=code_column,
+            parent_column=parent_column,
+            level=level,
+            country=country,
+            layer=layer,
+            encoding=encoding,
+        )
+    if name_column or code_column:
+        raise UsageError(
+            f"{p}: give both name_column and code_column (got only "
+            f"{'name_column' if name_column else 'code_column'})"
+        )
+    table = _read_table_or_layer(p, layer=layer, encoding=encoding)
+    if any(str(c).upper().endswith("_PCODE") for c in table.columns):
+        return gazetteer_from_cod_ab(table, country=country)
+    raise UsageError(
+        f"{p}: not an OCHA COD-AB table (no ADMn_PCODE column); say which columns hold the "
+        f"names and codes (name_column=, code_column=). Columns are: "
+        f"{', '.join(map(str, table.columns))}"
+    )
+
+
 def read_aliases(path: str | Path) -> pd.DataFrame:
     """Read an alias CSV: ``unit_code, alias`` and optional ``lang, source, one_to_one``.
 
@@ -960,4 +1053,7 @@ def read_aliases(path: str | Path) -> pd.DataFrame:
     _need_columns(table, ["unit_code", "alias"], p)
     if "source" not in table.columns:
         table["source"] = p.name
-    return _alias_frame(table)
+    try:
+        return _alias_frame(table)
+    except UsageError as err:
+        raise UsageError(f"{p}: column one_to_one: {err}", path=str(p)) from err

@@ -24,7 +24,7 @@ import pandas as pd
 from ._data import data_path
 from ._errors import UsageError
 from .gazetteer import Gazetteer, default_gazetteer
-from .translit import exact_key, fold, fold_ascii, fold_variants
+from .translit import FoldVariants, exact_key, fold, fold_ascii, fold_variants
 from .vocab import LEVELS
 
 __all__ = [
@@ -62,6 +62,9 @@ CERTAIN_MATCHES = ("code", "exact")
 #: margin within which a second unit makes a fuzzy match ambiguous.
 FUZZY_THRESHOLD = 85.0
 FUZZY_MARGIN = 5.0
+#: Score of a transliteration match that reads an adjective as its base noun
+#: ("Физулинский район" → Füzuli), below the 100 of a same-word match.
+ADJECTIVE_SCORE = 90.0
 #: Keys shorter than this are never fuzzy-matched: one letter is too large a share of them.
 FUZZY_MIN_LENGTH = 5
 
@@ -72,7 +75,8 @@ _PARENT_PATTERNS = (
     re.compile(r"^(?P<place>[^()]+?)\s*\((?P<parent>[^()]+)\)$"),
 )
 _TOKEN_SPLIT = re.compile(r"\s+")
-_CODE_CLEAN = re.compile(r"[\s_]+")
+# spaces and underscores do not count in codes ("AZ CAB", "524 2 05 27")
+_CODE_DROP = {ord(c): None for c in " _\t\n\r\u00a0"}
 
 
 # --- reference words -----------------------------------------------------------------------
@@ -90,6 +94,8 @@ def _strip_generic(text: str) -> tuple[str, tuple[str, ...], str | None]:
     """``text`` without generic words, the words removed, and the kind they agree on."""
     words = _generic_words()
     tokens = _TOKEN_SPLIT.split(text.strip())
+    if len(tokens) == 1:  # most names: one word, never removed (a lone generic word stays)
+        return text, (), None
     keys = [exact_key(t).strip(",;:") for t in tokens]
     removed = tuple(t for t, k in zip(tokens, keys, strict=True) if k in words)
     if not removed or len(removed) == len(tokens):
@@ -113,7 +119,7 @@ class _Entry:
 
 @dataclass
 class _Index:
-    """Lookup tables of one gazetteer, built once per :func:`resolve_places` call."""
+    """Lookup tables of one gazetteer (and level), built on first use and kept with it."""
 
     units: dict[str, tuple[str, str, str, str, str]]  # code → name, level, parent, country, kind
     codes: dict[str, list[str]]
@@ -206,11 +212,13 @@ def _build_index(gaz: Gazetteer, level: str | None = None) -> _Index:
         if removed:
             _add(exact, exact_key(stripped), entry)
         variants = fold_variants(stripped)
-        _add(folded, variants[0], entry)
+        _add(folded, variants.key, entry)
         # the same name typed without its Azerbaijani letters ("Agdas", "Lacin", "Seki")
         _add(folded, fold_ascii(stripped), entry)
-        for variant in variants[1:]:
-            _add(adjective, variant, entry)
+        for same in variants.same:  # the same adjective with another ending
+            _add(folded, same, entry)
+        for base in variants.bases:
+            _add(adjective, base, entry)
 
     settle_exact: dict[str, list[_Entry]] = {}
     settle_folded: dict[str, list[_Entry]] = {}
@@ -256,7 +264,7 @@ def _add(table: dict[str, list[_Entry]], key: str, entry: _Entry) -> None:
 
 
 def _code_key(code: str) -> str:
-    return _CODE_CLEAN.sub("", str(code)).upper()
+    return str(code).translate(_CODE_DROP).upper()
 
 
 # --- resolving one name ------------------------------------------------------------------
@@ -281,7 +289,9 @@ class _Query:
     removed: tuple[str, ...]
 
 
-def _units_of(entries: Iterable[_Entry]) -> list[str]:
+def _units_of(entries: Sequence[_Entry]) -> list[str]:
+    if len(entries) == 1:
+        return [entries[0].unit_code]
     return list(dict.fromkeys(e.unit_code for e in entries))
 
 
@@ -360,7 +370,7 @@ class _Keys(NamedTuple):
     stripped_exact: str
     removed: tuple[str, ...]
     kind: str | None
-    variants: list[str]  # fold variants of the stripped text; [0] is its fold key
+    variants: FoldVariants  # fold keys of the stripped text
 
 
 @lru_cache(maxsize=200_000)
@@ -370,7 +380,7 @@ def _keys(text: str) -> _Keys:
         code=_code_key(text) if len(text) <= 32 else "",
         exact=exact_key(text),
         stripped=stripped,
-        stripped_exact=exact_key(stripped),
+        stripped_exact=exact_key(stripped) if removed else exact_key(text),
         removed=removed,
         kind=kind,
         variants=fold_variants(stripped),
@@ -396,27 +406,40 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
         units = _units_of(entries)
         # the same name read through transliteration may fit further units (Shaki → the
         # city and the rayon Şəki): those count as candidates too
-        extra = [u for u in _units_of(index.folded.get(k.variants[0], ())) if u not in units]
+        extra = [u for u in _units_of(index.folded.get(k.variants.key, ())) if u not in units]
         if extra:
             units = units + extra
         return _decide(units, entries, match, q, index, reason)
-    variants = k.variants
-    tries = [(v, index.folded) for v in variants] + [(v, index.adjective) for v in variants]
-    for variant, table in tries:
-        entries = table.get(variant)
+    v = k.variants
+    tries: Iterable[tuple[str, dict[str, list[_Entry]], float]]
+    if not v.same and not v.bases:  # most names: one key to look up
+        tries = ((v.key, index.folded, 100.0), (v.key, index.adjective, ADJECTIVE_SCORE))
+    else:
+        # the same word first; an adjective read as its base noun counts a little less (90)
+        tries = [(key, index.folded, 100.0) for key in (v.key, *v.same)]
+        tries += [
+            (key, table, ADJECTIVE_SCORE)
+            for table in (index.folded, index.adjective)
+            for key in v.bases
+        ]
+        tries += [(key, index.adjective, ADJECTIVE_SCORE) for key in (v.key, *v.same)]
+    for key, table, score in tries:
+        entries = table.get(key)
         if entries:
             reason = f"transliteration of {entries[0].text!r}"
-            if variant != variants[0] or table is index.adjective:
+            if score < 100:
                 reason += " (adjective form)"
             if removed:
                 reason += f"; ignored {' '.join(removed)!r}"
-            return _decide(_units_of(entries), entries, "transliteration", q, index, reason)
+            result = _decide(_units_of(entries), entries, "transliteration", q, index, reason)
+            result.score = score
+            return result
     return None
 
 
 def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
     k = _keys(q.text)
-    entries = index.settle_exact.get(k.stripped_exact) or index.settle_folded.get(k.variants[0])
+    entries = index.settle_exact.get(k.stripped_exact) or index.settle_folded.get(k.variants.key)
     if not entries:
         return None
     units = _units_of(entries)
@@ -494,7 +517,11 @@ def _fuzzy(
                 if sc > unit_scores.get(u, -1):
                     unit_scores[u] = sc
             for rr, unit_scores in found.items():
-                ranked = sorted(unit_scores, key=lambda u: -unit_scores[u])
+                ranked = (
+                    list(unit_scores)
+                    if len(unit_scores) == 1
+                    else sorted(unit_scores, key=unit_scores.__getitem__, reverse=True)
+                )
                 out[rows_idx[int(hit[rr])]] = (ranked, float(best[hit[rr]]))
     return out
 
@@ -543,7 +570,7 @@ def _gazetteer_for(
 
 
 def resolve_places(
-    names: Iterable[object] | pd.Series,
+    names: str | Iterable[object] | pd.Series,
     *,
     country: str | Sequence[str] | None = None,
     parent: str | Iterable[object] | None = None,
@@ -592,7 +619,7 @@ def resolve_places(
     >>> "parent_conflict" in out.loc[2, "reason"]
     True
     """
-    texts = list(names)
+    texts = [names] if isinstance(names, str) else list(names)  # one name is a list of one
     parents = _as_list(parent, len(texts), "parent")
     if level is not None and level not in (*LEVELS, *UNIT_KINDS):
         raise UsageError(
@@ -649,7 +676,7 @@ def _spread(
         {
             # the source's own text, untouched (missing values stay missing)
             "place_text": pd.array(
-                [None if _text(t) == "" and not isinstance(t, str) else str(t) for t in texts],
+                [t if isinstance(t, str) else (_text(t) or None) for t in texts],
                 dtype="string",
             ),
             **{
@@ -699,7 +726,7 @@ def _resolve_text(
     # without a parent the whole text was already tried above
     result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(q, index)
     if result is None:
-        if k.variants[0] in index.no_fuzzy or len(k.variants[0]) < FUZZY_MIN_LENGTH:
+        if k.variants.key in index.no_fuzzy or len(k.variants.key) < FUZZY_MIN_LENGTH:
             result = _Result(
                 reasons=[f"no unit named {place!r}; too short or listed as never fuzzy-matched"]
             )
@@ -756,7 +783,7 @@ def _resolve_fuzzy(
     if not pending:
         return
     items = list(pending.items())
-    keys = [_keys(q.text).variants[0] for _, q in items]
+    keys = [_keys(q.text).variants.key for _, q in items]
     unique = list(dict.fromkeys(keys))
     found = dict(
         zip(unique, _fuzzy(unique, index, threshold=threshold, margin=margin), strict=True)
@@ -829,9 +856,16 @@ def resolve_place(name: str, **options: Any) -> dict[str, Any]:
     'AZ-AGM'
     """
     row = resolve_places([name], **options).iloc[0]
-    return {
-        c: (None if c != "candidates" and pd.isna(row[c]) else row[c]) for c in RESOLVED_COLUMNS
-    }
+    out: dict[str, Any] = {}
+    for col in RESOLVED_COLUMNS:
+        value = row[col]
+        if col == "candidates":
+            out[col] = list(value)
+        elif pd.isna(value):
+            out[col] = None
+        else:
+            out[col] = float(value) if col == "score" else str(value)
+    return out
 
 
 def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
@@ -876,7 +910,7 @@ def _display_table() -> dict[tuple[str, str], str]:
     }
 
 
-def display_name(unit_code: str, lang: str = "en") -> str:
+def display_name(unit_code: str, lang: str = "en", *, gazetteer: Gazetteer | None = None) -> str:
     """The name of a unit to show in tables and maps, in ``lang`` (en, az, ru, hy, native).
 
     Falls back to English, then to the gazetteer name, then to the code itself.
@@ -886,11 +920,16 @@ def display_name(unit_code: str, lang: str = "en") -> str:
     >>> display_name("AZ-CAB"), display_name("AZ-CAB", "az"), display_name("AM-LO", "hy")
     ('Jabrayil', 'Cəbrayıl', 'Լոռի')
     """
-    return display_names([unit_code], lang)[0]
+    return display_names([unit_code], lang, gazetteer=gazetteer)[0]
 
 
-def display_names(codes: Iterable[object], lang: str = "en") -> list[str]:
+def display_names(
+    codes: Iterable[object], lang: str = "en", *, gazetteer: Gazetteer | None = None
+) -> list[str]:
     """:func:`display_name` of each code (vectorised); missing codes give ``""``.
+
+    With ``gazetteer`` (your own), a code the bundled display names do not know takes the
+    gazetteer's alias in ``lang`` (e.g. a COD-AB ``ADM1_RU`` column for ``ru``), else its name.
 
     Examples
     --------
@@ -903,13 +942,27 @@ def display_names(codes: Iterable[object], lang: str = "en") -> list[str]:
         )
     table = _display_table()
     gaz_names = _gazetteer_names()
+    own: dict[str, str] = {}
+    if gazetteer is not None:
+        langs = gazetteer.aliases["lang"].fillna("")
+        # "native": the first alias in a language other than English
+        wanted = ~langs.isin(["en", "und", ""]) if lang == "native" else langs == lang
+        al = gazetteer.aliases[wanted]
+        own = dict(zip(gazetteer.units["unit_code"], gazetteer.units["name"], strict=True))
+        own.update(dict(zip(al["unit_code"][::-1], al["alias"][::-1], strict=True)))
     out = []
     for code in codes:
         c = _text(code)
         if not c:
             out.append("")
             continue
-        out.append(table.get((c, lang)) or table.get((c, "en")) or gaz_names.get(c) or c)
+        out.append(
+            table.get((c, lang))
+            or (own.get(c) if c in own else None)
+            or table.get((c, "en"))
+            or gaz_names.get(c)
+            or c
+        )
     return out
 
 

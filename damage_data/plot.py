@@ -488,7 +488,10 @@ def _damage_map(
     from .gazetteer import BOUNDARY_ATTRIBUTION, BUNDLED_BOUNDARIES, bundled_units
 
     notes: list[str] = []
-    values = summary[["unit_code", metric]].copy()
+    values = summary.loc[summary["unit_code"].notna(), ["unit_code", metric]].copy()
+    if len(values) < len(summary):
+        n = len(summary) - len(values)
+        notes.append(f"Not mapped: {n} {'row' if n == 1 else 'rows'} without a unit.")
     values["unit_code"] = values["unit_code"].astype(str)
     if values["unit_code"].duplicated().any():
         dupes = sorted(set(values.loc[values["unit_code"].duplicated(), "unit_code"]))
@@ -496,7 +499,7 @@ def _damage_map(
             f"summary has several rows for {', '.join(dupes)}; a map needs one "
             "row per unit (use summarise(), not by_source=True)"
         )
-    values[metric] = _numeric(summary, metric).to_numpy()
+    values[metric] = _numeric(summary.loc[values.index], metric).to_numpy()
 
     # boundaries ---------------------------------------------------------------------------
     context: gpd.GeoDataFrame | None = None
@@ -720,12 +723,11 @@ def _damage_map(
     ax.set_ylim(view[1], view[3], auto=None)
     ax.set_aspect("equal", adjustable="datalim")
     corners = _free_corners(data.loc[has_value].union_all(), view)
-    inset_corner = corners[0]
-    _draw_inset(ax, country, ctx, inset_corner)
-    bottom = [c for c in corners[1:] if c.startswith("lower")] or corners[1:]
+    _draw_inset(ax, country, ctx, corners.pop(0))
+    bottom = [c for c in corners if c.startswith("lower")] or corners
     _draw_scale_bar(ax, view, bottom[0], lang)
     if structures is not None and len(structures):
-        free = [c for c in corners[1:] if c != bottom[0]]
+        free = [c for c in corners if c != bottom[0]]
         _draw_structures(ax, structures, crs, corner=free[0])
 
     # labels -------------------------------------------------------------------------------
@@ -883,6 +885,14 @@ _CORNER_BOUNDS = {
 }
 
 
+def _shows_whole_country(country: Any, view: tuple[float, float, float, float]) -> bool:
+    """True when the view covers at least 80% of the country's bounding box."""
+    from shapely.geometry import box
+
+    bounds = box(*country.bounds)
+    return bool(bounds.area) and bounds.intersection(box(*view)).area >= 0.8 * bounds.area
+
+
 def _draw_inset(ax: Axes, country: Any, ctx: gpd.GeoDataFrame | None, corner: str) -> Axes:
     from matplotlib.patches import Rectangle
 
@@ -917,6 +927,16 @@ def _draw_inset(ax: Axes, country: Any, ctx: gpd.GeoDataFrame | None, corner: st
     def follow(_changed: Any) -> None:
         (a, b), (c, d) = ax.get_xlim(), ax.get_ylim()
         rect.set_bounds(a, c, b - a, d - c)
+        # the locator shows the country and the whole frame of the main view
+        margin = 0.03 * max(maxx - minx, maxy - miny)
+        x0, x1 = min(minx - pad, a - margin), max(maxx + pad, b + margin)
+        y0, y1 = min(miny - pad, c - margin), max(maxy + pad, d + margin)
+        inset.ignore_existing_data_limits = True
+        inset.update_datalim([(x0, y0), (x1, y1)])
+        inset.set_xlim(x0, x1, auto=None)
+        inset.set_ylim(y0, y1, auto=None)
+        # a locator adds nothing when the map already shows the whole country
+        inset.set_visible(not _shows_whole_country(country, (a, c, b, d)))
 
     follow(None)
     ax.callbacks.connect("xlim_changed", follow)
@@ -1116,6 +1136,9 @@ class _LabelLayer(Artist):
         color: str,
         weight: str,
         off_anchor: bool = False,
+        candidates: Sequence[tuple[int, int]] | None = None,
+        gid: str = "damage_data:label",
+        leader: bool = True,
     ) -> Text:
         """Add one label anchored at ``xy`` (data coordinates)."""
         artist = self._ax.text(
@@ -1131,7 +1154,7 @@ class _LabelLayer(Artist):
             linespacing=1.1,
             path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
         )
-        artist.set_gid("damage_data:label")
+        artist.set_gid(gid)
         artist.set_in_layout(False)  # placed inside the axes at draw time
         self.items.append(
             {
@@ -1140,13 +1163,17 @@ class _LabelLayer(Artist):
                 "priority": priority,
                 "required": required,
                 "off_anchor": off_anchor,
+                "candidates": tuple(candidates) if candidates is not None else None,
+                "leader": leader,
             }
         )
         return artist
 
     def _obstacles(self, renderer: RendererBase) -> list[Bbox]:
         ax = self._ax
-        found = [child.get_window_extent(renderer) for child in ax.child_axes]
+        found = [
+            child.get_window_extent(renderer) for child in ax.child_axes if child.get_visible()
+        ]
         # a dot of s=28 pt² and its edge
         radius = 5 * renderer.points_to_pixels(1.0)  # type: ignore[operator]
         for collection in ax.collections:  # the dots marking small units stay visible
@@ -1169,7 +1196,7 @@ class _LabelLayer(Artist):
         self.leaders = []
         for item in sorted(self.items, key=lambda i: i["priority"]):
             text: Text = item["text"]
-            candidates = self.NEAR + (self.FAR if item["required"] else ())
+            candidates = item["candidates"] or (self.NEAR + (self.FAR if item["required"] else ()))
             if item["off_anchor"]:  # keep the dot of a small unit visible
                 candidates = tuple((dx, dy) for dx, dy in candidates if (dx, dy) != (0, 0))
             best: tuple[float, tuple[int, int], Bbox] | None = None
@@ -1195,7 +1222,7 @@ class _LabelLayer(Artist):
             text.set_transform(offset_copy(ax.transData, fig, x=dx, y=dy, units="points"))
             text.set_visible(True)
             placed.append(box)
-            if item["required"] and (abs(dx) >= 25 or abs(dy) >= 25):
+            if item["required"] and item["leader"] and (abs(dx) >= 25 or abs(dy) >= 25):
                 self._leader(item["xy"], box, dx, dy, renderer)
 
     def _leader(
@@ -1517,6 +1544,10 @@ def residential_share(
 
 # --------------------------------------------------------------------------- timeline
 
+#: Where a value label may sit around its point (points): above, below, then aside.
+VALUE_LABEL_OFFSETS = (
+    (0, 11), (0, -11), (18, 8), (-18, 8), (18, -8), (-18, -8), (0, 22), (0, -22),
+)  # fmt: skip
 CORRECTION_FLAGS = ("correction", "corrected", "supersedes", "superseded", "revised")
 
 
@@ -1668,11 +1699,13 @@ def reported_series(
             }
         )
     series = pd.DataFrame(rows).sort_values(["as_of", "source_id"]).reset_index(drop=True)
-    # a running total that goes down between reports: flag the lower report
+    # a running total that went down: a report lower than every report of the previous
+    # date (lower than just one of several disagreeing reports is disagreement, not decline)
     running = series.loc[series["cumulative"]]
-    previous_max = running["count"].cummax().shift(1)
+    lowest = running.groupby("as_of")["count"].min()
+    previous = running["as_of"].map(lowest.shift(1))
     series["decreasing"] = False
-    series.loc[running.index, "decreasing"] = (running["count"] < previous_max).fillna(False)
+    series.loc[running.index, "decreasing"] = (running["count"] < previous).fillna(False)
     # sources that speak about the same date and disagree
     series["disagree"] = False
     for _day, same in series.groupby("as_of"):
@@ -1735,14 +1768,16 @@ def timeline(
         import matplotlib.dates as mdates
 
         ax = style.new_axes(ax)
+        layer = _LabelLayer(ax)
         publishers = list(dict.fromkeys(series["publisher"]))
         palette = [c for c in style.OKABE_ITO if c not in ("#F0E442",)]  # yellow is faint
         colour = {p: palette[i % len(palette)] for i, p in enumerate(publishers)}
-        running = series.loc[series["cumulative"]]
+        # one point per date: where sources disagree the line runs through their middle
+        running = series.loc[series["cumulative"]].groupby("as_of")["count"].median()
         if len(running) > 1:
             ax.plot(
-                running["as_of"],
-                running["count"],
+                running.index,
+                running.to_numpy(),
                 color="#bdbdbd",
                 linewidth=1.2,
                 zorder=1,
@@ -1785,16 +1820,15 @@ def timeline(
             text = f"{approx}{format_number(row['count'], lang)}{plus}"
             if row["decreasing"]:
                 text = f"▼ {text}"
-            ax.annotate(
+            layer.add(
                 text,
-                (row["as_of"], row["count"]),
-                xytext=(0, 7),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=style.LABEL_SIZE,
-                fontweight="bold" if row["decreasing"] else "normal",
+                (mdates.date2num(row["as_of"]), float(row["count"])),
+                priority=0,
+                required=True,
+                size=style.LABEL_SIZE,
                 color=style.DAMAGE_COLOURS["destroyed"] if row["decreasing"] else style.INK,
+                weight="bold" if row["decreasing"] else "normal",
+                candidates=VALUE_LABEL_OFFSETS,
                 gid="damage_data:value",
             )
         for day, same in series.loc[series["disagree"]].groupby("as_of"):
@@ -1811,17 +1845,19 @@ def timeline(
                 },
                 zorder=1,
             )
-            ax.annotate(
+            layer.add(
                 "sources disagree",
-                (day, hi),
-                xytext=(6, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=style.SMALL_SIZE,
+                (mdates.date2num(day), float(hi)),
+                priority=1,
+                required=True,
+                size=style.SMALL_SIZE,
                 color=style.MUTED,
+                weight="normal",
+                candidates=((46, 0), (-46, 0), (46, 12), (-46, 12), (46, -12), (-46, -12)),
                 gid="damage_data:disagree",
+                leader=False,
             )
+        ax.add_artist(layer)
         ax.set_ylim(0, float(series["count_max"].max()) * 1.2 or 1)
         ax.yaxis.set_major_formatter(lambda v, _pos: format_number(v, lang))
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
@@ -1830,7 +1866,14 @@ def timeline(
         ax.tick_params(axis="y", length=0)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+        ax.xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(
+                locator,
+                formats=["%Y", "%b", "%-d %b", "%H:%M", "%H:%M", "%S.%f"],
+                zero_formats=["", "%Y", "%b", "%-d %b", "%H:%M", "%H:%M"],
+                show_offset=False,
+            )
+        )
         span = series["as_of"].max() - series["as_of"].min()
         margin = max(span * 0.08, pd.Timedelta(days=3))
         ax.set_xlim(series["as_of"].min() - margin, series["as_of"].max() + margin)

@@ -354,6 +354,9 @@ def finalise(
     if alt_text is None:
         derived = [p.alt_text for p in provenances if p.alt_text]
         alt_text = " ".join(derived) if derived else None
+    if fig.get_layout_engine() is not None:
+        # tight or constrained layout would move the axes back over header and footer
+        fig.set_layout_engine("none")
     old = _ANATOMY.get(fig)
     if old is not None:
         for artist in old.artists:
@@ -396,7 +399,7 @@ def layout(fig: Figure) -> None:
     for artist in anatomy.artists:
         artist.remove()
     anatomy.artists = []
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = _renderer(fig)
     width_px, height_px = fig.bbox.width, fig.bbox.height
     pt = fig.dpi / 72.0  # pixels per point
     margin = MARGIN_PT * pt
@@ -483,6 +486,16 @@ def layout(fig: Figure) -> None:
     _fit_axes(fig, (margin, body_bottom, width_px - margin, body_top), renderer)
 
 
+def _renderer(fig: Figure) -> Any:
+    """A renderer to measure text with: the canvas's own (Agg), else a scratch Agg one."""
+    get = getattr(fig.canvas, "get_renderer", None)
+    if get is not None:
+        return get()
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+
+
 def _text_width(text: str, prop: Any, renderer: Any) -> float:
     width, _h, _d = renderer.get_text_width_height_descent(text, prop, ismath=False)
     return float(width)
@@ -492,6 +505,9 @@ def _wrap(text: str, prop: Any, width_px: float, renderer: Any) -> list[str]:
     """Greedy word wrap measured with the renderer (character counts misjudge widths)."""
     lines: list[str] = []
     for paragraph in str(text).splitlines() or [""]:
+        if _text_width(paragraph, prop, renderer) <= width_px:  # most lines fit: one measure
+            lines.append(paragraph)
+            continue
         words = paragraph.split(" ")
         current = ""
         for word in words:

@@ -15,8 +15,9 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import groupby
+from typing import NamedTuple
 
-__all__ = ["exact_key", "fold", "fold_ascii", "fold_variants", "to_latin"]
+__all__ = ["FoldVariants", "exact_key", "fold", "fold_ascii", "fold_variants", "to_latin"]
 
 # Russian and Ukrainian Cyrillic to Latin (roughly the Ukrainian national and BGN/PCGN
 # systems). Ukrainian г is h, Russian г is g: fold() later merges h and g, so one table
@@ -190,6 +191,11 @@ _NOT_KEY = re.compile(r"[^0-9a-zJXSC]+")
 _SPACES = re.compile(r"\s+")
 _REPEATS = re.compile(r"(.)\1")
 _APOSTROPHES = re.compile(r"['’ʼʻ`´ʹ\u02bc]")
+# the special letters, with apostrophes dropped in the same pass
+_LATIN_SPECIAL_NO_APOSTROPHE = {
+    **_LATIN_SPECIAL,
+    **{ord(ch): None for ch in "'’ʼʻ`´ʹ\u02bc"},
+}
 
 
 def to_latin(text: str) -> str:
@@ -237,14 +243,14 @@ def fold(text: str) -> str:
     >>> fold("Terter") == fold("Tərtər")
     True
     """
-    latin = to_latin(text).translate(_LATIN_SPECIAL)
-    latin = _APOSTROPHES.sub("", latin)
+    latin = to_latin(text).translate(_LATIN_SPECIAL_NO_APOSTROPHE)
     # strip the remaining diacritics (é → e, ṙ → r, c̣ → c)
     if not latin.isascii():
         latin = "".join(
             ch for ch in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(ch)
         )
-    latin = _INITIAL_Y.sub("", latin)
+    if "y" in latin:
+        latin = _INITIAL_Y.sub("", latin)
     for digraph in _DIGRAPH_ORDER:
         if digraph in latin:
             latin = latin.replace(digraph, _DIGRAPHS[digraph])
@@ -255,40 +261,73 @@ def fold(text: str) -> str:
     return latin
 
 
-# Adjective endings of Russian/Ukrainian (and their romanisations) after folding:
-# "Физулинский" → "fizulinski", "Kharkivska" → "Xarkivska". Longest first.
-_ADJECTIVE_ENDINGS = ("skaia", "skoa", "skoi", "skia", "ska", "ski", "sko", "sk")
+# Adjective endings of Russian/Ukrainian (and their romanisations) after folding: -ский,
+# -ський, -ская, -ська, -ское, -skyi, -skaya, -skoye… ("Физулинский" → "fizulinski",
+# "Kharkivska" → "Xarkivska", "Oktyabr'skoye" → "oktiabrskoia").
+_ADJECTIVE = re.compile(r"^(?P<stem>[0-9a-zJXSC]{3,}?)sk(?:aia|oia|ia|oa|oi|a|i|o)?$")
 
 
-def fold_variants(text: str) -> list[str]:
-    """``fold(text)`` and, for an adjective form, the keys of its likely base noun.
+class FoldVariants(NamedTuple):
+    """The keys of one name: its fold key, the same adjective with a neutral ending, and
+    the base nouns the adjective may come from."""
 
-    "Физулинский" gives ``fizulinski``, ``fizulin`` and ``fizuli``: the district adjective
-    of Russian and Ukrainian names ends in -ский/-ська, sometimes after an inserted -н-.
+    key: str
+    same: tuple[str, ...]
+    bases: tuple[str, ...]
+
+
+@lru_cache(maxsize=200_000)
+def fold_variants(text: str) -> FoldVariants:
+    """``fold(text)`` and, for a one-word adjective form, its other keys.
+
+    "Физулинский" has the neutral form ``fizulinsk`` (the same word as "Fizulinskaya" or
+    "Фізулінське") and the base nouns ``fizulin`` and ``fizuli``: the district adjective of
+    Russian and Ukrainian names ends in -ский/-ська, sometimes after an inserted -н-. Names
+    of several words have no variants ("Belaya Skala" is not an adjective of "Belaya").
 
     Examples
     --------
-    >>> fold("Fizuli") in fold_variants("Физулинский")
+    >>> v = fold_variants("Физулинский")
+    >>> v.key, v.same, fold("Fizuli") in v.bases
+    ('fizulinski', ('fizulinsk',), True)
+    >>> fold_variants("Oktyabr'skoye").same == fold_variants("Октябрьское").same
     True
     """
     key = fold(text)
-    out = [key]
-    for ending in _ADJECTIVE_ENDINGS:
-        if key.endswith(ending) and len(key) - len(ending) >= 3:
-            base = key[: -len(ending)]
-            out.append(base)
-            if base.endswith("n") and len(base) > 3:
-                out.append(base[:-1])
-            break
-    return out
+    if "sk" not in key or len(text.split()) != 1:
+        return FoldVariants(key, (), ())
+    m = _ADJECTIVE.match(key)
+    if m is None:
+        return FoldVariants(key, (), ())
+    stem = m.group("stem")
+    if stem + "sk" == key:  # Donetsk, Kramatorsk: a noun, not an adjective
+        return FoldVariants(key, (), ())
+    same = (stem + "sk",)
+    bases = (stem, stem[:-1]) if stem.endswith("n") and len(stem) > 3 else (stem,)
+    return FoldVariants(key, same, bases)
 
 
 # What Azerbaijani and Turkish letters become when a keyboard or system drops them:
 # "Ağdaş" → "Agdas", "Laçın" → "Lacin", "Şəki" → "Seki".
-_ASCII_DEGRADED = str.maketrans({
-    "ş": "s", "Ş": "S", "ç": "c", "Ç": "C", "ğ": "g", "Ğ": "G", "ı": "i", "İ": "I",
-    "ə": "e", "Ə": "E", "ǝ": "e", "ö": "o", "Ö": "O", "ü": "u", "Ü": "U",
-})
+_ASCII_DEGRADED = str.maketrans(
+    {
+        "ş": "s",
+        "Ş": "S",
+        "ç": "c",
+        "Ç": "C",
+        "ğ": "g",
+        "Ğ": "G",
+        "ı": "i",
+        "İ": "I",
+        "ə": "e",
+        "Ə": "E",
+        "ǝ": "e",
+        "ö": "o",
+        "Ö": "O",
+        "ü": "u",
+        "Ü": "U",
+    }
+)
 
 
 def fold_ascii(text: str) -> str:
@@ -300,4 +339,3 @@ def fold_ascii(text: str) -> str:
     (True, False)
     """
     return fold(text.translate(_ASCII_DEGRADED))
-

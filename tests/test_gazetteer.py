@@ -24,10 +24,11 @@ from damage_data.gazetteer import (
     gazetteer_from_cod_ab,
     gazetteer_from_file,
     gazetteer_from_geonames,
+    gazetteer_from_path,
     make_gazetteer,
     read_aliases,
 )
-from damage_data.places import resolve_place, resolve_places
+from damage_data.places import display_names, resolve_place, resolve_places
 
 HERE = Path(__file__).parent / "data" / "places"
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
@@ -128,7 +129,9 @@ def test_gazetteer_from_geojson() -> None:
     )
     assert len(gaz) == 3
     assert set(gaz.units["level"]) == {"adm2"}
-    assert gaz.units["geometry"].notna().all()
+    assert isinstance(gaz.units, gpd.GeoDataFrame)
+    assert gaz.units.crs.to_epsg() == 4326
+    assert gaz.units.geometry.notna().all()
     out = resolve_places(
         ["Kathmandu", "काठमाडौं", "524 2 05 25", "Bhaktapure", "Pokhara"], gazetteer=gaz
     )
@@ -188,7 +191,7 @@ def test_gazetteer_from_cod_ab_nests_pcodes() -> None:
     assert units.loc["UA6302009", "parent_code"] == "UA6302"
     assert units.loc["UA6302", "parent_code"] == "UA63"
     assert units.loc["UA63", "parent_code"] == "UA"
-    assert set(gaz.aliases["lang"]) == {"ua"}
+    assert set(gaz.aliases["lang"]) == {"uk"}
     out = resolve_places(
         ["Ivanivska", "Ivanivska", "Ivanivska", "Харківська", "UA5102015"],
         parent=[None, "Berezivskyi", "Mykolaivska", None, None],
@@ -196,6 +199,55 @@ def test_gazetteer_from_cod_ab_nests_pcodes() -> None:
     )
     assert out["match"].tolist() == ["ambiguous", "exact", "exact", "alias", "code"]
     assert out["unit_code"].tolist()[1:] == ["UA5102009", "UA4806007", "UA63", "UA5102015"]
+
+
+def test_display_names_from_a_user_gazetteer() -> None:
+    gaz = gazetteer_from_cod_ab(HERE / "cod_ab_sample.csv")
+    assert display_names(["UA6302", "UA63"], "en", gazetteer=gaz) == ["Iziumskyi", "Kharkivska"]
+    assert display_names(["UA6302"], "native", gazetteer=gaz) == ["Ізюмський"]
+    assert display_names(["UA6302"], "ru", gazetteer=gaz) == ["Iziumskyi"]  # no Russian
+    assert display_names(["UA6302"], "en") == ["UA6302"]  # unknown without the gazetteer
+
+
+def test_gazetteer_from_path_chooses_the_loader(tmp_path: Path) -> None:
+    assert len(gazetteer_from_path(HERE / "cod_ab_sample.csv")) == 13
+    assert "AZ-FUZ" in set(gazetteer_from_path(HERE / "geonames_sample.txt").units["unit_code"])
+    gaz = gazetteer_from_path(
+        HERE / "districts_sample.geojson", name_column="DIST_EN", code_column="HLCIT"
+    )
+    assert len(gaz) == 3
+    with pytest.raises(UsageError, match="name_column="):
+        gazetteer_from_path(HERE / "districts_sample.geojson")
+    with pytest.raises(UsageError, match="give both"):
+        gazetteer_from_path(HERE / "districts_sample.geojson", name_column="DIST_EN")
+
+
+def test_cli_resolve_with_own_units(capsys: pytest.CaptureFixture[str]) -> None:
+    from damage_data.cli import main
+
+    args = [
+        "places",
+        "resolve",
+        "Lalitpur",
+        "Kathmandu valley",
+        "--units",
+        str(HERE / "districts_sample.geojson"),
+        "--name-column",
+        "DIST_EN",
+        "--code-column",
+        "HLCIT",
+        "-f",
+        "json",
+    ]
+    assert main(args) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["unit_code"] == "524 2 05 25"
+    assert rows[1]["match"] == "unresolved"
+    bad = ["places", "resolve", "x", "--units", str(HERE / "districts_sample.geojson")]
+    assert main(bad) == 2
+    assert "DIST_EN" in capsys.readouterr().err
 
 
 def test_gazetteer_from_cod_ab_rejects_other_tables() -> None:
@@ -216,11 +268,16 @@ def test_extra_alias_csv(caplog: pytest.LogCaptureFixture) -> None:
     assert resolve_place("Odessa region", gazetteer=gaz)["match"] == "fuzzy"
 
 
-def test_read_aliases_needs_columns(tmp_path: Path) -> None:
+def test_read_aliases_needs_columns_and_clear_flags(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("code,name\nX,Y\n", encoding="utf-8")
     with pytest.raises(UsageError, match="no column 'unit_code', 'alias'"):
         read_aliases(path)
+    path.write_text("unit_code,alias,one_to_one\nX,Y,no\nX,Z,\nX,W,perhaps\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"a\.csv: column one_to_one: .*'perhaps'"):
+        read_aliases(path)
+    path.write_text("unit_code,alias,one_to_one\nX,Y,no\nX,Z,\n", encoding="utf-8")
+    assert read_aliases(path)["one_to_one"].tolist() == [False, True]
 
 
 def test_gazetteer_from_geonames_dump() -> None:

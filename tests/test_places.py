@@ -64,8 +64,11 @@ def test_exact_key_reads_turned_e_as_schwa() -> None:
 def test_to_latin_and_adjective_variants() -> None:
     assert to_latin("Київ") == "kiyiv"
     assert to_latin("Ереван") == "erevan"
-    assert fold("Fizuli") in fold_variants("Физулинский")
-    assert fold_variants("Ağdam") == [fold("Ağdam")]
+    assert fold("Fizuli") in fold_variants("Физулинский").bases
+    assert fold_variants("Ağdam") == (fold("Ağdam"), (), ())
+    assert fold_variants("Donetsk").bases == ()  # a noun ending in -sk
+    assert fold_variants("Belaya Skala").bases == ()  # several words: no adjective
+    assert fold_variants("Oktyabr'skoye").same == fold_variants("Октябрьское").same
 
 
 # --- the bundled alias table, whole ------------------------------------------------------
@@ -95,6 +98,35 @@ def test_every_bundled_alias_resolves_as_its_one_to_one_flag_says() -> None:
     assert many["unit_code"].isna().all()
     for cands, code in zip(many["candidates"], aliases.loc[~one, "unit_code"], strict=True):
         assert code in cands
+
+
+#: Pairs of units that share a name: a bare name of either is ambiguous by design.
+SHARED_NAMES = [
+    {"AZ-LA", "AZ-LAN"},
+    {"AZ-NV", "AZ-NX"},
+    {"AZ-SA", "AZ-SAK"},
+    {"AZ-YE", "AZ-YEV"},
+    {"UA-30", "UA-32"},
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "column"), [("aliases_am_ua.csv", "alias"), ("display_names.csv", "name")]
+)
+def test_every_curated_name_resolves_to_its_unit(file: str, column: str) -> None:
+    table = pd.read_csv(data_path("places", file))
+    if "one_to_one" in table.columns:
+        table = table[table["one_to_one"]].reset_index(drop=True)
+    out = resolve_places(table[column])
+    missed = out["unit_code"].fillna("").to_numpy() != table["unit_code"].to_numpy()
+    for i in missed.nonzero()[0]:
+        code, row = table.loc[i, "unit_code"], out.loc[i]
+        assert row["match"] == "ambiguous", (table.loc[i, column], row.to_dict())
+        assert any(set(row["candidates"]) == pair and code in pair for pair in SHARED_NAMES), (
+            table.loc[i, column],
+            row["candidates"],
+        )
+    assert missed.mean() < 0.1
 
 
 # --- war-area names, neighbours, Armenia and Ukraine ------------------------------------
@@ -255,8 +287,12 @@ def test_settlement_resolves_to_its_unit_and_unknown_place_to_its_parent() -> No
 
 
 def test_level_settlement_and_unknown_level() -> None:
-    row = resolve_place("Fuzuli", level="settlement")
+    row = resolve_place("Horadiz", level="settlement")
     assert (row["unit_code"], row["match"], row["level"]) == ("AZ-FUZ", "parent", "settlement")
+    # GeoNames has a town Fuzuli (AZ-FUZ) and a village Fuzuli in Şəmkir (AZ-SKR)
+    row = resolve_place("Fuzuli", level="settlement")
+    assert row["match"] == "ambiguous"
+    assert sorted(row["candidates"]) == ["AZ-FUZ", "AZ-SKR"]
     assert resolve_place("Fuzuli", level="adm1")["match"] == "alias"
     assert resolve_place("Horadiz", level="adm1")["match"] == "unresolved"
     with pytest.raises(UsageError, match="unknown level 'oblast'"):
@@ -280,6 +316,11 @@ def test_parent_chooses_among_repeated_names() -> None:
     assert out["match"].tolist() == ["ambiguous", "exact", "exact"]
     assert out["unit_code"].tolist()[1:] == ["UA5102009", "UA4806007"]
     assert "parent 'Odeska' chose" in out.loc[1, "reason"]
+
+
+def test_a_single_string_is_one_name() -> None:
+    out = resolve_places("Terter")
+    assert out["unit_code"].tolist() == ["AZ-TAR"]
 
 
 def test_parent_list_must_match_names() -> None:

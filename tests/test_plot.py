@@ -425,6 +425,8 @@ def test_timeline_shows_disagreement_corrections_and_relays():
     assert series["disagree"].tolist() == [True, True, False, False]
     assert series["corrected"].tolist() == [False, False, True, False]
     assert series["relayed"].tolist() == [False, False, False, True]
+    # 120 is below one of the two disagreeing reports of 10 Oct, not below both: no decline
+    assert not series["decreasing"].any()
     ax = plot.timeline(figs, srcs, unit_code="AZ-TAR")
     assert [t.get_text() for t in ax.texts if t.get_gid() == "damage_data:disagree"] == [
         "sources disagree"
@@ -555,3 +557,38 @@ def test_natural_breaks_are_as_good_as_mapclassify_fisher_jenks(values, k):
         theirs = mapclassify.FisherJenks(np.asarray(values, dtype=float), k=k).bins
     assert len(ours) == k
     assert spread(ours) <= spread(theirs) + 1e-6 * max(1.0, spread(theirs))
+
+
+def test_map_of_a_whole_country_needs_no_locator():
+    everywhere = pd.DataFrame(
+        {
+            "unit_code": ["UA-14", "UA-63", "UA-48", "UA-65", "UA-23", "UA-12", "UA-32", "UA-07"],
+            "total": [12000, 8000, 3100, 2900, 1500, 800, 0, 5],
+        }
+    )
+    ax = plot.damage_map(everywhere)
+    ax.figure.canvas.draw()
+    assert not ax.child_axes[0].get_visible()
+    east = plot.damage_map(everywhere.head(2))
+    east.figure.canvas.draw()
+    assert east.child_axes[0].get_visible()
+
+
+def test_finalise_takes_over_from_a_layout_engine():
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([1, 2], [3, 4])
+    style.finalise(fig, title="Rising", note="A note", source="Somewhere")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    note = next(a for a in style.anatomy_of(fig).artists if a.get_text() == "A note")
+    assert ax.get_tightbbox(renderer).y0 >= note.get_window_extent(renderer).y1
+
+
+def test_map_sets_rows_without_a_unit_aside():
+    summary = pd.DataFrame(
+        {"unit_code": pd.array(["AZ-TAR", None, "AZ-CAB"], dtype="string"), "total": [5, 7, 9]}
+    )
+    ax = plot.damage_map(summary)
+    assert "Not mapped: 1 row without a unit." in style.provenance_of(ax).notes
+    classes = drawn(ax, plot.GID_CLASS)
+    assert sum(len(c.get_paths()) for g, c in classes.items() if not g.endswith(":dots")) == 2

@@ -350,7 +350,7 @@ def test_limits(tmp_path: Path) -> None:
         (
             "random.bin",
             bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8)),
-            "not a readable vector file",
+            "unsupported or unreadable file",
         ),
         ("empty.csv", b"", "empty"),
         ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "truncated"),
@@ -464,3 +464,42 @@ def test_latin1_dbf_without_cpg(tmp_path: Path) -> None:
     assert result.structures["admin_label"].tolist()[0] == "Città di Castello"
     forced = load(path, encoding="cp1252")
     assert forced.structures["admin_label"].tolist()[0] == "Città di Castello"
+
+
+def test_unosat_csv_export(tmp_path: Path) -> None:
+    path = tmp_path / "unosat.csv"
+    path.write_text(
+        "SiteID,Main_Damage_Site_Class,SensorDate,Main_Damage_Site_Class_2,SensorDate_2,"
+        "Latitude,Longitude\n"
+        "A1,3,2023-11-07,1,2024-01-06,39.99,46.93\n"
+        "A2,,,6,2024-01-06,39.99,46.931\n"
+        "A3,2,2023-11-07,,,,\n"
+    )
+    result = load(path)
+    assert result.kind == "unosat"
+    assert result.report["damage_counts"] == {"destroyed": 1, "none": 1}
+    assert result.rejects["locator"].tolist() == ["row 4"]
+    assert result.rejects["reason"].str.startswith("missing geometry").all()
+
+
+def test_per_structure_csv_reported_as_gis(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("lon,lat,damage\n46.93,39.99,destroyed\n")
+    result = load(path)
+    assert result.kind == "gis" and "lon/lat" in result.report["detected_by"]
+
+
+def test_file_geodatabase_folder_in_zip(tmp_path: Path) -> None:
+    import pyogrio
+
+    gdb = tmp_path / "damage.gdb"
+    try:
+        pyogrio.write_dataframe(_structures(), gdb, driver="OpenFileGDB", layer="sites")
+    except Exception:  # GDAL built without OpenFileGDB write support
+        pytest.skip("GDAL cannot write file geodatabases here")
+    assert load(gdb).report["rows_kept"] == 6
+    archive = tmp_path / "gdb.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for file in gdb.rglob("*"):
+            zf.write(file, file.relative_to(tmp_path))
+    assert load(archive).report["rows_kept"] == 6

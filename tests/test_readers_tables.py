@@ -9,7 +9,7 @@ import pytest
 
 from damage_data._errors import InputError, UsageError
 from damage_data.readers import load
-from damage_data.readers.tables import decimal_mark, parse_count
+from damage_data.readers.tables import damage_in_header, decimal_mark, parse_count
 from damage_data.tables import validate
 
 WIDE = (
@@ -180,7 +180,7 @@ def test_per_structure_csv_with_lon_lat(tmp_path: Path) -> None:
     )
     result = load(_write(tmp_path, "s.csv", text))
     _check(result)
-    assert result.kind == "table"
+    assert result.kind == "gis"
     assert result.structures is not None and len(result.structures) == 2
     reasons = set(result.rejects["reason"])
     assert "missing geometry: a structure needs a point or polygon" in reasons
@@ -217,3 +217,35 @@ def test_press_text_delegated_to_text_reader(tmp_path: Path) -> None:
     assert result.sources.loc[0, "method"] == "press"
     assert result.report["damage_counts"] == {"destroyed": 133}
     assert set(result.figures["source_id"]) == {result.source_id}
+
+
+@pytest.mark.parametrize(
+    ("header", "state"),
+    [
+        ("NO_DAMAGE", "none"),
+        ("MODERATE_DAMAGE", "moderate"),
+        ("Heavy/Collapsed", "damaged_or_destroyed"),
+        ("Heavily damaged and collapsed", "damaged_or_destroyed"),
+        ("damage_sites", "damaged_or_destroyed"),
+        ("Houses fully destroyed", "destroyed"),
+        ("Partially damaged", "damaged"),
+        ("LIGHT_DAMAGE", None),  # in no crosswalk: never guessed
+        ("AFFECTED_UNITS", None),
+        ("Damage_Status", None),
+    ],
+)
+def test_damage_in_header(header: str, state: str | None) -> None:
+    assert damage_in_header(header) == state
+
+
+def test_impact_table_with_place_coordinates(tmp_path: Path) -> None:
+    # a GEM-style impact table: one row per unit, coordinates of the unit, class columns
+    text = (
+        "ID_1,NAME_1,LONGITUDE,LATITUDE,NO_DAMAGE,MODERATE_DAMAGE,COLLAPSED_UNITS,LIGHT_DAMAGE\n"
+        "TR-01,ADANA,35.3,37.0,7871,601,13,2370\nTR-02,ADIYAMAN,38.3,37.8,16190,7897,2832,17618\n"
+    )
+    result = load(_write(tmp_path, "impact.csv", text))
+    assert result.kind == "table"
+    assert result.report["damage_counts"] == {"none": 24061, "moderate": 8498, "destroyed": 2845}
+    assert "LIGHT_DAMAGE" not in result.report["columns_used"]["counts"]
+    assert set(result.figures["unit_code"]) == {"TR-01", "TR-02"}

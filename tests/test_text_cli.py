@@ -28,8 +28,9 @@ def report(tmp_path: Path) -> Path:
     return path
 
 
-def test_extract_json_has_exactly_the_contract_fields(report: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_json_has_exactly_the_contract_fields(
+    report: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["extract", str(report), "--published", "2020-11-24", "--format", "json"]) == 0
     out = capsys.readouterr()
     records = json.loads(out.out)
@@ -63,10 +64,25 @@ def test_extract_writes_to_a_file(report: Path, tmp_path: Path) -> None:
 
 def test_extract_reads_stdin_and_takes_a_language() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "damage_data", "extract", "-", "--format", "json", "--lang", "az",
-         "--published", "2020-10-18"],
+        [
+            sys.executable,
+            "-m",
+            "damage_data",
+            "extract",
+            "-",
+            "--format",
+            "json",
+            "--lang",
+            "az",
+            "--published",
+            "2020-10-18",
+        ],
         input="Tərtər rayonunda 646 evə ziyan dəyib, 118 ev tamamilə dağılıb.",
-        capture_output=True, text=True, encoding="utf-8", check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     records = json.loads(done.stdout)
@@ -81,8 +97,9 @@ def test_extract_reads_stdin_and_takes_a_language() -> None:
         (["--published", "24/11/2020"], 2),
     ],
 )
-def test_extract_usage_errors(report: Path, args: list[str], code: int,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_usage_errors(
+    report: Path, args: list[str], code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["extract", str(report), *args]) == code
     assert "error" in capsys.readouterr().err
 
@@ -96,7 +113,12 @@ def test_extract_unreadable_input(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_extract_has_help() -> None:
-    done = subprocess.run([sys.executable, "-m", "damage_data", "extract", "--help"],
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "damage_data", "extract", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0
     assert "--published" in done.stdout and "--source" in done.stdout

@@ -18,7 +18,9 @@ from damage_data.text.evaluate import (
 )
 
 OWN = Path(__file__).parent / "data" / "text" / "cases.jsonl"
-HOLDOUT = Path(__file__).parent / "data" / "text" / "holdout.jsonl"
+HOLDOUTS = [
+    Path(__file__).parent / "data" / "text" / name for name in ("holdout.jsonl", "holdout2.jsonl")
+]
 TEXT_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "text_dev" / "cases.jsonl"
 
 
@@ -43,8 +45,9 @@ def test_own_set_scores() -> None:
         assert t.precision >= 0.9 and t.recall >= 0.8, lang
 
 
-def test_holdout_set_scores() -> None:
-    _check_scores(evaluate_cases(read_cases([HOLDOUT])))
+@pytest.mark.parametrize("path", HOLDOUTS, ids=lambda p: p.name)
+def test_holdout_set_scores(path: Path) -> None:
+    _check_scores(evaluate_cases(read_cases([path])))
 
 
 def test_text_dev_scores() -> None:
@@ -67,16 +70,26 @@ def test_main_prints_every_variant_and_language(capsys: pytest.CaptureFixture[st
     [
         ("not json", "not JSON"),
         ('{"id": "x", "text": "abc"}', "lacks expected"),
-        ('{"id": "x", "text": "abc", "expected": [{"count": 1, "damage": "ruined", '
-         '"evidence": "abc"}]}', "unknown damage label"),
-        ('{"id": "x", "text": "abc", "expected": [{"count": 1, "damage": "destroyed", '
-         '"evidence": "xyz"}]}', "not a substring"),
-        ('{"id": "x", "text": "abc", "expected": [{"count": 1, "damage": "destroyed", '
-         '"evidence": "abc", "subset_of": 5}]}', "not the index"),
+        (
+            '{"id": "x", "text": "abc", "expected": [{"count": 1, "damage": "ruined", '
+            '"evidence": "abc"}]}',
+            "unknown damage label",
+        ),
+        (
+            '{"id": "x", "text": "abc", "expected": [{"count": 1, "damage": "destroyed", '
+            '"evidence": "xyz"}]}',
+            "not a substring",
+        ),
+        (
+            '{"id": "x", "text": "abc", "expected": [{"count": 1, "damage": "destroyed", '
+            '"evidence": "abc", "subset_of": 5}]}',
+            "not the index",
+        ),
     ],
 )
-def test_malformed_case_files_fail(tmp_path: Path, line: str, message: str,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_case_files_fail(
+    tmp_path: Path, line: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=message):
@@ -87,18 +100,39 @@ def test_malformed_case_files_fail(tmp_path: Path, line: str, message: str,
 
 def _case(**extra: object) -> dict:
     text = "So far 133 houses were destroyed, 17 civilians were killed and 12 cars burned."
-    case = {"id": "t", "language": "en", "text": text, "expected": [
-        {"place": "Tartar", "count": 133, "damage": "destroyed", "structure": "house",
-         "evidence": "133 houses were destroyed"}], "negatives": [], "duplicates": []}
+    case = {
+        "id": "t",
+        "language": "en",
+        "text": text,
+        "expected": [
+            {
+                "place": "Tartar",
+                "count": 133,
+                "damage": "destroyed",
+                "structure": "house",
+                "evidence": "133 houses were destroyed",
+            }
+        ],
+        "negatives": [],
+        "duplicates": [],
+    }
     case.update(extra)
     return case
 
 
 def _pred(count: int | None, damage: str, evidence: str, text: str, **extra: object) -> dict:
     start = text.index(evidence)
-    row = {"count": count, "damage": damage, "evidence": evidence, "start": start,
-           "end": start + len(evidence), "place_text": "Tartar", "unit_code": "AZ-TAR",
-           "structure": "residential", "qualifier": "exact"}
+    row = {
+        "count": count,
+        "damage": damage,
+        "evidence": evidence,
+        "start": start,
+        "end": start + len(evidence),
+        "place_text": "Tartar",
+        "unit_code": "AZ-TAR",
+        "structure": "residential",
+        "qualifier": "exact",
+    }
     row.update(extra)
     return row
 
@@ -126,9 +160,16 @@ def test_negatives_are_false_positives_and_optional_counts_neither_way() -> None
     res = score_case(case, [_pred(133, "destroyed", "133 houses were destroyed", text), trap], {})
     assert res.tallies["count+damage"].fp == 1
     optional = _case()
-    optional["expected"].append({"place": "Tartar", "count": 12, "damage": "destroyed",
-                                 "structure": "building", "evidence": "12 cars burned",
-                                 "optional": True})
+    optional["expected"].append(
+        {
+            "place": "Tartar",
+            "count": 12,
+            "damage": "destroyed",
+            "structure": "building",
+            "evidence": "12 cars burned",
+            "optional": True,
+        }
+    )
     res = score_case(optional, [_pred(12, "destroyed", "12 cars burned", text)], {})
     assert (res.tallies["count+damage"].tp, res.tallies["count+damage"].fp) == (0, 0)
     assert res.tallies["count+damage"].gold == 1
@@ -136,11 +177,27 @@ def test_negatives_are_false_positives_and_optional_counts_neither_way() -> None
 
 def test_vague_prediction_matches_vague_gold_without_count() -> None:
     text = "Dozens of houses were destroyed."
-    case = {"id": "v", "text": text, "expected": [
-        {"count": None, "qualifier": "vague", "damage": "destroyed", "evidence": "Dozens of houses",
-         "optional": True}]}
-    pred = {"count": 12, "qualifier": "vague", "damage": "destroyed", "evidence": "Dozens of houses",
-            "start": 0, "end": 16}
+    case = {
+        "id": "v",
+        "text": text,
+        "expected": [
+            {
+                "count": None,
+                "qualifier": "vague",
+                "damage": "destroyed",
+                "evidence": "Dozens of houses",
+                "optional": True,
+            }
+        ],
+    }
+    pred = {
+        "count": 12,
+        "qualifier": "vague",
+        "damage": "destroyed",
+        "evidence": "Dozens of houses",
+        "start": 0,
+        "end": 16,
+    }
     res = score_case(case, [pred], {})
     assert (res.tallies["count+damage"].tp, res.tallies["count+damage"].fp) == (0, 0)
 

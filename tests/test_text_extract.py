@@ -39,10 +39,7 @@ def _links(figures: pd.DataFrame) -> tuple[list[int | None], list[int | None]]:
 def test_reference_statement_gives_exactly_its_figures() -> None:
     case = _by_id("own-en-reference-jabrayil-fuzuli")
     f = figures_from_text(case["text"], published=case["published"])
-    got = [
-        (r.unit_code, int(r.count), r.damage, r.structure)
-        for r in f.itertuples()
-    ]
+    got = [(r.unit_code, int(r.count), r.damage, r.structure) for r in f.itertuples()]
     assert got == [
         ("AZ-CAB", 47, "damaged", "any"),
         ("AZ-CAB", 41, "damaged", "residential"),
@@ -98,21 +95,38 @@ def test_every_evidence_is_an_exact_span_and_the_table_is_valid(case: dict) -> N
 
 
 _NUMBERS = st.integers(min_value=2, max_value=99_999)
-_NOUNS = st.sampled_from([
-    ("houses", "residential"), ("schools", "education"), ("hospitals", "health"),
-    ("administrative buildings", "administrative"), ("mosques", "religious"),
-    ("enterprises", "commercial"), ("buildings", "any"), ("apartment buildings", "residential"),
-])
-_DAMAGE = st.sampled_from([
-    ("were destroyed", "destroyed"), ("were completely destroyed", "destroyed"),
-    ("were damaged", "damaged"), ("were partially destroyed", "damaged"),
-    ("were severely damaged", "severe"), ("were inspected", "assessed"),
-    ("were damaged or destroyed", "damaged_or_destroyed"),
-])
-_FILLER = st.sampled_from([
-    "", "Two civilians were wounded. ", "Officials said 31 shells hit the area. ",
-    "Three cars were also damaged. ", "The attack began at 02:00 on 27 September. ",
-])
+_NOUNS = st.sampled_from(
+    [
+        ("houses", "residential"),
+        ("schools", "education"),
+        ("hospitals", "health"),
+        ("administrative buildings", "administrative"),
+        ("mosques", "religious"),
+        ("enterprises", "commercial"),
+        ("buildings", "any"),
+        ("apartment buildings", "residential"),
+    ]
+)
+_DAMAGE = st.sampled_from(
+    [
+        ("were destroyed", "destroyed"),
+        ("were completely destroyed", "destroyed"),
+        ("were damaged", "damaged"),
+        ("were partially destroyed", "damaged"),
+        ("were severely damaged", "severe"),
+        ("were inspected", "assessed"),
+        ("were damaged or destroyed", "damaged_or_destroyed"),
+    ]
+)
+_FILLER = st.sampled_from(
+    [
+        "",
+        "Two civilians were wounded. ",
+        "Officials said 31 shells hit the area. ",
+        "Three cars were also damaged. ",
+        "The attack began at 02:00 on 27 September. ",
+    ]
+)
 
 
 def _written(n: int, style: int) -> str:
@@ -126,8 +140,14 @@ def _written(n: int, style: int) -> str:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=_NUMBERS, noun=_NOUNS, damage=_DAMAGE, filler=_FILLER, style=st.integers(0, 3),
-       lead=st.sampled_from(["In Tartar district, ", "So far in Fuzuli district, ", ""]))
+@given(
+    n=_NUMBERS,
+    noun=_NOUNS,
+    damage=_DAMAGE,
+    filler=_FILLER,
+    style=st.integers(0, 3),
+    lead=st.sampled_from(["In Tartar district, ", "So far in Fuzuli district, ", ""]),
+)
 def test_generated_sentences_give_their_figure_and_exact_spans(
     n: int, noun: tuple[str, str], damage: tuple[str, str], filler: str, style: int, lead: str
 ) -> None:
@@ -154,6 +174,10 @@ def test_generated_sentences_give_their_figure_and_exact_spans(
         ("Twenty-five houses were destroyed in Tartar.", "en", 25, "exact"),
         ("Two hundred and fifty houses were destroyed in Tartar.", "en", 250, "exact"),
         ("Some 70 houses were destroyed in Tartar.", "en", 70, "approx"),
+        ("Two dozen houses were destroyed in Tartar.", "en", 24, "exact"),
+        ("Some 1.5 million homes were damaged in Kharkiv.", "en", 1_500_000, "approx"),
+        ("Between 20 and 30 houses were destroyed in Tartar.", "en", 20, "approx"),
+        ("15-20 houses were destroyed in Tartar.", "en", 15, "approx"),
         ("An estimated 325 buildings were damaged in Fuzuli.", "en", 325, "approx"),
         ("More than 500 buildings were damaged in Aghjabadi.", "en", 500, "more_than"),
         ("Over 500 buildings were damaged in Aghjabadi.", "en", 500, "more_than"),
@@ -253,9 +277,11 @@ def test_not_a_single_building_intact_is_no_zero() -> None:
 
 
 def test_parenthetical_subset_and_of_which_after_the_number() -> None:
-    text = ("In Tartar, damage was caused to 65 residential buildings (one building was "
-            "completely destroyed). Some 5,705 facilities were inspected, 60 of which were "
-            "completely destroyed.")
+    text = (
+        "In Tartar, damage was caused to 65 residential buildings (one building was "
+        "completely destroyed). Some 5,705 facilities were inspected, 60 of which were "
+        "completely destroyed."
+    )
     f = figures_from_text(text)
     subset_of, _ = _links(f)
     assert f["count"].astype(int).tolist() == [65, 1, 5705, 60]
@@ -265,8 +291,10 @@ def test_parenthetical_subset_and_of_which_after_the_number() -> None:
 
 
 def test_german_breakdown_after_bare_total() -> None:
-    text = ("In der Stadt Terter wurden bereits 796, darunter 611 Privathäuser und "
-            "23 Unternehmen besichtigt.")
+    text = (
+        "In der Stadt Terter wurden bereits 796, darunter 611 Privathäuser und "
+        "23 Unternehmen besichtigt."
+    )
     f = figures_from_text(text)
     subset_of, _ = _links(f)
     assert f["count"].astype(int).tolist() == [796, 611, 23]
@@ -281,13 +309,17 @@ def test_x_in_y_passes_the_parent_to_the_resolver() -> None:
     f = figures_from_text("47 buildings of Jabrayil in Fuzuli were severely damaged.")
     row = f.iloc[0]
     assert (row["place_text"], row["parent_text"], row["unit_code"]) == (
-        "Jabrayil", "Fuzuli", "AZ-CAB")
+        "Jabrayil",
+        "Fuzuli",
+        "AZ-CAB",
+    )
     assert "parent_conflict" in flags_of(row["flags"])
 
 
 def test_multi_place_scope_stays_one_figure_for_review() -> None:
-    f = figures_from_text("In Stepanakert and Martuni district, about 400 buildings were "
-                          "damaged or destroyed.")
+    f = figures_from_text(
+        "In Stepanakert and Martuni district, about 400 buildings were damaged or destroyed."
+    )
     assert len(f) == 1
     row = f.iloc[0]
     assert row["place_text"] == "Stepanakert and Martuni district"
@@ -305,15 +337,19 @@ def test_inflected_place_names_reach_their_unit() -> None:
 
 
 def test_dates_relative_to_publication() -> None:
-    f = figures_from_text("On Tuesday, 12 houses were destroyed in Tartar.",
-                          published="2020-10-29")  # a Thursday
+    f = figures_from_text(
+        "On Tuesday, 12 houses were destroyed in Tartar.", published="2020-10-29"
+    )  # a Thursday
     assert f.loc[0, "as_of"] == pd.Timestamp("2020-10-27")
     assert not bool(f.loc[0, "cumulative"])
-    f = figures_from_text("Since 27 September, 133 houses have been destroyed in Tartar.",
-                          published="2020-10-29")
+    f = figures_from_text(
+        "Since 27 September, 133 houses have been destroyed in Tartar.", published="2020-10-29"
+    )
     assert bool(f.loc[0, "cumulative"]) and f.loc[0, "as_of"] == pd.Timestamp("2020-10-29")
-    f = figures_from_text("Sentyabrın 27-dən oktyabrın 17-dək Tərtər rayonunda 646 evə ziyan "
-                          "dəyib.", published="2020-10-18")
+    f = figures_from_text(
+        "Sentyabrın 27-dən oktyabrın 17-dək Tərtər rayonunda 646 evə ziyan dəyib.",
+        published="2020-10-18",
+    )
     assert f.loc[0, "as_of"] == pd.Timestamp("2020-10-17") and bool(f.loc[0, "cumulative"])
 
 
@@ -327,9 +363,7 @@ def test_correction_cue_and_superseded_number() -> None:
 # --- garbled and unsupported text ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "case_id", ["own-en-garbled-transmission", "own-hy-unsupported"]
-)
+@pytest.mark.parametrize("case_id", ["own-en-garbled-transmission", "own-hy-unsupported"])
 def test_garbled_or_unsupported_text_goes_to_review_without_numbers(case_id: str) -> None:
     case = _by_id(case_id)
     f = figures_from_text(case["text"], published=case["published"])
@@ -404,3 +438,84 @@ def test_figures_from_file_rejects_other_kinds(tmp_path: Path) -> None:
     bad.write_bytes("Tərtər".encode("utf-16"))
     with pytest.raises(InputError, match="UTF-8"):
         figures_from_file(bad)
+
+
+_PIECES = st.sampled_from(
+    [
+        *list("abc XYZ 0123456789,.;:()-'’\n"),
+        "houses",
+        " were ",
+        "destroyed",
+        "no ",
+        "of which ",
+        "Tartar",
+        "district",
+        "ev",
+        "dağılıb",
+        "домов",
+        "разрушены",
+        "Ganja",
+        " in ",
+        "dozens",
+        "-i",
+        "-dək",
+        "bin",
+        "%",
+        "Ã©",
+        "the 47 ",
+        "including ",
+    ]
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(st.lists(_PIECES, max_size=30).map("".join), st.text(max_size=80)))
+def test_any_text_gives_a_valid_table_with_exact_spans(text: str) -> None:
+    f = figures_from_text(text, published="2020-11-24")
+    for row in f.itertuples():
+        assert row.evidence == text[row.start : row.end]
+        assert row.status in ("accepted", "needs_review")
+    assert validate(f, raise_on_error=False).empty
+
+
+def test_lexicons_map_only_to_canonical_states_and_types() -> None:
+    from damage_data.text._lexicon import LANGUAGES, lexicon
+    from damage_data.vocab import DAMAGE_STATES, STRUCTURE_TYPES
+
+    for lang in LANGUAGES:
+        raw = lexicon(lang).raw
+        assert {str(v).lstrip("!") for v in raw["damage"].values()} <= set(DAMAGE_STATES)
+        assert set(raw["structures"].values()) <= set(STRUCTURE_TYPES)
+        assert {"destroyed", "damaged", "assessed"} <= set(raw["damage"].values())
+
+
+def test_headline_restatement_is_merged_not_repeated() -> None:
+    text = (
+        "Tartar: 133 houses destroyed since September 27\n\n"
+        "So far, 133 houses have been completely destroyed in Tartar district and 873 houses "
+        "were damaged, officials said."
+    )
+    f = figures_from_text(text, published="2020-10-29")
+    assert f["count"].astype(int).tolist() == [133, 873]
+    assert "restated" in flags_of(f.loc[0, "flags"])
+    assert f.loc[0, "evidence"] == "133 houses have been completely destroyed"
+
+
+def test_superseded_figure_goes_to_review() -> None:
+    f = figures_from_text(
+        "Earlier reported 40 houses were destroyed in Tartar; the corrected figure is 44 "
+        "houses destroyed."
+    )
+    assert f["count"].astype(int).tolist() == [40, 44]
+    assert f["status"].tolist() == ["needs_review", "accepted"]
+    assert "superseded" in flags_of(f.loc[0, "flags"])
+    assert all("correction" in flags_of(v) for v in f["flags"])
+
+
+def test_inspected_total_of_another_place_is_no_parent() -> None:
+    f = figures_from_text(
+        "In Fuzuli district 325 buildings were inspected. In Jabrayil district 47 buildings "
+        "were damaged. Some 11 houses in Fuzuli district were destroyed."
+    )
+    subset_of, _ = _links(f)
+    assert subset_of == [None, None, 0]

@@ -46,6 +46,18 @@ def resolve_command(
         "-l",
         help="Only units at this level (adm1, settlement…) or of this kind (city, district).",
     ),
+    units: Path | None = typer.Option(
+        None,
+        "--units",
+        help="Your own gazetteer: a boundary file or table (with --name-column and "
+        "--code-column), an OCHA COD-AB table, or a GeoNames .txt dump.",
+    ),
+    name_column: str | None = typer.Option(
+        None, "--name-column", help="Column of unit names in --units."
+    ),
+    code_column: str | None = typer.Option(
+        None, "--code-column", help="Column of unit codes in --units."
+    ),
     fmt: str = typer.Option(
         "table", "--format", "-f", help=f"Output format: {', '.join(PLACE_FORMATS)}."
     ),
@@ -57,7 +69,12 @@ def resolve_command(
     check_format(fmt, PLACE_FORMATS)
     from damage_data.places import match_log, resolve_places
 
-    table = resolve_places(names, country=country, parent=parent, level=level)
+    gazetteer = None
+    if units is not None:
+        from damage_data.gazetteer import gazetteer_from_path
+
+        gazetteer = gazetteer_from_path(units, name_column=name_column, code_column=code_column)
+    table = resolve_places(names, country=country, parent=parent, level=level, gazetteer=gazetteer)
     emit(render(_flat(table, fmt), fmt), output)
     review = match_log(table)
     if len(review):

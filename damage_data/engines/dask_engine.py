@@ -95,10 +95,10 @@ def count_partition(
         transformer=_transformer(layout.crs, units_crs),
         locator=locator,
     )
-    return _to_frame(part, labels)
+    return _to_frame(part)
 
 
-def _to_frame(part: Partial, labels: Labels) -> pd.DataFrame:
+def _to_frame(part: Partial) -> pd.DataFrame:
     rows = [part.counts.assign(kind="count")]
     book = [
         {"kind": "rows", "count": part.rows_read},
@@ -107,10 +107,6 @@ def _to_frame(part: Partial, labels: Labels) -> pd.DataFrame:
     if part.max_day is not None:
         book.append({"kind": "max_day", "count": part.max_day})
     book += [{"kind": "reason", "reason": r, "count": n} for r, n in part.reasons.items()]
-    book += [
-        {"kind": "unknown_structure", "structure_text": s, "count": 0}
-        for s in sorted(labels.unknown_structures)
-    ]
     rows.append(pd.DataFrame(book))
     rows += [r.assign(kind="reject", count=1) for r in part.rejects]
     out = pd.concat([r for r in rows if not r.empty], ignore_index=True)
@@ -124,7 +120,7 @@ def _to_frame(part: Partial, labels: Labels) -> pd.DataFrame:
     return out[list(PARTITION_COLUMNS)]
 
 
-def partials_from_frame(frame: pd.DataFrame, labels: Labels) -> list[Partial]:
+def partials_from_frame(frame: pd.DataFrame) -> list[Partial]:
     """The partition tables, gathered, as one :class:`~damage_data.scale.Partial`."""
     kind = frame["kind"]
     counts = frame.loc[
@@ -136,8 +132,6 @@ def partials_from_frame(frame: pd.DataFrame, labels: Labels) -> list[Partial]:
         reasons[str(reason)] += int(n)
     rejects = frame.loc[kind == "reject", ["locator", "column", "value", "reason"]]
     max_days = frame.loc[kind == "max_day", "count"]
-    for label in frame.loc[kind == "unknown_structure", "structure_text"]:
-        labels.structure(str(label))  # re-registers the label as unknown on the client
     part = Partial(
         counts=counts,
         outside=int(frame.loc[kind == "outside", "count"].sum()),
@@ -200,7 +194,7 @@ def count_partials(
         enforce_metadata=False,
     )
     result = _compute(counted, workers=workers, client=client)
-    return partials_from_frame(result, labels)
+    return partials_from_frame(result)
 
 
 def _crs_text(crs: Any) -> str:

@@ -179,7 +179,16 @@ def load(
         if file.is_file() and file.suffix.lower() not in _NOT_ZIP and is_zip(file):
             with unpacked_zip(file, limits) as folder:
                 ctx.target = folder
-                parts, kind = _read(ctx, kind, zipped=True)
+                try:
+                    parts, kind = _read(ctx, kind, zipped=True)
+                except InputError as err:
+                    if str(ctx.path) in err.message:
+                        raise
+                    # a member's error names a temporary folder: name the archive too
+                    raise type(err)(
+                        f"{ctx.path}: {err.message.replace(str(folder) + '/', '')}",
+                        path=str(ctx.path),
+                    ) from err
         else:
             parts, kind = _read(ctx, kind, zipped=False)
     return _result(ctx, parts, kind, digest)
@@ -232,14 +241,22 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
     from .gis import is_copernicus_layer
     from .series import is_series
     from .tables import codab_levels, read_raw
-    from .unosat import is_unosat_layer
+    from .unosat import is_unosat_layer, unosat_rounds
     from .xbd import is_xbd
 
     target = ctx.target
     suffix = target.suffix.lower()
+    if target.is_dir() and suffix == ".gdb":
+        return _kind_of_layers(
+            ctx.path, list_layers(target), "file geodatabase", is_unosat_layer, is_copernicus_layer
+        )
     if target.is_dir():
         return _kind_of_layers(
-            list_layers(target), "folder/zip members", is_unosat_layer, is_copernicus_layer
+            ctx.path,
+            list_layers(target),
+            "folder/zip members",
+            is_unosat_layer,
+            is_copernicus_layer,
         )
     if suffix in (".txt", ".md") and not _looks_tabular(target):
         return "text", f"extension {suffix} (prose)", None
@@ -260,7 +277,7 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
             return "hxl", "JSON objects keyed by HXL hashtags", value
         if isinstance(value, dict) and value.get("type") in ("FeatureCollection", "Feature"):
             return _kind_of_layers(
-                list_layers(target), "GeoJSON", is_unosat_layer, is_copernicus_layer
+                ctx.path, list_layers(target), "GeoJSON", is_unosat_layer, is_copernicus_layer
             )
         raise InputError(
             f"{ctx.path}: JSON of an unsupported layout (not GeoJSON, xBD labels, HXL "
@@ -275,21 +292,30 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
             return "hxl", "a row of HXL hashtags under the header", raw
         if codab_levels(raw.header):
             return "codab", "ADMn_PCODE columns (OCHA COD-AB)", raw
+        if unosat_rounds(raw.header) is not None:
+            return "unosat", "a table with UNOSAT round columns", raw
         why = f"extension {suffix or '(none)'}: a text table"
         return "table", why, raw
     if suffix == ".dbf":
         import pyogrio
 
-        fields = [str(f) for f in pyogrio.read_info(target)["fields"]]
+        try:
+            fields = [str(f) for f in pyogrio.read_info(target)["fields"]]
+        except Exception as err:  # pyogrio's DataSourceError family
+            raise InputError(
+                f"{ctx.path}: not a readable dBASE table ({str(err).splitlines()[0][:200]}); "
+                "the file may be truncated.",
+                path=str(ctx.path),
+            ) from err
         if codab_levels(fields):
             return "codab", ".dbf with ADMn_PCODE/ADMn_PC columns (OCHA COD-AB)", None
         layers = list_layers(target)
         return _kind_of_layers(
-            layers, ".dbf", is_unosat_layer, is_copernicus_layer, fallback="table"
+            ctx.path, layers, ".dbf", is_unosat_layer, is_copernicus_layer, fallback="table"
         )
     layers = list_layers(target)
     return _kind_of_layers(
-        layers, f"extension {suffix or '(none)'}", is_unosat_layer, is_copernicus_layer
+        ctx.path, layers, f"extension {suffix or '(none)'}", is_unosat_layer, is_copernicus_layer
     )
 
 
@@ -305,12 +331,20 @@ def _looks_tabular(path: Path) -> bool:
 
 
 def _kind_of_layers(
-    layers: list[Any], where: str, is_unosat: Any, is_copernicus: Any, fallback: str = "gis"
+    path: Path,
+    layers: list[Any],
+    where: str,
+    is_unosat: Any,
+    is_copernicus: Any,
+    fallback: str = "gis",
 ) -> tuple[str, str, Any]:
     from .tables import codab_levels
 
     if not layers:
-        raise InputError(f"no readable layer in the input ({where}); see `damage-data formats`.")
+        raise InputError(
+            f"{path}: no readable layer ({where}); see `damage-data formats` for what is read.",
+            path=str(path),
+        )
     unosat = [lay for lay in layers if is_unosat(lay)]
     if unosat:
         return "unosat", f"{where}: UNOSAT round columns in {unosat[0].name}", None
@@ -335,7 +369,12 @@ def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
     if kind in ("xbd", "series") and payload is None:
         payload = load_json(ctx.target, ctx.limits, ctx.encoding)
     if kind == "table":
-        return tables.read_table(ctx, payload), kind
+        parts = tables.read_table(ctx, payload)
+        if parts.structures is not None:
+            # one structure per row with coordinates: a GIS table, whatever its extension
+            ctx.detected_by += "; lon/lat or WKT columns and a damage column: structures"
+            return parts, "gis"
+        return parts, kind
     if kind == "hxl":
         if isinstance(payload, list):
             return _hxl_from_json(ctx, payload), kind
@@ -349,7 +388,7 @@ def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
     if kind == "copernicus":
         return gis.read_copernicus(ctx), kind
     if kind == "unosat":
-        return unosat.read_unosat(ctx), kind
+        return unosat.read_unosat(ctx, payload), kind
     if kind == "xbd":
         return xbd.read_xbd(ctx, payload), kind
     if kind == "series":

@@ -35,7 +35,13 @@ def resolve_figure_places(
     out.loc[from_name, ["unit_code", "unit_name", "level"]] = pd.NA
     coded = out["unit_code"].notna()
     out.loc[coded, "match"] = "code"
-    # a code the gazetteer may not know keeps the source's own name beside it
+    # a code the gazetteer knows takes its name and level; one it does not know is kept
+    # as written, with the source's own name beside it
+    known = _bundled_codes()
+    for i in out.index[coded]:
+        found = known.get(str(out.at[i, "unit_code"]).strip().upper())
+        if found is not None:
+            out.at[i, "unit_code"], out.at[i, "unit_name"], out.at[i, "level"] = found
     named = coded & out["unit_name"].isna() & out["place_text"].notna()
     out.loc[named, "unit_name"] = out.loc[named, "place_text"]
     names = out.loc[~coded & out["place_text"].notna(), "place_text"]
@@ -71,6 +77,17 @@ def resolve_figure_places(
             flags.append("parent_conflict")
         out.at[i, "flags"] = join_flags(flags)
     return make_figures(out)
+
+
+def _bundled_codes() -> dict[str, tuple[str, str, str]]:
+    """Code → (code, name, level) of the bundled units (ISO 3166-2)."""
+    from ..gazetteer import bundled_units
+
+    units = bundled_units()
+    return {
+        str(c).upper(): (str(c), str(n), str(lv))
+        for c, n, lv in zip(units["unit_code"], units["name"], units["level"], strict=True)
+    }
 
 
 _MATCHES = (

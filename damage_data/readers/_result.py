@@ -143,9 +143,12 @@ class LoadResult:
 
         Examples
         --------
+        >>> import tempfile, pathlib
         >>> from damage_data.readers import load
-        >>> figures = load("tests/data/readers/copernicus/"
-        ...                "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json").as_figures()  # doctest: +SKIP
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "sites.csv"
+        >>> _ = p.write_text("lon,lat,damage\\n46.93,39.99,destroyed\\n46.94,39.98,destroyed\\n")
+        >>> load(p).as_figures(country="AZ")[["unit_code", "damage", "count"]].values.tolist()
+        [['AZ-AGM', 'destroyed', 2]]
         """
         from ..assign import assign, structures_to_figures
         from ..tables import empty

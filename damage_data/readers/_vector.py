@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._errors import InputError, UnknownLabelError
 from ..limits import Limits, check_rows
-from ..vocab import STRUCTURE_DTYPE, classify_structure
+from ..vocab import STRUCTURE_DTYPE, STRUCTURE_TYPES, classify_structure
 from ._result import Collector, classify_column, constant_category, make_structures, pick_scheme
 
 if TYPE_CHECKING:
@@ -118,11 +118,15 @@ def list_layers(path: Path) -> list[Layer]:
     import pyogrio
 
     files: list[Path]
-    if path.is_dir():
-        files = sorted(
+    if path.is_dir() and path.suffix.lower() != ".gdb":
+        # a file geodatabase is a folder that GDAL reads as one dataset
+        gdbs = sorted(p for p in path.rglob("*.gdb") if p.is_dir())
+        files = gdbs + sorted(
             p
             for p in path.rglob("*")
-            if p.suffix.lower() in VECTOR_SUFFIXES and not _is_sidecar_dbf(p)
+            if p.suffix.lower() in VECTOR_SUFFIXES
+            and not _is_sidecar_dbf(p)
+            and not any(g in p.parents for g in gdbs)
         )
     else:
         files = [path]
@@ -134,11 +138,12 @@ def list_layers(path: Path) -> list[Layer]:
         try:
             names = [str(n) for n, _ in pyogrio.list_layers(file)]
         except Exception as err:  # pyogrio raises its own DataSourceError subclasses
-            if path.is_dir():
+            if path.is_dir() and file != path:
                 continue
             raise InputError(
-                f"{file}: not a readable vector file ({_short(err)}); check that the file is "
-                "complete and of a supported format (see `damage-data formats`).",
+                f"{file}: unsupported or unreadable file: not a table, JSON, zip or a GIS "
+                f"format GDAL recognises ({_short(err).split(';')[0]}). Check that the file "
+                "is complete, or pass --kind; `damage-data formats` lists what is read.",
                 path=str(file),
             ) from err
         for name in names:
@@ -384,44 +389,51 @@ def _id_strings(values: np.ndarray, *, prefix: str = "") -> pd.arrays.StringArra
 def _structure_of(
     frame: pd.DataFrame, columns: list[str], col: Collector
 ) -> tuple[pd.Series, pd.Series]:
-    """Canonical structure and its native text; later columns refine earlier ones."""
-    structure = pd.Series("any", index=frame.index, dtype=object)
-    text = pd.Series(pd.NA, index=frame.index, dtype="string")
+    """Canonical structure and its native text; later columns refine earlier ones.
+
+    Works on integer codes throughout: each distinct label is classified once, and millions
+    of rows only move small integers.
+    """
+    types = list(STRUCTURE_TYPES)
+    any_code = types.index("any")
+    structure = np.full(len(frame), any_code, dtype=np.int16)
+    text_codes = np.full(len(frame), -1, dtype=np.int64)
+    all_texts: list[str] = []
     unknown: set[str] = set()
     for i, column in enumerate(columns):
-        # classify each distinct label once, through the categorical codes
         raw_cat = frame[column].astype("category")
         texts = [str(c).strip() for c in raw_cat.cat.categories]
-        mapping: list[object] = []
-        for cat in texts:
+        lut = np.full(len(texts) + 1, -1, dtype=np.int16)  # -1: missing or a placeholder
+        for k, cat in enumerate(texts):
             if cat.casefold() in SENTINELS:
-                mapping.append(None)
                 continue
             try:
-                mapping.append(str(classify_structure([cat]).iloc[0]))
+                lut[k] = types.index(str(classify_structure([cat]).iloc[0]))
             except UnknownLabelError:  # counted below and kept as "other", not rejected
-                mapping.append("other")
+                lut[k] = types.index("other")
                 unknown.add(f"{column}={cat}")
         codes = raw_cat.cat.codes.to_numpy()
-        lut = np.array([*mapping, None], dtype=object)
-        text_lut = np.array([*texts, None], dtype=object)
-        mapped = pd.Series(lut[codes], index=frame.index)
-        values = pd.Series(text_lut[codes], index=frame.index)
-        if i == 0:
-            structure = mapped.fillna("any")
-            text = values
-            continue
-        # a refinement only replaces a label when it says something ("997-Not Applicable"
-        # → any does not overwrite "11-Residential Buildings" → residential)
-        better = (mapped.notna() & (mapped != "any")).to_numpy(dtype=bool)
-        structure = structure.where(~better, mapped)
-        text = text.where(~better, values)
+        mapped = lut[codes]  # codes of -1 (missing) index the last, missing slot
+        own_text = np.where(codes >= 0, codes + len(all_texts), -1)
+        all_texts.extend(texts)
+        # the first column sets the type; a refinement only replaces it when it says
+        # something ("997-Not Applicable" → any does not overwrite "11-Residential ...")
+        better = (mapped >= 0) if i == 0 else (mapped >= 0) & (mapped != any_code)
+        structure = np.where(better, mapped, structure)
+        text_codes = np.where(better | ((i == 0) & (codes >= 0)), own_text, text_codes)
     if unknown:
         col.warn(
             "structure labels not in data/vocab/structure_crosswalk.csv, counted as "
             f"'other': {', '.join(sorted(unknown)[:10])}"
         )
-    return structure.astype(STRUCTURE_DTYPE), text.astype("category")
+    # the same text may come from two columns: categories must be unique
+    distinct = list(dict.fromkeys(all_texts))
+    remap = np.array([distinct.index(t) for t in all_texts] + [-1], dtype=np.int64)
+    text = pd.Categorical.from_codes(remap[text_codes], categories=pd.Index(distinct))
+    return (
+        pd.Series(pd.Categorical.from_codes(structure, dtype=STRUCTURE_DTYPE), index=frame.index),
+        pd.Series(text, index=frame.index),
+    )
 
 
 def parse_dates(series: pd.Series) -> pd.Series:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import InputError
+from ..limits import check_rows
 from ..tables import empty, make_figures
 from ._context import Context, Parts
 from .tables import count_unit_in_text, damage_in_header, structure_in_text
@@ -41,6 +42,7 @@ def is_series(value: Any) -> bool:
 def read_series(ctx: Context, value: Any) -> Parts:
     """One figure per report date and observed count; ``ext_*`` values are skipped."""
     col = ctx.collector
+    check_rows(len(value), ctx.path, ctx.limits)
     col.rows_read += len(value)
     records: list[dict[str, Any]] = []
     place = (ctx.columns or {}).get(

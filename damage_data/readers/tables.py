@@ -25,7 +25,7 @@ import pandas as pd
 from .._data import data_path
 from .._errors import InputError, UsageError
 from ..limits import check_rows
-from ..vocab import DAMAGE_STATES, STRUCTURE_TYPES, _fold
+from ..vocab import DAMAGE_ORDER, DAMAGE_STATES, STRUCTURE_TYPES, _fold, damage_schemes
 from ._context import Context, Parts
 from ._files import decode_text, looks_binary
 from ._result import pick_scheme
@@ -79,6 +79,8 @@ _PLACE_WORDS = (
     "town",
 )
 _CODE_WORDS = ("unit_code", "pcode", "p_code", "code", "iso", "iso_code", "hlcit")
+#: Code columns by shape: GEM's ID_1, OCHA's ADM2_PCODE / ADM2_PC.
+_CODE_PATTERN = re.compile(r"id_\d|adm\d_p?code|adm\d_pc|\w*_pcode")
 _DATE_WORDS = ("as_of", "date", "report_date", "reported", "published", "as_at")
 _VALUE_WORDS = (
     "count",
@@ -341,33 +343,84 @@ def _parse_count(value: str, decimal: str | None) -> tuple[int | None, str | Non
 
 @cache
 def _damage_phrases() -> list[tuple[str, str]]:
-    """(folded phrase, canonical state) from the crosswalks, longest first."""
+    """(folded phrase, canonical state) from the crosswalks, longest first.
+
+    Every crosswalk label that is a phrase (not a bare code) can name a count column:
+    ``No visible damage``, ``Completely Destroyed``, ``partially damaged``...
+    """
     phrases: dict[str, str] = {}
-    for scheme in ("canonical", "press", "pdna"):
+    # press and PDNA wording first: they win where schemes disagree on a phrase
+    order = ["canonical", "press", "pdna"]
+    # FEMA's one-word levels ("Affected", "Minor" = moderate) read wrongly as headers
+    order += [s for s in damage_schemes() if s not in order and s != "fema"]
+    for scheme in order:
         table = pd.read_csv(
             data_path("vocab", "crosswalks", f"{scheme}.csv"), dtype=str, keep_default_na=False
         )
         for label, state in zip(table["label"], table["damage"], strict=True):
-            key = _fold(label)
-            if not key.isdigit():
-                phrases.setdefault(key, state)
+            key = _fold(label).replace("-", " ")
+            # codes ("1", "G3") and one-word sentinels ("Unknown", "Null") name no column
+            if re.search(r"\d", key) or state == "unassessed" or key == "damage":
+                continue
+            phrases.setdefault(key, state)
     for state in DAMAGE_STATES:
         phrases.setdefault(_fold(state), state)
     phrases.setdefault("fully destroyed", "destroyed")
     phrases.setdefault("partially destroyed", "damaged")
     phrases.setdefault("fully damaged", "destroyed")
-    # the bare noun in a count header ("damage_sites", "damage count") counts damaged and
-    # destroyed together: it cannot be split
-    phrases.setdefault("damage", "damaged_or_destroyed")
+    phrases.setdefault("partially collapsed", "damaged")
+    phrases.setdefault("heavy", "severe")
     return sorted(phrases.items(), key=lambda kv: -len(kv[0]))
 
 
+#: Words that may stand beside the bare noun "damage" in a header without qualifying it.
+_GENERIC_WORDS = frozenset(
+    {
+        "damage",
+        "sites",
+        "site",
+        "structures",
+        "structure",
+        "buildings",
+        "building",
+        "houses",
+        "house",
+        "count",
+        "counts",
+        "number",
+        "total",
+        "n",
+        "of",
+        "with",
+        "units",
+    }
+)
+
+
 def damage_in_header(name: str) -> str | None:
-    """The damage state a column header names (``Houses destroyed`` → destroyed)."""
-    text = f" {_fold(name)} "
+    """The damage state a column header names (``Houses destroyed`` → destroyed).
+
+    A bare ``damage`` ("damage_sites") counts damaged and destroyed together; with any
+    other qualifier ("light damage") it says nothing we can map, and gives ``None``.
+    """
+    folded = _fold(name).replace("-", " ").replace("/", " / ")
+    text = f" {folded} "
+    found: list[str] = []
     for phrase, state in _damage_phrases():
-        if re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text):
-            return state
+        pattern = rf"(?<![\w]){re.escape(phrase)}(?![\w])"
+        if re.search(pattern, text):
+            found.append(state)
+            text = re.sub(pattern, " ", text)  # longest phrases first: consume the match
+    if len(set(found)) > 1:
+        # "Heavy/Collapsed", "heavily damaged and collapsed": reported together
+        if "destroyed" in found and any(f in DAMAGE_ORDER[2:5] or f == "damaged" for f in found):
+            return "damaged_or_destroyed"
+        return None  # two different states in one header: name the column with columns=
+    if found:
+        return found[0]
+    words = set(folded.split())
+    if "damage" in words and words <= _GENERIC_WORDS:
+        return "damaged_or_destroyed"
     return None
 
 
@@ -463,7 +516,9 @@ def table_roles(frame: pd.DataFrame, columns: dict[str, str] | None) -> dict[str
                 roles["wkt"] = wkt
     used |= {roles[r] for r in ("lon", "lat", "wkt") if r in roles}
     if "unit_code" not in roles:
-        code = _find(header, _CODE_WORDS, used)
+        code = _find(header, _CODE_WORDS, used) or next(
+            (h for h in header if h not in used and _CODE_PATTERN.fullmatch(fold_name(h))), None
+        )
         if code:
             roles["unit_code"] = code
             used.add(code)
@@ -548,7 +603,16 @@ def read_table(ctx: Context, raw: RawTable | None = None) -> Parts:
     frame = raw_frame(raw)
     roles = table_roles(frame, ctx.columns)
     if "lon" in roles or "wkt" in roles:
-        return read_structure_table(ctx, frame, raw, roles)
+        from ._vector import damage_column
+
+        given = ctx.column("damage") or roles.get("damage")
+        if damage_column(frame.replace("", None), given) is not None:
+            return read_structure_table(ctx, frame, raw, roles)
+        # coordinates of places (a gazetteer-style table), not of structures: the
+        # counts are read as a count table
+        roles = table_roles(
+            frame.drop(columns=[roles[r] for r in ("lon", "lat", "wkt") if r in roles]), ctx.columns
+        )
     if not roles["wide"] and not ("damage" in roles and "count" in roles):
         raise InputError(
             f"{ctx.path}: no damage counts found. Columns: {', '.join(raw.header)}. Name "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,8 +89,13 @@ def is_unosat_layer(layer: Layer) -> bool:
     return unosat_rounds(layer.fields) is not None
 
 
-def read_unosat(ctx: Context) -> Parts:
-    """Read every UNOSAT layer of a file or unpacked folder into a round history."""
+def read_unosat(ctx: Context, raw_table: Any = None) -> Parts:
+    """Read every UNOSAT layer of a file or unpacked folder into a round history.
+
+    A CSV export (with lon/lat or WKT columns) is read as one layer.
+    """
+    if ctx.target.is_file() and ctx.target.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx"):
+        return _read_unosat_table(ctx, raw_table)
     layers = [lay for lay in list_layers(ctx.target) if is_unosat_layer(lay)]
     if ctx.layer is not None:
         layers = [lay for lay in layers if ctx.layer in (lay.name, lay.file.name)]
@@ -126,6 +132,54 @@ def read_unosat(ctx: Context) -> Parts:
             "sites": n_sites,
             "count_rule": "strongest class per site" if ctx.strongest else "latest round per site",
             "current_rows": len(current),
+        },
+    )
+
+
+def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
+    import geopandas as gpd
+    import shapely
+
+    from .tables import raw_frame, read_raw, table_roles
+
+    raw = raw_table or read_raw(ctx)
+    frame = raw_frame(raw).replace("", None)
+    roles = table_roles(
+        raw_frame(raw), {k: v for k, v in (ctx.columns or {}).items() if k in ("lon", "lat", "wkt")}
+    )
+    if "wkt" in roles:
+        geoms = shapely.from_wkt(frame[roles["wkt"]].to_numpy(dtype=object), on_invalid="ignore")
+    elif "lon" in roles:
+        lon = pd.to_numeric(frame[roles["lon"]], errors="coerce").to_numpy()
+        lat = pd.to_numeric(frame[roles["lat"]], errors="coerce").to_numpy()
+        geoms = np.asarray(shapely.points(lon, lat), dtype=object)
+        geoms[np.isnan(lon) | np.isnan(lat) | (np.abs(lat) > 90)] = None
+    else:
+        raise InputError(
+            f"{ctx.path}: a UNOSAT table without coordinates; name them with "
+            "columns={'lon': ..., 'lat': ...} or columns={'wkt': ...}.",
+            path=str(ctx.path),
+        )
+    rounds = unosat_rounds(list(frame.columns))
+    assert rounds is not None
+    geo = gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
+    history = _history(geo, rounds, ctx, layer=None)
+    # locators of a table are its file lines, not feature numbers
+    lines = raw.line_numbers
+    for reject in ctx.collector.rejects:
+        if reject["locator"].startswith("feature "):
+            reject["locator"] = f"row {lines[int(reject['locator'].split()[1])]}"
+    n_sites = int(history["structure_id"].nunique())
+    return Parts(
+        rows_kept=n_sites,
+        structures=history,
+        crs="EPSG:4326",
+        extra={
+            "schema": {"table": rounds.schema},
+            "rounds": {"table": {str(r): v for r, v in rounds.by_round.items()}},
+            "rows_in_history": len(history),
+            "sites": n_sites,
+            "count_rule": "strongest class per site" if ctx.strongest else "latest round per site",
         },
     )
 

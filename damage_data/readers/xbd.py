@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from ..limits import check_rows
 from ._context import Context, Parts
 from ._result import classify_column, make_structures
 from ._vector import parse_dates
@@ -40,6 +41,7 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
     features = value["features"]["lng_lat"] or []
     if not isinstance(features, list):
         raise InputError(f"{ctx.path}: features.lng_lat is not a list.", path=str(ctx.path))
+    check_rows(len(features), ctx.path, ctx.limits)
     col.rows_read += len(features)
     props = [f.get("properties", {}) if isinstance(f, dict) else {} for f in features]
     wkts = [f.get("wkt") if isinstance(f, dict) else None for f in features]

@@ -70,8 +70,12 @@ def detect_language(text: str) -> str:
         # short passages have few stop words: words the lexicon knows count too
         lex = lexicon(lang)
         score += 0.5 * sum(
-            1 for k, t in enumerate(tokens) if t.is_word and len(t.norm) > 3 and any(
-                lex[section].match_at(tokens, k) for section in ("damage", "structures")))
+            1
+            for k, t in enumerate(tokens)
+            if t.is_word
+            and len(t.norm) > 3
+            and any(lex[section].match_at(tokens, k) for section in ("damage", "structures"))
+        )
         chars = lexicon(lang).raw.get("detect", {}).get("chars", "")
         score += 0.5 * sum(text.count(c) for c in chars)
         scores[lang] = score

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from .._data import data_path
-from .._errors import UsageError
+from .._errors import UnknownLabelError, UsageError
 from ._tokens import Token, norm, tokenize
 
 #: Languages with a lexicon file (read first-class: en, az; common phrasings: ru, uk, tr, de).
@@ -199,5 +199,33 @@ def lexicon(lang: str) -> Lexicon:
     path = data_path("lexicons", f"{lang}.json")
     with open(path, encoding="utf-8") as handle:
         raw: dict[str, Any] = json.load(handle)
+    _check_values(raw, path.name)
     sets = {name: PhraseSet.build(raw.get(name, {})) for name in _PHRASE_SECTIONS}
     return Lexicon(lang, raw, sets)
+
+
+#: Structure placeholder a lexicon may use for "others", "weitere" (type of the thing before).
+_CONTEXT_VALUES = {"*context*"}
+
+
+def _check_values(raw: Mapping[str, Any], name: str) -> None:
+    """Every damage and structure a lexicon maps to is in the canonical vocabulary."""
+    from ..vocab import DAMAGE_STATES, STRUCTURE_TYPES
+
+    known_damage = set(DAMAGE_STATES)
+    for phrase, value in raw.get("damage", {}).items():
+        if str(value).lstrip("!") not in known_damage:
+            raise UnknownLabelError(
+                f"data/lexicons/{name}, damage phrase {phrase!r}: unknown state {value!r}; "
+                f"known states: {', '.join(DAMAGE_STATES)} (prefix ! for a negated form)",
+                label=value,
+                known=list(DAMAGE_STATES),
+            )
+    for phrase, value in raw.get("structures", {}).items():
+        if value not in STRUCTURE_TYPES and value not in _CONTEXT_VALUES:
+            raise UnknownLabelError(
+                f"data/lexicons/{name}, structure noun {phrase!r}: unknown type {value!r}; "
+                f"known types: {', '.join(STRUCTURE_TYPES)}",
+                label=value,
+                known=list(STRUCTURE_TYPES),
+            )

@@ -78,8 +78,12 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                 value *= factor
                 end = nxt_mult[1]
                 # "58 bin 200" (58,200): a smaller number right after the multiplier
-                if end < n and tokens[end].is_digit and tokens[end].text.isdigit() \
-                        and int(tokens[end].text) < factor:
+                if (
+                    end < n
+                    and tokens[end].is_digit
+                    and tokens[end].text.isdigit()
+                    and int(tokens[end].text) < factor
+                ):
                     value += int(tokens[end].text)
                     end += 1
                 # "2 тыс." keeps its abbreviation dot
@@ -90,7 +94,7 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                     and len(tokens[end - 1].text) <= 4
                 ):
                     end += 1
-            found = Number(i, end, None if value is None else int(round(value)), "digits")
+            found = Number(i, end, None if value is None else round(value), "digits")
             if problem == "decimal" or (value is not None and value != int(value)):
                 found.skip = "decimal"
             elif problem:
@@ -126,9 +130,26 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
             continue
         _after_number(found, tokens, lex, case_suffixes, ordinal_suffixes, suffix_quals)
         _before_number(found, tokens, lex)
+        if out and _joins_range(out[-1], found, tokens, lex):
+            # "between 20 and 30 houses": one count, read at its lower bound
+            low = out.pop()
+            found = Number(low.start, found.end, low.value, low.kind, "approx", low.value,
+                           found.value, low.qual_start, [*low.flags, "range"], found.skip)
         out.append(found)
         i = max(found.end, i + 1)
     return out
+
+
+def _joins_range(low: Number, high: Number, tokens: Sequence[Token], lex: Lexicon) -> bool:
+    """Whether two numbers form a range: "between 20 and 30", "von 20 bis 30", "от 20 до 30"."""
+    if low.value is None or high.value is None or high.value <= low.value or low.skip:
+        return False
+    if low.kind not in ("digits", "words") or high.kind not in ("digits", "words"):
+        return False
+    gap = [t.norm for t in tokens[low.end:high.start]]
+    if len(gap) != 1 or gap[0] not in lex.words("range_joiners"):
+        return False
+    return low.start > 0 and tokens[low.start - 1].norm in lex.words("range_before")
 
 
 def _number_words(
@@ -171,9 +192,7 @@ def _number_words(
             and (
                 lex["numbers"].match_at(tokens, j + 1) or lex["multipliers"].match_at(tokens, j + 1)
             )
-        ):
-            j += 1
-        elif (
+        ) or (
             j + 1 < n
             and tokens[j].norm in joiners
             and (lex["numbers"].match_at(tokens, j + 1))
@@ -244,7 +263,7 @@ def _after_number(
         and tokens[num.start - 1].start == tokens[num.start - 2].end
     ):
         num.skip = num.skip or "time"
-    if j < n and tokens[j].text in ("%", "‰") or (j < n and tokens[j].norm in ("percent", "per")):
+    if (j < n and tokens[j].text in ("%", "‰")) or (j < n and tokens[j].norm in ("percent", "per")):
         num.skip = num.skip or "percent"
     # attached suffix: 41-i, 50-dək, 100'den, 44-day, 15-20
     if (

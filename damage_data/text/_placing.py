@@ -110,22 +110,44 @@ def find_mentions(
                 s = 1  # a capitalised first word is the sentence's, not the name's ("Nəticədə Tərtər")
             if s is not None:
                 name = _text(sentence, text, s, k)
-                out.append(Mention(sentence, s, after[1], name, "named",
-                                   full=_text(sentence, text, s, after[1]),
-                                   hint=str(after[0].value)))
+                out.append(
+                    Mention(
+                        sentence,
+                        s,
+                        after[1],
+                        name,
+                        "named",
+                        full=_text(sentence, text, s, after[1]),
+                        hint=str(after[0].value),
+                    )
+                )
                 taken.update(range(s, after[1]))
                 continue
         before = lex["place_nouns_before"].match_at(tokens, k)
         if before is not None and before[1] < len(tokens):
             e = _cap_run_after(tokens, before[1], stop)
             if e is not None and not (set(range(k, e)) & taken):
-                out.append(Mention(sentence, k, e, _text(sentence, text, before[1], e), "named",
-                                   full=_text(sentence, text, k, e), hint=str(before[0].value)))
+                out.append(
+                    Mention(
+                        sentence,
+                        k,
+                        e,
+                        _text(sentence, text, before[1], e),
+                        "named",
+                        full=_text(sentence, text, k, e),
+                        hint=str(before[0].value),
+                    )
+                )
                 taken.update(range(k, e))
                 continue
         ana = lex["anaphora"].match_at(tokens, k)
-        if ana is not None and not (set(range(k, ana[1])) & taken) and not (
-                ana[1] < len(tokens) and (tokens[ana[1]].is_upper or tokens[ana[1]].norm == "of")):
+        if (
+            ana is not None
+            and not (set(range(k, ana[1])) & taken)
+            and not (
+                ana[1] < len(tokens) and (tokens[ana[1]].is_upper or tokens[ana[1]].norm == "of")
+            )
+        ):
             out.append(Mention(sentence, k, ana[1], "", "anaphor", hint=str(ana[0].value)))
             taken.update(range(k, ana[1]))
     preps = {p for p in lex.raw.get("place_prepositions", [])}
@@ -133,16 +155,19 @@ def find_mentions(
     k = 0
     while k < len(tokens):
         tok = tokens[k]
-        if k in taken or not (tok.is_word and tok.is_upper) or tok.norm in stop \
-                or lex["months"].match_at(tokens, k) or lex["weekdays"].match_at(tokens, k):
+        if (
+            k in taken
+            or not (tok.is_word and tok.is_upper)
+            or tok.norm in stop
+            or lex["months"].match_at(tokens, k)
+            or lex["weekdays"].match_at(tokens, k)
+        ):
             k += 1
             continue
         prev = tokens[k - 1].norm if k > 0 else ""
         if (
             prev in preps
-            or prev in ("the",)
-            and k >= 2
-            and tokens[k - 2].norm in preps
+            or (prev in ("the",) and k >= 2 and tokens[k - 2].norm in preps)
             or free_caps
         ):
             e = _cap_run_after(tokens, k, stop) or k + 1
@@ -150,7 +175,8 @@ def find_mentions(
             if name.endswith("'s") or name.endswith("’s"):
                 name = name[:-2]
             strong = (prev in _STRONG_PREPS and k > 0) or (
-                "'" in tokens[e - 1].norm and tokens[e - 1].norm.split("'")[-1] in _LOCATIVE)
+                "'" in tokens[e - 1].norm and tokens[e - 1].norm.split("'")[-1] in _LOCATIVE
+            )
             out.append(Mention(sentence, k, e, name, "weak", strong=strong))
             taken.update(range(k, e))
             k = e
@@ -251,12 +277,30 @@ def _merge(mentions: list[Mention], tokens: Sequence[Token], lex: Lexicon) -> li
 
 
 _RU_ADJ = re.compile(r"^(\w+?)(ском|ского|скому|ским|ская|ской|скую|ский)\s+(район\w*|област\w*)$")
-_UK_ADJ = re.compile(r"^(\w+?)(ському|ського|ським|ській|ської|ська|ську|ський)\s+(район\w*|област\w*)$")
+_UK_ADJ = re.compile(
+    r"^(\w+?)(ському|ського|ським|ській|ської|ська|ську|ський)\s+(район\w*|област\w*)$"
+)
 _ENDINGS: dict[str, tuple[str, ...]] = {
     "ru": ("е", "у", "ом", "а", "и", "ой", "ы"),
     "uk": ("ові", "і", "у", "ом", "ою", "а", "и"),
-    "az": ("ndə", "nda", "də", "da", "dən", "dan", "a", "ə", "ya", "yə", "nın", "nin", "ın", "in",
-           "un", "ün"),
+    "az": (
+        "ndə",
+        "nda",
+        "də",
+        "da",
+        "dən",
+        "dan",
+        "a",
+        "ə",
+        "ya",
+        "yə",
+        "nın",
+        "nin",
+        "ın",
+        "in",
+        "un",
+        "ün",
+    ),
     "tr": ("da", "de", "ta", "te", "dan", "den", "a", "e", "ya", "ye", "nın", "nin", "ın", "in"),
 }
 
@@ -295,8 +339,9 @@ def name_variants(name: str, lang: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def resolve_mentions(mentions: list[Mention], text: str, gazetteer: Any = None, *,
-                     lang: str = "en") -> list[Mention]:
+def resolve_mentions(
+    mentions: list[Mention], text: str, gazetteer: Any = None, *, lang: str = "en"
+) -> list[Mention]:
     """Resolve every named member through the resolver, trying inflected forms in turn.
 
     Returns the mentions with multi-place scopes pruned of names that are no place.
@@ -318,10 +363,11 @@ def resolve_mentions(mentions: list[Mention], text: str, gazetteer: Any = None, 
         table = resolve_places([q[1] for q in queries], parent=[q[2] for q in queries], **kwargs)
         rows = table.to_dict("records")
         for (i, _variant, _parent), row in zip(queries, rows, strict=True):
-            clean = {k: (None if _isna(v) else v) for k, v in row.items()}
+            clean = {str(k): (None if _isna(v) else v) for k, v in row.items()}
             current = named[i].resolved
-            if current is None or (current.get("match") not in _SURE_MATCHES
-                                   and clean.get("match") in _SURE_MATCHES):
+            if current is None or (
+                current.get("match") not in _SURE_MATCHES and clean.get("match") in _SURE_MATCHES
+            ):
                 named[i].resolved = clean
     return [p for p in (_prune(m) for m in mentions) if p is not None]
 
@@ -348,18 +394,19 @@ def _named_members(m: Mention) -> list[Mention]:
 
 
 def _isna(value: object) -> bool:
-    try:
-        import pandas as pd
+    """Whether a cell is missing (None, NaN, NA, NaT); lists and dicts never are."""
+    if value is None or isinstance(value, list | tuple | dict):
+        return value is None
+    import pandas as pd
 
-        return bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
-    except (TypeError, ValueError):
-        return False
+    missing: Any = pd.isna(value)  # type: ignore[call-overload]
+    return bool(missing) if isinstance(missing, bool) else False
 
 
 def usable(m: Mention) -> bool:
     """Whether a mention counts as a place (weak names only when the resolver is sure)."""
     if m.kind == "weak":
-        return m.strong or (bool(m.resolved) and m.resolved.get("match") in _SURE_MATCHES)
+        return m.strong or (m.resolved is not None and m.resolved.get("match") in _SURE_MATCHES)
     if m.kind == "anaphor":
         return False
     if m.kind == "multi":
@@ -392,9 +439,11 @@ def describe(m: Mention, text: str) -> dict[str, Any]:
             flags.append("parent_conflict")
         match = r.get("match") or "unresolved"
         review = match not in _SURE_MATCHES or "parent_conflict" in flags
+        small = r.get("level") == "settlement" or m.hint in ("village", "town", "settlement")
         return {
             "place_text": place_text,
             "parent_text": m.parent_text,
+            "settlement": place_text if small else None,
             "unit_code": r.get("unit_code"),
             "unit_name": r.get("unit_name"),
             "level": r.get("level"),
@@ -438,13 +487,24 @@ def resolve_anaphora(mentions: dict[int, list[Mention]]) -> None:
         current = mentions[index]
         for pos, m in enumerate(current):
             if m.kind == "anaphor":
-                same = [h for h in history if h.hint == m.hint] or [h for h in history if carries(h)]
+                same = [h for h in history if h.hint == m.hint] or [
+                    h for h in history if carries(h)
+                ]
                 if same:
                     target = same[-1]
-                    current[pos] = Mention(m.sentence, m.first, m.last, target.name, target.kind,
-                                           parent_text=target.parent_text, members=target.members,
-                                           resolved=target.resolved, full=target.full,
-                                           hint=target.hint, strong=target.strong)
+                    current[pos] = Mention(
+                        m.sentence,
+                        m.first,
+                        m.last,
+                        target.name,
+                        target.kind,
+                        parent_text=target.parent_text,
+                        members=target.members,
+                        resolved=target.resolved,
+                        full=target.full,
+                        hint=target.hint,
+                        strong=target.strong,
+                    )
                 continue
             if usable(m):
                 history.append(m)

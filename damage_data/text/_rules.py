@@ -147,8 +147,9 @@ def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
         if which == 0 and dmg is not None:
             value = str(dmg[0].value)
             negated = value.startswith("!")
-            phrase = Phrase(value.lstrip("!"), i, dmg[1], negated,
-                            tokens[i].start, tokens[dmg[1] - 1].end)
+            phrase = Phrase(
+                value.lstrip("!"), i, dmg[1], negated, tokens[i].start, tokens[dmg[1] - 1].end
+            )
         else:
             assert exc is not None
             phrase = Phrase("exclude", i, exc[1], False, tokens[i].start, tokens[exc[1] - 1].end)
@@ -195,8 +196,14 @@ def _scan_noun(
         d = lex["damage"].match_at(tokens, j)
         if d is not None:
             value = str(d[0].value)
-            inner = Phrase(value.lstrip("!"), j, d[1], value.startswith("!"),
-                           tokens[j].start, tokens[d[1] - 1].end)
+            inner = Phrase(
+                value.lstrip("!"),
+                j,
+                d[1],
+                value.startswith("!"),
+                tokens[j].start,
+                tokens[d[1] - 1].end,
+            )
             j = d[1]
             continue
         if tok.norm in stop:
@@ -316,8 +323,11 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             )
             continue
         cue = _cue_in(tokens, max(0, num.qual_start - 4), num.qual_start, lex, "subset_before")
-        if cue is not None and _only(tokens, cue[1], num.qual_start, joiners) \
-                and num.kind != "negation":
+        if (
+            cue is not None
+            and _only(tokens, cue[1], num.qual_start, joiners)
+            and num.kind != "negation"
+        ):
             # "of which 40 were destroyed", "з них 2 800 — житлові будинки", "onlardan 38-i"
             j = num.end
             while j < len(tokens) and tokens[j].text in ("—", "–", "-", ":"):
@@ -326,8 +336,15 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             if k2 == "exclude":
                 skipped.append((num, str(v2)))
                 continue
-            item = Item(sentence, num, num.qual_start, n1 if k2 else num.end, "subset_bare",
-                        inner=inner2 or inner, subset_cue=True)
+            item = Item(
+                sentence,
+                num,
+                num.qual_start,
+                n1 if k2 else num.end,
+                "subset_bare",
+                inner=inner2 or inner,
+                subset_cue=True,
+            )
             if k2 == "structure":
                 item.structure, item.structure_text = str(v2), _span_text(tokens, n0, n1)
                 item.structure_start, item.structure_end = n0, n1
@@ -340,9 +357,20 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, aux_end, lex, stop)
             if k2 == "structure":
                 # "41 were private residential properties"
-                items.append(Item(sentence, num, num.qual_start, n1, "copula_noun",
-                                  structure=str(v2), structure_text=_span_text(tokens, n0, n1),
-                                  structure_start=n0, structure_end=n1, inner=inner2))
+                items.append(
+                    Item(
+                        sentence,
+                        num,
+                        num.qual_start,
+                        n1,
+                        "copula_noun",
+                        structure=str(v2),
+                        structure_text=_span_text(tokens, n0, n1),
+                        structure_start=n0,
+                        structure_end=n1,
+                        inner=inner2,
+                    )
+                )
                 continue
         if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
             # "1,310 were destroyed and 150 damaged", "240 are beyond repair", "212 zerstört"
@@ -364,10 +392,11 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
                 inner=inner,
             )
             item.first = b0
-            for ph in find_phrases(tokens[b0:num.qual_start], lex):
+            for ph in find_phrases(tokens[b0 : num.qual_start], lex):
                 if ph.state != "exclude" and not ph.negated:
-                    item.inner = Phrase(ph.state, ph.start + b0, ph.end + b0, False,
-                                        ph.char_start, ph.char_end)
+                    item.inner = Phrase(
+                        ph.state, ph.start + b0, ph.end + b0, False, ph.char_start, ph.char_end
+                    )
                     break
             items.append(item)
             continue
@@ -398,8 +427,10 @@ def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:
     """Whether a damage phrase follows within a few auxiliary words ("were", "isə", "sind")."""
     aux = lex.words("aux_words")
     for k in range(j, min(len(tokens), j + 4)):
-        if lex["damage"].match_at(tokens, k) is not None or \
-                lex["exclude_context"].match_at(tokens, k) is not None:
+        if (
+            lex["damage"].match_at(tokens, k) is not None
+            or lex["exclude_context"].match_at(tokens, k) is not None
+        ):
             return True
         if tokens[k].norm not in aux:
             return False
@@ -422,7 +453,6 @@ def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int
         "totalled",
         "totaled",
         "stands",
-        "—",
         "=",
         "составило",
         "составляет",
@@ -440,7 +470,7 @@ def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int
         m = lex["structures"].match_at(tokens, b0)
         if m is None or m[1] >= start:
             continue
-        gap = tokens[m[1]:start]
+        gap = tokens[m[1] : start]
         if any(t.is_digit or t.text in (".", ";", ",", "(", ")") for t in gap):
             continue
         for c0 in range(max(0, b0 - 5), b0):
@@ -501,17 +531,29 @@ def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: se
                 item.flags.append("parenthetical_subset")
             else:
                 group += 1
-                if item.kind == "bare_damage" and prev.parent is not None and prev.subset_cue \
-                        and not any(t.text in (";", ".") for t in tokens[gap_lo:gap_hi]):
+                if (
+                    item.kind == "bare_damage"
+                    and prev.parent is not None
+                    and prev.subset_cue
+                    and not any(t.text in (";", ".") for t in tokens[gap_lo:gap_hi])
+                ):
                     # "of which 40 were destroyed and 18 partially damaged"
                     item.parent = prev.parent
                     item.subset_cue = True
         item.group = group
 
 
-def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
-              joiners: set[str], relatives: set[str], *, negation: bool = False,
-              ors: frozenset[str] = frozenset()) -> Phrase | None:
+def _trailing(
+    tokens: Sequence[Token],
+    phrases: list[Phrase],
+    lo: int,
+    hi: int,
+    joiners: set[str],
+    relatives: set[str],
+    *,
+    negation: bool = False,
+    ors: frozenset[str] = frozenset(),
+) -> Phrase | None:
     """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
 
     A comma followed by a relative word ("…, що не підлягає відновленню") does not end the
@@ -536,31 +578,44 @@ def _trailing(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int,
             continue
         # a second phrase joined by "and": "in an emergency condition and not restorable"
         gap = tokens[chosen.end : ph.start]
-        if " ".join(t.norm for t in gap) in ors and not ph.negated and "destroyed" in (
-                ph.state, chosen.state) and {ph.state, chosen.state} <= _DAMAGE_LIKE:
+        if (
+            " ".join(t.norm for t in gap) in ors
+            and not ph.negated
+            and "destroyed" in (ph.state, chosen.state)
+            and {ph.state, chosen.state} <= _DAMAGE_LIKE
+        ):
             # "yıkıldı veya ağır hasar gördü": destroyed or damaged, reported together
-            chosen = Phrase("damaged_or_destroyed", chosen.start, ph.end, False,
-                            chosen.char_start, ph.char_end)
+            chosen = Phrase(
+                "damaged_or_destroyed", chosen.start, ph.end, False, chosen.char_start, ph.char_end
+            )
             break
-        if len(gap) <= 2 and all(t.norm in joiners for t in gap) and not ph.negated \
-                and ph.state != "exclude" and chosen.state != "exclude" \
-                and SEVERITY.get(ph.state, 0) > SEVERITY.get(chosen.state, 0):
-            chosen = Phrase(ph.state, chosen.start, ph.end, False, chosen.char_start,
-                            ph.char_end)
+        if (
+            len(gap) <= 2
+            and all(t.norm in joiners for t in gap)
+            and not ph.negated
+            and ph.state != "exclude"
+            and chosen.state != "exclude"
+            and SEVERITY.get(ph.state, 0) > SEVERITY.get(chosen.state, 0)
+        ):
+            chosen = Phrase(ph.state, chosen.start, ph.end, False, chosen.char_start, ph.char_end)
         break
     return chosen
 
 
-def _leading(tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int, *,
-             negation: bool = False) -> Phrase | None:
+def _leading(
+    tokens: Sequence[Token], phrases: list[Phrase], lo: int, hi: int, *, negation: bool = False
+) -> Phrase | None:
     """The nearest phrase before a group ("damage was caused to 14 schools")."""
     for k in range(hi - 1, lo - 1, -1):
         if tokens[k].text == ";":
             lo = k + 1
             break
     for ph in reversed(phrases):
-        if ph.end <= hi and ph.start >= lo and (negation or not ph.negated
-                                                or ph.state == "exclude"):
+        if (
+            ph.end <= hi
+            and ph.start >= lo
+            and (negation or not ph.negated or ph.state == "exclude")
+        ):
             return ph
     return None
 
@@ -582,7 +637,6 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             m.group_last = False
     order = sorted(groups)
     prev_end = 0
-    resolved: dict[int, Phrase | None] = {}
     sources: dict[int, str] = {}
     for idx, g in enumerate(order):
         members = groups[g]
@@ -590,13 +644,18 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         trail_lo = max(m.last for m in members)
         trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
         negation = all(m.num.kind == "negation" for m in members)
-        trailing = _trailing(tokens, result.phrases, trail_lo, nxt, joiners, relatives,
-                             negation=negation, ors=ors)
-        leading = _leading(tokens, result.phrases, prev_end, members[0].first,
-                           negation=negation)
-        if trailing is not None and leading is not None and nxt < len(tokens) \
-                and members[0].first - leading.end <= 1 and nxt - trailing.end <= 3 \
-                and not any(t.text in _CLAUSE_PUNCT for t in tokens[trailing.end:nxt]):
+        trailing = _trailing(
+            tokens, result.phrases, trail_lo, nxt, joiners, relatives, negation=negation, ors=ors
+        )
+        leading = _leading(tokens, result.phrases, prev_end, members[0].first, negation=negation)
+        if (
+            trailing is not None
+            and leading is not None
+            and nxt < len(tokens)
+            and members[0].first - leading.end <= 1
+            and nxt - trailing.end <= 3
+            and not any(t.text in _CLAUSE_PUNCT for t in tokens[trailing.end : nxt])
+        ):
             # "destroyed some twenty houses and damaged more than 50 others": the verb after
             # the list leads the next count; this list has its own verb before it
             trailing = None
@@ -604,7 +663,6 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             leading = None
 
         chosen = trailing or leading
-        resolved[g] = chosen
         sources[g] = "trailing" if trailing is not None else ("leading" if leading else "")
         own = [m.inner for m in members if m.inner is not None]
         if negation and not own and (chosen is None or chosen.state in ("none", "assessed")):

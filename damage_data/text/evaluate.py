@@ -330,7 +330,7 @@ def evaluate_cases(cases: Sequence[dict[str, Any]], *, lang: str = "auto") -> di
             case["text"], published=case.get("published"), source=str(case["id"]), lang=lang
         )
         preds = [
-            {k: (None if _na(v) else v) for k, v in row.items()}
+            {str(k): (None if _na(v) else v) for k, v in row.items()}
             for row in figures.to_dict("records")
         ]
         res = score_case(case, preds, gold_units)
@@ -344,12 +344,13 @@ def evaluate_cases(cases: Sequence[dict[str, Any]], *, lang: str = "auto") -> di
 
 
 def _na(value: object) -> bool:
-    try:
-        import pandas as pd
+    """Whether a cell is missing (None, NaN, NA, NaT); lists and dicts never are."""
+    if value is None or isinstance(value, list | tuple | dict):
+        return value is None
+    import pandas as pd
 
-        return bool(pd.isna(value)) if not isinstance(value, list | dict) else False
-    except (TypeError, ValueError):
-        return False
+    missing: Any = pd.isna(value)  # type: ignore[call-overload]
+    return bool(missing) if isinstance(missing, bool) else False
 
 
 def _fmt(x: float | None) -> str:

@@ -35,7 +35,7 @@ from ._tokens import Sentence, sentences
 logger = logging.getLogger(__name__)
 
 #: Extra columns beside ``tables.COLUMNS["figures"]``.
-EXTRA_COLUMNS: tuple[str, ...] = ("start", "end", "rule", "lang")
+EXTRA_COLUMNS: tuple[str, ...] = ("start", "end", "rule")
 
 #: States of the canonical vocabulary that are damage (used to link to inspected totals).
 _DAMAGE_STATES = {"minor", "moderate", "severe", "damaged", "destroyed", "damaged_or_destroyed"}
@@ -90,7 +90,8 @@ def figures_from_text(
     -------
     pandas.DataFrame
         A ``figures`` table (:data:`damage_data.tables.COLUMNS`) plus ``start``, ``end``
-        (character offsets: ``evidence == text[start:end]``), ``rule`` and ``lang``.
+        (character offsets: ``evidence == text[start:end]``) and ``rule`` (the rules that
+        fired, e.g. ``count_noun+trailing_damage``).
         Vague numbers, unresolved places, garbled or unsupported text come back with
         ``status == "needs_review"``, never dropped and never with a guessed number.
 
@@ -125,7 +126,7 @@ def figures_from_text(
         results.append(res)
         mentions[sent.index] = find_mentions(sent, text, lex, res.place_counts)
     items = [it for res in results for it in res.items]
-    _link_across_sentences(items, results, lex)
+    _link_across_sentences(items)
     all_mentions = [m for ms in mentions.values() for m in ms]
     kept = resolve_mentions(all_mentions, text, gazetteer, lang=language)
     mentions = {i: [m for m in kept if m.sentence.index == i] for i in mentions}
@@ -139,11 +140,15 @@ def figures_from_text(
 # --- linking across sentences ----------------------------------------------------------
 
 
-def _link_across_sentences(items: list[Item], results: list[SentenceResult], lex: Lexicon) -> None:
+def _link_across_sentences(items: list[Item]) -> None:
+    """Subsets, same-as links and structure types that reach across sentences."""
     kept = [it for it in items if it.excluded is None]
-    anchors: dict[int, tuple[Item, int]] = {}  # sentence → (parent named by "of these 47", position)
+    # sentence index → (the set "of these 47" names, position of the anchor)
+    anchors: dict[int, tuple[Item, int]] = {}
     for idx, item in enumerate(kept):
-        earlier = [x for x in kept[:idx] if x.kind not in ("same_as", "anchor") or x.same is not None]
+        earlier = [
+            x for x in kept[:idx] if x.kind not in ("same_as", "anchor") or x.same is not None
+        ]
         earlier = [x for x in earlier if x.excluded is None]
         if item.kind == "anchor":
             target = next((x for x in reversed(earlier) if x.count == item.count), None)
@@ -174,9 +179,16 @@ def _link_across_sentences(items: list[Item], results: list[SentenceResult], lex
                 item.structure = previous[-1].structure
                 item.flags.append("structure_from_context")
         if item.same_candidate:
-            target = next((x for x in reversed(earlier) if x.count == item.count
-                           and x.sentence.index != item.sentence.index
-                           and item.structure in (x.structure, "any")), None)
+            target = next(
+                (
+                    x
+                    for x in reversed(earlier)
+                    if x.count == item.count
+                    and x.sentence.index != item.sentence.index
+                    and item.structure in (x.structure, "any")
+                ),
+                None,
+            )
             if target is not None:
                 item.same = target
         if item.kind == "same_as":
@@ -309,8 +321,17 @@ def _rows(
         row["figure_id"] = figure_id(sid, row["locator"], n)
         ids[id(item)] = row["figure_id"]
         rows.append(row)
+    by_item = {id(item): row for item, row in zip(out_items, rows, strict=True)}
     for item, row in zip(out_items, rows, strict=True):
-        if item.parent is not None and ids.get(id(item.parent)):
+        parent_row = by_item.get(id(item.parent)) if item.parent is not None else None
+        if parent_row is not None and "part_of_inspected" in row["flags"] and (
+            parent_row["place_text"] != row["place_text"]
+        ):
+            # an inspected total of another place is no parent ("Fuzuli: 325 inspected …
+            # In Jabrayil 47 damaged")
+            row["flags"].remove("part_of_inspected")
+            parent_row = None
+        if item.parent is not None and parent_row is not None:
             row["subset_of"] = ids[id(item.parent)]
             parent_count = item.parent.count
             if parent_count is not None and item.count is not None and item.count > parent_count:
@@ -428,6 +449,7 @@ def _row(
     # place: a scope after the list in the same clause, else the nearest before, else carried
     place = _place_for(item, mentions.get(item.sentence.index, []), place_by_sentence, group_end)
     place_cols: dict[str, Any] = {
+        "settlement": None,
         "place_text": None,
         "parent_text": None,
         "unit_code": None,
@@ -478,7 +500,6 @@ def _row(
         "start": start,
         "end": end,
         "rule": rule,
-        "lang": lex.lang,
     }
 
 
@@ -570,11 +591,10 @@ def _review_row(
         "count": None,
         "qualifier": "exact",
         "status": "needs_review",
-        "flags": reason,
+        "flags": join_flags([reason, f"lang_{language}"]),
         "start": start,
         "end": end,
         "rule": reason,
-        "lang": language,
         "as_of": pub,
         "match": "unresolved",
     }
@@ -625,7 +645,6 @@ def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame["start"] = frame["start"].astype("Int64")
     frame["end"] = frame["end"].astype("Int64")
     frame["rule"] = frame["rule"].astype("string")
-    frame["lang"] = frame["lang"].astype("string")
     return frame.reset_index(drop=True)
 
 
