@@ -1,12 +1,15 @@
 """Place names to admin-unit codes, saying how each one matched and never guessing silently.
 
-:func:`resolve_places` tries, for each name, its unit code (ISO 3166-2, p-code, HASC), the
-exact unit name, an alias in any script, the transliteration key (see :mod:`.translit`) and
-finally a fuzzy match (rapidfuzz) above a threshold. Words such as "district", "rayonu" or
-"область" never decide a match, but may choose between a city and a rayon of the same name.
-A name that fits several units comes back ``ambiguous`` with its candidates; a stated parent
-that contradicts the gazetteer is flagged ``parent_conflict``. Every match that is not a code
-or exact match goes to the match log (:func:`match_log`) and to ``logging``.
+:func:`resolve_places` tries, for each name: its unit code (ISO 3166-2, p-code, HASC,
+GeoNames admin code); the exact unit name; an alias in any script; the transliteration key
+(:mod:`.translit`: scripts, romanisations, Azerbaijani letters typed as ASCII, Russian and
+Ukrainian adjective forms); a settlement of the gazetteer (tied to the unit holding it); a
+sound-alike key (sh/s, kh/k…); and finally a fuzzy match (rapidfuzz ``cdist``) above a
+threshold. Words such as "district", "rayonu" or "область" never decide a match, but may
+choose between a city and a rayon of the same name. A name that fits several units comes
+back ``ambiguous`` with its candidates; a stated parent that contradicts the gazetteer is
+flagged ``parent_conflict``. Every match that is not a code or exact match goes to the match
+log (:func:`match_log`) and to ``logging``.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ FUZZY_MARGIN = 5.0
 #: Score of a transliteration match that reads an adjective as its base noun
 #: ("Физулинский район" → Füzuli), below the 100 of a same-word match.
 ADJECTIVE_SCORE = 90.0
+#: Score of a sound-alike match (sh/s, kh/k, ch/c, zh/z): "Susha" → Şuşa.
+LOOSE_SCORE = 95.0
 #: Keys shorter than this are never fuzzy-matched: one letter is too large a share of them.
 FUZZY_MIN_LENGTH = 5
 
@@ -128,6 +133,7 @@ class _Index:
     settle_exact: dict[str, list[_Entry]]
     settle_folded: dict[str, list[_Entry]]
     adjective: dict[str, list[_Entry]] = field(default_factory=dict)
+    loose: dict[str, list[_Entry]] = field(default_factory=dict)
     fuzzy_keys: list[str] = field(default_factory=list)
     fuzzy_units: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     unit_ids: list[str] = field(default_factory=list)
@@ -230,6 +236,12 @@ def _build_index(gaz: Gazetteer, level: str | None = None) -> _Index:
             _add(settle_folded, fold(name), entry)
 
     no_fuzzy = frozenset(fold(n) for n in gaz.do_not_fuzzy)
+    loose: dict[str, list[_Entry]] = {}
+    for folded_key, same_key in folded.items():
+        if folded_key not in no_fuzzy:
+            for one in same_key:
+                if one.one_to_one:
+                    _add(loose, _loose(folded_key), one)
     unit_ids = list(units)
     pos = {c: i for i, c in enumerate(unit_ids)}
     pairs = sorted(
@@ -248,6 +260,7 @@ def _build_index(gaz: Gazetteer, level: str | None = None) -> _Index:
         settle_exact=settle_exact,
         settle_folded=settle_folded,
         adjective=adjective,
+        loose=loose,
         fuzzy_keys=[k for k, _ in pairs],
         fuzzy_units=np.array([u for _, u in pairs], dtype=np.int64),
         unit_ids=unit_ids,
@@ -261,6 +274,15 @@ def _add(table: dict[str, list[_Entry]], key: str, entry: _Entry) -> None:
     bucket = table.setdefault(key, [])
     if entry not in bucket:
         bucket.append(entry)
+
+
+# sh/s, kh/k, ch/ts and zh/z that careless spellings swap ("Susha", "Shusa" for Şuşa);
+# a second, looser key tried before fuzzy matching
+_LOOSE = str.maketrans({"S": "s", "X": "k", "C": "c", "J": "z"})
+
+
+def _loose(key: str) -> str:
+    return key.translate(_LOOSE)
 
 
 def _code_key(code: str) -> str:
@@ -605,9 +627,14 @@ def resolve_places(
         ``place_text, unit_code, unit_name, level, match, score, candidates, reason``.
         ``match`` is one of ``code, exact, alias, transliteration, fuzzy, parent,
         ambiguous, unresolved``; ``parent`` means the figure is tied to the unit holding
-        the named settlement (``level == "settlement"``). ``candidates`` lists unit codes
-        of ambiguous or fuzzy matches; ``reason`` explains every non-exact match and
-        carries ``parent_conflict`` when the stated parent contradicts the gazetteer.
+        the named settlement, or to the stated parent of a place the gazetteer does not
+        know (``level == "settlement"`` then: the figure is about a place inside the
+        unit, not the unit's own total). ``score`` is 100 for code to transliteration
+        matches (90 for an adjective read as its base noun), the rapidfuzz ``ratio`` for
+        fuzzy ones (95 for sound-alikes). ``candidates`` lists the unit codes of ambiguous
+        and tied fuzzy matches; ``reason`` explains every non-exact match and carries
+        ``parent_conflict`` when the stated parent contradicts the gazetteer. The index is
+        0…n-1: row ``i`` answers ``names[i]``.
 
     Examples
     --------
@@ -621,6 +648,12 @@ def resolve_places(
     """
     texts = [names] if isinstance(names, str) else list(names)  # one name is a list of one
     parents = _as_list(parent, len(texts), "parent")
+    if not (0 < fuzzy_threshold <= 100 and 0 <= fuzzy_margin < fuzzy_threshold):
+        raise UsageError(
+            f"fuzzy_threshold must be in (0, 100] and fuzzy_margin in [0, threshold); got "
+            f"{fuzzy_threshold!r} and {fuzzy_margin!r} (defaults {FUZZY_THRESHOLD:g}, "
+            f"{FUZZY_MARGIN:g})"
+        )
     if level is not None and level not in (*LEVELS, *UNIT_KINDS):
         raise UsageError(
             f"unknown level {level!r}; choose a level ({', '.join(LEVELS)}) or a kind "
@@ -725,6 +758,8 @@ def _resolve_text(
     q = _Query(place, parent_code, parent_text, k.kind, k.removed)
     # without a parent the whole text was already tried above
     result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(q, index)
+    if result is None and k.variants.key not in index.no_fuzzy:
+        result = _resolve_loose(q, k.variants.key, index)
     if result is None:
         if k.variants.key in index.no_fuzzy or len(k.variants.key) < FUZZY_MIN_LENGTH:
             result = _Result(
@@ -734,6 +769,25 @@ def _resolve_text(
             return q
     result.reasons[:0] = notes
     return _fallback_to_parent(result, q, index)
+
+
+def _resolve_loose(q: _Query, key: str, index: _Index) -> _Result | None:
+    """A sound-alike key (sh/s, kh/k…): a fuzzy match scored 95, ambiguous when it fits more."""
+    entries = index.loose.get(_loose(key))
+    if not entries or len(key) < 4:
+        return None
+    result = _decide(
+        _units_of(entries),
+        entries,
+        "fuzzy",
+        q,
+        index,
+        f"sounds like {entries[0].text!r} (sh/s, kh/k, ch/c, zh/z swapped)",
+    )
+    result.score = LOOSE_SCORE
+    if result.match == "ambiguous":
+        result.candidates = result.candidates or _units_of(entries)
+    return result
 
 
 def _resolve_parent(parent_text: str, index: _Index) -> tuple[tuple[str, ...], str]:

@@ -146,10 +146,6 @@ def _names_for(summary: pd.DataFrame, lang: str) -> dict[str, str]:
     return display_names(codes, lang, fallback)
 
 
-def _int_or_na(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
-
-
 def _flags(value: Any) -> list[str]:
     if value is None or pd.isna(value):
         return []
@@ -544,6 +540,7 @@ def _damage_map(
             notes.append(f"National figures ({', '.join(national)}) are not mapped.")
         if other:
             notes.append(f"Not mapped (no boundary): {', '.join(other)}.")
+    boundaries = boundaries.drop(columns=[metric], errors="ignore")  # the summary's wins
     data = boundaries.merge(values, on="unit_code", how="left")
     has_value = data[metric].notna()
     if not has_value.any():
@@ -553,7 +550,7 @@ def _damage_map(
         )
 
     # projection and view ------------------------------------------------------------------
-    bounds = data.loc[has_value].total_bounds
+    bounds = data.loc[has_value].to_crs("EPSG:4326").total_bounds  # any input CRS
     lon0, lat0 = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     # a transverse Mercator centred on the data keeps shapes and the scale bar true locally
     crs = (

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._errors import UsageError
+from ._errors import DamageDataError, UsageError
 from .tables import flags_of, join_flags
 from .vocab import DAMAGE_GROUPS, damage_group
 
@@ -433,8 +433,10 @@ def _reconcile_unit(
         else:
             why = "set aside: another source ranks higher; sources are never added"
         outcome.append((v, False, why))
-        for fid in v.figure_ids:
-            decisions[fid] = (False, why)
+        # everything this source contributed, breakdowns included, is set aside with it
+        for f in by_source[v.source_id]:
+            if decisions.get(f["figure_id"], (False, ""))[0]:
+                decisions[f["figure_id"]] = (False, why)
     # disagreement among sources speaking for about the same date (rule 2)
     if best.as_of is not None:
         near = [
@@ -500,19 +502,17 @@ def _records(figures: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _unit_names(codes: Iterable[str], figures_names: dict[str, str], lang: str) -> dict[str, str]:
+    from .places import display_name
+
     names: dict[str, str] = {}
-    try:
-        from .places import display_name
-    except ImportError:  # places is optional for figure-only use
-        display_name = None  # type: ignore[assignment]
     for code in codes:
-        name = None
-        if display_name is not None:
-            try:
-                name = display_name(code, lang=lang)
-            except Exception:
-                name = None
-        names[code] = name or figures_names.get(code) or code
+        try:
+            name = display_name(code, lang=lang)
+        except DamageDataError:  # a code no gazetteer knows
+            name = None
+        if not name or name == code:  # unknown to the gazetteer: the figures name it
+            name = figures_names.get(code) or code
+        names[code] = name
     return names
 
 
@@ -526,6 +526,12 @@ def _run(
 ]:
     info = _source_info(sources)
     recs = _records(figures)
+    for r in recs:
+        # an undated figure refers to the date its source was published
+        if r["as_of"] is None:
+            published = info.get(str(r["source_id"]), {}).get("published")
+            if published is not None and not _is_na(published):
+                r["as_of"] = pd.Timestamp(published)
     decisions: dict[str, tuple[bool, str]] = {}
     by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in recs:

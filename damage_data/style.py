@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -496,9 +495,23 @@ def _renderer(fig: Figure) -> Any:
     return RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
 
 
+_WIDTHS: dict[tuple[str, float, str, float], float] = {}
+
+
 def _text_width(text: str, prop: Any, renderer: Any) -> float:
-    width, _h, _d = renderer.get_text_width_height_descent(text, prop, ismath=False)
-    return float(width)
+    """Width of ``text`` in pixels; remembered, as save() lays a figure out up to 3 times."""
+    key = (
+        text,
+        float(prop.get_size_in_points()),
+        str(prop.get_weight()),
+        float(renderer.points_to_pixels(72.0)),
+    )
+    if key not in _WIDTHS:
+        if len(_WIDTHS) > 20_000:  # a bound, not an eviction policy: texts repeat little
+            _WIDTHS.clear()
+        width, _h, _d = renderer.get_text_width_height_descent(text, prop, ismath=False)
+        _WIDTHS[key] = float(width)
+    return _WIDTHS[key]
 
 
 def _wrap(text: str, prop: Any, width_px: float, renderer: Any) -> list[str]:
@@ -613,8 +626,3 @@ def describe_list(items: Iterable[str], *, limit: int = 4) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def shorten(text: str, width: int = 60) -> str:
-    """``text`` cut at a word boundary with an ellipsis (long source titles in footers)."""
-    return textwrap.shorten(str(text), width=width, placeholder="…")

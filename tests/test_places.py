@@ -55,6 +55,20 @@ def test_fold_keeps_different_names_apart() -> None:
     assert len({fold(n) for n in names}) == len(names)
 
 
+_LETTERS = (
+    "abcdefghijklmnopqrstuvwxyzəǝğşçıöüx"
+    "абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя"
+    "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ"
+    " -'"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_LETTERS, max_size=20))
+def test_fold_ignores_case(text: str) -> None:
+    assert fold(text.upper()) == fold(text) == fold(text.lower())
+
+
 def test_exact_key_reads_turned_e_as_schwa() -> None:
     # U+01DD written for U+0259 (as in the ISO name of Kǝngǝrli)
     assert exact_key(" Kǝngǝrli") == exact_key("Kəngərli") == "kəngərli"
@@ -226,6 +240,14 @@ def test_misspelling_is_fuzzy_with_its_score() -> None:
     assert "fuzzy" in row["reason"]
 
 
+def test_sound_alike_spelling_is_a_fuzzy_match() -> None:
+    out = resolve_places(["Susha", "Shusa", "Karkiv"])
+    assert out["unit_code"].tolist() == ["AZ-SUS", "AZ-SUS", "UA-63"]
+    assert out["match"].tolist() == ["fuzzy"] * 3
+    assert (out["score"] == 95).all()
+    assert out["reason"].str.contains("sounds like").all()
+
+
 def test_unknown_names_come_back_unresolved() -> None:
     out = resolve_places(["Atlantis", "Qwertyuiop", "Karabakh", None, ""])
     assert (out["match"] == "unresolved").all()
@@ -316,6 +338,12 @@ def test_parent_chooses_among_repeated_names() -> None:
     assert out["match"].tolist() == ["ambiguous", "exact", "exact"]
     assert out["unit_code"].tolist()[1:] == ["UA5102009", "UA4806007"]
     assert "parent 'Odeska' chose" in out.loc[1, "reason"]
+
+
+def test_fuzzy_options() -> None:
+    assert resolve_place("Zangilam", fuzzy_threshold=95)["match"] == "unresolved"
+    with pytest.raises(UsageError, match="fuzzy_threshold"):
+        resolve_places(["x"], fuzzy_threshold=120)
 
 
 def test_a_single_string_is_one_name() -> None:

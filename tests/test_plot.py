@@ -592,3 +592,18 @@ def test_map_sets_rows_without_a_unit_aside():
     assert "Not mapped: 1 row without a unit." in style.provenance_of(ax).notes
     classes = drawn(ax, plot.GID_CLASS)
     assert sum(len(c.get_paths()) for g, c in classes.items() if not g.endswith(":dots")) == 2
+
+
+def test_map_over_projected_user_boundaries_keeps_a_true_scale():
+    # a 100 km × 100 km grid in UTM 38N: the scale bar must still read in kilometres
+    cells = [
+        box(500_000 + i * 100_000, 4_400_000, 600_000 + i * 100_000, 4_500_000) for i in range(3)
+    ]
+    units = gpd.GeoDataFrame({"unit_code": ["G-1", "G-2", "G-3"]}, geometry=cells, crs="EPSG:32638")
+    summary = pd.DataFrame({"unit_code": ["G-1", "G-2"], "total": [3, 4]})
+    ax = plot.damage_map(summary, units=units)
+    bar = next(a for a in ax.artists if a.get_gid() == "damage_data:scale_bar")
+    km = float(bar.txt_label.get_text().split()[0])
+    (x0, x1) = ax.get_xlim()
+    assert 0.1 * (x1 - x0) / 1000 <= km <= 0.2 * (x1 - x0) / 1000
+    assert 20 <= km <= 100  # the view spans a few hundred kilometres

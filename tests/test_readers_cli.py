@@ -82,3 +82,20 @@ def test_commands_have_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("validate", "formats"):
         assert main([command, "--help"]) == 0
         assert len(capsys.readouterr().out) > 100
+
+
+def test_validate_reads_standard_input() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "damage_data", "validate", "-", "-f", "json"],
+        input="District,Houses destroyed\nFuzuli,11\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["path"] == "-" and report["damage_counts"] == {"destroyed": 11}

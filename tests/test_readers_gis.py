@@ -503,3 +503,94 @@ def test_file_geodatabase_folder_in_zip(tmp_path: Path) -> None:
         for file in gdb.rglob("*"):
             zf.write(file, file.relative_to(tmp_path))
     assert load(archive).report["rows_kept"] == 6
+
+
+def test_copernicus_geopackage_nested_in_junk_zip(tmp_path: Path) -> None:
+    # newest EMS products: one GeoPackage per product inside the distributed zip
+    gpkg = tmp_path / "EMSR999_AOI01_GRA_PRODUCT_r1_v1.gpkg"
+    points = gpd.GeoDataFrame(
+        {
+            "obj_type": ["11-Residential Buildings", "12-Non-residential Buildings"] * 2,
+            "info": [
+                "997-Not Applicable",
+                "1272-Buildings used as places of worship and for religious activities",
+                "9999-A refinement in no crosswalk",
+                "997-Not Applicable",
+            ],
+            "damage_gra": ["Destroyed", "Not Applicable", "No visible damage", "Possibly damaged"],
+            "notation": ["Building point"] * 4,
+        },
+        geometry=[Point(AGHDAM[0] + i * 1e-3, AGHDAM[1]) for i in range(4)],
+        crs=4326,
+    )
+    blocks = gpd.GeoDataFrame(
+        {
+            "obj_type": ["11-Residential Buildings"],
+            "info": ["997-Not Applicable"],
+            "damage_gra": ["Damaged"],
+            "notation": ["Building block"],
+        },
+        geometry=[box(46.92, 39.98, 46.925, 39.985)],
+        crs=4326,
+    )
+    roads = gpd.GeoDataFrame(
+        {"obj_type": ["Road"], "damage_gra": ["Destroyed"]},
+        geometry=[box(46.9, 39.9, 46.91, 39.91).boundary],
+        crs=4326,
+    )
+    points.to_file(gpkg, layer="EMSR999_AOI01_GRA_PRODUCT_builtUpP_r1_v1")
+    blocks.to_file(gpkg, layer="EMSR999_AOI01_GRA_PRODUCT_builtUpA_r1_v1")
+    roads.to_file(gpkg, layer="EMSR999_AOI01_GRA_PRODUCT_transportationL_r1_v1")
+    inner = tmp_path / "product.zip"
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.write(gpkg, gpkg.name)
+    path = _junk_zip(tmp_path, {"EMSR999/product.zip": inner.read_bytes()})
+    result = load(path)
+    assert result.kind == "copernicus"
+    assert result.report["damage_counts"] == {
+        "destroyed": 1,
+        "unassessed": 1,
+        "none": 1,
+        "possible": 1,
+        "damaged": 1,
+    }
+    # info refines obj_type; an unknown refinement leaves the residential type alone
+    assert result.report["structure_counts"] == {"residential": 3, "religious": 1, "other": 1}
+    assert any("9999-A refinement" in w for w in result.report["warnings"])
+    assert list(result.report["skipped_layers"]) == [
+        "EMSR999_AOI01_GRA_PRODUCT_transportationL_r1_v1"
+    ]
+    assert result.report["building_blocks"] == 1
+    only_points = load(path, layer="EMSR999_AOI01_GRA_PRODUCT_builtUpP_r1_v1")
+    assert only_points.report["rows_read"] == 4
+
+
+def test_codab_boundaries_become_units_for_assignment(tmp_path: Path) -> None:
+    boundaries = gpd.GeoDataFrame(
+        {
+            "ADM0_EN": ["Testland"] * 2,
+            "ADM0_PCODE": ["TL"] * 2,
+            "ADM1_EN": ["North", "South"],
+            "ADM1_PCODE": ["TL01", "TL02"],
+        },
+        geometry=[box(46.9, 39.985, 47.0, 40.1), box(46.9, 39.9, 47.0, 39.985)],
+        crs=4326,
+    )
+    path = tmp_path / "tl_admbnda_adm1.shp"
+    boundaries.to_file(path)
+    units = load(path)
+    assert units.kind == "codab"
+    assert units.units["unit_code"].tolist() == ["TL01", "TL02"]
+    assert units.units["parent_code"].tolist() == ["TL", "TL"]
+    assert set(units.units["level"]) == {"adm1"}
+    sites = tmp_path / "s.geojson"
+    _structures().to_file(sites)
+    figures = load(sites).as_figures(units.units)
+    assert set(figures["unit_code"]) == {"TL01"}
+    assert int(figures["count"].sum()) == 6
+
+
+def test_zip_member_count_limit(tmp_path: Path) -> None:
+    path = _junk_zip(tmp_path, {f"m{i}.txt": b"x" for i in range(5)}, junk=b"")
+    with pytest.raises(LimitExceededError, match="members"):
+        load(path, limits=Limits(max_zip_members=3))

@@ -249,3 +249,25 @@ def test_impact_table_with_place_coordinates(tmp_path: Path) -> None:
     assert result.report["damage_counts"] == {"none": 24061, "moderate": 8498, "destroyed": 2845}
     assert "LIGHT_DAMAGE" not in result.report["columns_used"]["counts"]
     assert set(result.figures["unit_code"]) == {"TR-01", "TR-02"}
+
+
+def test_xlsx_sheet_choice_and_title_rows(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "notes"
+    first.append(["nothing to see"])
+    sheet = book.create_sheet("damage")
+    sheet.append(["Damage by district, 24 Nov 2020"])
+    sheet.append([])
+    sheet.append(["District", "Houses destroyed", "Houses damaged"])
+    sheet.append(["Fuzuli", 11, 314])
+    sheet.append(["Aghdam", 5.0, 20])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    result = load(path, layer="damage")
+    assert result.report["damage_counts"] == {"damaged": 334, "destroyed": 16}
+    assert result.figures["locator"].iloc[0] == "row 4, column Houses destroyed"
+    with pytest.raises(InputError, match="no sheet 'missing'"):
+        load(path, layer="missing")

@@ -242,3 +242,34 @@ def test_sources_table_is_optional_but_used_for_method_rank() -> None:
     )
     assert summarise(f, sources).iloc[0]["destroyed"] == 70
     assert summarise(f, sources, policy="max").iloc[0]["destroyed"] == 90
+
+
+def test_breakdowns_of_a_set_aside_source_are_set_aside_too() -> None:
+    e = explain(example_figures(), example_sources(), "AZ-TAR").set_index("figure_id")
+    # the 2020-12-16 statement lost to a later one: its parts are not "used" either
+    assert not e.loc[["tar4-insp", "tar4-d-h", "tar4-dmg"], "used"].any()
+    assert e.loc["tar5-ent-d", "used"]
+
+
+def test_undated_figures_take_their_source_publication_date() -> None:
+    f = make_figures(
+        [
+            {
+                "source_id": "old",
+                "unit_code": "X-1",
+                "damage": "destroyed",
+                "count": 5,
+                "as_of": "2021-01-01",
+            },
+            {"source_id": "new", "unit_code": "X-1", "damage": "destroyed", "count": 9},
+        ]
+    )
+    sources = make_table(
+        "sources",
+        [
+            {"source_id": "old", "method": "press", "published": "2021-01-01"},
+            {"source_id": "new", "method": "press", "published": "2021-03-01"},
+        ],
+    )
+    row = summarise(f, sources).iloc[0]
+    assert row["destroyed"] == 9 and row["as_of"] == pd.Timestamp("2021-03-01")

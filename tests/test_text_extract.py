@@ -519,3 +519,38 @@ def test_inspected_total_of_another_place_is_no_parent() -> None:
     )
     subset_of, _ = _links(f)
     assert subset_of == [None, None, 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The shelling left 5 houses destroyed and 12 damaged in Tartar.",
+            [(5, "destroyed", "AZ-TAR"), (12, "damaged", "AZ-TAR")],
+        ),
+        (
+            "Tartar: destroyed houses - 133, damaged houses - 873.",
+            [(133, "destroyed", "AZ-TAR"), (873, "damaged", "AZ-TAR")],
+        ),
+        (
+            "The number of destroyed houses in Jabrayil stands at 1,200.",
+            [(1200, "destroyed", "AZ-CAB")],
+        ),
+        (
+            "Tartar district: 133 houses destroyed, while in Aghdam 20 houses were damaged.",
+            [(133, "destroyed", "AZ-TAR"), (20, "damaged", "AZ-AGM")],
+        ),
+    ],
+)
+def test_place_of_each_figure(text: str, expected: list[tuple[int, str, str]]) -> None:
+    f = figures_from_text(text)
+    got = [(int(r.count), r.damage, r.unit_code) for r in f.itertuples()]
+    assert got == expected
+
+
+def test_a_share_goes_to_review_without_a_count() -> None:
+    f = figures_from_text("In Aghdam, 90 percent of buildings were destroyed.")
+    assert len(f) == 1
+    row = f.iloc[0]
+    assert pd.isna(row["count"]) and row["damage"] == "destroyed"
+    assert row["status"] == "needs_review" and "percent" in flags_of(row["flags"])

@@ -69,9 +69,21 @@ def _jsonable_report(report: dict[str, Any]) -> dict[str, Any]:
     return {k: jsonable(v) for k, v in ordered.items()}
 
 
+#: Reader extras worth a line in the text output (all of them are in ``--format json``).
+EXTRAS = (
+    "skipped_layers",
+    "building_blocks",
+    "sites",
+    "rows_in_history",
+    "count_rule",
+    "encoding",
+    "delimiter",
+)
+
+
 def _text_report(report: dict[str, Any]) -> str:
     lines = []
-    for key in FIELDS:
+    for key in (*FIELDS, *(k for k in EXTRAS if report.get(k) not in (None, {}, []))):
         value = report.get(key)
         if isinstance(value, dict):
             lines.append(f"{key}:" + ("" if value else " (none)"))

@@ -409,8 +409,10 @@ def _structure_of(
                 continue
             try:
                 lut[k] = types.index(str(classify_structure([cat]).iloc[0]))
-            except UnknownLabelError:  # counted below and kept as "other", not rejected
-                lut[k] = types.index("other")
+            except UnknownLabelError:
+                # counted below, never rejected: "other" for the main column; an unknown
+                # refinement refines nothing
+                lut[k] = types.index("other") if i == 0 else -1
                 unknown.add(f"{column}={cat}")
         codes = raw_cat.cat.codes.to_numpy()
         mapped = lut[codes]  # codes of -1 (missing) index the last, missing slot
@@ -423,8 +425,8 @@ def _structure_of(
         text_codes = np.where(better | ((i == 0) & (codes >= 0)), own_text, text_codes)
     if unknown:
         col.warn(
-            "structure labels not in data/vocab/structure_crosswalk.csv, counted as "
-            f"'other': {', '.join(sorted(unknown)[:10])}"
+            "structure labels not in data/vocab/structure_crosswalk.csv (counted as 'other', "
+            f"or left unrefined): {', '.join(sorted(unknown)[:10])}"
         )
     # the same text may come from two columns: categories must be unique
     distinct = list(dict.fromkeys(all_texts))

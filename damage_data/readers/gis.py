@@ -15,6 +15,7 @@ import pandas as pd
 
 from .._errors import InputError
 from ._context import Context, Parts
+from ._result import Collector
 from ._vector import (
     ADMIN_COLUMNS,
     DAMAGE_COLUMNS,
@@ -123,6 +124,7 @@ def read_copernicus(ctx: Context) -> Parts:
         if notation is not None:
             block = raw[notation].astype("string").str.casefold().str.contains("block")
             flags = flags.where(~block.fillna(False).to_numpy(dtype=bool), "building_block")
+        _check_dates(raw, lay.name, col)
         frames.append(
             to_structures(
                 raw,
@@ -152,6 +154,33 @@ def read_copernicus(ctx: Context) -> Parts:
         layer=", ".join(lay.name for lay in buildings),
         extra={"skipped_layers": skipped, "schemes": schemes, "building_blocks": blocks},
     )
+
+
+#: Longest plausible gap between an image and the extraction of its grading.
+MAX_EXTRACTION_DAYS = 180
+
+
+def _check_dates(raw: pd.DataFrame, layer: str, col: Collector) -> None:
+    """Warn when extraction dates precede, or trail by months, the image dates (typos)."""
+    from ._vector import parse_dates
+
+    src = find_column(list(raw.columns), ("src_date",))
+    ext = find_column(list(raw.columns), ("ext_date",))
+    if src is None or ext is None:
+        return
+    gap = (parse_dates(raw[ext]) - parse_dates(raw[src])).dt.days
+    before = int((gap < 0).sum())
+    late = int((gap > MAX_EXTRACTION_DAYS).sum())
+    if before:
+        col.warn(
+            f"{layer}: {before} features extracted (ext_date) before their image "
+            "date (src_date); check the dates"
+        )
+    if late:
+        col.warn(
+            f"{layer}: {late} features extracted more than {MAX_EXTRACTION_DAYS} days "
+            "after their image date (ext_date vs src_date; a typo in the year?)"
+        )
 
 
 def read_gis(ctx: Context) -> Parts:

@@ -49,14 +49,7 @@ def detect_language(text: str) -> str:
         ru_marks = sum(text.count(c) for c in "ыэъёЫЭЪЁ")
         return "uk" if uk_marks > ru_marks else "ru"
     if script != "Latin":
-        return {
-            "Armenian": "hy",
-            "Georgian": "ka",
-            "Arabic": "ar",
-            "Hebrew": "he",
-            "Greek": "el",
-            "CJK": "zh",
-        }.get(script, "und")
+        return str(shared()["scripts"].get(script, "und"))
     tokens = tokenize(text)
     words = [t.norm for t in tokens if t.is_word]
     if "ə" in text.lower() or "ǝ" in text:

@@ -153,7 +153,6 @@ _PHRASE_SECTIONS = (
     "subset_before",
     "subset_after",
     "same_as_determiners",
-    "rest_words",
     "cumulative_cues",
     "single_event_cues",
     "correction_cues",

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ._lexicon import Lexicon
+from ._lexicon import Lexicon, shared
 from ._tokens import Token
 
 _HYPHENS = {"-", "‑", "–"}
@@ -133,8 +133,18 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
         if out and _joins_range(out[-1], found, tokens, lex):
             # "between 20 and 30 houses": one count, read at its lower bound
             low = out.pop()
-            found = Number(low.start, found.end, low.value, low.kind, "approx", low.value,
-                           found.value, low.qual_start, [*low.flags, "range"], found.skip)
+            found = Number(
+                low.start,
+                found.end,
+                low.value,
+                low.kind,
+                "approx",
+                low.value,
+                found.value,
+                low.qual_start,
+                [*low.flags, "range"],
+                found.skip,
+            )
         out.append(found)
         i = max(found.end, i + 1)
     return out
@@ -146,7 +156,7 @@ def _joins_range(low: Number, high: Number, tokens: Sequence[Token], lex: Lexico
         return False
     if low.kind not in ("digits", "words") or high.kind not in ("digits", "words"):
         return False
-    gap = [t.norm for t in tokens[low.end:high.start]]
+    gap = [t.norm for t in tokens[low.end : high.start]]
     if len(gap) != 1 or gap[0] not in lex.words("range_joiners"):
         return False
     return low.start > 0 and tokens[low.start - 1].norm in lex.words("range_before")
@@ -263,7 +273,10 @@ def _after_number(
         and tokens[num.start - 1].start == tokens[num.start - 2].end
     ):
         num.skip = num.skip or "time"
-    if (j < n and tokens[j].text in ("%", "‰")) or (j < n and tokens[j].norm in ("percent", "per")):
+    signs = shared()
+    if (j < n and tokens[j].text in signs["percent_signs"]) or (
+        j < n and tokens[j].norm in ("percent", "per")
+    ):
         num.skip = num.skip or "percent"
     # attached suffix: 41-i, 50-dək, 100'den, 44-day, 15-20
     if (
@@ -326,7 +339,7 @@ def _after_number(
         num.skip = num.skip or "year"
     if num.start > 0 and tokens[num.start - 1].norm in lex.words("ordinal_markers") | {"№", "#"}:
         num.skip = num.skip or "ordinal"
-    if num.start > 0 and tokens[num.start - 1].text in ("$", "€", "₼", "₴", "₽", "£", "₺"):
+    if num.start > 0 and tokens[num.start - 1].text in signs["currency_signs"]:
         num.skip = num.skip or "money"
 
 

@@ -165,8 +165,10 @@ def find_mentions(
             k += 1
             continue
         prev = tokens[k - 1].norm if k > 0 else ""
+        heading = k == 0 and any(t.text == ":" for t in tokens[1:3])  # "Tartar: 133 houses …"
         if (
-            prev in preps
+            heading
+            or prev in preps
             or (prev in ("the",) and k >= 2 and tokens[k - 2].norm in preps)
             or free_caps
         ):

@@ -242,6 +242,11 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     places: list[PlaceCount] = []
     skipped: list[tuple[Number, str]] = []
     for num in find_numbers(tokens, lex):
+        if num.skip == "percent":
+            share = _percent_item(sentence, num, lex, stop)
+            if share is not None:  # "90 percent of buildings were destroyed": no count
+                items.append(share)
+                continue
         if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
             skipped.append((num, num.skip))
             continue
@@ -285,142 +290,154 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             item.same_candidate = same_det is not None and num.kind in ("digits", "words")
             items.append(item)
             continue
-        # a number with no noun of its own
-        after = lex["subset_after"].match_at(tokens, num.end)
-        if after is not None and num.kind != "negation":
-            k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, after[1], lex, stop)
-            if k2 == "exclude":
-                skipped.append((num, str(v2)))
-                continue
-            item = Item(
-                sentence,
-                num,
-                num.qual_start,
-                max(after[1], n1),
-                "subset_after",
-                inner=inner2 or inner,
-                subset_cue=True,
-            )
-            if k2 == "structure":
-                item.structure, item.structure_text = str(v2), _span_text(tokens, n0, n1)
-                item.structure_start, item.structure_end = n0, n1
-            items.append(item)
-            continue
-        det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
-        if det is not None and num.kind in ("digits", "words") and num.value:
-            same = Item(sentence, num, num.qual_start, num.end, "same_as", inner=inner)
-            if det[1] > 0 and lex["subset_of_anchor"].match_ending_at(tokens, det[1], lookback=2):
-                # "Of these 47, 41 were private homes": the 47 only names the parent set
-                same.kind = "anchor"
-            items.append(same)
-            continue
-        k = num.end
-        if k < len(tokens) and tokens[k].text == ",":
-            k += 1
-        if lex["subset_before"].match_at(tokens, k) is not None and num.kind in ("digits", "words"):
-            items.append(
-                Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
-            )
-            continue
-        cue = _cue_in(tokens, max(0, num.qual_start - 4), num.qual_start, lex, "subset_before")
-        if (
-            cue is not None
-            and _only(tokens, cue[1], num.qual_start, joiners)
-            and num.kind != "negation"
-        ):
-            # "of which 40 were destroyed", "з них 2 800 — житлові будинки", "onlardan 38-i"
-            j = num.end
-            while j < len(tokens) and tokens[j].text in ("—", "–", "-", ":"):
-                j += 1
-            k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, j, lex, stop)
-            if k2 == "exclude":
-                skipped.append((num, str(v2)))
-                continue
-            item = Item(
-                sentence,
-                num,
-                num.qual_start,
-                n1 if k2 else num.end,
-                "subset_bare",
-                inner=inner2 or inner,
-                subset_cue=True,
-            )
-            if k2 == "structure":
-                item.structure, item.structure_text = str(v2), _span_text(tokens, n0, n1)
-                item.structure_start, item.structure_end = n0, n1
-            items.append(item)
-            continue
-        aux_end = num.end
-        while aux_end < len(tokens) and tokens[aux_end].norm in lex.words("aux_words"):
-            aux_end += 1
-        if aux_end > num.end and num.kind in ("digits", "words"):
-            k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, aux_end, lex, stop)
-            if k2 == "structure":
-                # "41 were private residential properties"
-                items.append(
-                    Item(
-                        sentence,
-                        num,
-                        num.qual_start,
-                        n1,
-                        "copula_noun",
-                        structure=str(v2),
-                        structure_text=_span_text(tokens, n0, n1),
-                        structure_start=n0,
-                        structure_end=n1,
-                        inner=inner2,
-                    )
-                )
-                continue
-        if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
-            # "1,310 were destroyed and 150 damaged", "240 are beyond repair", "212 zerstört"
-            items.append(Item(sentence, num, num.qual_start, num.end, "bare_damage"))
-            continue
-        before = _noun_before(tokens, num.qual_start, lex)
-        if before is not None:
-            b0, b1, bvalue = before
-            item = Item(
-                sentence,
-                num,
-                num.qual_start,
-                num.end,
-                "noun_before",
-                structure=bvalue,
-                structure_text=_span_text(tokens, b0, b1),
-                structure_start=b0,
-                structure_end=b1,
-                inner=inner,
-            )
-            item.first = b0
-            for ph in find_phrases(tokens[b0 : num.qual_start], lex):
-                if ph.state != "exclude" and not ph.negated:
-                    item.inner = Phrase(
-                        ph.state, ph.start + b0, ph.end + b0, False, ph.char_start, ph.char_end
-                    )
-                    break
-            items.append(item)
-            continue
-        if first_word >= 0 and num.kind in ("digits", "words", "vague"):
-            nxt = find_phrases(tokens[first_word + 1 : first_word + 5], lex)
-            if nxt and nxt[0].state != "exclude":
-                item = Item(
-                    sentence,
-                    num,
-                    num.qual_start,
-                    first_word + 1,
-                    "unknown_noun",
-                    structure="any",
-                    structure_text=tokens[first_word].text,
-                    structure_start=first_word,
-                    structure_end=first_word + 1,
-                    flags=["unknown_structure_noun"],
-                )
-                items.append(item)
-                continue
-        skipped.append((num, "no_noun"))
+        outcome = _bare_number(sentence, num, inner, first_word, lex, stop, joiners)
+        if isinstance(outcome, str):
+            skipped.append((num, outcome))
+        else:
+            items.append(outcome)
     phrases = find_phrases(tokens, lex)
     _group(items, tokens, lex, joiners)
     return SentenceResult(items, places, phrases, skipped)
+
+
+def _percent_item(sentence: Sentence, num: Number, lex: Lexicon, stop: set[str]) -> Item | None:
+    """A share ("40% of homes") of a structure type: a record for review, never a count."""
+    tokens = sentence.tokens
+    j = num.end
+    links = {
+        "%",
+        "percent",
+        "per",
+        "cent",
+        "of",
+        "the",
+        "der",
+        "die",
+        "des",
+        "процентов",
+        "відсотків",
+        "faiz",
+        "faizi",
+        "prozent",
+    }
+    while j < len(tokens) and j - num.end < 4 and tokens[j].norm in links:
+        j += 1
+    kind, value, n0, n1, inner, _ = _scan_noun(tokens, j, lex, stop)
+    if kind != "structure":
+        return None
+    item = Item(sentence, num, num.qual_start, n1, "percent", inner=inner, flags=["percent"])
+    return _with_noun(item, tokens, value, n0, n1)
+
+
+def _with_noun(item: Item, tokens: Sequence[Token], value: object, n0: int, n1: int) -> Item:
+    """Set an item's structure from the noun found at tokens[n0:n1]."""
+    item.structure = None if value == CONTEXT else str(value)
+    item.structure_text = _span_text(tokens, n0, n1)
+    item.structure_start, item.structure_end = n0, n1
+    return item
+
+
+def _bare_number(
+    sentence: Sentence,
+    num: Number,
+    inner: Phrase | None,
+    first_word: int,
+    lex: Lexicon,
+    stop: set[str],
+    joiners: set[str],
+) -> Item | str:
+    """The item of a number with no noun right after it, or the reason it is none.
+
+    "60 of which were destroyed", "the 47 are in critical condition", "796, darunter …",
+    "of which 40 were destroyed", "41 were private homes", "240 are beyond repair",
+    "the number of damaged houses rose to 131", "23 Garagen zerstört" (unknown noun).
+    """
+    tokens = sentence.tokens
+    countable = num.kind in ("digits", "words")
+    after = lex["subset_after"].match_at(tokens, num.end)
+    if after is not None and num.kind != "negation":
+        k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, after[1], lex, stop)
+        if k2 == "exclude":
+            return str(v2)
+        item = Item(
+            sentence,
+            num,
+            num.qual_start,
+            max(after[1], n1),
+            "subset_after",
+            inner=inner2 or inner,
+            subset_cue=True,
+        )
+        return _with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
+    det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
+    if det is not None and countable and num.value:
+        same = Item(sentence, num, num.qual_start, num.end, "same_as", inner=inner)
+        if det[1] > 0 and lex["subset_of_anchor"].match_ending_at(tokens, det[1], lookback=2):
+            same.kind = "anchor"  # "Of these 47, 41 were private homes": names the parent
+        return same
+    k = num.end + 1 if num.end < len(tokens) and tokens[num.end].text == "," else num.end
+    if lex["subset_before"].match_at(tokens, k) is not None and countable:
+        return Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
+    cue = _cue_in(tokens, max(0, num.qual_start - 4), num.qual_start, lex, "subset_before")
+    if (
+        cue is not None
+        and _only(tokens, cue[1], num.qual_start, joiners)
+        and num.kind != "negation"
+    ):
+        j = num.end
+        while j < len(tokens) and tokens[j].text in ("—", "–", "-", ":"):
+            j += 1  # "з них 2 800 — житлові будинки"
+        k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, j, lex, stop)
+        if k2 == "exclude":
+            return str(v2)
+        item = Item(
+            sentence,
+            num,
+            num.qual_start,
+            n1 if k2 else num.end,
+            "subset_bare",
+            inner=inner2 or inner,
+            subset_cue=True,
+        )
+        return _with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
+    aux_end = num.end
+    while aux_end < len(tokens) and tokens[aux_end].norm in lex.words("aux_words"):
+        aux_end += 1
+    if aux_end > num.end and countable:
+        k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, aux_end, lex, stop)
+        if k2 == "structure":  # "41 were private residential properties"
+            item = Item(sentence, num, num.qual_start, n1, "copula_noun", inner=inner2)
+            return _with_noun(item, tokens, v2, n0, n1)
+    if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
+        return Item(sentence, num, num.qual_start, num.end, "bare_damage")
+    before = _noun_before(tokens, num.qual_start, lex)
+    if before is not None:
+        b0, b1, bvalue = before
+        item = Item(sentence, num, b0, num.end, "noun_before", inner=inner)
+        _with_noun(item, tokens, bvalue, b0, b1)
+        for ph in find_phrases(tokens[b0 : num.qual_start], lex):
+            if ph.state != "exclude" and not ph.negated:  # "the number of damaged houses"
+                item.inner = Phrase(
+                    ph.state, ph.start + b0, ph.end + b0, False, ph.char_start, ph.char_end
+                )
+                break
+        return item
+    if first_word >= 0 and num.kind in ("digits", "words", "vague"):
+        nxt = find_phrases(tokens[first_word + 1 : first_word + 5], lex)
+        if nxt and nxt[0].state != "exclude":  # a noun the lexicon lacks, then damage
+            item = Item(
+                sentence,
+                num,
+                num.qual_start,
+                first_word + 1,
+                "unknown_noun",
+                structure="any",
+                flags=["unknown_structure_noun"],
+            )
+            item.structure_text = tokens[first_word].text
+            item.structure_start, item.structure_end = first_word, first_word + 1
+            return item
+    return "no_noun"
 
 
 def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:

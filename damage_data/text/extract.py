@@ -290,7 +290,7 @@ def _rows(
             continue
         if item.damage is None and not (
             item.sentence.index in damage_sentences
-            and item.kind in ("noun", "unknown_noun", "garbled")
+            and item.kind in ("noun", "unknown_noun", "garbled", "percent")
         ):
             logger.info("no damage phrase for %r; not a figure", item.structure_text)
             continue
@@ -324,8 +324,10 @@ def _rows(
     by_item = {id(item): row for item, row in zip(out_items, rows, strict=True)}
     for item, row in zip(out_items, rows, strict=True):
         parent_row = by_item.get(id(item.parent)) if item.parent is not None else None
-        if parent_row is not None and "part_of_inspected" in row["flags"] and (
-            parent_row["place_text"] != row["place_text"]
+        if (
+            parent_row is not None
+            and "part_of_inspected" in row["flags"]
+            and (parent_row["place_text"] != row["place_text"])
         ):
             # an inspected total of another place is no parent ("Fuzuli: 325 inspected …
             # In Jabrayil 47 damaged")
@@ -440,8 +442,8 @@ def _row(
         flags.append("no_damage_phrase")
         status = "needs_review"
     count: int | None = num.value
-    if item.kind == "garbled":
-        count = None
+    if item.kind in ("garbled", "percent"):
+        count = None  # an unreadable number or a share: never turned into a count
         status = "needs_review"
     if num.qualifier == "vague" or item.kind == "unknown_noun":
         status = "needs_review"
@@ -506,24 +508,31 @@ def _row(
 def _place_for(
     item: Item, here: list[Mention], carried: dict[int, Mention | None], group_end: dict[int, int]
 ) -> Mention | None:
+    """The place of a figure: its own clause first, then its sentence, then the text before."""
     usable_here = [m for m in here if usable(m)]
     last = group_end.get(id(item), item.last)
+    tokens = item.sentence.tokens
     later = [m for m in usable_here if m.first >= last]
     # a scope right after the figure's clause ("were damaged in 11 cities and districts")
     for m in later:
-        between = item.sentence.tokens[last : m.first]
+        between = tokens[last : m.first]
         if (
             len(between) <= 8
-            and not any(t.text in (";", ".") for t in between)
+            and not any(t.text in (";", ".", ",") for t in between)
             and not any(t.is_digit for t in between)
         ):
             return m
+    inside = [m for m in usable_here if item.first <= m.first < item.last]
+    if inside:  # "the number of destroyed houses in Jabrayil stands at 1,200"
+        return inside[-1]
     before = [m for m in usable_here if m.last <= item.first]
     if before:
         return before[-1]
-    inside = [m for m in usable_here if m.first < item.first < m.last]
-    if inside:
-        return inside[-1]
+    # no place before it in the sentence: one at the end of its clause holds for the list
+    # ("5 houses destroyed and 12 damaged in Tartar")
+    for m in later:
+        if not any(t.text in (";", ".") for t in tokens[last : m.first]):
+            return m
     prev_index = item.sentence.index - 1
     return carried.get(prev_index) if prev_index >= 0 else None
 
