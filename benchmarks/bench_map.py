@@ -101,7 +101,11 @@ def main() -> None:
         f"python {platform.python_version()}; {os.cpu_count()} cpus)"
     )
     if args.write:
-        (HERE / "RESULTS_map.md").write_text(
+        results = HERE / "RESULTS_map.md"
+        # hand-written notes below the table survive a re-run
+        old = results.read_text(encoding="utf-8") if results.exists() else ""
+        notes = old[old.index("\n## Notes") :] if "\n## Notes" in old else ""
+        results.write_text(
             "# Map rendering benchmark\n\n"
             "`python benchmarks/bench_map.py --write` renders the bundled Karabakh example's "
             "Azerbaijan map (choropleth, labels, inset, scale bar, finalised, web PNG "
@@ -110,7 +114,7 @@ def main() -> None:
             f"{platform.python_version()}; median of {args.runs} runs, "
             f"{time.strftime('%Y-%m-%d', time.gmtime())}; load average before the run "
             f"{load:.1f} (other work on the machine slows every row).\n\n"
-            f"{report}\n",
+            f"{report}\n{notes}",
             encoding="utf-8",
         )
 

@@ -1,8 +1,8 @@
 """Benchmark: counting structures per rayon at 1e5, 1e6 and 1e7 points, side by side.
 
 Every run is a fresh Python process, timed from start to exit (imports included, as a user
-sees it) and measured for peak RSS (``os.wait4`` rusage of that child alone); each child
-also reports the time of the work itself, after imports. Variants:
+sees it) and measured for peak RSS and CPU time (GNU ``time``); each child also reports
+the time of the work itself, after imports. Variants:
 
 * ``naive``: ``geopandas.read_parquet`` + ``sjoin(predicate="within")`` + ``groupby``;
   ``naive_gpkg``: the same from a GeoPackage (``read_file``);
@@ -183,20 +183,22 @@ def route_parquet_to_scale() -> None:
 
 
 def measure(cmd: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak RSS (MB) of one child process, and its stdout."""
-    with tempfile.TemporaryFile() as err_file:
+    """Wall seconds, CPU seconds, peak RSS (MB) of one child process, and its stdout.
+
+    The child runs under GNU ``time``: a process forked straight from this (large) one would
+    report this one's memory as its own peak (Linux carries the high-water mark over exec).
+    """
+    with tempfile.NamedTemporaryFile("w+") as usage, tempfile.TemporaryFile() as err_file:
+        timed = ["/usr/bin/time", "-f", "%M %U %S", "-o", usage.name, *cmd]
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file)
-        assert proc.stdout is not None
-        out = proc.stdout.read().decode()
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(timed, stdout=subprocess.PIPE, stderr=err_file, check=False)
         wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err_file.seek(0)
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{err_file.read().decode()[-3000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, usage.ru_maxrss / 1024, out  # ru_maxrss is in KB on Linux
+        usage.seek(0)
+        peak_kb, user, system = usage.read().split()[-3:]
+    return wall, float(user) + float(system), int(peak_kb) / 1024, proc.stdout.decode()
 
 
 def child_cmd(variant: str, path: Path, out: Path) -> list[str]:

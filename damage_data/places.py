@@ -696,6 +696,7 @@ def _spread(
 ) -> pd.DataFrame:
     """The output table: the result of each distinct name, repeated at each of its rows."""
     codes = [r.unit_code for r in unique]
+    cands = [r.candidates for r in unique]
     infos = [index.units.get(c) if c else None for c in codes]
     columns: dict[str, list[Any]] = {
         "unit_code": codes,
@@ -719,7 +720,7 @@ def _spread(
             },
             "score": np.asarray(columns["score"], dtype=float)[positions],
             # a list per row, not shared between rows
-            "candidates": [list(unique[p].candidates) for p in positions.tolist()],
+            "candidates": [list(cands[p]) if cands[p] else [] for p in positions.tolist()],
         }
     )
     return table[list(RESOLVED_COLUMNS)]

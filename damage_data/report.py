@@ -485,7 +485,11 @@ def _graphics(
     title: str,
     lang: str,
 ) -> list[tuple[str, str]]:
-    """Draw the map and charts (web preset) and return (file name, alt text) pairs."""
+    """Draw the map and charts (web preset) and return (file name, alt text) pairs.
+
+    Titles and descriptions come from :func:`damage_data.plot.chart`, which states the
+    finding from the same summary the tables hold; the alt texts list the numbers drawn.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -493,7 +497,7 @@ def _graphics(
 
     from . import plot
     from .export import save
-    from .style import finalise
+    from .style import anatomy_of
 
     out: list[tuple[str, str]] = []
     units = summary[summary["level"] != "country"]
@@ -501,23 +505,16 @@ def _graphics(
         return out
     ranked = units.sort_values("total", ascending=False, na_position="last")
     top = ranked.iloc[0]
-    latest = _fmt_date(units["as_of"].max())
-    charts: list[tuple[str, Callable[[], Any], str, str, str]] = [
+    charts: list[tuple[str, str, str]] = [
         (
             "map.png",
-            lambda: plot.damage_map(summary, metric="total", lang=lang),
-            f"{top['unit_name']} reports the most damaged or destroyed buildings",
-            f"Buildings reported damaged or destroyed per unit (best source per unit), "
-            f"latest statement {latest}",
+            "map",
             f"Map of buildings reported damaged or destroyed per unit; highest: "
             f"{top['unit_name']} with {_fmt_int(top['total'])}.",
         ),
         (
             "chart_bars.png",
-            lambda: plot.damage_bars(summary),
-            "Destroyed and damaged buildings by unit",
-            "Buildings reported destroyed, damaged, or both without a split (best source per "
-            "unit; sources never added)",
+            "bars",
             "Stacked bars per unit: "
             + "; ".join(
                 f"{r.unit_name} {_fmt_int(r.destroyed)} destroyed, {_fmt_int(r.damaged)} damaged"
@@ -529,9 +526,7 @@ def _graphics(
         charts.append(
             (
                 "chart_share.png",
-                lambda: plot.residential_share(summary),
-                "Homes are most of the reported damage where types are given",
-                "Residential buildings as a share of each unit's reported damaged or destroyed set",
+                "share",
                 "Residential share per unit: "
                 + "; ".join(
                     f"{r.unit_name} {_fmt_int(r.residential)} of {_fmt_int(r.total)}"
@@ -540,25 +535,18 @@ def _graphics(
                 ),
             )
         )
-    per_unit_sources = figures.groupby("unit_code")["source_id"].nunique()
-    if not per_unit_sources.empty and per_unit_sources.max() > 1:
-        unit = str(per_unit_sources.idxmax())
-        name = str(summary.set_index("unit_code")["unit_name"].get(unit, unit))
+    if figures.groupby("unit_code")["source_id"].nunique().max() > 1:
         charts.append(
             (
                 "chart_timeline.png",
-                lambda: plot.timeline(figures, sources, unit_code=unit),
-                f"{name}: figures reported over time",
-                "Buildings reported destroyed, by source and date of the statement",
-                f"Figures reported for {name} by each source over time.",
+                "timeline",
+                "Figures reported over time by each source for the unit with the most statements.",
             )
         )
-    publishers = sorted({str(p).split(" (")[0] for p in sources["publisher"].dropna()})
-    source_line = "; ".join(publishers) if publishers else None
-    for name, draw, chart_title, subtitle, alt in charts:
-        ax = draw()
-        fig = ax.figure
-        finalise(fig, title=chart_title, subtitle=subtitle, source=source_line, alt_text=alt)
+    for name, kind, alt in charts:
+        fig = plot.chart(kind, figures, sources, summary=summary, lang=lang, subtitle=None)
+        anatomy = anatomy_of(fig)
+        chart_title = anatomy.title if anatomy is not None else title
         save(fig, folder / name, preset="web", title=chart_title, alt_text=alt)
         plt.close(fig)
         out.append((name, alt))

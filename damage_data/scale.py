@@ -1049,14 +1049,19 @@ def _transformer(layout: Layout, units_crs: Any) -> Any:
     return pyproj.Transformer.from_crs(source, target, always_xy=True)
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file (or of a folder's files in name order), read in 4 MB chunks."""
+def file_sha256(path: str | Path, *, stop: threading.Event | None = None) -> str:
+    """SHA-256 of a file (or of a folder's files in name order), read in 4 MB chunks.
+
+    Setting ``stop`` abandons the hash (the empty string is returned).
+    """
     p = Path(path)
     digest = hashlib.sha256()
     files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
     for f in files:
         with f.open("rb") as handle:
             while chunk := handle.read(1 << 22):
+                if stop is not None and stop.is_set():
+                    return ""
                 digest.update(chunk)
     return digest.hexdigest()
 
@@ -1146,8 +1151,10 @@ def count_structures(
     >>> result = count_structures("points.parquet", country="AZ")  # doctest: +SKIP
     >>> result.counts.head()  # doctest: +SKIP
     """
-    if engine not in ("local", "dask"):
-        raise UsageError(f"unknown engine {engine!r}; known engines: local, dask")
+    from .engines import ENGINES
+
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; known engines: {', '.join(ENGINES)}")
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1, got {batch_rows}")
     p = Path(path)
@@ -1162,27 +1169,31 @@ def count_structures(
             "same sites and must not be added. Load it with damage_data.load(), which keeps "
             "one round per site."
         )
-    chosen = pick_damage_scheme(layout, scheme)
-    unit_table = _units_of(units, country)
-    hasher = _BackgroundHash(p)
-    grid = unit_grid(unit_table.geometry.to_numpy(), rows=_row_count(layout))
-    transformer = _transformer(layout, unit_table.crs)
-    labels = Labels(chosen)
-    if engine == "dask":
-        from .engines.dask_engine import count_partials
+    hasher = _BackgroundHash(p)  # hashing runs beside everything below
+    try:
+        chosen = pick_damage_scheme(layout, scheme)
+        unit_table = _units_of(units, country)
+        grid = unit_grid(unit_table.geometry.to_numpy(), rows=_row_count(layout))
+        transformer = _transformer(layout, unit_table.crs)
+        labels = Labels(chosen)
+        if engine == "dask":
+            from .engines.dask_engine import count_partials
 
-        partials = count_partials(
-            layout, grid, labels, units_crs=unit_table.crs, workers=workers, client=client
-        )
-    else:
-        partials = _count_local(
-            layout,
-            grid,
-            labels,
-            transformer=transformer,
-            batch_rows=batch_rows,
-            workers=workers,
-        )
+            partials = count_partials(
+                layout, grid, labels, units_crs=unit_table.crs, workers=workers, client=client
+            )
+        else:
+            partials = _count_local(
+                layout,
+                grid,
+                labels,
+                transformer=transformer,
+                batch_rows=batch_rows,
+                workers=workers,
+            )
+    except BaseException:
+        hasher.cancel()
+        raise
     return finish(
         partials,
         layout=layout,
@@ -1197,14 +1208,20 @@ class _BackgroundHash:
     """SHA-256 of the input computed on a second thread while the counting runs."""
 
     def __init__(self, path: Path) -> None:
+        self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-        self._future: Future[str] = self._pool.submit(file_sha256, path)
+        self._future: Future[str] = self._pool.submit(file_sha256, path, stop=self._stop)
 
     def result(self) -> str:
         try:
             return self._future.result()
         finally:
             self._pool.shutdown(wait=False)
+
+    def cancel(self) -> None:
+        """Stop hashing (the count failed): no thread keeps reading a large file."""
+        self._stop.set()
+        self._pool.shutdown(wait=False)
 
 
 def _count_local(

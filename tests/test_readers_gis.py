@@ -350,7 +350,7 @@ def test_limits(tmp_path: Path) -> None:
         (
             "random.bin",
             bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8)),
-            "unsupported or unreadable file",
+            "unsupported, corrupt or truncated",
         ),
         ("empty.csv", b"", "empty"),
         ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "truncated"),
@@ -594,3 +594,23 @@ def test_zip_member_count_limit(tmp_path: Path) -> None:
     path = _junk_zip(tmp_path, {f"m{i}.txt": b"x" for i in range(5)}, junk=b"")
     with pytest.raises(LimitExceededError, match="members"):
         load(path, limits=Limits(max_zip_members=3))
+
+
+def test_copernicus_legacy_date_sanity(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {
+            "grading": ["Completely Destroyed", "Not Affected"],
+            "settl_type": ["Residential", "Not Applicable"],
+            "src_date": ["20161031", "20161031"],
+            "ext_date": ["20171031", "20161101"],
+        },
+        geometry=[Point(AGHDAM), Point(AGHDAM[0] + 1e-3, AGHDAM[1])],
+        crs=4326,
+    )
+    path = tmp_path / "EMSR000_01X_02GRADING_v1_settlements_point_grading.shp"
+    frame.to_file(path)
+    result = load(path)
+    assert result.kind == "copernicus"
+    assert result.report["damage_counts"] == {"destroyed": 1, "none": 1}
+    assert result.report["structure_counts"] == {"residential": 1, "any": 1}
+    assert any("a typo in the year" in w for w in result.report["warnings"])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from damage_data._errors import InputError
 from damage_data.readers import load
 from damage_data.tables import validate
 
@@ -239,3 +240,21 @@ def test_every_copied_product_has_a_stable_source_id(path: Path) -> None:
     first, second = load(path), load(path)
     assert first.source_id == second.source_id
     assert first.sources.loc[0, "sha256"].startswith(first.source_id.split(":")[1])
+
+
+def test_truncated_shapefile_gives_documented_rejects(tmp_path: Path) -> None:
+    for suffix in (".shx", ".dbf", ".prj"):
+        (tmp_path / f"t{suffix}").write_bytes(TODIANO.with_suffix(suffix).read_bytes())
+    (tmp_path / "t.shp").write_bytes(TODIANO.read_bytes()[:60_000])
+    result = load(tmp_path / "t.shp")
+    _invariant(result)
+    assert result.report["rows_read"] == 897
+    assert 0 < result.report["rows_kept"] < 897
+    assert set(result.rejects["reason"]) == {
+        "missing geometry: a structure needs a point or polygon"
+    }
+    assert any("may be truncated" in w for w in result.report["warnings"])
+    (tmp_path / "t.dbf").write_bytes(TODIANO.with_suffix(".dbf").read_bytes()[:400_000])
+    (tmp_path / "t.shp").write_bytes(TODIANO.read_bytes())
+    with pytest.raises(InputError, match="truncated or corrupt"):
+        load(tmp_path / "t.shp")

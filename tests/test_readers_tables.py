@@ -271,3 +271,17 @@ def test_xlsx_sheet_choice_and_title_rows(tmp_path: Path) -> None:
     assert result.figures["locator"].iloc[0] == "row 4, column Houses destroyed"
     with pytest.raises(InputError, match="no sheet 'missing'"):
         load(path, layer="missing")
+
+
+def test_count_table_places_in_user_units(tmp_path: Path) -> None:
+    units = pd.DataFrame(
+        {"unit_code": ["NP3027", "NP3025"], "name": ["Kathmandu", "Lalitpur"], "level": "adm2"}
+    )
+    text = "District,Houses destroyed\nKathmandu,34839\nLalitpur,17745\nAtlantis,1\n"
+    result = load(_write(tmp_path, "np.csv", text))
+    assert result.figures["unit_code"].isna().all()  # Nepal is not bundled
+    figures = result.as_figures(units)
+    assert figures["unit_code"].tolist()[:2] == ["NP3027", "NP3025"]
+    assert figures["level"].tolist()[:2] == ["adm2", "adm2"]
+    assert pd.isna(figures["unit_code"].iloc[2])
+    assert figures["status"].tolist()[2] == "needs_review"

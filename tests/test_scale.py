@@ -448,3 +448,17 @@ def test_merging_batch_counts_keeps_results(
     merged = count_structures(generated, az_units, batch_rows=250, workers=2)
     pd.testing.assert_frame_equal(merged.figures, reference.figures)
     pd.testing.assert_frame_equal(merged.rejects, reference.rejects)
+
+
+def test_assign_partitions_matches_assign(generated: Path, az_units: gpd.GeoDataFrame) -> None:
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    from damage_data.assign import assign
+    from damage_data.engines.dask_engine import assign_partitions
+
+    frame = gpd.read_parquet(generated)
+    frame = frame[frame.geometry.notna()].reset_index(drop=True)
+    spread = assign_partitions(dask_geopandas.from_geopandas(frame, npartitions=3), az_units)
+    got = spread.compute(scheduler="threads")
+    expected, _ = assign(frame, az_units)
+    assert got["unit_code"].fillna("-").tolist() == expected["unit_code"].fillna("-").tolist()
+    assert got["unit_code"].notna().sum() > 0.9 * len(frame)

@@ -554,3 +554,25 @@ def test_a_share_goes_to_review_without_a_count() -> None:
     row = f.iloc[0]
     assert pd.isna(row["count"]) and row["damage"] == "destroyed"
     assert row["status"] == "needs_review" and "percent" in flags_of(row["flags"])
+
+
+def test_each_figure_takes_its_own_date() -> None:
+    f = figures_from_text(
+        "In Tartar, 15 houses were damaged on 12 October and 4 more on 13 October.",
+        published="2020-10-20",
+    )
+    assert f["count"].astype(int).tolist() == [15, 4]
+    assert f["as_of"].dt.strftime("%Y-%m-%d").tolist() == ["2020-10-12", "2020-10-13"]
+    assert f["structure"].tolist() == ["residential", "residential"]  # "4 more" houses
+
+
+def test_count_after_its_verb_takes_the_noun_before() -> None:
+    f = figures_from_text(
+        "В результате обстрела Гянджи 10 октября разрушено 9 жилых домов, повреждено около 100.",
+        published="2020-10-20",
+    )
+    got = [(int(r.count), r.qualifier, r.damage, r.structure) for r in f.itertuples()]
+    assert got == [
+        (9, "exact", "destroyed", "residential"),
+        (100, "approx", "damaged", "residential"),
+    ]

@@ -17,12 +17,17 @@ log = logging.getLogger("damage_data.readers")
 
 
 def resolve_figure_places(
-    figures: pd.DataFrame, *, country: str | Sequence[str] | None = None
+    figures: pd.DataFrame,
+    *,
+    country: str | Sequence[str] | None = None,
+    units: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Fill ``unit_code, unit_name, level, match`` of figures from their ``place_text``.
 
-    Returns a new table; figures without a place, or whose place the gazetteer cannot
-    resolve, stay unresolved and are marked ``needs_review``.
+    Places are looked up in the bundled gazetteer (of ``country``), or in ``units`` (the
+    user's own admin units, e.g. a COD-AB table) when given. Returns a new table; figures
+    without a place, or whose place cannot be resolved, stay unresolved and are marked
+    ``needs_review``.
     """
     out = figures.copy()
     if out.empty:
@@ -37,7 +42,7 @@ def resolve_figure_places(
     out.loc[coded, "match"] = "code"
     # a code the gazetteer knows takes its name and level; one it does not know is kept
     # as written, with the source's own name beside it
-    known = _bundled_codes()
+    known = _bundled_codes() if units is None else _codes_of(units)
     for i in out.index[coded]:
         found = known.get(str(out.at[i, "unit_code"]).strip().upper())
         if found is not None:
@@ -55,8 +60,15 @@ def resolve_figure_places(
     rows = names.index
     parents = [None if pd.isna(v) or not str(v) else str(v) for v in out.loc[rows, "parent_text"]]
     country_arg = country if country is None or isinstance(country, str) else list(country)
+    gazetteer = None
+    if units is not None:
+        from ..gazetteer import make_gazetteer
+
+        gazetteer = make_gazetteer(units)
+        country_arg = None
     resolved = resolve_places(
         [str(v) for v in names],
+        gazetteer=gazetteer,
         country=country_arg,  # type: ignore[arg-type]
         parent=parents if any(parents) else None,
     )
@@ -83,10 +95,15 @@ def _bundled_codes() -> dict[str, tuple[str, str, str]]:
     """Code → (code, name, level) of the bundled units (ISO 3166-2)."""
     from ..gazetteer import bundled_units
 
-    units = bundled_units()
+    return _codes_of(bundled_units())
+
+
+def _codes_of(units: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """Code → (code, name, level) of a units table (level ``adm1`` when not stated)."""
+    levels = units["level"] if "level" in units.columns else pd.Series("adm1", index=units.index)
     return {
         str(c).upper(): (str(c), str(n), str(lv))
-        for c, n, lv in zip(units["unit_code"], units["name"], units["level"], strict=True)
+        for c, n, lv in zip(units["unit_code"], units["name"], levels, strict=True)
     }
 
 

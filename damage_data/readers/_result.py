@@ -137,7 +137,8 @@ class LoadResult:
         ----------
         units
             Admin units to assign structures to (default: bundled boundaries of ``country``,
-            or all bundled boundaries).
+            or all bundled boundaries); for count tables, the units their place names and
+            codes are looked up in.
         country
             ISO alpha-2 code(s) to restrict bundled boundaries and place resolution.
 
@@ -162,10 +163,11 @@ class LoadResult:
             return structures_to_figures(assigned, source_id=self.source_id)
         if self.figures is None:
             return empty("figures")
-        if country is not None and "place_text" in self.figures.columns:
+        if (country is not None or units is not None) and "place_text" in self.figures.columns:
+            # places of count tables are looked up again, in the given units or country
             from ._places import resolve_figure_places
 
-            return resolve_figure_places(self.figures, country=country)
+            return resolve_figure_places(self.figures, country=country, units=units)
         return self.figures.copy()
 
 

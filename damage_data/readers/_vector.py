@@ -141,9 +141,9 @@ def list_layers(path: Path) -> list[Layer]:
             if path.is_dir() and file != path:
                 continue
             raise InputError(
-                f"{file}: unsupported or unreadable file: not a table, JSON, zip or a GIS "
-                f"format GDAL recognises ({_short(err).split(';')[0]}). Check that the file "
-                "is complete, or pass --kind; `damage-data formats` lists what is read.",
+                f"{file}: cannot be read: unsupported, corrupt or truncated (GDAL: "
+                f"{_short(err).split(';')[0]}). Check that the file is complete, or pass "
+                "--kind; `damage-data formats` lists what is read.",
                 path=str(file),
             ) from err
         for name in names:
@@ -306,8 +306,9 @@ def to_structures(
     """Map one layer's columns to the structures contract; reject what cannot be kept.
 
     Rejects: unknown damage labels (the reason lists the scheme's known labels) and
-    missing or empty geometry. ``structure`` may name several columns: the first one with a
-    known, specific label wins per row (Copernicus ``info`` refines ``obj_type``).
+    missing or empty geometry. ``structure`` may name several columns: the first sets the
+    type and later ones refine it where they name a specific, known type (Copernicus
+    ``info`` refines ``obj_type``).
     """
     n = len(frame)
     col.rows_read += n
@@ -327,6 +328,13 @@ def to_structures(
                 "geometry",
                 None,
                 "missing geometry: a structure needs a point or polygon",
+            )
+    if no_geom.any() and no_geom[-1]:
+        trailing = n - int(np.flatnonzero(~no_geom)[-1]) - 1 if (~no_geom).any() else n
+        if trailing > 1:
+            col.warn(
+                f"the last {trailing} features have no geometry: the file may be truncated "
+                "(a .shp shorter than its .dbf?)"
             )
     keep = ~bad
     out: dict[str, Any] = {
@@ -365,7 +373,11 @@ def to_structures(
 def _text(series: pd.Series) -> pd.Series:
     """Labels as written, stripped; categorical so that millions of rows stay cheap."""
     as_cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
-    stripped = [str(c).strip() for c in as_cat.cat.categories]
+    # codes read as floats (a column with gaps) are written as the integers they are
+    stripped = [
+        str(int(c)) if isinstance(c, float) and c.is_integer() else str(c).strip()
+        for c in as_cat.cat.categories
+    ]
     if len(set(stripped)) == len(stripped):
         return as_cat.cat.rename_categories(stripped)
     return series.astype("string").str.strip()
@@ -376,6 +388,12 @@ def _id_strings(values: np.ndarray, *, prefix: str = "") -> pd.arrays.StringArra
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if (
+        values.dtype.kind == "f"
+        and np.isfinite(values).all()
+        and (values == np.round(values)).all()
+    ):
+        values = values.astype(np.int64)  # ids read as floats: 12.0 is id "12"
     arr = (
         pa.array(values).cast(pa.string())
         if values.dtype != object

@@ -342,7 +342,7 @@ def name_variants(name: str, lang: str) -> list[str]:
 
 
 def resolve_mentions(
-    mentions: list[Mention], text: str, gazetteer: Any = None, *, lang: str = "en"
+    mentions: list[Mention], *, gazetteer: Any = None, lang: str = "en"
 ) -> list[Mention]:
     """Resolve every named member through the resolver, trying inflected forms in turn.
 

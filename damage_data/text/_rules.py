@@ -371,7 +371,8 @@ def _bare_number(
         return _with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
     det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
     if det is not None and countable and num.value:
-        same = Item(sentence, num, num.qual_start, num.end, "same_as", inner=inner)
+        # the evidence keeps its determiner: "the 47 are in critical condition"
+        same = Item(sentence, num, det[1], num.end, "same_as", inner=inner)
         if det[1] > 0 and lex["subset_of_anchor"].match_ending_at(tokens, det[1], lookback=2):
             same.kind = "anchor"  # "Of these 47, 41 were private homes": names the parent
         return same
@@ -408,6 +409,14 @@ def _bare_number(
         if k2 == "structure":  # "41 were private residential properties"
             item = Item(sentence, num, num.qual_start, n1, "copula_noun", inner=inner2)
             return _with_noun(item, tokens, v2, n0, n1)
+    led = lex["damage"].match_ending_at(tokens, num.qual_start, lookback=4)
+    if (
+        led is not None
+        and countable
+        and (num.end >= len(tokens) or tokens[num.end].text in (".", ",", ";", ")"))
+    ):
+        # "разрушено 9 жилых домов, повреждено около 100.": the noun is the one before
+        return Item(sentence, num, num.qual_start, num.end, "bare_damage")
     if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
         return Item(sentence, num, num.qual_start, num.end, "bare_damage")
     before = _noun_before(tokens, num.qual_start, lex)

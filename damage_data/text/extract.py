@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import InputError, UsageError
+from .._errors import InputError, UnknownLabelError, UsageError
 from ..tables import figure_id, join_flags, make_figures, make_table
 from ._dates import DateMention, find_dates
 from ._detect import detect_language, garbled_share
@@ -128,7 +129,7 @@ def figures_from_text(
     items = [it for res in results for it in res.items]
     _link_across_sentences(items)
     all_mentions = [m for ms in mentions.values() for m in ms]
-    kept = resolve_mentions(all_mentions, text, gazetteer, lang=language)
+    kept = resolve_mentions(all_mentions, gazetteer=gazetteer, lang=language)
     mentions = {i: [m for m in kept if m.sentence.index == i] for i in mentions}
     resolve_anaphora(mentions)
     rows = _rows(text, sents, results, items, mentions, lex, sid, pub)
@@ -478,7 +479,9 @@ def _row(
     if sup is not None:
         flags.append("superseded")
         status = "needs_review"
-    structure = item.structure or "any"
+    inherited = "structure_from_parent" in item.flags or "structure_from_context" in item.flags
+    own = None if inherited else _crosswalk_structure(item.structure_text)
+    structure = own or item.structure or "any"
     return {
         "source_id": sid,
         "locator": f"chars {start}-{end}",
@@ -503,6 +506,23 @@ def _row(
         "end": end,
         "rule": rule,
     }
+
+
+@functools.cache
+def _crosswalk_structure(label: str | None) -> str | None:
+    """The project crosswalk's type for a noun as written, when it knows the noun.
+
+    ``data/vocab/structure_crosswalk.csv`` is the shared authority ("houses", "school",
+    "enterprise"); the lexicons cover the inflected and foreign forms it does not hold.
+    """
+    if not label:
+        return None
+    from ..vocab import classify_structure
+
+    try:
+        return str(classify_structure([label]).iloc[0])
+    except UnknownLabelError:
+        return None
 
 
 def _place_for(
@@ -559,7 +579,7 @@ def _when(
         as_of = until[-1].date
         cumulative = True
     elif on and not since:
-        as_of = on[-1].date
+        as_of = _nearest(on, item).date if here else on[-1].date
         cumulative = False if here else None
     if since or cumulative_cue:
         cumulative = True
@@ -568,6 +588,16 @@ def _when(
     if cumulative is None and text_cumulative and not single:
         cumulative = True
     return as_of, cumulative
+
+
+def _nearest(dates: list[DateMention], item: Item) -> DateMention:
+    """The date of a figure among several in its sentence: the first after it in its clause
+    ("15 houses were damaged on 12 October and 4 more on 13 October"), else the last before."""
+    after = [d for d in dates if d.first >= item.last and d.first - item.last <= 6]
+    if after:
+        return after[0]
+    before = [d for d in dates if d.last <= item.first]
+    return before[-1] if before else dates[-1]
 
 
 # --- garbled and unsupported text --------------------------------------------------------
