@@ -128,6 +128,14 @@ def run_variant(variant: str, path: str, out: str) -> dict[str, Any]:
         inner = time.perf_counter() - t0
         counts = result.counts.assign(as_of=result.counts["as_of"].dt.strftime("%Y-%m-%d"))
         counts.to_csv(out, index=False)
+        assert result.rows_read == result.rows_kept + result.rows_rejected
+        rows = {
+            "rows_read": result.rows_read,
+            "rows_kept": result.rows_kept,
+            "outside": result.outside,
+            "counted": int(result.counts["count"].sum()),
+        }
+        return {"inner": inner, "total_in_process": time.perf_counter() - start, **rows}
     elif variant == "cli_routed":
         route_parquet_to_scale()
         from damage_data.cli import main as cli_main
@@ -321,7 +329,8 @@ def huge_check(n: int, workdir: Path) -> dict[str, Any]:
     size = path.stat().st_size
     try:
         wall, cpu, peak, stdout = measure(child_cmd("library", path, workdir / "huge.csv"))
-        inner = json.loads(stdout.strip().splitlines()[-1])["inner"]
+        child = json.loads(stdout.strip().splitlines()[-1])
+        inner = child["inner"]
     finally:
         path.unlink()
     return {
@@ -329,6 +338,7 @@ def huge_check(n: int, workdir: Path) -> dict[str, Any]:
         "gb": size / 1e9,
         "generate": made,
         "cpu": cpu,
+        "child": child,
         "wall": wall,
         "inner": inner,
         "rss_mb": peak,
@@ -475,7 +485,10 @@ def report(
             f"`count_structures` in a fresh process: {huge['wall']:.1f} s wall "
             f"({huge['inner']:.1f} s work, {huge['cpu']:.1f} s CPU, "
             f"{huge['n'] / huge['wall']:,.0f} rows/s), peak RSS "
-            f"{huge['rss_mb']:.0f} MB; the file was deleted afterwards.",
+            f"{huge['rss_mb']:.0f} MB; the file was deleted afterwards. Rows read "
+            f"{huge['child']['rows_read']:,}, kept {huge['child']['rows_kept']:,} "
+            f"({huge['child']['counted']:,} in a rayon, {huge['child']['outside']:,} outside "
+            "every rayon).",
         ]
     return "\n".join(lines) + "\n"
 

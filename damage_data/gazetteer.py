@@ -816,7 +816,7 @@ def gazetteer_from_cod_ab(
             frame["geometry"] = table["geometry"].values
         unit_frames.append(frame.drop_duplicates("unit_code"))
         for key, col in upper.items():
-            m = re.fullmatch(rf"ADM{n}(?:_ALT\d)?_([A-Z]{{2}})", key)
+            m = re.fullmatch(rf"ADM{n}(?:_?ALT\d)?_?([A-Z]{{2}})", key)
             if m and col != name_col and key != f"ADM{n}_PCODE":
                 alias_frames.append(
                     pd.DataFrame(

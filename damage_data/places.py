@@ -873,27 +873,42 @@ _EMPTY_INDEX = _Index(units={}, codes={}, exact={}, folded={}, settle_exact={}, 
 
 
 def _log(table: pd.DataFrame) -> None:
-    """Every row to review goes to the log: warnings for ambiguous and unresolved names."""
-    if not logger.isEnabledFor(logging.INFO):
+    """Rows to review go to the log: each distinct one at INFO, and one WARNING that sums up
+    the ambiguous, unresolved and conflicting names (so that callers trying many variants of
+    a name, like the press-report extractor, do not flood the log)."""
+    if not logger.isEnabledFor(logging.WARNING):
         return
-    counts = table["match"].value_counts().to_dict()
-    logger.info(
-        "resolved %d place names: %s", len(table), ", ".join(f"{k} {v}" for k, v in counts.items())
-    )
-    seen: set[tuple[str, str]] = set()
-    for row in table[_needs_review(table)].itertuples(index=False):
-        key = (str(row.place_text), str(row.match))
-        if key in seen:
-            continue
-        seen.add(key)
-        problem = row.match in ("ambiguous", "unresolved") or "parent_conflict" in str(row.reason)
-        logger.log(
-            logging.WARNING if problem else logging.INFO,
-            "place %r → %s (%s): %s",
-            row.place_text,
-            row.unit_code if isinstance(row.unit_code, str) else "-",
-            row.match,
-            row.reason,
+    detail = logger.isEnabledFor(logging.INFO)
+    if detail:
+        counts = table["match"].value_counts().to_dict()
+        logger.info(
+            "resolved %d place names: %s",
+            len(table),
+            ", ".join(f"{k} {v}" for k, v in counts.items()),
+        )
+    review = table[_needs_review(table)].drop_duplicates(["place_text", "match"])
+    if detail:
+        for row in review.itertuples(index=False):
+            logger.info(
+                "place %r → %s (%s): %s",
+                row.place_text,
+                row.unit_code if isinstance(row.unit_code, str) else "-",
+                row.match,
+                row.reason,
+            )
+    conflict = review["reason"].fillna("").str.contains("parent_conflict", regex=False)
+    bad = review[review["match"].isin(["ambiguous", "unresolved"]) | conflict]
+    if len(bad):
+        shown = ", ".join(
+            f"{t!r} ({m})" for t, m in zip(bad["place_text"][:10], bad["match"][:10], strict=True)
+        )
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        logger.warning(
+            "%d place name(s) need a decision (ambiguous, unresolved or parent_conflict): "
+            "%s%s; match_log() lists them with their reasons",
+            len(bad),
+            shown,
+            more,
         )
 
 

@@ -250,6 +250,21 @@ def test_cli_resolve_with_own_units(capsys: pytest.CaptureFixture[str]) -> None:
     assert "DIST_EN" in capsys.readouterr().err
 
 
+def test_gazetteer_from_cod_ab_reads_alternate_names() -> None:
+    table = pd.DataFrame(
+        {
+            "ADM0_PCODE": ["UA"],
+            "ADM1_EN": ["Kyivska"],
+            "ADM1ALT1EN": ["Kiev Oblast"],
+            "ADM1_REF": ["not a name"],
+            "ADM1_PCODE": ["UA32"],
+        }
+    )
+    gaz = gazetteer_from_cod_ab(table)
+    assert gaz.aliases["alias"].tolist() == ["Kiev Oblast"]
+    assert resolve_place("Kiev Oblast", gazetteer=gaz)["unit_code"] == "UA32"
+
+
 def test_gazetteer_from_cod_ab_rejects_other_tables() -> None:
     with pytest.raises(UsageError, match="not an OCHA COD-AB table"):
         gazetteer_from_cod_ab(pd.DataFrame({"name": ["x"], "code": ["y"]}))

@@ -576,3 +576,26 @@ def test_count_after_its_verb_takes_the_noun_before() -> None:
         (9, "exact", "destroyed", "residential"),
         (100, "approx", "damaged", "residential"),
     ]
+
+
+def test_each_paragraph_is_read_in_its_own_language() -> None:
+    from damage_data.text.extract import language_blocks
+
+    text = (
+        "BAKU, Oct. 18\n\n"
+        "The district authority of Tartar issued new figures on Sunday, saying the shelling "
+        "goes on.\n\n"
+        "Sentyabrın 27-dən oktyabrın 17-dək Tərtər rayonunda 646 evə ziyan dəyib, 118 ev "
+        "tamamilə dağılıb.\n\n"
+        "В Тертерском районе повреждены 872 частных дома.\n\n"
+        "Ստեփանակերտում 120 շենք վնասվել է։"
+    )
+    assert [lang for _, _, lang in language_blocks(text)] == ["en", "az", "ru", "hy"]
+    f = figures_from_text(text, published="2020-10-18")
+    counted = f[f["count"].notna()]
+    assert counted["count"].astype(int).tolist() == [646, 118, 872]
+    assert set(counted["unit_code"]) == {"AZ-TAR"}
+    review = f[f["count"].isna()]
+    assert len(review) == 1 and "lang_hy" in flags_of(review.iloc[0]["flags"])
+    for row in f.itertuples():
+        assert row.evidence == text[row.start : row.end]

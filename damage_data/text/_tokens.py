@@ -77,9 +77,14 @@ _OPENERS = set("\"“«„'(")
 
 
 def sentences(
-    text: str, *, abbreviations: Iterable[str] = (), months: Iterable[str] = ()
+    text: str,
+    *,
+    abbreviations: Iterable[str] = (),
+    months: Iterable[str] = (),
+    span: tuple[int, int] | None = None,
 ) -> list[Sentence]:
-    """Split ``text`` into sentences at end punctuation and line breaks.
+    """Split ``text`` (or ``text[span[0]:span[1]]``) into sentences at end punctuation and
+    line breaks; offsets always count from the start of ``text``.
 
     A full stop after a known abbreviation ("Oct.", "г."), an initial, between a day and a
     month ("24. November") or inside a number does not end a sentence; closing quotes stay
@@ -87,7 +92,8 @@ def sentences(
     """
     abbrev = {norm(a).rstrip(".") for a in abbreviations}
     month_words = {norm(m) for m in months}
-    tokens = tokenize(text)
+    lo, hi = span if span is not None else (0, len(text))
+    tokens = tokenize(text[lo:hi], offset=lo)
     breaks: set[int] = set()  # index of the last token of a sentence
     for i, tok in enumerate(tokens[:-1]):
         if text[tok.end : tokens[i + 1].start].count("\n"):

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,15 +110,76 @@ def figures_from_text(
     if lang != "auto" and lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose auto or one of {', '.join(LANGUAGES)}")
     sid = source_id_for(text, source)
-    language = detect_language(text) if lang == "auto" else lang
+    blocks = language_blocks(text) if lang == "auto" else [(0, len(text), lang)]
+    rows: list[dict[str, Any]] = []
+    for start, end, language in blocks:
+        rows += _read_block(text, (start, end), language, sid, pub, gazetteer)
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    return _table(rows)
+
+
+def language_blocks(text: str, *, min_words: int = 6) -> list[tuple[int, int, str]]:
+    """Runs of paragraphs in one language: ``(start, end, lang)``; one run for most texts.
+
+    Short paragraphs (datelines, headlines) and undetectable ones take the language of
+    their neighbours, so only a real change of language ("… said in a statement:" followed
+    by the statement in Azerbaijani) splits the text.
+
+    >>> language_blocks("Tərtər rayonunda 646 evə ziyan dəyib.")
+    [(0, 37, 'az')]
+    """
+    whole = detect_language(text)
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    langs: list[str | None] = []
+    for start, end in paragraphs:
+        chunk = text[start:end]
+        words = sum(1 for w in chunk.split() if any(c.isalpha() for c in w))
+        found = detect_language(chunk) if words >= min_words else None
+        # an unsupported script keeps its code (its paragraphs go to review); "und" inherits
+        langs.append(found if found not in (None, "und") else None)
+    known = [lg for lg in langs if lg is not None]
+    if len(set(known)) <= 1:
+        return [(0, len(text), whole)]
+    # fill the gaps from the nearest paragraph before (or after) that has a language
+    filled: list[str] = []
+    for i, lg in enumerate(langs):
+        if lg is None:
+            before = [x for x in langs[:i] if x is not None]
+            after = [x for x in langs[i + 1 :] if x is not None]
+            lg = before[-1] if before else after[0]
+        filled.append(lg)
+    blocks: list[tuple[int, int, str]] = []
+    for (start, end), lg in zip(paragraphs, filled, strict=True):
+        if blocks and blocks[-1][2] == lg:
+            blocks[-1] = (blocks[-1][0], end, lg)
+        else:
+            blocks.append((start if blocks else 0, end, lg))
+    first, last = blocks[0], blocks[-1]
+    blocks[-1] = (last[0], len(text), last[2]) if len(blocks) > 1 else (0, len(text), first[2])
+    return blocks
+
+
+#: A paragraph: text between blank lines.
+_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)
+
+
+def _read_block(
+    text: str,
+    span: tuple[int, int],
+    language: str,
+    sid: str,
+    pub: dt.date | None,
+    gazetteer: Any,
+) -> list[dict[str, Any]]:
+    """Rows of one run of text in one language (offsets count from the start of ``text``)."""
     if language not in LANGUAGES:
-        rows = _review_only(text, sid, language, "unsupported_language", pub)
-        return _table(rows)
+        return _review_only(text, sid, language, "unsupported_language", pub, span=span)
     lex = lexicon(language)
     sents = sentences(
         text,
         abbreviations=lex.raw.get("abbreviations", []),
         months=lex.raw.get("months", {}).keys(),
+        span=span,
     )
     results: list[SentenceResult] = []
     mentions: dict[int, list[Mention]] = {}
@@ -134,8 +196,7 @@ def figures_from_text(
     resolve_anaphora(mentions)
     rows = _rows(text, sents, results, items, mentions, lex, sid, pub)
     rows += _garbled_sentences(text, sents, results, sid, language, pub)
-    rows.sort(key=lambda r: (r["start"], r["end"]))
-    return _table(rows)
+    return rows
 
 
 # --- linking across sentences ----------------------------------------------------------
@@ -604,17 +665,26 @@ def _nearest(dates: list[DateMention], item: Item) -> DateMention:
 
 
 def _review_only(
-    text: str, sid: str, language: str, reason: str, pub: dt.date | None
+    text: str,
+    sid: str,
+    language: str,
+    reason: str,
+    pub: dt.date | None,
+    *,
+    span: tuple[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """One needs-review record per sentence that holds digits: no number is guessed."""
     rows: list[dict[str, Any]] = []
-    for sent in sentences(text):
+    lo, hi = span if span is not None else (0, len(text))
+    for sent in sentences(text, span=(lo, hi)):
         if not any(t.is_digit for t in sent.tokens):
             continue
         rows.append(_review_row(text, sent.start, sent.end, sid, language, reason, pub))
-    if not rows and text.strip() and any(c.isdigit() for c in text):
-        start = len(text) - len(text.lstrip())
-        rows.append(_review_row(text, start, len(text.rstrip()), sid, language, reason, pub))
+    chunk = text[lo:hi]
+    if not rows and chunk.strip() and any(c.isdigit() for c in chunk):
+        start = lo + len(chunk) - len(chunk.lstrip())
+        end = lo + len(chunk.rstrip())
+        rows.append(_review_row(text, start, end, sid, language, reason, pub))
     return rows
 
 
