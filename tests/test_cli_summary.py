@@ -88,3 +88,68 @@ def test_help_is_light() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+PAZARCIK = Path(__file__).resolve().parents[1] / "data" / "examples" / "emsr648_pazarcik"
+
+
+def test_summary_of_a_product_with_the_users_units() -> None:
+    proc = run(
+        "summary",
+        str(PAZARCIK / "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json"),
+        "--units",
+        str(PAZARCIK / "EMSR648_AOI08_GRA_PRODUCT_areaOfInterestA_r1_v1.json"),
+        "--units-name",
+        "locality",
+        "--units-code",
+        "area_id",
+        "--format",
+        "json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert row["unit_name"] == "Pazarcik"
+    assert (row["destroyed"], row["damaged"], row["possibly_damaged"], row["assessed"]) == (
+        6,
+        1,
+        44,
+        66,
+    )
+
+
+def test_unknown_damage_label_is_named_with_the_known_ones(tmp_path: Path) -> None:
+    path = tmp_path / "odd.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"damage": "destroyed"},
+                        "geometry": {"type": "Point", "coordinates": [46.9, 39.6]},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"damage": "wobbly"},
+                        "geometry": {"type": "Point", "coordinates": [46.8, 39.7]},
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    proc = run("summary", str(path), "--format", "json")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert "wobbly" in proc.stderr and "destroyed" in proc.stderr
+    strict = run("summary", str(path), "--strict")
+    assert strict.returncode == 4 and "wobbly" in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+def test_random_bytes_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "noise.geojson"
+    path.write_bytes(bytes(range(256)) * 16)
+    proc = run("summary", str(path))
+    assert proc.returncode == 3
+    assert "noise.geojson" in proc.stderr and "Traceback" not in proc.stderr

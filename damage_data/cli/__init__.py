@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from damage_data._errors import DamageDataError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    _setup_logging()
     try:
         app(args=args, prog_name="damage-data", standalone_mode=False)
     except DamageDataError as err:
@@ -89,6 +90,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     return 0
+
+
+def _setup_logging() -> None:
+    """Library warnings reach the terminal as one-line messages on stderr (no tracebacks)."""
+    import logging
+
+    logger = logging.getLogger("damage_data")
+    if any(getattr(h, "_damage_data_cli", False) for h in logger.handlers):
+        return
+
+    class LowerLevel(logging.Formatter):  # "damage-data: warning: …" like the CLI's messages
+        def format(self, record: logging.LogRecord) -> str:
+            record = logging.makeLogRecord(record.__dict__)
+            record.levelname = record.levelname.lower()
+            return super().format(record)
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LowerLevel("damage-data: %(levelname)s: %(message)s"))
+    handler._damage_data_cli = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.DEBUG if os.environ.get("DAMAGE_DATA_DEBUG") else logging.WARNING)
+    logger.addHandler(handler)
+    logger.setLevel(handler.level)
+    logger.propagate = False
 
 
 def _click_exception(err: Exception):  # type: ignore[no-untyped-def]

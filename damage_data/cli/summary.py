@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -13,12 +13,22 @@ if TYPE_CHECKING:
     from damage_data.pipeline import Collected
 
 
+def user_units(path: Path | None, name_column: str | None, code_column: str | None) -> Any:
+    """The units of a user's boundary file (``--units``), or ``None``."""
+    if path is None:
+        return None
+    from damage_data.gazetteer import gazetteer_from_path
+
+    return gazetteer_from_path(path, name_column=name_column, code_column=code_column).units
+
+
 def gather(
     inputs: list[Path] | None,
     *,
     register: Path | None = None,
     kind: str = "auto",
     country: str | None = None,
+    units: Any = None,
     quiet: bool = False,
 ) -> Collected:
     """Inputs, a register, or (with neither) the bundled example; says which on stderr."""
@@ -26,7 +36,7 @@ def gather(
 
     parts: list[Collected] = []
     if inputs:
-        parts.append(figures_from_inputs(inputs, kind=kind, country=country))
+        parts.append(figures_from_inputs(inputs, kind=kind, country=country, units=units))
     if register is not None:
         from damage_data.pipeline import match_log
         from damage_data.register import read_register
@@ -52,6 +62,30 @@ def gather(
     return parts[0] if len(parts) == 1 else combine(parts)
 
 
+def _rejects_message(rejects: Any, examples: int = 5) -> str:
+    """How many rows were rejected and why, with one example (file, row, column, value) per
+    reason, so the message names what to fix."""
+    lines = [f"{len(rejects)} input rows rejected (see `damage-data validate FILE`):"]
+    frame = rejects.astype(object).where(rejects.notna(), None)
+    for reason, group in frame.groupby("reason", sort=False):
+        first = group.iloc[0]
+        where = ", ".join(
+            part
+            for part in (
+                str(first.get("path") or ""),
+                str(first.get("locator") or ""),
+                f"column {first['column']}" if first.get("column") else "",
+                f"value {first['value']!r}" if first.get("value") is not None else "",
+            )
+            if part
+        )
+        lines.append(f"  {len(group)} × {reason} (e.g. {where})")
+        if len(lines) > examples:
+            lines.append("  …")
+            break
+    return "\n".join(lines)
+
+
 def report_problems(collected: Collected, *, strict: bool, check_schema: bool = True) -> None:
     """Warn about rejects and unresolved places; under --strict, fail with exit code 4."""
     import pandas as pd
@@ -61,14 +95,13 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
 
     problems: list[str] = []
     if not collected.rejects.empty:
-        reasons = collected.rejects["reason"].astype(str).value_counts()
-        detail = "; ".join(f"{n} × {r}" for r, n in reasons.head(5).items())
-        problems.append(f"{len(collected.rejects)} input rows rejected ({detail})")
+        problems.append(_rejects_message(collected.rejects))
     unresolved = collected.figures["unit_code"].isna().sum() if not collected.figures.empty else 0
     if unresolved:
         problems.append(
-            f"{unresolved} figures have a place that was not resolved "
-            "(see `damage-data places resolve`)"
+            f"{unresolved} figures have no unit: a place that was not resolved (see "
+            "`damage-data places resolve`) or structures outside every unit (give your "
+            "boundaries with --units FILE, or --country)"
         )
     # a register's figures were validated when ingested; files and --strict are checked here
     failures = (
@@ -120,6 +153,11 @@ def summary(
         None, "--country", help="Country (ISO alpha-2) for per-structure inputs."
     ),
     lang: str = typer.Option("en", "--lang", help="Unit names: en|az|ru|hy|native."),
+    units: Path | None = typer.Option(
+        None, "--units", help="Your own boundary file (or COD-AB table) to assign structures to."
+    ),
+    units_name: str | None = typer.Option(None, "--units-name", help="Name column of --units."),
+    units_code: str | None = typer.Option(None, "--units-code", help="Code column of --units."),
 ) -> None:
     """Summarise damage per unit: destroyed, damaged, residential share, sources, flags.
 
@@ -130,7 +168,13 @@ def summary(
     check_format(fmt)
     from damage_data.reconcile import summarise
 
-    collected = gather(inputs, register=register, kind=kind, country=country)
+    collected = gather(
+        inputs,
+        register=register,
+        kind=kind,
+        country=country,
+        units=user_units(units, units_name, units_code),
+    )
     report_problems(collected, strict=strict, check_schema=bool(inputs) or register is None)
     table = summarise(
         collected.figures,

@@ -7,6 +7,7 @@ after place prepositions (kept only when the resolver knows them), and as counte
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from typing import Any
 from ._lexicon import Lexicon
 from ._rules import PlaceCount
 from ._tokens import Sentence, Token
+
+logger = logging.getLogger(__name__)
 
 #: Matches the resolver may give a bare capitalised word before we believe it is a place.
 _SURE_MATCHES = ("code", "exact", "alias", "transliteration", "parent")
@@ -362,7 +365,17 @@ def resolve_mentions(
             forms = ([*name_variants(m.full, lang)] if m.full else []) + name_variants(m.name, lang)
             for variant in dict.fromkeys(forms):
                 queries.append((i, variant, m.parent_text))
-        table = resolve_places([q[1] for q in queries], parent=[q[2] for q in queries], **kwargs)
+        # the variants are guesses: the resolver's own review warning would list them all,
+        # so it is held back here and the mentions left unresolved are logged below
+        places_logger = logging.getLogger("damage_data.places")
+        level = places_logger.level
+        places_logger.setLevel(logging.ERROR)
+        try:
+            table = resolve_places(
+                [q[1] for q in queries], parent=[q[2] for q in queries], **kwargs
+            )
+        finally:
+            places_logger.setLevel(level)
         rows = table.to_dict("records")
         for (i, _variant, _parent), row in zip(queries, rows, strict=True):
             clean = {str(k): (None if _isna(v) else v) for k, v in row.items()}
@@ -371,6 +384,13 @@ def resolve_mentions(
                 current.get("match") not in _SURE_MATCHES and clean.get("match") in _SURE_MATCHES
             ):
                 named[i].resolved = clean
+    for m in named:
+        if m.kind == "named" and not (m.resolved and m.resolved.get("match") in _SURE_MATCHES):
+            logger.info(
+                "place %r not resolved for sure (%s); its figures go to review",
+                m.name,
+                (m.resolved or {}).get("reason") or "no match",
+            )
     return [p for p in (_prune(m) for m in mentions) if p is not None]
 
 

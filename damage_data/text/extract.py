@@ -21,7 +21,7 @@ from .._errors import InputError, UnknownLabelError, UsageError
 from ..tables import figure_id, join_flags, make_figures, make_table
 from ._dates import DateMention, find_dates
 from ._detect import detect_language, garbled_share
-from ._lexicon import LANGUAGES, Lexicon, lexicon
+from ._lexicon import LANGUAGES, Lexicon, lexicon, shared
 from ._placing import (
     Mention,
     carries,
@@ -134,7 +134,9 @@ def language_blocks(text: str, *, min_words: int = 6) -> list[tuple[int, int, st
     for start, end in paragraphs:
         chunk = text[start:end]
         words = sum(1 for w in chunk.split() if any(c.isalpha() for c in w))
-        found = detect_language(chunk) if words >= min_words else None
+        found: str | None = detect_language(chunk)
+        if words < min_words and found not in _OTHER_SCRIPTS:
+            found = None  # too short to tell, unless its script alone says it (Armenian…)
         # an unsupported script keeps its code (its paragraphs go to review); "und" inherits
         langs.append(found if found not in (None, "und") else None)
     known = [lg for lg in langs if lg is not None]
@@ -159,6 +161,8 @@ def language_blocks(text: str, *, min_words: int = 6) -> list[tuple[int, int, st
     return blocks
 
 
+#: Languages known from their script alone (all unsupported: their text goes to review).
+_OTHER_SCRIPTS = frozenset(str(v) for v in shared()["scripts"].values())
 #: A paragraph: text between blank lines.
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)
 
