@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -314,7 +315,14 @@ def evaluate_cases(cases: Sequence[dict[str, Any]], *, lang: str = "auto") -> di
     places = sorted({str(g.get("place")) for c in cases for g in c["expected"] if g.get("place")})
     gold_units: dict[str, str | None] = {}
     if places:
-        table = resolve_places([p.split(" (")[0] for p in places])
+        # gold labels, not data: their unresolved names need no warning
+        places_logger = logging.getLogger("damage_data.places")
+        level = places_logger.level
+        places_logger.setLevel(logging.ERROR)
+        try:
+            table = resolve_places([p.split(" (")[0] for p in places])
+        finally:
+            places_logger.setLevel(level)
         for name, code, match in zip(places, table["unit_code"], table["match"], strict=True):
             gold_units[name] = (
                 None
