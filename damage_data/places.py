@@ -973,11 +973,22 @@ def match_log(resolved: pd.DataFrame) -> pd.DataFrame:
 @cache
 def _display_table() -> dict[tuple[str, str], str]:
     table = pd.read_csv(data_path("places", "display_names.csv"), dtype=str, keep_default_na=False)
-    return {
+    names = {
         (c, lang): n
         for c, lang, n in zip(table["unit_code"], table["lang"], table["name"], strict=True)
         if n
     }
+    # countries (figures at level "country" carry the ISO alpha-2 code)
+    countries = pd.read_csv(data_path("places", "countries.csv"), dtype=str, keep_default_na=False)
+    native = {"AZ": "az", "AM": "hy", "UA": "uk"}
+    rows = zip(countries["country"], countries["name"], countries["lang"], strict=True)
+    for c, n, lang in rows:
+        if n.isascii() and lang not in ("en", "az"):
+            continue  # a romanisation ("Hayastan") is not the name in that language's script
+        names.setdefault((c, lang), n)
+        if native.get(c) == lang:
+            names.setdefault((c, "native"), n)
+    return names
 
 
 def display_name(unit_code: str, lang: str = "en", *, gazetteer: Gazetteer | None = None) -> str:
