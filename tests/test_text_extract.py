@@ -599,3 +599,55 @@ def test_each_paragraph_is_read_in_its_own_language() -> None:
     assert len(review) == 1 and "lang_hy" in flags_of(review.iloc[0]["flags"])
     for row in f.itertuples():
         assert row.evidence == text[row.start : row.end]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The governor said 21 private houses, a kindergarten and two shops were damaged in Sumy.",
+            [(21, "damaged", "residential"), (2, "damaged", "commercial")],
+        ),
+        (
+            "Of the 300 houses in the village of Abdal, 250 were destroyed.",
+            [(250, "destroyed", "residential")],
+        ),
+        (
+            "Füzuli şəhərində 1 525 yaşayış evindən 1 400-ü yerlə-yeksan edilib.",
+            [(1400, "destroyed", "residential")],
+        ),
+        (
+            "Of the 57 buildings assessed in Talysh, 44 were found to be destroyed.",
+            [(57, "assessed", "any"), (44, "destroyed", "any")],
+        ),
+        (
+            "A missile hit Zaporizhzhia, destroying 12 flats and damaging another 40.",
+            [(12, "destroyed", "residential"), (40, "damaged", "residential")],
+        ),
+        (
+            "In Khankendi, 18 houses were burned and 6 more were looted.",
+            [(18, "destroyed", "residential"), (6, "unassessed", "residential")],
+        ),
+        (
+            "У Харківській області пошкоджено 2 тис. 300 будинків.",
+            [(2300, "damaged", "residential")],
+        ),
+        (
+            "Laut Behörden wurden in Barda 120 Häuser beschädigt, 14 davon schwer.",
+            [(120, "damaged", "residential"), (14, "severe", "residential")],
+        ),
+    ],
+)
+def test_lists_sets_and_ellipses(text: str, expected: list[tuple[int, str, str]]) -> None:
+    f = figures_from_text(text)
+    assert [(int(r.count), r.damage, r.structure) for r in f.itertuples()] == expected
+
+
+def test_district_before_a_village_is_its_parent() -> None:
+    f = figures_from_text("Goranboy rayonunun Tap Qaraqoyunlu kəndində 3 ev dağılıb.")
+    row = f.iloc[0]
+    assert (row["place_text"], row["parent_text"], row["settlement"]) == (
+        "Tap Qaraqoyunlu",
+        "Goranboy",
+        "Tap Qaraqoyunlu",
+    )

@@ -77,11 +77,19 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return data.decode(name), name
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    f"{path}: starts with a {name} byte-order mark but is not valid {name} "
+                    f"(byte {err.start}: {err.reason}); the file may be truncated or "
+                    "mislabelled. Re-save it as UTF-8, or pass encoding=.",
+                    path=str(path),
+                ) from err
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        _refuse_mixed_utf8(data, path, err)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 1 << 20]).best()
@@ -99,6 +107,37 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
             "encoding= explicitly.",
             path=str(path),
         ) from err
+
+
+def _refuse_mixed_utf8(data: bytes, path: Path, err: UnicodeDecodeError) -> None:
+    """Raise when a file is UTF-8 in places and something else elsewhere (mixed encodings).
+
+    A guessed single encoding would turn the UTF-8 lines into mojibake (``FÃ¼zuli``) that
+    then fails place matching quietly; naming the first bad line is more useful. A file in
+    one legacy encoding (cp1251, latin-1) almost never has a line of valid multi-byte UTF-8,
+    so a tenth of the non-ASCII lines being UTF-8 is taken as the sign of a mix.
+    """
+    utf8_lines, other_lines, first_bad = 0, 0, None
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError as line_err:
+            other_lines += 1
+            if first_bad is None:
+                first_bad = (number, line_err.start, line[line_err.start])
+    if utf8_lines == 0 or first_bad is None or utf8_lines < 0.1 * (utf8_lines + other_lines):
+        return
+    number, column, byte = first_bad
+    raise InputError(
+        f"{path}: mixed text encodings: {utf8_lines} line(s) are UTF-8 but line {number} is "
+        f"not (byte 0x{byte:02x} at position {column + 1}). Re-save the whole file in one "
+        "encoding (UTF-8), or pass encoding= to read every line with one encoding.",
+        path=str(path),
+        line=number,
+    ) from err
 
 
 def load_json(path: Path, limits: Limits, encoding: str | None = None) -> Any:

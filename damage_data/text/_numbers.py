@@ -77,15 +77,6 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                 factor = nxt_mult[0].value
                 value *= factor
                 end = nxt_mult[1]
-                # "58 bin 200" (58,200): a smaller number right after the multiplier
-                if (
-                    end < n
-                    and tokens[end].is_digit
-                    and tokens[end].text.isdigit()
-                    and int(tokens[end].text) < factor
-                ):
-                    value += int(tokens[end].text)
-                    end += 1
                 # "2 тыс." keeps its abbreviation dot
                 if (
                     end < n
@@ -93,6 +84,15 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                     and tokens[end].start == tokens[end - 1].end
                     and len(tokens[end - 1].text) <= 4
                 ):
+                    end += 1
+                # "58 bin 200" (58,200): a smaller number right after the multiplier ("2 тис. 300")
+                if (
+                    end < n
+                    and tokens[end].is_digit
+                    and tokens[end].text.isdigit()
+                    and int(tokens[end].text) < factor
+                ):
+                    value += int(tokens[end].text)
                     end += 1
             found = Number(i, end, None if value is None else round(value), "digits")
             if problem == "decimal" or (value is not None and value != int(value)):

@@ -176,6 +176,8 @@ def find_mentions(
             or free_caps
         ):
             e = _cap_run_after(tokens, k, stop) or k + 1
+            if k == 0 and e - k > 1 and not heading:
+                k = 1  # the capitalised first word is the sentence's ("Depremde Hatay'da")
             name = _text(sentence, text, k, e)
             if name.endswith("'s") or name.endswith("’s"):
                 name = name[:-2]
@@ -258,6 +260,19 @@ def _merge(mentions: list[Mention], tokens: Sequence[Token], lex: Lexicon) -> li
         if out:
             prev = out[-1]
             gap = [t.norm for t in tokens[prev.last : m.first]]
+            if (
+                not gap
+                and prev.kind == "named"
+                and prev.hint in ("district", "region")
+                and m.kind in ("named", "weak")
+                and m.hint in ("village", "settlement", "town", "city", None)
+                and m.parent_text is None
+            ):
+                # "Goranboy rayonunun Tap Qaraqoyunlu kəndində": the district names the parent
+                m.parent_text = prev.name
+                m.first = prev.first
+                out[-1] = m
+                continue
             if (
                 len(gap) == 1
                 and gap[0] in parent_links

@@ -90,6 +90,7 @@ class Item:
     group: int = 0
     group_last: bool = True
     same_candidate: bool = False
+    stock_candidate: bool = False  # "Of the 300 houses in the village, 250 …": the whole set
     subset_cue: bool = False
     rule: str = ""
     flags: list[str] = field(default_factory=list)
@@ -222,6 +223,54 @@ def _only(tokens: Sequence[Token], lo: int, hi: int, allowed: set[str]) -> bool:
     return all(t.norm in allowed for t in tokens[lo:hi])
 
 
+def _names_a_stock(tokens: Sequence[Token], num: Number, noun_end: int, lex: Lexicon) -> bool:
+    """Whether a counted noun only names the set the next count is part of: "Of the 300
+    houses in the village, 250 were destroyed", "1 525 yaşayış evindən 1 400-ü dağılıb"."""
+    if lex.lang in ("az", "tr"):
+        last = tokens[noun_end - 1].norm
+        return (
+            last.endswith(("dən", "dan", "den", "ten", "tan"))
+            and noun_end < len(tokens)
+            and tokens[noun_end].is_digit
+        )
+    det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
+    anchor_end = det[1] if det is not None else num.qual_start
+    if (
+        anchor_end == 0
+        or lex["subset_of_anchor"].match_ending_at(tokens, anchor_end, lookback=2) is None
+    ):
+        return False
+    for k in range(noun_end, min(len(tokens), noun_end + 10)):
+        if tokens[k].text == ",":
+            return k + 1 < len(tokens) and tokens[k + 1].is_digit
+        if tokens[k].text in (".", ";") or tokens[k].is_digit:
+            return False
+    return False
+
+
+def _clause_ends(tokens: Sequence[Token], k: int) -> bool:
+    """Whether nothing but punctuation follows token ``k`` in its clause (an ellipsis:
+    "12 houses were destroyed, 5 schools and 3 shops."), not an unknown verb ("6 more were
+    looted")."""
+    return k >= len(tokens) or tokens[k].text in (".", ",", ";", ")", "!", "?")
+
+
+def _list_gap(tokens: Sequence[Token], lo: int, hi: int, joiners: set[str], lex: Lexicon) -> bool:
+    """Whether two counts belong to one list: only joiners between them, or an uncounted
+    structure ("21 private houses, a kindergarten and two shops were damaged")."""
+    articles = lex.words("articles")
+    k = lo
+    while k < hi:
+        if tokens[k].norm in joiners or tokens[k].norm in articles:
+            k += 1
+            continue
+        m = lex["structures"].match_at(tokens, k)
+        if m is None or m[1] > hi:
+            return False
+        k = m[1]
+    return True
+
+
 def _cue_in(
     tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon, section: str
 ) -> tuple[int, int] | None:
@@ -288,6 +337,7 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             if unit is not None:
                 item.count_unit = str(unit[0].value)
             item.same_candidate = same_det is not None and num.kind in ("digits", "words")
+            item.stock_candidate = _names_a_stock(tokens, num, s1, lex)
             items.append(item)
             continue
         outcome = _bare_number(sentence, num, inner, first_word, lex, stop, joiners)
@@ -452,7 +502,7 @@ def _bare_number(
 def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:
     """Whether a damage phrase follows within a few auxiliary words ("were", "isə", "sind")."""
     aux = lex.words("aux_words")
-    for k in range(j, min(len(tokens), j + 4)):
+    for k in range(j, min(len(tokens), j + 6)):
         if (
             lex["damage"].match_at(tokens, k) is not None
             or lex["exclude_context"].match_at(tokens, k) is not None
@@ -533,7 +583,9 @@ def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: se
         if item.kind == "subset_after":
             group += 1
             item.parent = prev if prev.kind != "subset_after" else prev.parent
-        elif _only(tokens, gap_lo, gap_hi, joiners):
+        elif prev.stock_candidate:
+            group += 1  # "1 525 yaşayış evindən 1 400-ü …": the part is a list of its own
+        elif _list_gap(tokens, gap_lo, gap_hi, joiners, lex):
             item.parent = prev.parent
             item.subset_cue = prev.subset_cue and prev.parent is not None
         else:
@@ -708,6 +760,13 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
                 m.damage, m.damage_source = chosen, sources[g]
         end_tok = chosen.end if chosen is not None and chosen.start >= trail_lo else trail_lo
         prev_end = max(prev_end, end_tok)
+    # a set named only to count part of it is no figure; the part keeps its noun
+    for pos, item in enumerate(items):
+        if item.stock_candidate and item.damage_source in ("", "leading"):
+            item.excluded = "set_named_for_its_part"
+            part = items[pos + 1] if pos + 1 < len(items) else None
+            if part is not None and part.structure is None:
+                part.structure, part.structure_text = item.structure, item.structure_text
     # parents without a phrase take their breakdown's trailing phrase ("796, darunter … besichtigt")
     for item in items:
         if (
@@ -732,6 +791,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
                 and m.parent is None
                 and m.kind in ("noun",)
                 and not m.subset_cue
+                and _clause_ends(tokens, max(x.last for x in members))
             ):
                 m.damage, m.damage_source = last_damage, "from_previous_list"
                 m.flags.append("damage_from_previous_list")
