@@ -141,7 +141,41 @@ def assign(
             report["outside"],
             "" if snap_km is None else f" (beyond {snap_km} km)",
         )
+        still_out = np.flatnonzero(valid & (unit_index < 0))
+        swapped = _swapped_inside(x[still_out], y[still_out], geoms, units.crs)
+        report["swapped_axes_suspected"] = swapped
+        if swapped:
+            log.warning(
+                "%d of %d structures outside every unit would lie inside one with longitude "
+                "and latitude swapped: check the lon/lat (x/y) columns of the source",
+                swapped,
+                min(still_out.size, SWAP_SAMPLE),
+            )
     return gpd.GeoDataFrame(out, geometry=structures.geometry.name, crs=structures.crs), report
+
+
+#: Structures outside every unit tested for swapped axes (a sample keeps it cheap).
+SWAP_SAMPLE = 1000
+
+
+def _swapped_inside(x: np.ndarray, y: np.ndarray, geoms: np.ndarray, crs: Any) -> int:
+    """How many of (a sample of) the points would be inside a unit with x and y swapped.
+
+    Only for longitude/latitude units: a swapped pair that is still in range (lon 40,
+    lat 47 for lon 47, lat 40) lands elsewhere on Earth, and only the boundaries show it.
+    """
+    import shapely
+
+    if crs is None or not getattr(crs, "is_geographic", False) or not x.size:
+        return 0
+    sx, sy = y[:SWAP_SAMPLE], x[:SWAP_SAMPLE]  # swapped
+    inside = np.zeros(sx.size, dtype=bool)
+    for geom in geoms:
+        todo = ~inside
+        if not todo.any():
+            break
+        inside[todo] = shapely.intersects_xy(geom, sx[todo], sy[todo])
+    return int(inside.sum())
 
 
 def _take(values: pd.Series, positions: np.ndarray, found: np.ndarray) -> Any:

@@ -18,6 +18,7 @@ and the exception), and exits 1 when something other than a ``DamageDataError`` 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -163,9 +164,7 @@ def grids(draw: st.DrawFn, text: st.SearchStrategy[str] = TEXT) -> list[list[str
         st.lists(st.one_of(st.sampled_from(HEADER_WORDS), text), min_size=width, max_size=width)
     )
     rows = draw(
-        st.lists(
-            st.lists(cells(text), min_size=0, max_size=width + 1), min_size=0, max_size=8
-        )
+        st.lists(st.lists(cells(text), min_size=0, max_size=width + 1), min_size=0, max_size=8)
     )
     return [header, *rows]
 
@@ -179,7 +178,9 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
     grid = draw(grids())
     delimiter = draw(st.sampled_from((",", ";", "\t", "|")))
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=draw(st.sampled_from(("\n", "\r\n")))).writerows(grid)
+    csv.writer(
+        buffer, delimiter=delimiter, lineterminator=draw(st.sampled_from(("\n", "\r\n")))
+    ).writerows(grid)
     text = buffer.getvalue()
     encoding = draw(st.sampled_from(("utf-8", "utf-8-sig", "utf-16", "cp1251", "latin-1")))
     data = text.encode(encoding, errors="replace")
@@ -192,7 +193,9 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
 def hxl_bytes(draw: st.DrawFn) -> bytes:
     """An HXL table: a header row, a row of hashtags, data rows (or HXL JSON objects)."""
     width = draw(st.integers(1, 5))
-    header = draw(st.lists(st.one_of(st.sampled_from(HEADER_WORDS), TEXT), min_size=width, max_size=width))
+    header = draw(
+        st.lists(st.one_of(st.sampled_from(HEADER_WORDS), TEXT), min_size=width, max_size=width)
+    )
     tags = draw(st.lists(st.sampled_from(HXL_TAGS), min_size=width, max_size=width))
     rows = draw(st.lists(st.lists(cells(), min_size=0, max_size=width + 1), max_size=6))
     if draw(st.booleans()):
@@ -223,7 +226,9 @@ def geometries() -> st.SearchStrategy[Any]:
     return st.one_of(
         st.none(),
         st.builds(lambda c: {"type": "Point", "coordinates": c}, POSITION),
-        st.builds(lambda c: {"type": "MultiPoint", "coordinates": c}, st.lists(POSITION, max_size=3)),
+        st.builds(
+            lambda c: {"type": "MultiPoint", "coordinates": c}, st.lists(POSITION, max_size=3)
+        ),
         st.builds(lambda c: {"type": "LineString", "coordinates": c}, ring),
         st.builds(lambda c: {"type": "Polygon", "coordinates": c}, st.lists(ring, max_size=2)),
         st.builds(
@@ -306,15 +311,85 @@ def xlsx_grids(draw: st.DrawFn) -> list[list[Any]]:
         for cell in row:
             kind = draw(st.sampled_from(("text", "text", "number", "date", "empty")))
             if kind == "number":
-                out.append(draw(st.one_of(st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False))))
+                out.append(
+                    draw(
+                        st.one_of(
+                            st.integers(-(2**53), 2**53),
+                            st.floats(allow_nan=False, allow_infinity=False),
+                        )
+                    )
+                )
             elif kind == "date":
-                out.append(draw(st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2200, 1, 1))))
+                out.append(
+                    draw(
+                        st.datetimes(
+                            min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2200, 1, 1)
+                        )
+                    )
+                )
             elif kind == "empty":
                 out.append(None)
             else:
                 out.append(cell)
         typed.append(out)
     return typed
+
+
+@st.composite
+def json_product_bytes(draw: st.DrawFn) -> bytes:
+    """A dated series (Tech For Palestine style) or an xBD label file, with hostile values."""
+    value_of = st.one_of(COORD, TEXT, st.none(), st.booleans(), ANY_JSON)
+    if draw(st.booleans()):
+        items = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"report_date": st.one_of(st.sampled_from(DATES), value_of)},
+                    optional={
+                        "residential": st.dictionaries(
+                            st.sampled_from(("destroyed", "damaged", "ext_destroyed", "x")),
+                            value_of,
+                            max_size=3,
+                        ),
+                        "civic_buildings": st.dictionaries(
+                            st.sampled_from(("destroyed", "ext_damaged")), value_of, max_size=2
+                        ),
+                    },
+                ),
+                min_size=1,
+                max_size=6,
+            )
+        )
+        return json.dumps(items, allow_nan=True).encode()
+    feature = st.fixed_dictionaries(
+        {},
+        optional={
+            "wkt": st.one_of(
+                st.sampled_from(
+                    ("POLYGON ((0 0, 1 0, 1 1, 0 0))", "POINT (1 2)", "POLYGON EMPTY", "POINT (")
+                ),
+                value_of,
+            ),
+            "properties": st.one_of(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "feature_type": st.one_of(st.just("building"), value_of),
+                        "subtype": st.one_of(
+                            st.sampled_from(("destroyed", "minor-damage", "un-classified")),
+                            value_of,
+                        ),
+                        "uid": value_of,
+                    },
+                ),
+                value_of,
+            ),
+        },
+    )
+    labels = {
+        "features": {"lng_lat": draw(st.lists(st.one_of(feature, value_of), max_size=6))},
+        "metadata": draw(st.one_of(st.just({"capture_date": "2018-01-01"}), value_of)),
+    }
+    return json.dumps(labels, allow_nan=True).encode()
 
 
 TEXT_PIECES = (
@@ -375,10 +450,8 @@ def _check_load(path: Path, *, kind: str = "auto") -> None:
         counts = result.figures["count"].dropna()
         assert (counts >= 0).all(), counts.tolist()
     # the figures must reach the normal downstream path too
-    try:
+    with contextlib.suppress(DamageDataError):
         result.as_figures()
-    except DamageDataError:
-        pass
 
 
 def check_csv(data: bytes, folder: Path) -> None:
@@ -413,6 +486,12 @@ def check_hxl(data: bytes, folder: Path) -> None:
     _check_load(path, kind="hxl")
 
 
+def check_json_product(data: bytes, folder: Path) -> None:
+    path = folder / "fuzz_product.json"
+    path.write_bytes(data)
+    _check_load(path)
+
+
 def check_text(text: str, folder: Path) -> None:
     """The text reader never raises; every figure's evidence is the span it points to."""
     from damage_data.text import figures_from_text
@@ -429,6 +508,7 @@ TARGETS: dict[str, Target] = {
     "xlsx": Target("xlsx", xlsx_grids(), check_xlsx),
     "geojson": Target("geojson", geojson_bytes(), check_geojson),
     "hxl": Target("hxl", hxl_bytes(), check_hxl),
+    "series_xbd": Target("series_xbd", json_product_bytes(), check_json_product),
     "text": Target("text", press_texts(), check_text),
 }
 
@@ -472,7 +552,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.reader or list(TARGETS):
             seen, seconds, finding = run(name, args.examples, Path(tmp))
             status = "nothing found" if finding is None else "FINDING"
-            print(f"{name}: {seen} examples (incl. shrinking) in {seconds:.0f} s: {status}", flush=True)
+            print(
+                f"{name}: {seen} examples (incl. shrinking) in {seconds:.0f} s: {status}",
+                flush=True,
+            )
             if finding:
                 failed = True
                 print(finding, flush=True)

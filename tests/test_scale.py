@@ -462,3 +462,32 @@ def test_assign_partitions_matches_assign(generated: Path, az_units: gpd.GeoData
     expected, _ = assign(frame, az_units)
     assert got["unit_code"].fillna("-").tolist() == expected["unit_code"].fillna("-").tolist()
     assert got["unit_code"].notna().sum() > 0.9 * len(frame)
+
+
+def test_folders_arrow_files_and_large_binary(
+    generated: Path, az_units: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    import pyarrow.feather as feather
+
+    expected = count_structures(generated, az_units)
+    table = pq.read_table(generated)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pq.write_table(table.slice(0, 1_000), folder / "a.parquet")
+    pq.write_table(table.slice(1_000), folder / "b.parquet")
+    assert is_structure_parquet(folder)
+    feather.write_feather(table, tmp_path / "points.arrow")
+    large = table.set_column(
+        table.schema.get_field_index("geometry"),
+        "geometry",
+        table.column("geometry").cast(pa.large_binary()),
+    )
+    pq.write_table(large, tmp_path / "large.parquet")
+    for path in (folder, tmp_path / "points.arrow", tmp_path / "large.parquet"):
+        got = count_structures(path, az_units)
+        pd.testing.assert_frame_equal(got.counts, expected.counts)
+        assert (got.rows_read, got.rows_rejected) == (expected.rows_read, expected.rows_rejected)
+    empty = tmp_path / "empty.parquet"
+    pq.write_table(table.slice(0, 0), empty)
+    nothing = count_structures(empty, az_units)
+    assert nothing.rows_read == 0 and nothing.figures.empty and nothing.counts.empty

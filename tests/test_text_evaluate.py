@@ -19,7 +19,8 @@ from damage_data.text.evaluate import (
 
 OWN = Path(__file__).parent / "data" / "text" / "cases.jsonl"
 HOLDOUTS = [
-    Path(__file__).parent / "data" / "text" / name for name in ("holdout.jsonl", "holdout2.jsonl")
+    Path(__file__).parent / "data" / "text" / name
+    for name in ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl")
 ]
 TEXT_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "text_dev" / "cases.jsonl"
 
@@ -48,6 +49,14 @@ def test_own_set_scores() -> None:
 @pytest.mark.parametrize("path", HOLDOUTS, ids=lambda p: p.name)
 def test_holdout_set_scores(path: Path) -> None:
     _check_scores(evaluate_cases(read_cases([path])))
+
+
+def test_holdout3_is_large_varied_and_multilingual() -> None:
+    cases = read_cases([HOLDOUTS[2]])
+    assert len(cases) >= 30
+    assert {"en", "az", "ru", "uk", "tr", "de"} <= {c["language"] for c in cases}
+    negatives = [n["why"] for c in cases for n in c["negatives"]]
+    assert len(negatives) >= 20  # people, shells, vehicles, dates, storeys, ages, money, repairs
 
 
 def test_text_dev_scores() -> None:

@@ -25,6 +25,7 @@ FIELDS = (
     "crs",
     "layer",
     "warnings",
+    "figure_problems",
 )
 
 
@@ -34,33 +35,82 @@ def validate(
         "auto", "--kind", "-k", help="Reader kind (see `damage-data formats`)."
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table|json."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 4 when any row was rejected."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 4 when any row was rejected or a figure fails validation."
+    ),
+    max_rows: int | None = typer.Option(
+        None, "--max-rows", help="Refuse inputs with more rows or features (default 50,000,000)."
+    ),
+    max_file_mb: float | None = typer.Option(
+        None, "--max-file-mb", help="Refuse larger input files, in MiB (default 4096)."
+    ),
 ) -> None:
     """Read each input and print rows read, kept and rejected, reasons, and counts per class.
 
     ``damage_counts`` and ``structure_counts`` give the number of structures per canonical
-    label (one per site, latest round), or the sum of counts for count tables. Exit 3 for
-    an unreadable input; under ``--strict``, exit 4 when anything was rejected.
+    label (one per site, latest round), or the sum of counts for count tables.
+    ``figure_problems`` lists figures that break the figures contract (e.g. a subset larger
+    than its parent). Exit 3 for an unreadable input; under ``--strict``, exit 4 when
+    anything was rejected or a figure problem was found.
     """
     from damage_data._errors import UsageError, ValidationError
     from damage_data.readers import load
 
     if fmt not in VALIDATE_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(VALIDATE_FORMATS)}")
-    reports = [load(path, kind=kind).report for path in inputs]
+    limits = _limits(max_rows, max_file_mb)
+    reports = []
+    for path in inputs:
+        result = load(path, kind=kind, limits=limits)
+        reports.append({**result.report, "figure_problems": _figure_problems(result.figures)})
     if fmt == "json":
         body: Any = [_jsonable_report(r) for r in reports]
         typer.echo(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2))
     else:
         typer.echo("\n".join(_text_report(r) for r in reports), nl=False)
     rejected = sum(r["rows_rejected"] for r in reports)
+    problems = sum(len(r["figure_problems"]) for r in reports)
     if rejected:
         say(
             f"damage-data: {rejected} rows rejected in {sum(bool(r['rows_rejected']) for r in reports)} "
             "input(s); the reasons are listed above."
         )
-        if strict:
-            raise ValidationError(f"--strict: {rejected} rows rejected")
+    if problems:
+        say(f"damage-data: {problems} figure problem(s); listed above under figure_problems.")
+    if strict and (rejected or problems):
+        raise ValidationError(f"--strict: {rejected} rows rejected, {problems} figure problem(s)")
+
+
+def _limits(max_rows: int | None, max_file_mb: float | None) -> Any:
+    """The default limits, with the command line's overrides (a bad value is exit 2)."""
+    from dataclasses import replace
+
+    from damage_data.limits import DEFAULT_LIMITS
+
+    changes: dict[str, int] = {}
+    if max_rows is not None:
+        changes["max_rows"] = max_rows
+    if max_file_mb is not None:
+        changes["max_file_bytes"] = int(max_file_mb * 1024 * 1024)
+    # Limits checks the values itself (positive numbers) and raises a UsageError
+    return replace(DEFAULT_LIMITS, **changes) if changes else None
+
+
+def _figure_problems(figures: Any) -> list[str]:
+    """Figures that break the contract's cross-row rules (subset above parent, count ranges)."""
+    from damage_data.tables import validate as validate_table
+
+    if figures is None or figures.empty:
+        return []
+    failures = validate_table(figures, raise_on_error=False)
+    locators = figures["locator"] if "locator" in figures.columns else None
+    out = []
+    for row in failures.itertuples(index=False):
+        where = (
+            f"{locators.loc[row.row]}" if locators is not None and row.row in locators.index else ""
+        )
+        out.append(f"{where or f'figure {row.row}'}: {row.column}={row.value!r}: {row.reason}")
+    return out
 
 
 def _jsonable_report(report: dict[str, Any]) -> dict[str, Any]:

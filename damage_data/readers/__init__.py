@@ -46,7 +46,7 @@ FORMATS: dict[str, dict[str, str]] = {
         "with lon/lat or WKT and a damage column become structures",
     },
     "gis": {
-        "extensions": ".geojson .json .gpkg .shp .fgb .parquet .zip .csv",
+        "extensions": ".geojson .json .gpkg .shp .fgb .parquet .kml .gpx .gml .zip .csv",
         "detects": "per-structure layers with a damage column (damage, damage_class, "
         "grading, damage_gra, ...) holding canonical or known native labels",
     },
@@ -321,7 +321,19 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
 
 _NOT_ZIP = (".xlsx", ".xlsm", ".ods", ".docx", ".kmz")
 _TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".tab")
-_VECTOR_ONLY = (".shp", ".gpkg", ".fgb", ".parquet", ".geoparquet", ".dbf", ".sqlite", ".zip")
+_VECTOR_ONLY = (
+    ".shp",
+    ".gpkg",
+    ".fgb",
+    ".parquet",
+    ".geoparquet",
+    ".dbf",
+    ".sqlite",
+    ".zip",
+    ".kml",
+    ".gpx",
+    ".gml",
+)
 
 
 def _looks_tabular(path: Path) -> bool:
@@ -431,6 +443,9 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
         structure_counts = counts_of(current["structure"])
     elif parts.figures is not None and not parts.figures.empty:
         latest = latest_of_series(parts.figures)
+        if "subset_of" in latest.columns:
+            # a subset ("including 40 houses") is inside its parent: counting both is twice
+            latest = latest[latest["subset_of"].isna() | (latest["subset_of"] == "")]
         damage_counts = counts_of(latest["damage"], latest["count"])
         structure_counts = counts_of(latest["structure"], latest["count"])
     col.extra.update(parts.extra)

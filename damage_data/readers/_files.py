@@ -166,6 +166,40 @@ def load_json(path: Path, limits: Limits, encoding: str | None = None) -> Any:
     return value
 
 
+#: Suffixes of XML vector formats, screened for entity declarations before GDAL reads them.
+XML_SUFFIXES = (".kml", ".gpx", ".gml", ".xml")
+
+
+def refuse_xml_entities(path: Path) -> None:
+    """Raise :class:`InputError` when an XML file declares entities or is not XML at all.
+
+    ``defusedxml`` refuses entity declarations (external ones read local files or URLs;
+    internal ones nest into "billion laughs"). Only the prolog is parsed: declarations
+    come before the first element, so a large KML costs nothing.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        for _event, _element in iterparse(
+            str(path), events=("start",), forbid_dtd=False, forbid_entities=True
+        ):
+            break
+    except DefusedXmlException as err:
+        raise InputError(
+            f"{path}: the XML declares entities ({type(err).__name__}); refused, as entities "
+            "can read local files or expand without bound. Remove the <!DOCTYPE ...> block "
+            "(KML and GPX never need one).",
+            path=str(path),
+        ) from err
+    except ParseError as err:
+        raise InputError(
+            f"{path}: not well-formed XML ({err}); the file may be truncated.", path=str(path)
+        ) from err
+
+
 def is_zip(path: Path) -> bool:
     """Whether a file is a zip archive, also when junk bytes come before the first header."""
     if zipfile.is_zipfile(path):
@@ -195,7 +229,7 @@ def unpacked_zip(path: Path, limits: Limits) -> Iterator[Path]:
     """
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as err:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
         raise InputError(
             f"{path}: not a readable zip archive ({err}); the download may be truncated.",
             path=str(path),
@@ -203,21 +237,69 @@ def unpacked_zip(path: Path, limits: Limits) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix="damage_data_zip_"))
     try:
         with archive:
-            _extract_all(archive, tmp, path, limits)
+            # one budget for the archive and its nested zips: nesting must not multiply it
+            budget = limits.max_uncompressed_bytes - _extract_all(
+                archive, tmp, path, limits, limits.max_uncompressed_bytes
+            )
         for inner in list(tmp.rglob("*.zip")):
             target = inner.with_suffix("")
-            target.mkdir(exist_ok=True)
             try:
+                target.mkdir(exist_ok=True)
                 with zipfile.ZipFile(inner) as nested:
-                    _extract_all(nested, target, path, limits)
-            except zipfile.BadZipFile:
+                    budget -= _extract_all(nested, target, path, limits, budget)
+            except (zipfile.BadZipFile, OSError) as err:
+                if isinstance(err, InputError):
+                    raise
                 log.warning("%s: nested member %s is not a readable zip; skipped", path, inner.name)
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _extract_all(archive: zipfile.ZipFile, dest: Path, path: Path, limits: Limits) -> None:
+def check_zip_sizes(path: Path, limits: Limits, *, shown_as: Path | None = None) -> None:
+    """Apply the zip limits (members, unpacked size, ratio) to an archive read in place.
+
+    For zip-based formats opened by other libraries (XLSX): nothing is unpacked here.
+    """
+    shown = shown_as or path
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
+        raise InputError(
+            f"{shown}: not a readable zip-based file ({err}); it may be truncated, or not "
+            "what its extension says.",
+            path=str(shown),
+        ) from err
+    if len(infos) > limits.max_zip_members:
+        raise LimitExceededError(
+            f"{shown}: {len(infos):,} zip members, over the limit of {limits.max_zip_members:,}.",
+            path=str(shown),
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise LimitExceededError(
+            f"{shown}: unpacks to {total:,} bytes, over the limit of "
+            f"{limits.max_uncompressed_bytes:,}.",
+            path=str(shown),
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1 << 20 and ratio > limits.max_compression_ratio:
+            raise LimitExceededError(
+                f"{shown}: zip member {info.filename!r} expands {ratio:.0f}-fold, over the "
+                f"limit of {limits.max_compression_ratio:.0f} (possible zip bomb).",
+                path=str(shown),
+            )
+
+
+def _extract_all(
+    archive: zipfile.ZipFile, dest: Path, path: Path, limits: Limits, budget: int
+) -> int:
+    """Unpack every member of ``archive`` into ``dest``; return the bytes written.
+
+    ``budget`` is what may still be unpacked (bytes) under ``limits.max_uncompressed_bytes``.
+    """
     infos = archive.infolist()
     if len(infos) > limits.max_zip_members:
         raise LimitExceededError(
@@ -226,13 +308,14 @@ def _extract_all(archive: zipfile.ZipFile, dest: Path, path: Path, limits: Limit
             path=str(path),
         )
     total = sum(i.file_size for i in infos)
-    if total > limits.max_uncompressed_bytes:
+    if total > budget:
         raise LimitExceededError(
             f"{path}: zip unpacks to {total:,} bytes, over the limit of "
             f"{limits.max_uncompressed_bytes:,}; pass limits=Limits(max_uncompressed_bytes=...) "
             "if the archive is trusted.",
             path=str(path),
         )
+    total_written = 0
     for info in infos:
         name = _safe_member_name(info.filename)
         if name is None:
@@ -252,25 +335,29 @@ def _extract_all(archive: zipfile.ZipFile, dest: Path, path: Path, limits: Limit
                 path=str(path),
             )
         target = dest.joinpath(*name.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
         # copy with a running count: the declared size in the header could lie
         written = 0
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as src, target.open("wb") as out:
                 while chunk := src.read(1 << 20):
                     written += len(chunk)
-                    if written > info.file_size or written > limits.max_uncompressed_bytes:
+                    if written > info.file_size or total_written + written > budget:
                         raise LimitExceededError(
                             f"{path}: zip member {info.filename!r} unpacks beyond its "
-                            "declared size; refused.",
+                            "declared size or the unpacked-size limit "
+                            f"({limits.max_uncompressed_bytes:,} bytes); refused.",
                             path=str(path),
                         )
                     out.write(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError) as err:
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as err:
+            # RuntimeError: encrypted members; NotImplementedError: unknown compression
             if isinstance(err, LimitExceededError):
                 raise
             raise InputError(
-                f"{path}: zip member {info.filename!r} is corrupt ({err}); the archive may "
-                "be truncated.",
+                f"{path}: zip member {info.filename!r} cannot be unpacked ({err}); the archive "
+                "may be truncated, encrypted or use an unsupported compression.",
                 path=str(path),
             ) from err
+        total_written += written
+    return total_written

@@ -18,6 +18,7 @@ import pandas as pd
 from .._errors import InputError, UnknownLabelError
 from ..limits import Limits, check_rows
 from ..vocab import STRUCTURE_DTYPE, STRUCTURE_TYPES, classify_structure
+from ._files import XML_SUFFIXES, refuse_xml_entities
 from ._result import Collector, classify_column, constant_category, make_structures, pick_scheme
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ VECTOR_SUFFIXES = (
     ".geoparquet",
     ".gml",
     ".kml",
+    ".gpx",
     ".sqlite",
     ".dbf",
 )
@@ -135,6 +137,11 @@ def list_layers(path: Path) -> list[Layer]:
         if file.suffix.lower() in (".parquet", ".geoparquet"):
             layers.append(_parquet_layer(file))
             continue
+        if file.suffix.lower() in XML_SUFFIXES:
+            # before GDAL sees it: entities could read local files or expand without bound
+            refuse_xml_entities(file)
+        if file.suffix.lower() == ".shp":
+            _require_dbf(file)
         try:
             names = [str(n) for n, _ in pyogrio.list_layers(file)]
         except Exception as err:  # pyogrio raises its own DataSourceError subclasses
@@ -159,6 +166,17 @@ def list_layers(path: Path) -> list[Layer]:
                 )
             )
     return layers
+
+
+def _require_dbf(shp: Path) -> None:
+    """A shapefile's attributes (the damage column) live in its .dbf: say so when it is gone."""
+    if not any(shp.with_suffix(ext).exists() for ext in (".dbf", ".DBF")):
+        raise InputError(
+            f"{shp}: the shapefile has no {shp.stem}.dbf beside it; the .dbf holds every "
+            "attribute (the damage class among them). Copy the .dbf (and .shx, .prj, .cpg) "
+            "from the same download into the folder.",
+            path=str(shp),
+        )
 
 
 def _is_sidecar_dbf(path: Path) -> bool:
@@ -229,7 +247,40 @@ def read_layer(
         ) from err
     if not isinstance(frame, gpd.GeoDataFrame):
         frame = gpd.GeoDataFrame(frame)
+    if suffix in _NESTED_SUFFIXES:
+        frame = _flatten_nested(frame)
     return frame
+
+
+#: Formats whose attributes may hold arrays or objects (GDAL's JSON and list fields).
+_NESTED_SUFFIXES = (".json", ".geojson", ".geojsonl", ".gml", ".kml", ".gpx")
+
+
+def _flat(value: Any, dumps: Any) -> Any:
+    """One element is that element; anything longer is its JSON text."""
+    items = value.tolist() if isinstance(value, np.ndarray) else value
+    if isinstance(items, list) and len(items) == 1 and not isinstance(items[0], list | dict):
+        # GDAL makes a whole field a list type when one feature holds a list: every other
+        # feature's plain value then arrives as a one-element list
+        return items[0]
+    return dumps(items, default=str)
+
+
+def _flatten_nested(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Arrays and objects in attributes become their JSON text: labels must be hashable."""
+    import json
+
+    nested_types = (list, dict, np.ndarray)
+    out = frame
+    for name in frame.columns:
+        if name == frame.geometry.name or frame[name].dtype != object:
+            continue
+        values = frame[name].to_numpy()
+        if any(isinstance(v, nested_types) for v in values):
+            if out is frame:
+                out = frame.copy()
+            out[name] = [_flat(v, json.dumps) if isinstance(v, nested_types) else v for v in values]
+    return out
 
 
 def _has_cpg(shp: Path) -> bool:
@@ -269,9 +320,18 @@ def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, s
 
 
 def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDataFrame:
-    """Assume EPSG:4326 when the CRS is missing and coordinates fit; else raise how to fix."""
-    if frame.crs is not None or frame.empty:
-        return frame if frame.crs is not None else frame.set_crs("EPSG:4326")
+    """Assume EPSG:4326 when the CRS is missing and coordinates fit; else raise how to fix.
+
+    A projected CRS whose coordinates all fit longitude/latitude is a wrong ``.prj`` (or
+    ``crs`` member): every structure would land near the projection's origin, so it is an
+    error rather than a silent misplacement.
+    """
+    if frame.crs is not None:
+        if frame.crs.is_projected and not frame.empty:
+            _refuse_degrees_in_projected(frame, path)
+        return frame
+    if frame.empty:
+        return frame.set_crs("EPSG:4326")
     valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if valid.empty:
         return frame.set_crs("EPSG:4326")
@@ -286,6 +346,58 @@ def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDa
         "out.gpkg in.shp`).",
         path=str(path),
     )
+
+
+def _refuse_degrees_in_projected(frame: gpd.GeoDataFrame, path: Path) -> None:
+    import shapely
+
+    bounds = shapely.bounds(np.asarray(frame.geometry.values))
+    finite = np.isfinite(bounds).all(axis=1)
+    if not finite.any():
+        return
+    minx, miny = bounds[finite, 0].min(), bounds[finite, 1].min()
+    maxx, maxy = bounds[finite, 2].max(), bounds[finite, 3].max()
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        raise InputError(
+            f"{path}: the CRS is {frame.crs.name} (projected, in "
+            f"{frame.crs.axis_info[0].unit_name}s) but every coordinate fits longitude/"
+            f"latitude (x {minx:g}..{maxx:g}, y {miny:g}..{maxy:g}): the CRS is wrong. Fix "
+            "the .prj (or the GeoJSON crs member), e.g. `ogr2ogr -a_srs EPSG:4326 out.gpkg "
+            "in.shp`.",
+            path=str(path),
+        )
+
+
+def out_of_range(geometry: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Features with non-finite coordinates, and (geographic CRS) outside ±180/±90.
+
+    Returns two boolean masks over the features: non-finite, and out of range. Missing or
+    empty geometries are in neither (they are rejected for that reason).
+    """
+    import shapely
+
+    values = np.asarray(geometry.values if hasattr(geometry, "values") else geometry)
+    n = len(values)
+    present = ~(shapely.is_missing(values) | shapely.is_empty(values))
+    if not present.any():
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    # bounds alone miss a NaN next to finite coordinates: GEOS skips NaN in envelopes
+    coords = shapely.get_coordinates(values[present], include_z=False, return_index=True)
+    finite_pos = np.ones(int(present.sum()), dtype=bool)
+    bad_coord = ~np.isfinite(coords[0]).all(axis=1)
+    finite_pos[np.unique(coords[1][bad_coord])] = False
+    non_finite = np.zeros(n, dtype=bool)
+    non_finite[np.flatnonzero(present)[~finite_pos]] = True
+    outside = np.zeros(n, dtype=bool)
+    if crs is not None and getattr(crs, "is_geographic", False):
+        b = shapely.bounds(values)
+        with np.errstate(invalid="ignore"):
+            outside = (
+                present
+                & ~non_finite
+                & ((b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90))
+            )
+    return non_finite, outside
 
 
 def to_structures(
@@ -318,7 +430,8 @@ def to_structures(
     dmg, bad_damage, reason = classify_column(frame[damage], scheme)
     geom = frame.geometry
     no_geom = (geom.isna() | geom.is_empty).to_numpy()
-    bad = bad_damage.to_numpy() | no_geom
+    non_finite, outside = out_of_range(geom, frame.crs)
+    bad = bad_damage.to_numpy() | no_geom | non_finite | outside
     if bad.any():
         for i in np.flatnonzero(bad_damage.to_numpy()):
             col.reject(f"{prefix} {i}", damage, frame[damage].iloc[i], reason)
@@ -329,6 +442,29 @@ def to_structures(
                 None,
                 "missing geometry: a structure needs a point or polygon",
             )
+        for i in np.flatnonzero((non_finite | outside) & ~bad_damage.to_numpy()):
+            col.reject(
+                f"{prefix} {i}",
+                "geometry",
+                _clip_wkt(geom.iloc[i]),
+                "non-finite coordinates (NaN or infinity)"
+                if non_finite[i]
+                else f"coordinates outside longitude/latitude range for {frame.crs.name}: "
+                "projected coordinates without their CRS, or swapped axes",
+            )
+        if outside.all():
+            col.warn(
+                "every feature is outside longitude/latitude range although the CRS is "
+                "geographic: the coordinates are projected and the CRS is missing or wrong "
+                "(GeoJSON is always WGS 84); re-export the file with its real CRS"
+            )
+    invalid = _invalid_polygons(geom, bad)
+    if invalid:
+        col.warn(
+            f"{invalid} polygon(s) are invalid (self-intersecting or badly ringed); kept as "
+            "structures, but their areas and overlays may be wrong (shapely.make_valid fixes "
+            "them)"
+        )
     if no_geom.any() and no_geom[-1]:
         trailing = n - int(np.flatnonzero(~no_geom)[-1]) - 1 if (~no_geom).any() else n
         if trailing > 1:
@@ -368,6 +504,23 @@ def to_structures(
         out[name] = value[keep].reset_index(drop=True) if isinstance(value, pd.Series) else value
     table = pd.DataFrame(out)
     return make_structures(table, geom[keep].reset_index(drop=True).values, frame.crs)
+
+
+def _clip_wkt(geometry: Any, width: int = 80) -> str:
+    text = str(getattr(geometry, "wkt", geometry))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _invalid_polygons(geom: Any, bad: np.ndarray) -> int:
+    """How many kept polygons are invalid (points are skipped: they are cheap to trust)."""
+    import shapely
+
+    values = np.asarray(geom.values)[~bad]
+    types = shapely.get_type_id(values)
+    polygonal = (types == 3) | (types == 6)  # Polygon, MultiPolygon
+    if not polygonal.any():
+        return 0
+    return int((~shapely.is_valid(values[polygonal])).sum())
 
 
 def _text(series: pd.Series) -> pd.Series:

@@ -7,6 +7,7 @@ forward-filled or interpolated by the curator, not observations: they are never 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ from .._errors import InputError
 from ..limits import check_rows
 from ..tables import empty, make_figures
 from ._context import Context, Parts
-from .tables import count_unit_in_text, damage_in_header, structure_in_text
+from .tables import MAX_COUNT, _row_date, count_unit_in_text, damage_in_header, structure_in_text
 
 _DATE_KEYS = ("report_date", "date", "as_of", "reported_on")
 #: Category names of known series whose words are not in the structure crosswalk.
@@ -55,6 +56,10 @@ def read_series(ctx: Context, value: Any) -> Parts:
         if date_key is None:
             col.reject(locator, None, None, "no report date")
             continue
+        _, date_problem = _row_date(item[date_key] if isinstance(item[date_key], str) else "?")
+        if date_problem:
+            col.reject(locator, date_key, item[date_key], date_problem)
+            continue
         observed = []
         problem = None
         for path, number in _leaves(item):
@@ -64,11 +69,21 @@ def read_series(ctx: Context, value: Any) -> Parts:
             damage = damage_in_header(field.replace("_", " "))
             if damage is None:
                 continue
-            if not isinstance(number, int | float) or isinstance(number, bool):
+            if (
+                not isinstance(number, int | float)
+                or isinstance(number, bool)
+                or not math.isfinite(number)
+            ):
                 problem = (path, number, "not a number")
                 break
             if number < 0:
                 problem = (path, number, "negative count")
+                break
+            if number != int(number):
+                problem = (path, number, "not a whole number")
+                break
+            if number > MAX_COUNT:
+                problem = (path, number, f"count too large (over {MAX_COUNT:,})")
                 break
             category = path.split(".")[0]
             structure = (

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._data import data_path
-from .._errors import InputError, UsageError
+from .._errors import DamageDataError, InputError, UsageError
 from ..limits import check_rows
 from ..vocab import DAMAGE_ORDER, DAMAGE_STATES, STRUCTURE_TYPES, _fold, damage_schemes
 from ._context import Context, Parts
@@ -121,6 +121,8 @@ class RawTable:
     encoding: str | None
     delimiter: str | None
     hxl_tags: list[str] | None = None
+    #: Renamed repeats of a header name (``destroyed_2`` → ``destroyed``).
+    repeats: dict[str, str] | None = None
 
 
 # --- reading rows --------------------------------------------------------------------------
@@ -162,6 +164,9 @@ def read_raw(ctx: Context) -> RawTable:
         raise InputError(f"{ctx.path}: the table has no rows.", path=str(ctx.path))
     head = _header_index([row for _, row in numbered])
     header = _unique_names(numbered[head][1])
+    repeats = {
+        new: old for new, old in zip(header, numbered[head][1], strict=False) if old and new != old
+    }
     body = numbered[head + 1 :]
     tags = None
     if body and _is_hxl_row(body[0][1]):
@@ -172,12 +177,16 @@ def read_raw(ctx: Context) -> RawTable:
     width = len(header)
     rows = [(row + [""] * width)[:width] for _, row in body]
     check_rows(len(rows), ctx.path, ctx.limits)
-    return RawTable(header, rows, [n for n, _ in body], encoding, delimiter, tags)
+    return RawTable(header, rows, [n for n, _ in body], encoding, delimiter, tags, repeats)
 
 
 def _xlsx_rows(path: Path, ctx: Context) -> list[list[str]]:
     import openpyxl
 
+    from ._files import check_zip_sizes
+
+    # a workbook is a zip of XML parts: the same bomb guards as any archive apply
+    check_zip_sizes(path, ctx.limits, shown_as=ctx.path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises zip, XML and KeyError variants
@@ -191,11 +200,22 @@ def _xlsx_rows(path: Path, ctx: Context) -> list[list[str]]:
         raise InputError(
             f"{ctx.path}: no sheet {ctx.layer!r}; sheets: {', '.join(names)}.", path=str(ctx.path)
         ) from err
-    grid = [
-        ["" if v is None else _cell_text(v) for v in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    book.close()
+    grid = []
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            grid.append(["" if v is None else _cell_text(v) for v in row])
+            if len(grid) > ctx.limits.max_rows + 1:  # + the header
+                check_rows(len(grid) - 1, ctx.path, ctx.limits)
+    except DamageDataError:
+        raise
+    except Exception as err:  # a broken sheet part: zip CRC, XML or value errors
+        raise InputError(
+            f"{ctx.path}: the workbook's sheet cannot be read ({type(err).__name__}: "
+            f"{str(err)[:200]}); it may be truncated or corrupt. Re-save it as .xlsx or CSV.",
+            path=str(ctx.path),
+        ) from err
+    finally:
+        book.close()
     return grid
 
 
@@ -290,8 +310,9 @@ def decimal_mark(values: Sequence[str]) -> str | None:
     return marks.most_common(1)[0][0] if marks else None
 
 
-#: Largest count stored (the figures table holds 64-bit integers).
-MAX_COUNT = 2**63 - 1
+#: Largest count accepted: no place has a billion structures, and the figures table holds
+#: 64-bit integers, so anything larger is a typo, a merged cell or a hostile file.
+MAX_COUNT = 1_000_000_000
 
 
 def parse_count(value: str, decimal: str | None = None) -> tuple[int | None, str | None]:
@@ -305,7 +326,7 @@ def parse_count(value: str, decimal: str | None = None) -> tuple[int | None, str
     """
     count, reason = _parse_count(value, decimal)
     if count is not None and count > MAX_COUNT:
-        return None, "count too large (over 2^63)"
+        return None, f"count too large (over {MAX_COUNT:,})"
     return count, reason
 
 
@@ -613,6 +634,15 @@ def read_table(ctx: Context, raw: RawTable | None = None) -> Parts:
         roles = table_roles(
             frame.drop(columns=[roles[r] for r in ("lon", "lat", "wkt") if r in roles]), ctx.columns
         )
+    given, repeats = set((ctx.columns or {}).values()), raw.repeats or {}
+    for name in [c for c in roles["wide"] if c in repeats and c not in given]:
+        # two columns with one header would count the same structures twice
+        state = roles["wide"].pop(name)
+        ctx.collector.warn(
+            f"column {repeats[name]!r} appears more than once in the header; only the first "
+            f"is counted (the repeat is read as {name!r}); pass columns= to choose, e.g. "
+            f"columns={{'{state}': '{name}'}}"
+        )
     if not roles["wide"] and not ("damage" in roles and "count" in roles):
         raise InputError(
             f"{ctx.path}: no damage counts found. Columns: {', '.join(raw.header)}. Name "
@@ -737,6 +767,12 @@ def figures_from_rows(
             col.reject(locator, problem[0], problem[1], problem[2])
             continue
         records.extend(row_records)
+    future = sum(1 for r in records if r["flags"] == "future_date")
+    if future:
+        col.warn(
+            f"{future} figure(s) dated in the future: kept with status needs_review and "
+            "flag future_date; check the date column"
+        )
     if not records:
         return empty("figures")
     figures = make_figures(records)
@@ -745,13 +781,25 @@ def figures_from_rows(
     return resolve_figure_places(figures)
 
 
+#: Dates before this are no report dates (a year of construction, a typo, a spreadsheet zero).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+
+
 def _row_date(text: str) -> tuple[pd.Timestamp | None, str | None]:
-    """A row's date, or the reason it cannot be read; empty is no date."""
+    """A row's date, or the reason it cannot be read; empty is no date.
+
+    Dates before 1900 are rejected; dates in the future are kept and flagged by the caller.
+    """
     if not text or not text.strip():
         return None, None
-    stamp = pd.to_datetime(text.strip(), errors="coerce", format="mixed")
+    try:
+        stamp = pd.to_datetime(text.strip(), errors="coerce", format="mixed")
+    except (ValueError, OverflowError):  # out-of-bounds years raise despite errors=
+        stamp = pd.NaT
     if pd.isna(stamp):
         return None, "unreadable date; write dates as YYYY-MM-DD"
+    if stamp < EARLIEST_DATE:
+        return None, "date before 1900: not a report date; fix the year"
     return stamp, None
 
 
@@ -895,7 +943,14 @@ def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") ->
                 handle, hxl.InputOptions(allow_local=True, encoding=ctx.encoding or "utf-8")
             )
             columns = list(source.columns)
-            rows = [list(r.values) for r in source]
+            rows = []
+            for row in source:
+                rows.append(list(row.values))
+                # checked while reading: libhxl streams, so a huge file never sits in memory
+                if len(rows) > ctx.limits.max_rows:
+                    check_rows(len(rows), ctx.path, ctx.limits)
+    except DamageDataError:
+        raise
     except Exception as err:  # libhxl raises HXLException and parser errors
         raise InputError(
             f"{ctx.path}: not a readable HXL table ({err}).", path=str(ctx.path)
@@ -1003,7 +1058,10 @@ def read_codab(ctx: Context) -> Parts:
         try:
             info = pyogrio.read_info(ctx.target, layer=ctx.layer)
             with_geom = info.get("geometry_type") not in (None, "Unknown") and suffix != ".dbf"
+            check_rows(int(info.get("features") or 0), ctx.path, ctx.limits)
             frame = pyogrio.read_dataframe(ctx.target, layer=ctx.layer, read_geometry=with_geom)
+        except DamageDataError:
+            raise
         except Exception as err:
             raise InputError(
                 f"{ctx.path}: not a readable COD-AB table ({err}).", path=str(ctx.path)

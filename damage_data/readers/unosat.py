@@ -198,8 +198,21 @@ def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | No
             continue
         cls = raw[cols["class"]]
         if pd.api.types.is_float_dtype(cls):
-            # codes read as floats because of empty rounds: 1.0 is written 1
-            cls = cls.astype("Int64")
+            # codes read as floats because of empty rounds: 1.0 is written 1 (a code such
+            # as 1.5 is no class code: it stays as written and is rejected as unknown)
+            whole = cls.isna() | (np.isfinite(cls) & (cls == np.round(cls)))
+            if whole.all():
+                cls = cls.astype("Int64")
+            else:
+                cls = (
+                    cls.astype(object)
+                    .where(cls.notna(), None)
+                    .map(
+                        lambda v: (
+                            v if v is None else (str(int(v)) if float(v).is_integer() else str(v))
+                        )
+                    )
+                )
         present = cls.notna() & (cls.astype("string").str.strip() != "").fillna(False)
         idx = np.flatnonzero(present.to_numpy(dtype=bool))
         piece = pd.DataFrame(

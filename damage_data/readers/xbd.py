@@ -37,15 +37,23 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
         raise InputError(
             f"{ctx.path}: not an xBD label file (no features.lng_lat list).", path=str(ctx.path)
         )
-    metadata = value.get("metadata") or {}
+    metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
     features = value["features"]["lng_lat"] or []
     if not isinstance(features, list):
         raise InputError(f"{ctx.path}: features.lng_lat is not a list.", path=str(ctx.path))
     check_rows(len(features), ctx.path, ctx.limits)
     col.rows_read += len(features)
-    props = [f.get("properties", {}) if isinstance(f, dict) else {} for f in features]
-    wkts = [f.get("wkt") if isinstance(f, dict) else None for f in features]
-    subtype = pd.Series([p.get("subtype") for p in props], dtype=object)
+    # hostile files put lists, numbers or objects where strings belong: such values are
+    # kept as their text (and rejected as unknown labels or unreadable WKT), never hashed raw
+    props = [
+        f["properties"] if isinstance(f, dict) and isinstance(f.get("properties"), dict) else {}
+        for f in features
+    ]
+    wkts = [
+        f.get("wkt") if isinstance(f, dict) and isinstance(f.get("wkt"), str) else None
+        for f in features
+    ]
+    subtype = pd.Series([_label(p.get("subtype")) for p in props], dtype=object)
     pre_disaster = subtype.isna().all() and len(features) > 0
     if pre_disaster:
         col.warn("pre-disaster label file (no subtype): buildings are unassessed")
@@ -70,15 +78,15 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
             continue
         keep[i] = False
     idx = np.flatnonzero(keep)
-    date = parse_dates(pd.Series([metadata.get("capture_date")] * len(idx), dtype=object))
+    date = parse_dates(pd.Series([_label(metadata.get("capture_date"))] * len(idx), dtype=object))
     table = pd.DataFrame(
         {
             "source_id": ctx.source_id,
             "structure_id": [str(props[i].get("uid") or f"feature {i}") for i in idx],
             "damage": damage.iloc[idx].to_numpy(),
-            "damage_text": [props[i].get("subtype") for i in idx],
+            "damage_text": [subtype.iloc[i] for i in idx],
             "structure": "any",
-            "structure_text": [props[i].get("feature_type") for i in idx],
+            "structure_text": [_label(props[i].get("feature_type")) for i in idx],
             "assessed_on": date.to_numpy(),
             "admin_label": pd.NA,
         }
@@ -96,3 +104,12 @@ def read_xbd(ctx: Context, value: Any) -> Parts:
             "disaster_type": metadata.get("disaster_type"),
         },
     )
+
+
+def _label(value: Any) -> str | None:
+    """A label as text (``None`` stays missing): lists and objects become their JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value, default=str) if isinstance(value, list | dict) else str(value)

@@ -75,6 +75,10 @@ def detect_language(text: str) -> str:
     if "ı" in text or "ğ" in text or "ş" in text:
         scores["tr"] = scores.get("tr", 0) + 2
     best = max(scores, key=lambda k: scores[k])
-    if scores[best] < 2 or (len(words) >= 12 and scores[best] < 0.08 * len(words)):
+    runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+    # a headline such as "Kharkiv: 17 houses damaged, 4 destroyed." has no stop word: three
+    # known words of one language, and none of another, still tell it
+    clear = scores[best] >= 1.5 and runner_up <= scores[best] / 3
+    if (scores[best] < 2 and not clear) or (len(words) >= 12 and scores[best] < 0.08 * len(words)):
         return "und"
     return best

@@ -173,6 +173,7 @@ _PHRASE_SECTIONS = (
     "subset_of_anchor",
     "or_words",
     "context_nouns",
+    "new_set_markers",
 )
 
 

@@ -337,6 +337,18 @@ def _after_number(
         )
     ):
         num.skip = num.skip or "year"
+    if (
+        num.value is not None
+        and 1900 <= num.value <= 2100
+        and num.kind == "digits"
+        and num.end - num.start == 1
+        and tokens[num.start].text.isdigit()
+        and num.start > 0
+        and tokens[num.start - 1].norm
+        in lex.words("date_since") | lex.words("date_on") | {"in"}  # not "up to 2000"
+        and lex["structures"].match_at(tokens, num.end) is None
+    ):
+        num.skip = num.skip or "year"  # "Shelling in 2020 destroyed 9 schools": a year
     if num.start > 0 and tokens[num.start - 1].norm in lex.words("ordinal_markers") | {"№", "#"}:
         num.skip = num.skip or "ordinal"
     if num.start > 0 and tokens[num.start - 1].text in signs["currency_signs"]:

@@ -39,6 +39,10 @@ _HYPHENS = {"-", "‑"}
 
 _DAMAGE_LIKE = {"destroyed", "severe", "damaged", "moderate", "minor"}
 
+#: Tokens a damage phrase before a count may be away from it and still be trusted
+#: ("destroyed in Tartar district 12 houses"); farther ones send the figure to review.
+_LEADING_REACH = 4
+
 #: Structure placeholder for "others", "weitere": the type of the thing counted before.
 CONTEXT = "*context*"
 
@@ -320,6 +324,16 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             skipped.append((num, str(value)))
             continue
         same_det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
+        if (
+            kind == "structure"
+            and lex.lang in ("az", "tr")
+            and tokens[s1 - 1].norm.endswith(("da", "də", "de", "ta", "te", "tə"))
+            and s1 < len(tokens)
+            and tokens[s1].is_digit
+        ):
+            # "3 okulda 250 öğrenci tahliye edildi": "in 3 schools", the count is the next one
+            skipped.append((num, "location"))
+            continue
         if kind == "structure":
             item = Item(
                 sentence,
@@ -428,7 +442,20 @@ def _bare_number(
         return same
     k = num.end + 1 if num.end < len(tokens) and tokens[num.end].text == "," else num.end
     if lex["subset_before"].match_at(tokens, k) is not None and countable:
-        return Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
+        total = Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
+        named = _noun_before(tokens, num.qual_start, lex)
+        if named is not None:
+            # "the number of damaged houses had risen to 131, including 22 …": that noun
+            b0, b1, bvalue = named
+            _with_noun(total, tokens, bvalue, b0, b1)
+            total.first = b0
+            for ph in find_phrases(tokens[b0 : num.qual_start], lex):
+                if ph.state != "exclude" and not ph.negated:
+                    total.inner = Phrase(
+                        ph.state, ph.start + b0, ph.end + b0, False, ph.char_start, ph.char_end
+                    )
+                    break
+        return total
     cue = _cue_in(tokens, max(0, num.qual_start - 4), num.qual_start, lex, "subset_before")
     if (
         cue is not None
@@ -436,11 +463,14 @@ def _bare_number(
         and num.kind != "negation"
     ):
         j = num.end
-        while j < len(tokens) and tokens[j].text in ("—", "–", "-", ":"):
-            j += 1  # "з них 2 800 — житлові будинки"
+        aux = lex.words("aux_words")
+        while j < len(tokens) and (tokens[j].text in ("—", "–", "-", ":") or tokens[j].norm in aux):
+            j += 1  # "з них 2 800 — житлові будинки", "of which 41 are private houses"
         k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, j, lex, stop)
         if k2 == "exclude":
             return str(v2)
+        if k2 is None:
+            n1 = num.end  # no noun after the copula: the evidence stays on the number
         item = Item(
             sentence,
             num,
@@ -467,8 +497,20 @@ def _bare_number(
     ):
         # "разрушено 9 жилых домов, повреждено около 100.": the noun is the one before
         return Item(sentence, num, num.qual_start, num.end, "bare_damage")
+    if (
+        led is not None
+        and countable
+        and num.end < len(tokens)
+        and tokens[num.end].norm in lex.words("place_prepositions") | stop
+        and lex.lang not in ("az", "tr")
+    ):
+        # "damaged 120 homes and destroyed 15 in Kharkiv": the noun is elided, its type is
+        # the one counted before (flagged, so a reader can check the attachment)
+        return Item(sentence, num, num.qual_start, num.end, "bare_damage", flags=["elided_noun"])
     if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
-        return Item(sentence, num, num.qual_start, num.end, "bare_damage")
+        # "counted 14 destroyed and 52 damaged houses": the word right after the count is its
+        # state, whatever verb came before
+        return Item(sentence, num, num.qual_start, num.end, "bare_damage", inner=inner)
     before = _noun_before(tokens, num.qual_start, lex)
     if before is not None:
         b0, b1, bvalue = before
@@ -585,7 +627,9 @@ def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: se
             item.parent = prev if prev.kind != "subset_after" else prev.parent
         elif prev.stock_candidate:
             group += 1  # "1 525 yaşayış evindən 1 400-ü …": the part is a list of its own
-        elif _list_gap(tokens, gap_lo, gap_hi, joiners, lex):
+        elif _list_gap(tokens, gap_lo, gap_hi, joiners, lex) and not (
+            lex["new_set_markers"] and lex["new_set_markers"].match_at(tokens, item.first)
+        ):  # "9 houses destroyed, another 40 damaged": "another" starts a new set
             item.parent = prev.parent
             item.subset_cue = prev.subset_cue and prev.parent is not None
         else:
@@ -656,6 +700,8 @@ def _trailing(
             continue
         # a second phrase joined by "and": "in an emergency condition and not restorable"
         gap = tokens[chosen.end : ph.start]
+        if hi < len(tokens) and hi - ph.end <= 1:
+            break  # "… 40 Häuser schwer und zerstörte 12": that verb leads the next count
         if (
             " ".join(t.norm for t in gap) in ors
             and not ph.negated
@@ -730,12 +776,43 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             trailing is not None
             and leading is not None
             and nxt < len(tokens)
-            and members[0].first - leading.end <= 1
+            and (
+                members[0].first - leading.end <= 1
+                # "zerstörte in Schuld 12 Häuser und beschädigte 40 weitere": verb-second
+                or (
+                    not any(t.text in _CLAUSE_PUNCT for t in tokens[leading.end : members[0].first])
+                    and trail_lo < trailing.start
+                    and all(t.norm in joiners for t in tokens[trail_lo : trailing.start])
+                )
+            )
             and nxt - trailing.end <= 3
             and not any(t.text in _CLAUSE_PUNCT for t in tokens[trailing.end : nxt])
         ):
             # "destroyed some twenty houses and damaged more than 50 others": the verb after
             # the list leads the next count; this list has its own verb before it
+            trailing = None
+        if (
+            trailing is not None
+            and leading is not None
+            and members[0].first == leading.end
+            and trail_lo < trailing.start
+            and all(t.norm in joiners for t in tokens[trail_lo : trailing.start])
+            and not leading.negated
+            and leading.state != "exclude"
+        ):
+            # "damaged 120 homes and destroyed 15": a verb right before the count governs it;
+            # the verb after "and" starts the next clause (whose object may be elided)
+            trailing = None
+        if (
+            trailing is not None
+            and nxt < len(tokens)
+            and trail_lo < trailing.start
+            and tokens[trailing.start - 1].norm in joiners
+            and not any(t.text in _TRAIL_STOP for t in tokens[trail_lo : trailing.start])
+            and nxt - trailing.end <= 1
+        ):
+            # "hit 120 homes in Kharkiv and destroyed 15": the verb after "and" governs the
+            # next count, not this one; without a verb of its own this count goes to review
             trailing = None
         if trailing is not None:
             leading = None
@@ -753,11 +830,22 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
                 m.excluded = "repair_or_construction_context"
             prev_end = max(prev_end, chosen.end if chosen.start >= trail_lo else trail_lo)
             continue
+        distant = False
+        if chosen is not None and chosen is leading and chosen.state != "exclude":
+            gap = tokens[leading.end : members[0].first]
+            # "who destroyed the bridge last week, shelled 30 houses": a phrase that far
+            # before the count, or beyond a comma, may govern another object; never guess
+            to_object = tokens[leading.end - 1].norm in lex.words("object_prepositions")
+            distant = any(t.text in _CLAUSE_PUNCT or t.is_digit for t in gap) or (
+                len(gap) > _LEADING_REACH and not to_object
+            )
         for m in members:
             if m.inner is not None:
                 m.damage, m.damage_source = m.inner, "inner"
             elif chosen is not None:
                 m.damage, m.damage_source = chosen, sources[g]
+                if distant:
+                    m.flags.append("distant_damage_phrase")
         end_tok = chosen.end if chosen is not None and chosen.start >= trail_lo else trail_lo
         prev_end = max(prev_end, end_tok)
     # a set named only to count part of it is no figure; the part keeps its noun

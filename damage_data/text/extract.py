@@ -244,6 +244,9 @@ def _link_across_sentences(items: list[Item]) -> None:
             if previous:
                 item.structure = previous[-1].structure
                 item.flags.append("structure_from_context")
+            elif item.kind == "bare_damage":
+                # "Shelling destroyed 15 in Kharkiv." with nothing counted before: 15 what?
+                item.flags.append("elided_noun_without_antecedent")
         if item.same_candidate:
             target = next(
                 (
@@ -513,6 +516,8 @@ def _row(
         status = "needs_review"
     if num.qualifier == "vague" or item.kind == "unknown_noun":
         status = "needs_review"
+    if "distant_damage_phrase" in flags or "elided_noun_without_antecedent" in flags:
+        status = "needs_review"  # the damage state or the noun is a guess: a person checks
     tokens = item.sentence.tokens
     # place: a scope after the list in the same clause, else the nearest before, else carried
     place = _place_for(item, mentions.get(item.sentence.index, []), place_by_sentence, group_end)

@@ -2788,6 +2788,1386 @@ case(
 )
 
 
+# --- hold-out 3 ---------------------------------------------------------------------------
+# Written on 27 Nov 2026 after the lead found three ordinary phrasings the rules missed, and
+# BEFORE any further rule change: scored once as it stands (README "first run"), then used to
+# find general fixes. Deliberately varied: active voice, coordinated verbs with an elided noun,
+# passives, "left in ruins", "razed", "flattened", "partially destroyed", "severely damaged",
+# "damage to", "sustained damage", lists after "of which" / "including" / "among them",
+# numbers about people, shells, vehicles, dates, storeys, ages and money next to the figures,
+# vague words, negation, and the same in az, ru, uk, tr and de.
+# Repairs: "N houses need repair" is NOT labelled a damage figure (issue 5: repair counts are
+# not damage figures; a repair backlog can include houses that were never hit). It is a
+# negative span, so an extractor that emits it loses precision.
+
+HOLDOUT3_START = len(CASES)
+
+case(
+    "h3-en-active-zaporizhzhia",
+    "2024-03-11",
+    "en",
+    ["active_voice", "single_event", "holdout3", "ukraine"],
+    "Overnight shelling damaged 38 private houses and two schools in Zaporizhzhia oblast, the "
+    "regional administration said on Monday.",
+    [
+        g(
+            "Zaporizhzhia oblast",
+            "region",
+            38,
+            "exact",
+            "damaged",
+            "house",
+            "damaged 38 private houses",
+            cumulative=False,
+        ),
+        g(
+            "Zaporizhzhia oblast",
+            "region",
+            2,
+            "exact",
+            "damaged",
+            "school",
+            "two schools",
+            cumulative=False,
+        ),
+    ],
+)
+
+case(
+    "h3-en-coordinated-kherson",
+    "2023-11-05",
+    "en",
+    ["active_voice", "coordinated_verbs", "elided_noun", "casualties_nearby", "holdout3"],
+    "Artillery fire destroyed 9 houses and damaged 27 more in Kherson on Saturday, local "
+    "officials said. Four civilians were wounded.",
+    [
+        g(
+            "Kherson",
+            "city",
+            9,
+            "exact",
+            "destroyed",
+            "house",
+            "destroyed 9 houses",
+            cumulative=False,
+            as_of="2023-11-04",
+        ),
+        g(
+            "Kherson",
+            "city",
+            27,
+            "exact",
+            "damaged",
+            "house",
+            "damaged 27 more",
+            cumulative=False,
+            as_of="2023-11-04",
+        ),
+    ],
+    [neg("Four civilians", "people")],
+)
+
+case(
+    "h3-en-left-in-ruins",
+    "2022-03-05",
+    "en",
+    ["passive", "left_in_ruins", "date_nearby", "holdout3", "ukraine"],
+    "In the village of Novoselivka, 14 homes were left in ruins after a missile strike on 3 "
+    "March, and another 22 were damaged.",
+    [
+        g(
+            "Novoselivka",
+            "village",
+            14,
+            "exact",
+            "destroyed",
+            "house",
+            "14 homes were left in ruins",
+            cumulative=False,
+            as_of="2022-03-03",
+        ),
+        g(
+            "Novoselivka",
+            "village",
+            22,
+            "exact",
+            "damaged",
+            "house",
+            "another 22 were damaged",
+            cumulative=False,
+            as_of="2022-03-03",
+        ),
+    ],
+    [neg("3 March", "date")],
+)
+
+case(
+    "h3-en-razed-aghdam",
+    "2021-02-10",
+    "en",
+    ["razed", "approx", "holdout3", "karabakh"],
+    "Some 60 houses in Aghdam district were razed during the occupation, according to the "
+    "district executive authority.",
+    [
+        g(
+            "Aghdam district",
+            "district",
+            60,
+            "approx",
+            "destroyed",
+            "house",
+            "Some 60 houses in Aghdam district were razed",
+        ),
+    ],
+)
+
+case(
+    "h3-en-flattened-antakya",
+    "2023-02-16",
+    "en",
+    ["flattened", "approx", "time_nearby", "holdout3", "other_country"],
+    "Nearly 200 buildings were flattened by the earthquake in Antakya, where rescue teams "
+    "worked for 10 days.",
+    [
+        g(
+            "Antakya",
+            "city",
+            200,
+            "approx",
+            "destroyed",
+            "building",
+            "Nearly 200 buildings were flattened",
+            cumulative=False,
+        ),
+    ],
+    [neg("10 days", "time")],
+)
+
+case(
+    "h3-en-partially-tartar",
+    "2020-10-20",
+    "en",
+    ["partially_destroyed", "elided_noun", "cumulative", "holdout3", "karabakh"],
+    "In Tartar district, 112 houses were partially destroyed and 19 completely destroyed by "
+    "shelling since 27 September.",
+    [
+        g(
+            "Tartar district",
+            "district",
+            112,
+            "exact",
+            "partially_damaged",
+            "house",
+            "112 houses were partially destroyed",
+            cumulative=True,
+        ),
+        g(
+            "Tartar district",
+            "district",
+            19,
+            "exact",
+            "destroyed",
+            "house",
+            "19 completely destroyed",
+            cumulative=True,
+        ),
+    ],
+    [neg("27 September", "date")],
+)
+
+case(
+    "h3-en-severely-kharkiv",
+    "2022-05-20",
+    "en",
+    ["severely_damaged", "beyond_repair", "elided_noun", "holdout3", "ukraine"],
+    "The governor said 45 apartment buildings in Kharkiv were severely damaged and 6 were "
+    "damaged beyond repair.",
+    [
+        g(
+            "Kharkiv",
+            "city",
+            45,
+            "exact",
+            "severely_damaged",
+            "apartment_building",
+            "45 apartment buildings in Kharkiv were severely damaged",
+        ),
+        g(
+            "Kharkiv",
+            "city",
+            6,
+            "exact",
+            "unrepairable",
+            "apartment_building",
+            "6 were damaged beyond repair",
+        ),
+    ],
+)
+
+case(
+    "h3-en-damage-to-nikopol",
+    "2024-06-12",
+    "en",
+    ["damage_to", "single_event", "holdout3", "ukraine"],
+    "Shelling on Tuesday caused damage to 17 houses and a kindergarten in Nikopol.",
+    [
+        g(
+            "Nikopol",
+            "city",
+            17,
+            "exact",
+            "damaged",
+            "house",
+            "damage to 17 houses",
+            cumulative=False,
+            as_of="2024-06-11",
+        ),
+        g(
+            "Nikopol",
+            "city",
+            1,
+            "exact",
+            "damaged",
+            "kindergarten",
+            "a kindergarten",
+            optional=True,
+        ),
+    ],
+)
+
+case(
+    "h3-en-sustained-mykolaiv",
+    "2022-08-01",
+    "en",
+    ["sustained_damage", "subset", "including", "cumulative", "holdout3", "ukraine"],
+    "A total of 230 buildings in Mykolaiv sustained damage in the July attacks, including 12 "
+    "schools and 3 hospitals.",
+    [
+        g(
+            "Mykolaiv",
+            "city",
+            230,
+            "exact",
+            "damaged",
+            "building",
+            "230 buildings in Mykolaiv sustained damage",
+            cumulative=True,
+        ),
+        g(
+            "Mykolaiv",
+            "city",
+            12,
+            "exact",
+            "damaged",
+            "school",
+            "12 schools",
+            subset_of=0,
+            cumulative=True,
+        ),
+        g(
+            "Mykolaiv",
+            "city",
+            3,
+            "exact",
+            "damaged",
+            "hospital",
+            "3 hospitals",
+            subset_of=0,
+            cumulative=True,
+        ),
+    ],
+)
+
+case(
+    "h3-en-repair-fuzuli",
+    "2023-04-18",
+    "en",
+    ["repair", "rebuilt", "holdout3", "karabakh"],
+    "According to the housing department, 85 houses in Fuzuli district need repair and 40 "
+    "have been rebuilt so far. Shelling in 2020 destroyed 9 of the district's schools.",
+    [
+        g(
+            "Fuzuli district",
+            "district",
+            9,
+            "exact",
+            "destroyed",
+            "school",
+            "destroyed 9 of the district's schools",
+            as_of="2020-12-31",
+            cumulative=True,
+        ),
+    ],
+    [
+        neg("85 houses in Fuzuli district need repair", "repair need: not a damage figure"),
+        neg("40 have been rebuilt", "rebuilt"),
+    ],
+    notes="'need repair' is deliberately not labelled damage (issue 5: repairs are not "
+    "damage figures).",
+)
+
+case(
+    "h3-en-of-which-chernihiv",
+    "2022-10-03",
+    "en",
+    ["of_which", "subset", "cumulative", "holdout3", "ukraine"],
+    "Since the start of the war, 1,520 residential buildings in Chernihiv have been damaged, "
+    "of which 180 were destroyed.",
+    [
+        g(
+            "Chernihiv",
+            "city",
+            1520,
+            "exact",
+            "damaged",
+            "residential_building",
+            "1,520 residential buildings in Chernihiv have been damaged",
+            cumulative=True,
+        ),
+        g(
+            "Chernihiv",
+            "city",
+            180,
+            "exact",
+            "destroyed",
+            "residential_building",
+            "of which 180 were destroyed",
+            subset_of=0,
+            cumulative=True,
+        ),
+    ],
+)
+
+case(
+    "h3-en-among-them-odesa",
+    "2023-07-20",
+    "en",
+    ["among_them", "subset", "drones_nearby", "holdout3", "ukraine"],
+    "Russian drones hit Odesa overnight: 11 buildings were damaged, among them 4 high-rise "
+    "buildings and a church.",
+    [
+        g(
+            "Odesa",
+            "city",
+            11,
+            "exact",
+            "damaged",
+            "building",
+            "11 buildings were damaged",
+            cumulative=False,
+        ),
+        g(
+            "Odesa",
+            "city",
+            4,
+            "exact",
+            "damaged",
+            "apartment_building",
+            "4 high-rise buildings",
+            subset_of=0,
+            cumulative=False,
+        ),
+        g("Odesa", "city", 1, "exact", "damaged", "church", "a church", subset_of=0, optional=True),
+    ],
+)
+
+case(
+    "h3-en-casualties-dnipro",
+    "2023-01-16",
+    "en",
+    ["casualties_nearby", "missiles_nearby", "storeys", "date_nearby", "holdout3", "ukraine"],
+    "Three people were killed and 12 injured when 5 missiles struck Dnipro on 14 January; a "
+    "nine-storey building collapsed and 72 flats were destroyed.",
+    [
+        g(
+            "Dnipro",
+            "city",
+            1,
+            "exact",
+            "collapsed",
+            "apartment_building",
+            "a nine-storey building collapsed",
+            optional=True,
+        ),
+        g(
+            "Dnipro",
+            "city",
+            72,
+            "exact",
+            "destroyed",
+            "apartment",
+            "72 flats were destroyed",
+            cumulative=False,
+            as_of="2023-01-14",
+        ),
+    ],
+    [
+        neg("Three people", "people"),
+        neg("12 injured", "people"),
+        neg("5 missiles", "munitions"),
+        neg("14 January", "date"),
+        neg("nine-storey", "storeys"),
+    ],
+)
+
+case(
+    "h3-en-vehicles-money-nikopol",
+    "2023-09-02",
+    "en",
+    ["vehicles_nearby", "money_nearby", "holdout3", "ukraine"],
+    "The shelling destroyed 6 homes and 14 cars in Nikopol; the city council estimated the "
+    "losses at 2.5 million hryvnias.",
+    [
+        g("Nikopol", "city", 6, "exact", "destroyed", "house", "destroyed 6 homes"),
+    ],
+    [neg("14 cars", "vehicles"), neg("2.5 million hryvnias", "money")],
+)
+
+case(
+    "h3-en-dozens-kupiansk",
+    "2023-08-14",
+    "en",
+    ["vague", "dozens", "holdout3", "ukraine"],
+    "Dozens of houses were damaged in Kupiansk by the night attack, and hundreds of windows "
+    "were blown out.",
+    [
+        g(
+            "Kupiansk",
+            "city",
+            None,
+            "vague",
+            "damaged",
+            "house",
+            "Dozens of houses were damaged",
+            vague_term="dozens",
+            cumulative=False,
+        ),
+    ],
+    [neg("hundreds of windows", "windows are not buildings")],
+)
+
+case(
+    "h3-en-no-casualties-beryslav",
+    "2023-05-08",
+    "en",
+    ["negation", "casualties_nearby", "holdout3", "ukraine"],
+    "There were no casualties, but 3 houses were destroyed in Beryslav, the military "
+    "administration reported.",
+    [
+        g("Beryslav", "city", 3, "exact", "destroyed", "house", "3 houses were destroyed"),
+    ],
+    [neg("no casualties", "people")],
+)
+
+case(
+    "h3-en-none-of-the-schools",
+    "2020-11-02",
+    "en",
+    ["negation", "zero", "holdout3", "karabakh"],
+    "None of the schools in Goranboy district was destroyed, although 8 of them were damaged.",
+    [
+        g(
+            "Goranboy district",
+            "district",
+            0,
+            "exact",
+            "destroyed",
+            "school",
+            "None of the schools in Goranboy district was destroyed",
+        ),
+        g(
+            "Goranboy district",
+            "district",
+            8,
+            "exact",
+            "damaged",
+            "school",
+            "8 of them were damaged",
+        ),
+    ],
+)
+
+case(
+    "h3-en-ages-dates-orikhiv",
+    "2023-06-03",
+    "en",
+    ["age_nearby", "date_nearby", "built_trap", "holdout3", "ukraine"],
+    "A 67-year-old woman was injured in Orikhiv on 2 June, when shelling damaged 4 houses "
+    "built in the 1960s.",
+    [
+        g(
+            "Orikhiv",
+            "town",
+            4,
+            "exact",
+            "damaged",
+            "house",
+            "damaged 4 houses",
+            cumulative=False,
+            as_of="2023-06-02",
+        ),
+    ],
+    [neg("67-year-old", "age"), neg("2 June", "date"), neg("1960s", "decade")],
+)
+
+case(
+    "h3-en-storeys-apartments",
+    "2023-04-28",
+    "en",
+    ["storeys", "apartments", "holdout3", "ukraine"],
+    "A missile hit a 16-storey residential building in Zaporizhzhia, damaging 120 apartments "
+    "on 10 floors.",
+    [
+        g(
+            "Zaporizhzhia",
+            "city",
+            1,
+            "exact",
+            "damaged",
+            "apartment_building",
+            "a 16-storey residential building",
+            optional=True,
+        ),
+        g(
+            "Zaporizhzhia",
+            "city",
+            120,
+            "exact",
+            "damaged",
+            "apartment",
+            "damaging 120 apartments",
+            cumulative=False,
+        ),
+    ],
+    [neg("16-storey", "storeys"), neg("10 floors", "storeys")],
+)
+
+case(
+    "h3-en-number-words-sumy",
+    "2024-02-12",
+    "en",
+    ["number_words", "elided_noun", "holdout3", "ukraine"],
+    "Forty-two homes were damaged and seven destroyed in Sumy oblast over the weekend.",
+    [
+        g(
+            "Sumy oblast",
+            "region",
+            42,
+            "exact",
+            "damaged",
+            "house",
+            "Forty-two homes were damaged",
+            cumulative=False,
+        ),
+        g(
+            "Sumy oblast",
+            "region",
+            7,
+            "exact",
+            "destroyed",
+            "house",
+            "seven destroyed",
+            cumulative=False,
+        ),
+    ],
+)
+
+case(
+    "h3-en-up-to-bakhmut",
+    "2022-12-10",
+    "en",
+    ["up_to", "severe_damage", "holdout3", "ukraine"],
+    "Up to 15 buildings in Bakhmut suffered severe damage on Friday.",
+    [
+        g(
+            "Bakhmut",
+            "city",
+            15,
+            "up_to",
+            "severely_damaged",
+            "building",
+            "Up to 15 buildings in Bakhmut suffered severe damage",
+            cumulative=False,
+            as_of="2022-12-09",
+        ),
+    ],
+)
+
+case(
+    "h3-en-ocha-housing-units",
+    "2022-05-20",
+    "en",
+    ["at_least", "damaged_or_destroyed", "housing_units", "date_range", "holdout3"],
+    "According to OCHA, at least 2,300 housing units were damaged or destroyed in Kharkiv "
+    "oblast between 1 and 15 May.",
+    [
+        g(
+            "Kharkiv oblast",
+            "region",
+            2300,
+            "at_least",
+            "damaged_or_destroyed",
+            "housing_unit",
+            "at least 2,300 housing units were damaged or destroyed",
+            cumulative=True,
+            as_of="2022-05-15",
+        ),
+    ],
+    [neg("1 and 15 May", "dates")],
+)
+
+case(
+    "h3-en-hundreds-marinka",
+    "2022-11-30",
+    "en",
+    ["vague", "hundreds", "negation_trap", "holdout3", "ukraine"],
+    "Hundreds of homes were destroyed in Marinka, where not a single building survived, the "
+    "mayor said.",
+    [
+        g(
+            "Marinka",
+            "town",
+            None,
+            "vague",
+            "destroyed",
+            "house",
+            "Hundreds of homes were destroyed",
+            vague_term="hundreds",
+        ),
+    ],
+    [neg("not a single building survived", "no count: 'no building survived' is not zero")],
+)
+
+case(
+    "h3-en-of-the-damaged-repaired",
+    "2021-09-14",
+    "en",
+    ["repair", "stock", "holdout3", "karabakh"],
+    "Of the 300 houses damaged in Barda during the war, 120 have already been repaired.",
+    [
+        g("Barda", "city", 300, "exact", "damaged", "house", "300 houses damaged"),
+    ],
+    [neg("120 have already been repaired", "repaired")],
+)
+
+# Azerbaijani
+
+case(
+    "h3-az-active-tartar",
+    "2020-10-25",
+    "az",
+    ["azerbaijani", "active_voice", "holdout3", "karabakh"],
+    "Ermənistan silahlı qüvvələri Tərtər rayonunda 25 evi dağıdıb, 60 evə isə ziyan vurub.",
+    [
+        g("Tərtər (Tartar)", "district", 25, "exact", "destroyed", "house", "25 evi dağıdıb"),
+        g("Tərtər (Tartar)", "district", 60, "exact", "damaged", "house", "60 evə isə ziyan vurub"),
+    ],
+)
+
+case(
+    "h3-az-onlardan-fuzuli",
+    "2021-01-22",
+    "az",
+    ["azerbaijani", "subset", "holdout3", "karabakh"],
+    "Füzuli rayonunda 312 bina zədələnib, onlardan 280-i fərdi yaşayış evidir.",
+    [
+        g("Füzuli (Fuzuli)", "district", 312, "exact", "damaged", "building", "312 bina zədələnib"),
+        g(
+            "Füzuli (Fuzuli)",
+            "district",
+            280,
+            "exact",
+            "damaged",
+            "house",
+            "280-i fərdi yaşayış evidir",
+            subset_of=0,
+        ),
+    ],
+)
+
+case(
+    "h3-az-no-injured-goranboy",
+    "2020-10-30",
+    "az",
+    ["azerbaijani", "negation", "holdout3", "karabakh"],
+    "Hücum nəticəsində yaralanan olmayıb, lakin Goranboy rayonunda 4 ev tamamilə dağılıb.",
+    [
+        g(
+            "Goranboy",
+            "district",
+            4,
+            "exact",
+            "destroyed",
+            "house",
+            "4 ev tamamilə dağılıb",
+            cumulative=False,
+        ),
+    ],
+)
+
+case(
+    "h3-az-people-barda",
+    "2020-10-28",
+    "az",
+    ["azerbaijani", "casualties_nearby", "holdout3", "karabakh"],
+    "Bərdə şəhərində 7 nəfər yaralanıb, 3 çoxmənzilli bina və 11 fərdi ev zədələnib.",
+    [
+        g(
+            "Bərdə (Barda)",
+            "city",
+            3,
+            "exact",
+            "damaged",
+            "apartment_building",
+            "3 çoxmənzilli bina",
+            cumulative=False,
+        ),
+        g(
+            "Bərdə (Barda)",
+            "city",
+            11,
+            "exact",
+            "damaged",
+            "house",
+            "11 fərdi ev zədələnib",
+            cumulative=False,
+        ),
+    ],
+    [neg("7 nəfər", "people")],
+)
+
+# Russian
+
+case(
+    "h3-ru-vehicles-kherson",
+    "2023-10-16",
+    "ru",
+    ["russian", "vehicles_nearby", "holdout3", "ukraine"],
+    "В Херсонской области обстрелами повреждены 34 частных дома и 5 автомобилей, разрушены 2 дома.",
+    [
+        g(
+            "Херсонская область (Kherson Oblast)",
+            "region",
+            34,
+            "exact",
+            "damaged",
+            "house",
+            "повреждены 34 частных дома",
+        ),
+        g(
+            "Херсонская область (Kherson Oblast)",
+            "region",
+            2,
+            "exact",
+            "destroyed",
+            "house",
+            "разрушены 2 дома",
+        ),
+    ],
+    [neg("5 автомобилей", "vehicles")],
+)
+
+case(
+    "h3-ru-partial-horlivka",
+    "2022-09-07",
+    "ru",
+    ["russian", "partially_destroyed", "approx", "holdout3", "ukraine"],
+    "В Горловке частично разрушены 12 многоквартирных домов, ещё около 30 жилых домов "
+    "получили повреждения, сообщил глава города.",
+    [
+        g(
+            "Горловка (Horlivka)",
+            "city",
+            12,
+            "exact",
+            "partially_damaged",
+            "apartment_building",
+            "частично разрушены 12 многоквартирных домов",
+        ),
+        g(
+            "Горловка (Horlivka)",
+            "city",
+            30,
+            "approx",
+            "damaged",
+            "house",
+            "около 30 жилых домов получили повреждения",
+        ),
+    ],
+)
+
+case(
+    "h3-ru-repair-kherson",
+    "2023-12-20",
+    "ru",
+    ["russian", "repair", "holdout3", "ukraine"],
+    "С начала года в Херсоне восстановлено 150 домов, ещё 40 требуют ремонта. За сутки "
+    "обстрелами повреждены 8 домов.",
+    [
+        g(
+            "Херсон (Kherson)",
+            "city",
+            8,
+            "exact",
+            "damaged",
+            "house",
+            "повреждены 8 домов",
+            cumulative=False,
+        ),
+    ],
+    [neg("восстановлено 150 домов", "restored"), neg("40 требуют ремонта", "repair need")],
+)
+
+# Ukrainian
+
+case(
+    "h3-uk-coordinated-sumy",
+    "2024-01-15",
+    "uk",
+    ["ukrainian", "coordinated_verbs", "elided_noun", "casualties_nearby", "holdout3"],
+    "Унаслідок обстрілу Сумщини пошкоджено 23 житлові будинки та зруйновано 4, поранено "
+    "двох людей.",
+    [
+        g(
+            "Сумщина (Sumy Oblast)",
+            "region",
+            23,
+            "exact",
+            "damaged",
+            "house",
+            "пошкоджено 23 житлові будинки",
+        ),
+        g("Сумщина (Sumy Oblast)", "region", 4, "exact", "destroyed", "house", "зруйновано 4"),
+    ],
+    [neg("двох людей", "people")],
+)
+
+case(
+    "h3-uk-z-nykh-kharkiv",
+    "2022-09-30",
+    "uk",
+    ["ukrainian", "subset", "thousands_word", "more_than", "cumulative", "holdout3"],
+    "На Харківщині з початку вторгнення пошкоджено понад 5 тисяч будівель, з них 700 — "
+    "багатоквартирні будинки.",
+    [
+        g(
+            "Харківщина (Kharkiv Oblast)",
+            "region",
+            5000,
+            "more_than",
+            "damaged",
+            "building",
+            "пошкоджено понад 5 тисяч будівель",
+            cumulative=True,
+        ),
+        g(
+            "Харківщина (Kharkiv Oblast)",
+            "region",
+            700,
+            "exact",
+            "damaged",
+            "apartment_building",
+            "700 — багатоквартирні будинки",
+            subset_of=0,
+            cumulative=True,
+        ),
+    ],
+)
+
+case(
+    "h3-uk-no-victims-nikopol",
+    "2023-08-21",
+    "uk",
+    ["ukrainian", "negation", "holdout3"],
+    "Жертв немає, проте в Нікополі зруйновано 2 приватні будинки й пошкоджено школу.",
+    [
+        g(
+            "Нікополь (Nikopol)",
+            "city",
+            2,
+            "exact",
+            "destroyed",
+            "house",
+            "зруйновано 2 приватні будинки",
+        ),
+        g(
+            "Нікополь (Nikopol)",
+            "city",
+            1,
+            "exact",
+            "damaged",
+            "school",
+            "пошкоджено школу",
+            optional=True,
+        ),
+    ],
+)
+
+# Turkish
+
+case(
+    "h3-tr-active-malatya",
+    "2023-02-20",
+    "tr",
+    ["turkish", "active_voice", "thousands_word", "holdout3", "other_country"],
+    "Deprem Malatya'da 1.200 binayı yıktı, 4 bin 500 bina ise ağır hasar gördü.",
+    [
+        g("Malatya", "region", 1200, "exact", "destroyed", "building", "1.200 binayı yıktı"),
+        g(
+            "Malatya",
+            "region",
+            4500,
+            "exact",
+            "severely_damaged",
+            "building",
+            "4 bin 500 bina ise ağır hasar gördü",
+        ),
+    ],
+)
+
+case(
+    "h3-tr-negation-adiyaman",
+    "2023-02-25",
+    "tr",
+    ["turkish", "negation", "zero", "people_nearby", "holdout3", "other_country"],
+    "Adıyaman'da hiçbir okul yıkılmadı, ancak 14 okul hasar gördü ve 3 okulda 250 öğrenci "
+    "tahliye edildi.",
+    [
+        g("Adıyaman", "region", 0, "exact", "destroyed", "school", "hiçbir okul yıkılmadı"),
+        g("Adıyaman", "region", 14, "exact", "damaged", "school", "14 okul hasar gördü"),
+    ],
+    [neg("3 okulda", "evacuation, not damage"), neg("250 öğrenci", "people")],
+)
+
+# German
+
+case(
+    "h3-de-active-schuld",
+    "2021-07-20",
+    "de",
+    ["german", "active_voice", "weitere", "holdout3", "other_country"],
+    "Das Hochwasser zerstörte in Schuld 12 Häuser und beschädigte 40 weitere, teilte der "
+    "Landkreis mit.",
+    [
+        g("Schuld", "village", 12, "exact", "destroyed", "house", "12 Häuser"),
+        g("Schuld", "village", 40, "exact", "damaged", "house", "beschädigte 40 weitere"),
+    ],
+)
+
+case(
+    "h3-de-davon-ahrweiler",
+    "2021-07-28",
+    "de",
+    ["german", "subset", "davon", "people_nearby", "holdout3", "other_country"],
+    "Im Kreis Ahrweiler wurden 3.000 Gebäude beschädigt, davon 500 schwer; 6 Menschen werden "
+    "noch vermisst.",
+    [
+        g(
+            "Ahrweiler",
+            "district",
+            3000,
+            "exact",
+            "damaged",
+            "building",
+            "3.000 Gebäude beschädigt",
+        ),
+        g(
+            "Ahrweiler",
+            "district",
+            500,
+            "exact",
+            "severely_damaged",
+            "building",
+            "davon 500 schwer",
+            subset_of=0,
+        ),
+    ],
+    [neg("6 Menschen", "people")],
+)
+
+
+# --- hold-out 4 ---------------------------------------------------------------------------
+# Written after the rule changes that hold-out 3 prompted; scored once and left alone (no rule
+# was changed for it): the honest estimate of the current rules on new text.
+
+HOLDOUT4_START = len(CASES)
+
+case(
+    "h4-en-odesa-cathedral",
+    "2023-07-24",
+    "en",
+    ["active_voice", "participle", "casualties_nearby", "holdout4", "ukraine"],
+    "Ukrainian officials said Russian missiles struck Odesa on Sunday night, damaging 25 "
+    "residential buildings and a cathedral; two people were killed.",
+    [
+        g(
+            "Odesa",
+            "city",
+            25,
+            "exact",
+            "damaged",
+            "residential_building",
+            "damaging 25 residential buildings",
+            cumulative=False,
+        ),
+        g("Odesa", "city", 1, "exact", "damaged", "church", "a cathedral", optional=True),
+    ],
+    [neg("two people", "people")],
+)
+
+case(
+    "h4-en-aghdam-mosques",
+    "2021-03-02",
+    "en",
+    ["destroyed_or_damaged", "holdout4", "karabakh"],
+    "In Aghdam district alone, 6,500 houses were destroyed during the occupation, the ministry "
+    "said, adding that 27 mosques had also been destroyed or damaged.",
+    [
+        g(
+            "Aghdam district",
+            "district",
+            6500,
+            "exact",
+            "destroyed",
+            "house",
+            "6,500 houses were destroyed",
+        ),
+        g(
+            "Aghdam district",
+            "district",
+            27,
+            "exact",
+            "damaged_or_destroyed",
+            "mosque",
+            "27 mosques had also been destroyed or damaged",
+        ),
+    ],
+)
+
+case(
+    "h4-en-kherson-flood",
+    "2023-06-12",
+    "en",
+    ["flooded", "collapsed", "approx", "holdout4", "ukraine"],
+    "The UN estimated that around 3,000 homes in Kherson oblast were flooded after the dam "
+    "breach, and 600 of them collapsed.",
+    [
+        g(
+            "Kherson oblast",
+            "region",
+            3000,
+            "approx",
+            "damaged",
+            "house",
+            "around 3,000 homes in Kherson oblast were flooded",
+            optional=True,
+            note="flooded is exposure, not a damage grade",
+        ),
+        g("Kherson oblast", "region", 600, "exact", "collapsed", "house", "600 of them collapsed"),
+    ],
+)
+
+case(
+    "h4-en-beryslav-adjectives",
+    "2023-04-10",
+    "en",
+    ["adjective_coordination", "holdout4", "ukraine"],
+    "Local authorities counted 14 destroyed and 52 damaged houses in Beryslav after a week of "
+    "shelling.",
+    [
+        g("Beryslav", "town", 14, "exact", "destroyed", "house", "14 destroyed"),
+        g("Beryslav", "town", 52, "exact", "damaged", "house", "52 damaged houses"),
+    ],
+)
+
+case(
+    "h4-en-nikopol-burned",
+    "2023-07-30",
+    "en",
+    ["number_words", "burned_down", "shells_nearby", "holdout4", "ukraine"],
+    "Nine private houses burned down in Nikopol after 40 shells hit the town.",
+    [
+        g("Nikopol", "city", 9, "exact", "destroyed", "house", "Nine private houses burned down"),
+    ],
+    [neg("40 shells", "munitions")],
+)
+
+case(
+    "h4-en-tartar-boy-cars",
+    "2020-10-21",
+    "en",
+    ["age_nearby", "vehicles_nearby", "date_nearby", "holdout4", "karabakh"],
+    "Shelling of Tartar on 20 October killed a 12-year-old boy and damaged 21 houses and 3 cars.",
+    [
+        g(
+            "Tartar",
+            "city",
+            21,
+            "exact",
+            "damaged",
+            "house",
+            "damaged 21 houses",
+            cumulative=False,
+            as_of="2020-10-20",
+        ),
+    ],
+    [neg("20 October", "date"), neg("12-year-old", "age"), neg("3 cars", "vehicles")],
+)
+
+case(
+    "h4-en-ganja-no-destroyed",
+    "2020-10-13",
+    "en",
+    ["negation", "minor_damage", "holdout4", "karabakh"],
+    "No houses were destroyed in Ganja on Monday, but 5 apartment buildings sustained minor "
+    "damage.",
+    [
+        g(
+            "Ganja",
+            "city",
+            0,
+            "exact",
+            "destroyed",
+            "house",
+            "No houses were destroyed",
+            cumulative=False,
+        ),
+        g(
+            "Ganja",
+            "city",
+            5,
+            "exact",
+            "damaged",
+            "apartment_building",
+            "5 apartment buildings sustained minor damage",
+            cumulative=False,
+            note="minor damage: core state damaged",
+        ),
+    ],
+)
+
+case(
+    "h4-en-kharkiv-hundreds-schools",
+    "2022-06-02",
+    "en",
+    ["vague", "including", "at_least", "holdout4", "ukraine"],
+    "Hundreds of buildings were damaged across Kharkiv oblast in May, including at least 40 "
+    "schools.",
+    [
+        g(
+            "Kharkiv oblast",
+            "region",
+            None,
+            "vague",
+            "damaged",
+            "building",
+            "Hundreds of buildings were damaged",
+            vague_term="hundreds",
+        ),
+        g(
+            "Kharkiv oblast",
+            "region",
+            40,
+            "at_least",
+            "damaged",
+            "school",
+            "at least 40 schools",
+            subset_of=0,
+        ),
+    ],
+)
+
+case(
+    "h4-en-repairs-only",
+    "2024-04-02",
+    "en",
+    ["repair", "holdout4", "ukraine"],
+    "The mayor of Irpin said 1,100 homes have been repaired since the spring, while 300 still "
+    "await repairs.",
+    [],
+    [
+        neg("1,100 homes have been repaired", "repaired"),
+        neg("300 still await repairs", "repair need"),
+    ],
+)
+
+case(
+    "h4-en-izium-survey",
+    "2022-11-15",
+    "en",
+    ["inspected", "percent", "beyond_repair", "holdout4", "ukraine"],
+    "Of 2,400 buildings surveyed in Izium, 80 percent were damaged and 320 were found beyond "
+    "repair.",
+    [
+        g("Izium", "city", 2400, "exact", "inspected", "building", "2,400 buildings surveyed"),
+        g(
+            "Izium",
+            "city",
+            None,
+            "exact",
+            "damaged",
+            "building",
+            "80 percent were damaged",
+            percent=80,
+        ),
+        g(
+            "Izium",
+            "city",
+            320,
+            "exact",
+            "unrepairable",
+            "building",
+            "320 were found beyond repair",
+            subset_of=0,
+        ),
+    ],
+)
+
+case(
+    "h4-az-tartar-unusable",
+    "2020-10-27",
+    "az",
+    ["azerbaijani", "more_than", "holdout4", "karabakh"],
+    "Tərtər şəhərində 18 fərdi yaşayış evi yararsız hala düşüb, 40-dan çox ev isə zədələnib.",
+    [
+        g(
+            "Tərtər (Tartar)",
+            "city",
+            18,
+            "exact",
+            "unrepairable",
+            "house",
+            "18 fərdi yaşayış evi yararsız hala düşüb",
+        ),
+        g(
+            "Tərtər (Tartar)",
+            "city",
+            40,
+            "more_than",
+            "damaged",
+            "house",
+            "40-dan çox ev isə zədələnib",
+        ),
+    ],
+)
+
+case(
+    "h4-az-aghjabadi-injured",
+    "2020-10-16",
+    "az",
+    ["azerbaijani", "casualties_nearby", "holdout4", "karabakh"],
+    "Son hücum nəticəsində Ağcabədi rayonunda 2 nəfər yaralanıb, 7 evə ziyan dəyib.",
+    [
+        g(
+            "Ağcabədi (Aghjabadi)",
+            "district",
+            7,
+            "exact",
+            "damaged",
+            "house",
+            "7 evə ziyan dəyib",
+            cumulative=False,
+        ),
+    ],
+    [neg("2 nəfər", "people")],
+)
+
+case(
+    "h4-ru-odesa-drones",
+    "2023-09-25",
+    "ru",
+    ["russian", "subset", "adverb", "holdout4", "ukraine"],
+    "В результате атаки беспилотников в Одессе повреждены 12 многоэтажных домов, из них 2 — "
+    "серьёзно.",
+    [
+        g(
+            "Одесса (Odesa)",
+            "city",
+            12,
+            "exact",
+            "damaged",
+            "apartment_building",
+            "повреждены 12 многоэтажных домов",
+            cumulative=False,
+        ),
+        g(
+            "Одесса (Odesa)",
+            "city",
+            2,
+            "exact",
+            "severely_damaged",
+            "apartment_building",
+            "2 — серьёзно",
+            subset_of=0,
+            cumulative=False,
+        ),
+    ],
+)
+
+case(
+    "h4-uk-kherson-shche",
+    "2023-11-20",
+    "uk",
+    ["ukrainian", "elided_noun", "holdout4", "ukraine"],
+    "Через обстріл Херсона знищено 3 будинки, ще 17 пошкоджено; загинула одна людина.",
+    [
+        g("Херсон (Kherson)", "city", 3, "exact", "destroyed", "house", "знищено 3 будинки"),
+        g("Херсон (Kherson)", "city", 17, "exact", "damaged", "house", "ще 17 пошкоджено"),
+    ],
+)
+
+case(
+    "h4-tr-kahramanmaras",
+    "2023-02-21",
+    "tr",
+    ["turkish", "more_than", "approx", "holdout4", "other_country"],
+    "Kahramanmaraş'ta 900'den fazla bina yıkıldı, yaklaşık 2 bin bina da ağır hasarlı olarak "
+    "tespit edildi.",
+    [
+        g(
+            "Kahramanmaraş",
+            "region",
+            900,
+            "more_than",
+            "destroyed",
+            "building",
+            "900'den fazla bina yıkıldı",
+        ),
+        g(
+            "Kahramanmaraş",
+            "region",
+            2000,
+            "approx",
+            "severely_damaged",
+            "building",
+            "yaklaşık 2 bin bina da ağır hasarlı",
+        ),
+    ],
+)
+
+case(
+    "h4-de-dnipro-wohnungen",
+    "2023-01-16",
+    "de",
+    ["german", "housing_units", "people_nearby", "holdout4", "ukraine"],
+    "In Dnipro wurden bei dem Angriff 4 Wohnhäuser zerstört und 30 Wohnungen beschädigt, 11 "
+    "Menschen wurden verletzt.",
+    [
+        g(
+            "Dnipro",
+            "city",
+            4,
+            "exact",
+            "destroyed",
+            "residential_building",
+            "4 Wohnhäuser zerstört",
+        ),
+        g("Dnipro", "city", 30, "exact", "damaged", "apartment", "30 Wohnungen beschädigt"),
+    ],
+    [neg("11 Menschen", "people")],
+)
+
+
 def check(cases: list[dict]) -> None:
     for c in cases:
         text = c["text"]
@@ -2806,7 +4186,9 @@ if __name__ == "__main__":
     for name, part in (
         ("cases.jsonl", CASES[:HOLDOUT_START]),
         ("holdout.jsonl", CASES[HOLDOUT_START:HOLDOUT2_START]),
-        ("holdout2.jsonl", CASES[HOLDOUT2_START:]),
+        ("holdout2.jsonl", CASES[HOLDOUT2_START:HOLDOUT3_START]),
+        ("holdout3.jsonl", CASES[HOLDOUT3_START:HOLDOUT4_START]),
+        ("holdout4.jsonl", CASES[HOLDOUT4_START:]),
     ):
         out = Path(__file__).with_name(name)
         with out.open("w", encoding="utf-8") as handle:
