@@ -772,7 +772,7 @@ def test_damage_had_been_done_to() -> None:
         ),
         (
             "Local authorities counted 14 destroyed and 52 damaged houses in Beryslav.",
-            [(14, "destroyed", "any"), (52, "damaged", "residential")],
+            [(14, "destroyed", "residential"), (52, "damaged", "residential")],
         ),
         (
             "В Одессе повреждены 12 многоэтажных домов, из них 2 — серьёзно.",

@@ -359,9 +359,29 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             skipped.append((num, outcome))
         else:
             items.append(outcome)
+    _shared_noun(items, tokens, joiners)
     phrases = find_phrases(tokens, lex)
     _group(items, tokens, lex, joiners)
     return SentenceResult(items, places, phrases, skipped)
+
+
+def _shared_noun(items: list[Item], tokens: Sequence[Token], joiners: set[str]) -> None:
+    """ "14 destroyed and 52 damaged houses": the first count shares the noun of the second."""
+    ordered = sorted(items, key=lambda it: it.first)
+    for item, nxt in zip(ordered, ordered[1:], strict=False):
+        if (
+            item.kind == "bare_damage"
+            and item.inner is not None
+            and item.inner.start == item.num.end
+            and nxt.kind == "noun"
+            and nxt.inner is not None
+            and nxt.structure is not None
+            and all(t.norm in joiners for t in tokens[item.inner.end : nxt.first])
+            and nxt.first > item.inner.end
+        ):
+            item.structure, item.structure_text = nxt.structure, nxt.structure_text
+            item.structure_start, item.structure_end = nxt.structure_start, nxt.structure_end
+            item.flags.append("shared_noun")
 
 
 def _percent_item(sentence: Sentence, num: Number, lex: Lexicon, stop: set[str]) -> Item | None:

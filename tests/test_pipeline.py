@@ -1,0 +1,75 @@
+"""From input files to one figures table; the pandas accessor forwards to the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import damage_data as dd
+from damage_data._errors import InputError
+from damage_data.pipeline import combine, figures_from_inputs, match_log
+
+PAZARCIK = Path(__file__).resolve().parents[1] / "data" / "examples" / "emsr648_pazarcik"
+
+
+def test_no_input_is_the_bundled_example() -> None:
+    collected = figures_from_inputs(None)
+    assert collected.example and len(collected.figures) > 40
+    assert set(collected.figures["source_id"]) <= set(collected.sources["source_id"])
+
+
+def test_inputs_of_several_kinds_combine(tmp_path: Path) -> None:
+    text = tmp_path / "statement.txt"
+    text.write_text(
+        "So far, 133 houses have been completely destroyed in Tartar district.", encoding="utf-8"
+    )
+    collected = figures_from_inputs(
+        [text, PAZARCIK / "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json"]
+    )
+    assert len(collected.sources) == 2
+    assert len(collected.reports) == 2
+    tar = collected.figures[collected.figures["unit_code"] == "AZ-TAR"]
+    assert tar["count"].tolist() == [133]
+    both = combine([collected, figures_from_inputs(None)])
+    assert len(both.sources) == len(collected.sources) + len(figures_from_inputs(None).sources)
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        figures_from_inputs([tmp_path / "absent.csv"])
+
+
+def test_match_log_lists_parent_conflicts_and_non_exact_matches() -> None:
+    figures = dd.make_figures(
+        [
+            {
+                "source_id": "s",
+                "unit_code": "AZ-CAB",
+                "damage": "severe",
+                "count": 47,
+                "match": "alias",
+                "flags": "parent_conflict",
+                "place_text": "Jabrayil",
+            },
+            {
+                "source_id": "s",
+                "unit_code": "AZ-FUZ",
+                "damage": "destroyed",
+                "count": 11,
+                "match": "exact",
+                "place_text": "Füzuli",
+            },
+        ]
+    )
+    log = match_log(figures)
+    assert log["place_text"].tolist() == ["Jabrayil"]
+
+
+def test_accessor_forwards_to_the_library() -> None:
+    figures = figures_from_inputs(None).figures
+    via_accessor = figures.damage.summarise()
+    pd.testing.assert_frame_equal(via_accessor, dd.summarise(figures))
+    assert figures.damage.validate().empty
+    assert "rule" in figures.damage.explain("AZ-CAB").columns
