@@ -47,6 +47,8 @@ _EXPORTS: dict[str, str] = {
     "timeline": ".plot",
     "finalise": ".style",
     "save": ".export",
+    "count_structures": ".scale",
+    "is_structure_parquet": ".scale",
     "chart": ".plot",
     "ingest": ".register",
     "read_register": ".register",

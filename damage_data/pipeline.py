@@ -112,7 +112,18 @@ def figures_from_inputs(
     sources: list[pd.DataFrame] = []
     rejects: list[pd.DataFrame] = []
     reports: list[dict[str, Any]] = []
+    from .scale import count_structures, is_structure_parquet
+
     for path in paths:
+        if kind == "auto" and str(path) != "-" and is_structure_parquet(path):
+            # large per-structure GeoParquet: streamed and counted without building geometries
+            counted = count_structures(path, units, country=country)
+            figures.append(counted.figures)
+            sources.append(counted.sources)
+            if not counted.rejects.empty:
+                rejects.append(counted.rejects.assign(path=str(path)))
+            reports.append(counted.report)
+            continue
         result = load(path, kind=kind)
         figs = result.as_figures(units=units, country=country)
         if figs is not None and not figs.empty:

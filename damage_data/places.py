@@ -1022,7 +1022,7 @@ def display_names(
             f"unknown display language {lang!r}; choose one of: {', '.join(DISPLAY_LANGS)}"
         )
     table = _display_table()
-    gaz_names = _gazetteer_names()
+    gaz_names: dict[str, str] | None = None  # loaded only if a code needs it (slow)
     own: dict[str, str] = {}
     if gazetteer is not None:
         langs = gazetteer.aliases["lang"].fillna("")
@@ -1037,13 +1037,12 @@ def display_names(
         if not c:
             out.append("")
             continue
-        out.append(
-            table.get((c, lang))
-            or (own.get(c) if c in own else None)
-            or table.get((c, "en"))
-            or gaz_names.get(c)
-            or c
-        )
+        name = table.get((c, lang)) or (own.get(c) if c in own else None) or table.get((c, "en"))
+        if not name:
+            if gaz_names is None:
+                gaz_names = _gazetteer_names()
+            name = gaz_names.get(c) or c
+        out.append(name)
     return out
 
 

@@ -392,6 +392,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "nested_bomb.zip": ("error", "zip bomb"),
     "liar.zip": ("error", "cannot be unpacked"),
     "many_members.zip": ("error", "over the limit"),
+    "dot_member.zip": ("error", "refused"),
     "truncated.zip": ("error", "not a readable zip archive"),
     "subset_larger.txt": ("rejects", "subset larger than its parent"),
 }
@@ -818,6 +819,39 @@ def test_every_reader_and_the_register_work_offline(
     files["unosat"] = tmp_path / "u.gpkg"
     unosat.to_file(files["unosat"])
     files["gis_zip"] = _zip_with(tmp_path / "g.zip", {"g.geojson": files["gis"].read_bytes()})
+    files["xbd"] = tmp_path / "x.json"
+    files["xbd"].write_text(
+        json.dumps(
+            {
+                "metadata": {"capture_date": "2018-01-01"},
+                "features": {
+                    "lng_lat": [
+                        {
+                            "wkt": "POLYGON ((0 0, 1 0, 1 1, 0 0))",
+                            "properties": {"feature_type": "building", "subtype": "destroyed"},
+                        }
+                    ]
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    files["copernicus"] = tmp_path / "EMSR000_settlements_poly_grading.geojson"
+    polygon = {
+        "type": "Polygon",
+        "coordinates": [[[46.9, 39.6], [46.91, 39.6], [46.9, 39.61], [46.9, 39.6]]],
+    }
+    files["copernicus"].write_bytes(
+        _collection(
+            [
+                {
+                    "type": "Feature",
+                    "properties": {"grading": "Destroyed", "settl_type": "Residential"},
+                    "geometry": polygon,
+                }
+            ]
+        )
+    )
     _refuse_network(monkeypatch)
     kinds = {name: load(path).kind for name, path in files.items()}
     assert kinds == {
@@ -829,6 +863,8 @@ def test_every_reader_and_the_register_work_offline(
         "codab": "codab",
         "unosat": "unosat",
         "gis_zip": "gis",
+        "xbd": "xbd",
+        "copernicus": "copernicus",
     }
     for name in ("table", "gis", "text"):
         load(files[name]).as_figures(country="AZ")

@@ -73,3 +73,35 @@ def test_accessor_forwards_to_the_library() -> None:
     pd.testing.assert_frame_equal(via_accessor, dd.summarise(figures))
     assert figures.damage.validate().empty
     assert "rule" in figures.damage.explain("AZ-CAB").columns
+
+
+def test_structure_geoparquet_takes_the_streaming_path_with_the_same_counts(
+    tmp_path: Path,
+) -> None:
+    import geopandas as gpd
+    import numpy as np
+
+    from damage_data.readers import load
+    from damage_data.scale import is_structure_parquet
+
+    units = dd.bundled_units("AZ")
+    points = units.geometry.sample_points(20, rng=np.random.default_rng(3)).explode()
+    rng = np.random.default_rng(4)
+    frame = gpd.GeoDataFrame(
+        {
+            "damage": rng.choice(["destroyed", "severe", "none", "possible"], len(points)),
+            "structure": rng.choice(["residential", "education"], len(points)),
+        },
+        geometry=points.to_numpy(),
+        crs=units.crs,
+    )
+    path = tmp_path / "points.parquet"
+    frame.to_parquet(path)
+    assert is_structure_parquet(path)
+    streamed = dd.summarise(figures_from_inputs([path]).figures)
+    in_memory = dd.summarise(load(path).as_figures())
+    columns = ["unit_code", "destroyed", "damaged", "possibly_damaged", "assessed", "residential"]
+    pd.testing.assert_frame_equal(
+        streamed[columns].reset_index(drop=True), in_memory[columns].reset_index(drop=True)
+    )
+    assert int(streamed["assessed"].sum()) == len(frame)

@@ -882,3 +882,50 @@ def test_generated_coordinated_verbs_give_two_figures_with_exact_spans(
         assert row.evidence == text[row.start : row.end]
     got = [(int(r.count), r.damage, r.structure) for r in f.itertuples()]
     assert got == [(n1, first[1], noun[1]), (n2, second[1], noun[1])]
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "damage"),
+    [
+        ("Shelling damaged 8 greenhouses in Kherson.", 8, "damaged"),
+        ("Внаслідок атаки на Одесу пошкоджено 8 гаражів та 20 автомобілів.", 8, "damaged"),
+    ],
+)
+def test_an_unknown_noun_after_a_damage_verb_goes_to_review(
+    text: str, count: int, damage: str
+) -> None:
+    f = figures_from_text(text)
+    assert [(int(r.count), r.damage, r.status) for r in f.itertuples()] == [
+        (count, damage, "needs_review")
+    ]
+    assert "unknown_structure_noun" in flags_of(f.loc[0, "flags"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Shelling damaged 8 houses in Kherson.", "Kharkiv: 17 houses damaged, 4 destroyed."],
+)
+def test_short_english_reports_are_read_as_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Kherson, the number of destroyed houses rose from 12 to 19.",
+        "В Херсоне число разрушенных домов выросло с 12 до 19.",
+    ],
+)
+def test_a_change_keeps_the_new_figure_only(text: str) -> None:
+    f = figures_from_text(text)
+    assert [(int(r.count), r.damage, r.qualifier) for r in f.itertuples()] == [
+        (19, "destroyed", "exact")
+    ]
+
+
+def test_the_whole_a_share_is_taken_of_is_no_figure() -> None:
+    # 500 houses is the stock: only 60 % of it was destroyed
+    f = figures_from_text("Around 60% of the 500 houses in the village were destroyed in Kherson.")
+    assert len(f) == 1
+    assert pd.isna(f.loc[0, "count"]) and f.loc[0, "status"] == "needs_review"
+    assert "percent" in flags_of(f.loc[0, "flags"])

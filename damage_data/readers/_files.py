@@ -208,13 +208,13 @@ def is_zip(path: Path) -> bool:
 
 
 def _safe_member_name(name: str) -> PurePosixPath | None:
-    """The member's relative path, or ``None`` when it is absolute or climbs out (``..``)."""
+    """The member's relative path, or ``None`` when it is absolute, climbs out or is empty."""
     normal = name.replace("\\", "/")
     pure = PurePosixPath(normal)
     if pure.is_absolute() or normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
         return None
-    if any(part == ".." for part in pure.parts):
-        return None
+    if any(part == ".." for part in pure.parts) or not pure.parts:
+        return None  # ".." climbs out; "." or "" would overwrite the unpack folder itself
     return pure
 
 
@@ -320,7 +320,7 @@ def _extract_all(
         name = _safe_member_name(info.filename)
         if name is None:
             raise InputError(
-                f"{path}: zip member {info.filename!r} has an absolute or '..' path; refused "
+                f"{path}: zip member {info.filename!r} has an absolute, '..' or empty path; refused "
                 "(it could write outside the unpack folder). Re-pack the archive with "
                 "relative names.",
                 path=str(path),

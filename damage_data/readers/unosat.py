@@ -200,7 +200,8 @@ def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | No
         if pd.api.types.is_float_dtype(cls):
             # codes read as floats because of empty rounds: 1.0 is written 1 (a code such
             # as 1.5 is no class code: it stays as written and is rejected as unknown)
-            whole = cls.isna() | (np.isfinite(cls) & (cls == np.round(cls)))
+            # only floats that are exact integers (below 2^53) cast safely to Int64
+            whole = cls.isna() | (np.isfinite(cls) & (cls == np.round(cls)) & (cls.abs() < 2**53))
             if whole.all():
                 cls = cls.astype("Int64")
             else:

@@ -76,9 +76,9 @@ def detect_language(text: str) -> str:
         scores["tr"] = scores.get("tr", 0) + 2
     best = max(scores, key=lambda k: scores[k])
     runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
-    # a headline such as "Kharkiv: 17 houses damaged, 4 destroyed." has no stop word: three
-    # known words of one language, and none of another, still tell it
-    clear = scores[best] >= 1.5 and runner_up <= scores[best] / 3
+    # a headline such as "Kharkiv: 17 houses damaged, 4 destroyed." has no stop word, and
+    # "in" is English and German: known words of one language, clearly ahead, still tell it
+    clear = scores[best] >= 1.5 and scores[best] - runner_up >= 0.5
     if (scores[best] < 2 and not clear) or (len(words) >= 12 and scores[best] < 0.08 * len(words)):
         return "und"
     return best

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ._lexicon import Lexicon
 from ._numbers import Number, find_numbers
@@ -294,11 +295,17 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     items: list[Item] = []
     places: list[PlaceCount] = []
     skipped: list[tuple[Number, str]] = []
+    share_end = -1
     for num in find_numbers(tokens, lex):
+        if num.start < share_end:
+            # "60% of the 500 houses … were destroyed": 500 is the whole, not the destroyed
+            skipped.append((num, "percent_base"))
+            continue
         if num.skip == "percent":
             share = _percent_item(sentence, num, lex, stop)
             if share is not None:  # "90 percent of buildings were destroyed": no count
                 items.append(share)
+                share_end = share.last
                 continue
         if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
             skipped.append((num, num.skip))
@@ -368,7 +375,7 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
 def _shared_noun(items: list[Item], tokens: Sequence[Token], joiners: set[str]) -> None:
     """ "14 destroyed and 52 damaged houses": the first count shares the noun of the second."""
     ordered = sorted(items, key=lambda it: it.first)
-    for item, nxt in zip(ordered, ordered[1:], strict=False):
+    for item, nxt in pairwise(ordered):
         if (
             item.kind == "bare_damage"
             and item.inner is not None
@@ -406,6 +413,8 @@ def _percent_item(sentence: Sentence, num: Number, lex: Lexicon, stop: set[str])
     }
     while j < len(tokens) and j - num.end < 4 and tokens[j].norm in links:
         j += 1
+    while j < len(tokens) and tokens[j].is_digit and j - num.end < 6:
+        j += 1  # "60% of the 500 houses": the share of a stated whole
     kind, value, n0, n1, inner, _ = _scan_noun(tokens, j, lex, stop)
     if kind != "structure":
         return None
@@ -460,6 +469,25 @@ def _bare_number(
         if det[1] > 0 and lex["subset_of_anchor"].match_ending_at(tokens, det[1], lookback=2):
             same.kind = "anchor"  # "Of these 47, 41 were private homes": names the parent
         return same
+    if (
+        num.start > 0
+        and tokens[num.start - 1].norm in lex.words("change_from")
+        and num.end + 1 < len(tokens)
+        and tokens[num.end].norm in lex.words("change_to")
+        and tokens[num.end + 1].is_digit
+        and lex["structures"].match_at(tokens, num.end + 2) is None  # not "from 12 to 19 houses"
+    ):
+        return "previous_value"  # "rose from 12 to 19": 12 is the old figure
+    q = num.qual_start
+    if (
+        q < num.start
+        and q >= 2
+        and tokens[q].norm in lex.words("change_to")
+        and tokens[q - 1].is_digit
+        and tokens[q - 2].norm in lex.words("change_from")
+    ):
+        # "выросло с 12 до 19": "до" is the end of a change here, not "up to"
+        num.qualifier, num.qual_start = "exact", num.start
     k = num.end + 1 if num.end < len(tokens) and tokens[num.end].text == "," else num.end
     if lex["subset_before"].match_at(tokens, k) is not None and countable:
         total = Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
@@ -558,6 +586,20 @@ def _bare_number(
             item.structure_text = tokens[first_word].text
             item.structure_start, item.structure_end = first_word, first_word + 1
             return item
+        if led is not None and first_word == num.end and num.kind != "vague":
+            # "пошкоджено 8 <a noun the lexicon lacks>": never dropped in silence, sent to review
+            item = Item(
+                sentence,
+                num,
+                num.qual_start,
+                first_word + 1,
+                "unknown_noun",
+                structure="any",
+                flags=["unknown_structure_noun"],
+            )
+            item.structure_text = tokens[first_word].text
+            item.structure_start, item.structure_end = first_word, first_word + 1
+            return item
     return "no_noun"
 
 
@@ -603,7 +645,14 @@ def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int
             continue
         if all(t.norm in links for t in tokens[m[1] : start]) and m[1] < start:
             return b0, m[1], str(m[0].value)
-    # "the number of damaged houses in the district had risen to 131"
+    # "the number of damaged houses in the district had risen to 131", "… rose from 12 to 19"
+    if (
+        start >= 3
+        and tokens[start - 1].norm in lex.words("change_to")
+        and tokens[start - 2].is_digit
+        and tokens[start - 3].norm in lex.words("change_from")
+    ):
+        start -= 2  # the old figure and "to" stand between the noun and the new one
     for b0 in range(max(0, start - 12), start):
         m = lex["structures"].match_at(tokens, b0)
         if m is None or m[1] >= start:
