@@ -273,3 +273,68 @@ def test_undated_figures_take_their_source_publication_date() -> None:
     )
     row = summarise(f, sources).iloc[0]
     assert row["destroyed"] == 9 and row["as_of"] == pd.Timestamp("2021-03-01")
+
+
+def test_multi_source_impact_table_case() -> None:
+    """REFERENCE §4: one unit, several sources with their own scales and count units."""
+    f = make_figures(
+        [
+            {
+                "figure_id": "a",
+                "source_id": "agency",
+                "unit_code": "TR",
+                "level": "country",
+                "damage": "destroyed",
+                "count": 156000,
+                "count_unit": "housing_units",
+                "as_of": "2023-03-01",
+            },
+            {
+                "figure_id": "b",
+                "source_id": "ministry",
+                "unit_code": "TR",
+                "level": "country",
+                "damage": "destroyed",
+                "count": 15910,
+                "as_of": "2023-03-01",
+            },
+            {
+                "figure_id": "b2",
+                "source_id": "ministry",
+                "unit_code": "TR",
+                "level": "country",
+                "damage": "severe",
+                "count": 40000,
+                "as_of": "2023-03-01",
+            },
+            {
+                "figure_id": "c",
+                "source_id": "survey",
+                "unit_code": "TR",
+                "level": "country",
+                "damage": "damaged_or_destroyed",
+                "count": 35355,
+                "as_of": "2023-03-02",
+            },
+        ]
+    )
+    sources = make_table(
+        "sources",
+        [
+            {"source_id": "agency", "method": "official_statement"},
+            {"source_id": "ministry", "method": "official_statement"},
+            {"source_id": "survey", "method": "field_survey"},
+        ],
+    )
+    row = summarise(f, sources).iloc[0]
+    # the latest source wins; housing units are never mixed with buildings
+    assert (row["unsplit"], row["n_sources"]) == (35355, 2)
+    assert {"disagree", "mixed_count_units"} <= set(flags_of(row["flags"]))
+    side = summarise(f, sources, by_source=True).set_index("source_id")
+    assert side.loc["ministry", "destroyed"] == 15910 and side.loc["ministry", "damaged"] == 40000
+    assert not side.loc["ministry", "used"] and "never added" in side.loc["ministry", "rule"]
+    assert "agency" not in side.index  # its housing units are set aside, not compared
+    explained = explain(f, sources, "TR").set_index("figure_id")
+    assert "housing_units" in explained.loc["a", "rule"]
+    latest = summarise(f, sources, policy="max").iloc[0]
+    assert latest["total"] == 55910  # the ministry's destroyed + damaged
