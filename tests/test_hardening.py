@@ -265,6 +265,7 @@ def _json_and_geo(d: Path) -> list[Path]:
         + b'<gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
         b'<wpt lat="39.6" lon="46.9"><name>&xxe;</name></wpt></gpx>',
         "truncated.kml": kml_head + placemark[: len(placemark) // 2],
+        "hxl_not_objects.json": b'[{"#adm1+name": "Fuzuli"}, [1, 2]]',
     }
     out = _write(d, files)
     import geopandas as gpd
@@ -381,6 +382,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "billion_laughs.kml": ("error", "declares entities"),
     "external_entity.gpx": ("error", "declares entities"),
     "truncated.kml": ("error", "truncated"),
+    "hxl_not_objects.json": ("error", "not an object"),
     "nodbf.shp": ("error", "no nodbf.dbf"),
     "noprj.shp": ("error", "no coordinate reference system"),
     "wrongprj.shp": ("error", "the CRS is wrong"),
@@ -646,7 +648,10 @@ def test_limit_file_size(tmp_path: Path) -> None:
     assert load(path, limits=Limits(max_file_bytes=10_000)).report["rows_read"] == 10
 
 
-@pytest.mark.parametrize("kind", ["csv", "xlsx", "geojson", "hxl", "hxl_json", "series", "xbd"])
+@pytest.mark.parametrize(
+    "kind",
+    ["csv", "xlsx", "geojson", "parquet", "codab", "hxl", "hxl_json", "series", "xbd"],
+)
 def test_limit_rows_for_every_reader(tmp_path: Path, kind: str) -> None:
     n = 6
     if kind == "csv":
@@ -663,6 +668,20 @@ def test_limit_rows_for_every_reader(tmp_path: Path, kind: str) -> None:
     elif kind == "geojson":
         path = tmp_path / "t.geojson"
         path.write_bytes(_collection([_point(46.9, 39.6)] * n))
+    elif kind == "parquet":
+        import geopandas as gpd
+        from shapely.geometry import Point
+
+        path = tmp_path / "t.parquet"
+        gpd.GeoDataFrame(
+            {"damage": ["destroyed"] * n}, geometry=[Point(46.9, 39.6)] * n, crs=4326
+        ).to_parquet(path)
+    elif kind == "codab":
+        path = tmp_path / "cod.csv"
+        path.write_text(
+            "ADM1_PCODE,ADM1_EN\n" + "".join(f"AZ{i:02d},p{i}\n" for i in range(n)),
+            encoding="utf-8",
+        )
     elif kind == "hxl":
         path = tmp_path / "h.csv"
         path.write_text(

@@ -313,7 +313,7 @@ def test_junk_prefixed_zip_with_geojson(tmp_path: Path) -> None:
 
 def test_zip_slip_refused(tmp_path: Path) -> None:
     path = _junk_zip(tmp_path, {"../../evil.geojson": b"{}"}, junk=b"")
-    with pytest.raises(InputError, match=r"absolute or '\.\.' path; refused"):
+    with pytest.raises(InputError, match=r"absolute, '\.\.' or empty path; refused"):
         load(path)
     absolute = _junk_zip(tmp_path, {"/etc/evil.geojson": b"{}"}, junk=b"")
     with pytest.raises(InputError, match="refused"):

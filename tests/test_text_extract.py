@@ -779,6 +779,11 @@ def test_damage_had_been_done_to() -> None:
             [(12, "damaged", "residential"), (2, "severe", "residential")],
         ),
         (
+            "Im Ahrtal wurden 9.000 Häuser beschädigt, davon 470 so schwer, dass sie abgerissen "
+            "werden müssen.",
+            [(9000, "damaged", "residential"), (470, "severe", "residential")],
+        ),
+        (
             "Kharkiv: 17 houses damaged, 4 destroyed.",
             [(17, "damaged", "residential"), (4, "destroyed", "residential")],
         ),
@@ -793,6 +798,7 @@ def test_hold_out_phrasings(text: str, expected: list[tuple[int, str, str]]) -> 
     [
         "According to the housing department, 85 houses in Fuzuli district need repair.",
         "С начала года в Херсоне восстановлено 150 домов, ещё 40 требуют ремонта.",
+        "In Kherson, 20 damaged houses have been repaired and 5 destroyed ones rebuilt.",
     ],
 )
 def test_repair_needs_are_no_damage_figures(text: str) -> None:
@@ -929,3 +935,58 @@ def test_the_whole_a_share_is_taken_of_is_no_figure() -> None:
     assert len(f) == 1
     assert pd.isna(f.loc[0, "count"]) and f.loc[0, "status"] == "needs_review"
     assert "percent" in flags_of(f.loc[0, "flags"])
+
+
+def test_an_aside_between_commas_takes_the_verb_after_it() -> None:
+    f = figures_from_text("In Kherson, 12 buildings, among them 5 schools, were damaged.")
+    assert [(int(r.count), r.damage, r.status) for r in f.itertuples()] == [
+        (12, "damaged", "accepted"),
+        (5, "damaged", "accepted"),
+    ]
+    assert _links(f)[0] == [None, 0]
+
+
+def test_a_new_clause_after_a_subset_list_is_not_part_of_it() -> None:
+    text = "In Kherson, 12 buildings were damaged, among them 5 schools, 3 houses were destroyed."
+    f = figures_from_text(text)
+    assert [(int(r.count), r.damage) for r in f.itertuples()] == [
+        (12, "damaged"),
+        (5, "damaged"),
+        (3, "destroyed"),
+    ]
+    assert _links(f)[0] == [None, 0, None]
+    assert f.loc[2, "status"] == "needs_review"
+    assert "ambiguous_list_end" in flags_of(f.loc[2, "flags"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Half of the 400 houses in Kherson were destroyed.",
+        "In Kherson, three-quarters of 400 houses were damaged.",
+        "В Херсоне половина из 400 домов разрушена.",
+        "Die Hälfte der 400 Häuser in Schuld wurde zerstört.",
+        "In Kherson, 1 in 5 houses was damaged.",
+    ],
+)
+def test_a_share_of_a_stated_whole_gives_no_count(text: str) -> None:
+    f = figures_from_text(text)
+    assert len(f) == 1 and pd.isna(f.loc[0, "count"])
+    assert f.loc[0, "status"] == "needs_review"
+    assert {"share_of_a_whole", "ratio"} & set(flags_of(f.loc[0, "flags"]))
+    assert f.loc[0, "evidence"] == text[f.loc[0, "start"] : f.loc[0, "end"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "houses were destroyed9223372036854775296",
+        "In Kherson 9,223,372,036,854,775,296 houses were destroyed.",
+        "In Kherson 20000000000000000000 houses were destroyed.",
+    ],
+)
+def test_an_implausibly_large_number_goes_to_review_without_a_count(text: str) -> None:
+    f = figures_from_text(text, lang="en")
+    assert len(f) == 1 and f["count"].isna().all()
+    assert (f["status"] == "needs_review").all()
+    assert validate(f, raise_on_error=False).empty

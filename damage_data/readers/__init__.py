@@ -411,6 +411,20 @@ def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
 def _hxl_from_json(ctx: Context, payload: list[dict[str, Any]]) -> Parts:
     """HXL as JSON objects keyed by hashtags: written out as a tagged CSV and read by libhxl."""
     import csv
+    import json
+
+    bad = next((i for i, item in enumerate(payload) if not isinstance(item, dict)), None)
+    if bad is not None:
+        raise InputError(
+            f"{ctx.path}: item {bad} is {type(payload[bad]).__name__}, not an object: HXL JSON "
+            "is an array of objects keyed by hashtags ({'#adm1+name': ..., ...}).",
+            path=str(ctx.path),
+        )
+
+    def cell(value: Any) -> Any:
+        if value is None:
+            return ""
+        return json.dumps(value) if isinstance(value, dict | list) else value
 
     tags = list(dict.fromkeys(k for item in payload for k in item))
     tmp = Path(tempfile.mkdtemp(prefix="damage_data_hxl_"))
@@ -420,7 +434,7 @@ def _hxl_from_json(ctx: Context, payload: list[dict[str, Any]]) -> Parts:
             writer = csv.writer(out)
             writer.writerow(tags)
             for item in payload:
-                writer.writerow(["" if item.get(t) is None else item.get(t) for t in tags])
+                writer.writerow([cell(item.get(t)) for t in tags])
         original = ctx.target
         ctx.target = csv_path
         try:

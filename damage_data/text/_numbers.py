@@ -17,6 +17,10 @@ from ._tokens import Token
 _HYPHENS = {"-", "‑", "–"}
 
 
+#: Largest count read as a number of structures; anything larger is unreadable.
+MAX_COUNT = 1_000_000_000
+
+
 @dataclass
 class Number:
     """A number found in a sentence (token indexes are sentence-local, end exclusive)."""
@@ -128,6 +132,12 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
         if found is None:
             i += 1
             continue
+        if found.value is not None and found.value > MAX_COUNT:
+            # no report counts a billion buildings: an unreadable number, sent to review (and
+            # kept out of the int64 count column, which it would overflow)
+            found.value, found.count_min, found.count_max = None, None, None
+            found.skip = "garbled"
+            found.flags.append("implausible_number")
         _after_number(found, tokens, lex, case_suffixes, ordinal_suffixes, suffix_quals)
         _before_number(found, tokens, lex)
         if out and _joins_range(out[-1], found, tokens, lex):

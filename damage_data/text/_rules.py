@@ -307,6 +307,33 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
                 items.append(share)
                 share_end = share.last
                 continue
+        if (
+            num.skip is None
+            and num.end + 1 < len(tokens)
+            and tokens[num.end].norm in lex.words("ratio_links")
+            and tokens[num.end + 1].is_digit
+        ):
+            # "1 in 5 houses was damaged": a rate, neither number is a count of buildings
+            j = num.end + 1
+            while j < len(tokens) and tokens[j].is_digit:
+                j += 1
+            kind, value, s0, s1, inner, _ = _scan_noun(tokens, j, lex, stop)
+            if kind == "structure":
+                rate = Item(sentence, num, num.qual_start, s1, "percent", inner=inner)
+                rate.flags.append("ratio")
+                items.append(_with_noun(rate, tokens, value, s0, s1))
+                share_end = s1
+                continue
+        share_at = _share_of(tokens, num, lex) if num.skip is None else -1
+        if share_at >= 0:
+            # "half of the 400 houses were destroyed": 400 is the whole; the part has no count
+            kind, value, s0, s1, inner, _ = _scan_noun(tokens, num.end, lex, stop)
+            if kind == "structure":
+                share = Item(sentence, num, share_at, s1, "percent", inner=inner)
+                share.flags.append("share_of_a_whole")
+                items.append(_with_noun(share, tokens, value, s0, s1))
+                share_end = s1
+                continue
         if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
             skipped.append((num, num.skip))
             continue
@@ -370,6 +397,20 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     phrases = find_phrases(tokens, lex)
     _group(items, tokens, lex, joiners)
     return SentenceResult(items, places, phrases, skipped)
+
+
+def _share_of(tokens: Sequence[Token], num: Number, lex: Lexicon) -> int:
+    """Where the share word stands when a count is the whole a share is taken of ("half of
+    the 400", "половина из 400"); -1 when it is none."""
+    k = num.qual_start
+    skip = {"the", "these", "those", "der", "die", "des", "из", "з", "із", "of"}
+    steps = 0
+    while k > 0 and tokens[k - 1].norm in skip and steps < 3:
+        k -= 1
+        steps += 1
+    if steps > 0 and k > 0 and tokens[k - 1].norm in lex.words("share_words"):
+        return k - 1
+    return -1
 
 
 def _shared_noun(items: list[Item], tokens: Sequence[Token], joiners: set[str]) -> None:
@@ -744,17 +785,21 @@ def _trailing(
     *,
     negation: bool = False,
     ors: frozenset[str] = frozenset(),
+    aside: bool = False,
 ) -> Phrase | None:
     """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
 
     A comma followed by a relative word ("…, що не підлягає відновленню") does not end the
-    clause. For a negated count ("no building … was destroyed", "ни одно здание не было
-    разрушено") a negated phrase is the one that counts.
+    clause, nor the comma that closes an aside (``aside``: "12 buildings, among them 5
+    schools, were damaged"). For a negated count ("no building … was destroyed", "ни одно
+    здание не было разрушено") a negated phrase is the one that counts.
     """
     stop = hi
     for k in range(lo, hi):
         if tokens[k].text in _TRAIL_STOP:
             if tokens[k].text == "," and k + 1 < hi and tokens[k + 1].norm in relatives:
+                continue
+            if aside and k == lo and tokens[k].text == ",":
                 continue
             stop = k
             break
@@ -837,8 +882,32 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         trail_lo = max(m.last for m in members)
         trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
         negation = all(m.num.kind == "negation" for m in members)
+        cue = _cue_in(tokens, max(0, members[0].first - 4), members[0].first, lex, "subset_before")
+        aside = (
+            idx > 0
+            and members[0].parent is not None
+            and cue is not None
+            and cue[0] > 0
+            and tokens[cue[0] - 1].text == ","
+            # the parent has no phrase of its own before the aside: the verb comes after it
+            and not any(
+                members[0].parent.last <= p.start < cue[0]
+                for p in result.phrases
+                if members[0].parent is not None
+            )
+            and trail_lo + 1 < len(tokens)
+            and tokens[trail_lo + 1].norm not in joiners
+        )
         trailing = _trailing(
-            tokens, result.phrases, trail_lo, nxt, joiners, relatives, negation=negation, ors=ors
+            tokens,
+            result.phrases,
+            trail_lo,
+            nxt,
+            joiners,
+            relatives,
+            negation=negation,
+            ors=ors,
+            aside=aside,
         )
         leading = _leading(tokens, result.phrases, prev_end, members[0].first, negation=negation)
         if (
@@ -895,7 +964,15 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
                 m.excluded = "negation_without_damage"
             continue
         if chosen is not None and chosen.state == "exclude":
+            # "davon 470 so schwer, dass sie abgerissen werden müssen": a count with its own
+            # state keeps it when the repair/demolition words are in a clause of their own
+            subordinate = chosen.start >= trail_lo and any(
+                t.text == "," for t in tokens[trail_lo : chosen.start]
+            )
             for m in members:
+                if subordinate and m.inner is not None and not m.inner.negated:
+                    m.damage, m.damage_source = m.inner, "inner"
+                    continue
                 m.excluded = "repair_or_construction_context"
             prev_end = max(prev_end, chosen.end if chosen.start >= trail_lo else trail_lo)
             continue
@@ -908,13 +985,32 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             distant = any(t.text in _CLAUSE_PUNCT or t.is_digit for t in gap) or (
                 len(gap) > _LEADING_REACH and not to_object
             )
-        for m in members:
+        parent = members[0].parent
+        split = (
+            chosen is not None
+            and chosen is trailing
+            and len(members) > 1
+            and members[0].subset_cue
+            and parent is not None
+            and parent.damage is not None
+            and parent.damage.state != chosen.state
+        )
+        for pos, m in enumerate(members):
             if m.inner is not None:
                 m.damage, m.damage_source = m.inner, "inner"
+            elif split and pos < len(members) - 1:
+                # "12 buildings were damaged, among them 5 schools, 3 houses were destroyed":
+                # the part of the list before the new verb keeps its parent's state (below)
+                continue
             elif chosen is not None:
                 m.damage, m.damage_source = chosen, sources[g]
                 if distant:
                     m.flags.append("distant_damage_phrase")
+                if split:
+                    # the last count may start a clause of its own: no subset, and a person
+                    # checks which verb it takes
+                    m.parent, m.subset_cue = None, False
+                    m.flags.append("ambiguous_list_end")
         end_tok = chosen.end if chosen is not None and chosen.start >= trail_lo else trail_lo
         prev_end = max(prev_end, end_tok)
     # a set named only to count part of it is no figure; the part keeps its noun

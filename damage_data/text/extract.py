@@ -516,7 +516,9 @@ def _row(
         status = "needs_review"
     if num.qualifier == "vague" or item.kind == "unknown_noun":
         status = "needs_review"
-    if "distant_damage_phrase" in flags or "elided_noun_without_antecedent" in flags:
+    if {"distant_damage_phrase", "elided_noun_without_antecedent", "ambiguous_list_end"} & set(
+        flags
+    ):
         status = "needs_review"  # the damage state or the noun is a guess: a person checks
     tokens = item.sentence.tokens
     # place: a scope after the list in the same clause, else the nearest before, else carried
