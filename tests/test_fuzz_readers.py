@@ -92,24 +92,19 @@ def test_fuzz_text(folder: Path) -> None:
     _fuzz("text", folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="text-reader bug found by fuzzing, reported to the owner of damage_data/text: "
-    "counts of 2^63 and more overflow int64 in make_figures",
-)
 @pytest.mark.parametrize(
-    # the shrunk inputs hypothesis found
+    # the shrunk inputs the CI fuzzing found (an int64 overflow in make_figures, fixed in
+    # damage_data.text by its owner): a count beyond int64 is left for review, not raised
     "text",
     ["houses were destroyed20000000000000000000", "houses were destroyed9223372036854775296"],
 )
 def test_text_reader_survives_numbers_beyond_int64(text: str, folder: Path) -> None:
+    from damage_data.text import figures_from_text
+
     fuzz_readers.check_text(text, folder)
-
-
-def test_the_known_bug_filter_only_drops_huge_numbers() -> None:
-    assert not fuzz_readers.without_known_bug("destroyed 9223372036854775296")
-    assert not fuzz_readers.without_known_bug("destroyed 9,223,372,036,854,775,296")
-    assert fuzz_readers.without_known_bug("destroyed 1,234,567,890 houses on 2020-10-29")
+    figures = figures_from_text(text)
+    assert figures["count"].isna().all()
+    assert (figures["status"] == "needs_review").all()
 
 
 def test_the_check_fails_on_a_non_library_error(folder: Path, monkeypatch: Any) -> None:

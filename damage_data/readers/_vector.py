@@ -7,6 +7,7 @@ damage / structure / date / admin label → the structures contract.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from ._result import Collector, classify_column, constant_category, make_structu
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+log = logging.getLogger("damage_data.readers")
 
 #: File suffixes read as vector layers (inside folders and unpacked zips too).
 VECTOR_SUFFIXES = (
@@ -146,6 +149,8 @@ def list_layers(path: Path) -> list[Layer]:
             names = [str(n) for n, _ in pyogrio.list_layers(file)]
         except Exception as err:  # pyogrio raises its own DataSourceError subclasses
             if path.is_dir() and file != path:
+                # one broken member must not hide the readable ones, but it is said
+                log.warning("%s: skipped, not readable (%s)", file.name, _short(err))
                 continue
             raise InputError(
                 f"{file}: cannot be read: unsupported, corrupt or truncated (GDAL: "
