@@ -491,14 +491,22 @@ def _records(figures: pd.DataFrame) -> list[dict[str, Any]]:
         raise UsageError(
             f"figures table lacks columns {missing}; build it with damage_data.make_figures()"
         )
-    frame = figures[needed].astype(object)
-    recs = frame.to_dict("records")
+    # column by column: much faster than DataFrame.to_dict on tens of thousands of rows
+    columns: list[list[Any]] = []
+    for name in needed:
+        col = figures[name]
+        mask = col.isna().to_numpy()
+        values = col.astype(object).tolist()
+        missing_value = pd.NA if name == "count" else None
+        if name == "count":
+            values = [v if m else int(v) for v, m in zip(values, mask, strict=True)]
+        if name == "as_of":
+            values = [v if m else pd.Timestamp(v) for v, m in zip(values, mask, strict=True)]
+        columns.append([missing_value if m else v for v, m in zip(values, mask, strict=True)])
+    recs = [dict(zip(needed, row, strict=True)) for row in zip(*columns, strict=True)]
     for r in recs:
-        for k, v in r.items():
-            if _is_na(v):
-                r[k] = None if k != "count" else pd.NA
         r["level"] = r["level"] or "adm1"
-    return [{str(k): v for k, v in r.items()} for r in recs]
+    return recs
 
 
 def _unit_names(codes: Iterable[str], figures_names: dict[str, str], lang: str) -> dict[str, str]:

@@ -392,6 +392,55 @@ def json_product_bytes(draw: st.DrawFn) -> bytes:
     return json.dumps(labels, allow_nan=True).encode()
 
 
+MEMBER_NAMES = (
+    "a.geojson",
+    "product/b.geojson",
+    "c.csv",
+    "d.json",
+    "e.shp",
+    "e.dbf",
+    "inner.zip",
+    "../evil.geojson",
+    "..\\evil.geojson",
+    "/tmp/evil.geojson",
+    "C:/evil.geojson",
+    ".",
+    "a/../../evil.geojson",
+    "dir/",
+    "x" * 300 + ".geojson",
+    "ünïcode/ファイル.geojson",
+)
+
+
+@st.composite
+def zip_bytes(draw: st.DrawFn) -> bytes:
+    """A zip package of hostile member names and (almost) readable members."""
+    import zipfile
+
+    members = draw(
+        st.lists(
+            st.tuples(
+                st.one_of(st.sampled_from(MEMBER_NAMES), TEXT.filter(bool)),
+                st.one_of(geojson_bytes(), csv_bytes(), st.binary(max_size=200)),
+            ),
+            max_size=4,
+        )
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            if name == "inner.zip":
+                inner = io.BytesIO()
+                with zipfile.ZipFile(inner, "w") as nested:
+                    nested.writestr("n.geojson", data)
+                data = inner.getvalue()
+            archive.writestr(name, data)
+    data = buffer.getvalue()
+    if draw(st.integers(0, 4)) == 0:  # now and then, truncated
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
 TEXT_PIECES = (
     "houses were destroyed",
     "buildings damaged",
@@ -492,6 +541,17 @@ def check_json_product(data: bytes, folder: Path) -> None:
     _check_load(path)
 
 
+def check_zip(data: bytes, folder: Path) -> None:
+    """A zip is read or refused, and nothing is ever written outside the unpack folder."""
+    path = folder / "fuzz.zip"
+    path.write_bytes(data or b"PK")
+    before = set(folder.parent.iterdir())
+    _check_load(path)
+    leaked = {p for p in set(folder.parent.iterdir()) - before if "evil" in p.name}
+    escaped = [p for p in ("/tmp/evil.geojson", "/evil.geojson") if Path(p).exists()]
+    assert not leaked and not escaped, (leaked, escaped)
+
+
 def check_text(text: str, folder: Path) -> None:
     """The text reader never raises; every figure's evidence is the span it points to."""
     from damage_data.text import figures_from_text
@@ -509,6 +569,7 @@ TARGETS: dict[str, Target] = {
     "geojson": Target("geojson", geojson_bytes(), check_geojson),
     "hxl": Target("hxl", hxl_bytes(), check_hxl),
     "series_xbd": Target("series_xbd", json_product_bytes(), check_json_product),
+    "zip": Target("zip", zip_bytes(), check_zip),
     "text": Target("text", press_texts(), check_text),
 }
 

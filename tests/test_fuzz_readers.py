@@ -29,6 +29,7 @@ CI_EXAMPLES = {
     "geojson": 150,
     "hxl": 150,
     "series_xbd": 100,
+    "zip": 100,
     "text": 150,
 }
 #: Derandomized: CI explores the same examples every run (no flaky reds); the long run of
@@ -86,6 +87,10 @@ def test_fuzz_hxl(folder: Path) -> None:
 
 def test_fuzz_series_and_xbd(folder: Path) -> None:
     _fuzz("series_xbd", folder)
+
+
+def test_fuzz_zip(folder: Path) -> None:
+    _fuzz("zip", folder)
 
 
 def test_fuzz_text(folder: Path) -> None:
