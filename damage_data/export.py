@@ -36,9 +36,16 @@ def neutralise_cell(value: object) -> object:
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``table`` with every text cell that starts a formula neutralised."""
+    import pandas as pd
+
     out = table.copy()
     for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
+        dtype = out[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            # categories are text too; exported copies need not keep the category dtype
+            out[column] = out[column].astype(object)
+            dtype = out[column].dtype
+        if str(dtype) in ("object", "string", "str"):
             out[column] = out[column].map(neutralise_cell, na_action="ignore")
     return out
 

@@ -141,7 +141,7 @@ def write_xlsx(
         plain(summary).to_excel(writer, sheet_name="Summary", index=False)
         plain(figures).to_excel(writer, sheet_name="Figures", index=False)
         plain(sources).to_excel(writer, sheet_name="Sources", index=False)
-        pd.DataFrame(notes, columns=["topic", "note"]).to_excel(
+        neutralise_formulas(pd.DataFrame(notes, columns=["topic", "note"])).to_excel(
             writer, sheet_name="Notes", index=False
         )
         for name, sheet in writer.sheets.items():

@@ -158,3 +158,25 @@ def test_spreadsheet_formulas_are_neutralised(tmp_path: Path) -> None:
     values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(v.startswith(("=", "@")) for v in values)
     assert any(v.startswith("'=HYPERLINK") for v in values)
+
+
+def test_source_titles_and_categories_cannot_plant_formulas(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from damage_data.export import neutralise_formulas
+
+    cats = neutralise_formulas(pd.DataFrame({"c": pd.Categorical(["=1+1", "ok"])}))
+    assert cats["c"].tolist() == ["'=1+1", "ok"]
+    collected = figures_from_inputs(None)
+    sources = collected.sources.copy()
+    sources.loc[0, "title"] = '=HYPERLINK("http://example.invalid","x")'
+    collected.sources = sources
+    result = build_report(collected, tmp_path / "r")
+    book = load_workbook(result.folder / "summary.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert not (isinstance(cell.value, str) and cell.value.startswith("=")), (
+                    sheet.title,
+                    cell.coordinate,
+                )
