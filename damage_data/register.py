@@ -502,11 +502,9 @@ class _Input:
 
 
 def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from .readers._files import sha256_of
+
+    return sha256_of(path)
 
 
 def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:

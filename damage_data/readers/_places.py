@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..tables import join_flags, make_figures
+from ..vocab import MATCH_KINDS
 
 log = logging.getLogger("damage_data.readers")
 
@@ -107,13 +108,4 @@ def _codes_of(units: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
     }
 
 
-_MATCHES = (
-    "code",
-    "exact",
-    "alias",
-    "transliteration",
-    "fuzzy",
-    "parent",
-    "ambiguous",
-    "unresolved",
-)
+_MATCHES = MATCH_KINDS
