@@ -156,8 +156,12 @@ def summary(
     units: Path | None = typer.Option(
         None, "--units", help="Your own boundary file (or COD-AB table) to assign structures to."
     ),
-    units_name: str | None = typer.Option(None, "--units-name", help="Name column of --units."),
-    units_code: str | None = typer.Option(None, "--units-code", help="Code column of --units."),
+    units_name: str | None = typer.Option(
+        None, "--units-name", "--name-column", help="Name column of --units."
+    ),
+    units_code: str | None = typer.Option(
+        None, "--units-code", "--code-column", help="Code column of --units."
+    ),
 ) -> None:
     """Summarise damage per unit: destroyed, damaged, residential share, sources, flags.
 

@@ -614,21 +614,10 @@ def _bare_number(
         return item
     if first_word >= 0 and num.kind in ("digits", "words", "vague"):
         nxt = find_phrases(tokens[first_word + 1 : first_word + 5], lex)
-        if nxt and nxt[0].state != "exclude":  # a noun the lexicon lacks, then damage
-            item = Item(
-                sentence,
-                num,
-                num.qual_start,
-                first_word + 1,
-                "unknown_noun",
-                structure="any",
-                flags=["unknown_structure_noun"],
-            )
-            item.structure_text = tokens[first_word].text
-            item.structure_start, item.structure_end = first_word, first_word + 1
-            return item
-        if led is not None and first_word == num.end and num.kind != "vague":
-            # "пошкоджено 8 <a noun the lexicon lacks>": never dropped in silence, sent to review
+        unknown_then_damage = bool(nxt) and nxt[0].state != "exclude"
+        # "пошкоджено 8 <a noun the lexicon lacks>": never dropped in silence, sent to review
+        led_by_damage = led is not None and first_word == num.end and num.kind != "vague"
+        if unknown_then_damage or led_by_damage:
             item = Item(
                 sentence,
                 num,
