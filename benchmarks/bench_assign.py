@@ -36,7 +36,7 @@ def make_points(n: int, path: Path, seed: int = 20201124) -> Path:
     import geopandas as gpd
     import shapely
 
-    from damage_data.gazetteer import bundled_units
+    from damage_data.places.gazetteer import bundled_units
 
     if path.exists():
         return path
@@ -95,7 +95,7 @@ def main() -> None:
     )
     # warm-up: imports and the bundled boundaries are read once per process
     import damage_data.assign  # noqa: F401
-    from damage_data.gazetteer import bundled_units
+    from damage_data.places.gazetteer import bundled_units
 
     bundled_units("AZ")
     runs = []

@@ -51,7 +51,7 @@ def make_inputs(
     n_figures: int, n_sources: int, seed: int = 20201124
 ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """``n_sources`` (figures, sources) pairs with ``n_figures`` figures in all."""
-    from damage_data.gazetteer import bundled_units
+    from damage_data.places.gazetteer import bundled_units
     from damage_data.tables import make_figures, make_table
 
     rng = np.random.default_rng(seed)

@@ -26,7 +26,7 @@ import time
 
 import pandas as pd
 
-from damage_data.gazetteer import bundled_settlements, make_gazetteer
+from damage_data.places.gazetteer import bundled_settlements, make_gazetteer
 from damage_data.places import resolve_places
 
 # Latin → Cyrillic, rough but realistic: how a Russian-language report might spell the name

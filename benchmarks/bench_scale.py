@@ -51,7 +51,7 @@ def run_variant(variant: str, path: str, out: str) -> dict[str, Any]:
     if variant in ("naive", "naive_gpkg"):
         import geopandas as gpd
 
-        from damage_data.gazetteer import bundled_units
+        from damage_data.places.gazetteer import bundled_units
         from damage_data.vocab import classify_damage, classify_structure
 
         t0 = time.perf_counter()

@@ -85,7 +85,7 @@ def landscape(*, seed: int = 0, country: str = "AZ") -> Landscape:
     """Towns in every rayon of ``country``: about one per 150 km², at least two."""
     import shapely
 
-    from damage_data.gazetteer import bundled_units
+    from damage_data.places.gazetteer import bundled_units
 
     units = bundled_units(country)
     rng = np.random.default_rng(seed)

@@ -72,7 +72,7 @@ def assign(
     import shapely
 
     if units is None:
-        from .gazetteer import bundled_units
+        from .places.gazetteer import bundled_units
 
         units = bundled_units(country)
     _check_units(units)
@@ -195,7 +195,7 @@ def _check_units(units: Any) -> None:
         raise UsageError(
             "units need unit_code, name and polygon geometry (a GeoDataFrame); missing: "
             f"{', '.join(missing) or 'geometry'}. Load boundaries with "
-            "damage_data.gazetteer.bundled_units() or read your own with geopandas."
+            "damage_data.places.gazetteer.bundled_units() or read your own with geopandas."
         )
     if units.crs is None:
         raise UsageError("units have no CRS; set it (e.g. units.set_crs('EPSG:4326')).")
@@ -322,7 +322,11 @@ class _Row:
 
 
 def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.DataFrame:
-    """Count assigned structures into figures, one per (unit, damage, structure, date).
+    """Count assigned structures into figures, one per (unit, damage, structure).
+
+    Each structure counts once (its latest round); a figure is dated by the latest
+    assessment in its unit (DESIGN §4 rule 4), so the number of assessment dates never
+    multiplies the figures.
 
     ``count_unit`` is ``structures``; the locator names the group and the evidence says
     "N structures classed X in layer Y". Structures outside every unit give figures without
@@ -357,9 +361,6 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
         "structure": frame["structure"]
         if "structure" in frame.columns
         else pd.Series(["any"] * n, index=frame.index),
-        "as_of": frame["assessed_on"]
-        if "assessed_on" in frame.columns
-        else pd.Series([pd.NaT] * n, index=frame.index),
         "layer": frame["layer"]
         if "layer" in frame.columns
         else pd.Series([None] * n, index=frame.index),
@@ -371,9 +372,16 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
     }
     # categorical group keys make the group-by fast on millions of rows
     grouping = pd.DataFrame(
-        {k: (v.astype("category") if k not in ("as_of", "block") else v) for k, v in keys.items()},
+        {k: (v.astype("category") if k != "block" else v) for k, v in keys.items()},
         index=frame.index,
     )
+    # rule R4: one figure per (unit, state, type), dated by the unit's latest assessment
+    dates = (
+        pd.to_datetime(frame["assessed_on"], errors="coerce")
+        if "assessed_on" in frame.columns
+        else pd.Series(pd.NaT, index=frame.index)
+    )
+    latest = dates.groupby(grouping["unit_code"], observed=True, dropna=False).max()
     grouping["_text"] = (
         frame["damage_text"].astype("category") if "damage_text" in frame.columns else ""
     )
@@ -397,7 +405,8 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
     records = []
     for rec in sizes.to_dict("records"):
         row = _Row(rec)
-        date = None if pd.isna(row.as_of) else pd.Timestamp(row.as_of).date().isoformat()
+        when = latest.get(row.unit_code, pd.NaT) if not pd.isna(row.unit_code) else dates.max()
+        date = None if pd.isna(when) else pd.Timestamp(when).date().isoformat()
         layer = None if pd.isna(row.layer) else str(row.layer)
         unit = None if pd.isna(row.unit_code) else str(row.unit_code)
         noun = "building blocks" if row.block else "structures"
@@ -406,7 +415,7 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
             + (f" ({row.damage_text})" if row.damage_text else "")
             + (f", structure {row.structure}" if row.structure != "any" else "")
             + (f" in layer {layer}" if layer else "")
-            + (f", assessed {date}" if date else "")
+            + (f", latest assessment {date}" if date else "")
             + (f", inside {row.unit_name}" if unit else ", outside every unit")
         )
         flags = ["outside_units" if unit is None else "", "building_block" if row.block else ""]
@@ -419,7 +428,6 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
                         f"unit={unit or 'none'}",
                         f"damage={row.damage}",
                         f"structure={row.structure}",
-                        f"date={date or 'none'}",
                         f"layer={layer}" if layer else "",
                         "blocks" if row.block else "",
                     )
@@ -438,7 +446,7 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
                 "count_unit": "structures",
                 "count": int(row.count),
                 "as_of": date,
-                "cumulative": False,
+                "cumulative": True,
                 "status": "accepted" if unit else "needs_review",
                 "flags": join_flags(flags),
             }

@@ -155,7 +155,7 @@ def explore_damage(
     """
     import geopandas as gpd
 
-    from .gazetteer import BUNDLED_BOUNDARIES, bundled_units
+    from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
     from .plot import _check_lang, _check_summary, display_names
 
     _check_summary(summary, [metric])

@@ -57,6 +57,19 @@ def safe_csv_text(table: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def umask() -> int:
+    """The process umask (read without changing it for longer than a call)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def user_mode(path: Path, *, folder: bool = False) -> None:
+    """Give a file or folder the permissions the user's umask asks for (``mkstemp`` and
+    ``mkdtemp`` make them private, 0600/0700, which is wrong for outputs to share)."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~umask())
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename (never half-written)."""
     path = Path(path)
@@ -67,6 +80,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        user_mode(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -76,6 +90,55 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write UTF-8 text atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- text out
+
+
+def md_text(value: object) -> str:
+    r"""Text safe inside Markdown (and the HTML it becomes): markup characters escaped,
+    ``<`` and ``&`` as entities, line breaks as spaces, so a file name or a title from an
+    input can neither inject HTML nor break a table.
+
+    >>> md_text("<img src=x onerror=alert(1)> | a")
+    '&lt;img src=x onerror=alert\\(1\\)&gt; \\| a'
+    """
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#!|~])", r"\\\1", text)
+
+
+def safe_url(value: object) -> str | None:
+    """An http(s) URL fit to link to, else ``None`` (``javascript:``, ``data:``, files…).
+
+    >>> safe_url("https://report.az/x"), safe_url("javascript:alert(1)")
+    ('https://report.az/x', None)
+    """
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
+        return None
+    return url
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A Markdown table; every cell escaped (see :func:`md_text`), missing cells empty."""
+    import pandas as pd
+
+    def cell(value: object) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+            return ""
+        if isinstance(value, pd.Timestamp):
+            return value.strftime("%Y-%m-%d")
+        if isinstance(value, float) and value.is_integer():
+            return f"{int(value)}"
+        return md_text(value)
+
+    head = "| " + " | ".join(md_text(c) for c in table.columns) + " |"
+    rule = "|" + "|".join("---" for _ in table.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *body]) + "\n"
 
 
 # --------------------------------------------------------------------------- figures

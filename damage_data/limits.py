@@ -33,6 +33,8 @@ class Limits:
         Most rows or features read from one file.
     max_json_depth
         Deepest nesting of objects and arrays accepted in a JSON file.
+    max_columns
+        Most columns (cells in a row) read from one table.
 
     Examples
     --------
@@ -46,6 +48,7 @@ class Limits:
     max_zip_members: int = 10_000
     max_rows: int = 50_000_000
     max_json_depth: int = 64
+    max_columns: int = 10_000
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -1,14 +1,17 @@
-"""From input files to one figures table: load each input, count structures, gather all.
+"""The one way in: inputs (files, a register, or the bundled example) to figures and sources.
 
-This is the path every command takes (summary, map, chart, report): read with the
-readers, turn per-structure products into figures by assigning them to units, and keep
-the sources, rejects, reader reports and the match log side by side.
+:func:`collect` is what every command and the register use: it reads each input with the
+readers, counts per-structure products into figures (each structure once, DESIGN §4 rule 4),
+resolves every place once (the place stage), reads a register, and gathers everything with
+the rejects, reader reports and the match log. The same content always gives the same
+``source_id`` and ``figure_id``s, so a source that arrives twice — a file and its copy, or a
+file and a register holding it — is one source (rule 5).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +33,29 @@ MATCH_LOG_COLUMNS = (
     "match",
     "flags",
 )
+REJECT_COLUMNS = ["path", "locator", "column", "value", "reason"]
 
 
 @dataclass
 class Collected:
-    """Everything the inputs gave: figures, sources, rejects, match log, reader reports."""
+    """Everything the inputs gave: figures, sources, rejects, match log, reader reports.
+
+    Attributes
+    ----------
+    figures, sources
+        The ``figures`` and ``sources`` tables (DESIGN §2), each figure and source once.
+    rejects
+        ``path, locator, column, value, reason`` of every input row not kept.
+    match_log
+        Figures whose place did not match exactly or by code, for review.
+    reports
+        One reader report per input (rows read, kept, rejected, columns used…).
+    example
+        True when this is the bundled example (no input given).
+    duplicates
+        How many figures arrived more than once (the same source by two paths) and were
+        kept once.
+    """
 
     figures: pd.DataFrame
     sources: pd.DataFrame
@@ -42,6 +63,8 @@ class Collected:
     match_log: pd.DataFrame
     reports: list[dict[str, Any]] = field(default_factory=list)
     example: bool = False
+    duplicates: int = 0
+    units: Any = None
 
 
 def match_log(figures: pd.DataFrame) -> pd.DataFrame:
@@ -55,8 +78,83 @@ def match_log(figures: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(MATCH_LOG_COLUMNS))
     exact = figures["match"].astype("string").isin(["exact", "code"])
     conflict = figures["flags"].fillna("").str.contains("parent_conflict")
-    out = figures.loc[~exact | conflict, list(MATCH_LOG_COLUMNS)].reset_index(drop=True)
-    return out
+    return figures.loc[~exact | conflict, list(MATCH_LOG_COLUMNS)].reset_index(drop=True)
+
+
+def collect(
+    inputs: Sequence[str | Path] | None = None,
+    *,
+    register: str | Path | None = None,
+    kind: str = "auto",
+    country: str | None = None,
+    units: Any = None,
+    columns: Mapping[str, str] | None = None,
+    settlements: pd.DataFrame | None = None,
+    as_of: Any = None,
+    layer: str | None = None,
+    strongest: bool = False,
+    limits: Any = None,
+) -> Collected:
+    """Read inputs (and a register) into one set of figures and sources.
+
+    Parameters
+    ----------
+    inputs
+        Files of any kind :func:`damage_data.readers.load` reads. Empty, with no register:
+        the bundled example.
+    register
+        A damage register (``.gpkg``) whose figures and sources join the inputs'.
+    kind
+        Reader kind for every input (``auto`` detects each).
+    country
+        Where places are resolved and structures assigned: a bundled country code.
+    units
+        Your own admin units (a ``units`` table or GeoDataFrame, e.g. from ``--units``):
+        structures are assigned to them and place names resolved in them.
+    columns
+        Column roles for table inputs (``--columns``): ``{"place": "District", ...}``.
+    settlements
+        Your own settlement gazetteer (``--gazetteer``): villages without a stated parent.
+    as_of
+        Count only structures assessed on or before this day (per-structure inputs).
+    layer
+        Layer or sheet to read.
+    strongest
+        For round histories: each site's strongest class instead of its latest.
+    limits
+        Safety limits (:class:`damage_data.limits.Limits`).
+
+    Returns
+    -------
+    Collected
+
+    Examples
+    --------
+    >>> c = collect()
+    >>> c.example, len(c.sources) > 0
+    (True, True)
+    """
+    parts: list[Collected] = []
+    for path in inputs or []:
+        parts.append(
+            _one(
+                path,
+                kind=kind,
+                country=country,
+                units=units,
+                columns=columns,
+                settlements=settlements,
+                as_of=as_of,
+                layer=layer,
+                strongest=strongest,
+                limits=limits,
+            )
+        )
+    if register is not None:
+        parts.append(from_register(register))
+    if not parts:
+        return collect_example()
+    return combine(parts, units=units)
 
 
 def collect_example() -> Collected:
@@ -67,109 +165,150 @@ def collect_example() -> Collected:
     return Collected(
         figures=figures,
         sources=example_sources(),
-        rejects=pd.DataFrame(columns=["path", "locator", "column", "value", "reason"]),
+        rejects=pd.DataFrame(columns=REJECT_COLUMNS),
         match_log=match_log(figures),
         example=True,
     )
 
 
-def figures_from_inputs(
-    paths: Sequence[str | Path] | None,
-    *,
-    kind: str = "auto",
-    country: str | None = None,
-    units: Any = None,
-) -> Collected:
-    """Load every input and return their figures, sources, rejects and match log.
+def from_register(path: str | Path) -> Collected:
+    """The figures and sources a register holds."""
+    from .register import read_register
 
-    Parameters
-    ----------
-    paths
-        Input files of any kind :func:`damage_data.readers.load` reads. ``None`` or empty:
-        the bundled example.
-    kind
-        Reader kind for all inputs (``auto`` detects each).
-    country, units
-        Where per-structure products are assigned: a bundled country code, or a units table.
+    figures, sources = read_register(Path(path))
+    return Collected(
+        figures=figures,
+        sources=sources,
+        rejects=pd.DataFrame(columns=REJECT_COLUMNS),
+        match_log=match_log(figures),
+        reports=[{"path": str(path), "kind": "register", "figures": len(figures)}],
+    )
 
-    Examples
-    --------
-    >>> c = figures_from_inputs(None)
-    >>> c.example
-    True
-    """
-    if not paths:
-        return collect_example()
-    for path in paths:
-        if str(path) != "-" and not Path(path).exists():
-            raise InputError(
-                f"{path}: no such file; check the path (inputs are read, never downloaded)",
-                path=str(path),
-            )
+
+def _one(path: str | Path, **options: Any) -> Collected:
+    """One input: read, counted (structures) or placed (figures)."""
+    if str(path) != "-" and not Path(path).exists():
+        raise InputError(
+            f"{path}: no such file; check the path (inputs are read, never downloaded)",
+            path=str(path),
+        )
     from .readers import load
-
-    figures: list[pd.DataFrame] = []
-    sources: list[pd.DataFrame] = []
-    rejects: list[pd.DataFrame] = []
-    reports: list[dict[str, Any]] = []
     from .scale import count_structures, is_structure_parquet
 
-    for path in paths:
-        if kind == "auto" and str(path) != "-" and is_structure_parquet(path):
-            # large per-structure GeoParquet: streamed and counted without building geometries
-            counted = count_structures(path, units, country=country)
-            figures.append(counted.figures)
-            sources.append(counted.sources)
-            if not counted.rejects.empty:
-                rejects.append(counted.rejects.assign(path=str(path)))
-            reports.append(counted.report)
-            continue
-        result = load(path, kind=kind)
-        figs = result.as_figures(units=units, country=country)
-        if figs is not None and not figs.empty:
-            figures.append(figs)
-        sources.append(result.sources)
-        if result.rejects is not None and not result.rejects.empty:
-            rejects.append(result.rejects.assign(path=str(path)))
-        reports.append(result.report)
-    all_figures = (
-        make_figures(pd.concat(figures, ignore_index=True)) if figures else empty("figures")
+    kind = options["kind"]
+    if kind == "auto" and str(path) != "-" and is_structure_parquet(path):
+        # large per-structure GeoParquet: streamed and counted without building geometries
+        counted = count_structures(path, options["units"], country=options["country"])
+        return Collected(
+            figures=counted.figures,
+            sources=counted.sources,
+            rejects=_with_path(counted.rejects, path),
+            match_log=match_log(counted.figures),
+            reports=[counted.report],
+        )
+    result = load(
+        path,
+        kind=kind,
+        layer=options["layer"],
+        columns=options["columns"],
+        strongest=options["strongest"],
+        limits=options["limits"],
     )
-    all_sources = (
-        make_table("sources", pd.concat(sources, ignore_index=True).drop_duplicates("source_id"))
-        if sources
-        else empty("sources")
-    )
-    all_rejects = (
-        pd.concat(rejects, ignore_index=True)
-        if rejects
-        else pd.DataFrame(columns=["path", "locator", "column", "value", "reason"])
+    figures = figures_of(
+        result,
+        units=options["units"],
+        country=options["country"],
+        settlements=options["settlements"],
+        as_of=options["as_of"],
     )
     return Collected(
-        figures=all_figures,
-        sources=all_sources,
-        rejects=all_rejects,
-        match_log=match_log(all_figures),
-        reports=reports,
+        figures=figures,
+        sources=result.sources,
+        rejects=_with_path(result.rejects, path),
+        match_log=match_log(figures),
+        reports=[result.report],
     )
 
 
-def combine(parts: Iterable[Collected]) -> Collected:
-    """Several :class:`Collected` as one (e.g. files plus a register)."""
+def figures_of(
+    result: Any,
+    *,
+    units: Any = None,
+    country: Any = None,
+    settlements: pd.DataFrame | None = None,
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """The figures of one read input (a :class:`~damage_data.readers.LoadResult`).
+
+    Per-structure inputs are counted (each structure once, in the unit holding it, rule R4);
+    figures read from tables and texts go through the place stage; the toolkit's own
+    figures tables come back as they are.
+    """
+    if result.structures is not None:
+        from .assign import assign, structures_to_figures
+
+        current = result.current_structures()
+        if current is None or current.empty:
+            return empty("figures")
+        if as_of is not None and "assessed_on" in current.columns:
+            when = pd.to_datetime(current["assessed_on"], errors="coerce")
+            current = current[~(when > pd.Timestamp(as_of)).fillna(False).to_numpy()]
+        assigned, _ = assign(current, units, country=country)
+        return structures_to_figures(assigned, source_id=result.source_id)
+    if result.figures is None:
+        return empty("figures")
+    if result.kind == "figures":
+        return result.figures
+    from .places import resolve_figures
+
+    return resolve_figures(result.figures, country=country, units=units, settlements=settlements)
+
+
+def _with_path(rejects: pd.DataFrame | None, path: str | Path) -> pd.DataFrame:
+    if rejects is None or rejects.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    return rejects.assign(path=str(path))[REJECT_COLUMNS]
+
+
+def combine(parts: Iterable[Collected], *, units: Any = None) -> Collected:
+    """Several :class:`Collected` as one: each source and each figure once (rule R5)."""
     parts = list(parts)
     figs = [p.figures for p in parts if not p.figures.empty]
     srcs = [p.sources for p in parts if not p.sources.empty]
     rejs = [p.rejects for p in parts if not p.rejects.empty]
     figures = make_figures(pd.concat(figs, ignore_index=True)) if figs else empty("figures")
+    before = len(figures)
+    figures = figures.drop_duplicates("figure_id").reset_index(drop=True)
+    sources = (
+        make_table("sources", _one_row_per_source(pd.concat(srcs, ignore_index=True)))
+        if srcs
+        else empty("sources")
+    )
+    if before > len(figures):
+        log.warning(
+            "%d figure(s) arrived more than once (the same source by two paths: a copy of a "
+            "file, or a file and a register holding it); each is counted once",
+            before - len(figures),
+        )
     return Collected(
         figures=figures,
-        sources=make_table(
-            "sources", pd.concat(srcs, ignore_index=True).drop_duplicates("source_id")
-        )
-        if srcs
-        else empty("sources"),
+        sources=sources,
         rejects=pd.concat(rejs, ignore_index=True) if rejs else parts[0].rejects,
         match_log=match_log(figures),
         reports=[r for p in parts for r in p.reports],
         example=all(p.example for p in parts),
+        duplicates=before - len(figures),
+        units=units,
+    )
+
+
+def _one_row_per_source(sources: pd.DataFrame) -> pd.DataFrame:
+    """Sources that arrive twice keep the row that says most about them."""
+    filled = sources.notna().sum(axis=1)
+    return (
+        sources.assign(_filled=filled)
+        .sort_values("_filled", ascending=False, kind="stable")
+        .drop_duplicates("source_id")
+        .drop(columns="_filled")
+        .sort_index()
     )

@@ -128,7 +128,7 @@ def _summary_names(summary: pd.DataFrame) -> dict[str, str]:
 
 def _gazetteer_names(codes: Iterable[str]) -> dict[str, str]:
     countries = sorted({str(c).split("-")[0] for c in codes if "-" in str(c)})
-    from .gazetteer import BUNDLED_BOUNDARIES, bundled_units
+    from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
 
     known = [c for c in countries if c in BUNDLED_BOUNDARIES]
     if not known:
@@ -481,7 +481,7 @@ def _damage_map(
     import geopandas as gpd
     from matplotlib.patches import Patch
 
-    from .gazetteer import BOUNDARY_ATTRIBUTION, BUNDLED_BOUNDARIES, bundled_units
+    from .places.gazetteer import BOUNDARY_ATTRIBUTION, BUNDLED_BOUNDARIES, bundled_units
 
     notes: list[str] = []
     values = summary.loc[summary["unit_code"].notna(), ["unit_code", metric]].copy()

@@ -1,54 +1,69 @@
-"""Reconciliation: from many figures about a unit to the one set of numbers to report, and why.
+"""Summaries and explanations: the counting model's decisions as tables people read.
 
-Rules (DESIGN §4, each an option): within one source a cumulative series keeps its latest
-figure and single-event figures add up; across sources figures are never added: the best
-source wins (a primary over the secondary that relays it, then the latest date, then the
-method rank); subsets stay with their parent; count units are never mixed; a unit's own
-figure wins over the sum of its villages. Every figure gets a decision and a rule, which
-:func:`explain` returns.
+:func:`summarise` gives one row per unit (or village) with what to report;
+:func:`explain` gives every figure about a place with whether it was used and the rule that
+decided. The rules themselves live in :mod:`damage_data.counting`.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._errors import DamageDataError, UsageError
+from .counting import POLICIES, RULES, CountingOptions, count, options
 from .tables import flags_of, join_flags
-from .vocab import DAMAGE_GROUPS, damage_group
+from .vocab import DAMAGE_GROUPS
 
 log = logging.getLogger(__name__)
 
-#: Columns of :func:`summarise`'s result, in order (a contract: the CLI's JSON uses them).
+#: Count columns of a summary: each group with its bounds (rule R8), then the rest.
 COUNT_COLUMNS: tuple[str, ...] = (
     "destroyed",
+    "destroyed_min",
+    "destroyed_max",
     "damaged",
+    "damaged_min",
+    "damaged_max",
     "possibly_damaged",
     "unsplit",
     "total",
+    "total_min",
+    "total_max",
     "assessed",
     "residential",
+    "residential_basis",
 )
+#: Columns of :func:`summarise`'s result, in order (a contract: the CLI's JSON uses them).
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "unit_code",
     "unit_name",
     "level",
+    "settlement",
+    "parent_code",
     *COUNT_COLUMNS,
     "residential_share",
+    "count_unit",
     "n_sources",
+    "total_low",
+    "total_high",
+    "source_id",
     "as_of",
     "flags",
 )
+#: Extra columns of settlement rows (``level="settlement"``).
+SETTLEMENT_COLUMNS: tuple[str, ...] = ("lon", "lat")
 BY_SOURCE_COLUMNS: tuple[str, ...] = (
     "unit_code",
     "unit_name",
     "level",
+    "settlement",
     "source_id",
     "title",
     "publisher",
@@ -57,527 +72,27 @@ BY_SOURCE_COLUMNS: tuple[str, ...] = (
     "cites",
     *COUNT_COLUMNS,
     "residential_share",
+    "count_unit",
     "as_of",
     "used",
     "rule",
+    "why",
     "flags",
 )
-POLICIES: tuple[str, ...] = ("best", "latest", "max", "all")
-#: Method ranks: a lower number is preferred (DESIGN §4 rule 2).
-METHOD_RANK: dict[str, int] = {
-    "field_survey": 0,
-    "satellite": 1,
-    "official_statement": 2,
-    "press": 3,
-    "compilation": 4,
-}
-#: Count units that describe the same thing and may be compared; others are never mixed.
-COUNT_FAMILIES: dict[str, str] = {
-    "structures": "buildings",
-    "buildings": "buildings",
-    "housing_units": "housing_units",
-    "households": "households",
-}
 LEVEL_ORDER: dict[str, int] = {"country": 0, "adm1": 1, "adm2": 2, "adm3": 3, "settlement": 4}
-#: A parent figure in group KEY already includes children in the groups listed
-#: ("185 enterprises damaged, six of them destroyed" → 179 damaged + 6 destroyed).
-_INCLUDES: dict[str, tuple[str, ...]] = {
-    "damaged": ("destroyed",),
-    "unsplit": ("destroyed", "damaged", "possibly_damaged"),
-    "possibly_damaged": (),
-    "destroyed": (),
-}
-#: Flags that figures carry into the unit's summary row.
-_CARRIED_FLAGS = frozenset(
-    {
-        "parent_conflict",
-        "partial_area",
-        "preliminary",
-        "vague_number",
-        "multi_place",
-        "building_blocks",
-        "lossy_class",
-    }
-)
+_INTEGER = (*COUNT_COLUMNS, "n_sources", "total_low", "total_high")
 
-
-@dataclass(frozen=True)
-class ReconcileOptions:
-    """Settings of the reconciliation; each rule of DESIGN §4 is one of them."""
-
-    policy: str = "best"
-    as_of: pd.Timestamp | None = None
-    count_possible: bool = False
-    disagree_ratio: float = 1.5
-    window_days: int = 7
-    include_review: bool = False
-
-    def __post_init__(self) -> None:
-        if self.policy not in POLICIES:
-            raise UsageError(
-                f"unknown policy {self.policy!r}; choose one of: {', '.join(POLICIES)}"
-            )
-        if not self.disagree_ratio >= 1:
-            raise UsageError(f"disagree_ratio must be at least 1, not {self.disagree_ratio}")
-
-
-@dataclass
-class _View:
-    """What one source says about one unit, after the within-source rules."""
-
-    source_id: str
-    values: dict[str, Any]
-    as_of: pd.Timestamp | None
-    flags: list[str] = field(default_factory=list)
-    figure_ids: list[str] = field(default_factory=list)
-    cumulative: bool = True
-
-
-def _options(**kwargs: Any) -> ReconcileOptions:
-    as_of = kwargs.get("as_of")
-    if as_of is not None and not isinstance(as_of, pd.Timestamp):
-        try:
-            kwargs["as_of"] = pd.Timestamp(as_of)
-        except (ValueError, TypeError) as err:
-            raise UsageError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from err
-    return ReconcileOptions(**kwargs)
-
-
-def _is_na(value: Any) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or (isinstance(value, float) and value != value)
-        or value is pd.NaT
-    )
-
-
-def _source_info(sources: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
-    if sources is None or sources.empty:
-        return {}
-    info: dict[str, dict[str, Any]] = {}
-    for row in sources.to_dict("records"):
-        info[str(row["source_id"])] = {str(k): v for k, v in row.items()}
-    return info
-
-
-def _group_of(figure: dict[str, Any], opts: ReconcileOptions) -> str | None:
-    group = damage_group(str(figure["damage"]))
-    if group == "possibly_damaged" and opts.count_possible:
-        return "damaged"
-    return group
-
-
-def _add(values: dict[str, Any], key: str, amount: int) -> None:
-    values[key] = amount if _is_na(values.get(key)) else values[key] + amount
-
-
-def _source_view(
-    figs: list[dict[str, Any]], opts: ReconcileOptions, decisions: dict[str, tuple[bool, str]]
-) -> _View | None:
-    """Apply the within-source rules to one source's figures about one unit."""
-    flags: list[str] = []
-    by_id = {f["figure_id"]: f for f in figs}
-    usable = []
-    for f in figs:
-        fid = f["figure_id"]
-        if fid in decisions:
-            continue
-        if not _is_na(f["same_as"]) and f["same_as"]:
-            decisions[fid] = (
-                False,
-                f"set aside: the same set as figure {f['same_as']}, described again",
-            )
-            continue
-        usable.append(f)
-    if not usable:
-        return None
-    # a unit's own figure wins over the sum of its villages (rule 3)
-    own = [f for f in usable if f["level"] != "settlement"]
-    villages = [f for f in usable if f["level"] == "settlement"]
-    if own and villages:
-        for f in villages:
-            decisions[f["figure_id"]] = (
-                False,
-                "set aside: village figure; the source gives a figure for the whole unit",
-            )
-        usable = own
-    elif villages:
-        flags.append("partial")
-    # cumulative series keep their latest figure; single-event figures add up (rule 1)
-    top = [f for f in usable if _is_na(f["subset_of"]) or f["subset_of"] not in by_id]
-    latest: dict[tuple[Any, ...], pd.Timestamp] = {}
-    for f in top:
-        if f["cumulative"] is False:
-            continue
-        key = (
-            _group_of(f, opts),
-            f["structure"],
-            f["settlement"] if not _is_na(f["settlement"]) else "",
-        )
-        when = f["as_of"]
-        if not _is_na(when) and (key not in latest or when > latest[key]):
-            latest[key] = when
-    superseded: set[str] = set()
-    for f in top:
-        if f["cumulative"] is False or _is_na(f["as_of"]):
-            continue
-        key = (
-            _group_of(f, opts),
-            f["structure"],
-            f["settlement"] if not _is_na(f["settlement"]) else "",
-        )
-        if f["as_of"] < latest[key]:
-            superseded.add(f["figure_id"])
-            decisions[f["figure_id"]] = (
-                False,
-                f"set aside: earlier figure of a cumulative series in this source "
-                f"(a later one is dated {latest[key].date()})",
-            )
-    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in usable:
-        if not _is_na(f["subset_of"]) and f["subset_of"] in by_id:
-            children[f["subset_of"]].append(f)
-
-    values: dict[str, Any] = {c: pd.NA for c in COUNT_COLUMNS}
-    counted_ids: list[str] = []
-    none_total = 0
-    graded_total = 0
-
-    def walk(f: dict[str, Any], ancestors: list[tuple[str | None, dict[str, Any]]]) -> None:
-        nonlocal none_total, graded_total
-        fid = f["figure_id"]
-        group = _group_of(f, opts)
-        if any(a["figure_id"] in superseded for _, a in ancestors):
-            decisions[fid] = (False, "set aside: its parent figure was superseded")
-        elif group is None:
-            if f["damage"] == "none":
-                none_total += int(f["count"])
-                decisions[fid] = (
-                    True,
-                    "counted: assessed with no visible damage (part of the assessed total)",
-                )
-            else:
-                decisions[fid] = (
-                    False,
-                    f"set aside: {f['damage']} is not counted as building damage",
-                )
-        elif any(g == group for g, _ in ancestors):
-            parent = next(a for g, a in reversed(ancestors) if g == group)
-            decisions[fid] = (
-                True,
-                f"breakdown of figure {parent['figure_id']} (already counted there)",
-            )
-        else:
-            count = int(f["count"])
-            _add(values, group, count)
-            counted_ids.append(fid)
-            if group != "assessed":
-                graded_total += count
-            decisions[fid] = (True, "counted")
-            # a broader parent already included this child: take it out of the parent
-            for g, a in reversed(ancestors):
-                if g is not None and group in _INCLUDES.get(g, ()):
-                    if _is_na(values.get(g)) or values[g] < count:
-                        # a subset larger than its parent: keep the parent, say so
-                        flags.append("subset_exceeds_parent")
-                        break
-                    _add(values, g, -count)
-                    decisions[fid] = (
-                        True,
-                        f"counted; taken out of parent figure {a['figure_id']} ({g})",
-                    )
-                    break
-        # residential counts inside the reported damage set, once per nested chain
-        # (possibly damaged only joins when count_possible made it "damaged")
-        if (
-            group in ("destroyed", "damaged", "unsplit")
-            and f["structure"] == "residential"
-            and decisions[fid][0]
-            and not any(
-                a["structure"] == "residential" and g in ("destroyed", "damaged", "unsplit")
-                for g, a in ancestors
-            )
-        ):
-            _add(values, "residential", int(f["count"]))
-        for child in children.get(fid, []):
-            walk(child, [*ancestors, (group, f)])
-
-    for f in top:
-        if f["figure_id"] in superseded:
-            for child in children.get(f["figure_id"], []):
-                walk(child, [(_group_of(f, opts), f)])
-            continue
-        walk(f, [])
-
-    if _is_na(values["assessed"]) and none_total:
-        # a graded product (e.g. a satellite assessment) counts its whole population
-        values["assessed"] = none_total + graded_total
-    parts = [values[g] for g in ("destroyed", "damaged", "unsplit") if not _is_na(values[g])]
-    if opts.count_possible and not _is_na(values["possibly_damaged"]):
-        parts.append(values["possibly_damaged"])
-    values["total"] = sum(parts) if parts else pd.NA
-    total = values["total"]
-    values["residential_share"] = (
-        round(values["residential"] / total, 3)
-        if not _is_na(values["residential"]) and not _is_na(total) and total > 0
-        else pd.NA
-    )
-    used_figs = [by_id[i] for i in counted_ids] or usable
-    dates = [f["as_of"] for f in used_figs if not _is_na(f["as_of"])]
-    for f in used_figs:
-        flags.extend(x for x in flags_of(f["flags"]) if x in _CARRIED_FLAGS)
-    return _View(
-        source_id=str(figs[0]["source_id"]),
-        values=values,
-        as_of=max(dates) if dates else None,
-        flags=flags,
-        figure_ids=counted_ids,
-        cumulative=all(f["cumulative"] is not False for f in used_figs),
-    )
-
-
-def _rank(
-    view: _View, info: dict[str, dict[str, Any]], relayed: set[str], opts: ReconcileOptions
-) -> tuple[Any, ...]:
-    method = str(info.get(view.source_id, {}).get("method", ""))
-    when = view.as_of.value if view.as_of is not None else -(2**62)
-    total = view.values["total"]
-    total_key = -(total if not _is_na(total) else -1)
-    if opts.policy == "latest":
-        return (-when, METHOD_RANK.get(method, 9), view.source_id in relayed, view.source_id)
-    if opts.policy == "max":
-        return (total_key, -when, view.source_id)
-    # best: a primary beats the report relaying it, then latest date, then method
-    return (view.source_id in relayed, -when, METHOD_RANK.get(method, 9), total_key, view.source_id)
-
-
-def _ratio_disagrees(values: list[int], ratio: float) -> bool:
-    values = [v for v in values if not _is_na(v)]
-    if len(values) < 2:
-        return False
-    low, high = min(values), max(values)
-    if low == 0:
-        return high > 0
-    return high / low > ratio
-
-
-def _reconcile_unit(
-    figs: list[dict[str, Any]],
-    info: dict[str, dict[str, Any]],
-    opts: ReconcileOptions,
-    decisions: dict[str, tuple[bool, str]],
-) -> tuple[dict[str, Any], list[tuple[_View, bool, str]]]:
-    unit_flags: list[str] = []
-    for f in figs:
-        if opts.as_of is not None and not _is_na(f["as_of"]) and f["as_of"] > opts.as_of:
-            decisions[f["figure_id"]] = (
-                False,
-                f"set aside: dated after --as-of {opts.as_of.date()}",
-            )
-        elif f["status"] != "accepted" and not (
-            opts.include_review and f["status"] == "needs_review"
-        ):
-            decisions[f["figure_id"]] = (
-                False,
-                f"set aside: status {f['status']} (review it, then mark it accepted)",
-            )
-            unit_flags.append("needs_review")
-        elif _is_na(f["count"]):
-            decisions[f["figure_id"]] = (False, "set aside: no number given")
-            unit_flags.append("needs_review")
-    # never mix count units (rule 5): keep the family with the most usable figures
-    families: dict[str, int] = defaultdict(int)
-    for f in figs:
-        if f["figure_id"] not in decisions:
-            families[COUNT_FAMILIES.get(str(f["count_unit"]), str(f["count_unit"]))] += 1
-    if families:
-        chosen_family = max(families, key=lambda k: (k == "buildings", families[k]))
-        for f in figs:
-            fam = COUNT_FAMILIES.get(str(f["count_unit"]), str(f["count_unit"]))
-            if f["figure_id"] not in decisions and fam != chosen_family:
-                decisions[f["figure_id"]] = (
-                    False,
-                    f"set aside: counted in {f['count_unit']}, not mixed with {chosen_family}",
-                )
-                unit_flags.append("mixed_count_units")
-    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in figs:
-        by_source[str(f["source_id"])].append(f)
-    views = [v for s in by_source.values() if (v := _source_view(s, opts, decisions))]
-    if not views:
-        return {}, []
-    present = {v.source_id for v in views}
-    relayed = {
-        v.source_id for v in views if str(info.get(v.source_id, {}).get("cites") or "") in present
-    }
-    ordered = sorted(views, key=lambda v: _rank(v, info, relayed, opts))
-    best = ordered[0]
-    outcome: list[tuple[_View, bool, str]] = []
-    for v in ordered:
-        if v is best:
-            why = {
-                "best": "used: best source (primary, latest, then method rank)",
-                "latest": "used: latest source",
-                "max": "used: largest total",
-                "all": "used",
-            }[opts.policy]
-            outcome.append((v, True, why))
-            continue
-        if v.source_id in relayed and opts.policy == "best":
-            cited = info[v.source_id].get("cites")
-            why = f"set aside: relays source {cited}, which is used instead"
-            unit_flags.append("relayed")
-        elif best.as_of is not None and v.as_of is not None and v.as_of < best.as_of:
-            why = f"set aside: older than the source used ({best.as_of.date()}); never added"
-        else:
-            why = "set aside: another source ranks higher; sources are never added"
-        outcome.append((v, False, why))
-        # everything this source contributed, breakdowns included, is set aside with it
-        for f in by_source[v.source_id]:
-            if decisions.get(f["figure_id"], (False, ""))[0]:
-                decisions[f["figure_id"]] = (False, why)
-    # disagreement among sources speaking for about the same date (rule 2)
-    if best.as_of is not None:
-        near = [
-            v
-            for v in views
-            if v.as_of is not None and abs((v.as_of - best.as_of).days) <= opts.window_days
-        ]
-    else:
-        near = views
-    key = "total" if sum(not _is_na(v.values["total"]) for v in near) >= 2 else "destroyed"
-    if _ratio_disagrees([v.values[key] for v in near], opts.disagree_ratio):
-        unit_flags.append("disagree")
-    # a cumulative series that goes down is flagged, never summed
-    series = sorted(
-        (v for v in views if v.cumulative and v.as_of is not None),
-        key=lambda v: v.as_of.value if v.as_of is not None else 0,
-    )
-    for column in ("destroyed", "total"):
-        points = [v.values[column] for v in series if not _is_na(v.values[column])]
-        if any(b < a for a, b in itertools.pairwise(points)):
-            unit_flags.append("decreasing")
-            break
-    row = dict(best.values)
-    row["n_sources"] = len(views)
-    row["as_of"] = best.as_of
-    row["flags"] = join_flags([*best.flags, *unit_flags])
-    row["source_id"] = best.source_id
-    return row, outcome
-
-
-def _records(figures: pd.DataFrame) -> list[dict[str, Any]]:
-    needed = [
-        "figure_id",
-        "source_id",
-        "unit_code",
-        "unit_name",
-        "level",
-        "settlement",
-        "damage",
-        "structure",
-        "count_unit",
-        "count",
-        "subset_of",
-        "same_as",
-        "cumulative",
-        "as_of",
-        "status",
-        "flags",
-    ]
-    missing = [c for c in needed if c not in figures.columns]
-    if missing:
-        raise UsageError(
-            f"figures table lacks columns {missing}; build it with damage_data.make_figures()"
-        )
-    # column by column: much faster than DataFrame.to_dict on tens of thousands of rows
-    columns: list[list[Any]] = []
-    for name in needed:
-        col = figures[name]
-        mask = col.isna().to_numpy()
-        values = col.astype(object).tolist()
-        missing_value = pd.NA if name == "count" else None
-        if name == "count":
-            values = [v if m else int(v) for v, m in zip(values, mask, strict=True)]
-        if name == "as_of":
-            values = [v if m else pd.Timestamp(v) for v, m in zip(values, mask, strict=True)]
-        columns.append([missing_value if m else v for v, m in zip(values, mask, strict=True)])
-    recs = [dict(zip(needed, row, strict=True)) for row in zip(*columns, strict=True)]
-    for r in recs:
-        r["level"] = r["level"] or "adm1"
-    return recs
-
-
-def _unit_names(codes: Iterable[str], figures_names: dict[str, str], lang: str) -> dict[str, str]:
-    from .places import display_name
-
-    names: dict[str, str] = {}
-    for code in codes:
-        try:
-            name = display_name(code, lang=lang)
-        except DamageDataError:  # a code no gazetteer knows
-            name = None
-        if not name or name == code:  # unknown to the gazetteer: the figures name it
-            name = figures_names.get(code) or code
-        names[code] = name
-    return names
-
-
-def _run(
-    figures: pd.DataFrame, sources: pd.DataFrame | None, opts: ReconcileOptions
-) -> tuple[
-    list[dict[str, Any]],
-    list[dict[str, Any]],
-    dict[str, tuple[bool, str]],
-    dict[str, dict[str, Any]],
-]:
-    info = _source_info(sources)
-    recs = _records(figures)
-    for r in recs:
-        # an undated figure refers to the date its source was published
-        if r["as_of"] is None:
-            published = info.get(str(r["source_id"]), {}).get("published")
-            if published is not None and not _is_na(published):
-                r["as_of"] = pd.Timestamp(published)
-    decisions: dict[str, tuple[bool, str]] = {}
-    by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in recs:
-        if r["unit_code"] is None:
-            decisions[r["figure_id"]] = (
-                False,
-                "set aside: place not resolved to a unit (see the match log)",
-            )
-            continue
-        by_unit[str(r["unit_code"])].append(r)
-    rows: list[dict[str, Any]] = []
-    source_rows: list[dict[str, Any]] = []
-    for code, figs in by_unit.items():
-        row, outcome = _reconcile_unit(figs, info, opts, decisions)
-        level = min((f["level"] for f in figs), key=lambda lv: LEVEL_ORDER.get(lv, 9))
-        if row:
-            row.update(unit_code=code, level=level)
-            rows.append(row)
-        for view, used, why in outcome:
-            meta = info.get(view.source_id, {})
-            source_rows.append(
-                {
-                    "unit_code": code,
-                    "level": level,
-                    "source_id": view.source_id,
-                    "title": meta.get("title"),
-                    "publisher": meta.get("publisher"),
-                    "method": meta.get("method"),
-                    "published": meta.get("published"),
-                    "cites": meta.get("cites"),
-                    **view.values,
-                    "as_of": view.as_of,
-                    "used": used,
-                    "rule": why,
-                    "flags": join_flags(view.flags),
-                }
-            )
-    return rows, source_rows, decisions, info
+__all__ = [
+    "BY_SOURCE_COLUMNS",
+    "COUNT_COLUMNS",
+    "DAMAGE_GROUPS",
+    "POLICIES",
+    "RULES",
+    "SUMMARY_COLUMNS",
+    "CountingOptions",
+    "explain",
+    "summarise",
+]
 
 
 def summarise(
@@ -592,40 +107,53 @@ def summarise(
     window_days: int = 7,
     include_review: bool = False,
     rollup: bool = False,
+    level: str = "unit",
     lang: str = "en",
+    settlements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per unit: what to report, reconciled across sources and dates.
 
     Parameters
     ----------
     figures
-        A ``figures`` table (:func:`damage_data.make_figures`).
+        A ``figures`` table (:func:`damage_data.make_figures`), or a ``Collected`` from
+        :func:`damage_data.pipeline.collect` (its sources are then used).
     sources
-        The ``sources`` table, for method ranks and which report cites which.
+        The ``sources`` table: dates, methods, and which report relays which. Without it,
+        relayed reports cannot be told from their primary source (a warning says so).
     policy
-        ``best`` (primary over relaying report, then latest, then method rank), ``latest``,
-        ``max`` (largest total), or ``all`` (one row per unit and source, like ``by_source``).
+        ``best`` (primary over relaying report, own figure over villages, latest, then
+        method rank), ``latest``, ``max`` (largest total), or ``all`` (like ``by_source``).
     as_of
-        Ignore figures dated after this day.
+        Ignore figures dated after this day (a series gives its latest figure before it).
     count_possible
         Add "possibly damaged" to damaged.
     by_source
-        Return one row per unit and source, side by side, with the rule that decided.
+        One row per unit and source, side by side, with the rule that decided.
     disagree_ratio
         Sources about the same date whose totals differ by more than this ratio are flagged
         ``disagree``.
+    include_review
+        Count figures marked ``needs_review`` too.
     rollup
         Add a row per country summing its units when the country has no figure of its own
         (flag ``partial``), and flag ``children_exceed`` when units add up to more than the
         country's own figure.
+    level
+        ``unit`` (villages rolled up into their unit) or ``settlement`` (one row per village,
+        ``unit_code`` being the unit it lies in).
     lang
-        Language of ``unit_name`` (``en``, ``az``, ``ru``, ``hy``, ``native``).
+        Language of ``unit_name`` (``en``, ``az``, ``ru``, ``hy``, ``uk``, ``native``).
+    settlements
+        A settlement gazetteer (``name, unit_code, lon, lat``) giving village coordinates at
+        ``level="settlement"``; default: the bundled GeoNames places.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`SUMMARY_COLUMNS` (or :data:`BY_SOURCE_COLUMNS`). Damaged excludes
-        destroyed; counts are missing (not zero) where the chosen source says nothing.
+        destroyed; a count is missing (not zero) where the chosen source says nothing;
+        ``*_max`` is missing where a figure has no upper bound ("more than 500").
 
     Examples
     --------
@@ -634,145 +162,428 @@ def summarise(
     >>> s.set_index("unit_code").loc["AZ-CAB", ["destroyed", "damaged", "residential"]].tolist()
     [0, 47, 41]
     """
-    opts = _options(
+    figures, sources = _unpack(figures, sources)
+    opts = options(
         policy=policy,
         as_of=as_of,
         count_possible=count_possible,
         disagree_ratio=disagree_ratio,
         window_days=window_days,
         include_review=include_review,
+        level=level,
     )
-    rows, source_rows, _, _ = _run(figures, sources, opts)
-    fig_names = {}
-    if "unit_name" in figures.columns:
-        fig_names = {
-            str(c): str(n)
-            for c, n in zip(figures["unit_code"], figures["unit_name"], strict=True)
-            if not _is_na(c) and not _is_na(n) and str(n)
-        }
-    if by_source or policy == "all":
-        table = pd.DataFrame(source_rows, columns=list(BY_SOURCE_COLUMNS))
-        names = _unit_names(table["unit_code"].unique(), fig_names, lang)
-        table["unit_name"] = table["unit_code"].map(names)
-        return (
-            _typed(table, BY_SOURCE_COLUMNS)
-            .sort_values(
-                ["level", "unit_code", "used", "as_of"],
-                ascending=[True, True, False, False],
-                key=lambda s: s.map(LEVEL_ORDER) if s.name == "level" else s,
-            )
-            .reset_index(drop=True)
+    counted = count(figures, sources, opts)
+    if counted.duplicates:
+        log.warning(
+            "%d figure(s) reached the summary more than once (the same source by two paths, "
+            "e.g. a file and a register holding it): each counted once",
+            len(counted.duplicates),
         )
-    if rollup:
+    names = _figure_names(figures)
+    if by_source or policy == "all":
+        return _by_source_table(counted.views, sources, names, figures, lang)
+    rows = counted.rows
+    if rows.empty:
+        return _typed(pd.DataFrame(columns=list(SUMMARY_COLUMNS)), SUMMARY_COLUMNS)
+    rows = rows.copy()
+    rows["level"] = _levels(rows, figures, level)
+    rows["count_unit"] = _count_units(rows, figures)
+    if rollup and level == "unit":
         rows = _rollup(rows)
-    table = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])
-    names = _unit_names(table["unit_code"].unique(), fig_names, lang)
-    table["unit_name"] = table["unit_code"].map(names)
-    table = _typed(table, SUMMARY_COLUMNS)
+    table = rows.reindex(columns=list(SUMMARY_COLUMNS))
+    table["unit_name"] = _unit_names(table["unit_code"], names, lang)
+    table["parent_code"] = _parent_codes(table)
+    columns: tuple[str, ...] = SUMMARY_COLUMNS
+    if level == "settlement":
+        table = _with_coordinates(table, figures, settlements)
+        columns = (*SUMMARY_COLUMNS, *SETTLEMENT_COLUMNS)
+    table = _typed(table, columns)
     order = table["level"].map(LEVEL_ORDER).fillna(9)
     return (
         table.assign(_o=order)
-        .sort_values(["_o", "unit_code"])
+        .sort_values(["_o", "unit_code", "settlement"])
         .drop(columns="_o")
         .reset_index(drop=True)
     )
 
 
-def _rollup(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def explain(
+    figures: pd.DataFrame, sources: pd.DataFrame | None, unit: str, **opts: Any
+) -> pd.DataFrame:
+    """Every figure about ``unit`` with whether it was used and the rule that decided.
+
+    Parameters
+    ----------
+    figures, sources
+        As for :func:`summarise`.
+    unit
+        A unit code (``AZ-FUZ``) or a place name in any spelling the gazetteer resolves
+        (``Fuzuli``, ``Физули``); a village name at ``level="settlement"``.
+    **opts
+        The options of :func:`summarise`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The figure columns plus ``used`` (bool), ``rule`` (the rule's name, see
+        :data:`damage_data.counting.RULES`), ``why`` (a sentence) and ``source_title``.
+
+    Examples
+    --------
+    >>> from damage_data.example import example_figures, example_sources
+    >>> e = explain(example_figures(), example_sources(), "Fuzuli")
+    >>> e.set_index("figure_id").loc["fuz-a-325", ["used", "rule"]].tolist()
+    [False, 'source_relayed']
+    """
+    figures, sources = _unpack(figures, sources)
+    code = _unit_code_of(figures, unit)
+    subset = figures[figures["unit_code"].astype("string") == code]
+    counted = count(subset, sources, options(**opts))
+    decided = counted.decisions.set_index("figure_id")
+    out = subset.copy().reset_index(drop=True)
+    ids = out["figure_id"].astype(str)
+    out["used"] = ids.map(decided["used"]).fillna(False).astype(bool)
+    out["rule"] = ids.map(decided["rule"]).fillna("").astype("string")
+    out["why"] = ids.map(decided["why"]).fillna("").astype("string")
+    titles = (
+        {} if sources is None else dict(zip(sources["source_id"], sources["title"], strict=True))
+    )
+    out["source_title"] = out["source_id"].map(titles)
+    return out.sort_values(["used", "as_of"], ascending=[False, False]).reset_index(drop=True)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _unpack(figures: Any, sources: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Accept a ``Collected`` (figures and sources together) as well as two tables."""
+    if hasattr(figures, "figures") and hasattr(figures, "sources"):
+        return figures.figures, sources if sources is not None else figures.sources
+    if not isinstance(figures, pd.DataFrame):
+        raise UsageError(
+            f"expected a figures table (a DataFrame), got {type(figures).__name__}; read "
+            "inputs with damage_data.pipeline.collect()"
+        )
+    if sources is None and not figures.empty:
+        warnings.warn(
+            "summarise() without a sources table: which report relays which, publication "
+            "dates and method ranks are unknown, so a relaying report may be used instead of "
+            "its primary source. Pass the sources (or the whole Collected).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return figures, sources
+
+
+def _unit_code_of(figures: pd.DataFrame, unit: str) -> str:
+    codes = set(figures["unit_code"].dropna().astype(str))
+    if unit in codes:
+        return unit
+    if unit.upper() in codes:
+        return unit.upper()
+    from .places import resolve_places
+
+    hit = resolve_places([unit])
+    code = hit.at[0, "unit_code"]
+    if not pd.isna(code) and str(code) in codes:
+        return str(code)
+    by_name = {
+        str(n).casefold(): str(c)
+        for c, n in zip(figures["unit_code"], figures.get("unit_name", []), strict=False)
+        if not pd.isna(c) and not pd.isna(n)
+    }
+    if unit.casefold() in by_name:
+        return by_name[unit.casefold()]
+    known = sorted(codes)
+    raise UsageError(
+        f"no figures about {unit!r}; places with figures: {', '.join(known[:30])}"
+        + (" …" if len(known) > 30 else "")
+    )
+
+
+def _figure_names(figures: pd.DataFrame) -> dict[str, str]:
+    if "unit_name" not in figures.columns:
+        return {}
+    return {
+        str(c): str(n)
+        for c, n in zip(figures["unit_code"], figures["unit_name"], strict=True)
+        if not pd.isna(c) and not pd.isna(n) and str(n)
+    }
+
+
+def _unit_names(codes: pd.Series, figure_names: dict[str, str], lang: str) -> list[str]:
+    from .places import display_name
+
+    names: dict[str, str] = {}
+    for code in dict.fromkeys(str(c) for c in codes):
+        try:
+            name = display_name(code, lang=lang)
+        except DamageDataError:  # a code no gazetteer knows
+            name = None
+        if not name or name == code:  # unknown to the gazetteer: the figures name it
+            name = figure_names.get(code) or code
+        names[code] = name
+    return [names[str(c)] for c in codes]
+
+
+def _levels(rows: pd.DataFrame, figures: pd.DataFrame, level: str) -> list[str]:
+    """The level of each row: settlement, else the unit's level from its figures or the
+    gazetteer (a unit only its villages speak for has no figure of its own)."""
+    if level == "settlement":
+        return ["settlement"] * len(rows)
+    own = figures[figures["level"].astype("string").ne("settlement").fillna(True)]
+    by_code = (
+        own.dropna(subset=["unit_code"])
+        .assign(_o=own["level"].astype("string").map(LEVEL_ORDER).fillna(1))
+        .sort_values("_o")
+        .drop_duplicates("unit_code")
+        .set_index(own["unit_code"].dropna().astype(str).name)["level"]
+    )
+    lookup = {str(k): str(v) for k, v in by_code.items() if not pd.isna(v)}
+    out = []
+    for code in rows["unit_code"].astype(str):
+        out.append(lookup.get(code) or _gazetteer_level(code))
+    return out
+
+
+def _gazetteer_level(code: str) -> str:
+    from .places.gazetteer import bundled_units
+
+    units = bundled_units()
+    hit = units.loc[units["unit_code"] == code, "level"]
+    if not hit.empty:
+        return str(hit.iloc[0])
+    return "country" if "-" not in code and len(code) == 2 else "adm1"
+
+
+def _count_units(rows: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
+    """The count unit of each row's source figures (rule R9: one per row)."""
+    pairs = figures.dropna(subset=["unit_code"])
+    common = (
+        pairs.groupby([pairs["source_id"].astype(str), pairs["unit_code"].astype(str)])[
+            "count_unit"
+        ]
+        .agg(lambda s: s.astype(str).mode().iloc[0] if s.notna().any() else "buildings")
+        .to_dict()
+    )
+    return [
+        common.get((str(s), str(u)), "buildings")
+        for s, u in zip(rows["source_id"], rows["unit_code"], strict=True)
+    ]
+
+
+def _parent_codes(table: pd.DataFrame) -> list[Any]:
+    from .places.gazetteer import bundled_units
+
+    units = bundled_units()
+    parents = dict(zip(units["unit_code"], units["parent_code"], strict=True))
+    out: list[Any] = []
+    for code, level in zip(table["unit_code"], table["level"], strict=True):
+        code = str(code)
+        if level == "settlement":
+            out.append(code)
+        elif level == "country":
+            out.append(pd.NA)
+        elif code in parents and not pd.isna(parents[code]):
+            out.append(parents[code])
+        else:
+            out.append(code.split("-")[0] if "-" in code else pd.NA)
+    return out
+
+
+def _with_coordinates(
+    table: pd.DataFrame, figures: pd.DataFrame, settlements: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Village coordinates: from the figures' own lon/lat, else the settlement gazetteer."""
+    out = table.copy()
+    out["lon"], out["lat"] = np.nan, np.nan
+    if {"lon", "lat"} <= set(figures.columns):
+        given = figures.dropna(subset=["lon", "lat"])
+        own = {
+            (str(u), str(s)): (float(x), float(y))
+            for u, s, x, y in zip(
+                given["unit_code"], given["settlement"], given["lon"], given["lat"], strict=True
+            )
+        }
+    else:
+        own = {}
+    places = settlements
+    if places is None:
+        from .places.gazetteer import bundled_settlements
+
+        places = bundled_settlements()
+    from .translit import fold as fold_key
+
+    known: dict[tuple[str, str], tuple[float, float]] = {}
+    if places is not None and not places.empty and {"lon", "lat"} <= set(places.columns):
+        for name, unit, x, y in zip(
+            places["name"], places["unit_code"], places["lon"], places["lat"], strict=True
+        ):
+            known.setdefault((str(unit), fold_key(str(name))), (float(x), float(y)))
+    for i, (unit, village) in enumerate(zip(out["unit_code"], out["settlement"], strict=True)):
+        xy = own.get((str(unit), str(village))) or known.get((str(unit), fold_key(str(village))))
+        if xy:
+            out.iat[i, out.columns.get_loc("lon")], out.iat[i, out.columns.get_loc("lat")] = xy
+    return out
+
+
+def _by_source_table(
+    views: pd.DataFrame,
+    sources: pd.DataFrame | None,
+    names: dict[str, str],
+    figures: pd.DataFrame,
+    lang: str,
+) -> pd.DataFrame:
+    if views.empty:
+        return _typed(pd.DataFrame(columns=list(BY_SOURCE_COLUMNS)), BY_SOURCE_COLUMNS)
+    table = views.copy()
+    meta = (
+        sources.drop_duplicates("source_id").set_index("source_id")
+        if sources is not None and not sources.empty
+        else pd.DataFrame(columns=["title", "publisher", "method", "published", "cites"])
+    )
+    for column in ("title", "publisher", "method", "published", "cites"):
+        table[column] = table["source_id"].map(meta[column]) if column in meta else pd.NA
+    table["level"] = _levels(table, figures, "unit")
+    table.loc[table["settlement"].fillna("") != "", "level"] = "settlement"
+    table["count_unit"] = _count_units(table, figures)
+    table["unit_name"] = _unit_names(table["unit_code"], names, lang)
+    table = _typed(table.reindex(columns=list(BY_SOURCE_COLUMNS)), BY_SOURCE_COLUMNS)
+    return table.sort_values(
+        ["level", "unit_code", "used", "as_of"],
+        ascending=[True, True, False, False],
+        key=lambda s: s.map(LEVEL_ORDER) if s.name == "level" else s,
+    ).reset_index(drop=True)
+
+
+def _rollup(rows: pd.DataFrame) -> pd.DataFrame:
     """Country rows from their units: the country's own figure wins; units give a partial."""
+    records = rows.to_dict("records")
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     own: dict[str, dict[str, Any]] = {}
-    for r in rows:
+    for r in records:
         code = str(r["unit_code"])
         if r["level"] == "country":
             own[code] = r
         elif r["level"] != "settlement":
             by_country[code.split("-")[0]].append(r)
-    out = list(rows)
     for country, units in by_country.items():
         sums: dict[str, Any] = {}
         for column in COUNT_COLUMNS:
-            vals = [u[column] for u in units if not _is_na(u[column])]
-            sums[column] = sum(vals) if vals else pd.NA
+            vals = [u[column] for u in units if not _missing(u[column])]
+            sums[column] = sum(vals) if vals else np.nan
+        for stat in ("destroyed", "damaged", "total"):
+            if any(_missing(u[f"{stat}_max"]) and not _missing(u[stat]) for u in units):
+                sums[f"{stat}_max"] = np.nan
         if country in own:
             parent = own[country]
             exceed = [
                 c
                 for c in ("destroyed", "damaged", "total")
-                if not _is_na(parent[c]) and not _is_na(sums[c]) and sums[c] > parent[c]
+                if not _missing(parent[c]) and not _missing(sums[c]) and sums[c] > parent[c]
             ]
             if exceed:
                 parent["flags"] = join_flags([*flags_of(parent["flags"]), "children_exceed"])
             continue
-        total, res = sums["total"], sums["residential"]
-        dates = [u["as_of"] for u in units if u["as_of"] is not None and not _is_na(u["as_of"])]
-        out.append(
+        total, res, basis = sums["total"], sums["residential"], sums["residential_basis"]
+        dates = [u["as_of"] for u in units if not _missing(u["as_of"])]
+        share = (
+            round(res / basis, 3)
+            if not _missing(res) and not _missing(basis) and basis and basis >= 0.5 * total
+            else np.nan
+        )
+        records.append(
             {
                 "unit_code": country,
                 "level": "country",
+                "settlement": "",
                 **sums,
-                "residential_share": round(res / total, 3)
-                if not _is_na(res) and not _is_na(total) and total
-                else pd.NA,
-                "n_sources": pd.NA,
-                "as_of": max(dates) if dates else None,
+                "residential_share": share,
+                "count_unit": units[0].get("count_unit"),
+                "n_sources": len({u["source_id"] for u in units}),
+                "as_of": max(dates) if dates else pd.NaT,
                 "flags": join_flags(["partial", "sum_of_units"]),
             }
         )
-    return out
+    return pd.DataFrame(records)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _typed(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     out = table.copy()
-    for column in (*COUNT_COLUMNS, "n_sources"):
+    for column in _INTEGER:
         if column in out.columns:
-            out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
-    out["residential_share"] = pd.to_numeric(out["residential_share"], errors="coerce").astype(
-        "Float64"
-    )
+            out[column] = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+    for column in ("residential_share", "lon", "lat"):
+        if column in out.columns:
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype("Float64")
     out["as_of"] = pd.to_datetime(out["as_of"], errors="coerce")
-    for column in ("unit_code", "unit_name", "level", "flags"):
-        out[column] = out[column].astype("string")
-    if "flags" in out.columns:
-        out["flags"] = out["flags"].fillna("")
+    for column in (
+        "unit_code",
+        "unit_name",
+        "level",
+        "settlement",
+        "parent_code",
+        "count_unit",
+        "source_id",
+        "flags",
+        "rule",
+        "why",
+    ):
+        if column in out.columns:
+            out[column] = out[column].astype("string")
+    out["settlement"] = out["settlement"].replace("", pd.NA)
+    out["flags"] = out["flags"].fillna("")
+    if "used" in out.columns:
+        out["used"] = out["used"].astype(bool)
     return out[list(columns)]
 
 
-def explain(
-    figures: pd.DataFrame, sources: pd.DataFrame | None, unit: str, **options: Any
-) -> pd.DataFrame:
-    """Every figure about ``unit`` with whether it was used and the rule that decided.
+def readable(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A summary as people read it: counts with their bounds ("500+", "55–60"), shares as
+    percentages with their basis, the range across sources, flags as they are.
 
-    Takes the same options as :func:`summarise`. The result has the figure columns plus
-    ``used`` (bool), ``rule`` (text) and ``source_title``.
-
+    Examples
+    --------
     >>> from damage_data.example import example_figures, example_sources
-    >>> e = explain(example_figures(), example_sources(), "AZ-FUZ")
-    >>> bool(e.loc[e["figure_id"] == "fuz-a-325", "used"].iloc[0])
-    False
+    >>> r = readable(summarise(example_figures(), example_sources()))
+    >>> r.set_index("unit_code").loc["AZ", "damaged"]
+    '13,000+'
     """
-    opts = _options(
-        **{k: v for k, v in options.items() if k in ReconcileOptions.__dataclass_fields__}
-    )
-    subset = figures[figures["unit_code"].astype("string") == unit]
-    if subset.empty:
-        known = sorted(set(figures["unit_code"].dropna().astype(str)))
-        raise UsageError(
-            f"no figures about unit {unit!r}; units with figures: {', '.join(known[:30])}"
-        )
-    _, _, decisions, info = _run(subset, sources, opts)
-    out = subset.copy()
-    out["used"] = [decisions.get(f, (False, "set aside"))[0] for f in out["figure_id"]]
-    out["rule"] = [decisions.get(f, (False, "set aside"))[1] for f in out["figure_id"]]
-    out["source_title"] = [info.get(str(s), {}).get("title") for s in out["source_id"]]
-    return out.sort_values(["used", "as_of"], ascending=[False, False]).reset_index(drop=True)
+    from .numbers import count_label, share_label
 
-
-__all__ = [
-    "BY_SOURCE_COLUMNS",
-    "DAMAGE_GROUPS",
-    "SUMMARY_COLUMNS",
-    "ReconcileOptions",
-    "explain",
-    "summarise",
-]
+    out = pd.DataFrame({"unit_code": summary["unit_code"], "unit_name": summary["unit_name"]})
+    out["level"] = summary["level"]
+    if summary["settlement"].notna().any():
+        out["settlement"] = summary["settlement"].fillna("")
+    for group in ("destroyed", "damaged", "total"):
+        out[group] = [
+            count_label(v, lo, hi, lang)
+            for v, lo, hi in zip(
+                summary[group], summary[f"{group}_min"], summary[f"{group}_max"], strict=True
+            )
+        ]
+        if group == "damaged":
+            out["possibly_damaged"] = [
+                count_label(v, lang=lang) for v in summary["possibly_damaged"]
+            ]
+            out["unsplit"] = [count_label(v, lang=lang) for v in summary["unsplit"]]
+    out["assessed"] = [count_label(v, lang=lang) for v in summary["assessed"]]
+    out["residential"] = [count_label(v, lang=lang) for v in summary["residential"]]
+    out["residential_share"] = [
+        f"{share_label(s, lang)} of {count_label(b, lang=lang)}" if share_label(s, lang) else ""
+        for s, b in zip(summary["residential_share"], summary["residential_basis"], strict=True)
+    ]
+    out["n_sources"] = summary["n_sources"]
+    out["sources_range"] = [
+        ""
+        if _missing(lo) or _missing(hi) or lo == hi
+        else f"{count_label(lo, lang=lang)}\u2013{count_label(hi, lang=lang)}"
+        for lo, hi in zip(summary["total_low"], summary["total_high"], strict=True)
+    ]
+    out["as_of"] = summary["as_of"].dt.strftime("%Y-%m-%d").fillna("")
+    out["flags"] = summary["flags"]
+    return out

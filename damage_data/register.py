@@ -552,11 +552,12 @@ def _from_loaded(result: Any, *, label: str, country: str | None = None) -> _Inp
     structures = getattr(result, "structures", None)
     if structures is not None and len(structures) == 0:
         structures = None
-    if hasattr(result, "as_figures"):
-        # Per-structure products are counted per unit here (the layer keeps every structure
-        # and round), so that summaries see them like any other source; count tables come
-        # back as read, with places resolved when a country is given.
-        figures = result.as_figures(country=country) if country else result.as_figures()
+    if hasattr(result, "current_structures"):
+        # the one way figures are made (pipeline): per-structure products counted per unit
+        # (the layer keeps every structure and round), count tables placed
+        from .pipeline import figures_of
+
+        figures = figures_of(result, country=country)
     else:
         figures = result.figures
     rejects = getattr(result, "rejects", None)
@@ -1022,7 +1023,7 @@ def _units_of(figures: pd.DataFrame) -> Any:
     countries = sorted({c.split("-")[0] for c in codes if "-" in c})
     if not countries:
         return None
-    from .gazetteer import BUNDLED_BOUNDARIES, bundled_units
+    from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
 
     wanted = [c for c in countries if c in BUNDLED_BOUNDARIES]
     if not wanted:

@@ -433,7 +433,7 @@ def _units_of(
     units: gpd.GeoDataFrame | None, country: str | Sequence[str] | None
 ) -> gpd.GeoDataFrame:
     if units is None:
-        from .gazetteer import bundled_units
+        from .places.gazetteer import bundled_units
 
         return bundled_units(country)
     if "unit_code" not in units.columns or not hasattr(units, "geometry"):

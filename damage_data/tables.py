@@ -193,6 +193,14 @@ def make_figures(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.Data
             frame[bound] = frame["count"]
         else:
             frame[bound] = frame[bound].where(frame[bound].notna(), frame["count"])
+    # "more than 500", "at least 500": no upper bound (DESIGN §4 rule 8), printed "500+"
+    open_ended = frame["qualifier"].isin(["more_than", "at_least"]).to_numpy()
+    if open_ended.any():
+        same = pd.to_numeric(frame["count_max"], errors="coerce") <= pd.to_numeric(
+            frame["count"], errors="coerce"
+        )
+        frame["count_max"] = frame["count_max"].astype(object)
+        frame.loc[open_ended & same.fillna(True).to_numpy(), "count_max"] = pd.NA
     if "figure_id" not in frame.columns or frame["figure_id"].isna().any():
         ids = [
             figure_id(str(r.get("source_id", "")), str(r.get("locator", "")), i)

@@ -1,4 +1,4 @@
-"""Tests of the bundled gazetteer and of user gazetteers (damage_data.gazetteer)."""
+"""Tests of the bundled gazetteer and of user gazetteers (damage_data.places.gazetteer)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from damage_data._data import data_path
 from damage_data._errors import InputError, UsageError
-from damage_data.gazetteer import (
+from damage_data.places.gazetteer import (
     ALIAS_COLUMNS,
     Gazetteer,
     bundled_aliases,
@@ -274,7 +274,7 @@ def test_extra_alias_csv(caplog: pytest.LogCaptureFixture) -> None:
     aliases = read_aliases(HERE / "extra_aliases.csv")
     assert list(aliases.columns) == list(ALIAS_COLUMNS)
     gaz = gazetteer_from_cod_ab(HERE / "cod_ab_sample.csv")
-    with caplog.at_level(logging.WARNING, logger="damage_data.gazetteer"):
+    with caplog.at_level(logging.WARNING, logger="damage_data.places.gazetteer"):
         richer = gaz.with_aliases(aliases)
     assert "UA99" in caplog.text
     assert len(richer.aliases) == len(gaz.aliases) + 3

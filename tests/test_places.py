@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from damage_data._data import data_path
 from damage_data._errors import UsageError
 from damage_data.cli import main
-from damage_data.gazetteer import bundled_units, default_gazetteer, make_gazetteer
+from damage_data.places.gazetteer import bundled_units, default_gazetteer, make_gazetteer
 from damage_data.places import (
     DISPLAY_LANGS,
     RESOLVED_COLUMNS,

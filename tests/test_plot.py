@@ -187,7 +187,7 @@ def test_map_inset_frame_follows_the_main_view(summary):
 
 
 def test_map_structures_get_a_fixed_colour_per_damage_class(summary):
-    from damage_data.gazetteer import bundled_units
+    from damage_data.places.gazetteer import bundled_units
 
     tar = bundled_units("AZ").set_index("unit_code").loc["AZ-TAR", "geometry"]
     point = tar.representative_point()

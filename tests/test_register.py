@@ -566,7 +566,7 @@ def test_attribute_tables_open_in_gdal(tmp_path: Path) -> None:
 
 
 def test_units_layer_maps_the_figures(tmp_path: Path) -> None:
-    from damage_data.gazetteer import bundled_units
+    from damage_data.places.gazetteer import bundled_units
 
     reg = tmp_path / "r.gpkg"
     ingest(reg, [(example_figures(), example_sources())])

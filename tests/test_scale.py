@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from damage_data._errors import InputError, UsageError
-from damage_data.gazetteer import bundled_units
+from damage_data.places.gazetteer import bundled_units
 from damage_data.scale import UnitGrid, count_structures, is_structure_parquet, points_xy
 from damage_data.tables import validate
 from damage_data.vocab import classify_damage, classify_structure

@@ -64,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (used by the console script and ``-m``)."""
     from damage_data._errors import DamageDataError
 
-    args = list(sys.argv[1:] if argv is None else argv)
+    from ._inputs import expand_columns
+
+    args = expand_columns(list(sys.argv[1:] if argv is None else argv))
     _setup_logging()
     try:
         app(args=args, prog_name="damage-data", standalone_mode=False)

@@ -108,12 +108,32 @@ def _plain(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output`` (atomically) or to stdout."""
+def format_of(fmt: str | None, output: Path | None) -> str:
+    """The output format: as given, else from the ``-o`` file's extension, else ``table``."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        by_suffix = {
+            ".json": "json",
+            ".ndjson": "ndjson",
+            ".jsonl": "ndjson",
+            ".csv": "csv",
+            ".md": "md",
+            ".txt": "table",
+        }
+        return by_suffix.get(Path(output).suffix.lower(), "table")
+    return "table"
+
+
+def emit(text: str, output: Path | None, *, overwrite: bool = True) -> None:
+    """Write ``text`` to ``output`` (atomically) or to stdout; an existing file is replaced
+    only with ``overwrite``."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    if Path(output).exists() and not overwrite:
+        raise UsageError(f"{output} exists; pass --overwrite to replace it, or choose another -o")
     from damage_data.export import atomic_write_text
 
     atomic_write_text(Path(output), text)

@@ -59,14 +59,9 @@ def _checked_output(output: Path) -> Path:
 
 
 def _collect(inputs: list[Path] | None):  # type: ignore[no-untyped-def]
-    from damage_data.pipeline import figures_from_inputs
+    from ._inputs import collect_inputs
 
-    if not inputs:
-        say(
-            "damage-data: no input given: using the bundled example "
-            "(Karabakh 2020, data/examples/karabakh_2020)"
-        )
-    return figures_from_inputs(inputs or None)
+    return collect_inputs(inputs)
 
 
 def _draw_and_save(

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from . import _inputs as opt
 from ._common import say
 
 
@@ -15,33 +16,56 @@ def report(
     inputs: list[Path] | None = typer.Argument(
         None, help="Input files of any supported kind. None: the bundled example."
     ),
-    register: Path | None = typer.Option(
-        None, "--register", help="Also report on this damage register (.gpkg)."
-    ),
+    register: Path | None = opt.register_option("Also report on this damage register (.gpkg)."),
     output: Path = typer.Option(
         Path("damage-report"), "--output", "-o", help="Folder to write (default ./damage-report)."
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the folder if it exists."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
     title: str | None = typer.Option(None, "--title", help="Report title."),
-    lang: str = typer.Option("en", "--lang", help="Unit names: en|az|ru|hy|native."),
-    policy: str = typer.Option("best", "--policy", help="best|latest|max."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Ignore figures after YYYY-MM-DD."),
+    lang: str = typer.Option("en", "--lang", help="Unit names: en|az|ru|hy|uk|native."),
+    policy: str = opt.policy_option(),
+    as_of: str | None = opt.as_of_option(),
     strict: bool = typer.Option(
-        False, "--strict", help="Exit 4 when any row is rejected or fails validation."
+        False,
+        "--strict",
+        help="Exit 4 when any row is rejected, fails validation, or nothing could be counted.",
     ),
+    kind: str = opt.kind_option(),
+    columns: list[str] | None = opt.columns_option(),
+    mapping: Path | None = opt.mapping_option(),
+    country: str | None = opt.country_option(),
+    units: Path | None = opt.units_option(),
+    units_name: str | None = opt.units_name_option(),
+    units_code: str | None = opt.units_code_option(),
+    gazetteer: Path | None = opt.gazetteer_option(),
 ) -> None:
     """Write a report folder: summary tables (CSV, XLSX, Markdown, HXL), units as GeoPackage
     and GeoJSON, figures with evidence, match log, rejects, map and charts, a README of the
     findings, and a Frictionless datapackage.json."""
     from damage_data._errors import UsageError
+    from damage_data.report import _check_target
 
     if output.exists() and not overwrite:
         raise UsageError(f"{output} exists; choose another folder with -o or pass --overwrite")
-    from .summary import gather, report_problems
+    _check_target(output, overwrite, [str(p) for p in inputs or []])
+    from .summary import nothing_counted, report_problems
 
     show = not quiet and sys.stderr.isatty()
-    collected = gather(inputs, register=register, quiet=quiet)
+    collected = opt.collect_inputs(
+        inputs,
+        register=register,
+        kind=kind,
+        columns=columns,
+        mapping=mapping,
+        units=units,
+        units_name=units_name,
+        units_code=units_code,
+        country=country,
+        gazetteer=gazetteer,
+        as_of=as_of,
+        quiet=quiet,
+    )
     report_problems(collected, strict=strict)
     if title is None:
         dates = collected.figures["as_of"].dropna()
@@ -74,6 +98,8 @@ def report(
             )
     else:
         result = build_report(collected, output, **options)
+    if result.summary is None or result.summary.empty:
+        nothing_counted(collected, strict=strict)
     if not quiet:
         say(
             f"damage-data: wrote {len(result.files)} files to {result.folder}/ "

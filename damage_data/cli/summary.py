@@ -1,4 +1,4 @@
-"""``damage-data summary``: one row per unit, reconciled across sources."""
+"""``damage-data summary``: one row per unit (or village), reconciled across sources."""
 
 from __future__ import annotations
 
@@ -7,59 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ._common import TABLE_FORMATS, check_format, emit, render, say
+from . import _inputs as opt
+from ._common import TABLE_FORMATS, check_format, emit, format_of, render, say
 
 if TYPE_CHECKING:
     from damage_data.pipeline import Collected
-
-
-def user_units(path: Path | None, name_column: str | None, code_column: str | None) -> Any:
-    """The units of a user's boundary file (``--units``), or ``None``."""
-    if path is None:
-        return None
-    from damage_data.gazetteer import gazetteer_from_path
-
-    return gazetteer_from_path(path, name_column=name_column, code_column=code_column).units
-
-
-def gather(
-    inputs: list[Path] | None,
-    *,
-    register: Path | None = None,
-    kind: str = "auto",
-    country: str | None = None,
-    units: Any = None,
-    quiet: bool = False,
-) -> Collected:
-    """Inputs, a register, or (with neither) the bundled example; says which on stderr."""
-    from damage_data.pipeline import Collected, combine, figures_from_inputs
-
-    parts: list[Collected] = []
-    if inputs:
-        parts.append(figures_from_inputs(inputs, kind=kind, country=country, units=units))
-    if register is not None:
-        from damage_data.pipeline import match_log
-        from damage_data.register import read_register
-
-        figures, sources = read_register(register)
-        import pandas as pd
-
-        parts.append(
-            Collected(
-                figures=figures,
-                sources=sources,
-                rejects=pd.DataFrame(columns=["path", "locator", "column", "value", "reason"]),
-                match_log=match_log(figures),
-            )
-        )
-    if not parts:
-        if not quiet:
-            say(
-                "damage-data: no input given: using the bundled example "
-                "(Karabakh 2020, data/examples/karabakh_2020)"
-            )
-        parts.append(figures_from_inputs(None))
-    return parts[0] if len(parts) == 1 else combine(parts)
 
 
 def _rejects_message(rejects: Any, examples: int = 5) -> str:
@@ -96,24 +48,25 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
     problems: list[str] = []
     if not collected.rejects.empty:
         problems.append(_rejects_message(collected.rejects))
-    unresolved = collected.figures["unit_code"].isna().sum() if not collected.figures.empty else 0
+    figures = collected.figures
+    unresolved = int(figures["unit_code"].isna().sum()) if not figures.empty else 0
     if unresolved:
+        outside = figures["flags"].fillna("").str.contains("outside_units").sum()
         problems.append(
-            f"{unresolved} figures have no unit: a place that was not resolved (see "
-            "`damage-data places resolve`) or structures outside every unit (give your "
-            "boundaries with --units FILE, or --country)"
+            f"{unresolved} figures have no unit"
+            + (f" ({outside} of them structures outside every unit)" if outside else "")
+            + ": check the place names (`damage-data places resolve NAME`) or give your "
+            "boundaries with --units FILE (or --country XX)"
         )
-    # a register's figures were validated when ingested; files and --strict are checked here
     failures = (
-        validate(collected.figures, "figures", raise_on_error=False)
+        validate(figures, "figures", raise_on_error=False)
         if check_schema or strict
         else pd.DataFrame(columns=["row", "column", "value", "reason"])
     )
     if not failures.empty:
         problems.append(
-            f"{len(failures)} figure table problems, e.g. row "
-            f"{failures.iloc[0]['row']}, column {failures.iloc[0]['column']}: "
-            f"{failures.iloc[0]['reason']}"
+            f"{len(failures)} figure table problems, e.g. row {failures.iloc[0]['row']}, "
+            f"column {failures.iloc[0]['column']}: {failures.iloc[0]['reason']}"
         )
     for line in problems:
         say(f"damage-data: warning: {line}")
@@ -121,76 +74,113 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
         raise ValidationError("--strict: " + "; ".join(problems), failure_cases=failures)
 
 
+def nothing_counted(collected: Collected, *, strict: bool) -> None:
+    """Rule R10: say in words that nothing could be counted; exit 4 under --strict."""
+    from damage_data._errors import ValidationError
+
+    figures = collected.figures
+    if figures.empty:
+        why = "no figure was read from the inputs"
+    else:
+        why = (
+            f"none of the {len(figures)} figures could be used (no unit could be assigned, "
+            "or every figure needs review)"
+        )
+    message = (
+        f"no usable figure: {why}; nothing is reported, and no count is 0 for lack of data. "
+        "See `damage-data validate FILE`; give boundaries with --units FILE or --country XX."
+    )
+    if strict:
+        raise ValidationError("--strict: " + message)
+    say(f"damage-data: warning: {message}")
+
+
 def summary(
-    inputs: list[Path] | None = typer.Argument(
+    inputs: list[Path] | None = opt.inputs_argument(),
+    fmt: str | None = typer.Option(
         None,
-        help="Input files (tables, GIS files, damage products, HXL, press reports). "
-        "None: the bundled example.",
-    ),
-    fmt: str = typer.Option(
-        "table", "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
+        "--format",
+        "-f",
+        help=f"Output format: {'|'.join(TABLE_FORMATS)} (default: "
+        "from the -o extension, else table).",
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing -o file."),
     strict: bool = typer.Option(
-        False, "--strict", help="Exit 4 when any row is rejected or fails validation."
+        False,
+        "--strict",
+        help="Exit 4 when any row is rejected, fails validation, or nothing could be counted.",
     ),
-    register: Path | None = typer.Option(
-        None, "--register", help="Also summarise this damage register (.gpkg)."
+    register: Path | None = opt.register_option("Also summarise this damage register (.gpkg)."),
+    level: str = typer.Option(
+        "unit", "--level", help="unit (villages rolled up) or settlement (one row per village)."
     ),
     by_source: bool = typer.Option(
         False, "--by-source", help="One row per unit and source, side by side."
     ),
-    policy: str = typer.Option("best", "--policy", help="best|latest|max|all."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Ignore figures after YYYY-MM-DD."),
+    policy: str = opt.policy_option(),
+    as_of: str | None = opt.as_of_option(),
     count_possible: bool = typer.Option(
         False, "--count-possible", help="Add 'possibly damaged' to damaged."
+    ),
+    include_review: bool = typer.Option(
+        False, "--include-review", help="Count figures marked needs_review too."
     ),
     rollup: bool = typer.Option(
         False, "--rollup", help="Add country rows summing their units (partial)."
     ),
-    kind: str = typer.Option("auto", "--kind", help="Reader kind for all inputs."),
-    country: str | None = typer.Option(
-        None, "--country", help="Country (ISO alpha-2) for per-structure inputs."
-    ),
-    lang: str = typer.Option("en", "--lang", help="Unit names: en|az|ru|hy|native."),
-    units: Path | None = typer.Option(
-        None, "--units", help="Your own boundary file (or COD-AB table) to assign structures to."
-    ),
-    units_name: str | None = typer.Option(
-        None, "--units-name", "--name-column", help="Name column of --units."
-    ),
-    units_code: str | None = typer.Option(
-        None, "--units-code", "--code-column", help="Code column of --units."
-    ),
+    kind: str = opt.kind_option(),
+    columns: list[str] | None = opt.columns_option(),
+    mapping: Path | None = opt.mapping_option(),
+    country: str | None = opt.country_option(),
+    lang: str = typer.Option("en", "--lang", help="Unit names: en|az|ru|hy|uk|native."),
+    units: Path | None = opt.units_option(),
+    units_name: str | None = opt.units_name_option(),
+    units_code: str | None = opt.units_code_option(),
+    gazetteer: Path | None = opt.gazetteer_option(),
 ) -> None:
     """Summarise damage per unit: destroyed, damaged, residential share, sources, flags.
 
     Sources are never added: each unit's figures come from its best source (a primary
     over the report relaying it, then the latest date, then the method), with the
-    disagreement between sources flagged.
+    disagreement between sources flagged. Breakdowns are parts of their totals; villages
+    add up into their district; a series gives its latest figure.
     """
+    fmt = format_of(fmt, output)
     check_format(fmt)
-    from damage_data.reconcile import summarise
+    from damage_data.reconcile import readable, summarise
 
-    collected = gather(
+    collected = opt.collect_inputs(
         inputs,
         register=register,
         kind=kind,
+        columns=columns,
+        mapping=mapping,
+        units=units,
+        units_name=units_name,
+        units_code=units_code,
         country=country,
-        units=user_units(units, units_name, units_code),
+        gazetteer=gazetteer,
+        as_of=as_of,
     )
     report_problems(collected, strict=strict, check_schema=bool(inputs) or register is None)
     table = summarise(
-        collected.figures,
-        collected.sources,
+        collected,
         policy=policy,
         as_of=as_of,
         count_possible=count_possible,
         by_source=by_source,
+        include_review=include_review,
         rollup=rollup,
+        level=level,
         lang=lang,
+        settlements=opt.user_settlements(gazetteer),
     )
-    emit(render(table, fmt), output)
+    if table.empty:
+        nothing_counted(collected, strict=strict)
+    if fmt in ("table", "md") and not by_source:
+        table = readable(table, lang if lang != "native" else "en")
+    emit(render(table, fmt), output, overwrite=overwrite)
 
 
 def register(app: typer.Typer) -> None:

@@ -83,6 +83,15 @@ FORMATS: dict[str, dict[str, str]] = {
         "extensions": ".txt .md",
         "detects": "press statements in prose (delegated to damage_data.text)",
     },
+    "figures": {
+        "extensions": ".csv",
+        "detects": "the toolkit's own figures table (figure_id, source_id, damage, count, "
+        "count_unit, qualifier…), e.g. a report's figures.csv; a sources.csv beside it is read too",
+    },
+    "sources": {
+        "extensions": ".csv",
+        "detects": "the toolkit's own sources table (source_id, title, method, published…)",
+    },
 }
 KINDS: tuple[str, ...] = tuple(FORMATS)
 
@@ -238,9 +247,10 @@ def _folder_digest(folder: Path) -> str:
 def detect_kind(ctx: Context) -> tuple[str, str, Any]:
     """The reader kind for ``ctx.target``, why, and what was parsed on the way (or ``None``)."""
     from ._vector import list_layers
+    from .codab import codab_levels
     from .gis import is_copernicus_layer
+    from .raw import read_raw
     from .series import is_series
-    from .tables import codab_levels, read_raw
     from .unosat import is_unosat_layer, unosat_rounds
     from .xbd import is_xbd
 
@@ -288,6 +298,11 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
         suffix not in _VECTOR_ONLY and not looks_binary(head_bytes(target, 8192))
     ):
         raw = read_raw(ctx)
+        from .own import own_kind
+
+        own = own_kind(raw.header)
+        if own is not None:
+            return own, f"the columns of the toolkit's own {own} table", None
         if raw.hxl_tags:
             return "hxl", "a row of HXL hashtags under the header", raw
         if codab_levels(raw.header):
@@ -350,7 +365,7 @@ def _kind_of_layers(
     is_copernicus: Any,
     fallback: str = "gis",
 ) -> tuple[str, str, Any]:
-    from .tables import codab_levels
+    from .codab import codab_levels
 
     if not layers:
         raise InputError(
@@ -369,7 +384,7 @@ def _kind_of_layers(
 
 
 def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
-    from . import gis, series, tables, unosat, xbd
+    from . import codab, gis, hxl, own, series, table, text, unosat, xbd
 
     payload: Any = None
     if kind == "auto":
@@ -381,7 +396,7 @@ def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
     if kind in ("xbd", "series") and payload is None:
         payload = load_json(ctx.target, ctx.limits, ctx.encoding)
     if kind == "table":
-        parts = tables.read_table(ctx, payload)
+        parts = table.read_table(ctx, payload)
         if parts.structures is not None:
             # one structure per row with coordinates: a GIS table, whatever its extension
             ctx.detected_by += "; lon/lat or WKT columns and a damage column: structures"
@@ -389,13 +404,13 @@ def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
         return parts, kind
     if kind == "hxl":
         if isinstance(payload, list):
-            return _hxl_from_json(ctx, payload), kind
-        return tables.read_hxl(ctx), kind
+            return hxl.hxl_from_json(ctx, payload), kind
+        return hxl.read_hxl(ctx), kind
     if kind == "codab":
-        return tables.read_codab(ctx), kind
+        return codab.read_codab(ctx), kind
     if kind == "gis":
         if ctx.target.is_file() and ctx.target.suffix.lower() in _TABLE_SUFFIXES:
-            return tables.read_table(ctx, payload), kind
+            return table.read_table(ctx, payload), kind
         return gis.read_gis(ctx), kind
     if kind == "copernicus":
         return gis.read_copernicus(ctx), kind
@@ -405,46 +420,11 @@ def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
         return xbd.read_xbd(ctx, payload), kind
     if kind == "series":
         return series.read_series(ctx, payload), kind
-    return series.read_text(ctx), kind
-
-
-def _hxl_from_json(ctx: Context, payload: list[dict[str, Any]]) -> Parts:
-    """HXL as JSON objects keyed by hashtags: written out as a tagged CSV and read by libhxl."""
-    import csv
-    import json
-
-    bad = next((i for i, item in enumerate(payload) if not isinstance(item, dict)), None)
-    if bad is not None:
-        raise InputError(
-            f"{ctx.path}: item {bad} is {type(payload[bad]).__name__}, not an object: HXL JSON "
-            "is an array of objects keyed by hashtags ({'#adm1+name': ..., ...}).",
-            path=str(ctx.path),
-        )
-
-    def cell(value: Any) -> Any:
-        if value is None:
-            return ""
-        return json.dumps(value) if isinstance(value, dict | list) else value
-
-    tags = list(dict.fromkeys(k for item in payload for k in item))
-    tmp = Path(tempfile.mkdtemp(prefix="damage_data_hxl_"))
-    try:
-        csv_path = tmp / "hxl.csv"
-        with csv_path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(tags)
-            for item in payload:
-                writer.writerow([cell(item.get(t)) for t in tags])
-        original = ctx.target
-        ctx.target = csv_path
-        try:
-            from .tables import read_hxl
-
-            return read_hxl(ctx, first_line=0, locator_word="item")
-        finally:
-            ctx.target = original
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    if kind == "figures":
+        return own.read_figures(ctx), kind
+    if kind == "sources":
+        return own.read_sources(ctx), kind
+    return text.read_text(ctx), kind
 
 
 def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
@@ -476,6 +456,16 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
     sources = sources_row(
         ctx.path, sha256=digest, kind=kind, title=parts.title, method=parts.method
     )
+    if kind in ("figures", "sources"):
+        # the toolkit's own tables: the sources are those they list, not the file
+        from ..tables import empty, make_table
+
+        sources = make_table("sources", parts.sources) if parts.sources else empty("sources")
+    elif parts.sources:
+        from ..tables import make_table
+
+        inner = make_table("sources", parts.sources).assign(sha256=digest)
+        sources = make_table("sources", pd.concat([sources, inner], ignore_index=True))
     return LoadResult(
         path=str(ctx.path),
         kind=kind,

@@ -48,3 +48,5 @@ class Parts:
     title: str | None = None
     method: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Sources inside the file (a ``source`` column): one sources row each.
+    sources: list[dict[str, Any]] = field(default_factory=list)

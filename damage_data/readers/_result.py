@@ -128,48 +128,6 @@ class LoadResult:
             return None
         return current_view(self.structures, strongest=self.strongest)
 
-    def as_figures(
-        self, units: gpd.GeoDataFrame | None = None, *, country: str | Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Figures of this input: structures assigned to units and counted, or the figures read.
-
-        Parameters
-        ----------
-        units
-            Admin units to assign structures to (default: bundled boundaries of ``country``,
-            or all bundled boundaries); for count tables, the units their place names and
-            codes are looked up in.
-        country
-            ISO alpha-2 code(s) to restrict bundled boundaries and place resolution.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> from damage_data.readers import load
-        >>> p = pathlib.Path(tempfile.mkdtemp()) / "sites.csv"
-        >>> _ = p.write_text("lon,lat,damage\\n46.93,39.99,destroyed\\n46.94,39.98,destroyed\\n")
-        >>> load(p).as_figures(country="AZ")[["unit_code", "damage", "count"]].values.tolist()
-        [['AZ-AGM', 'destroyed', 2]]
-        """
-        from ..assign import assign, structures_to_figures
-        from ..tables import empty
-
-        if self.structures is not None:
-            current = self.current_structures()
-            assert current is not None
-            if current.empty:
-                return empty("figures")
-            assigned, _ = assign(current, units, country=country)
-            return structures_to_figures(assigned, source_id=self.source_id)
-        if self.figures is None:
-            return empty("figures")
-        if (country is not None or units is not None) and "place_text" in self.figures.columns:
-            # places of count tables are looked up again, in the given units or country
-            from ._places import resolve_figure_places
-
-            return resolve_figure_places(self.figures, country=country, units=units)
-        return self.figures.copy()
-
 
 def current_view(structures: gpd.GeoDataFrame, *, strongest: bool = False) -> gpd.GeoDataFrame:
     """Reduce a round history to one row per structure (latest, or strongest, class)."""

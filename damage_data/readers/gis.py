@@ -232,23 +232,26 @@ def read_gis(ctx: Context) -> Parts:
 
 def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | None:
     """A layer of areas carrying counts (e.g. damaged sites per municipality) → figures."""
-    from .tables import figures_from_rows, table_roles
+    from .columns import map_columns
+    from .table import figures_from_table
 
     attributes = pd.DataFrame(raw.drop(columns=raw.geometry.name))
     text = attributes.astype("string").fillna("").astype(object)
-    roles = table_roles(text, ctx.columns)
-    if not roles["wide"] and not ("damage" in roles and "count" in roles):
+    mapping = map_columns(text, columns=ctx.columns)
+    if not mapping.counts and not ("damage" in mapping.roles and "count" in mapping.roles):
         return None
-    ctx.collector.extra["columns_used"] = {
-        k: v for k, v in roles.items() if k != "wide" and isinstance(v, str)
-    } | {"counts": dict(roles["wide"])}
+    ctx.collector.extra["columns"] = mapping.report()
+    ctx.collector.extra["column_rows"] = mapping.rows()
     ctx.collector.extra["layer_kind"] = "counts per area (no per-structure damage column)"
-    figures = figures_from_rows(ctx, text, list(range(len(text))), roles, locator_word="feature")
+    figures, sources = figures_from_table(
+        ctx, text, list(range(len(text))), mapping, locator_word="feature"
+    )
     return Parts(
         rows_kept=len(text) - ctx.collector.rows_rejected,
         figures=figures,
         crs=crs_name(raw) if raw.crs is not None else None,
         layer=layer.name,
+        sources=sources,
     )
 
 

@@ -1,4 +1,4 @@
-"""Readers of reported series and press texts: dated JSON tallies, and ``.txt`` reports.
+"""Dated JSON series: one object per report date with nested category counts.
 
 A dated series (e.g. Tech For Palestine's ``infrastructure-damaged.json``) is a JSON array of
 objects, one per report date, with nested category counts. Keys starting ``ext_`` are
@@ -10,13 +10,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
-
-from .._errors import InputError
 from ..limits import check_rows
 from ..tables import empty, make_figures
 from ._context import Context, Parts
-from .tables import MAX_COUNT, _row_date, count_unit_in_text, damage_in_header, structure_in_text
+from .columns import count_unit_in_header, state_in_header, structure_in_header
+from .raw import MAX_COUNT, parse_date
 
 _DATE_KEYS = ("report_date", "date", "as_of", "reported_on")
 #: Category names of known series whose words are not in the structure crosswalk.
@@ -56,7 +54,7 @@ def read_series(ctx: Context, value: Any) -> Parts:
         if date_key is None:
             col.reject(locator, None, None, "no report date")
             continue
-        _, date_problem = _row_date(item[date_key] if isinstance(item[date_key], str) else "?")
+        _, date_problem = parse_date(item[date_key] if isinstance(item[date_key], str) else "?")
         if date_problem:
             col.reject(locator, date_key, item[date_key], date_problem)
             continue
@@ -66,7 +64,7 @@ def read_series(ctx: Context, value: Any) -> Parts:
             field = path.split(".")[-1]
             if field.startswith("ext_") or path == date_key:
                 continue
-            damage = damage_in_header(field.replace("_", " "))
+            damage = state_in_header(field.replace("_", " "))
             if damage is None:
                 continue
             if (
@@ -88,11 +86,11 @@ def read_series(ctx: Context, value: Any) -> Parts:
             category = path.split(".")[0]
             structure = (
                 _CATEGORY_STRUCTURE.get(category)
-                or structure_in_text(path.replace("_", " ").replace(".", " "))
+                or structure_in_header(path.replace("_", " ").replace(".", " "))
                 or "any"
             )
             if structure == "any" or category == "places_of_worship":
-                structure = structure_in_text(field.replace("_", " ")) or structure
+                structure = structure_in_header(field.replace("_", " ")) or structure
             observed.append(
                 {
                     "source_id": ctx.source_id,
@@ -105,7 +103,7 @@ def read_series(ctx: Context, value: Any) -> Parts:
                     "structure_text": path,
                     "count_unit": "housing_units"
                     if category == "residential"
-                    else count_unit_in_text(path.replace("_", " ")),
+                    else count_unit_in_header(path.replace("_", " ")) or "buildings",
                     "count": int(number),
                     "cumulative": True,
                     "as_of": item[date_key],
@@ -124,13 +122,7 @@ def read_series(ctx: Context, value: Any) -> Parts:
             continue
         kept_rows += 1
         records.extend(observed)
-    if not records:
-        figures = empty("figures")
-    else:
-        figures = make_figures(records)
-        from ._places import resolve_figure_places
-
-        figures = resolve_figure_places(figures)
+    figures = make_figures(records) if records else empty("figures")
     return Parts(
         rows_kept=kept_rows,
         figures=figures,
@@ -151,34 +143,3 @@ def _leaves(item: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
         else:
             out.append((path, val))
     return out
-
-
-def read_text(ctx: Context) -> Parts:
-    """A press report (``.txt``): delegated to :func:`damage_data.text.figures_from_file`."""
-    try:
-        from ..text import figures_from_file
-    except ImportError as err:
-        raise InputError(
-            f"{ctx.path}: reading press texts needs damage_data.text, which is not "
-            "available in this installation.",
-            path=str(ctx.path),
-        ) from err
-    result = figures_from_file(ctx.target, published=None, source=ctx.path.name)
-    # (figures, sources) from damage_data.text; older versions returned figures alone
-    figures, text_sources = result if isinstance(result, tuple) else (result, None)
-    if not isinstance(figures, pd.DataFrame):
-        raise InputError(
-            f"{ctx.path}: the text reader returned no figures table.", path=str(ctx.path)
-        )
-    # one source id per file across all readers: the content hash load() gives every kind
-    figures = (
-        make_figures(figures.assign(source_id=ctx.source_id))
-        if not figures.empty
-        else empty("figures")
-    )
-    # a text has no rows: each figure found is one "row" read and kept
-    ctx.collector.rows_read += len(figures)
-    title = None
-    if isinstance(text_sources, pd.DataFrame) and not text_sources.empty:
-        title = str(text_sources["title"].iloc[0])
-    return Parts(rows_kept=len(figures), figures=figures, title=title, method="press")

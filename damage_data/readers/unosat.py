@@ -140,13 +140,15 @@ def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
     import geopandas as gpd
     import shapely
 
-    from .tables import raw_frame, read_raw, table_roles
+    from .columns import map_columns
+    from .raw import raw_frame, read_raw
 
     raw = raw_table or read_raw(ctx)
     frame = raw_frame(raw).replace("", None)
-    roles = table_roles(
-        raw_frame(raw), {k: v for k, v in (ctx.columns or {}).items() if k in ("lon", "lat", "wkt")}
-    )
+    roles = map_columns(
+        raw_frame(raw),
+        columns={k: v for k, v in (ctx.columns or {}).items() if k in ("lon", "lat", "wkt")},
+    ).roles
     if "wkt" in roles:
         geoms = shapely.from_wkt(frame[roles["wkt"]].to_numpy(dtype=object), on_invalid="ignore")
     elif "lon" in roles:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ._data import data_path
-from ._errors import InputError, UsageError
+from .._data import data_path
+from .._errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,6 +39,7 @@ __all__ = [
     "gazetteer_from_path",
     "make_gazetteer",
     "read_aliases",
+    "settlements_from_path",
 ]
 
 logger = logging.getLogger(__name__)
@@ -1057,3 +1058,46 @@ def read_aliases(path: str | Path) -> pd.DataFrame:
         return _alias_frame(table)
     except UsageError as err:
         raise UsageError(f"{p}: column one_to_one: {err}", path=str(p)) from err
+
+
+def settlements_from_path(path: str | Path) -> pd.DataFrame:
+    """A village gazetteer: a CSV (``name``, ``parent_code`` or ``unit_code``, ``lon``,
+    ``lat``) or a GeoNames dump, as ``name, unit_code, lat, lon, source``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "villages.csv"
+    >>> _ = p.write_text("name,parent_code,lon,lat\nSeydimli,AZ-TAR,47.1,40.3\n")
+    >>> settlements_from_path(p)[["name", "unit_code"]].values.tolist()
+    [['Seydimli', 'AZ-TAR']]
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file (--gazetteer)", path=str(p))
+    head = p.read_bytes()[:4096].decode("utf-8", "replace").splitlines()[:1]
+    if head and head[0].count("\t") >= 15:
+        return gazetteer_from_geonames(p).settlements
+    table = pd.read_csv(p, dtype=str, keep_default_na=False)
+    folded = {c.strip().casefold(): c for c in table.columns}
+    name = folded.get("name")
+    unit = folded.get("parent_code") or folded.get("unit_code") or folded.get("parent")
+    if name is None or unit is None:
+        raise InputError(
+            f"{p}: a village gazetteer needs columns name and parent_code (the unit each "
+            f"village lies in), plus lon and lat; it has {', '.join(table.columns)}",
+            path=str(p),
+        )
+    lon, lat = (
+        folded.get("lon") or folded.get("longitude"),
+        folded.get("lat") or folded.get("latitude"),
+    )
+    return pd.DataFrame(
+        {
+            "name": table[name].str.strip(),
+            "unit_code": table[unit].str.strip(),
+            "lat": pd.to_numeric(table[lat], errors="coerce") if lat else float("nan"),
+            "lon": pd.to_numeric(table[lon], errors="coerce") if lon else float("nan"),
+            "source": p.name,
+        }
+    )

@@ -1,0 +1,55 @@
+"""Places: gazetteers, name resolution, the place stage of figures, and display names.
+
+* :mod:`.gazetteer` — the bundled units, aliases, codes and settlements, and user gazetteers;
+* :mod:`.resolve` — :func:`resolve_places`: a name to a unit, saying how it matched;
+* :mod:`.stage` — :func:`resolve_figures`: the one place where figures get their units;
+* :mod:`.names` — :func:`display_name`: what to show for a unit, in each language.
+"""
+
+from __future__ import annotations
+
+from .gazetteer import (
+    BUNDLED_BOUNDARIES,
+    Gazetteer,
+    bundled_aliases,
+    bundled_codes,
+    bundled_settlements,
+    bundled_units,
+    combine_gazetteers,
+    default_gazetteer,
+    gazetteer_from_cod_ab,
+    gazetteer_from_file,
+    gazetteer_from_geonames,
+    gazetteer_from_path,
+    make_gazetteer,
+    read_aliases,
+)
+from .names import DISPLAY_LANGS, display_name, display_names, list_units
+from .resolve import RESOLVED_COLUMNS, match_log, resolve_place, resolve_places
+from .stage import resolve_figures
+
+__all__ = [
+    "BUNDLED_BOUNDARIES",
+    "DISPLAY_LANGS",
+    "RESOLVED_COLUMNS",
+    "Gazetteer",
+    "bundled_aliases",
+    "bundled_codes",
+    "bundled_settlements",
+    "bundled_units",
+    "combine_gazetteers",
+    "default_gazetteer",
+    "display_name",
+    "display_names",
+    "gazetteer_from_cod_ab",
+    "gazetteer_from_file",
+    "gazetteer_from_geonames",
+    "gazetteer_from_path",
+    "list_units",
+    "make_gazetteer",
+    "match_log",
+    "read_aliases",
+    "resolve_figures",
+    "resolve_place",
+    "resolve_places",
+]

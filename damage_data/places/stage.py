@@ -1,0 +1,197 @@
+"""The place stage: every figure's place resolved to a unit, once, after reading.
+
+Readers keep places as written (``place_text``, ``parent_text``, ``settlement``); this stage
+ties them to units of a gazetteer (the bundled one, or the user's ``--units``):
+
+* a code written in the source stays (``match = code``) — never replaced by a guess from the
+  name — and takes the gazetteer's name and level when the gazetteer knows it;
+* a village (``level = settlement``) belongs to the unit its stated parent resolves to, or,
+  with no parent given, to the unit the settlement gazetteer puts it in;
+* any other name is resolved with its parent; a name the gazetteer knows only as a settlement
+  becomes a village figure of the unit holding it.
+
+Matches that are not certain (fuzzy, ambiguous, unresolved) send the figure to review, and a
+stated parent that contradicts the gazetteer is flagged ``parent_conflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..tables import flags_of, join_flags, make_figures
+from ..vocab import MATCH_KINDS
+from .gazetteer import Gazetteer, bundled_units, make_gazetteer
+
+_REVIEW = ("unresolved", "ambiguous", "fuzzy")
+
+
+def resolve_figures(
+    figures: pd.DataFrame,
+    *,
+    country: str | Sequence[str] | None = None,
+    units: pd.DataFrame | None = None,
+    settlements: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Fill ``unit_code, unit_name, level, settlement, match`` from the places as written.
+
+    Parameters
+    ----------
+    figures
+        A figures table straight from a reader.
+    country
+        ISO alpha-2 code(s) to resolve names in (default: every bundled country).
+    units
+        Your own admin units (a ``units`` table, e.g. from ``--units``); replaces the bundled
+        gazetteer.
+    settlements
+        Your own settlement gazetteer (``name, unit_code[, lon, lat]``, ``--gazetteer``): a
+        village name without a stated parent is looked up there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new figures table; figures whose place is not certain are ``needs_review``.
+
+    Examples
+    --------
+    >>> f = make_figures([{"source_id": "s", "place_text": "Seydimli", "parent_text": "Tartar",
+    ...                    "settlement": "Seydimli", "level": "settlement",
+    ...                    "damage": "destroyed", "count": 5}])
+    >>> resolve_figures(f)[["unit_code", "settlement", "match"]].values.tolist()
+    [['AZ-TAR', 'Seydimli', 'parent']]
+    """
+    out = figures.copy()
+    if out.empty:
+        return out
+    out["match"] = out["match"].astype("string")
+    gazetteer = make_gazetteer(units) if units is not None else None
+    known = _codes(units if units is not None else bundled_units(country))
+    todo = out["match"].isna() | out["match"].isin(["unresolved"])
+    coded = todo & out["unit_code"].notna() & out["unit_code"].astype("string").str.strip().ne("")
+    _keep_codes(out, coded, known)
+    village = todo & ~coded & out["level"].astype("string").eq("settlement").fillna(False)
+    _villages(out, village, country, gazetteer, settlements)
+    named = todo & ~coded & ~village & out["place_text"].notna()
+    _names(out, named, country, gazetteer)
+    return make_figures(out)
+
+
+def _codes(units: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """Code → (code, name, level) of a units table (level ``adm1`` when not stated)."""
+    levels = units["level"] if "level" in units.columns else pd.Series("adm1", index=units.index)
+    return {
+        str(c).strip().upper(): (str(c), str(n), str(lv))
+        for c, n, lv in zip(units["unit_code"], units["name"], levels, strict=True)
+    }
+
+
+def _keep_codes(out: pd.DataFrame, rows: pd.Series, known: dict[str, tuple[str, str, str]]) -> None:
+    for i in out.index[rows.to_numpy()]:
+        found = known.get(str(out.at[i, "unit_code"]).strip().upper())
+        out.at[i, "match"] = "code"
+        if found is not None:
+            out.at[i, "unit_code"], out.at[i, "unit_name"] = found[0], found[1]
+            if out.at[i, "level"] != "settlement":
+                out.at[i, "level"] = found[2]
+        elif pd.isna(out.at[i, "unit_name"]) and not pd.isna(out.at[i, "place_text"]):
+            # a code no gazetteer knows: kept as written, named as the source names it
+            out.at[i, "unit_name"] = out.at[i, "place_text"]
+
+
+def _resolve(
+    names: list[str], parents: list[str | None], country: Any, gazetteer: Gazetteer | None
+) -> pd.DataFrame:
+    from .resolve import resolve_places
+
+    return resolve_places(
+        names,
+        gazetteer=gazetteer,
+        country=None if gazetteer is not None else country,
+        parent=parents if any(parents) else None,
+    )
+
+
+def _apply(out: pd.DataFrame, i: Any, hit: dict[str, Any], *, keep_level: bool = False) -> None:
+    match = str(hit.get("match") or "unresolved")
+    if not pd.isna(hit.get("unit_code")) and match not in ("unresolved", "ambiguous"):
+        out.at[i, "unit_code"] = hit["unit_code"]
+        out.at[i, "unit_name"] = hit.get("unit_name")
+        if not keep_level and not pd.isna(hit.get("level")):
+            out.at[i, "level"] = hit["level"]
+    out.at[i, "match"] = match if match in MATCH_KINDS else "unresolved"
+    flags = flags_of(out.at[i, "flags"])
+    if match in _REVIEW:
+        out.at[i, "status"] = "needs_review"
+        flags.append(f"place_{match}")
+    if "parent_conflict" in str(hit.get("reason") or ""):
+        out.at[i, "status"] = "needs_review"
+        flags.append("parent_conflict")
+    out.at[i, "flags"] = join_flags(flags)
+
+
+def _villages(
+    out: pd.DataFrame,
+    rows: pd.Series,
+    country: Any,
+    gazetteer: Gazetteer | None,
+    settlements: pd.DataFrame | None,
+) -> None:
+    """Villages: the unit of their stated parent, else the one the settlement list gives."""
+    index = out.index[rows.to_numpy()]
+    if len(index) == 0:
+        return
+    names = out.loc[index, "settlement"].fillna(out.loc[index, "place_text"]).astype(str)
+    out.loc[index, "settlement"] = names.to_numpy()
+    parents = out.loc[index, "parent_text"]
+    with_parent = index[parents.notna().to_numpy() & (parents.astype(str) != "").to_numpy()]
+    if len(with_parent):
+        hits = _resolve(
+            [str(p) for p in out.loc[with_parent, "parent_text"]],
+            [None] * len(with_parent),
+            country,
+            gazetteer,
+        )
+        for i, hit in zip(with_parent, hits.to_dict("records"), strict=True):
+            _apply(out, i, hit, keep_level=True)
+    alone = index.difference(with_parent)
+    if len(alone):
+        lookup = _settlement_units(settlements, country)
+        from ..translit import fold
+
+        for i in alone:
+            units = lookup.get(fold(str(out.at[i, "settlement"])), [])
+            if len(units) == 1:
+                out.at[i, "unit_code"] = units[0]
+                out.at[i, "match"] = "parent"
+            else:
+                hit = {"match": "ambiguous" if units else "unresolved", "unit_code": None}
+                _apply(out, i, hit, keep_level=True)
+
+
+def _settlement_units(settlements: pd.DataFrame | None, country: Any) -> dict[str, list[str]]:
+    from ..translit import fold
+    from .gazetteer import bundled_settlements
+
+    table = settlements if settlements is not None else bundled_settlements(country)
+    out: dict[str, list[str]] = {}
+    for name, unit in zip(table["name"], table["unit_code"], strict=True):
+        units = out.setdefault(fold(str(name)), [])
+        if str(unit) not in units:
+            units.append(str(unit))
+    return out
+
+
+def _names(out: pd.DataFrame, rows: pd.Series, country: Any, gazetteer: Gazetteer | None) -> None:
+    index = out.index[rows.to_numpy()]
+    if len(index) == 0:
+        return
+    parents = [None if pd.isna(v) or not str(v) else str(v) for v in out.loc[index, "parent_text"]]
+    hits = _resolve([str(v) for v in out.loc[index, "place_text"]], parents, country, gazetteer)
+    for i, hit in zip(index, hits.to_dict("records"), strict=True):
+        _apply(out, i, hit)
+        if hit.get("level") == "settlement" and not pd.isna(hit.get("unit_code")):
+            # a village the gazetteer knows (or one under its stated parent): a village figure
+            out.at[i, "settlement"] = out.at[i, "place_text"]

@@ -1,0 +1,677 @@
+"""Which column of a table plays which role, chosen by its values as well as its name.
+
+A header word proposes a role (``district`` → a place, ``Houses destroyed`` → a count of
+destroyed houses); the values decide: a damage-label column is the one whose values the
+crosswalks know (``House damage`` with "Total destruction", not a workflow ``Status``), a
+count column is numeric, a place column is one whose names the gazetteer resolves, deepest
+level first. The header words are data (``data/vocab/headers.csv``, one row per word and
+language); the user's own mapping (``--columns``/``--mapping``) wins over every guess.
+
+:func:`map_columns` returns a :class:`ColumnMap`: every chosen column with its role and why,
+every other column with the reason it was left out, and warnings for columns that look like
+damage counts but were not used.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from .._data import data_path
+from .._errors import UsageError
+from ..vocab import COUNT_UNITS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
+from .raw import is_number
+
+#: Roles the user may name with ``--columns ROLE=COLUMN`` (besides a damage state, which
+#: names a count column: ``destroyed="Houses destroyed"``).
+USER_ROLES: dict[str, str] = {
+    "place": "the place (district, unit) each row is about",
+    "village": "the village or settlement, under the place",
+    "parent": "the unit the place lies in",
+    "unit_code": "a unit code (ISO 3166-2, p-code)",
+    "date": "the date the row refers to",
+    "damage": "damage labels (a long table: one row per place and state)",
+    "count": "the count of a long table",
+    "structure": "structure types (houses, schools…)",
+    "unit": "the count unit: a column (Buildings/Dwellings) or a word (buildings, housing_units)",
+    "source": "the source of each row (rows of different sources are never added)",
+    "lon": "longitude of a per-structure table",
+    "lat": "latitude of a per-structure table",
+    "wkt": "WKT geometry of a per-structure table",
+    "id": "structure id of a per-structure table",
+    "admin": "the source's own admin label of a per-structure table",
+}
+#: Older role names accepted for the same thing.
+_ROLE_ALIASES = {"settlement": "village", "code": "unit_code", "count_unit": "unit"}
+
+_CODE_PATTERN = re.compile(r"(?:id_(\d)|adm(\d)_p?code|adm(\d)_pc|\w*_pcode)")
+_NAME_PATTERN = re.compile(r"(?:name_(\d)|adm(\d)_(?:en|name|ref|[a-z]{2}))")
+_UNIT_WORDS = {
+    "buildings": "buildings",
+    "building": "buildings",
+    "structures": "structures",
+    "structure": "structures",
+    "dwellings": "housing_units",
+    "dwelling": "housing_units",
+    "housing units": "housing_units",
+    "housing unit": "housing_units",
+    "units": "housing_units",
+    "apartments": "housing_units",
+    "households": "households",
+    "household": "households",
+}
+
+
+@dataclass
+class CountColumn:
+    """A numeric column holding counts of one damage state (a wide table)."""
+
+    name: str
+    state: str
+    structure: str = "any"
+    count_unit: str | None = None
+    #: Declared a part of another column ("of which houses", "incl. schools").
+    part: bool = False
+    why: str = ""
+
+
+@dataclass
+class ColumnMap:
+    """The roles of a table's columns, with why each was chosen or left out."""
+
+    roles: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, CountColumn] = field(default_factory=dict)
+    totals: list[str] = field(default_factory=list)
+    why: dict[str, str] = field(default_factory=dict)
+    ignored: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    damage_scheme: str | None = None
+    #: A count unit the user or the table states for every row.
+    count_unit: str | None = None
+    place_level: str | None = None
+
+    def column(self, role: str) -> str | None:
+        return self.roles.get(role)
+
+    def report(self) -> dict[str, Any]:
+        """The mapping as plain data, for ``validate`` and the reader report."""
+        used = {role: column for role, column in self.roles.items()}
+        counts = {
+            name: {
+                "state": c.state,
+                "structure": c.structure,
+                "count_unit": c.count_unit,
+                "part": c.part,
+            }
+            for name, c in self.counts.items()
+        }
+        return {
+            "roles": used,
+            "counts": counts,
+            "totals": list(self.totals),
+            "why": dict(self.why),
+            "ignored": dict(self.ignored),
+        }
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """``(column, role, why)`` for every column of the table, chosen or not."""
+        out = [(col, role, self.why.get(col, "")) for role, col in self.roles.items()]
+        for name, c in self.counts.items():
+            what = c.state if c.structure == "any" else f"{c.state}, {c.structure}"
+            if c.part:
+                what += ", a part"
+            out.append((name, f"count: {what}", c.why))
+        out += [(name, "count: total", self.why.get(name, "")) for name in self.totals]
+        out += [(name, "ignored", why) for name, why in self.ignored.items()]
+        return out
+
+
+# --- header vocabulary --------------------------------------------------------------------
+
+
+def fold(text: object) -> str:
+    """A header or label folded for lookup: NFC, case-folded, ``_-/.`` as spaces."""
+    value = unicodedata.normalize("NFC", str(text)).replace("\u01dd", "\u0259")
+    value = re.sub(r"[_\-/.:()\[\],;#+]+", " ", value)
+    return " ".join(value.split()).casefold()
+
+
+@cache
+def header_words() -> tuple[tuple[str, str, str], ...]:
+    """(folded phrase, role, value) of ``data/vocab/headers.csv``, longest phrase first."""
+    table = pd.read_csv(data_path("vocab", "headers.csv"), dtype=str, keep_default_na=False)
+    rows = {
+        (fold(w), r, v)
+        for w, r, v in zip(table["word"], table["role"], table["value"], strict=True)
+    }
+    return tuple(sorted(rows, key=lambda t: (-len(t[0]), t)))
+
+
+@cache
+def _state_phrases() -> tuple[tuple[str, str], ...]:
+    """(folded phrase, state): headers.csv states, then crosswalk phrases (not bare codes)."""
+    phrases: dict[str, str] = {}
+    for phrase, role, value in header_words():
+        if role == "state":
+            phrases.setdefault(phrase, value)
+    order = ["canonical", "press", "pdna"]
+    order += [s for s in damage_schemes() if s not in order and s != "fema"]
+    for scheme in order:
+        table = pd.read_csv(
+            data_path("vocab", "crosswalks", f"{scheme}.csv"), dtype=str, keep_default_na=False
+        )
+        for label, state in zip(table["label"], table["damage"], strict=True):
+            key = fold(label)
+            # codes ("1", "G3") and one-word sentinels ("Unknown") name no column
+            if re.search(r"\d", key) or state == "unassessed" or key == "damage":
+                continue
+            phrases.setdefault(key, state)
+    for state in DAMAGE_STATES:
+        phrases.setdefault(fold(state), state)
+    return tuple(sorted(phrases.items(), key=lambda kv: -len(kv[0])))
+
+
+@cache
+def _structure_words() -> tuple[tuple[str, str], ...]:
+    table = pd.read_csv(
+        data_path("vocab", "structure_crosswalk.csv"), dtype=str, keep_default_na=False
+    )
+    words = {
+        fold(lab): s
+        for lab, s in zip(table["label"], table["structure"], strict=True)
+        if not lab[:1].isdigit()
+    }
+    for s in STRUCTURE_TYPES:
+        words.setdefault(s, s)
+    return tuple(sorted(words.items(), key=lambda kv: -len(kv[0])))
+
+
+def _find(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def header_roles(name: str) -> list[tuple[str, str]]:
+    """Every (role, value) a header's words propose, most specific phrase first."""
+    text = f" {fold(name)} "
+    found: list[tuple[str, str]] = []
+    for phrase, role, value in header_words():
+        if role == "state":
+            continue
+        if _find(text, phrase):
+            found.append((role, value))
+    return found
+
+
+def state_in_header(name: str) -> str | None:
+    """The damage state a header names (``Houses destroyed`` → destroyed), else ``None``.
+
+    Two states in one header ("Heavy/Collapsed") are reported together
+    (``damaged_or_destroyed``) when one of them is destroyed; otherwise the header is
+    ambiguous and names no state.
+
+    >>> state_in_header("COLLAPSED_UNITS"), state_in_header("Houses partially destroyed")
+    ('destroyed', 'damaged')
+    """
+    text = f" {fold(name)} "
+    found: list[str] = []
+    for phrase, state in _state_phrases():
+        if _find(text, phrase):
+            found.append(state)
+            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+    distinct = list(dict.fromkeys(found))
+    if len(distinct) > 1:
+        if "destroyed" in distinct and any(
+            s in ("minor", "moderate", "severe", "damaged") for s in distinct
+        ):
+            return "damaged_or_destroyed"
+        return None
+    if distinct:
+        return distinct[0]
+    words = set(fold(name).split())
+    generic = {"damage", "damages", "sites", "site", "structures", "buildings", "houses", "count"}
+    if "damage" in words and words <= generic | {"number", "total", "of", "with", "n"}:
+        return "damaged_or_destroyed"
+    return None
+
+
+def structure_in_header(name: str) -> str | None:
+    """The structure type a header or label names (``Houses destroyed`` → residential)."""
+    text = f" {fold(name)} "
+    for word, structure in _structure_words():
+        if _find(text, word):
+            return structure
+    return None
+
+
+def count_unit_in_header(name: str) -> str | None:
+    """The count unit a header names, if any (``housing units``, ``households``)."""
+    text = f" {fold(name)} "
+    if _find(text, "households") or _find(text, "household"):
+        return "households"
+    if re.search(r"housing units?|dwellings?|apartments|flats|(?<!\w)units(?!\w)", text):
+        return "housing_units"
+    if re.search(r"(?<!\w)(structures?|sites?)(?!\w)", text):
+        return "structures"
+    if re.search(r"(?<!\w)buildings?(?!\w)", text):
+        return "buildings"
+    return None
+
+
+def count_unit_of_value(value: str) -> str | None:
+    """A count unit stated in a cell (``Buildings``, ``Dwellings``, ``housing_units``)."""
+    key = fold(value)
+    if key.replace(" ", "_") in COUNT_UNITS:
+        return key.replace(" ", "_")
+    return _UNIT_WORDS.get(key)
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def _filled(values: pd.Series) -> list[str]:
+    return [v for v in values.tolist() if v]
+
+
+def numeric_share(values: pd.Series) -> float:
+    filled = _filled(values)
+    return sum(is_number(v) for v in filled) / len(filled) if filled else 0.0
+
+
+def text_share(values: pd.Series) -> float:
+    filled = _filled(values)
+    return sum(not is_number(v) for v in filled) / len(filled) if filled else 0.0
+
+
+def label_score(values: pd.Series) -> tuple[str, float, int]:
+    """The crosswalk that knows most distinct values, the share it knows, and how many."""
+    from ._result import pick_scheme
+
+    distinct = [v for v in dict.fromkeys(values.tolist()) if v][:300]
+    if not distinct:
+        return "canonical", 0.0, 0
+    scheme, known = pick_scheme(distinct)
+    return scheme, known / len(distinct), len(distinct)
+
+
+def _date_share(values: pd.Series) -> float:
+    filled = _filled(values)[:200]
+    if not filled:
+        return 0.0
+    parsed = pd.to_datetime(pd.Series(filled), errors="coerce", format="mixed", dayfirst=True)
+    return float(parsed.notna().mean())
+
+
+# --- the mapping ---------------------------------------------------------------------------
+
+
+def user_mapping(columns: dict[str, str] | None, header: list[str]) -> dict[str, str]:
+    """The user's ``--columns`` mapping checked against the table, roles normalised."""
+    out: dict[str, str] = {}
+    for role, column in (columns or {}).items():
+        role = _ROLE_ALIASES.get(role, role)
+        if role not in USER_ROLES and role not in DAMAGE_STATES:
+            raise UsageError(
+                f"unknown column role {role!r} in --columns; roles: "
+                f"{', '.join(USER_ROLES)}, or a damage state naming a count column "
+                f"({', '.join(DAMAGE_STATES)}), e.g. --columns destroyed='Houses destroyed'"
+            )
+        if role == "unit" and count_unit_of_value(column) and column not in header:
+            out[role] = column  # a count unit word, not a column
+            continue
+        if column not in header:
+            raise UsageError(
+                f"--columns {role}={column!r}: no such column; the table's columns: "
+                f"{', '.join(header)}"
+            )
+        out[role] = column
+    return out
+
+
+def map_columns(
+    frame: pd.DataFrame,
+    *,
+    columns: dict[str, str] | None = None,
+    resolve: Any = None,
+) -> ColumnMap:
+    """Choose the role of every column of a table of strings.
+
+    Parameters
+    ----------
+    frame
+        The table's cells as strings (empty cells ``""``).
+    columns
+        The user's mapping, role → column (see :data:`USER_ROLES`); it wins over guesses.
+    resolve
+        ``resolve(names) -> (share resolved, deepest level)`` for place columns without a
+        place word in their header; ``None`` skips the value check.
+
+    Returns
+    -------
+    ColumnMap
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"district": ["Tartar"], "village": ["Seydimli"],
+    ...                       "destroyed": ["5"], "houses_destroyed": ["4"]})
+    >>> m = map_columns(frame)
+    >>> m.roles["place"], m.roles["village"], m.counts["houses_destroyed"].structure
+    ('district', 'village', 'residential')
+    """
+    header = list(frame.columns)
+    given = user_mapping(columns, header)
+    m = ColumnMap()
+    used: set[str] = set()
+    for role, column in given.items():
+        if role in DAMAGE_STATES:
+            m.counts[column] = CountColumn(
+                column,
+                role,
+                structure_in_header(column) or "any",
+                count_unit_in_header(column),
+                why="given with --columns",
+            )
+        elif role == "unit" and column not in header:
+            m.count_unit = count_unit_of_value(column)
+        else:
+            m.roles[role] = column
+            m.why[column] = "given with --columns"
+        if column in header:
+            used.add(column)
+    _geometry(frame, m, used)
+    _codes(frame, m, used)
+    _places(frame, m, used, resolve)
+    _singles(frame, m, used)
+    _counts(frame, m, used)
+    if not m.counts and "damage" not in m.roles:
+        _long_format(frame, m, used)
+    elif "count" not in m.roles:
+        _structure_column(frame, m, used)
+    for name in header:
+        if name not in used and name not in m.ignored:
+            m.ignored[name] = _why_ignored(frame[name], name)
+    _warn_damage_like(m)
+    return m
+
+
+def _geometry(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    if {"lon", "lat"} <= set(m.roles) or "wkt" in m.roles:
+        return
+    lon = lat = wkt = None
+    for name in frame.columns:
+        roles = {r for r, _ in header_roles(name)} if name not in used else set()
+        if "lon" in roles and lon is None and numeric_share(frame[name]) > 0.8:
+            lon = name
+        elif "lat" in roles and lat is None and numeric_share(frame[name]) > 0.8:
+            lat = name
+        elif "wkt" in roles and wkt is None:
+            shapes = frame[name].str.match(r"^\s*(MULTI)?(POINT|POLYGON)", case=False)
+            if shapes.mean() > 0.5:
+                wkt = name
+    if lon and lat:
+        m.roles["lon"], m.roles["lat"] = lon, lat
+        m.why[lon] = m.why[lat] = "longitude/latitude: named so, numeric"
+        used |= {lon, lat}
+    elif wkt:
+        m.roles["wkt"] = wkt
+        m.why[wkt] = "WKT geometries"
+        used.add(wkt)
+
+
+def _depth_of_pattern(match: re.Match[str]) -> int:
+    digits = [g for g in match.groups() if g]
+    return int(digits[0]) if digits else 9
+
+
+def _codes(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    if "unit_code" in m.roles:
+        return
+    candidates: list[tuple[int, str]] = []
+    for name in frame.columns:
+        if name in used:
+            continue
+        key = fold(name).replace(" ", "_")
+        pattern = _CODE_PATTERN.fullmatch(key)
+        words = {r for r, _ in header_roles(name)}
+        if pattern or "code" in words:
+            if not _filled(frame[name]):
+                m.ignored[name] = "code column with no values"
+                used.add(name)
+                continue
+            depth = _depth_of_pattern(pattern) if pattern else 9
+            candidates.append((depth, name))
+    if not candidates:
+        return
+    candidates.sort()
+    depth, name = candidates[-1]  # the deepest level's code names the row's unit
+    m.roles["unit_code"] = name
+    m.why[name] = "unit codes: named so" + (f" (level {depth})" if depth < 9 else "")
+    used.add(name)
+    for _, other in candidates[:-1]:
+        m.ignored[other] = f"code of a higher level than {name!r}"
+        used.add(other)
+
+
+def _places(frame: pd.DataFrame, m: ColumnMap, used: set[str], resolve: Any) -> None:
+    """Place columns: by header word and depth, else by how many values the gazetteer knows."""
+    if "place" in m.roles and ("village" in m.roles or "parent" in m.roles):
+        return
+    found: list[tuple[int, int, str, str]] = []  # depth, order, role, name
+    for order, name in enumerate(frame.columns):
+        if name in used or text_share(frame[name]) < 0.8:
+            continue
+        key = fold(name).replace(" ", "_")
+        pattern = _NAME_PATTERN.fullmatch(key)
+        if pattern:
+            found.append((_depth_of_pattern(pattern), order, "place", name))
+            continue
+        for role, value in header_roles(name):
+            if role in ("place", "settlement"):
+                found.append((int(value), order, role, name))
+                break
+    if not found and resolve is not None:
+        # no place word in any header: a text column whose names the gazetteer resolves
+        for order, name in enumerate(frame.columns):
+            if name in used or text_share(frame[name]) < 0.8 or state_in_header(name):
+                continue
+            if {r for r, _ in header_roles(name)} & {"label", "structure", "source", "ignore"}:
+                continue
+            share, depth = resolve(list(dict.fromkeys(_filled(frame[name])))[:100])
+            if share >= 0.5:
+                found.append((depth, order, "place", name))
+    if not found:
+        # the first text column before the counts names the place, as tables are laid out
+        for name in frame.columns:
+            if name in used or text_share(frame[name]) < 0.8 or state_in_header(name):
+                continue
+            if {r for r, _ in header_roles(name)} & {
+                "label",
+                "structure",
+                "source",
+                "date",
+                "unit_statement",
+                "ignore",
+                "parent",
+            }:
+                continue
+            found.append((2, 0, "place", name))
+            m.why[name] = "place: the first text column (no place word in any header)"
+            break
+    found.sort()
+    taken = {m.roles.get("place"), m.roles.get("village"), m.roles.get("parent")}
+    found = [f for f in found if f[3] not in taken]
+    if not found:
+        return
+    deepest = found[-1]
+    if "place" not in m.roles and "village" not in m.roles:
+        if deepest[2] == "settlement":
+            m.roles["village"] = deepest[3]
+            m.why[deepest[3]] = "villages: named so; rolled up into the place above them"
+        else:
+            m.roles["place"] = deepest[3]
+            m.why.setdefault(
+                deepest[3], f"place: named so (the deepest place column, level {deepest[0]})"
+            )
+        used.add(deepest[3])
+        rest = found[:-1]
+    else:
+        rest = found
+    if rest and "village" in m.roles and "place" not in m.roles:
+        above = rest[-1]
+        m.roles["place"] = above[3]
+        m.why[above[3]] = "place: the unit above the villages"
+        used.add(above[3])
+        rest = rest[:-1]
+    if rest and "parent" not in m.roles:
+        above = rest[-1]
+        m.roles["parent"] = above[3]
+        m.why[above[3]] = "parent: the level above the place, used to tell same-named places apart"
+        used.add(above[3])
+        rest = rest[:-1]
+    for _, _, _, name in rest:
+        m.ignored[name] = "a higher level than the place and its parent"
+        used.add(name)
+
+
+def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    """Date, source, parent and count-unit statement columns, by header and values."""
+    for name in frame.columns:
+        if name in used:
+            continue
+        roles = [r for r, _ in header_roles(name)]
+        if "parent" in roles and "parent" not in m.roles and text_share(frame[name]) >= 0.8:
+            m.roles["parent"], m.why[name] = name, "parent: named so"
+        elif "date" in roles and "date" not in m.roles and _date_share(frame[name]) >= 0.8:
+            m.roles["date"], m.why[name] = name, "dates: named so, values read as dates"
+        elif "source" in roles and "source" not in m.roles and text_share(frame[name]) >= 0.8:
+            m.roles["source"] = name
+            m.why[name] = "source of each row: rows of different sources are never added"
+        elif "unit_statement" in roles and "unit" not in m.roles:
+            known = [count_unit_of_value(v) for v in dict.fromkeys(_filled(frame[name]))]
+            if known and all(known):
+                m.roles["unit"] = name
+                m.why[name] = "the table's own count unit per row (beats a column-name guess)"
+            else:
+                continue
+        else:
+            continue
+        used.add(name)
+
+
+def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    """Wide count columns: numeric columns whose header names a damage state or a total."""
+    previous: CountColumn | None = None
+    for name in frame.columns:
+        if name in used:
+            previous = m.counts.get(name, previous)
+            continue
+        if numeric_share(frame[name]) < 0.5:
+            continue
+        words = header_roles(name)
+        roles = [r for r, _ in words]
+        state = state_in_header(name)
+        if "ignore" in roles and not state:
+            m.ignored[name] = next(v for r, v in words if r == "ignore")
+            used.add(name)
+            continue
+        if state is None and "part" in roles and previous is not None:
+            state = previous.state  # "of which houses": a part of the column before
+        if state is None:
+            if "total" in roles:
+                m.totals.append(name)
+                m.why[name] = "a total: what it totals is decided by the numbers"
+                used.add(name)
+            continue
+        if "ignore" in roles:
+            # "green", "red": safety tags that also read as colours of damage
+            m.ignored[name] = next(v for r, v in words if r == "ignore")
+            used.add(name)
+            continue
+        column = CountColumn(
+            name,
+            state,
+            structure_in_header(name) or "any",
+            count_unit_in_header(name),
+            part="part" in roles,
+            why=f"a count of {state}: the header names the state",
+        )
+        m.counts[name] = column
+        used.add(name)
+        previous = column
+
+
+def _long_format(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    """A damage-label column (chosen by its values) and a count column."""
+    best: tuple[float, int, str, str] | None = None
+    for name in frame.columns:
+        if name in used or text_share(frame[name]) < 0.8:
+            continue
+        scheme, share, _ = label_score(frame[name])
+        named = any(r == "label" for r, _ in header_roles(name))
+        score = (share, int(named), name, scheme)
+        if share >= 0.5 and (best is None or score[:2] > best[:2]):
+            best = score
+    if "damage" in m.roles:
+        column = m.roles["damage"]
+        m.damage_scheme = label_score(frame[column])[0]
+    elif best is not None:
+        share, _, column, scheme = best
+        m.roles["damage"], m.damage_scheme = column, scheme
+        m.why[column] = (
+            f"damage labels: {share:.0%} of its distinct values are known labels ({scheme})"
+        )
+        used.add(column)
+    else:
+        return
+    if "count" not in m.roles:
+        numeric = [n for n in frame.columns if n not in used and numeric_share(frame[n]) >= 0.8]
+        named = [n for n in numeric if any(r == "value" for r, _ in header_roles(n))]
+        choice = named[0] if named else (numeric[0] if len(numeric) == 1 else None)
+        if choice is not None:
+            m.roles["count"] = choice
+            m.why[choice] = "the count of each row: numeric" + (", named so" if named else "")
+            used.add(choice)
+    _structure_column(frame, m, used)
+
+
+def _structure_column(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    if "structure" in m.roles:
+        return
+    for name in frame.columns:
+        if name in used or text_share(frame[name]) < 0.8:
+            continue
+        if any(r == "structure" for r, _ in header_roles(name)):
+            m.roles["structure"] = name
+            m.why[name] = "structure types: named so"
+            used.add(name)
+            return
+
+
+def _why_ignored(values: pd.Series, name: str) -> str:
+    if not _filled(values):
+        return "empty"
+    words = header_roles(name)
+    for role, value in words:
+        if role == "ignore":
+            return value
+    if numeric_share(values) >= 0.5:
+        return "numeric, but its name states no damage state (name it with --columns STATE=COLUMN)"
+    if any(r == "label" for r, _ in words):
+        return "text that is mostly not damage labels (e.g. a workflow status)"
+    return "not needed (text)"
+
+
+def _warn_damage_like(m: ColumnMap) -> None:
+    for name, why in m.ignored.items():
+        if why.startswith("numeric") and re.search(
+            r"damag|destr|collap|ruin|зруйн|пошкод|разруш|повреж|hasar|yık|dağı|zədə|zerst|besch|détru|endomm",
+            fold(name),
+        ):
+            m.warnings.append(
+                f"column {name!r} looks like a damage count but names no state the crosswalks "
+                f"know; it was not counted (name it: --columns STATE={name!r})"
+            )

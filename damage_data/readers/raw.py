@@ -1,0 +1,376 @@
+"""Tables as strings: CSV/TSV/XLSX/DBF read cell by cell, and the numbers and dates in them.
+
+Nothing here knows about damage: it finds the header row, the encoding and the delimiter,
+keeps every cell as text with its line number, and parses counts and dates the way the
+people who write these tables write them (``1.234`` in de/tr/az, ``05/11/2020`` day first in
+most of the world). A row the reader cannot take whole becomes a reject, never a silent cut.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .._errors import DamageDataError, InputError
+from ..limits import check_rows
+from ._context import Context
+from ._files import decode_text, looks_binary
+
+
+@dataclass
+class RawTable:
+    """A table as strings: header names, data rows, their line numbers and how it was read."""
+
+    header: list[str]
+    rows: list[list[str]]
+    line_numbers: list[int]
+    encoding: str | None
+    delimiter: str | None
+    hxl_tags: list[str] | None = None
+    #: Renamed repeats of a header name (``destroyed_2`` → ``destroyed``).
+    repeats: dict[str, str] | None = None
+    #: Rows that could not be taken whole: ``(line, column, value, reason)``.
+    bad_rows: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: Other sheets of a workbook, not read (named in the report).
+    other_sheets: list[str] = field(default_factory=list)
+
+
+def read_raw(ctx: Context) -> RawTable:
+    """Read a CSV/TSV/XLSX/DBF into strings, detecting encoding, delimiter and header row."""
+    suffix = ctx.target.suffix.lower()
+    other_sheets: list[str] = []
+    if suffix in (".xlsx", ".xlsm"):
+        grid, other_sheets = _xlsx_rows(ctx.target, ctx)
+        encoding, delimiter = None, None
+    elif suffix == ".xls":
+        raise InputError(
+            f"{ctx.path}: old binary .xls workbooks are not read; save it as .xlsx or CSV.",
+            path=str(ctx.path),
+        )
+    elif suffix == ".dbf":
+        grid, encoding, delimiter = _dbf_rows(ctx), None, None
+    else:
+        data = ctx.target.read_bytes()
+        if looks_binary(data):
+            raise InputError(
+                f"{ctx.path}: binary content, not a text table; check the file (see "
+                "`damage-data formats` for what is read).",
+                path=str(ctx.path),
+            )
+        text, encoding = decode_text(data, ctx.path, ctx.encoding)
+        delimiter = _sniff_delimiter(text, suffix)
+        try:
+            grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as err:
+            raise InputError(
+                f"{ctx.path}: not a readable table ({err}); a cell this long is not a count "
+                "table. Check the delimiter and quoting.",
+                path=str(ctx.path),
+            ) from err
+    numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(grid)]
+    numbered = [(n, row) for n, row in numbered if any(row)]
+    if not numbered:
+        raise InputError(f"{ctx.path}: the table has no rows.", path=str(ctx.path))
+    head = header_index([row for _, row in numbered])
+    header = unique_names(numbered[head][1])
+    repeats = {
+        new: old for new, old in zip(header, numbered[head][1], strict=False) if old and new != old
+    }
+    body = numbered[head + 1 :]
+    tags = None
+    if body and is_hxl_row(body[0][1]):
+        tags = body[0][1] + [""] * (len(header) - len(body[0][1]))
+        body = body[1:]
+    elif is_hxl_row(numbered[head][1]):
+        tags = list(header)
+    width = len(header)
+    bad: list[tuple[int, str, str, str]] = []
+    for line, row in body:
+        extra = [c for c in row[width:] if c]
+        if extra:
+            # a row wider than its header: its cells cannot be tied to columns, so it is
+            # not read at all (cutting it would shift nothing but lose a count silently)
+            bad.append(
+                (
+                    line,
+                    f"column {width + 1}",
+                    ", ".join(extra)[:80],
+                    f"row has {len(row)} cells but the header has {width}: quote cells "
+                    "holding the delimiter, or add the missing header names",
+                )
+            )
+    rows = [(row + [""] * width)[:width] for _, row in body]
+    check_rows(len(rows), ctx.path, ctx.limits)
+    return RawTable(
+        header,
+        rows,
+        [n for n, _ in body],
+        encoding,
+        delimiter,
+        tags,
+        repeats,
+        bad_rows=bad,
+        other_sheets=other_sheets,
+    )
+
+
+def _xlsx_rows(path: Path, ctx: Context) -> tuple[list[list[str]], list[str]]:
+    import openpyxl
+
+    from ._files import check_zip_sizes
+
+    # a workbook is a zip of XML parts: the same bomb guards as any archive apply
+    check_zip_sizes(path, ctx.limits, shown_as=ctx.path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises zip, XML and KeyError variants
+        raise InputError(
+            f"{ctx.path}: not a readable .xlsx workbook ({err}).", path=str(ctx.path)
+        ) from err
+    try:
+        names = book.sheetnames
+        sheet = book[ctx.layer] if ctx.layer else book[names[0]]
+    except KeyError as err:
+        raise InputError(
+            f"{ctx.path}: no sheet {ctx.layer!r}; sheets: {', '.join(names)}.", path=str(ctx.path)
+        ) from err
+    others = [n for n in names if n != sheet.title]
+    grid: list[list[str]] = []
+    try:
+        # a stale <dimension> tag (written by some tools) would stop the read early
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > ctx.limits.max_columns:
+                raise InputError(
+                    f"{ctx.path}: a row of {len(row):,} cells, over the limit of "
+                    f"{ctx.limits.max_columns:,} columns; a far cell (e.g. XFD1048576) "
+                    "makes every row this wide: delete it and save again.",
+                    path=str(ctx.path),
+                )
+            grid.append(["" if v is None else cell_text(v) for v in row])
+            if len(grid) > ctx.limits.max_rows + 1:  # + the header
+                check_rows(len(grid) - 1, ctx.path, ctx.limits)
+    except DamageDataError:
+        raise
+    except Exception as err:  # a broken sheet part: zip CRC, XML or value errors
+        raise InputError(
+            f"{ctx.path}: the workbook's sheet cannot be read ({type(err).__name__}: "
+            f"{str(err)[:200]}); it may be truncated or corrupt. Re-save it as .xlsx or CSV.",
+            path=str(ctx.path),
+        ) from err
+    finally:
+        book.close()
+    return grid, others
+
+
+def cell_text(value: object) -> str:
+    """One spreadsheet cell as text: whole floats without ``.0``, dates as ISO."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if str(value).endswith("00:00:00") else value.isoformat()
+    return str(value)
+
+
+def _dbf_rows(ctx: Context) -> list[list[str]]:
+    import pyogrio
+
+    try:
+        frame = pyogrio.read_dataframe(ctx.target, read_geometry=False)
+    except Exception as err:
+        raise InputError(
+            f"{ctx.path}: not a readable dBASE table ({err}).", path=str(ctx.path)
+        ) from err
+    body = frame.astype(object).where(frame.notna(), "")
+    return [list(map(str, frame.columns))] + [
+        [cell_text(v) for v in row] for row in body.itertuples(index=False)
+    ]
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
+        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def is_number(cell: str) -> bool:
+    """Whether a cell holds a number as people write them (groups, marks, a percent)."""
+    return bool(re.fullmatch(r"[-+−]?[\d\s.,'\u00a0\u202f]*\d[\d\s.,'\u00a0\u202f]*%?", cell))
+
+
+def header_index(rows: list[list[str]]) -> int:
+    """The header row: the first wide, mostly non-numeric row before rows of the same width.
+
+    Title lines and notes above a table have fewer cells than the table itself.
+    """
+    widths = [sum(1 for c in row if c) for row in rows[:200]]
+    common = Counter(widths[1:] or widths).most_common(1)[0][0]
+    for i, row in enumerate(rows[:30]):
+        filled = [c for c in row if c]
+        if (
+            len(filled) >= max(1, int(0.8 * common))
+            and sum(is_number(c) for c in filled) <= len(filled) // 4
+        ):
+            return i
+    return 0
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Header names made unique (``destroyed``, ``destroyed_2``); blanks get a name."""
+    seen: Counter[str] = Counter()
+    out = []
+    for i, name in enumerate(header):
+        name = name or f"column_{i + 1}"
+        seen[name] += 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def is_hxl_row(row: list[str]) -> bool:
+    """A row of HXL hashtags (at least half of its filled cells start with ``#``)."""
+    filled = [c for c in row if c]
+    return bool(filled) and sum(c.startswith("#") for c in filled) >= max(1, len(filled) // 2)
+
+
+def raw_frame(raw: RawTable) -> pd.DataFrame:
+    """The table's cells as an object DataFrame of strings (empty cells are ``""``)."""
+    return pd.DataFrame(raw.rows, columns=raw.header, dtype=object)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def decimal_mark(values: Sequence[str]) -> str | None:
+    """The decimal separator a column uses, if any value shows it (``12,5`` or ``3.25``)."""
+    marks: Counter[str] = Counter()
+    for value in values:
+        text = re.sub(r"[\s'\u00a0\u202f]", "", value)
+        if "," in text and "." in text:
+            marks[text[max(text.rfind(","), text.rfind("."))]] += 1
+        else:
+            match = re.search(r"\d([.,])(\d+)$", text)
+            if match and len(match.group(2)) != 3:
+                marks[match.group(1)] += 1
+    return marks.most_common(1)[0][0] if marks else None
+
+
+#: Largest count accepted: no place has a billion structures, and the figures table holds
+#: 64-bit integers, so anything larger is a typo, a merged cell or a hostile file.
+MAX_COUNT = 1_000_000_000
+
+
+def parse_count(value: str, decimal: str | None = None) -> tuple[int | None, str | None]:
+    """A whole non-negative count from text, or ``(None, reason)``; empty gives ``(None, None)``.
+
+    Thousands may be grouped by ``,`` ``.`` space or apostrophe (``1.234`` is 1234 in de,
+    tr, az); ``decimal`` says which mark is the decimal point for this column.
+
+    >>> parse_count("1.234"), parse_count("12,5", ","), parse_count("-3")
+    ((1234, None), (None, 'not a whole number'), (None, 'negative count'))
+    """
+    count, reason = _parse_count(value, decimal)
+    if count is not None and count > MAX_COUNT:
+        return None, f"count too large (over {MAX_COUNT:,})"
+    return count, reason
+
+
+def _parse_count(value: str, decimal: str | None) -> tuple[int | None, str | None]:
+    text = re.sub(r"[\s'\u00a0\u202f_]", "", str(value))
+    if text in ("", "-", "—", "–", "n/a", "NA", "N/A", "..", "nan", "None"):
+        return None, None
+    if text[0] in "-−":
+        return (None, "negative count") if is_number(text[1:]) else (None, "not a number")
+    text = text.lstrip("+")
+    if not re.fullmatch(r"[\d.,]+", text):
+        return None, "not a number"
+    if "," in text and "." in text:
+        dec = text[max(text.rfind(","), text.rfind("."))]
+    elif decimal is not None and decimal in text and text.count(decimal) == 1:
+        dec = decimal
+    else:
+        sep = "," if "," in text else "." if "." in text else None
+        if sep is None:
+            return int(text), None
+        if re.fullmatch(rf"\d{{1,3}}(\{sep}\d{{3}})+", text):
+            return int(text.replace(sep, "")), None
+        dec = sep
+    thousands = "." if dec == "," else ","
+    whole, _, frac = text.replace(thousands, "").partition(dec)
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        return None, "not a number"
+    if frac.strip("0"):
+        return None, "not a whole number"
+    return int(whole), None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+#: Dates before this are no report dates (a year of construction, a typo, a spreadsheet zero).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
+
+
+def day_first(values: Sequence[str]) -> bool | None:
+    """Whether a column writes dates day first (``13/11/2020``), month first, or cannot say.
+
+    A column is read one way for all its rows: a value whose first number is above 12 says
+    day first, one whose second number is above 12 says month first; both in one column is
+    contradictory and reads as day first (most of the world) with a warning by the caller.
+    """
+    first = second = False
+    for value in values:
+        match = _SLASHED.match(value or "")
+        if match:
+            a, b = int(match.group(1)), int(match.group(2))
+            first |= a > 12
+            second |= b > 12
+    if second and not first:
+        return False
+    if first or second:
+        return True
+    return None
+
+
+def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | None, str | None]:
+    """A cell's date, or the reason it cannot be read; empty is no date.
+
+    ``dayfirst`` is the column's order for ``dd/mm/yyyy``-style dates (see
+    :func:`day_first`); ISO dates are read as they are. Dates before 1900 are rejected.
+    """
+    if not text or not text.strip():
+        return None, None
+    value = text.strip()
+    try:
+        if _SLASHED.match(value):
+            stamp = pd.to_datetime(value, errors="coerce", dayfirst=bool(dayfirst))
+        else:
+            stamp = pd.to_datetime(value, errors="coerce", format="mixed")
+    except (ValueError, OverflowError):  # out-of-bounds years raise despite errors=
+        stamp = pd.NaT
+    if pd.isna(stamp):
+        return None, "unreadable date; write dates as YYYY-MM-DD"
+    if stamp < EARLIEST_DATE:
+        return None, "date before 1900: not a report date; fix the year"
+    return stamp, None
+
+
+def in_future(stamp: pd.Timestamp | None) -> bool:
+    """Whether a date lies after today (a typo, kept for review by the caller)."""
+    return stamp is not None and stamp > pd.Timestamp.now()
+
+
+def clip(value: str, width: int = 120) -> str:
+    """Long text cut for evidence columns, with an ellipsis."""
+    return value if len(value) <= width else value[: width - 1] + "…"

@@ -1,0 +1,539 @@
+"""Count tables (CSV, TSV, XLSX, DBF) to figures, and per-structure tables to structures.
+
+A count table has one row per place (wide: a column per damage state, ``Houses destroyed``)
+or one row per place and state (long: a label column and a count column). Each count in a
+row becomes one figure tied to its row and column. Breakdowns are linked, never added:
+``houses_destroyed`` beside ``destroyed`` is a part of it (``subset_of``), and so are the
+severity columns beside an unspecified ``damaged`` and a long table's typed rows beside its
+total row (DESIGN §4 rule 1). Village rows stay village figures under their district (rule
+2), a ``source`` column splits the rows into sources (rule 5), and a ``UNIT_TYPES`` column
+states the count unit (rule 9). Places are resolved after reading, by the place stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError
+from ..tables import empty, make_figures
+from ..vocab import classify_structure
+from ._context import Context, Parts
+from .columns import (
+    ColumnMap,
+    CountColumn,
+    count_unit_in_header,
+    count_unit_of_value,
+    map_columns,
+    state_in_header,
+    structure_in_header,
+)
+from .raw import (
+    RawTable,
+    clip,
+    day_first,
+    decimal_mark,
+    in_future,
+    parse_count,
+    parse_date,
+    raw_frame,
+    read_raw,
+)
+
+#: States summed to test what a ``total`` column totals (everything graded, or the damage).
+_GRADED = ("none", "possible", "minor", "moderate", "severe", "destroyed", "damaged")
+_DAMAGE = ("minor", "moderate", "severe", "destroyed", "damaged", "damaged_or_destroyed")
+_SEVERITY = ("minor", "moderate", "severe")
+#: A state column of the first kind includes parts of the second kind in the same row.
+_WIDER = {
+    "damaged": _SEVERITY,
+    "damaged_or_destroyed": ("minor", "moderate", "severe", "damaged", "destroyed", "possible"),
+}
+
+
+def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -> Parts:
+    """Read a count table into figures, or a per-structure table into structures."""
+    raw = raw or read_raw(ctx)
+    frame = raw_frame(raw)
+    mapping = map_columns(frame, columns=ctx.columns, resolve=resolve)
+    if "lon" in mapping.roles or "wkt" in mapping.roles:
+        from ._vector import damage_column
+
+        given = mapping.roles.get("damage")
+        if damage_column(frame.replace("", None), given) is not None:
+            return read_structure_table(ctx, frame, raw, mapping)
+    given = set((ctx.columns or {}).values())
+    for name in [c for c in mapping.counts if c in (raw.repeats or {}) and c not in given]:
+        # two columns with one header would count the same structures twice
+        state = mapping.counts.pop(name).state
+        mapping.ignored[name] = f"repeats the header {raw.repeats[name]!r}"  # type: ignore[index]
+        ctx.collector.warn(
+            f"column {raw.repeats[name]!r} appears more than once in the header; only the "  # type: ignore[index]
+            f"first is counted (the repeat is read as {name!r}); choose with --columns "
+            f"{state}={name!r}"
+        )
+    if (
+        not mapping.counts
+        and not mapping.totals
+        and not ("damage" in mapping.roles and "count" in mapping.roles)
+    ):
+        raise InputError(
+            f"{ctx.path}: no damage counts found. Columns: {', '.join(raw.header)}. Name them "
+            "with --columns, e.g. --columns place=District destroyed='Houses destroyed' (a "
+            "column per state) or --columns place=District damage=Status count=Number (a "
+            "label column and a count column).",
+            path=str(ctx.path),
+        )
+    for warning in mapping.warnings:
+        ctx.collector.warn(warning)
+    if raw.other_sheets:
+        ctx.collector.warn(
+            f"the workbook has other sheets, not read: {', '.join(raw.other_sheets)}; read "
+            "one with --layer SHEET"
+        )
+    ctx.collector.extra.update(
+        encoding=raw.encoding, delimiter=raw.delimiter, columns=mapping.report()
+    )
+    ctx.collector.extra["column_rows"] = mapping.rows()
+    figures, sources = figures_from_table(ctx, frame, raw.line_numbers, mapping, raw.bad_rows)
+    return Parts(
+        rows_kept=ctx.collector.rows_read - ctx.collector.rows_rejected,
+        figures=figures,
+        sources=sources,
+    )
+
+
+def figure_key(source_id: str, locator: str) -> str:
+    """A figure's id from its source and locator: the same cell gives the same id on every
+    path (a file read directly, through a register, or from a copy)."""
+    digest = hashlib.sha256(f"{source_id}|{locator}".encode()).hexdigest()
+    return f"f{digest[:12]}"
+
+
+def row_source_id(base: str, value: str) -> str:
+    """The id of one source inside a table (a ``source``/``reference`` column value)."""
+    return f"{base}:{hashlib.sha256(value.strip().encode()).hexdigest()[:8]}"
+
+
+def figures_from_table(
+    ctx: Context,
+    frame: pd.DataFrame,
+    lines: list[int],
+    mapping: ColumnMap,
+    bad_rows: list[tuple[int, str, str, str]] | None = None,
+    *,
+    level: str | None = None,
+    locator_word: str = "row",
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """One figure per count cell; rows that cannot be read whole are rejected with a reason."""
+    col = ctx.collector
+    col.rows_read += len(frame)
+    bad = {line: (c, v, why) for line, c, v, why in (bad_rows or [])}
+    roles = mapping.roles
+    counts = dict(mapping.counts)
+    totals = _what_totals(frame, mapping)
+    for name, state in totals.items():
+        if state is None:
+            mapping.ignored[name] = (
+                "a total that equals neither the sum of the state columns nor their damage: "
+                "what it totals is unclear (name it with --columns STATE=COLUMN)"
+            )
+            continue
+        counts[name] = CountColumn(
+            name,
+            state,
+            structure_in_header(name) or "any",
+            count_unit_in_header(name),
+            why=f"a total: equals the sum of the {'graded' if state == 'assessed' else 'damage'} columns",
+        )
+    long = not counts
+    count_columns = list(counts) if not long else [roles["count"]]
+    decimals = {c: decimal_mark(frame[c].tolist()) for c in count_columns}
+    date_column = roles.get("date")
+    dayfirst = day_first(frame[date_column].tolist()) if date_column else None
+    if date_column and dayfirst is not None:
+        col.extra["date_order"] = "day first" if dayfirst else "month first"
+    labels = _labels(frame, mapping) if long else {}
+    structures = _structures(frame, roles.get("structure"))
+    sources: dict[str, dict[str, Any]] = {}
+    records: list[dict[str, Any]] = []
+    header = list(frame.columns)
+    for line, row in zip(lines, frame.itertuples(index=False), strict=True):
+        values = dict(zip(header, row, strict=True))
+        locator = f"{locator_word} {line}"
+        if line in bad:
+            col.reject(locator, *bad[line])
+            continue
+        problem, row_records = _row_figures(
+            ctx,
+            values,
+            locator,
+            mapping,
+            counts,
+            count_columns,
+            decimals,
+            labels,
+            structures,
+            dayfirst,
+            level,
+            sources,
+        )
+        if problem is None and not row_records:
+            problem = (count_columns[0], "", "no count in any count column: nothing stated")
+        if problem is not None:
+            col.reject(locator, *problem)
+            continue
+        _link_row(row_records, long)
+        records.extend(row_records)
+    if long:
+        _link_long(records)
+    future = sum(1 for r in records if "future_date" in r["flags"])
+    if future:
+        col.warn(
+            f"{future} figure(s) dated in the future: kept with status needs_review and flag "
+            "future_date; check the date column"
+        )
+    for r in records:
+        r.pop("_key", None)
+        r.pop("_column", None)
+    figures = make_figures(records) if records else empty("figures")
+    return figures, list(sources.values())
+
+
+def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
+    """Each ``total`` column's meaning, from the numbers: the sum of every graded column
+    (an ``assessed`` denominator) or of the damage columns (``damaged_or_destroyed``)."""
+    out: dict[str, str | None] = {}
+    tops = [c for c in mapping.counts.values() if not c.part and c.structure == "any"]
+    graded = [c.name for c in tops if c.state in _GRADED]
+    damage = [c.name for c in tops if c.state in _DAMAGE and c.state != "damaged_or_destroyed"]
+
+    def numbers(names: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {n: [parse_count(v)[0] for v in frame[n].tolist()] for n in names}, dtype="float"
+        )
+
+    for name in mapping.totals:
+        total = numbers([name])[name]
+        verdict: str | None = None
+        for state, names in (("assessed", graded), ("damaged_or_destroyed", damage)):
+            if not names or (state == "assessed" and names == damage):
+                continue
+            part = numbers(names)
+            both = total.notna() & part.notna().any(axis=1)
+            if both.sum() == 0:
+                continue
+            equal = (part.sum(axis=1, min_count=1) == total)[both]
+            if equal.mean() >= 0.8:
+                verdict = state
+                break
+        if verdict is None and not graded and not damage:
+            # alone in the table: GEM's AFFECTED_UNITS ("level of damage not stated")
+            verdict = "damaged_or_destroyed" if "affected" in name.casefold() else None
+        out[name] = verdict
+    return out
+
+
+def _labels(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
+    from ..vocab import classify_damage
+
+    column = mapping.roles["damage"]
+    scheme = mapping.damage_scheme or "auto"
+    out: dict[str, str | None] = {}
+    for label in dict.fromkeys(frame[column].tolist()):
+        if not label:
+            out[label] = None
+            continue
+        try:
+            out[label] = str(classify_damage([label], scheme=scheme).iloc[0])
+        except Exception:  # UnknownLabelError: tried as a header phrase, else rejected
+            state = state_in_header(label)
+            if state is None and label.casefold() in ("total", "all", "всего", "усього", "cəmi"):
+                state = "damaged_or_destroyed"
+            out[label] = state
+    return out
+
+
+def _structures(frame: pd.DataFrame, column: str | None) -> dict[str, tuple[str, bool]]:
+    """Structure column values → (canonical type, is a total row)."""
+    if column is None:
+        return {}
+    out: dict[str, tuple[str, bool]] = {}
+    for value in dict.fromkeys(frame[column].tolist()):
+        if not value:
+            out[value] = ("any", False)
+            continue
+        structure = str(classify_structure([value], unknown="other").iloc[0])
+        total = structure == "any" and value.casefold() in (
+            "total",
+            "all",
+            "all buildings",
+            "всего",
+            "усього",
+            "cəmi",
+            "toplam",
+            "gesamt",
+            "insgesamt",
+        )
+        out[value] = (structure, total)
+    return out
+
+
+def _row_figures(
+    ctx: Context,
+    values: dict[str, str],
+    locator: str,
+    mapping: ColumnMap,
+    counts: dict[str, CountColumn],
+    count_columns: list[str],
+    decimals: dict[str, str | None],
+    labels: dict[str, str | None],
+    structures: dict[str, tuple[str, bool]],
+    dayfirst: bool | None,
+    level: str | None,
+    sources: dict[str, dict[str, Any]],
+) -> tuple[tuple[str, str, str] | None, list[dict[str, Any]]]:
+    roles = mapping.roles
+    date_column = roles.get("date")
+    as_of, why = parse_date(values.get(date_column, "") if date_column else "", dayfirst)
+    if why:
+        return (str(date_column), values[str(date_column)], why), []
+    source_id = ctx.source_id
+    if "source" in roles and values.get(roles["source"]):
+        name = values[roles["source"]].strip()
+        source_id = row_source_id(ctx.source_id, name)
+        sources.setdefault(
+            source_id,
+            {
+                "source_id": source_id,
+                "title": name,
+                "publisher": name,
+                "method": "compilation",
+                "kind": "table",
+                "notes": f"rows of {ctx.path.name} whose {roles['source']!r} is {name!r}",
+            },
+        )
+    unit = mapping.count_unit
+    if "unit" in roles and values.get(roles["unit"]):
+        unit = count_unit_of_value(values[roles["unit"]]) or unit
+    village = values.get(roles["village"], "") if "village" in roles else ""
+    place = values.get(roles["place"], "") if "place" in roles else ""
+    parent = values.get(roles["parent"], "") if "parent" in roles else ""
+    if village:
+        place_text, parent_text, settlement = village, place or parent, village
+        row_level = "settlement"
+    else:
+        place_text, parent_text, settlement = place, parent, None
+        row_level = level
+    evidence = "; ".join(f"{k}={clip(v)}" for k, v in values.items() if v)
+    structure_value = values.get(roles["structure"], "") if "structure" in roles else ""
+    structure_of_row, total_row = structures.get(structure_value, ("any", False))
+    future = in_future(as_of)
+    out: list[dict[str, Any]] = []
+    for column in count_columns:
+        count, reason = parse_count(values[column], decimals[column])
+        if reason:
+            return (column, values[column], reason), []
+        if count is None:
+            continue
+        if column in counts:
+            spec = counts[column]
+            damage, damage_text = spec.state, column
+            structure = spec.structure if spec.structure != "any" else structure_of_row
+            column_unit = spec.count_unit
+        else:
+            damage_text = values[roles["damage"]]
+            damage = labels.get(damage_text)
+            if damage is None:
+                return (
+                    roles["damage"],
+                    damage_text,
+                    "unknown damage label; the crosswalks in data/vocab/crosswalks list the "
+                    "known labels (add a row there, or map the column with --columns)",
+                ), []
+            structure = structure_in_header(damage_text) or structure_of_row
+            column_unit = count_unit_in_header(damage_text)
+            spec = None
+        loc = f"{locator}, column {column}"
+        out.append(
+            {
+                "figure_id": figure_key(source_id, loc),
+                "source_id": source_id,
+                "locator": loc,
+                "evidence": evidence,
+                "place_text": place_text or None,
+                "parent_text": parent_text or None,
+                "settlement": settlement,
+                "unit_code": (values.get(roles["unit_code"]) or None)
+                if "unit_code" in roles
+                else None,
+                "level": row_level,
+                "damage": damage,
+                "damage_text": damage_text,
+                "structure": structure,
+                "structure_text": structure_value or column,
+                "count_unit": unit or column_unit or "buildings",
+                "count": count,
+                "as_of": as_of,
+                "status": "needs_review" if future else "accepted",
+                "flags": "future_date" if future else "",
+                "_column": spec,
+                "_key": (
+                    source_id,
+                    place_text,
+                    parent_text,
+                    settlement,
+                    as_of,
+                    unit or column_unit,
+                    total_row,
+                ),
+            }
+        )
+    return None, out
+
+
+def _link_row(records: list[dict[str, Any]], long: bool) -> None:
+    """Rule R1 in a wide row: typed columns are parts of the untyped column of their state,
+    severities of an unspecified ``damaged``, and every state of ``damaged_or_destroyed``."""
+    if long or len(records) < 2:
+        return
+    untyped = {
+        (r["damage"], r["count_unit"]): r
+        for r in records
+        if r["structure"] == "any" and not (r["_column"] and r["_column"].part)
+    }
+    for r in records:
+        if r["structure"] != "any" or (r["_column"] and r["_column"].part):
+            whole = untyped.get((r["damage"], r["count_unit"]))
+            if whole is not None and whole is not r:
+                r["subset_of"] = whole["figure_id"]
+    for wider, narrower in _WIDER.items():
+        whole = untyped.get((wider, records[0]["count_unit"]))
+        if whole is None:
+            continue
+        for r in records:
+            if r is not whole and r["damage"] in narrower and not r.get("subset_of"):
+                r["subset_of"] = whole["figure_id"]
+
+
+def _link_long(records: list[dict[str, Any]]) -> None:
+    """Rule R1 in a long table: a total row is the whole of the typed rows beside it (same
+    place, date, source, count unit and state); a ``total`` label holds the states."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        groups[r["_key"][:-1]].append(r)
+    for rows in groups.values():
+        if len(rows) < 2:
+            continue
+        totals = {r["damage"]: r for r in rows if r["_key"][-1] or r["structure"] == "any"}
+        for r in rows:
+            whole = totals.get(r["damage"])
+            if whole is not None and whole is not r and r["structure"] != "any":
+                r["subset_of"] = whole["figure_id"]
+        unsplit = totals.get("damaged_or_destroyed")
+        for wider, narrower in _WIDER.items():
+            whole = totals.get(wider) if wider != "damaged_or_destroyed" else unsplit
+            if whole is None:
+                continue
+            for r in rows:
+                if r is not whole and r["damage"] in narrower and not r.get("subset_of"):
+                    r["subset_of"] = whole["figure_id"]
+
+
+# --- per-structure tables ------------------------------------------------------------------
+
+
+def read_structure_table(
+    ctx: Context, frame: pd.DataFrame, raw: RawTable, mapping: ColumnMap
+) -> Parts:
+    """A table with one structure per row (lon/lat or WKT): rows → structures."""
+    import geopandas as gpd
+    import shapely
+
+    from ._vector import damage_column
+    from .gis import crs_name, structures_from_generic
+
+    col = ctx.collector
+    roles = mapping.roles
+    found = damage_column(frame.replace("", None), roles.get("damage"))
+    if found is None:
+        raise InputError(
+            f"{ctx.path}: a table with coordinates but no damage column; name it with "
+            "--columns damage=COLUMN.",
+            path=str(ctx.path),
+        )
+    lines = np.asarray(raw.line_numbers)
+    bad = np.zeros(len(frame), dtype=bool)
+    for line, column, value, why in raw.bad_rows:
+        i = int(np.flatnonzero(lines == line)[0])
+        col.reject(f"row {line}", column, value, why)
+        bad[i] = True
+    if "wkt" in roles:
+        texts = frame[roles["wkt"]].replace("", None).to_numpy(dtype=object)
+        geoms = shapely.from_wkt(texts, on_invalid="ignore")
+        for i in np.flatnonzero(pd.isna(geoms) & pd.notna(texts) & ~bad):
+            col.reject(f"row {lines[i]}", roles["wkt"], texts[i], "unreadable WKT geometry")
+            bad[i] = True
+    else:
+        lon = pd.to_numeric(
+            frame[roles["lon"]].str.replace(",", ".", regex=False), errors="coerce"
+        ).to_numpy()
+        lat = pd.to_numeric(
+            frame[roles["lat"]].str.replace(",", ".", regex=False), errors="coerce"
+        ).to_numpy()
+        both = ~np.isnan(lon) & ~np.isnan(lat)
+        if both.any() and (np.abs(lat[both]) > 90).all() and (np.abs(lon[both]) <= 90).all():
+            col.warn(
+                f"columns {roles['lat']!r} and {roles['lon']!r} hold longitude and latitude "
+                "the other way round (every latitude is outside ±90): swapped"
+            )
+            lon, lat = lat, lon
+        out_of_range = both & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
+        for i in np.flatnonzero(out_of_range & ~bad):
+            swapped = abs(lat[i]) > 90 and abs(lon[i]) <= 90
+            col.reject(
+                f"row {lines[i]}",
+                roles["lat"],
+                f"{lon[i]}, {lat[i]}",
+                "latitude outside ±90: longitude and latitude look swapped"
+                if swapped
+                else "coordinates outside longitude/latitude range",
+            )
+            bad[i] = True
+        geoms = np.asarray(
+            shapely.points(
+                np.where(out_of_range, np.nan, lon), np.where(out_of_range, np.nan, lat)
+            ),
+            dtype=object,
+        )
+        geoms[~(both & ~out_of_range)] = None
+    frame_ok = frame[~bad].reset_index(drop=True)
+    geo = gpd.GeoDataFrame(
+        frame_ok.replace("", None), geometry=np.asarray(geoms)[~bad], crs="EPSG:4326"
+    )
+    # rows already rejected above were read too; count them before handing over
+    col.rows_read += int(bad.sum())
+    dmg, scheme = found
+    structures = structures_from_generic(
+        geo, ctx, damage=dmg, scheme=ctx.scheme or scheme, layer=None, path_for_crs=ctx.path
+    )
+    # locators of the generic mapper are positions among kept rows: give them file lines
+    kept_lines = lines[~bad]
+    for reject in col.rejects:
+        loc = reject["locator"]
+        if loc.startswith("feature "):
+            reject["locator"] = f"row {kept_lines[int(loc.split()[1])]}"
+    if "id" not in col.extra.get("columns_used", {}):
+        structures["structure_id"] = pd.array(
+            [f"row {kept_lines[int(i)]}" for i in structures["structure_id"]], dtype="string"
+        )
+    return Parts(
+        rows_kept=len(structures),
+        structures=structures,
+        crs=crs_name(structures),
+        extra={"encoding": raw.encoding, "delimiter": raw.delimiter},
+    )

@@ -1,0 +1,64 @@
+"""What each flag means, in the words of the people who read a report, and HXL hashtags."""
+
+from __future__ import annotations
+
+#: A flag's meaning for a reporter: a plain sentence about what it means for the story.
+FLAG_NOTES: dict[str, str] = {
+    "disagree": "sources speaking about the same time disagree strongly; the table uses the "
+    "best of them and never adds them up",
+    "relayed": "a report that repeats another source was set aside in favour of the original",
+    "decreasing": "the running total went down between statements (recounts or "
+    "corrections); the latest statement is used, never a sum of statements",
+    "scope_changed": "the figure used covers less than an earlier one (fewer kinds of "
+    "building, or part of the area): compare like with like before quoting a change",
+    "partial": "only some villages (or units) were reported: the total is at least this, "
+    "not the whole",
+    "partial_area": "the source covers only part of the unit",
+    "parent_conflict": "the source places it inside another district, which contradicts the "
+    "official boundaries",
+    "needs_review": "some figures were not counted until someone checks them (listed below)",
+    "mixed_count_units": "some figures count flats or households rather than buildings; they "
+    "were left out rather than mixed",
+    "preliminary": "the source calls its figure preliminary",
+    "multi_place": "the figure covers several places together",
+    "children_exceed": "its villages (or units) add up to more than its own figure",
+    "parts_exceed_total": "the source's breakdown adds up to more than its own total",
+    "sum_of_units": "computed as the sum of its units' figures",
+    "vague_number": "a vague number ('hundreds') was read at its most conservative",
+    "building_blocks": "some shapes are blocks of several buildings, so these are counts of blocks",
+    "share_basis_small": "too few of the buildings have a known type to give a residential share",
+    "lossy_class": "the source's damage classes match ours only roughly",
+}
+
+#: HXL hashtags of the summary columns (REFERENCE §4).
+HXL_TAGS: dict[str, str] = {
+    "unit_code": "#adm1+code",
+    "unit_name": "#adm1+name",
+    "level": "#meta+level",
+    "settlement": "#loc+name",
+    "parent_code": "#adm1+code+parent",
+    "destroyed": "#affected+buildings+destroyed",
+    "destroyed_min": "#affected+buildings+destroyed+min",
+    "destroyed_max": "#affected+buildings+destroyed+max",
+    "damaged": "#affected+buildings+damaged",
+    "damaged_min": "#affected+buildings+damaged+min",
+    "damaged_max": "#affected+buildings+damaged+max",
+    "possibly_damaged": "#affected+buildings+possible",
+    "unsplit": "#affected+buildings+damaged_or_destroyed",
+    "total": "#affected+buildings+total",
+    "total_min": "#affected+buildings+total+min",
+    "total_max": "#affected+buildings+total+max",
+    "assessed": "#reached+buildings+assessed",
+    "residential": "#affected+buildings+residential",
+    "residential_basis": "#affected+buildings+typed",
+    "residential_share": "#indicator+residential+share",
+    "count_unit": "#meta+unit",
+    "n_sources": "#meta+sources+num",
+    "total_low": "#affected+buildings+total+sources+min",
+    "total_high": "#affected+buildings+total+sources+max",
+    "source_id": "#meta+source+id",
+    "as_of": "#date+reported",
+    "flags": "#meta+flags",
+    "lon": "#geo+lon",
+    "lat": "#geo+lat",
+}
