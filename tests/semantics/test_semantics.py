@@ -193,10 +193,14 @@ def _row_key(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _matching(rows: list[dict[str, Any]], want: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of the same unit (and village, and count unit when the case names one)."""
+    """Rows of the same unit and village; of several, those of the count unit the case names.
+
+    With a single row the count unit is not used to match: a wrong or missing count unit
+    is then reported as such by :func:`_check_row`, not as a missing row.
+    """
     key = _row_key(want)
     found = [r for r in rows if _row_key(r) == key]
-    if "count_unit" in want:
+    if "count_unit" in want and len(found) > 1:
         found = [r for r in found if r.get("count_unit") == want["count_unit"]]
     return found
 
