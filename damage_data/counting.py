@@ -40,6 +40,8 @@ RULES: dict[str, str] = {
     "counted": "R2 counted: figures about different places, states or types add up",
     "series_latest": "R3 counted: the latest figure of a series in this source",
     "series_earlier": "R3 set aside: an earlier figure of a series; the latest is used, never the sum",
+    "scope_narrower": "R3 set aside: a later statement of narrower scope (fewer types) does not "
+    "replace the wider one; flagged scope_changed",
     "breakdown": "R1 a part of a figure already counted: not added again",
     "breakdown_state": "R1 counted in its own state and taken out of the total it is part of",
     "restatement": "R1 set aside: the same set described again (same_as)",
@@ -327,18 +329,60 @@ def _parents(f: pd.DataFrame, live: pd.Series) -> pd.Series:
 
 def _series(
     f: pd.DataFrame, live: pd.Series, parent: pd.Series, decisions: dict[str, tuple[bool, str, str]]
-) -> tuple[pd.Series, set[str]]:
-    """Rule R3: in a series only the latest figure stays; returns the still-live mask."""
-    top = live & parent.isna() & (f["cumulative"] != False)  # noqa: E712 (nullable)
+) -> tuple[pd.Series, set[str], pd.Series, dict[tuple[str, str, str], list[str]]]:
+    """Rule R3: a series gives its latest figure; a narrower later statement replaces nothing.
+
+    Returns the still-live mask, the ids of figures in a series, the parents (with implicit
+    breakdowns added) and the flags of places whose scope changed or whose series went down.
+    """
+    running = ~(f["cumulative"] == False).fillna(False)  # noqa: E712 (unknown: a running total)
+    top = live & parent.isna() & running
     keys = ["source_id", "unit_code", "settlement", "group", "structure", "family"]
-    sub = f.loc[top, [*keys, "as_of"]].copy()
+    sub = f.loc[top, [*keys, "as_of", "figure_id", "flags"]].copy()
     sub["_t"] = sub["as_of"].fillna(pd.Timestamp.min)
-    latest = sub.groupby(keys, dropna=False, observed=True)["_t"].transform("max")
-    size = sub.groupby(keys, dropna=False, observed=True)["_t"].transform("nunique")
-    earlier = sub.index[(sub["_t"] < latest).to_numpy()]
-    latest_of = {f.at[i, "figure_id"]: latest[i] for i in earlier}
-    in_series = set(f.loc[sub.index[(size > 1).to_numpy()], "figure_id"])
-    gone = set(latest_of)
+    g = sub.groupby(keys, dropna=False, observed=True)["_t"]
+    latest = g.transform("max")
+    dates = g.transform("nunique")
+    gone: dict[str, tuple[str, str]] = {}
+    for i in sub.index[(sub["_t"] < latest).to_numpy()]:
+        when = latest[i]
+        why = RULES["series_earlier"]
+        if when != pd.Timestamp.min:
+            why += f" (a later one is dated {when.date()})"
+        gone[sub.at[i, "figure_id"]] = ("series_earlier", why)
+    in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])
+    decreasing: set[tuple[str, str, str]] = set()
+    series = sub[(dates > 1).to_numpy()].assign(n=f.loc[sub.index, "count"].astype(float))
+    for key, rows in series.groupby(keys, dropna=False, observed=True, sort=False):
+        by_date = rows.groupby("_t")["n"].sum().sort_index()
+        if (by_date.diff().dropna() < 0).any():
+            decreasing.add((str(key[0]), str(key[1]), str(key[2])))
+    parent = parent.copy()
+    narrowed: set[tuple[str, str, str]] = set()
+    # counts of structures are disjoint by construction ("any" = those of unknown type)
+    counted = sub["flags"].fillna("").str.contains("per_structure")
+    kept = sub[~sub["figure_id"].isin(gone) & ~counted.to_numpy()]
+    scope = ["source_id", "unit_code", "settlement", "group", "family"]
+    for key, rows in kept.groupby(scope, dropna=False, observed=True, sort=False):
+        untyped = rows[rows["structure"] == "any"]
+        typed = rows[rows["structure"] != "any"]
+        if untyped.empty or typed.empty:
+            continue
+        # typed and untyped figures of one source overlap (houses are buildings): the
+        # latest untyped total decides what the typed ones are
+        whole_date = untyped["_t"].max()
+        whole = untyped.loc[untyped["_t"] == whole_date, "figure_id"].iloc[0]
+        for i, row in typed.iterrows():
+            if row["_t"] < whole_date:
+                gone[row["figure_id"]] = (
+                    "series_earlier",
+                    RULES["series_earlier"] + f" (a later total is dated {whole_date.date()})",
+                )
+            elif row["_t"] == whole_date:
+                parent[i] = whole  # an implicit breakdown of the total of that date
+            else:
+                gone[row["figure_id"]] = ("scope_narrower", RULES["scope_narrower"])
+                narrowed.add((str(key[0]), str(key[1]), str(key[2])))
     # the parts of a superseded figure go with it
     children: dict[str, list[str]] = defaultdict(list)
     for fid, p in zip(f["figure_id"], parent, strict=True):
@@ -348,16 +392,14 @@ def _series(
     while stack:
         for child in children.get(stack.pop(), []):
             if child not in gone:
-                gone.add(child)
-                latest_of[child] = pd.NaT
+                gone[child] = ("series_earlier", RULES["series_earlier"] + " (with its total)")
                 stack.append(child)
-    for fid in gone:
-        when = latest_of[fid]
-        why = RULES["series_earlier"]
-        if not pd.isna(when) and when != pd.Timestamp.min:
-            why += f" (a later one is dated {when.date()})"
-        decisions[fid] = (False, "series_earlier", why)
-    return live & ~f["figure_id"].isin(gone), in_series
+    for fid, (rule, why) in gone.items():
+        decisions[fid] = (False, rule, why)
+    flags = {k: ["scope_changed"] for k in narrowed}
+    for k in decreasing:
+        flags.setdefault(k, []).append("decreasing")
+    return live & ~f["figure_id"].isin(gone), in_series, parent, flags
 
 
 def _records(
@@ -741,9 +783,9 @@ def count(
     decisions: dict[str, tuple[bool, str, str]] = {}
     live = _filters(f, opts, decisions)
     parent = _parents(f, live)
-    live, in_series = _series(f, live, parent, decisions)
+    live, in_series, parent, series_flags = _series(f, live, parent, decisions)
     parent = parent.where(live)
-    place_flags: dict[tuple[str, str, str], list[str]] = {}
+    place_flags: dict[tuple[str, str, str], list[str]] = series_flags
     rec = _records(f, live, parent, in_series, decisions, place_flags)
     fine = _aggregate(rec, opts)
     if fine.empty:

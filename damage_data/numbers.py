@@ -77,6 +77,8 @@ def count_label(value: Any, low: Any = None, high: Any = None, lang: str = "en")
         return f"{format_number(lo, lang)}+"
     if float(lo) == float(high):
         return format_number(high, lang)
+    if float(lo) == 0:
+        return f"\u2264{format_number(high, lang)}"  # "up to 50"
     return f"{format_number(lo, lang)}\u2013{format_number(high, lang)}"
 
 

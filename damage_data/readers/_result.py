@@ -130,20 +130,26 @@ class LoadResult:
 
 
 def current_view(structures: gpd.GeoDataFrame, *, strongest: bool = False) -> gpd.GeoDataFrame:
-    """Reduce a round history to one row per structure (latest, or strongest, class)."""
-    if "round" not in structures.columns or structures.empty:
+    """Each structure once (DESIGN §4 rule 4): its latest round or assessment (or its
+    strongest class), whatever number of times the input lists it."""
+    if structures.empty or "structure_id" not in structures.columns:
         return structures
-    rounds = structures["round"]
-    if rounds.nunique(dropna=True) <= 1:
+    ids = structures["structure_id"]
+    if ids.is_unique:
         return structures
     ranked = structures.assign(
         _rank=_damage_rank(structures["damage"]),
-        _round=rounds.fillna(0).astype("int64"),
+        _round=structures["round"].fillna(0).astype("int64")
+        if "round" in structures.columns
+        else 0,
+        _date=pd.to_datetime(structures["assessed_on"], errors="coerce").fillna(pd.Timestamp.min)
+        if "assessed_on" in structures.columns
+        else pd.Timestamp.min,
     )
-    keys = ["_rank", "_round"] if strongest else ["_round"]
+    keys = ["_rank", "_round", "_date"] if strongest else ["_round", "_date"]
     ordered = ranked.sort_values(["structure_id", *keys], kind="stable")
     last = ordered.drop_duplicates("structure_id", keep="last")
-    return last.drop(columns=["_rank", "_round"]).sort_index()
+    return last.drop(columns=["_rank", "_round", "_date"]).sort_index()
 
 
 def _damage_rank(damage: pd.Series) -> np.ndarray:

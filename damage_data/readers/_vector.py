@@ -419,6 +419,7 @@ def to_structures(
     layer: str | None = None,
     locator_prefix: str = "feature",
     extra: dict[str, Any] | None = None,
+    rounds: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Map one layer's columns to the structures contract; reject what cannot be kept.
 
@@ -500,7 +501,14 @@ def to_structures(
         if date is not None
         else pd.Series(pd.NaT, index=range(int(keep.sum())), dtype="datetime64[ns]")
     )
-    out["round"] = pd.array(np.full(int(keep.sum()), None), dtype="Int64")
+    out["round"] = (
+        pd.to_numeric(frame[rounds], errors="coerce")
+        .round()
+        .astype("Int64")[keep]
+        .reset_index(drop=True)
+        if rounds is not None
+        else pd.array(np.full(int(keep.sum()), None), dtype="Int64")
+    )
     if admin is not None:
         out["admin_label"] = _text(frame[admin])[keep].reset_index(drop=True)
     if layer is not None:

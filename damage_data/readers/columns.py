@@ -25,7 +25,7 @@ import pandas as pd
 from .._data import data_path
 from .._errors import UsageError
 from ..vocab import COUNT_UNITS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
-from .raw import is_number
+from .raw import is_quantity
 
 #: Roles the user may name with ``--columns ROLE=COLUMN`` (besides a damage state, which
 #: names a count column: ``destroyed="Houses destroyed"``).
@@ -196,7 +196,8 @@ def _find(text: str, phrase: str) -> bool:
 
 
 def header_roles(name: str) -> list[tuple[str, str]]:
-    """Every (role, value) a header's words propose, most specific phrase first."""
+    """Every (role, value) a header's words propose, most specific phrase first; a word
+    inside a longer phrase proposes nothing (``UNIT_TYPES`` is a statement, not a unit)."""
     text = f" {fold(name)} "
     found: list[tuple[str, str]] = []
     for phrase, role, value in header_words():
@@ -204,6 +205,11 @@ def header_roles(name: str) -> list[tuple[str, str]]:
             continue
         if _find(text, phrase):
             found.append((role, value))
+            pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
+            # the same phrase may carry several roles (one row each): consume it once all
+            # of its rows have been seen
+            if not any(p == phrase and (r, v) not in found for p, r, v in header_words()):
+                text = re.sub(pattern, " ", text)
     return found
 
 
@@ -278,13 +284,15 @@ def _filled(values: pd.Series) -> list[str]:
 
 
 def numeric_share(values: pd.Series) -> float:
+    """The share of filled cells holding a count ("12", "1.234", "more than 500", "55–60")."""
     filled = _filled(values)
-    return sum(is_number(v) for v in filled) / len(filled) if filled else 0.0
+    return sum(is_quantity(v) for v in filled) / len(filled) if filled else 0.0
 
 
 def text_share(values: pd.Series) -> float:
+    """The share of filled cells that are words, not counts."""
     filled = _filled(values)
-    return sum(not is_number(v) for v in filled) / len(filled) if filled else 0.0
+    return sum(not is_quantity(v) for v in filled) / len(filled) if filled else 0.0
 
 
 def label_score(values: pd.Series) -> tuple[str, float, int]:

@@ -274,8 +274,10 @@ def structures_from_generic(
     date = ctx.column("date") or find_column(names, DATE_COLUMNS)
     admin = ctx.column("admin") or find_column(names, ADMIN_COLUMNS)
     id_col = ctx.column("id") or find_column(names, ID_COLUMNS)
+    rounds = find_column(names, ("round", "round_no", "assessment_round", "revisit"))
     ids = None
-    if id_col is not None and frame[id_col].notna().all() and frame[id_col].is_unique:
+    if id_col is not None and frame[id_col].notna().all():
+        # repeated ids are the same structure seen again: kept, then counted once (rule R4)
         ids = frame[id_col].to_numpy()
     col.extra.setdefault("columns_used", {}).update(
         {
@@ -286,6 +288,7 @@ def structures_from_generic(
                 ("date", date),
                 ("admin", admin),
                 ("id", id_col),
+                ("round", rounds),
             )
             if v
         }
@@ -302,6 +305,7 @@ def structures_from_generic(
         admin=admin,
         ids=ids,
         layer=layer,
+        rounds=rounds,
     )
 
 

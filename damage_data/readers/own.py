@@ -76,6 +76,11 @@ def read_figures(ctx: Context) -> Parts:
     for i, (column, value, why) in bad.items():
         col.reject(f"row {i + 2}", column, value, why)
     kept = frame.drop(index=list(bad))
+    if "cumulative" in kept.columns:
+        truth = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        kept = kept.assign(
+            cumulative=kept["cumulative"].map(lambda v: truth.get(str(v).strip().lower(), pd.NA))
+        )
     figures = make_figures(kept[known + [c for c in kept.columns if c not in known]])
     failures = failure_table(figures, "figures")
     for row in failures.itertuples():

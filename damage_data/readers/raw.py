@@ -315,6 +315,83 @@ def _parse_count(value: str, decimal: str | None) -> tuple[int | None, str | Non
     return int(whole), None
 
 
+_NUM = r"[\d][\d\s.,'\u00a0\u202f]*"
+#: Qualified counts as tables write them: "more than 500", ">500", "500+", "55-60", "~300".
+_QUALIFIERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), qualifier)
+    for pattern, qualifier in (
+        (
+            rf"^(?:more than|over|above|in excess of|>|более|больше|свыше|понад|більше|mehr als|"
+            rf"über|plus de|au moins de|fazla)\s*(?P<n>{_NUM})$",
+            "more_than",
+        ),
+        (
+            rf"^(?P<n>{_NUM})\s*(?:\+|plus|-?dən çox|-?dan çox|-?den fazla|'?den fazla)$",
+            "more_than",
+        ),
+        (
+            rf"^(?:at least|minimum|min\.?|>=|≥|не менее|щонайменше|mindestens|au moins)\s*(?P<n>{_NUM})$",
+            "at_least",
+        ),
+        (
+            rf"^(?:up to|less than|under|at most|maximum|max\.?|<|<=|≤|до|менее|меньше|bis zu|"
+            rf"jusqu'à|moins de)\s*(?P<n>{_NUM})$",
+            "up_to",
+        ),
+        (rf"^(?P<n>{_NUM})-?(?:dək|dek|a qədər)$", "up_to"),
+        (
+            rf"^(?:about|approx\.?|approximately|around|some|roughly|ca\.?|circa|~|≈|около|"
+            rf"примерно|близько|etwa|rund|environ|yaklaşık|təxminən)\s*(?P<n>{_NUM})$",
+            "approx",
+        ),
+    )
+)
+_RANGE = re.compile(rf"^(?P<a>{_NUM}?)\s*(?:-|–|—|to|bis|до|à)\s*(?P<b>{_NUM})$", re.IGNORECASE)
+
+
+def parse_quantity(
+    value: str, decimal: str | None = None
+) -> tuple[int | None, int | None, int | None, str, str | None]:
+    """A count with its bounds and qualifier: ``(count, low, high, qualifier, reason)``.
+
+    "more than 500" and "500+" have no upper bound (``high`` is ``None``); "55-60" keeps
+    both bounds and counts its lower one (the conservative reading); "about 300" is exact
+    bounds with the qualifier ``approx``. Empty gives ``(None, None, None, "exact", None)``.
+
+    >>> parse_quantity("more than 500"), parse_quantity("55–60")
+    ((500, 500, None, 'more_than', None), (55, 55, 60, 'exact', None))
+    """
+    text = " ".join(str(value).split())
+    plain, reason = parse_count(text, decimal)
+    if plain is not None or reason is None:
+        return plain, plain, plain, "exact", None
+    for pattern, qualifier in _QUALIFIERS:
+        match = pattern.match(text)
+        if match:
+            count, why = parse_count(match.group("n"), decimal)
+            if count is None:
+                return None, None, None, qualifier, why or reason
+            high = None if qualifier in ("more_than", "at_least") else count
+            low = 0 if qualifier == "up_to" else count
+            return count, low, high, qualifier, None
+    match = _RANGE.match(text)
+    if match and match.group("a").strip():
+        low, why_a = parse_count(match.group("a"), decimal)
+        high, why_b = parse_count(match.group("b"), decimal)
+        if low is not None and high is not None and low <= high:
+            return low, low, high, "exact", None
+        return None, None, None, "exact", why_a or why_b or "a range whose bounds are reversed"
+    return None, None, None, "exact", reason
+
+
+def is_quantity(cell: str) -> bool:
+    """A number, or a qualified count ("more than 500", "55–60")."""
+    if is_number(cell):
+        return True
+    count, _, _, _, reason = parse_quantity(cell)
+    return count is not None and reason is None
+
+
 # --- dates ---------------------------------------------------------------------------------
 
 #: Dates before this are no report dates (a year of construction, a typo, a spreadsheet zero).

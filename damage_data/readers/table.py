@@ -40,6 +40,7 @@ from .raw import (
     in_future,
     parse_count,
     parse_date,
+    parse_quantity,
     raw_frame,
     read_raw,
 )
@@ -335,7 +336,7 @@ def _row_figures(
     future = in_future(as_of)
     out: list[dict[str, Any]] = []
     for column in count_columns:
-        count, reason = parse_count(values[column], decimals[column])
+        count, low, high, qualifier, reason = parse_quantity(values[column], decimals[column])
         if reason:
             return (column, values[column], reason), []
         if count is None:
@@ -378,6 +379,9 @@ def _row_figures(
                 "structure_text": structure_value or column,
                 "count_unit": unit or column_unit or "buildings",
                 "count": count,
+                "count_min": low,
+                "count_max": high,
+                "qualifier": qualifier,
                 "as_of": as_of,
                 "status": "needs_review" if future else "accepted",
                 "flags": "future_date" if future else "",
