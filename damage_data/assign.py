@@ -455,25 +455,4 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
                 "flags": join_flags(flags),
             }
         )
-    # every graded structure was assessed: the unit's denominator, stated as a figure
-    graded = [r for r in records if r["damage"] not in ("unassessed", "not_structure")]
-    assessed: dict[Any, dict[str, Any]] = {}
-    for r in graded:
-        key = (r["unit_code"], r["flags"])
-        if key not in assessed:
-            assessed[key] = {
-                **r,
-                "locator": f"unit={r['unit_code'] or 'none'}; assessed",
-                "damage": "assessed",
-                "damage_text": None,
-                "structure": "any",
-                "count": 0,
-                "evidence": "",
-            }
-        assessed[key]["count"] += r["count"]
-    for r in assessed.values():
-        noun = "building blocks" if "building_block" in r["flags"] else "structures"
-        where = f"inside {r['unit_name']}" if r["unit_code"] else "outside every unit"
-        r["evidence"] = f"{r['count']} {noun} graded (assessed), {where}"
-    records += list(assessed.values())
     return make_figures(records)

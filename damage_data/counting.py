@@ -607,8 +607,9 @@ def _totals(view: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     # a graded product counts its whole population: assessed = none + every graded one
     graded = out[[*REPORTED, "possibly_damaged"]].sum(axis=1, min_count=1).fillna(0)
     none = out["assessed_none"]
-    fill = out["assessed"].isna() & none.notna()
-    out.loc[fill, "assessed"] = none[fill] + graded[fill]
+    # (a per-structure product graded every structure it holds, damaged or not)
+    fill = out["assessed"].isna() & (none.notna() | out.get("per_structure", False))
+    out.loc[fill, "assessed"] = none[fill].fillna(0) + graded[fill]
     # residential is stated when a figure names it; when none does it is 0 only if every
     # counted structure has a type ("60 destroyed, 6 of them shops" says nothing of houses)
     complete = out["residential_basis"].notna() & (out["residential_basis"] >= out["total"])
@@ -836,6 +837,9 @@ def _describe(
             "earliest": g["as_of"].min(),
             "cumulative": g["cumulative"].agg(lambda s: bool((s != False).all())),  # noqa: E712
             "has_series": g["_series"].any(),
+            "per_structure": g["flags"].agg(
+                lambda s: any("per_structure" in flags_of(v) for v in s)
+            ),
             "carried": g["flags"].agg(
                 lambda s: join_flags(x for v in s for x in flags_of(v) if x in CARRIED_FLAGS)
             ),
@@ -855,6 +859,7 @@ def _describe(
             mine.append("scope_changed")
         flags.append(join_flags(mine))
     out["flags"] = flags
+    out["per_structure"] = out["per_structure"].fillna(False).astype(bool)
     return out.drop(columns=["carried", "earliest", "has_series"])
 
 

@@ -101,11 +101,11 @@ def md_text(value: object) -> str:
     input can neither inject HTML nor break a table.
 
     >>> md_text("<img src=x onerror=alert(1)> | a")
-    '&lt;img src=x onerror=alert\\(1\\)&gt; \\| a'
+    '&lt;img src=x onerror=alert(1)&gt; \\| a'
     """
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]()#!|~])", r"\\\1", text)
+    return re.sub(r"([\\`*_{}\[\]|~])", r"\\\1", text)
 
 
 def safe_url(value: object) -> str | None:

@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from damage_data._errors import DamageDataError
+from damage_data.pipeline import figures_of
 
 # --- building blocks -----------------------------------------------------------------------
 
@@ -501,7 +502,7 @@ def _check_load(path: Path, *, kind: str = "auto") -> None:
         assert (counts >= 0).all(), counts.tolist()
     # the figures must reach the normal downstream path too
     with contextlib.suppress(DamageDataError):
-        result.as_figures()
+        figures_of(result)
 
 
 def check_csv(data: bytes, folder: Path) -> None:

@@ -121,9 +121,7 @@ def test_structures_to_figures_groups() -> None:
     row = figures[(figures["unit_code"] == "W") & (figures["damage"] == "destroyed")].iloc[0]
     assert row["evidence"].startswith("2 structures classed destroyed (1)")
     assert "in layer sites" in row["evidence"]
-    assert row["locator"] == (
-        "unit=W; damage=destroyed; structure=residential; date=2024-01-06; layer=sites"
-    )
+    assert row["locator"] == ("unit=W; damage=destroyed; structure=residential; layer=sites")
     assert (row["count_unit"], row["level"], row["match"]) == ("structures", "adm2", "code")
     outside = figures[figures["unit_code"].isna()]
     assert outside["flags"].tolist() == ["outside_units"]

@@ -12,6 +12,7 @@ import pytest
 
 from damage_data._data import data_path
 from damage_data._errors import InputError, UsageError
+from damage_data.places import display_names, resolve_place, resolve_places
 from damage_data.places.gazetteer import (
     ALIAS_COLUMNS,
     Gazetteer,
@@ -28,7 +29,6 @@ from damage_data.places.gazetteer import (
     make_gazetteer,
     read_aliases,
 )
-from damage_data.places import display_names, resolve_place, resolve_places
 
 HERE = Path(__file__).parent / "data" / "places"
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"

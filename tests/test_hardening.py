@@ -28,6 +28,7 @@ import pytest
 
 from damage_data._errors import DamageDataError, InputError, LimitExceededError
 from damage_data.limits import Limits
+from damage_data.pipeline import figures_of
 from damage_data.readers import load
 
 TIMEOUT_S = 120
@@ -62,6 +63,7 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 DRIVER = r"""
 import json, os, signal, sys, tempfile, time, traceback
 from damage_data.cli import main
+from damage_data.pipeline import figures_of
 
 class Hang(BaseException):
     pass
@@ -616,7 +618,7 @@ def test_swapped_axes_in_range_are_flagged_when_assigned(tmp_path: Path) -> None
     logger = logging.getLogger("damage_data")
     logger.addHandler(handler)
     try:
-        figures = result.as_figures(country="AZ")
+        figures = figures_of(result, country="AZ")
     finally:
         logger.removeHandler(handler)
     assert any("swapped" in m for m in records), records
@@ -886,7 +888,7 @@ def test_every_reader_and_the_register_work_offline(
         "copernicus": "copernicus",
     }
     for name in ("table", "gis", "text"):
-        load(files[name]).as_figures(country="AZ")
+        figures_of(load(files[name]), country="AZ")
     results = ingest(tmp_path / "register.gpkg", [str(files["table"]), str(files["text"])])
     assert len(results) == 2
 

@@ -9,13 +9,13 @@ import pytest
 
 import damage_data as dd
 from damage_data._errors import InputError
-from damage_data.pipeline import combine, figures_from_inputs, match_log
+from damage_data.pipeline import collect, combine, figures_of, match_log
 
 PAZARCIK = Path(__file__).resolve().parents[1] / "data" / "examples" / "emsr648_pazarcik"
 
 
 def test_no_input_is_the_bundled_example() -> None:
-    collected = figures_from_inputs(None)
+    collected = collect()
     assert collected.example and len(collected.figures) > 40
     assert set(collected.figures["source_id"]) <= set(collected.sources["source_id"])
 
@@ -25,20 +25,18 @@ def test_inputs_of_several_kinds_combine(tmp_path: Path) -> None:
     text.write_text(
         "So far, 133 houses have been completely destroyed in Tartar district.", encoding="utf-8"
     )
-    collected = figures_from_inputs(
-        [text, PAZARCIK / "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json"]
-    )
+    collected = collect([text, PAZARCIK / "EMSR648_AOI08_GRA_PRODUCT_builtUpP_r1_v1.json"])
     assert len(collected.sources) == 2
     assert len(collected.reports) == 2
     tar = collected.figures[collected.figures["unit_code"] == "AZ-TAR"]
     assert tar["count"].tolist() == [133]
-    both = combine([collected, figures_from_inputs(None)])
-    assert len(both.sources) == len(collected.sources) + len(figures_from_inputs(None).sources)
+    both = combine([collected, collect()])
+    assert len(both.sources) == len(collected.sources) + len(collect().sources)
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
-        figures_from_inputs([tmp_path / "absent.csv"])
+        collect([tmp_path / "absent.csv"])
 
 
 def test_match_log_lists_parent_conflicts_and_non_exact_matches() -> None:
@@ -68,7 +66,7 @@ def test_match_log_lists_parent_conflicts_and_non_exact_matches() -> None:
 
 
 def test_accessor_forwards_to_the_library() -> None:
-    figures = figures_from_inputs(None).figures
+    figures = collect().figures
     via_accessor = figures.damage.summarise()
     pd.testing.assert_frame_equal(via_accessor, dd.summarise(figures))
     assert figures.damage.validate().empty
@@ -98,8 +96,8 @@ def test_structure_geoparquet_takes_the_streaming_path_with_the_same_counts(
     path = tmp_path / "points.parquet"
     frame.to_parquet(path)
     assert is_structure_parquet(path)
-    streamed = dd.summarise(figures_from_inputs([path]).figures)
-    in_memory = dd.summarise(load(path).as_figures())
+    streamed = dd.summarise(collect([path]).figures)
+    in_memory = dd.summarise(figures_of(load(path)))
     columns = ["unit_code", "destroyed", "damaged", "possibly_damaged", "assessed", "residential"]
     pd.testing.assert_frame_equal(
         streamed[columns].reset_index(drop=True), in_memory[columns].reset_index(drop=True)

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from damage_data._data import data_path
 from damage_data._errors import UsageError
 from damage_data.cli import main
-from damage_data.places.gazetteer import bundled_units, default_gazetteer, make_gazetteer
 from damage_data.places import (
     DISPLAY_LANGS,
     RESOLVED_COLUMNS,
@@ -24,6 +23,7 @@ from damage_data.places import (
     resolve_place,
     resolve_places,
 )
+from damage_data.places.gazetteer import bundled_units, default_gazetteer, make_gazetteer
 from damage_data.translit import exact_key, fold, fold_variants, to_latin
 from damage_data.vocab import MATCH_KINDS
 

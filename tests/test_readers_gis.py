@@ -14,6 +14,7 @@ from shapely.geometry import Point, box
 
 from damage_data._errors import InputError, LimitExceededError, UsageError
 from damage_data.limits import Limits
+from damage_data.pipeline import figures_of
 from damage_data.readers import formats, load
 
 AGHDAM = (46.93, 39.99)
@@ -60,7 +61,7 @@ def test_generic_formats(tmp_path: Path, suffix: str) -> None:
         "moderate": 1,
     }
     assert result.report["structure_counts"] == {"education": 3, "residential": 3}
-    figures = result.as_figures(country="AZ")
+    figures = figures_of(result, country="AZ")
     assert set(figures["unit_code"]) == {"AZ-AGM"} and int(figures["count"].sum()) == 6
 
 
@@ -129,7 +130,7 @@ def test_utm_structures_reprojected_on_assignment(tmp_path: Path) -> None:
     _structures(crs="EPSG:32638").to_file(path)
     result = load(path)
     assert result.report["crs"] == "EPSG:32638"
-    assert set(result.as_figures(country="AZ")["unit_code"]) == {"AZ-AGM"}
+    assert set(figures_of(result, country="AZ")["unit_code"]) == {"AZ-AGM"}
 
 
 def _gaza_schema(path: Path) -> None:
@@ -209,7 +210,7 @@ def test_unosat_gaza_schema_rounds(tmp_path: Path) -> None:
     # ... the strongest on request; rounds are never added up
     strongest = load(path, strongest=True)
     assert strongest.report["damage_counts"] == {"destroyed": 1, "possible": 1}
-    figures = strongest.as_figures(country="AZ")
+    figures = figures_of(strongest, country="AZ")
     assert int(figures["count"].sum()) == 2
 
 
@@ -386,7 +387,7 @@ def test_polygon_units_from_gis_file_outside_bundled(tmp_path: Path) -> None:
         geometry=[box(46.9, 39.9, 47.0, 40.1)],
         crs=4326,
     )
-    figures = load(path).as_figures(units)
+    figures = figures_of(load(path), units=units)
     assert set(figures["unit_code"]) == {"U1"} and set(figures["level"]) == {"adm2"}
 
 
@@ -585,7 +586,7 @@ def test_codab_boundaries_become_units_for_assignment(tmp_path: Path) -> None:
     assert set(units.units["level"]) == {"adm1"}
     sites = tmp_path / "s.geojson"
     _structures().to_file(sites)
-    figures = load(sites).as_figures(units.units)
+    figures = figures_of(load(sites), units=units.units)
     assert set(figures["unit_code"]) == {"TL01"}
     assert int(figures["count"].sum()) == 6
 

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from damage_data._errors import InputError, UsageError
+from damage_data.pipeline import collect, figures_of
 from damage_data.readers import load
-from damage_data.readers.tables import damage_in_header, decimal_mark, parse_count
+from damage_data.readers.columns import state_in_header as damage_in_header
+from damage_data.readers.raw import decimal_mark, parse_count
 from damage_data.tables import validate
 
 WIDE = (
@@ -44,7 +46,8 @@ def test_wide_table_figures(tmp_path: Path) -> None:
 
 
 def test_places_resolved_through_gazetteer(tmp_path: Path) -> None:
-    figures = load(_write(tmp_path, "t.csv", WIDE)).figures
+    # readers keep places as written; the place stage of collect() resolves them once
+    figures = collect([_write(tmp_path, "t.csv", WIDE)]).figures
     assert set(figures["unit_code"]) == {"AZ-FUZ", "AZ-CAB"}
     assert set(figures["match"]) <= {"exact", "alias", "transliteration"}
 
@@ -117,7 +120,7 @@ def test_user_column_mapping(tmp_path: Path) -> None:
         columns={"place": "Rayon", "destroyed": "Total ruined", "damaged": "Partly hit"},
     )
     assert result.report["damage_counts"] == {"damaged": 314, "destroyed": 11}
-    with pytest.raises(UsageError, match="not in the table"):
+    with pytest.raises(UsageError, match="no such column"):
         load(tmp_path / "t.csv", columns={"place": "District"})
     with pytest.raises(UsageError, match="unknown column role"):
         load(tmp_path / "t.csv", columns={"town": "Rayon"})
@@ -185,7 +188,7 @@ def test_per_structure_csv_with_lon_lat(tmp_path: Path) -> None:
     reasons = set(result.rejects["reason"])
     assert "missing geometry: a structure needs a point or polygon" in reasons
     assert "latitude outside ±90: longitude and latitude look swapped" in reasons
-    figures = result.as_figures(country="AZ")
+    figures = figures_of(result, country="AZ")
     assert int(figures["count"].sum()) == 2 and set(figures["unit_code"]) == {"AZ-AGM"}
 
 
@@ -229,7 +232,7 @@ def test_press_text_delegated_to_text_reader(tmp_path: Path) -> None:
         ("damage_sites", "damaged_or_destroyed"),
         ("Houses fully destroyed", "destroyed"),
         ("Partially damaged", "damaged"),
-        ("LIGHT_DAMAGE", None),  # in no crosswalk: never guessed
+        ("LIGHT_DAMAGE", "minor"),  # GEM's light damage: EMS-98 grade 1 (headers.csv)
         ("AFFECTED_UNITS", None),
         ("Damage_Status", None),
     ],
@@ -246,8 +249,14 @@ def test_impact_table_with_place_coordinates(tmp_path: Path) -> None:
     )
     result = load(_write(tmp_path, "impact.csv", text))
     assert result.kind == "table"
-    assert result.report["damage_counts"] == {"none": 24061, "moderate": 8498, "destroyed": 2845}
-    assert "LIGHT_DAMAGE" not in result.report["columns_used"]["counts"]
+    # every state column is counted with its state (issue 14), LIGHT_DAMAGE as minor
+    assert result.report["damage_counts"] == {
+        "none": 7871 + 16190,
+        "minor": 2370 + 17618,
+        "moderate": 601 + 7897,
+        "destroyed": 13 + 2832,
+    }
+    assert result.report["columns"]["counts"]["LIGHT_DAMAGE"]["state"] == "minor"
     assert set(result.figures["unit_code"]) == {"TR-01", "TR-02"}
 
 
@@ -280,7 +289,7 @@ def test_count_table_places_in_user_units(tmp_path: Path) -> None:
     text = "District,Houses destroyed\nKathmandu,34839\nLalitpur,17745\nAtlantis,1\n"
     result = load(_write(tmp_path, "np.csv", text))
     assert result.figures["unit_code"].isna().all()  # Nepal is not bundled
-    figures = result.as_figures(units)
+    figures = figures_of(result, units=units)
     assert figures["unit_code"].tolist()[:2] == ["NP3027", "NP3025"]
     assert figures["level"].tolist()[:2] == ["adm2", "adm2"]
     assert pd.isna(figures["unit_code"].iloc[2])

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from damage_data._errors import InputError
+from damage_data.pipeline import figures_of
 from damage_data.readers import LoadResult, load
 
 REALWORLD = Path(__file__).resolve().parent / "data" / "realworld"
@@ -239,7 +240,7 @@ def test_survey_structures_in_units_whose_polygons_share_a_code() -> None:
         area = unit.geometry.to_crs(32636).area.sum()
         assert area == pytest.approx(polygons.geometry.to_crs(32636).area.sum()), code
     result = load(folder / exp["file"], kind="auto")
-    figures = result.as_figures(units)
+    figures = figures_of(result, units=units)
     inside = figures[figures["unit_code"].notna()]
     got: Nested = {}
     for (code, state), n in (

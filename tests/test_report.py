@@ -11,8 +11,9 @@ import pytest
 
 from damage_data._errors import UsageError
 from damage_data.cli import main
-from damage_data.pipeline import figures_from_inputs
-from damage_data.report import HXL_TAGS, build_report
+from damage_data.pipeline import collect
+from damage_data.report import build_report
+from damage_data.report.notes import HXL_TAGS
 from damage_data.tables import make_figures
 
 
@@ -64,28 +65,26 @@ def test_datapackage_validates_with_frictionless(report_dir: Path) -> None:
 
 
 def test_readme_numbers_match_the_summary(report_dir: Path) -> None:
-    summary = pd.read_csv(report_dir / "summary.csv").set_index("unit_code")
+    summary = pd.read_csv(report_dir / "summary.csv")
     text = (report_dir / "README.md").read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if re.match(r"\* \*\*.+\*\* \([A-Z]{2}-", ln)]
     units = summary[summary["level"] != "country"]
-    assert len(lines) == len(units)
-    for line in lines:
-        code = re.search(r"\(([A-Z]{2}-[A-Z]+)\)", line).group(1)
-        row = summary.loc[code]
-        for column, word in (
-            ("destroyed", "destroyed"),
-            ("damaged", "damaged,"),
-            ("assessed", "assessed"),
-            ("residential", "residential"),
-        ):
-            found = re.search(r"([\d,]+) " + word, line)
-            if pd.isna(row[column]):
-                assert found is None or column == "damaged", (code, column)
+    for row in units.itertuples():
+        line = next(ln for ln in text.splitlines() if ln.startswith(f"* **{row.unit_name}**:"))
+        for column in ("destroyed", "damaged", "assessed"):
+            value = getattr(row, column)
+            word = "inspected" if column == "assessed" else column
+            found = re.search(r"([\d,]+)\+? " + word, line)
+            if pd.isna(value):
+                assert found is None, (row.unit_code, column, line)
             else:
-                assert found is not None, (code, column, line)
-                assert int(found.group(1).replace(",", "")) == row[column]
+                assert found is not None, (row.unit_code, column, line)
+                assert int(found.group(1).replace(",", "")) == value
+    # the headline adds units (never sources), with "+" where a unit's figure is open-ended
     total_destroyed = int(units["destroyed"].sum())
-    assert f"**{total_destroyed:,} buildings are reported destroyed**" in text
+    assert f"**{total_destroyed:,} buildings were reported destroyed**" in text
+    open_damaged = units["damaged_max"].isna() & units["damaged"].notna()
+    damaged = f"{int(units['damaged'].sum()):,}" + ("+" if open_damaged.any() else "")
+    assert f"**{damaged} damaged**" in text
 
 
 def test_hxl_output_reads_with_libhxl(report_dir: Path) -> None:
@@ -129,11 +128,11 @@ def test_units_layers_carry_metrics(report_dir: Path) -> None:
 def test_existing_folder_refused_unless_overwrite(report_dir: Path) -> None:
     assert main(["report", "-o", str(report_dir), "--quiet"]) == 2
     with pytest.raises(UsageError, match="--overwrite"):
-        build_report(figures_from_inputs(None), report_dir)
+        build_report(collect(), report_dir)
 
 
 def test_spreadsheet_formulas_are_neutralised(tmp_path: Path) -> None:
-    collected = figures_from_inputs(None)
+    collected = collect()
     evil = make_figures(
         [
             {
@@ -167,7 +166,7 @@ def test_source_titles_and_categories_cannot_plant_formulas(tmp_path: Path) -> N
 
     cats = neutralise_formulas(pd.DataFrame({"c": pd.Categorical(["=1+1", "ok"])}))
     assert cats["c"].tolist() == ["'=1+1", "ok"]
-    collected = figures_from_inputs(None)
+    collected = collect()
     sources = collected.sources.copy()
     sources.loc[0, "title"] = '=HYPERLINK("http://example.invalid","x")'
     collected.sources = sources

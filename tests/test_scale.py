@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from damage_data._errors import InputError, UsageError
+from damage_data.pipeline import figures_of
 from damage_data.places.gazetteer import bundled_units
 from damage_data.scale import UnitGrid, count_structures, is_structure_parquet, points_xy
 from damage_data.tables import validate
@@ -265,7 +266,7 @@ def test_same_figures_as_the_in_memory_path(generated: Path, az_units: gpd.GeoDa
     from damage_data.readers import load
 
     keys = ["unit_code", "damage", "structure", "as_of"]
-    slow = load(generated).as_figures(az_units)
+    slow = figures_of(load(generated), units=az_units)
     fast = count_structures(generated, az_units).figures
 
     def tidy(f: pd.DataFrame) -> pd.Series:

@@ -152,6 +152,14 @@ def figures_from_table(
             why=f"a total: equals the sum of the {'graded' if state == 'assessed' else 'damage'} columns",
         )
     long = not counts
+    if long and not ("damage" in roles and "count" in roles):
+        raise InputError(
+            f"{ctx.path}: no damage counts found: no column names a damage state the "
+            f"crosswalks know. Columns: {', '.join(frame.columns)}. Name them with --columns, "
+            "e.g. --columns place=District destroyed='Houses destroyed' (a column per state) "
+            "or --columns place=District damage=Status count=Number (labels and counts).",
+            path=str(ctx.path),
+        )
     count_columns = list(counts) if not long else [roles["count"]]
     decimals = {c: decimal_mark(frame[c].tolist()) for c in count_columns}
     date_column = roles.get("date")
@@ -350,12 +358,7 @@ def _row_figures(
             damage_text = values[roles["damage"]]
             damage = labels.get(damage_text)
             if damage is None:
-                return (
-                    roles["damage"],
-                    damage_text,
-                    "unknown damage label; the crosswalks in data/vocab/crosswalks list the "
-                    "known labels (add a row there, or map the column with --columns)",
-                ), []
+                return (roles["damage"], damage_text, _unknown_label(mapping)), []
             structure = structure_in_header(damage_text) or structure_of_row
             column_unit = count_unit_in_header(damage_text)
             spec = None
@@ -540,4 +543,17 @@ def read_structure_table(
         structures=structures,
         crs=crs_name(structures),
         extra={"encoding": raw.encoding, "delimiter": raw.delimiter},
+    )
+
+
+def _unknown_label(mapping: ColumnMap) -> str:
+    """The reason for an unknown damage label, listing the labels its scheme knows."""
+    from ..vocab import known_damage_labels
+
+    scheme = mapping.damage_scheme or "canonical"
+    known = known_damage_labels(scheme)
+    shown = ", ".join(known[:40]) + (" …" if len(known) > 40 else "")
+    return (
+        f"unknown damage label; known labels: {shown} (scheme {scheme}; add a row to "
+        f"data/vocab/crosswalks/{scheme}.csv, or map the column with --columns)"
     )

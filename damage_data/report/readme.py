@@ -157,7 +157,8 @@ def findings_markdown(
         if villages is not None and not villages.empty:
             lines += [
                 "",
-                f"{len(villages)} villages or settlements were reported by name; their "
+                f"{len(villages)} village{'s were' if len(villages) != 1 else ' was'} reported "
+                "by name; their "
                 "figures are in `villages.csv` and are already included in their district's "
                 "row above (or make up a partial total where the district has no figure of "
                 "its own).",
