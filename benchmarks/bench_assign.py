@@ -94,7 +94,7 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     # warm-up: imports and the bundled boundaries are read once per process
-    import damage_data.assign  # noqa: F401
+    import damage_data.count.assign  # noqa: F401
     from damage_data.places.gazetteer import bundled_units
 
     bundled_units("AZ")

@@ -8,7 +8,7 @@ the time of the work itself, after imports. Variants:
   ``naive_gpkg``: the same from a GeoPackage (``read_file``);
 * ``floor``: read the geometry, class and date columns with pyarrow, decode the WKB points
   with numpy, ``np.bincount`` the classes: no geometry test at all;
-* ``library``: ``damage_data.scale.count_structures(path, country="AZ")``;
+* ``library``: ``damage_data.count.stream.count_structures(path, country="AZ")``;
 * ``cli``: ``damage-data summary points.parquet --format csv --country AZ`` as the
   pipeline routes it today; ``cli_routed``: the same command with the routing proposed for
   ``damage_data.pipeline`` (per-structure GeoParquet → ``count_structures``) patched in;
@@ -116,7 +116,7 @@ def run_variant(variant: str, path: str, out: str) -> dict[str, Any]:
         assert np.isfinite(x).all() and np.isfinite(y).all()
         Path(out).write_text(f"total\n{int(counts_arr.sum())}\n")
     elif variant in ("library", "dask", "library_lonlat"):
-        from damage_data.scale import count_structures
+        from damage_data.count.stream import count_structures
 
         t0 = time.perf_counter()
         if variant == "library":
@@ -161,7 +161,7 @@ def lonlat_path(path: str | Path) -> str:
 def route_parquet_to_scale() -> None:
     """Patch ``figures_from_inputs`` with the routing proposed for damage_data.pipeline."""
     from damage_data import pipeline
-    from damage_data.scale import count_structures, is_structure_parquet
+    from damage_data.count.stream import count_structures, is_structure_parquet
 
     original = pipeline.figures_from_inputs
 

@@ -7,7 +7,7 @@ R1 breakdowns are parts, never addends (``subset_of``), and a restatement (``sam
    counts once; R2 different places are disjoint and add up into their parent unit;
 R3 a series (same source, place, state, type and count unit at several dates) gives its
    latest figure at or before ``as_of``; R4 each structure once (applied where structures
-   are counted, :mod:`damage_data.assign`); R5 sources are never added: the best one per
+   are counted, :mod:`damage_data.count.assign`); R5 sources are never added: the best one per
    unit is used, and the same source reaching us twice is one source; R6 a unit's own
    figure wins over the sum of its villages; R7 a share has a stated basis; R8 ranges
    survive; R9 count units are never mixed; R10 zero is a number, "not stated" is not 0.

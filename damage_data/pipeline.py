@@ -192,13 +192,15 @@ def _one(path: str | Path, **options: Any) -> Collected:
             f"{path}: no such file; check the path (inputs are read, never downloaded)",
             path=str(path),
         )
+    from .count import count_structures, is_structure_parquet
     from .readers import load
-    from .scale import count_structures, is_structure_parquet
 
     kind = options["kind"]
     if kind == "auto" and str(path) != "-" and is_structure_parquet(path):
         # large per-structure GeoParquet: streamed and counted without building geometries
-        counted = count_structures(path, options["units"], country=options["country"])
+        counted = count_structures(
+            path, options["units"], country=options["country"], as_of=options["as_of"]
+        )
         return Collected(
             figures=counted.figures,
             sources=counted.sources,
@@ -245,16 +247,13 @@ def figures_of(
     figures tables come back as they are.
     """
     if result.structures is not None:
-        from .assign import assign, structures_to_figures
+        from .count import assign, structures_to_figures
 
         current = result.current_structures()
         if current is None or current.empty:
             return empty("figures")
-        if as_of is not None and "assessed_on" in current.columns:
-            when = pd.to_datetime(current["assessed_on"], errors="coerce")
-            current = current[~(when > pd.Timestamp(as_of)).fillna(False).to_numpy()]
         assigned, _ = assign(current, units, country=country)
-        return structures_to_figures(assigned, source_id=result.source_id)
+        return structures_to_figures(assigned, source_id=result.source_id, as_of=as_of)
     if result.figures is None:
         return empty("figures")
     if result.kind == "figures":

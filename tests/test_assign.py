@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from damage_data._errors import UsageError
-from damage_data.assign import assign, structures_to_figures
+from damage_data.count.assign import assign, structures_to_figures
 from damage_data.tables import validate
 
 # two units sharing the edge x = 1
@@ -124,7 +124,7 @@ def test_structures_to_figures_groups() -> None:
     assert row["locator"] == ("unit=W; damage=destroyed; structure=residential; layer=sites")
     assert (row["count_unit"], row["level"], row["match"]) == ("structures", "adm2", "code")
     outside = figures[figures["unit_code"].isna()]
-    assert outside["flags"].tolist() == ["outside_units"]
+    assert outside["flags"].tolist() == ["outside_units;per_structure"]
     assert outside["status"].tolist() == ["needs_review"]
     assert int(figures["count"].sum()) == 5
 

@@ -79,8 +79,8 @@ def test_structure_geoparquet_takes_the_streaming_path_with_the_same_counts(
     import geopandas as gpd
     import numpy as np
 
+    from damage_data.count.stream import is_structure_parquet
     from damage_data.readers import load
-    from damage_data.scale import is_structure_parquet
 
     units = dd.bundled_units("AZ")
     points = units.geometry.sample_points(20, rng=np.random.default_rng(3)).explode()

@@ -215,7 +215,7 @@ def test_unosat_gaza_schema_rounds(tmp_path: Path) -> None:
 
 
 def test_unosat_admin_label_agreement(tmp_path: Path) -> None:
-    from damage_data.assign import assign
+    from damage_data.count.assign import assign
 
     path = tmp_path / "gaza.geojson"
     _gaza_schema(path)

@@ -1,4 +1,4 @@
-"""The large-data path (damage_data.scale) against the naive geopandas pipeline.
+"""The large-data path (damage_data.count.stream) against the naive geopandas pipeline.
 
 The naive reference is what an analyst writes by hand: read the file with geopandas, take a
 representative point of polygons, ``sjoin(predicate="intersects")`` with the units, keep the
@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from damage_data._errors import InputError, UsageError
+from damage_data.count.stream import UnitGrid, count_structures, is_structure_parquet, points_xy
 from damage_data.pipeline import figures_of
 from damage_data.places.gazetteer import bundled_units
-from damage_data.scale import UnitGrid, count_structures, is_structure_parquet, points_xy
 from damage_data.tables import validate
 from damage_data.vocab import classify_damage, classify_structure
 
@@ -140,17 +140,20 @@ def test_figures_are_a_valid_table(generated: Path, az_units: gpd.GeoDataFrame) 
     assert figures["source_id"].iloc[0].startswith("sha256:")
     assert int(figures["count"].sum()) == result.rows_kept
     first = figures.iloc[0]
-    assert first["locator"].startswith("points.parquet: ")
-    assert f"{first['count']} of the {result.rows_kept} structures" in first["evidence"]
-    # one figure per unit × damage × structure × date
-    assert not figures.duplicated(["unit_code", "damage", "structure", "as_of"]).any()
-    assert set(figures["as_of"]) == {
-        pd.Timestamp(d) for d in ("2020-10-12", "2020-11-10", "2020-12-03")
-    }
+    assert first["locator"] == (
+        f"unit={first['unit_code']}; damage={first['damage']}; structure={first['structure']}"
+    )
+    assert first["evidence"].startswith(f"{first['count']} structures classed {first['damage']}")
+    # rule R4: one figure per unit × damage × structure, dated by the unit's latest assessment
+    assert not figures.duplicated(["unit_code", "damage", "structure"]).any()
+    frame = gpd.read_parquet(generated).sjoin(az_units[["unit_code", "geometry"]], how="inner")
+    latest = pd.to_datetime(frame["sensor_date"]).groupby(frame["unit_code"]).max()
+    inside = figures[figures["unit_code"].notna()]
+    assert (inside["as_of"].to_numpy() == inside["unit_code"].map(latest).to_numpy()).all()
     # structures outside every unit are figures for review, as assign() makes them
     outside = figures[figures["unit_code"].isna()]
     assert int(outside["count"].sum()) == result.outside
-    assert outside["flags"].eq("outside_units").all()
+    assert outside["flags"].eq("outside_units;per_structure").all()
     assert outside["status"].eq("needs_review").all()
 
 
@@ -253,13 +256,21 @@ def test_geoarrow_and_lonlat_files(
 def test_dates_can_be_left_out(generated: Path, az_units: gpd.GeoDataFrame) -> None:
     by_date = count_structures(generated, az_units, date_column="sensor_date")
     undated = count_structures(generated, az_units, date_column=False)
-    assert "as_of" not in undated.counts.columns
+    assert undated.counts["as_of"].isna().all()
     assert undated.figures["as_of"].isna().all()
     summed = by_date.counts.groupby(["unit_code", "damage", "structure"], observed=True)[
         "count"
     ].sum()
-    pd.testing.assert_series_equal(as_series(undated.counts), as_series(summed.reset_index()))
-    assert by_date.figures["cumulative"].eq(False).all()  # disjoint sets: they add up
+    pd.testing.assert_series_equal(
+        as_series(undated.counts.drop(columns="as_of")), as_series(summed.reset_index())
+    )
+    # dates never multiply the figures: the same figures with and without dates
+    keys = ["unit_code", "damage", "structure", "count"]
+    def rows(f: pd.DataFrame) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(v) for v in row) for row in f[keys].itertuples(index=False))
+
+    assert rows(by_date.figures) == rows(undated.figures)
+    assert by_date.figures["flags"].str.contains("per_structure").all()  # disjoint: they add
 
 
 def test_same_figures_as_the_in_memory_path(generated: Path, az_units: gpd.GeoDataFrame) -> None:
@@ -274,6 +285,8 @@ def test_same_figures_as_the_in_memory_path(generated: Path, az_units: gpd.GeoDa
         return as_series(f[[*keys, "count"]], ("as_of",))
 
     pd.testing.assert_series_equal(tidy(fast), tidy(slow))
+    # one counting path: the same figure ids and locators whichever way the file came in
+    assert sorted(fast["figure_id"]) == sorted(slow["figure_id"])
 
 
 # --- rejects ------------------------------------------------------------------------------
@@ -442,7 +455,7 @@ def test_errors_name_the_file_and_the_fix(generated: Path, tmp_path: Path) -> No
 def test_merging_batch_counts_keeps_results(
     generated: Path, az_units: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import damage_data.scale as scale
+    import damage_data.count.stream as scale
 
     reference = count_structures(generated, az_units, batch_rows=250, workers=1)
     monkeypatch.setattr(scale, "_MERGE_EVERY", 2)
@@ -453,8 +466,8 @@ def test_merging_batch_counts_keeps_results(
 
 def test_assign_partitions_matches_assign(generated: Path, az_units: gpd.GeoDataFrame) -> None:
     dask_geopandas = pytest.importorskip("dask_geopandas")
-    from damage_data.assign import assign
-    from damage_data.engines.dask_engine import assign_partitions
+    from damage_data.count.assign import assign
+    from damage_data.count.dask import assign_partitions
 
     frame = gpd.read_parquet(generated)
     frame = frame[frame.geometry.notna()].reset_index(drop=True)

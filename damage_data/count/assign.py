@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import UsageError
+from .._errors import UsageError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -72,7 +72,7 @@ def assign(
     import shapely
 
     if units is None:
-        from .places.gazetteer import bundled_units
+        from ..places.gazetteer import bundled_units
 
         units = bundled_units(country)
     _check_units(units)
@@ -240,7 +240,7 @@ def _nearest_units(
 def _resolve_labels(labels: list[str], units: pd.DataFrame) -> dict[str, str]:
     """The unit code each admin label names, by the gazetteer's aliases (when available)."""
     try:
-        from .places import resolve_places
+        from ..places import resolve_places
     except ImportError:  # place resolution is optional here: fall back to name folding
         return {}
     countries = (
@@ -311,27 +311,17 @@ def _report(
     return report
 
 
-class _Row:
-    """Attribute access to one grouped row (``row.count`` would clash with a tuple method)."""
-
-    def __init__(self, values: dict[Any, Any]) -> None:
-        self.__dict__.update({str(k): v for k, v in values.items()})
-
-    def __getattr__(self, name: str) -> Any:  # for mypy: every column is an attribute
-        raise AttributeError(name)
-
-
-def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.DataFrame:
+def structures_to_figures(
+    assigned: gpd.GeoDataFrame, *, source_id: str, as_of: Any = None
+) -> pd.DataFrame:
     """Count assigned structures into figures, one per (unit, damage, structure).
 
     Each structure counts once (its latest round); a figure is dated by the latest
     assessment in its unit (DESIGN §4 rule 4), so the number of assessment dates never
-    multiplies the figures.
-
-    ``count_unit`` is ``structures``; the locator names the group and the evidence says
-    "N structures classed X in layer Y". Structures outside every unit give figures without
-    a unit, flagged ``outside_units`` for review. Round histories are reduced to the latest
-    round per structure first, so re-assessments are never added up.
+    multiplies the figures. Structures assessed after ``as_of`` are left out. Structures
+    outside every unit give figures without a unit, flagged ``outside_units`` for review.
+    The figures are built by :func:`damage_data.count.build.figures_from_counts`, as for
+    streamed files.
 
     Examples
     --------
@@ -344,115 +334,58 @@ def structures_to_figures(assigned: gpd.GeoDataFrame, *, source_id: str) -> pd.D
     >>> f[["unit_code", "damage", "count"]].values.tolist()
     [['AZ-AGM', 'destroyed', 2]]
     """
-    from .readers._result import current_view
-    from .tables import empty, join_flags, make_figures
+    from ..readers._result import current_view
+    from ..tables import empty
+    from .build import figures_from_counts, latest_per_unit
 
     if assigned.empty:
         return empty("figures")
     if "unit_code" not in assigned.columns:
         raise UsageError("structures_to_figures needs assigned structures: call assign() first")
-    frame = current_view(assigned) if "round" in assigned.columns else assigned
-    n = len(frame)
-    keys = {
-        "unit_code": frame["unit_code"],
-        "unit_name": frame["unit_name"],
-        "level": frame["level"] if "level" in frame.columns else pd.Series([None] * n),
-        "damage": frame["damage"],
-        "structure": frame["structure"]
-        if "structure" in frame.columns
-        else pd.Series(["any"] * n, index=frame.index),
-        "layer": frame["layer"]
-        if "layer" in frame.columns
-        else pd.Series([None] * n, index=frame.index),
-        "block": (
-            frame["flags"].astype("string").fillna("").str.contains("building_block")
-            if "flags" in frame.columns
-            else pd.Series(False, index=frame.index)
-        ),
-    }
-    # categorical group keys make the group-by fast on millions of rows
-    grouping = pd.DataFrame(
-        {k: (v.astype("category") if k != "block" else v) for k, v in keys.items()},
-        index=frame.index,
-    )
-    # rule R4: one figure per (unit, state, type), dated by the unit's latest assessment
+    frame = current_view(assigned)
     dates = (
         pd.to_datetime(frame["assessed_on"], errors="coerce")
         if "assessed_on" in frame.columns
         else pd.Series(pd.NaT, index=frame.index)
     )
-    latest = dates.groupby(grouping["unit_code"], observed=True, dropna=False).max()
-    grouping["_text"] = (
-        frame["damage_text"].astype("category") if "damage_text" in frame.columns else ""
+    if as_of is not None:
+        keep = ~(dates > pd.Timestamp(as_of)).to_numpy()
+        frame, dates = frame[keep], dates[keep]
+    if frame.empty:
+        return empty("figures")
+    n = len(frame)
+    keys = pd.DataFrame(
+        {
+            "unit_code": frame["unit_code"].astype("string"),
+            "unit_name": frame["unit_name"].astype("string"),
+            "level": frame["level"].astype("string") if "level" in frame.columns else pd.NA,
+            "damage": frame["damage"].astype("string"),
+            "structure": frame["structure"].astype("string")
+            if "structure" in frame.columns
+            else "any",
+            "layer": frame["layer"].astype("string") if "layer" in frame.columns else pd.NA,
+            "blocks": frame["flags"].astype("string").fillna("").str.contains("building_block")
+            if "flags" in frame.columns
+            else False,
+            "text": frame["damage_text"].astype("string").fillna("")
+            if "damage_text" in frame.columns
+            else "",
+            "as_of": dates,
+        },
+        index=frame.index,
     )
-    # count by keys and native label first (fast, on codes), then gather the labels per key
-    fine = (
-        grouping.groupby([*keys, "_text"], observed=True, dropna=False, sort=True)
-        .size()
-        .rename("count")
-        .reset_index()
-    )
-    fine["_text"] = fine["_text"].astype(object).where(fine["_text"].notna(), "")
-    sizes = (
-        fine.groupby(list(keys), observed=True, dropna=False, sort=True)
+    keys["as_of"] = latest_per_unit(keys)
+    group = ["unit_code", "unit_name", "level", "damage", "structure", "layer", "blocks", "as_of"]
+    fine = keys.groupby([*group, "text"], dropna=False, observed=True, sort=True).size()
+    fine = fine.rename("count").reset_index()
+    counts = (
+        fine.groupby(group, dropna=False, observed=True, sort=True)
         .agg(
             count=("count", "sum"),
-            damage_text=("_text", lambda s: "; ".join(sorted({str(v) for v in s if v}))),
+            damage_text=("text", lambda t: "; ".join(sorted({str(v) for v in t if v}))),
         )
         .reset_index()
     )
-    sizes = sizes[sizes["count"] > 0]
-    records = []
-    for rec in sizes.to_dict("records"):
-        row = _Row(rec)
-        when = latest.get(row.unit_code, pd.NaT) if not pd.isna(row.unit_code) else dates.max()
-        date = None if pd.isna(when) else pd.Timestamp(when).date().isoformat()
-        layer = None if pd.isna(row.layer) else str(row.layer)
-        unit = None if pd.isna(row.unit_code) else str(row.unit_code)
-        noun = "building blocks" if row.block else "structures"
-        evidence = (
-            f"{row.count} {noun} classed {row.damage}"
-            + (f" ({row.damage_text})" if row.damage_text else "")
-            + (f", structure {row.structure}" if row.structure != "any" else "")
-            + (f" in layer {layer}" if layer else "")
-            + (f", latest assessment {date}" if date else "")
-            + (f", inside {row.unit_name}" if unit else ", outside every unit")
-        )
-        flags = [
-            "outside_units" if unit is None else "",
-            "building_block" if row.block else "",
-            "per_structure",
-        ]
-        records.append(
-            {
-                "source_id": source_id,
-                "locator": "; ".join(
-                    p
-                    for p in (
-                        f"unit={unit or 'none'}",
-                        f"damage={row.damage}",
-                        f"structure={row.structure}",
-                        f"layer={layer}" if layer else "",
-                        "blocks" if row.block else "",
-                    )
-                    if p
-                ),
-                "evidence": evidence,
-                "place_text": None if unit is None else str(row.unit_name),
-                "unit_code": unit,
-                "unit_name": None if unit is None else str(row.unit_name),
-                "level": None if pd.isna(row.level) else str(row.level),
-                "match": "code" if unit else "unresolved",
-                "damage": str(row.damage),
-                "damage_text": row.damage_text or None,
-                "structure": str(row.structure),
-                "structure_text": None,
-                "count_unit": "structures",
-                "count": int(row.count),
-                "as_of": date,
-                "cumulative": True,
-                "status": "accepted" if unit else "needs_review",
-                "flags": join_flags(flags),
-            }
-        )
-    return make_figures(records)
+    counts = counts[counts["count"] > 0]
+    assert int(counts["count"].sum()) == n
+    return figures_from_counts(counts, source_id=source_id)

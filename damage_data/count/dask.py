@@ -1,4 +1,4 @@
-"""The scale-out engine: :func:`damage_data.scale.count_structures` with ``engine="dask"``.
+"""The scale-out engine: :func:`damage_data.count.stream.count_structures` with ``engine="dask"``.
 
 The file is read with ``dask.dataframe.read_parquet(split_row_groups=True)`` (one partition
 per row group, Arrow-backed columns, so geometry stays WKB bytes and never becomes shapely
@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, UsageError
-from ..scale import Labels, Layout, Partial, UnitGrid, count_batch
+from .arrow import Layout
+from .batch import Labels, Partial, count_batch
+from .grid import UnitGrid
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -121,7 +123,7 @@ def _to_frame(part: Partial) -> pd.DataFrame:
 
 
 def partials_from_frame(frame: pd.DataFrame) -> list[Partial]:
-    """The partition tables, gathered, as one :class:`~damage_data.scale.Partial`."""
+    """The partition tables, gathered, as one :class:`~damage_data.count.stream.Partial`."""
     kind = frame["kind"]
     counts = frame.loc[
         kind == "count", ["unit", "damage_text", "structure_text", "day", "count"]
@@ -242,11 +244,11 @@ def assign_partitions(
     *,
     country: str | list[str] | None = None,
 ) -> Any:
-    """:func:`damage_data.assign` for a dask-geopandas frame, partition by partition.
+    """:func:`damage_data.count.assign` for a dask-geopandas frame, partition by partition.
 
     Adds ``unit_code``, ``unit_name`` and ``level`` (missing outside every unit) to each
-    partition; points are placed with the same :class:`~damage_data.scale.UnitGrid` as
-    :func:`~damage_data.scale.count_structures` (polygons at their representative point), so
+    partition; points are placed with the same :class:`~damage_data.count.stream.UnitGrid` as
+    :func:`~damage_data.count.stream.count_structures` (polygons at their representative point), so
     a point on a shared boundary goes to the first unit in table order, once.
 
     Examples
@@ -256,9 +258,9 @@ def assign_partitions(
     ... # doctest: +SKIP
     >>> assigned.groupby(["unit_code", "damage"]).size().compute()  # doctest: +SKIP
     """
-    from ..scale import _units_of, unit_grid
+    from .grid import unit_grid, units_for
 
-    table = _units_of(units, country)
+    table = units_for(units, country)
     grid = unit_grid(table.geometry.to_numpy())
     codes = table["unit_code"].astype("string").to_numpy()
     names = (

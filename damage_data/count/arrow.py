@@ -2,7 +2,7 @@
 
 Finds the geometry, damage, structure and date columns (GeoParquet metadata, else names),
 streams only those columns, and turns WKB or GeoArrow points into coordinate arrays with
-numpy, without a shapely object per point. Used by :mod:`damage_data.scale` and the dask
+numpy, without a shapely object per point. Used by :mod:`damage_data.count.stream` and the dask
 engine.
 """
 

@@ -1,5 +1,5 @@
 """Point → unit lookup for millions of points: a grid over the units, with exact tests only
-near boundaries (used by :mod:`damage_data.scale` and the dask engine)."""
+near boundaries (used by :mod:`damage_data.count.stream` and the dask engine)."""
 
 from __future__ import annotations
 
@@ -196,3 +196,19 @@ def unit_grid(geometries: Sequence[Any] | np.ndarray, *, rows: int | None = None
     if rows is not None:
         cells = int(min(GRID_CELLS, max(1 << 16, 1 << int(np.ceil(np.log2(max(rows, 2) / 2))))))
     return _cached_grid(shapely.to_wkb(np.asarray(geometries, dtype=object)), cells)
+
+
+def units_for(units: Any, country: Any = None) -> Any:
+    """The units to place structures in: the user's (checked), else the bundled ones."""
+    from .._errors import UsageError
+
+    if units is None:
+        from ..places.gazetteer import bundled_units
+
+        return bundled_units(country)
+    if "unit_code" not in units.columns or not hasattr(units, "geometry"):
+        raise UsageError(
+            "units must be a GeoDataFrame with a unit_code column and polygon geometry "
+            f"(columns given: {', '.join(map(str, units.columns))}); see bundled_units()."
+        )
+    return units

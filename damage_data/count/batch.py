@@ -1,0 +1,325 @@
+"""Counting one batch of structures: decode points, place them in units, classify labels,
+bincount. Both engines (threads on this machine, dask) count batches with this code, so a
+file gives the same counts whichever engine runs it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError, UnknownLabelError
+from .arrow import _BAD_XY, _NAT, _NULL_GEOM, _OK, _STATUS_REASON, Layout, _codes, _days, points_xy
+from .grid import UnitGrid
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: Most rejected rows listed one by one (every one is counted; reasons are always complete).
+MAX_REJECT_ROWS = 100_000
+REJECT_COLUMNS = ["locator", "column", "value", "reason"]
+
+_MISSING_DAMAGE = "missing damage label: every structure needs a damage class"
+
+
+@dataclass
+class Partial:
+    """Counts of one batch or partition, before labels are turned into canonical states."""
+
+    counts: pd.DataFrame  # unit, damage_text, structure_text, day, count
+    outside: int = 0
+    rows_read: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    rejects: list[pd.DataFrame] = field(default_factory=list)
+    max_day: int | None = None
+
+
+# --- labels -------------------------------------------------------------------------------
+
+
+class Labels:
+    """Native labels → canonical states, classified once per distinct label (thread-safe)."""
+
+    def __init__(self, scheme: str) -> None:
+        self.scheme = scheme
+        self._damage: dict[str, str | None] = {}
+        self._structure: dict[str, str] = {}
+        self.unknown_structures: set[str] = set()
+        self._lock = threading.Lock()
+
+    def damage(self, label: str) -> str | None:
+        """Canonical damage of a native label, ``None`` when unknown to the scheme."""
+        found = self._damage.get(label, "")
+        if found != "":
+            return found
+        from ..vocab import classify_damage
+
+        try:
+            value: str | None = str(classify_damage([label], scheme=self.scheme).iloc[0])
+        except UnknownLabelError:
+            value = None
+        with self._lock:
+            self._damage[label] = value
+        return value
+
+    def structure(self, label: str | None) -> str:
+        """Canonical structure type; unknown labels count as ``other`` (and are reported)."""
+        if label is None:
+            return "any"
+        found = self._structure.get(label)
+        if found is not None:
+            return found
+        from ..vocab import classify_structure
+
+        try:
+            value = str(classify_structure([label]).iloc[0])
+        except UnknownLabelError:
+            value = "other"
+            with self._lock:
+                self.unknown_structures.add(label)
+        with self._lock:
+            self._structure[label] = value
+        return value
+
+    def unknown_reason(self) -> str:
+        from ..vocab import known_damage_labels
+
+        known = ", ".join(known_damage_labels(self.scheme))
+        return f"unknown damage label for scheme {self.scheme}; known labels: {known}"
+
+
+# --- counting one batch -------------------------------------------------------------------
+
+
+def count_batch(
+    table: pa.RecordBatch | pa.Table,
+    layout: Layout,
+    grid: UnitGrid,
+    labels: Labels,
+    *,
+    first_row: int = 0,
+    transformer: Any = None,
+    locator: str = "row",
+    max_reject_rows: int = MAX_REJECT_ROWS,
+) -> Partial:
+    """Count one batch: decode points, place them in units, classify labels, bincount.
+
+    Rows are numbered from ``first_row`` in reject locators. Used by both engines.
+    """
+    n = table.num_rows
+    names = table.schema.names
+    if layout.encoding == "xy":
+        x = np.asarray(
+            table.column(names.index(str(layout.x))).to_numpy(zero_copy_only=False),
+            dtype=np.float64,
+        )
+        y = np.asarray(
+            table.column(names.index(str(layout.y))).to_numpy(zero_copy_only=False),
+            dtype=np.float64,
+        )
+        status = (np.isnan(x) | np.isnan(y)).astype(np.int8) * _NULL_GEOM
+    else:
+        x, y, status = points_xy(table.column(names.index(str(layout.geometry))))
+    if layout.crs_assumed:
+        _check_lonlat(x, y, status, layout)
+    if transformer is not None:
+        ok = status == _OK
+        tx, ty = transformer.transform(x[ok], y[ok])
+        x[ok], y[ok] = tx, ty
+        status[ok & ~(np.isfinite(x) & np.isfinite(y))] = _BAD_XY
+    dmg_codes, dmg_values = _codes(table.column(names.index(layout.damage)))
+    known = np.array(
+        [v is not None and labels.damage(v) is not None for v in dmg_values] + [False], dtype=bool
+    )  # the trailing False is for nulls (code -1)
+    partial = Partial(counts=_empty_counts(), rows_read=n)
+    if status.any() or not known[dmg_codes].all():
+        keep = (status == _OK) & known[dmg_codes]
+        _reject(
+            partial,
+            layout,
+            labels,
+            ~keep,
+            status,
+            dmg_codes,
+            dmg_values,
+            first_row=first_row,
+            locator=locator,
+            max_rows=max_reject_rows,
+        )
+        rows = np.flatnonzero(keep)
+        x, y, dmg_codes = x[rows], y[rows], dmg_codes[rows]
+    else:  # the usual case: every row kept, no copies
+        rows = None
+    unit = grid.locate(x, y)
+    nu = len(grid.geometries) + 1  # the last slot counts structures outside every unit
+    outside = unit < 0
+    partial.outside = int(np.count_nonzero(outside))
+    if partial.outside:
+        unit[outside] = nu - 1
+    if layout.structure:
+        st_codes, st_values = _codes(table.column(names.index(layout.structure)))
+        st_codes = st_codes + 1 if rows is None else st_codes[rows] + 1  # 0: no label
+        st_values = ["", *(v or "" for v in st_values)]  # "": no type stated
+    else:
+        st_codes, st_values = np.zeros(len(unit), dtype=np.int32), [""]
+    day_values: list[int] = [_NAT]
+    day_codes: np.ndarray | None = None
+    if layout.date:
+        column = table.column(names.index(layout.date))
+        if layout.split_dates:  # always, today; kept apart for a future "latest date only"
+            days = _days(column)
+            days = days if rows is None else days[rows]
+            day_values, day_codes = _day_codes(days)
+            dated = [v for v in day_values if v != _NAT]
+            partial.max_day = max(dated) if dated else None
+    nd, ns, nt = len(dmg_values), len(st_values), len(day_values)
+    size = nu * nd * ns * nt
+    key: np.ndarray = unit.astype(np.int64 if size >= 1 << 31 else np.int32)
+    key *= nd
+    key += dmg_codes
+    key *= ns
+    key += st_codes
+    if day_codes is not None:
+        key *= nt
+        key += day_codes
+    if size <= 1 << 24:
+        tally = np.bincount(key, minlength=size)
+        where = np.flatnonzero(tally)
+        counts = tally[where]
+    else:  # very many distinct labels or dates: sort instead of a dense table
+        where, counts = np.unique(key, return_counts=True)
+    where, t = np.divmod(where, nt)
+    where, s = np.divmod(where, ns)
+    u, d = np.divmod(where, nd)
+    partial.counts = pd.DataFrame(
+        {
+            "unit": u.astype(np.int64),
+            "damage_text": [dmg_values[i] for i in d],
+            "structure_text": [st_values[i] for i in s],
+            "day": np.asarray(day_values, dtype=np.int64)[t],
+            "count": counts.astype(np.int64),
+        }
+    )
+    return partial
+
+
+def _check_lonlat(x: np.ndarray, y: np.ndarray, status: np.ndarray, layout: Layout) -> None:
+    """A file without a CRS is read as longitude/latitude only if its coordinates fit."""
+    ok = status == _OK
+    if not ok.any():
+        return
+    ax, ay = np.abs(x[ok]), np.abs(y[ok])
+    if ax.max() > 180 or ay.max() > 90:
+        raise InputError(
+            f"{layout.path}: no coordinate reference system, and the coordinates (up to "
+            f"|x| {ax.max():.0f}, |y| {ay.max():.0f}) are not longitude/latitude. Re-write the "
+            "file as GeoParquet with its CRS (geopandas: set_crs(...).to_parquet(...)).",
+            path=layout.path,
+        )
+
+
+def _reject(
+    partial: Partial,
+    layout: Layout,
+    labels: Labels,
+    rejected: np.ndarray,
+    status: np.ndarray,
+    dmg_codes: np.ndarray,
+    dmg_values: list[str | None],
+    *,
+    first_row: int,
+    locator: str,
+    max_rows: int,
+) -> None:
+    """Count and list rejected rows, one reason each: geometry first, then damage."""
+    rows = np.flatnonzero(rejected)
+    geom_bad = status[rows] != _OK
+    reason_of = np.where(geom_bad, status[rows], np.where(dmg_codes[rows] < 0, 10, 11))
+    for code in np.unique(reason_of):
+        these = rows[reason_of == code]
+        shown = these[:max_rows]
+        values: list[str | None] = [None] * len(shown)
+        if code == 10:
+            reason, column = _MISSING_DAMAGE, layout.damage
+        elif code == 11:
+            reason, column = labels.unknown_reason(), layout.damage
+            values = [dmg_values[c] for c in dmg_codes[shown]]
+        else:
+            reason = _STATUS_REASON[int(code)]
+            column = layout.geometry or f"{layout.x}/{layout.y}"
+        partial.reasons[reason] += len(these)
+        partial.rejects.append(
+            pd.DataFrame(
+                {
+                    "locator": [f"{locator} {first_row + i}" for i in shown],
+                    "column": column,
+                    "value": values,
+                    "reason": reason,
+                }
+            )
+        )
+
+
+def _day_codes(days: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Dense codes of dates (0: no date) and the day each code stands for."""
+    present = days[days != _NAT]
+    if len(present) == 0:
+        return [_NAT], np.zeros(len(days), dtype=np.int32)
+    lo, hi = int(present.min()), int(present.max())
+    if hi - lo < 100_000:  # a dense range: offset codes, no sort
+        codes = np.where(days == _NAT, 0, days - lo + 1).astype(np.int32)
+        return [_NAT, *range(lo, hi + 1)], codes
+    uniq, inv = np.unique(days, return_inverse=True)
+    return [int(v) for v in uniq], inv.astype(np.int32)
+
+
+def _empty_counts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit": pd.Series(dtype=np.int64),
+            "damage_text": pd.Series(dtype=object),
+            "structure_text": pd.Series(dtype=object),
+            "day": pd.Series(dtype=np.int64),
+            "count": pd.Series(dtype=np.int64),
+        }
+    )
+
+
+#: Batch counts are merged every this many batches, so a 1e8-row file holds a few hundred
+#: small count tables at most, not one per batch.
+_MERGE_EVERY = 32
+
+
+def merge(partials: Sequence[Partial]) -> Partial:
+    """Several batch counts as one (counts added, rejects kept up to the listing limit)."""
+    frames = [p.counts for p in partials if not p.counts.empty]
+    keys = ["unit", "damage_text", "structure_text", "day"]
+    counts = (
+        pd.concat(frames, ignore_index=True).groupby(keys, sort=False)["count"].sum().reset_index()
+        if frames
+        else _empty_counts()
+    )
+    reasons: Counter[str] = Counter()
+    rejects: list[pd.DataFrame] = []
+    listed = 0
+    for p in partials:
+        reasons.update(p.reasons)
+        for frame in p.rejects:
+            if listed < MAX_REJECT_ROWS:
+                rejects.append(frame.head(MAX_REJECT_ROWS - listed))
+                listed += len(rejects[-1])
+    days = [p.max_day for p in partials if p.max_day is not None]
+    return Partial(
+        counts=counts,
+        outside=sum(p.outside for p in partials),
+        rows_read=sum(p.rows_read for p in partials),
+        reasons=reasons,
+        rejects=rejects,
+        max_day=max(days) if days else None,
+    )

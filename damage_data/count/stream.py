@@ -1,0 +1,572 @@
+"""Counting per-structure products too large for memory: GeoParquet in, figures out.
+
+The large-data path of *assign → count*: only the needed Arrow columns are read, batch by
+batch (bounded memory); point coordinates come straight from the WKB bytes through numpy;
+each point is placed by a grid whose cells lie inside one unit, outside every unit, or on a
+boundary, and only points in boundary cells get an exact test against prepared polygons;
+labels are classified once per distinct value; counting is ``np.bincount`` over codes.
+
+:func:`count_structures` runs it (``engine="dask"`` spreads it over a dask cluster, see
+``damage_data.count.dask``); :func:`is_structure_parquet` tells the pipeline which
+inputs to send here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError, UsageError
+from .arrow import (
+    _NAT,
+    ARROW_SUFFIXES,
+    PARQUET_SUFFIXES,
+    Layout,
+    _batches,
+    _distinct,
+    _multi_round,
+    _row_count,
+    _row_group_batches,
+    _row_groups,
+    _schema,
+    _text,
+    layout_of,
+    points_xy,
+)
+from .batch import (
+    _MERGE_EVERY,
+    MAX_REJECT_ROWS,
+    REJECT_COLUMNS,
+    Labels,
+    Partial,
+    _empty_counts,
+    count_batch,
+    merge,
+)
+from .grid import GRID_CELLS, UnitGrid, unit_grid, units_for
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+log = logging.getLogger(__name__)
+
+
+#: Engine names :func:`count_structures` accepts.
+ENGINES: tuple[str, ...] = ("local", "dask")
+
+#: Names this module re-exports (the file-reading and grid API lives in damage_data.count).
+__all__ = [
+    "GRID_CELLS",
+    "CountResult",
+    "Labels",
+    "Layout",
+    "Partial",
+    "UnitGrid",
+    "count_batch",
+    "count_structures",
+    "file_sha256",
+    "finish",
+    "is_structure_parquet",
+    "layout_of",
+    "merge",
+    "pick_damage_scheme",
+    "points_xy",
+    "unit_grid",
+]
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountResult:
+    """What :func:`count_structures` returns.
+
+    Attributes
+    ----------
+    figures
+        A ``figures`` table: one figure per unit × damage × structure, dated by the latest
+        assessment in the unit (DESIGN §4 rule 4).
+    counts
+        Counts per date: ``unit_code, damage, structure, as_of, count`` (for timelines and
+        ``--as-of``; never added to the figures).
+    outside
+        Structures kept but in no unit.
+    rows_read, rows_kept, rows_rejected
+        ``rows_read == rows_kept + rows_rejected``; ``rows_kept`` includes ``outside``.
+    rejects
+        ``locator, column, value, reason`` per rejected row (the first
+        :data:`MAX_REJECT_ROWS`; ``report["reasons"]`` counts them all).
+    sources
+        The one-row ``sources`` table of the file (``source_id`` from its SHA-256).
+    report
+        Columns used, scheme, CRS, engine, reasons, warnings.
+    """
+
+    figures: pd.DataFrame
+    counts: pd.DataFrame
+    outside: int
+    rows_read: int
+    rows_kept: int
+    rows_rejected: int
+    rejects: pd.DataFrame
+    sources: pd.DataFrame
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def is_structure_parquet(path: str | Path) -> bool:
+    """Whether ``path`` is a per-structure GeoParquet (or Arrow) file for the large-data path.
+
+    True for a Parquet/Arrow file (or folder of Parquet files) with point or polygon
+    geometry (or lon/lat columns) and one damage column whose values are known labels.
+    UNOSAT files holding several assessment rounds are left to :func:`damage_data.load`,
+    which keeps one round per site.
+
+    Examples
+    --------
+    >>> is_structure_parquet("report.pdf")
+    False
+    """
+    p = Path(path)
+    if p.is_dir():
+        if not any(p.rglob("*.parquet")):
+            return False
+    elif p.suffix.lower() not in PARQUET_SUFFIXES + ARROW_SUFFIXES or not p.is_file():
+        return False
+    try:
+        layout = layout_of(p)
+    except (InputError, UsageError):
+        return False
+    schema, _ = _schema(p)
+    if _multi_round(schema.names):
+        return False
+    try:
+        first = next(_batches(layout, batch_rows=10_000, columns=[layout.damage]), None)
+    except InputError:
+        return False
+    if first is None:
+        return True
+    values = _distinct(first[1].column(0))
+    if not values:
+        return True
+    from ..readers._result import pick_scheme
+
+    _, known = pick_scheme(values)
+    return known >= max(1, 0.5 * len(values))
+
+
+# --- the public call ----------------------------------------------------------------------
+
+
+def _transformer(layout: Layout, units_crs: Any) -> Any:
+    import pyproj
+
+    target = pyproj.CRS.from_user_input(units_crs if units_crs is not None else "EPSG:4326")
+    source = pyproj.CRS.from_user_input(layout.crs or "OGC:CRS84")
+    if source.equals(target, ignore_axis_order=True):
+        return None
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)
+
+
+def file_sha256(path: str | Path, *, stop: threading.Event | None = None) -> str:
+    """SHA-256 of a file (or of a folder's files in name order), read in 4 MB chunks.
+
+    Setting ``stop`` abandons the hash (the empty string is returned).
+    """
+    p = Path(path)
+    digest = hashlib.sha256()
+    files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+    for f in files:
+        with f.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                if stop is not None and stop.is_set():
+                    return ""
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def pick_damage_scheme(layout: Layout, scheme: str) -> str:
+    """The crosswalk for the damage column: ``scheme``, or for ``"auto"`` the one that knows
+    most distinct labels of the first batch (as the readers choose)."""
+    from ..vocab import damage_schemes
+
+    if scheme != "auto":
+        if scheme not in damage_schemes():
+            raise UsageError(
+                f"unknown damage scheme {scheme!r}; known schemes: auto, "
+                f"{', '.join(damage_schemes())}"
+            )
+        return scheme
+    from ..readers._result import pick_scheme
+
+    first = next(_batches(layout, batch_rows=65_536, columns=[layout.damage]), None)
+    values = _distinct(first[1].column(0)) if first is not None else []
+    if not values:
+        return "canonical"
+    return pick_scheme([_text(v) for v in values])[0]
+
+
+def count_structures(
+    path: str | Path,
+    units: gpd.GeoDataFrame | None = None,
+    *,
+    country: str | Sequence[str] | None = None,
+    damage_column: str | None = None,
+    structure_column: str | None = None,
+    date_column: str | bool | None = None,
+    scheme: str = "auto",
+    batch_rows: int = 1_000_000,
+    engine: str = "local",
+    workers: int | None = None,
+    client: Any = None,
+    as_of: Any = None,
+) -> CountResult:
+    """Count the structures of a GeoParquet (or Arrow) file per unit, damage and type.
+
+    Streams the file batch by batch, so files larger than memory work. Each structure goes
+    to the first unit (in ``units`` order) whose polygon covers its point (polygons: their
+    representative point); structures in no unit are counted in ``outside`` and become
+    figures without a unit, flagged ``outside_units`` (as :func:`damage_data.count.assign` does).
+
+    Parameters
+    ----------
+    path
+        A GeoParquet file (WKB or GeoArrow points or any WKB geometry), a folder of them, or
+        an Arrow IPC/Feather file; a file without GeoParquet metadata needs a
+        ``geometry`` WKB column or lon/lat columns (EPSG:4326 assumed).
+    units
+        Admin units (``unit_code``, optional ``name`` and ``level``, polygons); default
+        the bundled units of ``country`` (all bundled countries when ``None``).
+    damage_column, structure_column
+        Columns to use (default: found by name, as the readers do).
+    date_column
+        The assessment date of each structure; by default a date column found by name
+        (``sensor_date``, ``date``…), as the readers do; ``False``: no dates. Figures are
+        dated by the latest assessment in their unit; counts per date are in
+        :attr:`CountResult.counts`.
+    scheme
+        Damage crosswalk (``unosat``, ``copernicus_ems``…) or ``auto``.
+    batch_rows
+        Rows per batch; memory grows with it, results do not change.
+    engine
+        ``"local"`` (threads on this machine) or ``"dask"`` (a dask cluster, see
+        ``docs/scale.md``).
+    workers
+        Threads (local) or workers of a local dask cluster started for the call (dask).
+    client
+        dask only: a ``distributed.Client`` or scheduler address to run on.
+    as_of
+        Count only structures assessed on or before this day.
+
+    Returns
+    -------
+    CountResult
+
+    Raises
+    ------
+    InputError
+        Unreadable file, no geometry or damage column.
+    UsageError
+        Bad option (unknown scheme or engine, missing column).
+
+    Examples
+    --------
+    >>> result = count_structures("points.parquet", country="AZ")  # doctest: +SKIP
+    >>> result.counts.head()  # doctest: +SKIP
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; known engines: {', '.join(ENGINES)}")
+    if batch_rows < 1:
+        raise UsageError(f"batch_rows must be at least 1, got {batch_rows}")
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file; check the path", path=str(p))
+    layout = layout_of(
+        p, damage_column=damage_column, structure_column=structure_column, date_column=date_column
+    )
+    if _multi_round(_schema(p)[0].names):
+        raise UsageError(
+            f"{p}: holds several UNOSAT assessment rounds; rounds are re-assessments of the "
+            "same sites and must not be added. Load it with damage_data.load(), which keeps "
+            "one round per site."
+        )
+    hasher = _BackgroundHash(p)  # hashing runs beside everything below
+    try:
+        chosen = pick_damage_scheme(layout, scheme)
+        unit_table = units_for(units, country)
+        grid = unit_grid(unit_table.geometry.to_numpy(), rows=_row_count(layout))
+        transformer = _transformer(layout, unit_table.crs)
+        labels = Labels(chosen)
+        if engine == "dask":
+            from .dask import count_partials
+
+            partials = count_partials(
+                layout, grid, labels, units_crs=unit_table.crs, workers=workers, client=client
+            )
+        else:
+            partials = _count_local(
+                layout,
+                grid,
+                labels,
+                transformer=transformer,
+                batch_rows=batch_rows,
+                workers=workers,
+            )
+    except BaseException:
+        hasher.cancel()
+        raise
+    return finish(
+        partials,
+        layout=layout,
+        units=unit_table,
+        labels=labels,
+        sha256=hasher.result(),
+        engine=engine,
+        as_of=as_of,
+    )
+
+
+class _BackgroundHash:
+    """SHA-256 of the input computed on a second thread while the counting runs."""
+
+    def __init__(self, path: Path) -> None:
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+        self._future: Future[str] = self._pool.submit(file_sha256, path, stop=self._stop)
+
+    def result(self) -> str:
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown(wait=False)
+
+    def cancel(self) -> None:
+        """Stop hashing (the count failed): no thread keeps reading a large file."""
+        self._stop.set()
+        self._pool.shutdown(wait=False)
+
+
+def _count_local(
+    layout: Layout,
+    grid: UnitGrid,
+    labels: Labels,
+    *,
+    transformer: Any,
+    batch_rows: int,
+    workers: int | None,
+) -> list[Partial]:
+    """Count row group by row group on ``workers`` threads (reading included).
+
+    Each thread reads and counts its own row group, so decoding the WKB column (the largest
+    cost) runs on every core; at most ``workers`` row groups are in memory at once. pyarrow's
+    own threads stay off: within one row group they add CPU time (measured: twice the CPU for
+    the WKB column) and no speed.
+    """
+    threads = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
+    path = Path(layout.path)
+
+    def count(task: Any) -> list[Partial]:
+        if isinstance(task, tuple):  # (first row, batch) from the sequential reader
+            return [
+                count_batch(
+                    task[1], layout, grid, labels, first_row=task[0], transformer=transformer
+                )
+            ]
+        return [
+            count_batch(batch, layout, grid, labels, first_row=first, transformer=transformer)
+            for first, batch in _row_group_batches(
+                layout, task, batch_rows=batch_rows, use_threads=False
+            )
+        ]
+
+    tasks: Iterator[Any]
+    if layout.fmt == "parquet" and path.is_file():
+        tasks = iter(_row_groups(path))
+    else:
+        tasks = _batches(layout, batch_rows=batch_rows)
+    if threads == 1:
+        out: list[Partial] = []
+        for task in tasks:
+            out.extend(count(task))
+            if len(out) >= _MERGE_EVERY:
+                out = [merge(out)]
+        return out
+    results: list[Partial] = []
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending: list[Future[list[Partial]]] = []
+        for task in tasks:
+            pending.append(pool.submit(count, task))
+            if len(pending) >= threads:  # bounded memory: ``threads`` tasks in flight
+                results.extend(pending.pop(0).result())
+                if len(results) >= _MERGE_EVERY:
+                    results = [merge(results)]
+        for future in pending:
+            results.extend(future.result())
+    return results
+
+
+def finish(
+    partials: Sequence[Partial],
+    *,
+    layout: Layout,
+    units: gpd.GeoDataFrame,
+    labels: Labels,
+    sha256: str,
+    engine: str,
+    as_of: Any = None,
+) -> CountResult:
+    """Reduce batch counts to canonical counts, figures, rejects and the report."""
+    from ..tables import make_table
+
+    path = Path(layout.path)
+    rows_read = sum(p.rows_read for p in partials)
+    reasons: Counter[str] = Counter()
+    for part in partials:
+        reasons.update(part.reasons)
+    rejected = sum(reasons.values())
+    outside = sum(p.outside for p in partials)
+    frames = [p.counts for p in partials if not p.counts.empty]
+    raw = pd.concat(frames, ignore_index=True) if frames else _empty_counts()
+    kept = rows_read - rejected
+    figures, counts = _figures(
+        raw, units=units, labels=labels, source_id=f"sha256:{sha256[:16]}", as_of=as_of
+    )
+    reject_frames = [f for p in partials for f in p.rejects]
+    rejects = (
+        pd.concat(reject_frames, ignore_index=True).head(MAX_REJECT_ROWS)
+        if reject_frames
+        else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
+    rejects = rejects.astype({c: "string" for c in REJECT_COLUMNS})
+    warnings: list[str] = []
+    if layout.crs_assumed:
+        warnings.append("no CRS in the file; longitude/latitude (EPSG:4326) assumed")
+    unknown = labels.unknown_structures
+    if unknown:
+        warnings.append(
+            "structure labels not in data/vocab/structure_crosswalk.csv, counted as 'other': "
+            + ", ".join(sorted(unknown)[:10])
+        )
+    if rejected > len(rejects):
+        warnings.append(f"{rejected} rows rejected; the first {len(rejects)} are listed")
+    for w in warnings:
+        log.warning("%s: %s", path, w)
+    report: dict[str, Any] = {
+        "path": str(path),
+        "kind": "structures_parquet",
+        "engine": engine,
+        "rows_read": rows_read,
+        "rows_kept": kept,
+        "rows_rejected": rejected,
+        "outside": outside,
+        "reasons": dict(reasons.most_common()),
+        "columns": {
+            "geometry": layout.geometry or f"{layout.x}/{layout.y}",
+            "damage": layout.damage,
+            "structure": layout.structure,
+            "date": layout.date,
+        },
+        "scheme": labels.scheme,
+        "crs": layout.crs,
+        "units": len(units),
+        "warnings": warnings,
+    }
+    sources = make_table(
+        "sources",
+        [
+            {
+                "source_id": f"sha256:{sha256[:16]}",
+                "title": path.name,
+                "method": "satellite",
+                "sha256": sha256,
+                "kind": "structures_parquet",
+                "notes": f"{rows_read} rows; counted per unit by damage_data.count.stream",
+            }
+        ],
+    )
+    return CountResult(
+        figures=figures,
+        counts=counts,
+        outside=outside,
+        rows_read=rows_read,
+        rows_kept=kept,
+        rows_rejected=rejected,
+        rejects=rejects,
+        sources=sources,
+        report=report,
+    )
+
+
+def _figures(
+    raw: pd.DataFrame,
+    *,
+    units: gpd.GeoDataFrame,
+    labels: Labels,
+    source_id: str,
+    as_of: Any = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Native-label counts per unit and day → figures (one per unit × damage × structure,
+    dated by the unit's latest assessment) and the per-date counts table.
+
+    Structures assessed after ``as_of`` are left out before anything is added up.
+    """
+    from .build import figures_from_counts, latest_per_unit, per_date
+
+    if as_of is not None and not raw.empty:
+        day = (pd.Timestamp(as_of) - pd.Timestamp(0)).days
+        raw = raw[(raw["day"] == _NAT) | (raw["day"] <= day)]
+    codes = units["unit_code"].astype("string").to_numpy()
+    names = units["name"].astype("string").to_numpy() if "name" in units.columns else None
+    levels = units["level"].astype("string").to_numpy() if "level" in units.columns else None
+    unit = raw["unit"].to_numpy()
+    inside = unit < len(codes)
+    safe = np.where(inside, unit, 0)
+    # labels are classified once per distinct label, not once per row
+    damage_of = {t: labels.damage(str(t)) for t in raw["damage_text"].unique()}
+    structure_of = {
+        t: labels.structure(str(t) if t else None) for t in raw["structure_text"].unique()
+    }
+    days = raw["day"].to_numpy()
+    tidy = pd.DataFrame(
+        {
+            "unit_code": pd.array(np.where(inside, codes[safe], None), dtype="string"),
+            "unit_name": pd.array(
+                np.where(inside, names[safe], None) if names is not None else None, dtype="string"
+            ),
+            "level": pd.array(
+                np.where(inside, levels[safe], None) if levels is not None else None,
+                dtype="string",
+            ),
+            "damage": raw["damage_text"].map(damage_of).astype("string"),
+            "structure": raw["structure_text"].map(structure_of).astype("string"),
+            "text": raw["damage_text"].astype("string"),
+            "as_of": pd.to_datetime(np.where(days == _NAT, np.nan, days), unit="D"),
+            "count": raw["count"].to_numpy(),
+        }
+    )
+    dated = per_date(tidy[tidy["unit_code"].notna()].drop(columns="text"))
+    tidy["as_of"] = latest_per_unit(tidy)
+    group = ["unit_code", "unit_name", "level", "damage", "structure", "as_of"]
+    fine = tidy.groupby([*group, "text"], dropna=False, observed=True)["count"].sum().reset_index()
+    counts = (
+        fine.groupby(group, dropna=False, observed=True, sort=True)
+        .agg(
+            count=("count", "sum"),
+            damage_text=("text", lambda t: "; ".join(sorted({str(v) for v in t if v}))),
+        )
+        .reset_index()
+    )
+    counts = counts[counts["count"] > 0]
+    figures = figures_from_counts(counts, source_id=source_id, scheme=labels.scheme)
+    return figures, dated
