@@ -586,10 +586,10 @@ def _aggregate(rec: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     out["residential"] = resid.reindex(out.index)
     has_any = counted.groupby(keys, observed=True)["n"].size().reindex(out.index)
     out.loc[has_any.notna() & out["residential_basis"].isna(), "residential_basis"] = 0.0
-    coverage = counted.groupby(keys, observed=True).apply(
-        lambda t: frozenset(zip(t["group"], t["structure"], strict=True)), include_groups=False
-    )
-    out["coverage"] = coverage.reindex(out.index)
+    coverage: dict[Any, frozenset[tuple[str, str]]] = {}
+    for key, rows in counted.groupby(keys, observed=True, sort=False):
+        coverage[key] = frozenset(zip(rows["group"], rows["structure"], strict=True))
+    out["coverage"] = [coverage.get(k) for k in out.index]
     return out.reset_index()
 
 

@@ -472,7 +472,7 @@ def test_display_names_in_each_language() -> None:
 
 
 def test_display_name_rejects_unknown_language() -> None:
-    with pytest.raises(UsageError, match="en, az, ru, hy, native"):
+    with pytest.raises(UsageError, match="en, az, ru, hy, uk, native"):
         display_name("AZ-CAB", "fr")
 
 

@@ -135,10 +135,10 @@ def test_possible_damage_reported_apart_unless_asked() -> None:
 def test_explain_gives_a_rule_for_every_figure() -> None:
     e = explain(example_figures(), example_sources(), "AZ-FUZ")
     assert e["rule"].str.len().gt(0).all()
-    relayed = e.loc[e["figure_id"] == "fuz-a-325", "rule"].iloc[0]
-    assert "relays" in relayed
+    relayed = e.loc[e["figure_id"] == "fuz-a-325"].iloc[0]
+    assert relayed["rule"] == "source_relayed" and "relays" in relayed["why"]
     review = e.loc[e["figure_id"] == "fuz-p-rest"].iloc[0]
-    assert not review["used"] and "needs_review" in review["rule"]
+    assert not review["used"] and review["rule"] == "needs_review"
     with pytest.raises(UsageError, match="AZ-CAB"):
         explain(example_figures(), example_sources(), "AZ-NOPE")
 
@@ -332,9 +332,9 @@ def test_multi_source_impact_table_case() -> None:
     assert {"disagree", "mixed_count_units"} <= set(flags_of(row["flags"]))
     side = summarise(f, sources, by_source=True).set_index("source_id")
     assert side.loc["ministry", "destroyed"] == 15910 and side.loc["ministry", "damaged"] == 40000
-    assert not side.loc["ministry", "used"] and "never added" in side.loc["ministry", "rule"]
+    assert not side.loc["ministry", "used"] and "never added" in side.loc["ministry", "why"]
     assert "agency" not in side.index  # its housing units are set aside, not compared
     explained = explain(f, sources, "TR").set_index("figure_id")
-    assert "housing_units" in explained.loc["a", "rule"]
+    assert "housing_units" in explained.loc["a", "why"]
     latest = summarise(f, sources, policy="max").iloc[0]
     assert latest["total"] == 55910  # the ministry's destroyed + damaged
