@@ -221,18 +221,20 @@ def explore_damage(
         **explore_kwds,
     )
     if len(silent):
-        quiet = silent[["display_name", "geometry"]].assign(
-            status=[
-                "No reports" if c not in set(table["unit_code"]) else f"No {metric}"
-                for c in silent["unit_code"]
-            ]
-        )
-        quiet.explore(
-            m=m,
-            color="#bdbdbd",
-            tooltip=["display_name", "status"],
-            tooltip_kwds={"aliases": ["Unit", ""]},
-            name="No reports",
-            style_kwds={"fillOpacity": 0.15, "weight": 0.6, "dashArray": "3 3"},
-        )
+        _add_silent(m, silent, set(table["unit_code"]), metric)
     return m
+
+
+def _add_silent(m: folium.Map, silent: gpd.GeoDataFrame, stated: set[str], metric: str) -> None:
+    """Units without the measure: grey and dashed, "No reports" or "No <metric>"."""
+    quiet = silent[["display_name", "geometry"]].assign(
+        status=["No reports" if c not in stated else f"No {metric}" for c in silent["unit_code"]]
+    )
+    quiet.explore(
+        m=m,
+        color="#bdbdbd",
+        tooltip=["display_name", "status"],
+        tooltip_kwds={"aliases": ["Unit", ""]},
+        name="No reports",
+        style_kwds={"fillOpacity": 0.15, "weight": 0.6, "dashArray": "3 3"},
+    )

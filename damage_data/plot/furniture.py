@@ -37,6 +37,20 @@ FILES_LISTED = 2
 def metric_label(metric: str, lang: str = "en") -> str:
     """What a summary column measures, in ``lang`` (legend titles, descriptions).
 
+    Parameters
+    ----------
+    metric
+        A summary column (``total``, ``destroyed``, ``residential_share`` …).
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        The measure in words; other columns read as their name.
+
+    Examples
+    --------
     >>> metric_label("total"), metric_label("destroyed", "ru")
     ('Buildings destroyed or damaged', 'Разрушено зданий')
     """
@@ -63,6 +77,20 @@ def day_month_year(stamp: pd.Timestamp, lang: str = "en") -> str:
 def period(dates: Iterable[Any], lang: str = "en") -> str:
     """The months the dates span: ``"Nov 2020"``, ``"Oct–Nov 2020"``, ``"Oct 2020–Feb 2021"``.
 
+    Parameters
+    ----------
+    dates
+        Dates (anything :func:`pandas.to_datetime` reads; unreadable ones are skipped).
+    lang
+        Language of the month names.
+
+    Returns
+    -------
+    str
+        The period, or ``""`` without dates.
+
+    Examples
+    --------
     >>> period(["2020-10-17", "2021-02-15"])
     'Oct 2020–Feb 2021'
     """

@@ -256,7 +256,7 @@ class LabelLayer(Artist):
             taken.append(box)
             far = abs(dx) >= 25 or abs(dy) >= 25
             if item.leader and item.required and (off_unit or (item.region is None and far)):
-                self._leader(item.xy, box, renderer)
+                self._leader(item.xy, item.text.get_window_extent(renderer), renderer)
 
     def _leader(self, xy: tuple[float, float], box: Bbox, renderer: RendererBase) -> None:
         """A thin line from the anchor to the nearest point of a label's box."""

@@ -375,7 +375,8 @@ def _draw_labels(ax: Axes, m: _Map, summary: pd.DataFrame) -> bool:
         "_v", ascending=False, kind="stable"
     )
     # only the neighbours of reporting units are named: the rest is context
-    neighbours = in_view.intersects(m.data.loc[m.has_value].union_all().buffer(1000))
+    touch = 0.005 * max(v[2] - v[0], v[3] - v[1])  # boundaries are not exact: a small gap
+    neighbours = in_view.intersects(m.data.loc[m.has_value].union_all().buffer(touch))
     marked = False
     for idx, row in order.iterrows():
         code = str(row["unit_code"])
@@ -422,6 +423,41 @@ def _alt_text(m: _Map) -> str:
         countries=", ".join(countries),
         measure=metric_label(m.metric, m.lang).lower(),
         items=and_list(top, m.lang, limit=6),
+    )
+
+
+def _outlines(ax: Axes, m: _Map, drawn: gpd.GeoDataFrame) -> None:
+    """Unit boundaries in white, and the country's outline over them."""
+    add_rings(
+        ax,
+        drawn.geometry,
+        color=style.BOUNDARY,
+        linewidth=0.7,
+        zorder=3,
+        gid="damage_data:boundaries",
+    )
+    # the country outline keeps exclaves and coasts readable against the context land
+    add_rings(
+        ax,
+        [m.data.geometry.union_all()],
+        color="#8c8c8c",
+        linewidth=0.6,
+        zorder=3.1,
+        gid="damage_data:country",
+    )
+
+
+def _provenance(m: _Map, summary: pd.DataFrame, sources: pd.DataFrame | None) -> Any:
+    """What the footer says: the sources of the units drawn, boundaries, notes, alt text."""
+    drawn_codes = set(m.data.loc[m.has_value, "unit_code"])
+    shown = summary.loc[summary["unit_code"].astype("string").isin(drawn_codes)]
+    return provenance(
+        "map",
+        m.lang,
+        sources=source_credits(sources, source_ids_of(shown), m.lang),
+        boundaries=m.attribution,
+        notes=m.notes,
+        alt_text=_alt_text(m),
     )
 
 
@@ -552,40 +588,12 @@ def damage_map(
             classification_kwds=classification_kwds,
         )
         more_handles, more_labels = _missing_keys(m, n_none, n_unstated, legend_counts)
-        add_rings(
-            ax,
-            drawn.geometry,
-            color=style.BOUNDARY,
-            linewidth=0.7,
-            zorder=3,
-            gid="damage_data:boundaries",
-        )
-        # the country outline keeps exclaves and coasts readable against the context land
-        add_rings(
-            ax,
-            [m.data.geometry.union_all()],
-            color="#8c8c8c",
-            linewidth=0.6,
-            zorder=3.1,
-            gid="damage_data:country",
-        )
+        _outlines(ax, m, drawn)
         _legend(ax, m, handles + more_handles, labels + more_labels)
         _frame(ax, m, structures)
         if _draw_labels(ax, m, summary):
             m.notes.append(text("note.disagree", lang))
         if any(is_bounded_text(m.labels.get(c, "")) for c in m.data.loc[m.has_value, "unit_code"]):
             m.notes.append(text("note.bounds", lang))
-        drawn_codes = set(m.data.loc[m.has_value, "unit_code"])
-        shown = summary.loc[summary["unit_code"].astype("string").isin(drawn_codes)]
-        style.set_provenance(
-            ax,
-            provenance(
-                "map",
-                lang,
-                sources=source_credits(sources, source_ids_of(shown), lang),
-                boundaries=m.attribution,
-                notes=m.notes,
-                alt_text=_alt_text(m),
-            ),
-        )
+        style.set_provenance(ax, _provenance(m, summary, sources))
     return ax
