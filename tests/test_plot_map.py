@@ -226,3 +226,35 @@ def test_the_footer_of_the_example_stays_within_eight_percent(summary, sources, 
         fig.set_dpi(200)  # the web preset's PNG
         style.layout(fig)
         assert footer_share(fig) <= 0.08, (kind, lang)
+
+
+def test_user_units_in_a_bundled_country_get_its_outline_in_the_locator():
+    # four hromada-sized squares near Kharkiv, with COD-AB-like p-codes
+    cells = [
+        box(36.2 + 0.1 * i, 49.9 + 0.1 * j, 36.3 + 0.1 * i, 50.0 + 0.1 * j)
+        for i in (0, 1)
+        for j in (0, 1)
+    ]
+    units = gpd.GeoDataFrame(
+        {"unit_code": [f"UA63120{k:02d}" for k in range(4)]}, geometry=cells, crs="EPSG:4326"
+    )
+    summary = pd.DataFrame({"unit_code": units["unit_code"][:3], "total": [5, 50, 500]})
+    ax = plot.damage_map(summary, units=units)
+    ax.figure.canvas.draw()
+    inset = ax.child_axes[0]
+    assert inset.get_visible()
+    country = next(c for c in inset.collections if c.get_gid() == "damage_data:inset_country")
+    extent = country.get_paths()[0].get_extents()
+    for path in country.get_paths()[1:]:
+        extent = extent.union([extent, path.get_extents()])
+    (x0, x1) = ax.get_xlim()
+    assert extent.width > 20 * (x1 - x0)  # Ukraine, not the four squares
+    context = next(c for c in ax.collections if c.get_gid() == "damage_data:context")
+    assert len(context.get_paths()) >= 1  # the oblasts around are drawn as land
+
+
+def test_chart_titles_name_user_units_by_their_names():
+    units, summary = small_units()
+    units["name"] = [f"Zone {c[-2:]}" for c in units["unit_code"]]
+    fig = plot.chart("map", pd.DataFrame(), summary=summary, units=units)
+    assert style.anatomy_of(fig).title == "Zone Z4: most buildings destroyed or damaged (300)"

@@ -24,6 +24,21 @@ if TYPE_CHECKING:
 CHART_KINDS: tuple[str, ...] = ("map", "bars", "share", "timeline")
 
 
+def _named(summary: pd.DataFrame, units: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """The summary with the user's unit names where it has none (for the headline)."""
+    if units is None or "name" not in units.columns or "unit_code" not in units.columns:
+        return summary
+    names = dict(zip(units["unit_code"].astype(str), units["name"].astype("string"), strict=True))
+    own = (
+        summary["unit_name"]
+        if "unit_name" in summary.columns
+        else pd.Series(pd.NA, index=summary.index)
+    )
+    given = summary["unit_code"].astype(str).map(names)
+    missing = own.isna() | (own.astype("string") == summary["unit_code"].astype("string"))
+    return summary.assign(unit_name=own.astype("string").mask(missing, given))
+
+
 def chart(
     kind: str,
     figures: pd.DataFrame,
@@ -91,6 +106,7 @@ def chart(
     else:
         if summary is None:
             summary = summarise(figures, sources)  # names follow lang in the plot itself
+        summary = _named(summary, units)
         if kind == "map":
             ax = damage_map(
                 summary,

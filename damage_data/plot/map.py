@@ -9,6 +9,7 @@ own unit or is tied to it by a line.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,7 @@ class _Map:
     has_value: pd.Series
     in_summary: set[str]
     ctx: gpd.GeoDataFrame | None
+    country: Any  # the outline for the locator (the bundled country, else the units')
     attribution: str
     crs: str = ""
     view: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
@@ -113,10 +115,27 @@ def _values(summary: pd.DataFrame, metric: str, notes: list[str], lang: str) -> 
     return values
 
 
+def _countries_of(units: gpd.GeoDataFrame) -> list[str]:
+    """Bundled countries the user's units lie in (a ``country`` column, else code prefixes)."""
+    if "country" in units.columns:
+        found = {str(c).upper() for c in units["country"].dropna()}
+    else:
+        found = {
+            m.group(1)
+            for c in units["unit_code"].astype(str)
+            if (m := re.match(r"^([A-Z]{2})(?:-|\d|$)", c))
+        }
+    return sorted(found & set(BUNDLED_BOUNDARIES))
+
+
 def _boundaries(
     values: pd.DataFrame, units: gpd.GeoDataFrame | None, lang: str
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, str]:
-    """The boundaries to join, the context land around them, and their attribution."""
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, gpd.GeoDataFrame | None, str]:
+    """The boundaries to join, the land around them, the country they are in, the attribution.
+
+    The country (for the locator's outline) is the bundled one when the units lie in a
+    bundled country, else ``None`` (the units' own outline stands in).
+    """
     import geopandas as gpd
 
     if units is None:
@@ -130,7 +149,8 @@ def _boundaries(
             )
         others = [c for c in BUNDLED_BOUNDARIES if c not in bundled]
         context = bundled_units(others) if others else None
-        return bundled_units(bundled), context, text("footer.boundaries_ne", lang)
+        own = bundled_units(bundled)
+        return own, context, own, text("footer.boundaries_ne", lang)
     if "unit_code" not in units.columns or not isinstance(units, gpd.GeoDataFrame):
         raise UsageError(
             "units must be a GeoDataFrame with a unit_code column; it has: "
@@ -141,7 +161,12 @@ def _boundaries(
     boundaries = units.copy()
     boundaries["unit_code"] = boundaries["unit_code"].astype(str)
     attribution = str(units.attrs.get("attribution") or text("footer.boundaries_user", lang))
-    return boundaries, None, attribution
+    countries = _countries_of(boundaries)
+    if not countries:
+        return boundaries, None, None, attribution
+    # the bundled country under the user's units (context and the locator's outline)
+    land = bundled_units(BUNDLED_BOUNDARIES)
+    return boundaries, land, land.loc[land["country"].isin(countries)], attribution
 
 
 def _unmapped_notes(summary: pd.DataFrame, codes: list[str], lang: str) -> list[str]:
@@ -165,7 +190,7 @@ def _prepare(summary: pd.DataFrame, metric: str, units: gpd.GeoDataFrame | None,
     """Join the summary to the boundaries, project on the data and frame the view."""
     notes: list[str] = []
     values = _values(summary, metric, notes, lang)
-    boundaries, context, attribution = _boundaries(values, units, lang)
+    boundaries, context, country_land, attribution = _boundaries(values, units, lang)
     reported = values.loc[values[metric].notna()]
     unmapped = sorted(set(reported["unit_code"]) - set(boundaries["unit_code"]))
     if unmapped:
@@ -187,6 +212,8 @@ def _prepare(summary: pd.DataFrame, metric: str, units: gpd.GeoDataFrame | None,
     )
     data = data.to_crs(crs)
     ctx = context.to_crs(crs) if context is not None and len(context) else None
+    land = country_land if country_land is not None and len(country_land) else data
+    country = land.to_crs(crs).geometry.union_all()
     x0, y0, x1, y1 = data.loc[has_value].total_bounds
     w, h = max(x1 - x0, MIN_SPAN_M), max(y1 - y0, MIN_SPAN_M)
     pad = VIEW_PAD * max(w, h)
@@ -198,6 +225,7 @@ def _prepare(summary: pd.DataFrame, metric: str, units: gpd.GeoDataFrame | None,
         has_value=has_value,
         in_summary=set(values["unit_code"]),
         ctx=ctx,
+        country=country,
         attribution=attribution,
         crs=crs,
         view=(cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad),
@@ -471,7 +499,7 @@ def _frame(ax: Axes, m: _Map, structures: gpd.GeoDataFrame | None) -> None:
     ax.set_ylim(view[1], view[3], auto=None)
     ax.set_aspect("equal", adjustable="datalim")
     corners = free_corners(m.data.loc[m.has_value].union_all(), view)
-    draw_inset(ax, m.data.geometry.union_all(), m.ctx, corners.pop(0))
+    draw_inset(ax, m.country, m.ctx, corners.pop(0))
     bottom = [c for c in corners if c.startswith("lower")] or corners
     draw_scale_bar(ax, view, bottom[0], m.lang)
     if structures is not None and len(structures):
