@@ -1,13 +1,18 @@
-"""The ``df.damage`` pandas accessor: shortcuts that only forward to library functions.
+"""The ``df.dd`` pandas accessor: shortcuts that only forward to library functions.
 
+Named ``dd`` (as in ``import damage_data as dd``) so that it never hides a column: the
+figures table has a ``damage`` column, and ``f[f.damage == "destroyed"]`` must keep working.
 Registered when ``damage_data`` is imported after pandas, or on first use of any of the
 package's functions; ``import damage_data.accessor`` registers it explicitly.
 
 >>> import pandas as pd
 >>> import damage_data.accessor  # noqa: F401
 >>> from damage_data.example import example_figures
->>> int(example_figures().damage.summarise().set_index("unit_code").loc["AZ-CAB", "damaged"])
+>>> f = example_figures()
+>>> int(f.dd.summarise().set_index("unit_code").loc["AZ-CAB", "damaged"])
 47
+>>> len(f[f.damage == "destroyed"]) > 0
+True
 """
 
 from __future__ import annotations
@@ -19,10 +24,19 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+#: The accessor's name.
+ACCESSOR = "dd"
 
-@pd.api.extensions.register_dataframe_accessor("damage")
+
+@pd.api.extensions.register_dataframe_accessor(ACCESSOR)
 class DamageAccessor:
-    """``figures.damage.summarise()``, ``.validate()``, ``summary.damage.map()``…"""
+    """``figures.dd.summarise()``, ``.explain()``, ``.timeline()``, ``summary.dd.map()``…
+
+    Examples
+    --------
+    >>> from damage_data.example import example_figures, example_sources
+    >>> ax = example_figures().dd.timeline("AZ-TAR", sources=example_sources())
+    """
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
@@ -58,3 +72,17 @@ class DamageAccessor:
         from .plot import damage_bars
 
         return damage_bars(self._frame, **options)
+
+    def share(self, **options: Any) -> Axes:
+        """Forward to :func:`damage_data.plot.residential_share` (the frame is a summary)."""
+        from .plot import residential_share
+
+        return residential_share(self._frame, **options)
+
+    def timeline(
+        self, unit: str | None = None, *, sources: pd.DataFrame | None = None, **options: Any
+    ) -> Axes:
+        """Forward to :func:`damage_data.plot.timeline` (the frame is a figures table)."""
+        from .plot import timeline
+
+        return timeline(self._frame, sources, unit, **options)

@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._errors import UsageError
+from .numbers import share_label
+from .plot.i18n import check_lang
+from .plot.rows import check_summary, count_texts, display_names
+from .plot.series import own_figures
+from .vocab import DAMAGE_GROUPS
 
 if TYPE_CHECKING:
     import folium
@@ -58,9 +63,6 @@ def figures_by_unit(
     >>> "Report.az, 17 Oct 2020: 148 destroyed" in lines
     True
     """
-    from .plot import own_figures
-    from .vocab import DAMAGE_GROUPS
-
     missing = [c for c in ("unit_code", "source_id", "damage", "count") if c not in figures]
     if missing:
         raise UsageError(
@@ -131,7 +133,7 @@ def explore_damage(
     units
         Boundaries with ``unit_code``; default: the bundled units of the summary's countries.
     lang
-        Display names: ``en``, ``az``, ``ru``, ``hy`` or ``native``.
+        Display names and numbers: ``en``, ``az``, ``ru``, ``uk``, ``hy`` or ``native``.
     metric
         The summary column that colours the units.
     figures, sources
@@ -156,10 +158,9 @@ def explore_damage(
     import geopandas as gpd
 
     from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
-    from .plot import _check_lang, _check_summary, display_names
 
-    _check_summary(summary, [metric])
-    _check_lang(lang)
+    check_summary(summary, [metric])
+    check_lang(lang)
     if units is None:
         countries = sorted(
             {str(c).split("-")[0] for c in summary["unit_code"] if "-" in str(c)}
@@ -199,7 +200,11 @@ def explore_damage(
     ]
     shown = reported[[*columns, "geometry"]].copy()
     for column in columns:  # folium needs JSON: text for every cell (NA → "–")
-        if column != "reported_by":
+        if column in ("destroyed", "damaged", "total"):  # with their bounds: 500+, 55–60
+            shown[column] = [html.escape(t or "–") for t in count_texts(reported, column, lang)]
+        elif column == "residential_share":
+            shown[column] = [html.escape(share_label(v, lang) or "–") for v in reported[column]]
+        elif column != "reported_by":
             shown[column] = [html.escape(_cell(v)) for v in reported[column]]
     shown["_value"] = pd.to_numeric(reported[metric], errors="coerce").astype(float)
     aliases = [TOOLTIP_COLUMNS[c] for c in columns]
@@ -216,18 +221,20 @@ def explore_damage(
         **explore_kwds,
     )
     if len(silent):
-        quiet = silent[["display_name", "geometry"]].assign(
-            status=[
-                "No reports" if c not in set(table["unit_code"]) else f"No {metric}"
-                for c in silent["unit_code"]
-            ]
-        )
-        quiet.explore(
-            m=m,
-            color="#bdbdbd",
-            tooltip=["display_name", "status"],
-            tooltip_kwds={"aliases": ["Unit", ""]},
-            name="No reports",
-            style_kwds={"fillOpacity": 0.15, "weight": 0.6, "dashArray": "3 3"},
-        )
+        _add_silent(m, silent, set(table["unit_code"]), metric)
     return m
+
+
+def _add_silent(m: folium.Map, silent: gpd.GeoDataFrame, stated: set[str], metric: str) -> None:
+    """Units without the measure: grey and dashed, "No reports" or "No <metric>"."""
+    quiet = silent[["display_name", "geometry"]].assign(
+        status=["No reports" if c not in stated else f"No {metric}" for c in silent["unit_code"]]
+    )
+    quiet.explore(
+        m=m,
+        color="#bdbdbd",
+        tooltip=["display_name", "status"],
+        tooltip_kwds={"aliases": ["Unit", ""]},
+        name="No reports",
+        style_kwds={"fillOpacity": 0.15, "weight": 0.6, "dashArray": "3 3"},
+    )

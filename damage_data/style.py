@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from cycler import cycler
 
+from . import numbers as _numbers
 from ._errors import UsageError
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ LABEL_SIZE = 7.5
 SMALL_SIZE = 6.5
 FOOTER_SIZE = 6.5
 MARGIN_PT = 10.0
+#: Line spacing of the notes and source line (tighter than the header's 1.3).
+FOOTER_LINESPACING = 1.2
 
 INK = "#1d1d1d"  # text
 MUTED = "#5e5e5e"  # secondary text
@@ -94,20 +97,18 @@ GROUP_LABELS: dict[str, str] = {
 #: Sequential ramp for choropleths: ColorBrewer "OrRd" (colour-blind safe, prints in grey).
 SEQUENTIAL = "OrRd"
 
-MAP_DISCLAIMER = (
-    "Boundaries and names do not imply endorsement or acceptance by the authors or publishers."
-)
-
-#: Grouping and decimal marks per display language (CLDR). Hand-written because the
-#: toolkit does not depend on Babel for four locales.
-NUMBER_MARKS: dict[str, tuple[str, str]] = {
-    "en": (",", "."),
-    "az": (".", ","),
-    "ru": ("\u00a0", ","),
-    "hy": ("\u00a0", ","),
-    "native": (",", "."),
+MAP_DISCLAIMER = "Boundaries and names shown do not imply endorsement or acceptance."
+#: The footer's words in English; plots in other languages record theirs in
+#: :class:`Provenance` (from ``data/i18n``).
+FOOTER_WORDS: dict[str, str] = {
+    "source": "Source: {names}",
+    "sources": "Sources: {names}",
+    "disclaimer": MAP_DISCLAIMER,
 }
-LANGS: tuple[str, ...] = tuple(NUMBER_MARKS)
+
+#: Thousands and decimal marks per display language, and the languages (from :mod:`.numbers`).
+NUMBER_MARKS = _numbers.NUMBER_MARKS
+LANGS: tuple[str, ...] = _numbers.LANGS
 
 RC: dict[str, Any] = {
     "font.family": "sans-serif",
@@ -173,36 +174,43 @@ def new_axes(ax: Axes | None = None) -> Axes:
     return new
 
 
-# --------------------------------------------------------------------------- numbers
+def detached_axes() -> Axes:
+    """The axes of a new house-size figure that pyplot does not manage.
 
-
-def format_number(value: float | int, lang: str = "en", *, decimals: int = 0) -> str:
-    """A number with the thousands separator of ``lang`` (CLDR marks).
+    For files only (reports, batch exports): such a figure never opens a window, needs no
+    ``plt.close``, and drawing it leaves the user's backend alone.
 
     Examples
     --------
-    >>> format_number(3019), format_number(3019, "az"), format_number(1.5, "ru", decimals=1)
-    ('3,019', '3.019', '1,5')
+    >>> ax = detached_axes()
+    >>> type(ax.figure.canvas).__name__
+    'FigureCanvasAgg'
     """
-    group, decimal = _marks(lang)
-    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
-    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with house_style():
+        fig = Figure(figsize=FIGSIZE, dpi=CSS_DPI)
+        FigureCanvasAgg(fig)
+        return fig.add_subplot()
+
+
+# --------------------------------------------------------------------------- numbers
+
+#: How numbers print: :func:`damage_data.numbers.format_number` (kept here for old imports).
+format_number = _numbers.format_number
 
 
 def format_percent(share: float, lang: str = "en") -> str:
     """A share (0–1) as a whole percentage: ``0.872`` → ``"87%"`` (``"87\u00a0%"`` in ru/hy).
 
+    Kept for old imports; new code uses :func:`damage_data.numbers.share_label`, which also
+    prints a missing share as an empty string.
+
     >>> format_percent(0.872)
     '87%'
     """
-    sep = "\u00a0" if lang in ("ru", "hy") else ""
-    return f"{format_number(round(100 * float(share)), lang)}{sep}%"
-
-
-def _marks(lang: str) -> tuple[str, str]:
-    if lang not in NUMBER_MARKS:
-        raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
-    return NUMBER_MARKS[lang]
+    return _numbers.share_label(share, lang)
 
 
 # --------------------------------------------------------------------------- provenance
@@ -217,6 +225,10 @@ class Provenance:
     boundaries: str | None = None  # boundary attribution (maps)
     notes: list[str] = field(default_factory=list)  # data notes (flags, units not mapped)
     alt_text: str | None = None  # a data-derived description
+    #: The footer's own words in the plot's language: ``source`` and ``sources`` (with a
+    #: ``{names}`` slot) and the map ``disclaimer``.
+    words: dict[str, str] = field(default_factory=lambda: dict(FOOTER_WORDS))
+    lang: str = "en"
 
 
 _PROVENANCE: weakref.WeakKeyDictionary[Any, Provenance] = weakref.WeakKeyDictionary()
@@ -346,7 +358,8 @@ def finalise(
         )
     provenances = [p for p in (provenance_of(ax) for ax in fig.axes) if p is not None]
     is_map = any(p.kind == "map" for p in provenances)
-    source_line = _source_line(source, provenances)
+    words = next((p.words for p in provenances), FOOTER_WORDS)
+    source_line = _source_line(source, provenances, words)
     if note is None:
         data_notes = [n for p in provenances for n in p.notes]
         note = " ".join(dict.fromkeys(data_notes)) or None
@@ -367,20 +380,27 @@ def finalise(
         source=source_line,
         byline=byline,
         alt_text=alt_text,
-        disclaimer=MAP_DISCLAIMER if is_map else None,
+        disclaimer=words.get("disclaimer", MAP_DISCLAIMER) if is_map else None,
     )
     layout(fig)
     return fig
 
 
-def _source_line(source: str | None, provenances: Sequence[Provenance]) -> str | None:
+def _source_line(
+    source: str | None, provenances: Sequence[Provenance], words: dict[str, str] = FOOTER_WORDS
+) -> str | None:
+    one, many = (
+        words.get("source", FOOTER_WORDS["source"]),
+        words.get("sources", FOOTER_WORDS["sources"]),
+    )
     if source is not None:
         text = source.strip()
-        if text and not text.lower().startswith("source"):
-            text = f"Source: {text}"
+        prefix = one.split("{names}")[0].strip().lower()
+        if text and not (text.lower().startswith("source") or text.lower().startswith(prefix)):
+            text = one.format(names=text)
     else:
         names = list(dict.fromkeys(n for p in provenances for n in p.sources))
-        text = ("Sources: " if len(names) > 1 else "Source: ") + ", ".join(names) if names else ""
+        text = (many if len(names) > 1 else one).format(names=", ".join(names)) if names else ""
     boundaries = list(dict.fromkeys(p.boundaries for p in provenances if p.boundaries))
     parts = [t for t in (text, *boundaries) if t]
     return " · ".join(parts) or None
@@ -415,6 +435,7 @@ def layout(fig: Figure) -> None:
         x_px: float | None = None,
         ha: str = "left",
         wrap: float | None = None,
+        linespacing: float = 1.3,
     ) -> float:
         """Draw wrapped ``text`` at ``y_px`` (from the bottom); return its height in px."""
         from matplotlib.font_manager import FontProperties
@@ -429,7 +450,7 @@ def layout(fig: Figure) -> None:
             color=color,
             ha=ha,
             va=va,
-            linespacing=1.3,
+            linespacing=linespacing,
         )
         anatomy.artists.append(artist)
         extent = artist.get_window_extent(renderer)
@@ -464,17 +485,25 @@ def layout(fig: Figure) -> None:
         source_wrap = wrap_px - byline_w - 12 * pt
     else:
         source_wrap = wrap_px
-    footer = [t for t in (anatomy.source,) if t]
-    for text in footer:
-        y += block(text, y, size=FOOTER_SIZE, color=MUTED, va="bottom", wrap=source_wrap)
-    if anatomy.byline and not footer:
-        y += FOOTER_SIZE * 1.3 * pt
-    if anatomy.disclaimer:
-        y += 1 * pt
-        y += block(anatomy.disclaimer, y, size=FOOTER_SIZE - 0.5, color=FAINT, va="bottom")
+    # the source line carries the boundary attribution and, on maps, the disclaimer: one
+    # paragraph keeps the footer within a few lines (about 8% of the height)
+    footer = " · ".join(t for t in (anatomy.source, anatomy.disclaimer) if t)
+    tight = FOOTER_LINESPACING
+    if footer:
+        y += block(
+            footer,
+            y,
+            size=FOOTER_SIZE,
+            color=MUTED,
+            va="bottom",
+            wrap=source_wrap,
+            linespacing=tight,
+        )
+    elif anatomy.byline:
+        y += FOOTER_SIZE * tight * pt
     if anatomy.note:
-        y += 3 * pt
-        y += block(anatomy.note, y, size=FOOTER_SIZE + 0.5, color=MUTED, va="bottom")
+        y += 2 * pt
+        y += block(anatomy.note, y, size=FOOTER_SIZE, color=INK, va="bottom", linespacing=tight)
     body_bottom = y + 8 * pt
 
     if body_top - body_bottom < 40 * pt:

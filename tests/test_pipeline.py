@@ -67,10 +67,10 @@ def test_match_log_lists_parent_conflicts_and_non_exact_matches() -> None:
 
 def test_accessor_forwards_to_the_library() -> None:
     figures = collect().figures
-    via_accessor = figures.damage.summarise()
+    via_accessor = figures.dd.summarise()
     pd.testing.assert_frame_equal(via_accessor, dd.summarise(figures))
-    assert figures.damage.validate().empty
-    assert "rule" in figures.damage.explain("AZ-CAB").columns
+    assert figures.dd.validate().empty
+    assert "rule" in figures.dd.explain("AZ-CAB").columns
 
 
 def test_structure_geoparquet_takes_the_streaming_path_with_the_same_counts(

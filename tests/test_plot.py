@@ -97,7 +97,7 @@ def test_map_legend_has_a_hatched_no_reports_class_distinct_from_zero(summary):
     zeroed.loc[zeroed["unit_code"] == "AZ-CAB", "total"] = 0
     ax = plot.damage_map(zeroed, metric="total")
     labels = legend_texts(ax)
-    assert labels[0] == "0"
+    assert labels[0] == "0 (reported)"
     assert labels[-1] == "No reports"
     handles = ax.get_legend().legend_handles
     zero, none = handles[0], handles[-1]
@@ -109,7 +109,8 @@ def test_map_legend_has_a_hatched_no_reports_class_distinct_from_zero(summary):
     assert no_reports.get_hatch()
     zero_class = drawn(ax, plot.GID_CLASS + "0")[plot.GID_CLASS + "0"]
     assert len(zero_class.get_paths()) == 1
-    assert not any("[" in t or "(" in t for t in labels)  # no interval brackets
+    # no interval brackets in the classes (the zero class says it was reported)
+    assert not any(re.search(r"[\[\]]|\(\d|\d\)", t) for t in labels[1:])
 
 
 def test_map_legend_counts_per_class(summary):
@@ -205,7 +206,11 @@ def test_map_structures_get_a_fixed_colour_per_damage_class(summary):
     assert len(points[plot.GID_STRUCTURES + "destroyed"].get_offsets()) == 2
     # the choropleth legend is kept beside the structures legend
     legends = [a for a in ax.artists if isinstance(a, Legend)]
-    assert [t.get_text() for t in legends[0].get_texts()] == ["Destroyed", "Severe", "Possible"]
+    assert [t.get_text() for t in legends[0].get_texts()] == [
+        "Destroyed",
+        "Severe damage",
+        "Possibly damaged",
+    ]
     assert legend_texts(ax)[-1] == plot.NO_REPORTS
 
 
@@ -236,7 +241,7 @@ def test_map_errors_list_the_valid_choices(summary):
         plot.damage_map(summary, scheme="Jenkins")
     with pytest.raises(UsageError, match=r"choose one of: .*destroyed"):
         plot.damage_map(summary, metric="flags")
-    with pytest.raises(UsageError, match="en, az, ru, hy, native"):
+    with pytest.raises(UsageError, match="en, az, ru, uk, hy, native"):
         plot.damage_map(summary, lang="fr")
     with pytest.raises(UsageError, match="no bundled boundaries"):
         plot.damage_map(pd.DataFrame({"unit_code": ["ZZ-1"], "total": [3]}))

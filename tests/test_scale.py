@@ -266,6 +266,7 @@ def test_dates_can_be_left_out(generated: Path, az_units: gpd.GeoDataFrame) -> N
     )
     # dates never multiply the figures: the same figures with and without dates
     keys = ["unit_code", "damage", "structure", "count"]
+
     def rows(f: pd.DataFrame) -> list[tuple[str, ...]]:
         return sorted(tuple(str(v) for v in row) for row in f[keys].itertuples(index=False))
 

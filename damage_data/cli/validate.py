@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from . import _inputs as opt
 from ._common import jsonable, say
 
 VALIDATE_FORMATS = ("table", "json")
@@ -31,9 +32,7 @@ FIELDS = (
 
 def validate(
     inputs: list[Path] = typer.Argument(..., help="Input files to check (any kind `load` reads)."),
-    kind: str = typer.Option(
-        "auto", "--kind", "-k", help="Reader kind (see `damage-data formats`)."
-    ),
+    kind: str = typer.Option("auto", "--kind", help="Reader kind (see `damage-data formats`)."),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table|json."),
     strict: bool = typer.Option(
         False, "--strict", help="Exit 4 when any row was rejected or a figure fails validation."
@@ -44,6 +43,9 @@ def validate(
     max_file_mb: float | None = typer.Option(
         None, "--max-file-mb", help="Refuse larger input files, in MiB (default 4096)."
     ),
+    columns: list[str] | None = opt.columns_option(),
+    mapping: Path | None = opt.mapping_option(),
+    show: int = typer.Option(10, "--show", help="Rejected rows listed per input (table output)."),
 ) -> None:
     """Read each input and print rows read, kept and rejected, reasons, and counts per class.
 
@@ -60,14 +62,20 @@ def validate(
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(VALIDATE_FORMATS)}")
     limits = _limits(max_rows, max_file_mb)
     reports = []
+    roles = opt.parse_columns(columns, mapping)
+    rejects = []
     for path in inputs:
-        result = load(path, kind=kind, limits=limits)
+        result = load(path, kind=kind, limits=limits, columns=roles)
         reports.append({**result.report, "figure_problems": _figure_problems(result.figures)})
+        rejects.append(result.rejects)
     if fmt == "json":
         body: Any = [_jsonable_report(r) for r in reports]
         typer.echo(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2))
     else:
-        typer.echo("\n".join(_text_report(r) for r in reports), nl=False)
+        typer.echo(
+            "\n".join(_text_report(r, x, show) for r, x in zip(reports, rejects, strict=True)),
+            nl=False,
+        )
     rejected = sum(r["rows_rejected"] for r in reports)
     problems = sum(len(r["figure_problems"]) for r in reports)
     if rejected:
@@ -131,10 +139,12 @@ EXTRAS = (
 )
 
 
-def _text_report(report: dict[str, Any]) -> str:
+def _text_report(report: dict[str, Any], rejects: Any = None, show: int = 10) -> str:
     lines = []
     for key in (*FIELDS, *(k for k in EXTRAS if report.get(k) not in (None, {}, []))):
         value = report.get(key)
+        if key == "column_rows":
+            continue
         if isinstance(value, dict):
             lines.append(f"{key}:" + ("" if value else " (none)"))
             lines.extend(
@@ -145,6 +155,31 @@ def _text_report(report: dict[str, Any]) -> str:
             lines.extend(f"  - {v}" for v in value)
         else:
             lines.append(f"{key}: {'' if value is None else value}")
+    rows = report.get("column_rows")
+    if rows:
+        # the mapping chosen for each column, and why; columns left out say why too
+        width = max(len(str(c)) for c, _, _ in rows)
+        lines.append("columns:")
+        lines.extend(
+            f"  {str(c).ljust(width)}  {role}  ({why})"
+            if why
+            else f"  {str(c).ljust(width)}  {role}"
+            for c, role, why in rows
+        )
+        lines.append("  (change any of these with --columns ROLE=COLUMN or --mapping FILE)")
+    if rejects is not None and len(rejects):
+        lines.append(f"first rejected rows ({min(show, len(rejects))} of {len(rejects)}):")
+        for row in rejects.head(show).itertuples(index=False):
+            where = ", ".join(
+                p
+                for p in (
+                    str(row.locator),
+                    f"column {row.column}" if isinstance(row.column, str) and row.column else "",
+                    f"value {row.value!r}" if isinstance(row.value, str) else "",
+                )
+                if p
+            )
+            lines.append(f"  {where}: {row.reason}")
     return "\n".join(lines) + "\n\n"
 
 

@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from .build import figures_from_counts, per_date
 from .assign import assign, structures_to_figures
+from .build import figures_from_counts, per_date
 from .stream import ENGINES, CountResult, count_structures, is_structure_parquet
 
 __all__ = [

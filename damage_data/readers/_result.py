@@ -180,6 +180,8 @@ SCHEME_ORDER = (
     "fema",
     "pdna",
     "press",
+    "survey",
+    "dins",
 )
 
 

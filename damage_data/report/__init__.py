@@ -335,11 +335,9 @@ def _graphics(
     finding from the same summary the tables hold; the alt texts list the numbers drawn.
     Nothing is drawn when nothing was counted (a chart of nothing would read as zero).
     """
-    import matplotlib.pyplot as plt
-
     from .. import plot
     from ..export import save
-    from ..style import anatomy_of
+    from ..style import anatomy_of, detached_axes
 
     out: list[tuple[str, str]] = []
     units = summary[summary["level"] != "country"] if not summary.empty else summary
@@ -391,11 +389,14 @@ def _graphics(
             )
         )
     for name, kind, alt in charts:
-        fig = plot.chart(kind, figures, sources, summary=summary, lang=lang, subtitle=None)
+        # drawn on a figure pyplot does not manage: the user's backend is never touched
+        fig = plot.chart(
+            kind, figures, sources, summary=summary, lang=lang, subtitle=None, ax=detached_axes()
+        )
         anatomy = anatomy_of(fig)
         chart_title = anatomy.title if anatomy is not None else title
+        alt = anatomy.alt_text if anatomy is not None and anatomy.alt_text else alt
         save(fig, folder / name, preset="web", title=chart_title, alt_text=alt)
         user_mode(folder / name)
-        plt.close(fig)
         out.append((name, alt))
     return out
