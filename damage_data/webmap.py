@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._errors import UsageError
-from .numbers import format_number
+from .numbers import format_number, share_label
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -154,11 +154,12 @@ def _class_fills(
     legend: list[tuple[str, str]] = []
     positive = {c: u.value for c, u in reported.items() if u.value is not None and u.value > 0}
     if positive:
-        classes, class_labels = classify(list(positive.values()), percent=percent, lang=lang)
-        colours = ramp(len(class_labels))
+        values = list(positive.values())
+        classes, _ = classify(values, percent=percent)
+        colours = ramp(int(max(classes)) + 1)
         for code, cls in zip(positive, classes, strict=True):
             fills[code] = (colours[int(cls)], f"c{int(cls)}")
-        legend += list(zip(colours, class_labels, strict=True))
+        legend += list(zip(colours, class_labels(values, classes, percent, lang), strict=True))
     zeros = [c for c, u in reported.items() if u.value == 0]
     if zeros:
         legend.insert(0, (ZERO_COLOUR, labels["zero_legend"]))
@@ -168,6 +169,42 @@ def _class_fills(
         legend.append((NOT_STATED_FILL, labels["not_stated_legend"]))
         fills.update({c: (NOT_STATED_FILL, "not-stated") for c in silent})
     return fills, legend
+
+
+def class_labels(
+    values: Sequence[float], classes: Sequence[int], percent: bool, lang: str
+) -> list[str]:
+    """A legend label per class, written with the marks of ``lang``.
+
+    Whole counts get contiguous ranges (``1–47``, ``48–325``), shares percentages.
+
+    >>> class_labels([7, 11, 47, 160], [0, 0, 1, 1], False, "en")
+    ['7–11', '12–160']
+    >>> class_labels([0.4, 0.87], [0, 1], True, "ru")
+    ['40\xa0%', '87\xa0%']
+    """
+    members = [
+        [v for v, c in zip(values, classes, strict=True) if c == k] for k in range(max(classes) + 1)
+    ]
+    whole = not percent and all(float(v).is_integer() for v in values)
+    out: list[str] = []
+    previous: float | None = None
+    for group in members:
+        low, high = min(group), max(group)
+        if whole and previous is not None:
+            low = min(low, previous + 1)  # no gap between classes of whole counts
+        if percent:
+            low_pct, high_pct = round(100 * low), round(100 * high)
+            text = share_label(high, lang)
+            if low_pct != high_pct:
+                text = f"{format_number(low_pct, lang)}–{text}"
+        else:
+            text = format_number(high, lang)
+            if low != high:
+                text = f"{format_number(low, lang)}–{text}"
+        out.append(text)
+        previous = high
+    return out
 
 
 def _swatch(fill: str) -> str:

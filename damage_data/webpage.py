@@ -121,7 +121,10 @@ class _Ids:
         self.seen: set[str] = set()
 
     def make(self, *parts: Any) -> str:
-        base = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", str(p)).strip("_") for p in parts) or "x"
+        base = (
+            "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", str(p)).strip("_") for p in parts if str(p))
+            or "x"
+        )
         out, n = base, 1
         while out in self.seen:
             n += 1

@@ -595,3 +595,84 @@ def test_docstring_examples_run() -> None:
     for module in (webpage, webmap):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_every_word_is_translated() -> None:
+    import csv
+    import string
+
+    path = data_path("webpage", "labels.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and set(rows[0]) == {"key", "en", "az", "ru", "uk", "hy"}
+    fields = string.Formatter()
+    for row in rows:
+        want = {f for _, f, _, _ in fields.parse(row["en"]) if f}
+        for lang in ("az", "ru", "uk", "hy"):
+            assert row[lang].strip(), (row["key"], lang)
+            assert {f for _, f, _, _ in fields.parse(row[lang]) if f} == want, (row["key"], lang)
+
+
+@pytest.mark.parametrize("lang", ["az", "ru", "uk", "hy"])
+def test_page_furniture_follows_the_language(example: dict[str, Any], lang: str) -> None:
+    import csv
+
+    with data_path("webpage", "labels.csv").open(encoding="utf-8", newline="") as handle:
+        words = {r["key"]: r for r in csv.DictReader(handle)}
+    f, s, units = example["figures"], example["sources"], example["units"]
+    summary = summarise(f, s, lang=lang if lang != "uk" else "en")
+    dom = parse(render_webpage(summary, f, s, units, title="t", lang=lang))
+    heads = [h.text().strip() for h in dom.find_all("th", scope="col")]
+    assert heads[:4] == [words[k][lang] for k in ("unit", "destroyed", "damaged", "total")]
+    visible = dom.find_all("body")[0].text()
+    for key in ("table_heading", "caveats_heading", "evidence_intro", "caveat_method", "footer"):
+        assert words[key][lang] in visible
+        assert words[key]["en"] not in visible
+
+
+def test_units_without_boundaries_and_no_sources(example: dict[str, Any]) -> None:
+    summary = pd.DataFrame(
+        {
+            "unit_code": ["IT-X1", "IT-X2"],
+            "unit_name": ["Amatrice", "Accumoli"],
+            "level": ["adm3", "adm3"],
+            "destroyed": pd.array([120, pd.NA], dtype="Int64"),
+            "damaged": pd.array([40, 7], dtype="Int64"),
+            "total": pd.array([160, 7], dtype="Int64"),
+            "flags": ["", ""],
+        }
+    )
+    figures = example["figures"].iloc[0:0]
+    page = render_webpage(summary, figures, None, None, title="Central Italy")
+    dom = parse(page)
+    assert sorted(table_rows(dom)) == ["IT-X1", "IT-X2"]
+    assert not dom.find_all("svg", **{"class": "map"})  # no boundary: no map, said so
+    assert "Not on the map (no boundary): Amatrice, Accumoli." in dom.text()
+    assert "160 buildings are reported destroyed" not in dom.text()
+    assert "120 buildings are reported destroyed and 47 damaged" in dom.text()
+
+
+def test_an_empty_summary_says_so(example: dict[str, Any]) -> None:
+    empty = example["summary"].iloc[0:0]
+    dom = parse(render_webpage(empty, example["figures"], example["sources"], title="t"))
+    assert "No unit has a usable figure." in dom.text()
+    assert table_rows(dom) == {}
+    assert "0 buildings" not in dom.text()
+
+
+def test_options_reach_the_evidence(example: dict[str, Any]) -> None:
+    # with an earlier as-of date, Tartar's evidence is the statement of that time
+    f, s, units = example["figures"], example["sources"], example["units"]
+    options = {"as_of": "2020-10-20"}
+    summary = summarise(f, s, **options)
+    dom = parse(
+        render_webpage(summary, f, s, units, title="t", summary_options=options, generated="x")
+    )
+    block = next(n for n in dom.iter() if n.attrs.get("id") == "ev-row-AZ-TAR")
+    used = {li.attrs["data-figure"] for li in block.find_all("li")}
+    raw = pd.read_csv(RAW)
+    early = raw[(raw["unit_code"] == "AZ-TAR") & (raw["as_of"] <= "2020-10-20")]
+    assert used & set(early["figure_id"])
+    listed = {li.attrs["data-figure"] for d in block.find_all("div") for li in d.find_all("li")}
+    assert listed <= set(early["figure_id"])
+    assert "Generated x." in dom.text()

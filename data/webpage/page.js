@@ -49,7 +49,7 @@
       var left = x - box.left + 14, top = y - box.top + 14;
       if (left + w > box.width) { left = x - box.left - w - 14; }
       if (top + h > box.height) { top = y - box.top - h - 14; }
-      tip.style.left = Math.max(0, left) + "px";
+      tip.style.left = Math.max(0, left) + wrap.scrollLeft + "px";
       tip.style.top = Math.max(0, top) + "px";
     };
     var hide = function () { tip.hidden = true; hl.setAttribute("d", ""); };
@@ -57,12 +57,14 @@
       var r = el.getBoundingClientRect();
       return [r.left + r.width / 2, r.top + r.height / 2];
     };
-    svg.addEventListener("pointermove", function (ev) {
+    var point = function (ev) {
       var el = ev.target;
       if (el.classList && (el.classList.contains("unit") || el.classList.contains("dot"))) {
         show(unitOf(el), ev.clientX, ev.clientY);
       }
-    });
+    };
+    svg.addEventListener("pointermove", point);
+    svg.addEventListener("pointerdown", point); // a tap on a touch screen
     svg.addEventListener("pointerleave", hide);
     svg.addEventListener("focusin", function (ev) {
       var el = ev.target;
