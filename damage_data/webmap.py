@@ -159,7 +159,9 @@ def _class_fills(
         colours = ramp(int(max(classes)) + 1)
         for code, cls in zip(positive, classes, strict=True):
             fills[code] = (colours[int(cls)], f"c{int(cls)}")
-        legend += list(zip(colours, class_labels(values, classes, percent, lang), strict=True))
+        legend += list(
+            zip(colours, class_labels(values, classes.tolist(), percent, lang), strict=True)
+        )
     zeros = [c for c, u in reported.items() if u.value == 0]
     if zeros:
         legend.insert(0, (ZERO_COLOUR, labels["zero_legend"]))
