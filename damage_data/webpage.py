@@ -340,7 +340,6 @@ def _table_section(
         return f'<tr id="{_e(row.key)}" data-unit="{_e(row.code)}">{"".join(out)}</tr>'
 
     units = [r for r in rows if not r.national]
-    units.sort(key=lambda r: -(r.value("total") or -1))
     national = [r for r in rows if r.national]
     body = f'<tbody class="units">{"".join(cells(r) for r in units)}</tbody>'
     if national:
@@ -354,6 +353,24 @@ def _table_section(
 
 
 # --------------------------------------------------------------------------- evidence
+
+
+@cache
+def _terms() -> frozenset[str]:
+    from .reconcile import COUNT_FAMILIES, METHOD_RANK
+    from .vocab import DAMAGE_GROUPS
+
+    words = {*COUNT_FAMILIES, *METHOD_RANK, *(d for g in DAMAGE_GROUPS.values() for d in g)}
+    return frozenset({*words, "damaged_or_destroyed", "not_structure", "needs_review"})
+
+
+def _plain_terms(text: str) -> str:
+    """Vocabulary terms in a rule written as words (``housing_units`` → ``housing units``)."""
+    return re.sub(
+        r"\b[a-z]+(?:_[a-z]+)+\b",
+        lambda m: m.group(0).replace("_", " ") if m.group(0) in _terms() else m.group(0),
+        text,
+    )
 
 
 def _figure_item(
@@ -380,7 +397,7 @@ def _figure_item(
         anchor = source_ids.get(source)
         title = titles.get(source, source)
         parts.append(f'<a href="#{_e(anchor)}">{_e(title)}</a>' if anchor else _e(title))
-    rule = _text(fig.get("rule"))
+    rule = _plain_terms(_text(fig.get("rule")))
     if rule and rule != "counted":  # a plain "counted" says nothing the heading does not
         parts.append(_e(labels["figure_rule"].format(rule=rule)))
     evidence = _text(fig.get("evidence"))
@@ -675,6 +692,8 @@ def render_webpage(
     codes = summary["unit_code"].dropna().astype(str).tolist()
     explained = _explained(figures, sources, codes, dict(summary_options or {}))
     rows = _rows(summary, explained, ids)
+    # the reading order: largest total first (not stated last), national figures after
+    rows.sort(key=lambda r: (r.national, r.value("total") is None, -(r.value("total") or 0)))
 
     source_records = [] if sources is None or sources.empty else _records(sources)
     titles = {
