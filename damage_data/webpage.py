@@ -189,11 +189,13 @@ def _explained(
 
     if figures is None or figures.empty or "unit_code" not in figures.columns:
         return {}
-    present = set(figures["unit_code"].dropna().astype(str))
+    wanted = set(codes)
+    keys = figures["unit_code"].astype("string")
+    # one pass over the figures, then each unit's own (explain filters by unit again)
     return {
-        code: explain(figures, sources, code, **options)
-        for code in dict.fromkeys(codes)
-        if code in present
+        str(code): explain(part, sources, str(code), **options)
+        for code, part in figures.groupby(keys, sort=False)
+        if str(code) in wanted
     }
 
 
