@@ -70,7 +70,7 @@ def map_boundaries(units: gpd.GeoDataFrame | None, codes: Iterable[str]) -> gpd.
     """
     import geopandas as gpd
 
-    from .gazetteer import BUNDLED_BOUNDARIES, bundled_units
+    from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
 
     if units is None:
         countries = {str(c).split("-")[0] for c in codes}
@@ -80,7 +80,7 @@ def map_boundaries(units: gpd.GeoDataFrame | None, codes: Iterable[str]) -> gpd.
     if not isinstance(units, gpd.GeoDataFrame) or "unit_code" not in units.columns:
         raise UsageError(
             "units must be a GeoDataFrame with a unit_code column "
-            "(damage_data.gazetteer.bundled_units() gives the bundled ones)"
+            "(damage_data.places.gazetteer.bundled_units() gives the bundled ones)"
         )
     if units.crs is None:
         raise UsageError("units have no CRS; set one (units.set_crs('EPSG:4326'))")
@@ -351,7 +351,7 @@ def svg_map(
 
     Examples
     --------
-    >>> from damage_data.gazetteer import bundled_units
+    >>> from damage_data.places.gazetteer import bundled_units
     >>> from damage_data.webpage import page_labels
     >>> tar = MapUnit("AZ-TAR", "Tartar", 293.0, "293", {"total": "293"}, "row-AZ-TAR")
     >>> svg, legend = svg_map(bundled_units("AZ"), {"AZ-TAR": tar}, lang="en",

@@ -359,7 +359,7 @@ def _table_section(
 
 @cache
 def _terms() -> frozenset[str]:
-    from .reconcile import COUNT_FAMILIES, METHOD_RANK
+    from .counting import COUNT_FAMILIES, METHOD_RANK
     from .vocab import DAMAGE_GROUPS
 
     words = {*COUNT_FAMILIES, *METHOD_RANK, *(d for g in DAMAGE_GROUPS.values() for d in g)}
@@ -676,7 +676,7 @@ def render_webpage(
     Examples
     --------
     >>> from damage_data import example_figures, example_sources, summarise
-    >>> from damage_data.gazetteer import bundled_units
+    >>> from damage_data.places.gazetteer import bundled_units
     >>> f, s = example_figures(), example_sources()
     >>> page = render_webpage(summarise(f, s), f, s, bundled_units("AZ"), title="Damage")
     >>> page.startswith("<!DOCTYPE html>"), 'id="unit-AZ-TAR"' in page

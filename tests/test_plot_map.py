@@ -13,12 +13,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from damage_data.places.gazetteer import bundled_units
 from matplotlib.colors import to_hex
 from shapely.geometry import Point, box
 
 from damage_data import plot, style
 from damage_data.example import example_figures, example_sources
+from damage_data.places.gazetteer import bundled_units
 from damage_data.reconcile import summarise
 
 

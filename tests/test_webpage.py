@@ -20,7 +20,7 @@ import pytest
 
 from damage_data import example_figures, example_sources, summarise
 from damage_data._data import data_path
-from damage_data.gazetteer import bundled_units
+from damage_data.places.gazetteer import bundled_units
 from damage_data.webpage import render_webpage, safe_url
 
 RAW = data_path("examples", "karabakh_2020", "figures.csv")

@@ -300,7 +300,23 @@ def build_report(
                 villages=villages,
                 review=review,
                 images=images,
-                files=sorted([*files, "README.md", MARKER]),
+                files=sorted([*files, "README.md", "index.html", MARKER]),
+            ),
+        )
+        step("writing the web page")
+        from ..webpage import render_webpage
+
+        page_units = getattr(collected, "units", None)
+        put_text(
+            "index.html",
+            render_webpage(
+                summary,
+                figures,
+                sources,
+                page_units if page_units is not None and "geometry" in page_units else None,
+                title=title,
+                lang=lang,
+                summary_options=summary_options,
             ),
         )
         package = _datapackage(work, files, sources, title)
