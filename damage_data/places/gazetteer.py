@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .._data import data_path
@@ -727,14 +728,31 @@ def gazetteer_from_file(
         else None
     )
     if units["unit_code"].duplicated().any():
-        dup = units.loc[units["unit_code"].duplicated(), "unit_code"].tolist()
-        logger.warning(
-            "%s: %d repeated unit codes kept once: %s",
-            label,
-            len(dup),
-            ", ".join(map(str, dup[:10])),
-        )
+        units = _dissolve_shared_codes(units, label)
     return make_gazetteer(units, aliases=aliases, crs=getattr(table, "crs", None))
+
+
+def _dissolve_shared_codes(units: pd.DataFrame, label: object) -> pd.DataFrame:
+    """Polygons sharing a code are one unit: their geometries are merged (a unit split into
+    zones, islands or exclaves), so no structure in the second polygon is lost."""
+    import shapely
+
+    dup = units["unit_code"].duplicated(keep=False)
+    codes = sorted(set(units.loc[dup, "unit_code"].dropna()))
+    logger.warning(
+        "%s: %d unit codes have several polygons; each code's polygons are merged into one "
+        "unit: %s",
+        label,
+        len(codes),
+        ", ".join(map(str, codes[:10])),
+    )
+    first = units.drop_duplicates("unit_code", keep="first").set_index("unit_code")
+    if "geometry" in units.columns:
+        merged = units.groupby("unit_code", sort=False)["geometry"].agg(
+            lambda g: shapely.union_all(np.asarray(list(g), dtype=object))
+        )
+        first["geometry"] = merged.reindex(first.index)
+    return first.reset_index()
 
 
 def gazetteer_from_cod_ab(

@@ -250,8 +250,13 @@ def read_layer(
             "may be truncated or corrupt.",
             path=str(layer.file),
         ) from err
-    if not isinstance(frame, gpd.GeoDataFrame):
-        frame = gpd.GeoDataFrame(frame)
+    if not isinstance(frame, gpd.GeoDataFrame) or frame._geometry_column_name not in frame:
+        # an attribute table (a .dbf without its .shp): structures without a place, kept
+        # and counted, never rejected for a geometry the file never had
+        frame = gpd.GeoDataFrame(
+            pd.DataFrame(frame), geometry=gpd.GeoSeries([None] * len(frame)), crs="EPSG:4326"
+        )
+        frame.attrs["attributes_only"] = True
     if suffix in _NESTED_SUFFIXES:
         frame = _flatten_nested(frame)
     return frame
@@ -405,6 +410,9 @@ def out_of_range(geometry: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
     return non_finite, outside
 
 
+_MISSING_DAMAGE = "missing damage label: every structure needs a damage class"
+
+
 def to_structures(
     frame: gpd.GeoDataFrame,
     col: Collector,
@@ -434,21 +442,32 @@ def to_structures(
     positions = np.arange(n)
 
     dmg, bad_damage, reason = classify_column(frame[damage], scheme)
+    # a structure with no damage class cannot be counted: rejected, never read as "none"
+    blank = frame[damage].isna() | frame[damage].astype("string").str.strip().eq("").fillna(False)
+    blank = blank.to_numpy(dtype=bool) & ~bad_damage.to_numpy()
+    for i in np.flatnonzero(blank):
+        col.reject(f"{prefix} {i}", damage, None, _MISSING_DAMAGE)
     geom = frame.geometry
     no_geom = (geom.isna() | geom.is_empty).to_numpy()
+    if frame.attrs.get("attributes_only"):
+        no_geom = np.zeros(n, dtype=bool)
+        col.warn(
+            "no geometry in this file (an attribute table): its structures cannot be placed "
+            "in units; they are counted as outside every unit"
+        )
     non_finite, outside = out_of_range(geom, frame.crs)
-    bad = bad_damage.to_numpy() | no_geom | non_finite | outside
+    bad = bad_damage.to_numpy() | blank | no_geom | non_finite | outside
     if bad.any():
         for i in np.flatnonzero(bad_damage.to_numpy()):
             col.reject(f"{prefix} {i}", damage, frame[damage].iloc[i], reason)
-        for i in np.flatnonzero(no_geom & ~bad_damage.to_numpy()):
+        for i in np.flatnonzero(no_geom & ~bad_damage.to_numpy() & ~blank):
             col.reject(
                 f"{prefix} {i}",
                 "geometry",
                 None,
                 "missing geometry: a structure needs a point or polygon",
             )
-        for i in np.flatnonzero((non_finite | outside) & ~bad_damage.to_numpy()):
+        for i in np.flatnonzero((non_finite | outside) & ~bad_damage.to_numpy() & ~blank):
             col.reject(
                 f"{prefix} {i}",
                 "geometry",

@@ -25,7 +25,7 @@ import pandas as pd
 from .._data import data_path
 from .._errors import UsageError
 from ..vocab import COUNT_UNITS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
-from .raw import is_quantity
+from .raw import is_number, is_quantity
 
 #: Roles the user may name with ``--columns ROLE=COLUMN`` (besides a damage state, which
 #: names a count column: ``destroyed="Houses destroyed"``).
@@ -87,6 +87,8 @@ class ColumnMap:
     roles: dict[str, str] = field(default_factory=dict)
     counts: dict[str, CountColumn] = field(default_factory=dict)
     totals: list[str] = field(default_factory=list)
+    #: The state a total's own name gives, used when its numbers decide nothing.
+    total_states: dict[str, str] = field(default_factory=dict)
     why: dict[str, str] = field(default_factory=dict)
     ignored: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -304,6 +306,20 @@ def label_score(values: pd.Series) -> tuple[str, float, int]:
         return "canonical", 0.0, 0
     scheme, known = pick_scheme(distinct)
     return scheme, known / len(distinct), len(distinct)
+
+
+def _mostly_fractions(values: pd.Series) -> bool:
+    """Whether most filled cells are decimals that are not whole numbers (shares, rates)."""
+    from .raw import decimal_mark, parse_count
+
+    filled = [v for v in _filled(values) if is_number(v)][:200]
+    if not filled:
+        return False
+    mark = decimal_mark(filled)
+    if mark is None:
+        return False
+    fractional = sum(parse_count(v, mark)[1] == "not a whole number" for v in filled)
+    return fractional > 0.5 * len(filled)
 
 
 def _date_share(values: pd.Series) -> float:
@@ -543,6 +559,25 @@ def _places(frame: pd.DataFrame, m: ColumnMap, used: set[str], resolve: Any) -> 
     for _, _, _, name in rest:
         m.ignored[name] = "a higher level than the place and its parent"
         used.add(name)
+    code = m.roles.get("unit_code")
+    place = m.roles.get("place")
+    given = m.why.get(place or "") == "given with --columns"
+    # a "place" with fewer distinct values than the codes beside it is a level above them
+    # (a region), not the place each row is about: the codes name the places
+    if (
+        code
+        and place
+        and not given
+        and "village" not in m.roles
+        and frame[place].nunique() < frame[code].nunique()
+    ):
+        del m.roles["place"]
+        if "parent" not in m.roles:
+            m.roles["parent"] = place
+            m.why[place] = "parent: fewer distinct values than the unit codes beside it"
+        else:
+            m.ignored[place] = "fewer distinct values than the unit codes: not the place"
+            m.why.pop(place, None)
 
 
 def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
@@ -579,6 +614,10 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             continue
         if numeric_share(frame[name]) < 0.5:
             continue
+        if _mostly_fractions(frame[name]):
+            m.ignored[name] = "decimal values (shares or rates): not counts of structures"
+            used.add(name)
+            continue
         words = header_roles(name)
         roles = [r for r, _ in words]
         state = state_in_header(name)
@@ -588,6 +627,14 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             continue
         if state is None and "part" in roles and previous is not None:
             state = previous.state  # "of which houses": a part of the column before
+        if state in ("damaged", "damaged_or_destroyed") and "total" in roles:
+            # "Total damaged houses": a total of damaged AND destroyed, or of damaged only:
+            # the numbers decide (it may equal the columns beside it)
+            m.totals.append(name)
+            m.total_states[name] = state
+            m.why[name] = f"a total ({state} by its name): what it totals is decided by the numbers"
+            used.add(name)
+            continue
         if state is None:
             if "total" in roles:
                 m.totals.append(name)

@@ -135,9 +135,10 @@ def read_copernicus(ctx: Context) -> Parts:
                 structure=structure or None,
                 date=find_column(names, ("src_date",)),
                 layer=lay.name,
-                extra={"flags": flags},
+                extra={"flags": flags, "_not_building": not_buildings(raw)},
             )
         )
+        frames[-1] = mark_not_buildings(frames[-1], col)
     if not frames:
         raise InputError(f"{ctx.path}: no building layer with a damage column.", path=str(ctx.path))
     structures = combine(frames)
@@ -294,7 +295,7 @@ def structures_from_generic(
         }
     )
     col.extra.setdefault("schemes", {})[layer or "main"] = scheme
-    return to_structures(
+    structures = to_structures(
         frame,
         col,
         source_id=ctx.source_id,
@@ -306,7 +307,43 @@ def structures_from_generic(
         ids=ids,
         layer=layer,
         rounds=rounds,
+        extra={"_not_building": not_buildings(frame)},
     )
+    return mark_not_buildings(structures, col)
+
+
+#: Copernicus EMS object-type codes: 1x are buildings; 2x civil works (roads, sports grounds),
+#: 3x and above land and water features. Only buildings are structures.
+_EMS_OBJ_TYPE = re.compile(r"^\s*(\d)\d*\s*-")
+
+
+def not_buildings(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose Copernicus ``obj_type`` code says they are not buildings."""
+    column = next((c for c in frame.columns if str(c).lower() == "obj_type"), None)
+    if column is None:
+        return pd.Series(False, index=frame.index)
+    first = frame[column].astype("string").str.extract(_EMS_OBJ_TYPE, expand=False)
+    return (first.notna() & (first != "1")).fillna(False).astype(bool)
+
+
+def mark_not_buildings(structures: gpd.GeoDataFrame, col: Collector) -> gpd.GeoDataFrame:
+    """Graded features that are not buildings (roads, parks) count as ``not_structure``:
+    kept and listed, never counted as damaged buildings (DESIGN §3)."""
+    if "_not_building" not in structures.columns:
+        return structures
+    mask = structures["_not_building"].fillna(False).astype(bool).to_numpy()
+    out = structures.drop(columns="_not_building")
+    if mask.any():
+        out["damage"] = out["damage"].astype(object).where(~mask, "not_structure")
+        from ..vocab import DAMAGE_DTYPE
+
+        out["damage"] = out["damage"].astype(DAMAGE_DTYPE)
+        col.warn(
+            f"{int(mask.sum())} graded features are not buildings (Copernicus obj_type "
+            "other than 1x: roads, sports grounds, parks): kept as not_structure, never "
+            "counted as damaged buildings"
+        )
+    return out
 
 
 def _crs_name(frame: gpd.GeoDataFrame) -> str | None:

@@ -138,6 +138,12 @@ def figures_from_table(
     counts = dict(mapping.counts)
     totals = _what_totals(frame, mapping)
     for name, state in totals.items():
+        if state == "restates":
+            mapping.ignored[name] = (
+                "equals the sum of the damage columns in every row: it restates them "
+                "(counted once, through the columns)"
+            )
+            continue
         if state is None:
             mapping.ignored[name] = (
                 "a total that equals neither the sum of the state columns nor their damage: "
@@ -147,7 +153,7 @@ def figures_from_table(
         counts[name] = CountColumn(
             name,
             state,
-            structure_in_header(name) or "any",
+            "any",  # a total of the row, whatever its own name says of the type
             count_unit_in_header(name),
             why=f"a total: equals the sum of the {'graded' if state == 'assessed' else 'damage'} columns",
         )
@@ -215,7 +221,11 @@ def figures_from_table(
 
 def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
     """Each ``total`` column's meaning, from the numbers: the sum of every graded column
-    (an ``assessed`` denominator) or of the damage columns (``damaged_or_destroyed``)."""
+    (an ``assessed`` denominator) or of the damage columns (``damaged_or_destroyed``).
+
+    A damage total that equals its columns in every row only restates them: it is listed
+    as ignored (``"restates"``), never counted beside them.
+    """
     out: dict[str, str | None] = {}
     tops = [c for c in mapping.counts.values() if not c.part and c.structure == "any"]
     graded = [c.name for c in tops if c.state in _GRADED]
@@ -239,10 +249,14 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
             equal = (part.sum(axis=1, min_count=1) == total)[both]
             if equal.mean() >= 0.8:
                 verdict = state
+                if state == "damaged_or_destroyed" and bool(equal.all()):
+                    verdict = "restates"
                 break
         if verdict is None and not graded and not damage:
             # alone in the table: GEM's AFFECTED_UNITS ("level of damage not stated")
             verdict = "damaged_or_destroyed" if "affected" in name.casefold() else None
+        if verdict is None:
+            verdict = mapping.total_states.get(name)
         out[name] = verdict
     return out
 
