@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "bundled_units": ".places",
     "example_figures": ".example",
     "example_sources": ".example",
+    "example_folder": ".example",
     "summarise": ".reconcile",
     "resolve_places": ".places",
     "resolve_place": ".places",

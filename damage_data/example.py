@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -41,3 +42,18 @@ def example_figures() -> pd.DataFrame:
     raw = _read("figures").copy()
     raw["cumulative"] = raw["cumulative"].map({"True": True, "False": False})
     return make_figures(raw)
+
+
+def example_folder(name: str = EXAMPLE) -> Path:
+    """The folder of a bundled example (``karabakh_2020``, ``emsr648_pazarcik``).
+
+    >>> sorted(p.name for p in example_folder("emsr648_pazarcik").glob("*.json"))[0]
+    'EMSR648_AOI08_GRA_PRODUCT_areaOfInterestA_r1_v1.json'
+    """
+    folder = data_path("examples", name)
+    if not folder.is_dir():
+        from ._errors import UsageError
+
+        known = sorted(p.name for p in data_path("examples").iterdir() if p.is_dir())
+        raise UsageError(f"no bundled example {name!r}; examples: {', '.join(known)}")
+    return folder

@@ -232,8 +232,9 @@ def explain(
     --------
     >>> from damage_data.example import example_figures, example_sources
     >>> e = explain(example_figures(), example_sources(), "Fuzuli")
-    >>> e.set_index("figure_id").loc["fuz-a-325", ["used", "rule"]].tolist()
-    [False, 'source_relayed']
+    >>> relayed = e.set_index("figure_id").loc["fuz-a-325"]
+    >>> bool(relayed["used"]), relayed["rule"]
+    (False, 'source_relayed')
     """
     figures, sources = _unpack(figures, sources)
     code = _unit_code_of(figures, unit)
@@ -586,4 +587,8 @@ def readable(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     ]
     out["as_of"] = summary["as_of"].dt.strftime("%Y-%m-%d").fillna("")
     out["flags"] = summary["flags"]
-    return out
+    # columns with nothing in them say nothing to a reader (the CSV/JSON keep every column)
+    optional = ["possibly_damaged", "unsplit", "assessed", "residential", "residential_share"]
+    optional.append("sources_range")
+    empty = [c for c in optional if out[c].astype(str).isin(["", "nan", "<NA>"]).all()]
+    return out.drop(columns=["level", *empty])

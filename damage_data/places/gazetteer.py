@@ -1079,7 +1079,7 @@ def read_aliases(path: str | Path) -> pd.DataFrame:
 
 
 def settlements_from_path(path: str | Path) -> pd.DataFrame:
-    """A village gazetteer: a CSV (``name``, ``parent_code`` or ``unit_code``, ``lon``,
+    r"""A village gazetteer: a CSV (``name``, ``parent_code`` or ``unit_code``, ``lon``,
     ``lat``) or a GeoNames dump, as ``name, unit_code, lat, lon, source``.
 
     Examples

@@ -156,6 +156,8 @@ def _villages(
         )
         for i, hit in zip(with_parent, hits.to_dict("records"), strict=True):
             _apply(out, i, hit, keep_level=True)
+            if out.at[i, "match"] not in _REVIEW:
+                out.at[i, "match"] = "parent"  # tied to the unit its stated parent names
     alone = index.difference(with_parent)
     if len(alone):
         lookup = _settlement_units(settlements, country)

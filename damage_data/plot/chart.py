@@ -92,7 +92,7 @@ def chart(
     >>> fig = chart("bars", example_figures(), example_sources())
     >>> from damage_data.style import anatomy_of
     >>> anatomy_of(fig).title
-    'Aghjabadi: most buildings destroyed or damaged (510)'
+    'Aghjabadi: most buildings destroyed or damaged (510+)'
     """
     if kind not in CHART_KINDS:
         raise UsageError(f"unknown chart kind {kind!r}; choose one of: {', '.join(CHART_KINDS)}")

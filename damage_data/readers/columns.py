@@ -410,7 +410,8 @@ def map_columns(
     _codes(frame, m, used)
     _places(frame, m, used, resolve)
     _singles(frame, m, used)
-    _counts(frame, m, used)
+    if not m.counts:  # count columns named by the user replace every guess
+        _counts(frame, m, used)
     if not m.counts and "damage" not in m.roles:
         _long_format(frame, m, used)
     elif "count" not in m.roles:
@@ -588,8 +589,11 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         roles = [r for r, _ in header_roles(name)]
         if "parent" in roles and "parent" not in m.roles and text_share(frame[name]) >= 0.8:
             m.roles["parent"], m.why[name] = name, "parent: named so"
-        elif "date" in roles and "date" not in m.roles and _date_share(frame[name]) >= 0.8:
-            m.roles["date"], m.why[name] = name, "dates: named so, values read as dates"
+        elif "date" in roles and "date" not in m.roles and numeric_share(frame[name]) < 0.5:
+            # named a date: its cells are dates, and one that is not becomes a reject
+            share = _date_share(frame[name])
+            m.roles["date"] = name
+            m.why[name] = f"dates: named so ({share:.0%} of its cells read as dates)"
         elif "source" in roles and "source" not in m.roles and text_share(frame[name]) >= 0.8:
             m.roles["source"] = name
             m.why[name] = "source of each row: rows of different sources are never added"
