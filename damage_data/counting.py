@@ -233,7 +233,8 @@ def _prepare(
     f["group"] = group
     f["family"] = f["count_unit"].map(COUNT_FAMILIES).fillna(f["count_unit"]).fillna("buildings")
     for link in ("subset_of", "same_as"):
-        f[link] = f[link].astype("string").replace("", pd.NA)
+        text = f[link].astype("string")
+        f[link] = text.mask(text == "")
     f["cumulative"] = f["cumulative"].astype("boolean")
     return f, duplicates
 
@@ -257,7 +258,7 @@ def _filters(
 ) -> pd.Series:
     """Figures that take part in counting; the others get their decision here."""
     live = pd.Series(True, index=f.index)
-    checks: list[tuple[pd.Series, str, str]] = [
+    checks: list[tuple[pd.Series, str, Any]] = [
         (f["unit_code"].isna(), "unresolved", RULES["unresolved"] + " (see the match log)"),
     ]
     if opts.as_of is not None:
@@ -287,7 +288,7 @@ def _filters(
             continue
         whys = why if isinstance(why, str) else why.to_numpy()
         for i in np.flatnonzero(hit):
-            fid = f.at[i, "figure_id"]
+            fid = str(f.at[i, "figure_id"])
             decisions[fid] = (False, rule, whys if isinstance(whys, str) else str(whys[i]))
         live &= ~hit
     # rule 9: one count-unit family per unit, buildings first, else the most figures
@@ -302,11 +303,12 @@ def _filters(
         )
         other = live & (f["family"] != f["unit_code"].map(chosen)).fillna(False)
         for i in np.flatnonzero(other.to_numpy()):
-            decisions[f.at[i, "figure_id"]] = (
+            unit = str(f.at[i, "unit_code"])
+            decisions[str(f.at[i, "figure_id"])] = (
                 False,
                 "count_unit",
-                f"{RULES['count_unit']} ({f.at[i, 'count_unit']} here, "
-                f"{chosen[f.at[i, 'unit_code']]} for this unit)",
+                f"{RULES['count_unit']} ({f.at[i, 'count_unit']!s} here, "
+                f"{chosen.get(unit, '?')} for this unit)",
             )
         live &= ~other
     return live
@@ -349,7 +351,7 @@ def _series(
         why = RULES["series_earlier"]
         if when != pd.Timestamp.min:
             why += f" (a later one is dated {when.date()})"
-        gone[sub.at[i, "figure_id"]] = ("series_earlier", why)
+        gone[str(sub.at[i, "figure_id"])] = ("series_earlier", why)
     in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])
     decreasing: set[tuple[str, str, str]] = set()
     series = sub[(dates > 1).to_numpy()].assign(n=f.loc[sub.index, "count"].astype(float))
@@ -370,18 +372,20 @@ def _series(
             continue
         # typed and untyped figures of one source overlap (houses are buildings): the
         # latest untyped total decides what the typed ones are
-        whole_date = untyped["_t"].max()
-        whole = untyped.loc[untyped["_t"] == whole_date, "figure_id"].iloc[0]
-        for i, row in typed.iterrows():
-            if row["_t"] < whole_date:
-                gone[row["figure_id"]] = (
+        whole_date = pd.Timestamp(untyped["_t"].max())
+        whole = str(untyped.loc[untyped["_t"] == whole_date, "figure_id"].iloc[0])
+        for i, fid, when in zip(
+            typed.index.tolist(), typed["figure_id"].tolist(), typed["_t"].tolist(), strict=True
+        ):
+            if when < whole_date:
+                gone[str(fid)] = (
                     "series_earlier",
                     RULES["series_earlier"] + f" (a later total is dated {whole_date.date()})",
                 )
-            elif row["_t"] == whole_date:
-                parent[i] = whole  # an implicit breakdown of the total of that date
+            elif when == whole_date:
+                parent.loc[i] = whole  # an implicit breakdown of the total of that date
             else:
-                gone[row["figure_id"]] = ("scope_narrower", RULES["scope_narrower"])
+                gone[str(fid)] = ("scope_narrower", RULES["scope_narrower"])
                 narrowed.add((str(key[0]), str(key[1]), str(key[2])))
     # the parts of a superseded figure go with it
     children: dict[str, list[str]] = defaultdict(list)
@@ -436,7 +440,7 @@ def _records(
     tree = alive[in_tree.to_numpy()]
     if tree.empty:
         return rec
-    rows = tree.to_dict("records")
+    rows = [{str(k): v for k, v in r.items()} for r in tree.to_dict("records")]
     by_id = {r["figure_id"]: r for r in rows}
     kids: dict[str, list[dict[str, Any]]] = defaultdict(list)
     roots = []
@@ -589,7 +593,7 @@ def _aggregate(rec: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     coverage: dict[Any, frozenset[tuple[str, str]]] = {}
     for key, rows in counted.groupby(keys, observed=True, sort=False):
         coverage[key] = frozenset(zip(rows["group"], rows["structure"], strict=True))
-    out["coverage"] = [coverage.get(k) for k in out.index]
+    out["coverage"] = pd.Series([coverage.get(k) for k in out.index], index=out.index, dtype=object)
     return out.reset_index()
 
 
@@ -681,7 +685,9 @@ def _choose(
     }
     order = sorted(
         views.index,
-        key=lambda i: _rank_key(views.loc[i], views.at[i, "source_id"] in relayed, info, opts),
+        key=lambda i: _rank_key(
+            _row(views, i), str(views.at[i, "source_id"]) in relayed, info, opts
+        ),
     )
     best = views.loc[order[0]]
     outcome: list[tuple[int, bool, str, str]] = []
@@ -848,14 +854,20 @@ def _describe(
     out = fine.assign(unit_code=fine["unit_code"].astype(str)).merge(described, on=keys, how="left")
     out["cumulative"] = out["cumulative"].fillna(True).astype(bool)
     flags = []
-    for row in out.itertuples(index=False):
-        mine = [
-            *flags_of(row.carried),
-            *place_flags.get((row.source_id, row.unit_code, row.settlement), []),
-        ]
+    for source, unit, settlement, carried, series, earliest, latest in zip(
+        out["source_id"].tolist(),
+        out["unit_code"].tolist(),
+        out["settlement"].tolist(),
+        out["carried"].tolist(),
+        out["has_series"].tolist(),
+        out["earliest"].tolist(),
+        out["as_of"].tolist(),
+        strict=True,
+    ):
+        mine = [*flags_of(carried), *place_flags.get((str(source), str(unit), str(settlement)), [])]
         # R3: in a source that restates a series, a figure kept from an earlier date than
         # the latest statement means that statement was narrower: it did not replace it
-        if row.has_series and not pd.isna(row.earliest) and row.earliest < row.as_of:
+        if series and not pd.isna(earliest) and pd.Timestamp(earliest) < pd.Timestamp(latest):
             mine.append("scope_changed")
         flags.append(join_flags(mine))
     out["flags"] = flags
@@ -886,11 +898,10 @@ def _units_from_villages(
     summed["flags"] = (
         g["flags"].agg(lambda s: join_flags(x for v in s for x in flags_of(v))).to_numpy()
     )
-    summed["coverage"] = (
-        g["coverage"]
-        .agg(lambda s: frozenset().union(*[c for c in s if isinstance(c, frozenset)]))
-        .to_numpy()
-    )
+    covered = [
+        frozenset().union(*[c for c in s if isinstance(c, frozenset)]) for _, s in g["coverage"]
+    ]
+    summed["coverage"] = pd.Series(covered, index=summed.index, dtype=object)
     summed["partial"] = True
     summed = _recompute_shares(summed)
     own_keys = set(zip(own["source_id"], own["unit_code"].astype(str), strict=True))
@@ -910,11 +921,7 @@ def _units_from_villages(
             j = own.index[(own["source_id"] == key[0]) & (own["unit_code"].astype(str) == key[1])][
                 0
             ]
-            exceed = [
-                c
-                for c in ("destroyed", "damaged", "total")
-                if not pd.isna(own.at[j, c]) and not pd.isna(row[c]) and row[c] > own.at[j, c]
-            ]
+            exceed = [c for c in ("destroyed", "damaged", "total") if _larger(row[c], own.at[j, c])]
             if exceed:
                 own.at[j, "flags"] = join_flags([*flags_of(own.at[j, "flags"]), "children_exceed"])
         else:
@@ -928,6 +935,16 @@ def _units_from_villages(
     summed = summed.loc[keep_summed]
     summed["flags"] = [join_flags([*flags_of(v), "partial"]) for v in summed["flags"]]
     return pd.concat([own, summed], ignore_index=True)
+
+
+def _row(frame: pd.DataFrame, label: Any) -> pd.Series:
+    """One row of a frame by its index label, as a Series."""
+    return frame.iloc[frame.index.get_loc(label)]  # type: ignore[return-value]
+
+
+def _larger(a: Any, b: Any) -> bool:
+    """``a > b`` for two counts, false when either is missing."""
+    return not pd.isna(a) and not pd.isna(b) and float(a) > float(b)
 
 
 def _recompute_shares(view: pd.DataFrame) -> pd.DataFrame:

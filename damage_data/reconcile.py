@@ -11,7 +11,7 @@ import logging
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from ._errors import DamageDataError, UsageError
 from .counting import POLICIES, RULES, CountingOptions, count, options
 from .tables import flags_of, join_flags
 from .vocab import DAMAGE_GROUPS
+
+if TYPE_CHECKING:
+    from .pipeline import Collected
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ __all__ = [
 
 
 def summarise(
-    figures: pd.DataFrame,
+    figures: pd.DataFrame | Collected,
     sources: pd.DataFrame | None = None,
     *,
     policy: str = "best",
@@ -208,7 +211,7 @@ def summarise(
 
 
 def explain(
-    figures: pd.DataFrame, sources: pd.DataFrame | None, unit: str, **opts: Any
+    figures: pd.DataFrame | Collected, sources: pd.DataFrame | None, unit: str, **opts: Any
 ) -> pd.DataFrame:
     """Every figure about ``unit`` with whether it was used and the rule that decided.
 
@@ -285,8 +288,8 @@ def _unit_code_of(figures: pd.DataFrame, unit: str) -> str:
     from .places import resolve_places
 
     hit = resolve_places([unit])
-    code = hit.at[0, "unit_code"]
-    if not pd.isna(code) and str(code) in codes:
+    code = hit["unit_code"].tolist()[0]
+    if code is not None and not pd.isna(code) and str(code) in codes:
         return str(code)
     by_name = {
         str(n).casefold(): str(c)
@@ -424,7 +427,7 @@ def _with_coordinates(
     for i, (unit, village) in enumerate(zip(out["unit_code"], out["settlement"], strict=True)):
         xy = own.get((str(unit), str(village))) or known.get((str(unit), fold_key(str(village))))
         if xy:
-            out.iat[i, out.columns.get_loc("lon")], out.iat[i, out.columns.get_loc("lat")] = xy
+            out.loc[out.index[i], ["lon", "lat"]] = xy
     return out
 
 
@@ -459,7 +462,7 @@ def _by_source_table(
 
 def _rollup(rows: pd.DataFrame) -> pd.DataFrame:
     """Country rows from their units: the country's own figure wins; units give a partial."""
-    records = rows.to_dict("records")
+    records = [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")]
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     own: dict[str, dict[str, Any]] = {}
     for r in records:

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from damage_data.assign import assign, structures_to_figures
+from damage_data.count.assign import assign, structures_to_figures
 from PIL import Image
 from shapely.geometry import box
 

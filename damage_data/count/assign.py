@@ -376,8 +376,8 @@ def structures_to_figures(
     )
     keys["as_of"] = latest_per_unit(keys)
     group = ["unit_code", "unit_name", "level", "damage", "structure", "layer", "blocks", "as_of"]
-    fine = keys.groupby([*group, "text"], dropna=False, observed=True, sort=True).size()
-    fine = fine.rename("count").reset_index()
+    sizes = keys.groupby([*group, "text"], dropna=False, observed=True, sort=True).size()
+    fine = sizes.rename("count").reset_index()
     counts = (
         fine.groupby(group, dropna=False, observed=True, sort=True)
         .agg(

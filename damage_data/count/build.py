@@ -81,12 +81,17 @@ def figures_from_counts(
     dates = pd.to_datetime(frame["as_of"], errors="coerce")
     date_text = dates.dt.strftime("%Y-%m-%d")
     locators, evidence = [], []
+    damages = frame["damage"].astype(str).tolist()
+    structures = frame["structure"].astype(str).tolist()
+    numbers = frame["count"].astype("int64").tolist()
+    all_texts = frame["damage_text"].tolist()
+    names = frame["unit_name"].tolist()
     for i in range(n):
         unit = str(code[i]) if inside[i] else "none"
         parts = [
             f"unit={unit}",
-            f"damage={frame.at[i, 'damage']}",
-            f"structure={frame.at[i, 'structure']}",
+            f"damage={damages[i]}",
+            f"structure={structures[i]}",
         ]
         if not pd.isna(layer[i]):
             parts.append(f"layer={layer[i]}")
@@ -94,17 +99,15 @@ def figures_from_counts(
             parts.append("blocks")
         locators.append("; ".join(parts))
         noun = "building blocks" if blocks[i] else "structures"
-        texts = frame.at[i, "damage_text"]
-        line = f"{int(frame.at[i, 'count'])} {noun} classed {frame.at[i, 'damage']}"
+        texts = all_texts[i]
+        line = f"{numbers[i]} {noun} classed {damages[i]}"
         if isinstance(texts, str) and texts:
             line += f" ({texts}" + (f", {scheme}" if scheme else "") + ")"
-        if frame.at[i, "structure"] != "any":
-            line += f", structure {frame.at[i, 'structure']}"
+        if structures[i] != "any":
+            line += f", structure {structures[i]}"
         if not pd.isna(layer[i]):
             line += f" in layer {layer[i]}"
-        line += (
-            f", inside {frame.at[i, 'unit_name'] or unit}" if inside[i] else ", outside every unit"
-        )
+        line += f", inside {names[i] or unit}" if inside[i] else ", outside every unit"
         if not pd.isna(date_text[i]):
             line += f"; latest assessment {date_text[i]}"
         evidence.append(line)

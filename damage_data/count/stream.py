@@ -538,16 +538,20 @@ def _figures(
         t: labels.structure(str(t) if t else None) for t in raw["structure_text"].unique()
     }
     days = raw["day"].to_numpy()
+
+    def per_row(values: np.ndarray | None) -> Any:
+        if values is None:
+            return pd.array([None] * len(unit), dtype="string")
+        chosen: list[Any] = [
+            v if ok else None for v, ok in zip(values[safe].tolist(), inside, strict=True)
+        ]
+        return pd.array(chosen, dtype="string")
+
     tidy = pd.DataFrame(
         {
-            "unit_code": pd.array(np.where(inside, codes[safe], None), dtype="string"),
-            "unit_name": pd.array(
-                np.where(inside, names[safe], None) if names is not None else None, dtype="string"
-            ),
-            "level": pd.array(
-                np.where(inside, levels[safe], None) if levels is not None else None,
-                dtype="string",
-            ),
+            "unit_code": per_row(codes),
+            "unit_name": per_row(names),
+            "level": per_row(levels),
             "damage": raw["damage_text"].map(damage_of).astype("string"),
             "structure": raw["structure_text"].map(structure_of).astype("string"),
             "text": raw["damage_text"].astype("string"),

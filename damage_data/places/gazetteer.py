@@ -748,10 +748,11 @@ def _dissolve_shared_codes(units: pd.DataFrame, label: object) -> pd.DataFrame:
     )
     first = units.drop_duplicates("unit_code", keep="first").set_index("unit_code")
     if "geometry" in units.columns:
-        merged = units.groupby("unit_code", sort=False)["geometry"].agg(
-            lambda g: shapely.union_all(np.asarray(list(g), dtype=object))
-        )
-        first["geometry"] = merged.reindex(first.index)
+        merged = {
+            code: shapely.union_all(np.asarray(list(group), dtype=object))
+            for code, group in units.groupby("unit_code", sort=False)["geometry"]
+        }
+        first["geometry"] = pd.Series([merged.get(c) for c in first.index], index=first.index)
     return first.reset_index()
 
 

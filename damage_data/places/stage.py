@@ -89,6 +89,7 @@ def _codes(units: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
 
 
 def _keep_codes(out: pd.DataFrame, rows: pd.Series, known: dict[str, tuple[str, str, str]]) -> None:
+    i: Any
     for i in out.index[rows.to_numpy()]:
         found = known.get(str(out.at[i, "unit_code"]).strip().upper())
         out.at[i, "match"] = "code"
@@ -96,9 +97,9 @@ def _keep_codes(out: pd.DataFrame, rows: pd.Series, known: dict[str, tuple[str, 
             out.at[i, "unit_code"], out.at[i, "unit_name"] = found[0], found[1]
             if out.at[i, "level"] != "settlement":
                 out.at[i, "level"] = found[2]
-        elif pd.isna(out.at[i, "unit_name"]) and not pd.isna(out.at[i, "place_text"]):
+        elif _missing(out.at[i, "unit_name"]) and not _missing(out.at[i, "place_text"]):
             # a code no gazetteer knows: kept as written, named as the source names it
-            out.at[i, "unit_name"] = out.at[i, "place_text"]
+            out.loc[i, "unit_name"] = str(out.at[i, "place_text"])
 
 
 def _resolve(
@@ -114,7 +115,11 @@ def _resolve(
     )
 
 
-def _apply(out: pd.DataFrame, i: Any, hit: dict[str, Any], *, keep_level: bool = False) -> None:
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _apply(out: pd.DataFrame, i: Any, hit: dict[Any, Any], *, keep_level: bool = False) -> None:
     match = str(hit.get("match") or "unresolved")
     if not pd.isna(hit.get("unit_code")) and match not in ("unresolved", "ambiguous"):
         out.at[i, "unit_code"] = hit["unit_code"]
@@ -196,4 +201,4 @@ def _names(out: pd.DataFrame, rows: pd.Series, country: Any, gazetteer: Gazettee
         _apply(out, i, hit)
         if hit.get("level") == "settlement" and not pd.isna(hit.get("unit_code")):
             # a village the gazetteer knows (or one under its stated parent): a village figure
-            out.at[i, "settlement"] = out.at[i, "place_text"]
+            out.loc[i, "settlement"] = str(out.at[i, "place_text"])

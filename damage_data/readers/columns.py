@@ -688,11 +688,11 @@ def _long_format(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         return
     if "count" not in m.roles:
         numeric = [n for n in frame.columns if n not in used and numeric_share(frame[n]) >= 0.8]
-        named = [n for n in numeric if any(r == "value" for r, _ in header_roles(n))]
-        choice = named[0] if named else (numeric[0] if len(numeric) == 1 else None)
+        by_name = [n for n in numeric if any(r == "value" for r, _ in header_roles(n))]
+        choice = by_name[0] if by_name else (numeric[0] if len(numeric) == 1 else None)
         if choice is not None:
             m.roles["count"] = choice
-            m.why[choice] = "the count of each row: numeric" + (", named so" if named else "")
+            m.why[choice] = "the count of each row: numeric" + (", named so" if by_name else "")
             used.add(choice)
     _structure_column(frame, m, used)
 

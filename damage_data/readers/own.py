@@ -10,6 +10,7 @@ reason. A ``sources.csv`` beside a figures table is read with it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -94,7 +95,7 @@ def read_figures(ctx: Context) -> Parts:
         rows_kept=len(kept),
         figures=figures,
         extra={"own_table": "figures"},
-        sources=[] if sources is None else sources.to_dict("records"),
+        sources=[] if sources is None else _records(sources),
     )
 
 
@@ -109,6 +110,8 @@ def read_sources(ctx: Context) -> Parts:
     """A sources table on its own: no figures, its rows describe sources."""
     table = read_sources_file(ctx.target)
     ctx.collector.rows_read += len(table)
-    return Parts(
-        rows_kept=len(table), extra={"own_table": "sources"}, sources=table.to_dict("records")
-    )
+    return Parts(rows_kept=len(table), extra={"own_table": "sources"}, sources=_records(table))
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]

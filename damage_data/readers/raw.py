@@ -376,10 +376,10 @@ def parse_quantity(
             return count, low, high, qualifier, None
     match = _RANGE.match(text)
     if match and match.group("a").strip():
-        low, why_a = parse_count(match.group("a"), decimal)
-        high, why_b = parse_count(match.group("b"), decimal)
-        if low is not None and high is not None and low <= high:
-            return low, low, high, "exact", None
+        first, why_a = parse_count(match.group("a"), decimal)
+        last, why_b = parse_count(match.group("b"), decimal)
+        if first is not None and last is not None and first <= last:
+            return first, first, last, "exact", None
         return None, None, None, "exact", why_a or why_b or "a range whose bounds are reversed"
     return None, None, None, "exact", reason
 

@@ -67,8 +67,8 @@ def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -
         given = mapping.roles.get("damage")
         if damage_column(frame.replace("", None), given) is not None:
             return read_structure_table(ctx, frame, raw, mapping)
-    given = set((ctx.columns or {}).values())
-    for name in [c for c in mapping.counts if c in (raw.repeats or {}) and c not in given]:
+    chosen = set((ctx.columns or {}).values())
+    for name in [c for c in mapping.counts if c in (raw.repeats or {}) and c not in chosen]:
         # two columns with one header would count the same structures twice
         state = mapping.counts.pop(name).state
         mapping.ignored[name] = f"repeats the header {raw.repeats[name]!r}"  # type: ignore[index]
@@ -346,11 +346,12 @@ def _row_figures(
     village = values.get(roles["village"], "") if "village" in roles else ""
     place = values.get(roles["place"], "") if "place" in roles else ""
     parent = values.get(roles["parent"], "") if "parent" in roles else ""
+    settlement: str | None = None
     if village:
         place_text, parent_text, settlement = village, place or parent, village
-        row_level = "settlement"
+        row_level: str | None = "settlement"
     else:
-        place_text, parent_text, settlement = place, parent, None
+        place_text, parent_text = place, parent
         row_level = level
     evidence = "; ".join(f"{k}={clip(v)}" for k, v in values.items() if v)
     structure_value = values.get(roles["structure"], "") if "structure" in roles else ""
@@ -370,8 +371,8 @@ def _row_figures(
             column_unit = spec.count_unit
         else:
             damage_text = values[roles["damage"]]
-            damage = labels.get(damage_text)
-            if damage is None:
+            damage = labels.get(damage_text) or ""
+            if not damage:
                 return (roles["damage"], damage_text, _unknown_label(mapping)), []
             structure = structure_in_header(damage_text) or structure_of_row
             column_unit = count_unit_in_header(damage_text)
@@ -496,7 +497,7 @@ def read_structure_table(
     if "wkt" in roles:
         texts = frame[roles["wkt"]].replace("", None).to_numpy(dtype=object)
         geoms = shapely.from_wkt(texts, on_invalid="ignore")
-        for i in np.flatnonzero(pd.isna(geoms) & pd.notna(texts) & ~bad):
+        for i in np.flatnonzero(pd.isna(geoms) & pd.notna(texts) & ~bad).tolist():
             col.reject(f"row {lines[i]}", roles["wkt"], texts[i], "unreadable WKT geometry")
             bad[i] = True
     else:
@@ -514,7 +515,7 @@ def read_structure_table(
             )
             lon, lat = lat, lon
         out_of_range = both & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
-        for i in np.flatnonzero(out_of_range & ~bad):
+        for i in np.flatnonzero(out_of_range & ~bad).tolist():
             swapped = abs(lat[i]) > 90 and abs(lon[i]) <= 90
             col.reject(
                 f"row {lines[i]}",

@@ -83,7 +83,7 @@ def _unit_sentence(row: pd.Series, names: dict[str, str]) -> str:
         )
     source = names.get(str(row.get("source_id")), str(row.get("source_id")))
     sentence += f" — according to {md_text(source)}, as of {_date(row.get('as_of'))}."
-    n = row.get("n_sources")
+    n: Any = row.get("n_sources")
     if not is_missing(n) and int(n) > 1:
         low, high = row.get("total_low"), row.get("total_high")
         spread = (
