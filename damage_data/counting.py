@@ -41,10 +41,10 @@ RULES: dict[str, str] = {
     "series_latest": "R3 counted: the latest figure of a series in this source",
     "series_earlier": "R3 set aside: an earlier figure of a series; the latest is used, never the sum",
     "scope_narrower": "R3 set aside: a later statement of narrower scope (fewer types) does not "
-    "replace the wider one; flagged scope_changed",
+    "replace the wider one (flagged: scope changed)",
     "breakdown": "R1 a part of a figure already counted: not added again",
     "breakdown_state": "R1 counted in its own state and taken out of the total it is part of",
-    "restatement": "R1 set aside: the same set described again (same_as)",
+    "restatement": "R1 set aside: the same set described again",
     "source_best": "R5 used: the best source for this place",
     "source_other": "R5 set aside: another source ranks higher; sources are never added",
     "source_relayed": "R5 set aside: relays a source that is used instead",

@@ -399,8 +399,9 @@ def _figure_item(
         anchor = source_ids.get(source)
         title = titles.get(source, source)
         parts.append(f'<a href="#{_e(anchor)}">{_e(title)}</a>' if anchor else _e(title))
-    rule = _plain_terms(_text(fig.get("rule")))
-    if rule and rule != "counted":  # a plain "counted" says nothing the heading does not
+    # the rule's sentence (``why``), not its code; a plain "counted" says nothing new
+    rule = _plain_terms(_text(fig.get("why") or fig.get("rule")))
+    if rule and fig.get("rule") != "counted":
         parts.append(_e(labels["figure_rule"].format(rule=rule)))
     evidence = _text(fig.get("evidence"))
     quote = f"<blockquote>“{_e(evidence)}”</blockquote>" if evidence else ""

@@ -30,7 +30,7 @@ def test_map_of_the_bundled_example(capsys, tmp_path):
     assert stdout == ""
     with Image.open(out) as image:
         assert image.size == (1280, 900)
-        assert image.text["Title"] == "Aghjabadi: most buildings destroyed or damaged (510)"
+        assert image.text["Title"] == "Aghjabadi: most buildings destroyed or damaged (510+)"
         assert image.text["Description"].startswith("Map")
 
 
@@ -94,7 +94,7 @@ def test_timeline_for_a_unit_in_print_size(capsys, tmp_path):
     [
         (["map", "-o", "x.gif"], "unknown figure format '.gif'", 2),
         (["map", "--metric", "height", "-o", "x.png"], "choose one of: total", 2),
-        (["map", "--lang", "fr", "-o", "x.png"], "en, az, ru, hy, native", 2),
+        (["map", "--lang", "fr", "-o", "x.png"], "en, az, ru, uk, hy, native", 2),
         (["chart", "--kind", "pie", "-o", "x.png"], "bars, share, timeline", 2),
         (["chart", "--size-mm", "100x80", "-o", "x.pdf"], "--preset print", 2),
         (["chart", "--preset", "print", "--size-mm", "wide", "-o", "x.pdf"], "WIDTHxHEIGHT", 2),

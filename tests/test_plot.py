@@ -27,6 +27,7 @@ from shapely.geometry import Point, box
 from damage_data import plot, style
 from damage_data._errors import UnknownLabelError, UsageError
 from damage_data.example import example_figures, example_sources
+from damage_data.numbers import count_label
 from damage_data.reconcile import summarise
 
 
@@ -147,10 +148,12 @@ def test_map_labels_name_every_reporting_unit_without_overlap(summary):
     units = summary.loc[summary["total"].notna() & (summary["level"] != "country")]
     names = plot.display_names(units["unit_code"], "en")
     texts = {t.get_text() for t in labels}
-    for code, total in zip(units["unit_code"], units["total"], strict=True):
+    for code, total, low, high in zip(
+        units["unit_code"], units["total"], units["total_min"], units["total_max"], strict=True
+    ):
+        shown = count_label(total, low, high)  # "510+" where a figure has no upper bound
         assert any(
-            t.split("\n")[0].rstrip("†") == names[code] and t.endswith(f"\n{total:,}")
-            for t in texts
+            t.split("\n")[0].rstrip("†") == names[code] and t.endswith(f"\n{shown}") for t in texts
         ), code
 
 
@@ -329,7 +332,11 @@ def test_bars_heights_are_the_summary_values(summary):
     totals = [float(sum(p.get_width() for p in bars)) for bars in zip(*ax.containers, strict=False)]
     assert totals == sorted(totals)
     total_labels = [t.get_text() for t in ax.texts if t.get_gid() == "damage_data:total"]
-    assert total_labels == [f"{int(t):,}" for t in totals]
+    # a unit whose figures have no upper bound ("more than 500") prints its total as 510+
+    open_ended = [pd.isna(units.loc[c, "total_max"]) for c in codes]
+    assert total_labels == [
+        f"{int(t):,}" + ("+" if o else "") for t, o in zip(totals, open_ended, strict=True)
+    ]
 
 
 def test_bars_key_names_each_part(summary):
@@ -467,7 +474,9 @@ def test_finalise_lays_out_the_anatomy_inside_the_figure(summary, sources):
     )
     anatomy = style.anatomy_of(fig)
     assert anatomy.source.startswith("Sources: ")
-    assert "Report.az" in anatomy.source and "Boundaries: Natural Earth" in anatomy.source
+    # the sources of the numbers drawn (the summary's source_id): Tartar's latest, from Trend
+    assert "Trend News Agency" in anatomy.source and "Report.az" not in anatomy.source
+    assert "Boundaries: Natural Earth" in anatomy.source
     assert anatomy.disclaimer == style.MAP_DISCLAIMER
     assert anatomy.alt_text.startswith("Map")
     fig.canvas.draw()

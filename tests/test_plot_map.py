@@ -174,7 +174,11 @@ def test_the_footer_credits_only_the_sources_shown(summary, sources):
     fig = plot.chart("map", example_figures(), sources, summary=summary)
     line = style.anatomy_of(fig).source
     relayed = sources.loc[sources["cites"].notna(), "publisher"].iloc[0]
-    assert relayed not in line and "Report.az" in line
+    # the publishers of the sources the summary used (its source_id), and no other
+    used_ids = set(summary.loc[summary["level"] != "country", "source_id"].dropna())
+    publishers = sources.loc[sources["source_id"].isin(used_ids), "publisher"]
+    assert relayed not in line and "Report.az" not in line
+    assert all(p.split(";")[0].strip() in line for p in publishers)
     # with the summary's source_id, exactly the sources of the units drawn
     used = summary.copy()
     trend = sources.loc[sources["title"].str.startswith("Tartar: 5,705"), "source_id"].iloc[0]

@@ -398,11 +398,12 @@ def test_one_transaction_per_input(tmp_path: Path) -> None:
 _CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import damage_data.register as reg
+    import damage_data.register.gpkg as gpkg
+    import damage_data.register.ingest as reg
     from damage_data.tables import make_figures, make_table
 
     register, marker = sys.argv[1], sys.argv[2]
-    connect = reg._connect
+    connect = gpkg._connect
 
     def small_cache(path):
         con = connect(path)
@@ -416,7 +417,7 @@ _CHILD = textwrap.dedent("""
         Path(marker).write_text("inside the transaction")
         time.sleep(120)
 
-    reg._connect = small_cache
+    gpkg._connect = small_cache
     reg._write_figures = write_then_wait
     figures = make_figures([{"source_id": "big", "unit_code": f"AZ-{i % 50:02d}",
                              "damage": "destroyed", "count": i, "locator": f"row {i}",

@@ -94,9 +94,16 @@ def parse(page: str) -> Node:
     return tree.root
 
 
-def plain(value: Any) -> str:
-    """A count as the page should print it, written here without the package."""
-    return "" if pd.isna(value) else f"{int(value):,}"
+def plain(value: Any, open_ended: bool = False) -> str:
+    """A count as the page should print it, written here without the package: "500+" when
+    the figure has no upper bound ("more than 500")."""
+    return "" if pd.isna(value) else f"{int(value):,}" + ("+" if open_ended else "")
+
+
+def shown(rec: dict[str, Any], column: str) -> str:
+    """A summary count as printed: open-ended when its ``*_max`` is empty."""
+    bound = rec.get(f"{column}_max")
+    return plain(rec[column], f"{column}_max" in rec and pd.isna(bound))
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -157,10 +164,14 @@ def test_single_source_units_match_the_raw_file(example: dict[str, Any], raw: pd
         assert own["source_id"].nunique() == 1 and own["subset_of"].isna().all()
         destroyed = own.loc[own["damage"] == "destroyed", "count"].sum()
         damaged = own.loc[own["damage"].isin(DAMAGED), "count"].sum()
+        # "more than 500" in the raw file: the sum has no upper bound
+        more = own["qualifier"].isin(["more_than", "at_least"])
+        open_d = bool(more[own["damage"] == "destroyed"].any())
+        open_m = bool(more[own["damage"].isin(DAMAGED)].any())
         expected = {
-            "destroyed": plain(destroyed) if (own["damage"] == "destroyed").any() else "—",
-            "damaged": plain(damaged) if own["damage"].isin(DAMAGED).any() else "—",
-            "total": plain(destroyed + damaged),
+            "destroyed": plain(destroyed, open_d) if (own["damage"] == "destroyed").any() else "—",
+            "damaged": plain(damaged, open_m) if own["damage"].isin(DAMAGED).any() else "—",
+            "total": plain(destroyed + damaged, open_d or open_m),
         }
         got = {c: cell(rows[code], i).text().strip() for c, i in idx.items()}
         assert got == expected, code
@@ -173,8 +184,9 @@ def test_every_number_equals_the_summary(example: dict[str, Any]) -> None:
         label = {"assessed": "Inspected"}.get(column, column.capitalize())
         i = column_index(dom, label)
         for rec in summary.to_dict("records"):
-            shown = cell(rows[rec["unit_code"]], i).text().strip()
-            assert shown == (plain(rec[column]) or "—"), (rec["unit_code"], column)
+            got = cell(rows[rec["unit_code"]], i).text().strip()
+            want = (shown(rec, column) if f"{column}_max" in rec else plain(rec[column])) or "—"
+            assert got == want, (rec["unit_code"], column)
     i = column_index(dom, "Residential share")
     for rec in summary.to_dict("records"):
         share = rec["residential_share"]
@@ -193,10 +205,10 @@ def test_map_has_one_path_per_unit_with_its_numbers(example: dict[str, Any]) -> 
         assert path.attrs["data-status"] == "reported"
         assert path.attrs["tabindex"] == "0"
         for column in ("destroyed", "damaged", "total"):
-            assert path.attrs[f"data-{column}"] == plain(rec[column])
+            assert path.attrs[f"data-{column}"] == shown(rec, column)
         # the tooltip without script: the SVG <title>
         title = path.find_all("title")[0].text()
-        assert rec["unit_name"] in title and plain(rec["total"]) in title
+        assert rec["unit_name"] in title and shown(rec, "total") in title
     silent = set(units["unit_code"]) - set(reported["unit_code"])
     assert silent and all(by_code[c].attrs["data-status"] == "no-reports" for c in silent)
     assert all("tabindex" not in by_code[c].attrs for c in silent)
@@ -465,9 +477,9 @@ def test_renders_offline(browser: Any, example: dict[str, Any], page_file: Path)
 def expected_tip(rec: dict[str, Any], title: str) -> dict[str, str]:
     stamp = pd.Timestamp(rec["as_of"])
     return {
-        "destroyed": plain(rec["destroyed"]) or "Not stated",
-        "damaged": plain(rec["damaged"]) or "Not stated",
-        "total": plain(rec["total"]),
+        "destroyed": shown(rec, "destroyed") or "Not stated",
+        "damaged": shown(rec, "damaged") or "Not stated",
+        "total": shown(rec, "total"),
         "as-of": f"{stamp.day} {stamp:%b %Y}",
         "source": title,
     }
@@ -511,8 +523,8 @@ def test_tooltips_show_the_units_numbers(
     assert sorted(seen) == sorted(units.index)
     for code, fields in seen.items():
         rec = summary.loc[code].to_dict()
-        assert fields["total"] == plain(rec["total"]), code
-        assert fields["destroyed"] == (plain(rec["destroyed"]) or "Not stated"), code
+        assert fields["total"] == shown(rec, "total"), code
+        assert fields["destroyed"] == (shown(rec, "destroyed") or "Not stated"), code
     page.locator("#unit-AZ-GA").focus()
     page.screenshot(path=str(page_file.parent / "tooltip_focus.png"))
     # a unit without reports says so
