@@ -399,7 +399,7 @@ _CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     import damage_data.register.gpkg as gpkg
-    import damage_data.register.ingest as reg
+    import damage_data.register.write as reg
     from damage_data.tables import make_figures, make_table
 
     register, marker = sys.argv[1], sys.argv[2]

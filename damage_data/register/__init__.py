@@ -12,15 +12,15 @@ content with the same source id, path or title becomes a new version of its sour
 supersedes the old one (kept, and shown by :func:`history`, but no longer summarised).
 
 * :mod:`.gpkg` — the file: creating, checking, GeoPackage geometry blobs;
-* :mod:`.ingest` — adding inputs;
-* :mod:`.query` — reading figures, sources, structures, units, a unit's history.
+* :mod:`.write` — adding inputs (ingest);
+* :mod:`.read` — reading figures, sources, structures, units, a unit's history.
 """
 
 from __future__ import annotations
 
 from .gpkg import INGEST_STATUSES, SCHEMA_VERSION, IngestResult, schema_version
-from .ingest import ingest
-from .query import (
+from .write import ingest
+from .read import (
     HISTORY_COLUMNS,
     explain_unit,
     history,

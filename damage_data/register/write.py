@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from .gpkg import SOURCE_EXTRA, SRS_ID, IngestResult, gpkg_blobs, open_register, rows, utc_now
-from .query import current_of
+from .read import current_of
 
 log = logging.getLogger(__name__)
 # --- inputs ---------------------------------------------------------------------------------
