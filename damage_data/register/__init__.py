@@ -19,7 +19,6 @@ supersedes the old one (kept, and shown by :func:`history`, but no longer summar
 from __future__ import annotations
 
 from .gpkg import INGEST_STATUSES, SCHEMA_VERSION, IngestResult, schema_version
-from .write import ingest
 from .read import (
     HISTORY_COLUMNS,
     explain_unit,
@@ -29,6 +28,7 @@ from .read import (
     read_units,
     register_sources,
 )
+from .write import ingest
 
 __all__ = [
     "HISTORY_COLUMNS",
