@@ -94,6 +94,7 @@ def collect(
     layer: str | None = None,
     strongest: bool = False,
     limits: Any = None,
+    scheme: str | None = None,
 ) -> Collected:
     """Read inputs (and a register) into one set of figures and sources.
 
@@ -121,6 +122,8 @@ def collect(
         Layer or sheet to read.
     strongest
         For round histories: each site's strongest class instead of its latest.
+    scheme
+        The damage vocabulary of the inputs' labels (a crosswalk name); default: detected.
     limits
         Safety limits (:class:`damage_data.limits.Limits`).
 
@@ -148,6 +151,7 @@ def collect(
                 layer=layer,
                 strongest=strongest,
                 limits=limits,
+                scheme=scheme,
             )
         )
     if register is not None:
@@ -215,6 +219,7 @@ def _one(path: str | Path, **options: Any) -> Collected:
         columns=options["columns"],
         strongest=options["strongest"],
         limits=options["limits"],
+        scheme=options["scheme"],
     )
     figures = figures_of(
         result,

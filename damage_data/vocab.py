@@ -195,8 +195,8 @@ def classify_damage(
             if len(found) > 1:
                 raise UnknownLabelError(
                     f"damage label {value!r} means different states in different schemes "
-                    f"({', '.join(sorted(found))}); pass scheme= to say which vocabulary "
-                    f"it comes from (one of {', '.join(damage_schemes())}).",
+                    f"({', '.join(sorted(found))}); name the vocabulary it comes from with "
+                    f"--damage-scheme (scheme= in Python), one of {', '.join(damage_schemes())}.",
                     label=value,
                     known=sorted(found),
                 )

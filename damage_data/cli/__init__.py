@@ -37,16 +37,25 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    """Structure-damage figures from press reports, tables and satellite products."""
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from damage_data import __version__
 
-        typer.echo(__version__)
+        typer.echo(f"damage-data {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,  # before any command is required
+        callback=_print_version,
+    ),
+) -> None:
+    """Structure-damage figures from press reports, tables and satellite products."""
 
 
 def _register_commands() -> None:

@@ -80,6 +80,15 @@ def gazetteer_option() -> Any:
     )
 
 
+def damage_scheme_option() -> Any:
+    return typer.Option(
+        None,
+        "--damage-scheme",
+        help="The damage vocabulary of the inputs' labels (unosat, copernicus_ems, ems98, …); "
+        "default: detected.",
+    )
+
+
 def as_of_option() -> Any:
     return typer.Option(None, "--as-of", help="Use figures dated up to YYYY-MM-DD.")
 
@@ -173,6 +182,7 @@ def collect_inputs(
     country: str | None = None,
     gazetteer: Path | None = None,
     as_of: str | None = None,
+    damage_scheme: str | None = None,
     quiet: bool = False,
 ) -> Collected:
     """The inputs, a register, or (with neither) the bundled example; says which on stderr."""
@@ -192,6 +202,7 @@ def collect_inputs(
         columns=parse_columns(columns, mapping),
         settlements=user_settlements(gazetteer),
         as_of=as_of,
+        scheme=damage_scheme,
     )
 
 

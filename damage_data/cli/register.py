@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from ._common import TABLE_FORMATS, check_format, emit, render, say
+from . import _inputs as opt
+from ._common import TABLE_FORMATS, check_format, emit, format_of, render, say
 
 _REGISTER_HELP = "The damage register (.gpkg file)."
 #: Columns shown in the terminal table (the other formats carry every column).
@@ -46,6 +47,7 @@ _EXPLAIN_VIEW = (
     "count_unit",
     "used",
     "rule",
+    "why",
     "source_title",
 )
 
@@ -79,9 +81,13 @@ def ingest(
         metavar="SOURCE_ID",
         help="source_id of the primary source this one relays.",
     ),
-    country: str | None = typer.Option(
-        None, "--country", help="Country (ISO alpha-2) for places and per-structure inputs."
-    ),
+    country: str | None = opt.country_option(),
+    columns: list[str] | None = opt.columns_option(),
+    mapping: Path | None = opt.mapping_option(),
+    units: Path | None = opt.units_option(),
+    units_name: str | None = opt.units_name_option(),
+    units_code: str | None = opt.units_code_option(),
+    gazetteer: Path | None = opt.gazetteer_option(),
     fmt: str = typer.Option(
         "text", "--format", "-f", help="text (one line per input) or json (an array)."
     ),
@@ -105,7 +111,10 @@ def ingest(
         url=url,
         method=method,
         cites=cites,
-        country=country,
+        country=country.upper() if country else None,
+        columns=opt.parse_columns(columns, mapping),
+        units=opt.user_units(units, units_name, units_code),
+        settlements=opt.user_settlements(gazetteer),
     )
     if fmt == "json":
         import dataclasses
@@ -138,43 +147,65 @@ def sources(
 
 def history(
     unit: str = typer.Argument(..., help="Unit code (e.g. AZ-TAR) or place name."),
-    register_file: Path = typer.Option(..., "--register", help=_REGISTER_HELP),
-    fmt: str = typer.Option(
-        "table", "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
+    inputs: list[Path] | None = opt.inputs_argument(),
+    register_file: Path | None = opt.register_option(_REGISTER_HELP),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing -o file."),
 ) -> None:
-    """List every figure about a unit over time, with its evidence and source."""
+    """List every figure about a unit over time, with its evidence and source (from a
+    register, input files, or the bundled example)."""
+    fmt = format_of(fmt, output)
     check_format(fmt)
-    from damage_data.register import history as unit_history
+    if register_file is not None and not inputs:
+        from damage_data.register import history as unit_history
 
-    table = unit_history(register_file, unit)
+        table = unit_history(register_file, unit)
+    else:
+        from damage_data.reconcile import explain as explain_figures
+
+        collected = opt.collect_inputs(inputs, register=register_file)
+        table = explain_figures(collected, None, unit).sort_values("as_of", na_position="first")
     if table.empty:
-        say(f"damage-data: the register has no figures about {unit}")
-    emit(render(_view(table, _HISTORY_VIEW, fmt), fmt), output)
+        say(f"damage-data: no figures about {unit}")
+    emit(render(_view(table, _HISTORY_VIEW, fmt), fmt), output, overwrite=overwrite)
 
 
 def explain(
     unit: str = typer.Argument(..., help="Unit code (e.g. AZ-FUZ) or place name."),
-    register_file: Path = typer.Option(..., "--register", help=_REGISTER_HELP),
-    policy: str = typer.Option("best", "--policy", help="best|latest|max|all."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Ignore figures after YYYY-MM-DD."),
+    inputs: list[Path] | None = opt.inputs_argument(),
+    register_file: Path | None = opt.register_option(_REGISTER_HELP),
+    policy: str = opt.policy_option(),
+    as_of: str | None = opt.as_of_option(),
     count_possible: bool = typer.Option(
         False, "--count-possible", help="Add 'possibly damaged' to damaged."
     ),
-    fmt: str = typer.Option(
-        "table", "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=f"Output format: {'|'.join(TABLE_FORMATS)}."
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing -o file."),
 ) -> None:
-    """Show which figures about a unit the summary uses, and the rule for each one."""
+    """Show which figures about a unit the summary uses, and the rule for each one (from a
+    register, input files, or the bundled example)."""
+    fmt = format_of(fmt, output)
     check_format(fmt)
-    from damage_data.register import explain_unit
+    if register_file is not None and not inputs:
+        from damage_data.register import explain_unit
 
-    table = explain_unit(
-        register_file, unit, policy=policy, as_of=as_of, count_possible=count_possible
-    )
-    emit(render(_view(table, _EXPLAIN_VIEW, fmt), fmt), output)
+        table = explain_unit(
+            register_file, unit, policy=policy, as_of=as_of, count_possible=count_possible
+        )
+    else:
+        from damage_data.reconcile import explain as explain_figures
+
+        collected = opt.collect_inputs(inputs, register=register_file, as_of=as_of)
+        table = explain_figures(
+            collected, None, unit, policy=policy, as_of=as_of, count_possible=count_possible
+        )
+    emit(render(_view(table, _EXPLAIN_VIEW, fmt), fmt), output, overwrite=overwrite)
 
 
 def register(app: typer.Typer) -> None:

@@ -39,6 +39,7 @@ def report(
     units_name: str | None = opt.units_name_option(),
     units_code: str | None = opt.units_code_option(),
     gazetteer: Path | None = opt.gazetteer_option(),
+    damage_scheme: str | None = opt.damage_scheme_option(),
 ) -> None:
     """Write a report folder: summary tables (CSV, XLSX, Markdown, HXL), units as GeoPackage
     and GeoJSON, figures with evidence, match log, rejects, map and charts, a README of the
@@ -64,6 +65,7 @@ def report(
         country=country,
         gazetteer=gazetteer,
         as_of=as_of,
+        damage_scheme=damage_scheme,
         quiet=quiet,
     )
     report_problems(collected, strict=strict)

@@ -138,6 +138,7 @@ def summary(
     units_name: str | None = opt.units_name_option(),
     units_code: str | None = opt.units_code_option(),
     gazetteer: Path | None = opt.gazetteer_option(),
+    damage_scheme: str | None = opt.damage_scheme_option(),
 ) -> None:
     """Summarise damage per unit: destroyed, damaged, residential share, sources, flags.
 
@@ -162,6 +163,7 @@ def summary(
         country=country,
         gazetteer=gazetteer,
         as_of=as_of,
+        damage_scheme=damage_scheme,
     )
     report_problems(collected, strict=strict, check_schema=bool(inputs) or register is None)
     table = summarise(

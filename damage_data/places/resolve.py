@@ -899,7 +899,8 @@ def _log(table: pd.DataFrame) -> None:
         more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
         logger.warning(
             "%d place name(s) need a decision (ambiguous, unresolved or parent_conflict): "
-            "%s%s; match_log() lists them with their reasons",
+            "%s%s; the match log (match_log.csv of a report, or `damage-data places resolve`) "
+            "lists them with their reasons",
             len(bad),
             shown,
             more,

@@ -159,7 +159,7 @@ def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
     else:
         raise InputError(
             f"{ctx.path}: a UNOSAT table without coordinates; name them with "
-            "columns={'lon': ..., 'lat': ...} or columns={'wkt': ...}.",
+            "--columns lon=COLUMN lat=COLUMN, or --columns wkt=COLUMN.",
             path=str(ctx.path),
         )
     rounds = unosat_rounds(list(frame.columns))

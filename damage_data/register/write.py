@@ -54,7 +54,7 @@ def _file_sha256(path: Path) -> str:
     return sha256_of(path)
 
 
-def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:
+def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> _Input:
     """Turn a path, a LoadResult-like object or a ``(figures, sources)`` pair into tables."""
     from ..tables import make_figures, make_table
 
@@ -75,7 +75,7 @@ def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:
             # same figures and ids); its structures stay in the file, not in the register
             from ..pipeline import collect
 
-            collected = collect([path], country=country)
+            collected = collect([path], country=country, units=read.get("units"))
             return _Input(
                 label=str(path),
                 origin=str(path.resolve()),
@@ -86,8 +86,8 @@ def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:
                 rejects=len(collected.rejects),
                 kind="structures_parquet",
             )
-        result = load(path, kind=kind)
-        loaded = _from_loaded(result, label=str(path), country=country)
+        result = load(path, kind=kind, columns=read.get("columns"))
+        loaded = _from_loaded(result, label=str(path), country=country, **read)
         loaded.origin = str(path.resolve())
         loaded.file_sha = _file_sha256(path) if path.is_file() else None
         return loaded
@@ -104,14 +104,14 @@ def _as_input(item: Any, kind: str, country: str | None = None) -> _Input:
             kind=None,
         )
     if hasattr(item, "figures") and hasattr(item, "sources"):
-        return _from_loaded(item, label=f"<{type(item).__name__}>", country=country)
+        return _from_loaded(item, label=f"<{type(item).__name__}>", country=country, **read)
     raise UsageError(
         f"cannot ingest {type(item).__name__}: give a file path, a LoadResult from "
         "damage_data.load, or a (figures, sources) pair of DataFrames"
     )
 
 
-def _from_loaded(result: Any, *, label: str, country: str | None = None) -> _Input:
+def _from_loaded(result: Any, *, label: str, country: str | None = None, **read: Any) -> _Input:
     from ..tables import make_figures, make_table
 
     structures = getattr(result, "structures", None)
@@ -122,7 +122,12 @@ def _from_loaded(result: Any, *, label: str, country: str | None = None) -> _Inp
         # (the layer keeps every structure and round), count tables placed
         from ..pipeline import figures_of
 
-        figures = figures_of(result, country=country)
+        figures = figures_of(
+            result,
+            country=country,
+            units=read.get("units"),
+            settlements=read.get("settlements"),
+        )
     else:
         figures = result.figures
     rejects = getattr(result, "rejects", None)
@@ -210,6 +215,9 @@ def ingest(
     method: str | None = None,
     cites: str | None = None,
     country: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    units: Any = None,
+    settlements: Any = None,
 ) -> list[IngestResult]:
     """Add inputs to a register, one transaction per input.
 
@@ -228,6 +236,9 @@ def ingest(
     country
         ISO alpha-2 code(s) for place resolution and for assigning per-structure products to
         the bundled boundaries (default: all bundled boundaries).
+    columns, units, settlements
+        The column roles of table inputs, your own units and your own villages, as for
+        :func:`damage_data.pipeline.collect`.
 
     Returns
     -------
@@ -272,7 +283,9 @@ def ingest(
     fresh: set[str] = set()
     target = Path(register_path)
     for item in items:
-        loaded = _as_input(item, kind, country)
+        loaded = _as_input(
+            item, kind, country, columns=columns, units=units, settlements=settlements
+        )
         with open_register(target, create=True) as con:
             result = _ingest_one(con, loaded, overrides, kind=kind, same_call=frozenset(fresh))
         results.append(result)
