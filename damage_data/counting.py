@@ -98,6 +98,8 @@ CARRIED_FLAGS = frozenset(
         "lossy_class",
     }
 )
+#: The date an undated figure sorts at: before any dated one (dates before 1900 are rejected).
+_NO_DATE = pd.Timestamp("1800-01-01")
 #: Below this share of the counted set typed, a residential share is not given (rule 7).
 MIN_SHARE_BASIS = 0.5
 
@@ -341,7 +343,7 @@ def _series(
     top = live & parent.isna() & running
     keys = ["source_id", "unit_code", "settlement", "group", "structure", "family"]
     sub = f.loc[top, [*keys, "as_of", "figure_id", "flags"]].copy()
-    sub["_t"] = sub["as_of"].fillna(pd.Timestamp.min)
+    sub["_t"] = sub["as_of"].astype("datetime64[ns]").fillna(_NO_DATE)
     g = sub.groupby(keys, dropna=False, observed=True)["_t"]
     latest = g.transform("max")
     dates = g.transform("nunique")
@@ -349,7 +351,7 @@ def _series(
     for i in sub.index[(sub["_t"] < latest).to_numpy()]:
         when = latest[i]
         why = RULES["series_earlier"]
-        if when != pd.Timestamp.min:
+        if when != _NO_DATE:
             why += f" (a later one is dated {when.date()})"
         gone[str(sub.at[i, "figure_id"])] = ("series_earlier", why)
     in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])

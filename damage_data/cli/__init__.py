@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 
@@ -117,7 +118,18 @@ def _setup_logging() -> None:
             record.levelname = record.levelname.lower()
             return super().format(record)
 
-    handler = logging.StreamHandler(sys.stderr)
+    class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+        """Writes to whatever ``sys.stderr`` is now (tests and notebooks replace it)."""
+
+        @property  # type: ignore[override]
+        def stream(self) -> Any:
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, _value: Any) -> None:
+            pass
+
+    handler = CurrentStderr()
     handler.setFormatter(LowerLevel("damage-data: %(levelname)s: %(message)s"))
     handler._damage_data_cli = True  # type: ignore[attr-defined]
     handler.setLevel(logging.DEBUG if os.environ.get("DAMAGE_DATA_DEBUG") else logging.WARNING)

@@ -142,9 +142,11 @@ def current_view(structures: gpd.GeoDataFrame, *, strongest: bool = False) -> gp
         _round=structures["round"].fillna(0).astype("int64")
         if "round" in structures.columns
         else 0,
-        _date=pd.to_datetime(structures["assessed_on"], errors="coerce").fillna(pd.Timestamp.min)
+        _date=pd.to_datetime(structures["assessed_on"], errors="coerce")
+        .astype("datetime64[ns]")
+        .fillna(pd.Timestamp("1800-01-01"))
         if "assessed_on" in structures.columns
-        else pd.Timestamp.min,
+        else pd.Timestamp("1800-01-01"),
     )
     keys = ["_rank", "_round", "_date"] if strongest else ["_round", "_date"]
     ordered = ranked.sort_values(["structure_id", *keys], kind="stable")

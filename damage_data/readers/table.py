@@ -77,11 +77,7 @@ def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -
             f"first is counted (the repeat is read as {name!r}); choose with --columns "
             f"{state}={name!r}"
         )
-    if (
-        not mapping.counts
-        and not mapping.totals
-        and not ("damage" in mapping.roles and "count" in mapping.roles)
-    ):
+    if not mapping.counts and not mapping.totals and "damage" not in mapping.roles:
         raise InputError(
             f"{ctx.path}: no damage counts found. Columns: {', '.join(raw.header)}. Name them "
             "with --columns, e.g. --columns place=District destroyed='Houses destroyed' (a "
@@ -158,7 +154,9 @@ def figures_from_table(
             why=f"a total: equals the sum of the {'graded' if state == 'assessed' else 'damage'} columns",
         )
     long = not counts
-    if long and not ("damage" in roles and "count" in roles):
+    # a label column and no count column: one structure per row (a survey sheet)
+    one_each = long and "damage" in roles and "count" not in roles
+    if long and not ("damage" in roles and ("count" in roles or one_each)):
         raise InputError(
             f"{ctx.path}: no damage counts found: no column names a damage state the "
             f"crosswalks know. Columns: {', '.join(frame.columns)}. Name them with --columns, "
@@ -166,8 +164,8 @@ def figures_from_table(
             "or --columns place=District damage=Status count=Number (labels and counts).",
             path=str(ctx.path),
         )
-    count_columns = list(counts) if not long else [roles["count"]]
-    decimals = {c: decimal_mark(frame[c].tolist()) for c in count_columns}
+    count_columns = list(counts) if not long else [roles.get("count", roles["damage"])]
+    decimals = {c: None if one_each else decimal_mark(frame[c].tolist()) for c in count_columns}
     date_column = roles.get("date")
     dayfirst = day_first(frame[date_column].tolist()) if date_column else None
     if date_column and dayfirst is not None:
@@ -196,6 +194,7 @@ def figures_from_table(
             dayfirst,
             level,
             sources,
+            one_each=one_each,
         )
         if problem is None and not row_records:
             problem = (count_columns[0], "", "no count in any count column: nothing stated")
@@ -319,6 +318,8 @@ def _row_figures(
     dayfirst: bool | None,
     level: str | None,
     sources: dict[str, dict[str, Any]],
+    *,
+    one_each: bool = False,
 ) -> tuple[tuple[str, str, str] | None, list[dict[str, Any]]]:
     roles = mapping.roles
     date_column = roles.get("date")
@@ -359,7 +360,20 @@ def _row_figures(
     future = in_future(as_of)
     out: list[dict[str, Any]] = []
     for column in count_columns:
-        count, low, high, qualifier, reason = parse_quantity(values[column], decimals[column])
+        if one_each:
+            # a survey sheet: one structure per row (an empty answer counts nothing)
+            if not values[column]:
+                return (column, "", "no damage answer: nothing to count"), []
+            quantity: tuple[int | None, int | None, int | None, str, str | None] = (
+                1,
+                1,
+                1,
+                "exact",
+                None,
+            )
+        else:
+            quantity = parse_quantity(values[column], decimals[column])
+        count, low, high, qualifier, reason = quantity
         if reason:
             return (column, values[column], reason), []
         if count is None:
@@ -395,14 +409,20 @@ def _row_figures(
                 "damage_text": damage_text,
                 "structure": structure,
                 "structure_text": structure_value or column,
-                "count_unit": unit or column_unit or "buildings",
+                "count_unit": "structures" if one_each else unit or column_unit or "buildings",
                 "count": count,
                 "count_min": low,
                 "count_max": high,
                 "qualifier": qualifier,
                 "as_of": as_of,
                 "status": "needs_review" if future else "accepted",
-                "flags": "future_date" if future else "",
+                "flags": ";".join(
+                    f
+                    for f in ("future_date" if future else "", "per_structure" if one_each else "")
+                    if f
+                ),
+                # rows of a survey sheet are distinct structures: they add up, never a series
+                "cumulative": False if one_each else None,
                 "_column": spec,
                 "_key": (
                     source_id,

@@ -62,3 +62,23 @@ HXL_TAGS: dict[str, str] = {
     "lon": "#geo+lon",
     "lat": "#geo+lat",
 }
+
+#: Why a figure waits for review, in words (flags set by the readers and the text reader).
+REVIEW_NOTES: dict[str, str] = {
+    "derived_remainder": "a number worked out by subtraction, not stated by the source",
+    "vague_number": "a vague number ('hundreds') read at its most conservative",
+    "place_unresolved": "its place could not be found in the gazetteer",
+    "place_ambiguous": "its place name fits several units",
+    "place_fuzzy": "its place name was matched only approximately",
+    "parent_conflict": "the source puts the place in another district than the gazetteer",
+    "future_date": "its date lies in the future",
+    "outside_units": "the structures lie outside every boundary given",
+    "implausible_number": "the number looks garbled (far larger than others about it)",
+    "no_damage_phrase": "no damage word stands near the number",
+    "no_place": "no place is named near the number",
+}
+
+
+def in_words(flag: str) -> str:
+    """A flag code as words for a reader: its note, else the code with spaces."""
+    return REVIEW_NOTES.get(flag) or FLAG_NOTES.get(flag) or flag.replace("_", " ")

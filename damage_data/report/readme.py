@@ -16,7 +16,7 @@ import pandas as pd
 from ..export import md_text, safe_url
 from ..numbers import count_label, is_missing, share_label
 from ..tables import flags_of
-from .notes import FLAG_NOTES
+from .notes import FLAG_NOTES, in_words
 
 
 def _date(value: Any) -> str:
@@ -256,7 +256,7 @@ def _watch(summary: pd.DataFrame, review: pd.DataFrame | None, collected: Any) -
             lines.append(
                 f"* {md_text(place)}: {count_label(row.get('count'))} {md_text(row.get('damage'))}"
                 f" — {md_text(str(row.get('evidence') or '')[:160])} "
-                f"({md_text(', '.join(flags_of(row.get('flags'))) or row.get('status'))})"
+                f"(why: {md_text('; '.join(in_words(f) for f in flags_of(row.get('flags'))) or 'marked for review')})"
             )
         if len(review) > 30:
             lines.append(f"* … and {len(review) - 30} more in `figures.csv` (status needs_review).")
