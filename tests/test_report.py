@@ -179,3 +179,62 @@ def test_source_titles_and_categories_cannot_plant_formulas(tmp_path: Path) -> N
                     sheet.title,
                     cell.coordinate,
                 )
+
+
+def test_readme_speaks_to_a_reporter(report_dir: Path) -> None:
+    text = (report_dir / "README.md").read_text(encoding="utf-8")
+    # no flag codes or vocabulary terms: plain words (file names aside)
+    codes = set(re.findall(r"\b[a-z]+_[a-z_]+\b", text)) - {
+        "match_log",
+        "chart_bars",
+        "chart_share",
+        "chart_timeline",
+    }
+    assert not codes, codes
+    # numbers keep their qualifiers, and figures waiting for review are named
+    assert "**Aghjabadi**: 10 destroyed, 500+ damaged" in text
+    assert "not counted" in text and "Ganja: 100 severe" in text
+    # what a caveat means for the story, not its code
+    assert "the running total went down between statements" in text
+
+
+def test_workbook_is_ready_for_a_desk(report_dir: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(report_dir / "summary.xlsx")
+    sheet = book["Summary"]
+    assert all(cell.font.bold for cell in sheet[1] if cell.value)
+    assert sheet.auto_filter.ref and sheet.freeze_panes == "A2"
+    widths = {
+        sheet.cell(1, i).value: sheet.column_dimensions[c].width
+        for i, c in ((i, sheet.cell(1, i).column_letter) for i in range(1, sheet.max_column + 1))
+    }
+    assert widths["unit_name"] >= len("Azerbaijan")
+    assert "Villages" in book.sheetnames or not (report_dir / "villages.csv").exists()
+
+
+def test_summary_markdown_reads_as_a_table_for_people(report_dir: Path) -> None:
+    text = (report_dir / "summary.md").read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| "))
+    assert "| Destroyed |" in header and "| Share of homes |" in header
+    assert "500+" in text and "87% of 47" in text
+    assert "0.872" not in text  # a share is a percentage, with its basis
+
+
+def test_nothing_counted_says_so_in_every_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # structures far from every bundled boundary: nothing can be assigned
+    points = tmp_path / "italy.csv"
+    points.write_text(
+        "lon,lat,damage\n13.24,42.69,destroyed\n13.29,42.61,damaged\n", encoding="utf-8"
+    )
+    out = tmp_path / "r"
+    assert main(["report", str(points), "-o", str(out), "--quiet"]) == 0
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "No figure could be counted" in readme and "not stated" in readme
+    assert "0 buildings" not in readme and not (out / "map.png").exists()
+    capsys.readouterr()
+    code = main(["summary", str(points), "--strict"])
+    assert code == 4
+    assert "no usable figure" in capsys.readouterr().err

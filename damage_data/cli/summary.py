@@ -68,6 +68,11 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
             f"{len(failures)} figure table problems, e.g. row {failures.iloc[0]['row']}, "
             f"column {failures.iloc[0]['column']}: {failures.iloc[0]['reason']}"
         )
+    if figures.empty or (unresolved and unresolved == len(figures)):
+        problems.append(
+            "no usable figure: nothing can be counted (no figure was read, or none has a "
+            "unit); no count is 0 for lack of data"
+        )
     for line in problems:
         say(f"damage-data: warning: {line}")
     if strict and problems:
