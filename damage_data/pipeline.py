@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ._errors import InputError
-from .tables import empty, make_figures, make_table
+from .tables import Collected, empty, make_figures, make_table
 
 log = logging.getLogger(__name__)
 
@@ -34,37 +33,6 @@ MATCH_LOG_COLUMNS = (
     "flags",
 )
 REJECT_COLUMNS = ["path", "locator", "column", "value", "reason"]
-
-
-@dataclass
-class Collected:
-    """Everything the inputs gave: figures, sources, rejects, match log, reader reports.
-
-    Attributes
-    ----------
-    figures, sources
-        The ``figures`` and ``sources`` tables (DESIGN §2), each figure and source once.
-    rejects
-        ``path, locator, column, value, reason`` of every input row not kept.
-    match_log
-        Figures whose place did not match exactly or by code, for review.
-    reports
-        One reader report per input (rows read, kept, rejected, columns used…).
-    example
-        True when this is the bundled example (no input given).
-    duplicates
-        How many figures arrived more than once (the same source by two paths) and were
-        kept once.
-    """
-
-    figures: pd.DataFrame
-    sources: pd.DataFrame
-    rejects: pd.DataFrame
-    match_log: pd.DataFrame
-    reports: list[dict[str, Any]] = field(default_factory=list)
-    example: bool = False
-    duplicates: int = 0
-    units: Any = None
 
 
 def match_log(figures: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +145,7 @@ def collect_example() -> Collected:
 
 def from_register(path: str | Path) -> Collected:
     """The figures and sources a register holds."""
-    from .register import read_register
+    from .register.read import read_register
 
     figures, sources = read_register(Path(path))
     return Collected(

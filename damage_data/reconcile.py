@@ -22,7 +22,7 @@ from .tables import flags_of, join_flags
 from .vocab import DAMAGE_GROUPS
 
 if TYPE_CHECKING:
-    from .pipeline import Collected
+    from .tables import Collected
 
 log = logging.getLogger(__name__)
 

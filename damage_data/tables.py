@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -237,6 +238,38 @@ def flags_of(value: object) -> list[str]:
 def join_flags(flags: Iterable[str]) -> str:
     """Store flag codes in one cell, de-duplicated, in first-seen order."""
     return FLAG_SEP.join(dict.fromkeys(f for f in flags if f))
+
+
+@dataclass
+class Collected:
+    """Everything the inputs gave: figures, sources, rejects, match log, reader reports.
+
+    Attributes
+    ----------
+    figures, sources
+        The ``figures`` and ``sources`` tables (DESIGN §2), each figure and source once.
+    rejects
+        ``path, locator, column, value, reason`` of every input row not kept.
+    match_log
+        Figures whose place did not match exactly or by code, for review.
+    reports
+        One reader report per input (rows read, kept, rejected, columns used…).
+    example
+        True when this is the bundled example (no input given).
+    duplicates
+        How many figures arrived more than once (the same source by two paths) and were
+        kept once.
+    """
+
+    figures: pd.DataFrame
+    sources: pd.DataFrame
+    rejects: pd.DataFrame
+    match_log: pd.DataFrame
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    example: bool = False
+    duplicates: int = 0
+    #: The user's own units (``--units``), when given.
+    units: Any = None
 
 
 # --- validation ---------------------------------------------------------------------------

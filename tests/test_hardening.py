@@ -63,7 +63,6 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 DRIVER = r"""
 import json, os, signal, sys, tempfile, time, traceback
 from damage_data.cli import main
-from damage_data.pipeline import figures_of
 
 class Hang(BaseException):
     pass

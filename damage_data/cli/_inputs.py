@@ -20,7 +20,7 @@ from damage_data._errors import UsageError
 from ._common import say
 
 if TYPE_CHECKING:
-    from damage_data.pipeline import Collected
+    from damage_data.tables import Collected
 
 
 def inputs_argument() -> Any:

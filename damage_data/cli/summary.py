@@ -11,7 +11,7 @@ from . import _inputs as opt
 from ._common import TABLE_FORMATS, check_format, emit, format_of, render, say
 
 if TYPE_CHECKING:
-    from damage_data.pipeline import Collected
+    from damage_data.tables import Collected
 
 
 def _rejects_message(rejects: Any, examples: int = 5) -> str:

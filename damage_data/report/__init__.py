@@ -27,7 +27,7 @@ from .readme import findings_markdown
 from .tables import hxl_csv_text, summary_markdown, write_xlsx
 
 if TYPE_CHECKING:
-    from ..pipeline import Collected
+    from ..tables import Collected
 
 log = logging.getLogger(__name__)
 
