@@ -1,0 +1,383 @@
+"""Inside one source: which figures take part, series (R3), breakdown trees (R1)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import UsageError
+from ..vocab import damage_group
+from .rules import COUNT_FAMILIES, INCLUDES, NEEDED, NO_DATE, RULES, CountingOptions
+
+log = logging.getLogger(__name__)
+
+
+def source_info(sources: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["source_id", "title", "publisher", "method", "published", "cites"]
+    if sources is None or sources.empty:
+        return pd.DataFrame(columns=columns).set_index("source_id")
+    table = sources.drop_duplicates("source_id").copy()
+    for column in columns:
+        if column not in table.columns:
+            table[column] = pd.NA
+    table["source_id"] = table["source_id"].astype(str)
+    return table[columns].set_index("source_id")
+
+
+def prepare(
+    figures: pd.DataFrame, info: pd.DataFrame, opts: CountingOptions
+) -> tuple[pd.DataFrame, list[str]]:
+    missing = [c for c in NEEDED if c not in figures.columns]
+    if missing:
+        raise UsageError(
+            f"the figures table lacks columns {missing}; build it with "
+            "damage_data.make_figures() or read it with damage_data.readers.load()"
+        )
+    f = figures[list(NEEDED)].copy()
+    seen = f["figure_id"].astype(str).duplicated()
+    duplicates = sorted(set(f.loc[seen, "figure_id"].astype(str)))
+    f = f[~seen.to_numpy()].reset_index(drop=True)
+    f["figure_id"] = f["figure_id"].astype(str)
+    f["source_id"] = f["source_id"].astype(str)
+    f["unit_code"] = f["unit_code"].astype("string")
+    f["settlement"] = f["settlement"].astype("string").fillna("").str.strip()
+    for column in ("damage", "structure", "count_unit", "status"):
+        f[column] = f[column].astype("string")
+    f["structure"] = f["structure"].fillna("any")
+    f["count"] = pd.to_numeric(f["count"], errors="coerce").astype("Float64")
+    f["count_min"] = pd.to_numeric(f["count_min"], errors="coerce").astype("Float64")
+    f["count_max"] = pd.to_numeric(f["count_max"], errors="coerce").astype("Float64")
+    f["count_min"] = f["count_min"].fillna(f["count"])
+    f["as_of"] = pd.to_datetime(f["as_of"], errors="coerce")
+    # an undated figure refers to the date its source was published
+    published = pd.to_datetime(f["source_id"].map(info["published"]), errors="coerce")
+    f["as_of"] = f["as_of"].fillna(published)
+    groups = {d: damage_group(d) for d in f["damage"].dropna().unique()}
+    group = f["damage"].map(groups).astype("object")
+    if opts.count_possible:
+        group = group.where(group != "possibly_damaged", "damaged")
+    group = group.where(f["damage"] != "none", "assessed_none")
+    f["group"] = group
+    f["family"] = f["count_unit"].map(COUNT_FAMILIES).fillna(f["count_unit"]).fillna("buildings")
+    for link in ("subset_of", "same_as"):
+        text = f[link].astype("string")
+        f[link] = text.mask(text == "")
+    f["cumulative"] = f["cumulative"].astype("boolean")
+    return f, duplicates
+
+
+def filters(
+    f: pd.DataFrame, opts: CountingOptions, decisions: dict[str, tuple[bool, str, str]]
+) -> pd.Series:
+    """Figures that take part in counting; the others get their decision here."""
+    live = pd.Series(True, index=f.index)
+    checks: list[tuple[pd.Series, str, Any]] = [
+        (f["unit_code"].isna(), "unresolved", RULES["unresolved"] + " (see the match log)"),
+    ]
+    if opts.as_of is not None:
+        checks.append(
+            (
+                f["as_of"].gt(opts.as_of).fillna(False),
+                "after_as_of",
+                f"set aside: dated after --as-of {opts.as_of.date()}",
+            )
+        )
+    review = f["status"].fillna("accepted") != "accepted"
+    if opts.include_review:
+        review = review & (f["status"] != "needs_review")
+    checks += [
+        (review, "needs_review", RULES["needs_review"]),
+        (f["count"].isna(), "no_number", RULES["no_number"]),
+        (
+            f["group"].isna(),
+            "not_damage",
+            "set aside: " + f["damage"].fillna("?").astype(str) + " is not a building-damage state",
+        ),
+        (f["same_as"].notna(), "restatement", RULES["restatement"]),
+    ]
+    for mask, rule, why in checks:
+        hit = (mask.fillna(False).astype(bool) & live).to_numpy()
+        if not hit.any():
+            continue
+        whys = why if isinstance(why, str) else why.to_numpy()
+        for i in np.flatnonzero(hit):
+            fid = str(f.at[i, "figure_id"])
+            decisions[fid] = (False, rule, whys if isinstance(whys, str) else str(whys[i]))
+        live &= ~hit
+    # rule 9: one count-unit family per unit, buildings first, else the most figures
+    if live.any():
+        fam = f.loc[live, ["unit_code", "family"]]
+        sizes = fam.groupby(["unit_code", "family"], observed=True).size().reset_index(name="n")
+        sizes["pref"] = sizes["family"] == "buildings"
+        chosen = (
+            sizes.sort_values(["unit_code", "pref", "n"], ascending=[True, False, False])
+            .drop_duplicates("unit_code")
+            .set_index("unit_code")["family"]
+        )
+        other = live & (f["family"] != f["unit_code"].map(chosen)).fillna(False)
+        for i in np.flatnonzero(other.to_numpy()):
+            unit = str(f.at[i, "unit_code"])
+            decisions[str(f.at[i, "figure_id"])] = (
+                False,
+                "count_unit",
+                f"{RULES['count_unit']} ({f.at[i, 'count_unit']!s} here, "
+                f"{chosen.get(unit, '?')} for this unit)",
+            )
+        live &= ~other
+    return live
+
+
+# --- series and breakdowns inside one source ----------------------------------------------
+
+
+def parents(f: pd.DataFrame, live: pd.Series) -> pd.Series:
+    """The live parent (``subset_of``) of each live figure, within its own source."""
+    ids = f.loc[live, ["figure_id", "source_id"]]
+    source_of = dict(zip(ids["figure_id"], ids["source_id"], strict=True))
+    parent = f["subset_of"].where(live)
+    ok = [
+        (not pd.isna(p)) and source_of.get(str(p)) == s
+        for p, s in zip(parent, f["source_id"], strict=True)
+    ]
+    return parent.where(pd.Series(ok, index=f.index))
+
+
+def series(
+    f: pd.DataFrame, live: pd.Series, parent: pd.Series, decisions: dict[str, tuple[bool, str, str]]
+) -> tuple[pd.Series, set[str], pd.Series, dict[tuple[str, str, str], list[str]]]:
+    """Rule R3: a series gives its latest figure; a narrower later statement replaces nothing.
+
+    Returns the still-live mask, the ids of figures in a series, the parents (with implicit
+    breakdowns added) and the flags of places whose scope changed or whose series went down.
+    """
+    running = ~(f["cumulative"] == False).fillna(False)  # noqa: E712 (unknown: a running total)
+    top = live & parent.isna() & running
+    keys = ["source_id", "unit_code", "settlement", "group", "structure", "family"]
+    sub = f.loc[top, [*keys, "as_of", "figure_id", "flags"]].copy()
+    sub["_t"] = sub["as_of"].astype("datetime64[ns]").fillna(NO_DATE)
+    g = sub.groupby(keys, dropna=False, observed=True)["_t"]
+    latest = g.transform("max")
+    dates = g.transform("nunique")
+    gone: dict[str, tuple[str, str]] = {}
+    for i in sub.index[(sub["_t"] < latest).to_numpy()]:
+        when = latest[i]
+        why = RULES["series_earlier"]
+        if when != NO_DATE:
+            why += f" (a later one is dated {when.date()})"
+        gone[str(sub.at[i, "figure_id"])] = ("series_earlier", why)
+    in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])
+    decreasing: set[tuple[str, str, str]] = set()
+    series = sub[(dates > 1).to_numpy()].assign(n=f.loc[sub.index, "count"].astype(float))
+    for key, rows in series.groupby(keys, dropna=False, observed=True, sort=False):
+        by_date = rows.groupby("_t")["n"].sum().sort_index()
+        if (by_date.diff().dropna() < 0).any():
+            decreasing.add((str(key[0]), str(key[1]), str(key[2])))
+    parent = parent.copy()
+    narrowed: set[tuple[str, str, str]] = set()
+    # counts of structures are disjoint by construction ("any" = those of unknown type)
+    counted = sub["flags"].fillna("").str.contains("per_structure")
+    kept = sub[~sub["figure_id"].isin(gone) & ~counted.to_numpy()]
+    scope = ["source_id", "unit_code", "settlement", "group", "family"]
+    for key, rows in kept.groupby(scope, dropna=False, observed=True, sort=False):
+        untyped = rows[rows["structure"] == "any"]
+        typed = rows[rows["structure"] != "any"]
+        if untyped.empty or typed.empty:
+            continue
+        # typed and untyped figures of one source overlap (houses are buildings): the
+        # latest untyped total decides what the typed ones are
+        whole_date = pd.Timestamp(untyped["_t"].max())
+        whole = str(untyped.loc[untyped["_t"] == whole_date, "figure_id"].iloc[0])
+        for i, fid, when in zip(
+            typed.index.tolist(), typed["figure_id"].tolist(), typed["_t"].tolist(), strict=True
+        ):
+            if when < whole_date:
+                gone[str(fid)] = (
+                    "series_earlier",
+                    RULES["series_earlier"] + f" (a later total is dated {whole_date.date()})",
+                )
+            elif when == whole_date:
+                parent.loc[i] = whole  # an implicit breakdown of the total of that date
+            else:
+                gone[str(fid)] = ("scope_narrower", RULES["scope_narrower"])
+                narrowed.add((str(key[0]), str(key[1]), str(key[2])))
+    # the parts of a superseded figure go with it
+    children: dict[str, list[str]] = defaultdict(list)
+    for fid, p in zip(f["figure_id"], parent, strict=True):
+        if not pd.isna(p):
+            children[str(p)].append(fid)
+    stack = list(gone)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in gone:
+                gone[child] = ("series_earlier", RULES["series_earlier"] + " (with its total)")
+                stack.append(child)
+    for fid, (rule, why) in gone.items():
+        decisions[fid] = (False, rule, why)
+    flags = {k: ["scope_changed"] for k in narrowed}
+    for k in decreasing:
+        flags.setdefault(k, []).append("decreasing")
+    return live & ~f["figure_id"].isin(gone), in_series, parent, flags
+
+
+def records(
+    f: pd.DataFrame,
+    live: pd.Series,
+    parent: pd.Series,
+    in_series: set[str],
+    decisions: dict[str, tuple[bool, str, str]],
+    flags: dict[tuple[str, str, str], list[str]],
+) -> pd.DataFrame:
+    """Net contributions ``(source, place, group, structure, count, min, max)``.
+
+    A figure outside any breakdown contributes itself. Inside a tree (rule R1): a part in
+    the same group as an ancestor moves its count from the ancestor's untyped count to its
+    own type (it says what the total is made of); a part in a narrower group ("six of them
+    destroyed") counts in its group and is taken out of the ancestor's.
+    """
+    alive = f[live]
+    has_child = set(parent[live].dropna().astype(str))
+    in_tree = alive["figure_id"].isin(has_child) | parent[live].notna()
+    plain = alive[~in_tree.to_numpy()]
+    cols = ["figure_id", "source_id", "unit_code", "settlement", "group", "structure"]
+    rec = plain[cols].copy()
+    rec["n"] = plain["count"].astype(float)
+    rec["lo"] = plain["count_min"].astype(float)
+    rec["hi"] = plain["count_max"].astype(float)
+    for fid, group in zip(plain["figure_id"], plain["group"], strict=True):
+        if group == "assessed_none":
+            decisions[fid] = (True, "assessed_none", RULES["assessed_none"])
+        elif fid in in_series:
+            decisions[fid] = (True, "series_latest", RULES["series_latest"])
+        else:
+            decisions[fid] = (True, "counted", RULES["counted"])
+    tree = alive[in_tree.to_numpy()]
+    if tree.empty:
+        return rec
+    rows = [{str(k): v for k, v in r.items()} for r in tree.to_dict("records")]
+    by_id = {r["figure_id"]: r for r in rows}
+    kids: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    roots = []
+    for r, p in zip(rows, parent[tree.index], strict=True):
+        if pd.isna(p):
+            roots.append(r)
+        else:
+            kids[str(p)].append(r)
+    out: list[dict[str, Any]] = []
+
+    def emit(r: dict[str, Any], group: str, structure: str, n: float, lo: float, hi: float) -> None:
+        out.append(
+            {
+                "figure_id": r["figure_id"],
+                "source_id": r["source_id"],
+                "unit_code": r["unit_code"],
+                "settlement": r["settlement"],
+                "group": group,
+                "structure": structure,
+                "n": n,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+
+    def place(r: dict[str, Any]) -> tuple[str, str, str]:
+        return (r["source_id"], str(r["unit_code"]), r["settlement"])
+
+    def walk(r: dict[str, Any], chain: list[dict[str, Any]]) -> None:
+        fid, group = r["figure_id"], r["group"]
+        n = float(r["count"])
+        lo = float(r["count_min"]) if not pd.isna(r["count_min"]) else n
+        hi = float(r["count_max"]) if not pd.isna(r["count_max"]) else np.nan
+        same = next((a for a in reversed(chain) if a["group"] == group), None)
+        wider = next(
+            (a for a in reversed(chain) if group in INCLUDES.get(a["group"], ())),
+            None,
+        )
+        if group == "assessed_none":
+            emit(r, group, r["structure"], n, lo, hi)
+            decisions[fid] = (True, "assessed_none", RULES["assessed_none"])
+        elif same is not None:
+            # a breakdown of a total already counted: it names what the total holds
+            decisions[fid] = (
+                True,
+                "breakdown",
+                f"{RULES['breakdown']} (part of figure {same['figure_id']})",
+            )
+            if same["structure"] == "any" and r["structure"] != "any":
+                emit(r, group, r["structure"], n, n, n)
+                emit(same, group, "any", -n, -n, -n)
+        elif wider is not None:
+            structure = r["structure"] if r["structure"] != "any" else wider["structure"]
+            emit(r, group, structure, n, lo, hi)
+            emit(wider, wider["group"], wider["structure"], -n, -n, -n)
+            decisions[fid] = (
+                True,
+                "breakdown_state",
+                f"{RULES['breakdown_state']} (figure {wider['figure_id']}, {wider['group']})",
+            )
+        else:
+            emit(r, group, r["structure"], n, lo, hi)
+            rule = "series_latest" if fid in in_series else "counted"
+            decisions[fid] = (True, rule, RULES[rule])
+        for child in kids.get(fid, []):
+            walk(child, [*chain, r])
+        _check_parts(r, kids.get(fid, []), flags.setdefault(place(r), []))
+
+    for root in roots:
+        walk(root, [])
+    extra = pd.DataFrame(out, columns=[*cols, "n", "lo", "hi"])
+    # a total whose parts took all of it ("10 in all: 4 destroyed, 6 damaged") leaves no
+    # remainder of its own state: a derived 0 is not a reported zero (rule R10)
+    taken = extra.groupby(["figure_id", "group"], observed=True)["n"].agg(["sum", "size"])
+    emptied = taken[(taken["sum"] == 0) & (taken["size"] > 1)].index
+    if len(emptied):
+        keyed = pd.MultiIndex.from_frame(extra[["figure_id", "group"]])
+        extra = extra[~keyed.isin(emptied)]
+    _name_the_rest(extra, by_id, kids)
+    return pd.concat([rec, extra], ignore_index=True) if not rec.empty else extra
+
+
+def _check_parts(r: dict[str, Any], parts: list[dict[str, Any]], flags: list[str]) -> None:
+    """Flag parts that add up to more than their total (rule R1)."""
+    if not parts:
+        return
+    same = [p for p in parts if p["group"] == r["group"] and p["structure"] != "any"]
+    inner = [p for p in parts if p["group"] in INCLUDES.get(r["group"], ())]
+    total = float(r["count"])
+    if sum(float(p["count"]) for p in same) > total or (
+        r["group"] != "assessed" and sum(float(p["count"]) for p in inner) > total
+    ):
+        flags.append("parts_exceed_total")
+    if (
+        r["group"] == "assessed"
+        and sum(float(p["count"]) for p in parts if p["group"] != "assessed") > total
+    ):
+        flags.append("parts_exceed_total")
+
+
+def _name_the_rest(
+    rec: pd.DataFrame, by_id: dict[str, dict[str, Any]], kids: dict[str, list[dict[str, Any]]]
+) -> None:
+    """A breakdown that names its residential part says the rest is not residential.
+
+    "47 buildings, of which 41 houses": the other 6 are of known type (not houses), so the
+    share is 41/47. A breakdown naming no residential part leaves the rest untyped.
+    """
+    for fid, parts in kids.items():
+        total = by_id.get(fid)
+        if total is None or total["structure"] != "any":
+            continue
+        if not any(p["group"] == total["group"] and p["structure"] == "residential" for p in parts):
+            continue
+        mine = (rec["figure_id"] == fid) & (rec["group"] == total["group"])
+        mine &= rec["structure"] == "any"
+        left = rec.loc[mine, "n"].sum()
+        if left > 0:
+            idx = rec.index[mine.to_numpy()]
+            rec.loc[idx, "structure"] = "other"
+
+
+# --- views: what one source says about one place ------------------------------------------

@@ -1,0 +1,204 @@
+"""What one source says about one place: sums, totals, shares (R7, R8), villages (R6)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..tables import flags_of, join_flags
+from .rules import CARRIED_FLAGS, GROUPS, MIN_SHARE_BASIS, REPORTED, RULES, CountingOptions
+
+log = logging.getLogger(__name__)
+
+
+def aggregate(rec: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
+    """Sum contributions per (source, unit, settlement) into one wide row each."""
+    keys = ["source_id", "unit_code", "settlement"]
+    if rec.empty:
+        return pd.DataFrame(columns=keys)
+    rec = rec.copy()
+    rec["unbounded"] = rec["hi"].isna()
+    g = rec.groupby([*keys, "group"], observed=True, sort=False)
+    sums = g.agg(n=("n", "sum"), lo=("lo", "sum"), hi=("hi", "sum"), ub=("unbounded", "any"))
+    sums.loc[sums["ub"], "hi"] = np.nan
+    wide = sums.unstack("group")
+    out = pd.DataFrame(index=wide.index)
+    for group in GROUPS:
+        for stat, suffix in (("n", ""), ("lo", "_min"), ("hi", "_max")):
+            column = (stat, group)
+            out[group + suffix] = wide[column] if column in wide.columns else np.nan
+    reported = [*REPORTED, *(["possibly_damaged"] if opts.count_possible else [])]
+    counted = rec[rec["group"].isin(reported)]
+    typed = counted[counted["structure"] != "any"].groupby(keys, observed=True)["n"].sum()
+    resid = counted[counted["structure"] == "residential"].groupby(keys, observed=True)["n"].sum()
+    out["residential_basis"] = typed.reindex(out.index)
+    out["residential"] = resid.reindex(out.index)
+    has_any = counted.groupby(keys, observed=True)["n"].size().reindex(out.index)
+    out.loc[has_any.notna() & out["residential_basis"].isna(), "residential_basis"] = 0.0
+    coverage: dict[Any, frozenset[tuple[str, str]]] = {}
+    for key, rows in counted.groupby(keys, observed=True, sort=False):
+        coverage[key] = frozenset(zip(rows["group"], rows["structure"], strict=True))
+    out["coverage"] = pd.Series([coverage.get(k) for k in out.index], index=out.index, dtype=object)
+    return out.reset_index()
+
+
+def totals(view: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
+    """Totals, assessed and shares of views (rules R7, R8)."""
+    out = view.copy()
+    parts = [*REPORTED, *(["possibly_damaged"] if opts.count_possible else [])]
+    present = out[parts].notna().any(axis=1)
+    out["total"] = out[parts].sum(axis=1, min_count=1)
+    out["total_min"] = out[[f"{p}_min" for p in parts]].sum(axis=1, min_count=1)
+    hi = out[[f"{p}_max" for p in parts]]
+    unbounded = (hi.isna() & out[parts].notna().to_numpy()).any(axis=1)
+    out["total_max"] = hi.sum(axis=1, min_count=1).where(~unbounded)
+    out.loc[~present, ["total", "total_min", "total_max"]] = np.nan
+    # a graded product counts its whole population: assessed = none + every graded one
+    graded = out[[*REPORTED, "possibly_damaged"]].sum(axis=1, min_count=1).fillna(0)
+    none = out["assessed_none"]
+    # (a per-structure product graded every structure it holds, damaged or not)
+    fill = out["assessed"].isna() & (none.notna() | out.get("per_structure", False))
+    out.loc[fill, "assessed"] = none[fill].fillna(0) + graded[fill]
+    # residential is stated when a figure names it; when none does it is 0 only if every
+    # counted structure has a type ("60 destroyed, 6 of them shops" says nothing of houses)
+    complete = out["residential_basis"].notna() & (out["residential_basis"] >= out["total"])
+    out.loc[out["residential"].isna() & complete & out["total"].gt(0), "residential"] = 0.0
+    return recompute_shares(out)
+
+
+# --- choosing among sources ---------------------------------------------------------------
+
+
+def describe(
+    fine: pd.DataFrame,
+    used: pd.DataFrame,
+    place_flags: dict[tuple[str, str, str], list[str]],
+    in_series: set[str],
+) -> pd.DataFrame:
+    """Dates, cumulative-ness and flags of each fine view, and the R3 scope check."""
+    keys = ["source_id", "unit_code", "settlement"]
+    used = used.assign(unit_code=used["unit_code"].astype(str))
+    used = used.assign(series=used["figure_id"].isin(in_series))
+    g = used.groupby(keys, observed=True, dropna=False)
+    described = pd.DataFrame(
+        {
+            "as_of": g["as_of"].max(),
+            "earliest": g["as_of"].min(),
+            "cumulative": g["cumulative"].agg(lambda s: bool((s != False).all())),  # noqa: E712
+            "has_series": g["series"].any(),
+            "per_structure": g["flags"].agg(
+                lambda s: any("per_structure" in flags_of(v) for v in s)
+            ),
+            "carried": g["flags"].agg(
+                lambda s: join_flags(x for v in s for x in flags_of(v) if x in CARRIED_FLAGS)
+            ),
+        }
+    ).reset_index()
+    out = fine.assign(unit_code=fine["unit_code"].astype(str)).merge(described, on=keys, how="left")
+    out["cumulative"] = out["cumulative"].fillna(True).astype(bool)
+    flags = []
+    for source, unit, settlement, carried, series, earliest, latest in zip(
+        out["source_id"].tolist(),
+        out["unit_code"].tolist(),
+        out["settlement"].tolist(),
+        out["carried"].tolist(),
+        out["has_series"].tolist(),
+        out["earliest"].tolist(),
+        out["as_of"].tolist(),
+        strict=True,
+    ):
+        mine = [*flags_of(carried), *place_flags.get((str(source), str(unit), str(settlement)), [])]
+        # R3: in a source that restates a series, a figure kept from an earlier date than
+        # the latest statement means that statement was narrower: it did not replace it
+        if series and not pd.isna(earliest) and pd.Timestamp(earliest) < pd.Timestamp(latest):
+            mine.append("scope_changed")
+        flags.append(join_flags(mine))
+    out["flags"] = flags
+    out["per_structure"] = out["per_structure"].fillna(False).astype(bool)
+    return out.drop(columns=["carried", "earliest", "has_series"])
+
+
+def units_from_villages(
+    fine: pd.DataFrame, rec: pd.DataFrame, decisions: dict[str, tuple[bool, str, str]]
+) -> pd.DataFrame:
+    """Rule R6 inside each source: the unit's own figure, else its villages summed (partial)."""
+    own = fine[fine["settlement"] == ""].copy()
+    villages = fine[fine["settlement"] != ""]
+    own["partial"] = False
+    if villages.empty:
+        return own
+    numeric = [c for c in villages.columns if villages[c].dtype.kind == "f"]
+    keys = ["source_id", "unit_code"]
+    g = villages.groupby(keys, observed=True, sort=False)
+    summed = g[numeric].sum(min_count=1).reset_index()
+    for stat in ("destroyed", "damaged", "possibly_damaged", "unsplit", "total"):
+        unbounded = g[f"{stat}_max"].apply(lambda s: s.isna().any()).reset_index(drop=True)
+        stated = g[stat].apply(lambda s: s.notna().any()).reset_index(drop=True)
+        summed.loc[(unbounded & stated).to_numpy(), f"{stat}_max"] = np.nan
+    summed["settlement"] = ""
+    summed["as_of"] = g["as_of"].max().to_numpy()
+    summed["cumulative"] = g["cumulative"].all().to_numpy()
+    summed["flags"] = (
+        g["flags"].agg(lambda s: join_flags(x for v in s for x in flags_of(v))).to_numpy()
+    )
+    covered = [
+        frozenset().union(*[c for c in s if isinstance(c, frozenset)]) for _, s in g["coverage"]
+    ]
+    summed["coverage"] = pd.Series(covered, index=summed.index, dtype=object)
+    summed["partial"] = True
+    summed = recompute_shares(summed)
+    own_keys = set(zip(own["source_id"], own["unit_code"].astype(str), strict=True))
+    keep_summed = []
+    for i, row in summed.iterrows():
+        key = (row["source_id"], str(row["unit_code"]))
+        ids = rec.loc[
+            (rec["source_id"] == key[0])
+            & (rec["unit_code"].astype(str) == key[1])
+            & (rec["settlement"] != ""),
+            "figure_id",
+        ].unique()
+        if key in own_keys:
+            for fid in ids:
+                if decisions.get(fid, (False,))[0]:
+                    decisions[fid] = (False, "unit_over_villages", RULES["unit_over_villages"])
+            j = own.index[(own["source_id"] == key[0]) & (own["unit_code"].astype(str) == key[1])][
+                0
+            ]
+            exceed = [c for c in ("destroyed", "damaged", "total") if _larger(row[c], own.at[j, c])]
+            if exceed:
+                own.at[j, "flags"] = join_flags([*flags_of(own.at[j, "flags"]), "children_exceed"])
+        else:
+            for fid in ids:
+                if decisions.get(fid, (False,))[0] and decisions[fid][1] in (
+                    "counted",
+                    "series_latest",
+                ):
+                    decisions[fid] = (True, "villages_partial", RULES["villages_partial"])
+            keep_summed.append(i)
+    summed = summed.loc[keep_summed]
+    summed["flags"] = [join_flags([*flags_of(v), "partial"]) for v in summed["flags"]]
+    return pd.concat([own, summed], ignore_index=True)
+
+
+def row_of(frame: pd.DataFrame, label: Any) -> pd.Series:
+    """One row of a frame by its index label, as a Series."""
+    return frame.iloc[frame.index.get_loc(label)]  # type: ignore[return-value]
+
+
+def _larger(a: Any, b: Any) -> bool:
+    """``a > b`` for two counts, false when either is missing."""
+    return not pd.isna(a) and not pd.isna(b) and float(a) > float(b)
+
+
+def recompute_shares(view: pd.DataFrame) -> pd.DataFrame:
+    """Rule R7: residential / structures of known type, given only on a large enough basis."""
+    out = view.copy()
+    basis = out["residential_basis"]
+    enough = basis.notna() & (basis > 0) & (basis >= MIN_SHARE_BASIS * out["total"])
+    enough &= out["residential"].notna()
+    out["residential_share"] = (out["residential"] / basis).where(enough).round(3)
+    out["share_basis_small"] = out["residential"].notna() & basis.notna() & (basis > 0) & ~enough
+    return out
