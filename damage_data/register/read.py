@@ -91,6 +91,7 @@ def read_register(
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
     >>> from damage_data.tables import make_figures, make_table
     >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
     >>> figs = make_figures([{"source_id": "s1", "damage": "destroyed", "count": 3}])
@@ -148,6 +149,7 @@ def register_sources(path: str | os.PathLike[str]) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
     >>> from damage_data.tables import make_figures, make_table
     >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
     >>> figs = make_figures([{"source_id": "s1", "damage": "destroyed", "count": 3}])
@@ -182,6 +184,7 @@ def read_structures(
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
     >>> from damage_data.tables import make_figures, make_table
     >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
     >>> _ = ingest(reg, [(make_figures([]), make_table("sources", [{"source_id": "s1"}]))])
@@ -198,6 +201,7 @@ def read_units(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
     >>> from damage_data.tables import make_figures, make_table
     >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
     >>> figs = make_figures([{"source_id": "s1", "unit_code": "AZ-CAB", "damage": "destroyed",
@@ -347,6 +351,7 @@ def history(path: str | os.PathLike[str], unit: str) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
     >>> from damage_data.tables import make_figures, make_table
     >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
     >>> figs = make_figures([{"source_id": "s1", "unit_code": "AZ-TAR", "damage": "destroyed",
@@ -403,6 +408,7 @@ def explain_unit(
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
     >>> from damage_data.example import example_figures, example_sources
     >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
     >>> _ = ingest(reg, [(example_figures(), example_sources())])
