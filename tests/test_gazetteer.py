@@ -22,11 +22,13 @@ from damage_data.places.gazetteer import (
     bundled_units,
     combine_gazetteers,
     default_gazetteer,
+    make_gazetteer,
+)
+from damage_data.places.user import (
     gazetteer_from_cod_ab,
     gazetteer_from_file,
     gazetteer_from_geonames,
     gazetteer_from_path,
-    make_gazetteer,
     read_aliases,
 )
 
@@ -172,7 +174,7 @@ def test_gazetteer_from_file_names_missing_columns_and_files(tmp_path: Path) -> 
         gazetteer_from_file(tmp_path / "nope.geojson", name_column="a", code_column="b")
     bad = tmp_path / "bad.geojson"
     bad.write_text("not json", encoding="utf-8")
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="cannot be read"):
         gazetteer_from_file(bad, name_column="a", code_column="b")
 
 

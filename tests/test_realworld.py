@@ -222,7 +222,7 @@ def test_survey_sheet_damage_column_chosen_by_values() -> None:
 
 
 def test_survey_structures_in_units_whose_polygons_share_a_code() -> None:
-    from damage_data.places.gazetteer import gazetteer_from_path
+    from damage_data.places import gazetteer_from_path
 
     exp = _expected("beirut_survey_layout")
     folder = REALWORLD / "beirut_survey_layout"

@@ -155,7 +155,7 @@ def user_units(path: Path | None, name_column: str | None, code_column: str | No
         if name_column or code_column:
             raise UsageError("--units-name and --units-code need --units FILE")
         return None
-    from damage_data.places.gazetteer import gazetteer_from_path
+    from damage_data.places import gazetteer_from_path
 
     return gazetteer_from_path(path, name_column=name_column, code_column=code_column).units
 
@@ -164,7 +164,7 @@ def user_settlements(path: Path | None) -> Any:
     """A user's village gazetteer (``--gazetteer``) as ``name, unit_code, lon, lat``."""
     if path is None:
         return None
-    from damage_data.places.gazetteer import settlements_from_path
+    from damage_data.places import settlements_from_path
 
     return settlements_from_path(path)
 

@@ -71,7 +71,7 @@ def resolve_command(
 
     gazetteer = None
     if units is not None:
-        from damage_data.places.gazetteer import gazetteer_from_path
+        from damage_data.places import gazetteer_from_path
 
         gazetteer = gazetteer_from_path(units, name_column=name_column, code_column=code_column)
     table = resolve_places(names, country=country, parent=parent, level=level, gazetteer=gazetteer)

@@ -1,6 +1,7 @@
 """Places: gazetteers, name resolution, the place stage of figures, and display names.
 
-* :mod:`.gazetteer` — the bundled units, aliases, codes and settlements, and user gazetteers;
+* :mod:`.gazetteer` — the bundled units, aliases, codes and settlements;
+* :mod:`.user` — gazetteers from your own files (boundaries, COD-AB, GeoNames, villages);
 * :mod:`.resolve` — :func:`resolve_places`: a name to a unit, saying how it matched;
 * :mod:`.stage` — :func:`resolve_figures`: the one place where figures get their units;
 * :mod:`.names` — :func:`display_name`: what to show for a unit, in each language.
@@ -17,16 +18,19 @@ from .gazetteer import (
     bundled_units,
     combine_gazetteers,
     default_gazetteer,
-    gazetteer_from_cod_ab,
-    gazetteer_from_file,
-    gazetteer_from_geonames,
-    gazetteer_from_path,
     make_gazetteer,
-    read_aliases,
 )
 from .names import DISPLAY_LANGS, display_name, display_names, list_units
 from .resolve import RESOLVED_COLUMNS, match_log, resolve_place, resolve_places
 from .stage import resolve_figures
+from .user import (
+    gazetteer_from_cod_ab,
+    gazetteer_from_file,
+    gazetteer_from_geonames,
+    gazetteer_from_path,
+    read_aliases,
+    settlements_from_path,
+)
 
 __all__ = [
     "BUNDLED_BOUNDARIES",
@@ -52,4 +56,5 @@ __all__ = [
     "resolve_figures",
     "resolve_place",
     "resolve_places",
+    "settlements_from_path",
 ]
