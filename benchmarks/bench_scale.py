@@ -151,9 +151,11 @@ def _sedonadb(path: str, out: str, spec: dict[str, Any]) -> None:
     query = (
         f"SELECT u.{UNITS_CODE} AS unit_code, p.{spec['damage']} AS damage_text, "
         f"p.{spec['structure']} AS structure_text, p.{spec['date']} AS day, "
-        f"COUNT(*) AS count FROM points p JOIN units u "
-        f"ON ST_Intersects(p.geometry, u.{geometry}) GROUP BY 1, 2, 3, 4"
+        f"COUNT(*) AS count FROM units u JOIN points p "
+        f"ON ST_Intersects(u.{geometry}, p.geometry) GROUP BY 1, 2, 3, 4"
     )
+    # units first: SedonaDB then indexes the 77 polygons and streams the points; written
+    # points first it indexed the points and ran 10-15x slower at 1e7 (2.6 GB)
     con.sql(query).to_csv(out)  # to_pandas would need geoarrow-pyarrow
 
 
