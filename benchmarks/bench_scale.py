@@ -733,7 +733,7 @@ def versions() -> str:
 def code_version() -> str:
     try:
         head = subprocess.run(
-            ["git", "-C", str(REPO), "log", "-1", "--format=%h %s"],
+            ["git", "-C", str(REPO), "log", "-1", "--format=%h %s", "--", "damage_data"],
             capture_output=True,
             text=True,
             check=True,
@@ -746,7 +746,8 @@ def code_version() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
-    return f"`{head[:80]}`" + (" with uncommitted changes in damage_data/" if dirty else "")
+    last = f"last change to damage_data/: `{head[:80]}`"
+    return last + (", with uncommitted changes" if dirty else "")
 
 
 def machine() -> str:
