@@ -931,9 +931,9 @@ def targets(all_results: dict[int, tuple[Case, dict[str, dict[str, Any]]]]) -> l
         cli, lib, ingest = res.get("cli"), res.get("library"), res.get("ingest")
         rows: list[tuple[str, float | None, str, bool | None]] = []
         r = ratio(res.get("sedonadb"), cli)
-        rows.append(("CLI ≥ 2× faster than SedonaDB", r, "{:.2f}×", None if r is None else r >= 2))
+        rows.append(("CLI ≥ 2× faster than SedonaDB", r, "{:.3f}×", None if r is None else r >= 2))
         r = ratio(cli, res.get("floor"))
-        rows.append(("CLI ≤ 2× the floor", r, "{:.2f}×", None if r is None else r <= 2))
+        rows.append(("CLI ≤ 2× the floor", r, "{:.3f}×", None if r is None else r <= 2))
         r = ratio(res.get("naive"), cli)
         rows.append(("CLI ≥ 30× faster than naive", r, "{:.1f}×", None if r is None else r >= 30))
         peak = cli["rss_mb"] if cli and not cli.get("failed") else None
@@ -946,17 +946,17 @@ def targets(all_results: dict[int, tuple[Case, dict[str, dict[str, Any]]]]) -> l
                 (
                     f"CLI {days} days within 1.2× of 3 days",
                     r,
-                    "{:.2f}×",
+                    "{:.3f}×",
                     None if r is None else r <= 1.2,
                 )
             )
         r = ratio(cli, lib)
         rows.append(
-            ("CLI within 1.2× of the library call", r, "{:.2f}×", None if r is None else r <= 1.2)
+            ("CLI within 1.2× of the library call", r, "{:.3f}×", None if r is None else r <= 1.2)
         )
         r = ratio(ingest, cli)
         rows.append(
-            ("ingest within 2× of summary (CLI)", r, "{:.2f}×", None if r is None else r <= 2)
+            ("ingest within 2× of summary (CLI)", r, "{:.3f}×", None if r is None else r <= 2)
         )
         for name, value, pattern, ok in rows:
             shown = "–" if value is None else pattern.format(value)
