@@ -4,9 +4,12 @@ Points fall inside the bundled rayons (``bundled_units("AZ")``) in proportion to
 mostly clustered around towns (a few per rayon, lognormal sizes) with a rural remainder spread
 evenly; town clusters spill over rayon borders and a few into no rayon at all, as real
 building footprints do near borders and the coast. Each town has a damage intensity, so
-damage is spatially clustered; classes are UNOSAT codes (``damage_class``, int) or
-Copernicus EMS labels (``damage_gra``, text); structure types are native labels
-(``structure_type``) and dates are assessment (sensor) dates.
+damage is spatially clustered; classes are UNOSAT codes (``damage_class``, int),
+Copernicus EMS labels (``damage_gra``, text), UNOSAT text labels (``damage_class``, string:
+"Severe Damage"…) or the toolkit's canonical states (``damage``, string); structure types are
+native labels (``structure_type``) or canonical types (``structure``) and dates are
+assessment (sensor) dates: three rounds per town by default, or ``days`` distinct days drawn
+per structure into an ``assessed_on`` column (a field survey over weeks or a year).
 
 Written chunk by chunk straight to disk (WKB points built with numpy, no shapely object per
 point), so 1e8 points need no more memory than one chunk.
@@ -15,6 +18,7 @@ Usage::
 
     python benchmarks/generate.py 1e7                  # benchmarks/_data/points_1e7.parquet
     python benchmarks/generate.py 1e6 --scheme copernicus --out /tmp/p.parquet
+    python benchmarks/generate.py 1e7 --scheme unosat_text --days 60 --row-group 1000000
 """
 
 from __future__ import annotations
@@ -56,6 +60,45 @@ STRUCTURE_LABELS = np.array(
         "building",
     ]
 )
+#: The same types as the toolkit's canonical structure types (``structure_crosswalk.csv``).
+STRUCTURE_CANONICAL = np.array(
+    [
+        "residential",
+        "residential",
+        "commercial",
+        "education",
+        "health",
+        "religious",
+        "industrial",
+        "industrial",
+        "agricultural",
+        "administrative",
+        "other",
+        "any",
+    ]
+)
+#: UNOSAT text labels and canonical states per UNOSAT_CODES entry. Text products have no
+#: crater label in the crosswalk, so a crater is written as no visible damage there.
+UNOSAT_TEXT = np.array(
+    [
+        "Destroyed",
+        "Severe Damage",
+        "Moderate Damage",
+        "Possible Damage",
+        "No Visible Damage",
+        "No Visible Damage",
+    ]
+)
+CANONICAL_DAMAGE = np.array(["destroyed", "severe", "moderate", "possible", "none", "none"])
+#: Schemes: damage column name and labels per UNOSAT_CODES entry (None: the int codes).
+SCHEMES: dict[str, tuple[str, np.ndarray | None]] = {
+    "unosat": ("damage_class", None),
+    "copernicus": ("damage_gra", COPERNICUS_LABELS),
+    "unosat_text": ("damage_class", UNOSAT_TEXT),
+    "canonical": ("damage", CANONICAL_DAMAGE),
+}
+#: First day of a ``days`` survey (consecutive days from here).
+SURVEY_START = np.datetime64("2020-10-10", "D")
 STRUCTURE_SHARES = np.array([60, 15, 6, 2, 0.5, 1, 3, 2, 5, 1, 3.5, 1], dtype=float)
 #: Assessment rounds (sensor dates) of the synthetic product.
 DATES = np.array(["2020-10-12", "2020-11-10", "2020-12-03"], dtype="datetime64[D]")
@@ -159,8 +202,16 @@ def chunk(
     first_id: int = 0,
     null_geometry: float = 0.0,
     crs_transform: object | None = None,
+    days: int | None = None,
+    day_rng: np.random.Generator | None = None,
 ) -> pa.Table:
-    """``n`` synthetic structures as an Arrow table with a WKB ``geometry`` column."""
+    """``n`` synthetic structures as an Arrow table with a WKB ``geometry`` column.
+
+    With ``days`` each structure gets one of ``days`` consecutive days (from
+    :data:`SURVEY_START`, drawn from ``day_rng``, so the points do not depend on ``days``)
+    in an ``assessed_on`` column; without it, its town's sensor date in ``sensor_date``.
+    Schemes ``unosat_text`` and ``canonical`` write damage and structure as plain strings.
+    """
     per_unit = rng.multinomial(n, land.unit_share)
     n_town = rng.binomial(per_unit, TOWN_SHARE)
     xs, ys, intens, dates = [], [], [], []
@@ -205,20 +256,39 @@ def chunk(
         null_count=-1,
     )
     dmg = _damage_index(intensity, rng)
-    if scheme == "unosat":
-        damage_name, damage = "damage_class", pa.array(UNOSAT_CODES[dmg])
-    else:
-        damage_name = "damage_gra"
-        damage = pa.array(COPERNICUS_LABELS[dmg]).dictionary_encode()
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+    damage_name, damage_labels = SCHEMES[scheme]
     structure = rng.choice(len(STRUCTURE_LABELS), n, p=STRUCTURE_SHARES / STRUCTURE_SHARES.sum())
+    if scheme == "unosat":
+        damage = pa.array(UNOSAT_CODES[dmg])
+    elif scheme == "copernicus":
+        damage = pa.array(COPERNICUS_LABELS[dmg]).dictionary_encode()
+    else:
+        assert damage_labels is not None
+        damage = pa.array(damage_labels[dmg], type=pa.string())
+    if scheme == "canonical":
+        structure_name = "structure"
+        structure_column = pa.array(STRUCTURE_CANONICAL[structure], type=pa.string())
+    elif scheme == "unosat_text":
+        structure_name = "structure_type"
+        structure_column = pa.array(STRUCTURE_LABELS[structure], type=pa.string())
+    else:
+        structure_name = "structure_type"
+        structure_column = pa.DictionaryArray.from_arrays(
+            pa.array(structure.astype(np.int32)), pa.array(STRUCTURE_LABELS)
+        )
+    if days is None:
+        date_name, date_column = "sensor_date", pa.array(date)
+    else:
+        pick = (day_rng or rng).integers(0, days, n)
+        date_name, date_column = "assessed_on", pa.array(SURVEY_START + pick)
     return pa.table(
         {
             "site_id": pa.array(np.arange(first_id, first_id + n, dtype=np.int64)),
             damage_name: damage,
-            "structure_type": pa.DictionaryArray.from_arrays(
-                pa.array(structure.astype(np.int32)), pa.array(STRUCTURE_LABELS)
-            ),
-            "sensor_date": pa.array(date),
+            structure_name: structure_column,
+            date_name: date_column,
             "geometry": geometry,
         }
     )
@@ -249,8 +319,12 @@ def write_points(
     crs: str = "EPSG:4326",
     null_geometry: float = 0.0,
     lonlat: bool = False,
+    days: int | None = None,
 ) -> Path:
     """Write ``n`` synthetic structures to GeoParquet, one row group per chunk.
+
+    ``days``: an ``assessed_on`` column with that many distinct days (see :func:`chunk`);
+    the same ``seed`` gives the same points, damage and types whatever ``days`` is.
 
     With ``lonlat`` the points are two float columns ``lon``, ``lat`` instead of a WKB
     ``geometry`` column (a plain Parquet table, as CSV exports converted to Parquet are).
@@ -264,6 +338,7 @@ def write_points(
     out.parent.mkdir(parents=True, exist_ok=True)
     land = landscape(seed=seed)
     rng = np.random.default_rng(seed + 1)
+    day_rng = np.random.default_rng(seed + 2)
     transform = None
     if crs.upper() not in ("EPSG:4326", "OGC:CRS84"):
         import pyproj
@@ -283,6 +358,8 @@ def write_points(
                 first_id=done,
                 null_geometry=null_geometry,
                 crs_transform=transform,
+                days=days,
+                day_rng=day_rng,
             )
             if lonlat:
                 x, y = _wkb_xy(table.column("geometry"))
@@ -318,11 +395,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=float, help="number of points (1e7 or 10000000)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scheme", choices=["unosat", "copernicus"], default="unosat")
+    parser.add_argument("--scheme", choices=list(SCHEMES), default="unosat")
     parser.add_argument("--row-group", type=int, default=524_288)
     parser.add_argument("--crs", default="EPSG:4326")
     parser.add_argument("--null-geometry", type=float, default=0.0)
     parser.add_argument("--lonlat", action="store_true", help="lon/lat columns, no WKB")
+    parser.add_argument("--days", type=int, default=None, help="distinct assessed_on days")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     path = write_points(
@@ -334,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         crs=args.crs,
         null_geometry=args.null_geometry,
         lonlat=args.lonlat,
+        days=args.days,
     )
     size = path.stat().st_size / 1e6
     print(f"{path}: {int(args.n):,} points, {size:.0f} MB, {time.perf_counter() - start:.1f} s")
