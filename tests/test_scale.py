@@ -456,10 +456,11 @@ def test_errors_name_the_file_and_the_fix(generated: Path, tmp_path: Path) -> No
 def test_merging_batch_counts_keeps_results(
     generated: Path, az_units: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import damage_data.count.stream as scale
+    import damage_data.count.batch as batch
 
     reference = count_structures(generated, az_units, batch_rows=250, workers=1)
-    monkeypatch.setattr(scale, "_MERGE_EVERY", 2)
+    monkeypatch.setattr(batch, "_MERGE_EVERY", 2)
+    monkeypatch.setattr(batch, "_MERGE_ROWS", 10)
     merged = count_structures(generated, az_units, batch_rows=250, workers=2)
     pd.testing.assert_frame_equal(merged.figures, reference.figures)
     pd.testing.assert_frame_equal(merged.rejects, reference.rejects)

@@ -97,11 +97,23 @@ def count_partition(
         transformer=_transformer(layout.crs, units_crs),
         locator=locator,
     )
-    return _to_frame(part)
+    return _to_frame(part, labels)
 
 
-def _to_frame(part: Partial) -> pd.DataFrame:
-    rows = [part.counts.assign(kind="count")]
+def _to_frame(part: Partial, labels: Labels) -> pd.DataFrame:
+    # label ids are this worker's own: the client gets the label texts back
+    texts = np.asarray(labels.texts, dtype=object)
+    counts = part.counts
+    counts = pd.DataFrame(
+        {
+            "unit": counts["unit"].astype("int64"),
+            "damage_text": texts[counts["damage_id"].to_numpy()] if len(counts) else [],
+            "structure_text": texts[counts["structure_id"].to_numpy()] if len(counts) else [],
+            "day": counts["day"].astype("int64"),
+            "count": counts["count"],
+        }
+    )
+    rows = [counts.assign(kind="count")]
     book = [
         {"kind": "rows", "count": part.rows_read},
         {"kind": "outside", "count": part.outside},
@@ -122,13 +134,22 @@ def _to_frame(part: Partial) -> pd.DataFrame:
     return out[list(PARTITION_COLUMNS)]
 
 
-def partials_from_frame(frame: pd.DataFrame) -> list[Partial]:
-    """The partition tables, gathered, as one :class:`~damage_data.count.stream.Partial`."""
+def partials_from_frame(frame: pd.DataFrame, labels: Labels) -> list[Partial]:
+    """The partition tables, gathered, as one :class:`~damage_data.count.batch.Partial`
+    (label texts turned into the client's label ids)."""
     kind = frame["kind"]
-    counts = frame.loc[
+    texts = frame.loc[
         kind == "count", ["unit", "damage_text", "structure_text", "day", "count"]
     ].reset_index(drop=True)
-    counts["structure_text"] = counts["structure_text"].fillna("")
+    counts = pd.DataFrame(
+        {
+            "unit": texts["unit"].astype("int32"),
+            "damage_id": labels.ids_of(texts["damage_text"].fillna("").tolist()),
+            "structure_id": labels.ids_of(texts["structure_text"].fillna("").tolist()),
+            "day": texts["day"].astype("int64"),
+            "count": texts["count"].astype("int64"),
+        }
+    )
     reasons: Counter[str] = Counter()
     for reason, n in frame.loc[kind == "reason", ["reason", "count"]].itertuples(index=False):
         reasons[str(reason)] += int(n)
@@ -196,7 +217,7 @@ def count_partials(
         enforce_metadata=False,
     )
     result = _compute(counted, workers=workers, client=client)
-    return partials_from_frame(result)
+    return partials_from_frame(result, labels)
 
 
 def _crs_text(crs: Any) -> str:

@@ -45,7 +45,6 @@ from .arrow import (
     points_xy,
 )
 from .batch import (
-    _MERGE_EVERY,
     MAX_REJECT_ROWS,
     REJECT_COLUMNS,
     Labels,
@@ -53,6 +52,7 @@ from .batch import (
     _empty_counts,
     count_batch,
     merge,
+    should_merge,
 )
 from .grid import GRID_CELLS, UnitGrid, unit_grid, units_for
 
@@ -226,7 +226,7 @@ def count_structures(
     structure_column: str | None = None,
     date_column: str | bool | None = None,
     scheme: str = "auto",
-    batch_rows: int = 1_000_000,
+    batch_rows: int = 250_000,
     engine: str = "local",
     workers: int | None = None,
     client: Any = None,
@@ -399,7 +399,7 @@ def _count_local(
         out: list[Partial] = []
         for task in tasks:
             out.extend(count(task))
-            if len(out) >= _MERGE_EVERY:
+            if should_merge(out):
                 out = [merge(out)]
         return out
     results: list[Partial] = []
@@ -409,7 +409,7 @@ def _count_local(
             pending.append(pool.submit(count, task))
             if len(pending) >= threads:  # bounded memory: ``threads`` tasks in flight
                 results.extend(pending.pop(0).result())
-                if len(results) >= _MERGE_EVERY:
+                if should_merge(results):
                     results = [merge(results)]
         for future in pending:
             results.extend(future.result())
@@ -436,8 +436,13 @@ def finish(
         reasons.update(part.reasons)
     rejected = sum(reasons.values())
     outside = sum(p.outside for p in partials)
-    frames = [p.counts for p in partials if not p.counts.empty]
-    raw = pd.concat(frames, ignore_index=True) if frames else _empty_counts()
+    raw = (
+        merge(partials).counts
+        if len(partials) > 1
+        else partials[0].counts
+        if partials
+        else _empty_counts()
+    )
     kept = rows_read - rejected
     figures, counts = _figures(
         raw, units=units, labels=labels, source_id=f"sha256:{sha256[:16]}", as_of=as_of
@@ -516,61 +521,93 @@ def _figures(
     source_id: str,
     as_of: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Native-label counts per unit and day → figures (one per unit × damage × structure,
-    dated by the unit's latest assessment) and the per-date counts table.
+    """Counts per unit, label and day → figures (one per unit × damage × structure, dated by
+    the unit's latest assessment) and the per-date counts table.
 
-    Structures assessed after ``as_of`` are left out before anything is added up.
+    Everything is added up on integer codes first; labels become states only on the few
+    rows left. Structures assessed after ``as_of`` are left out before anything is added up.
     """
-    from .build import figures_from_counts, latest_per_unit, per_date
+    from .build import figures_from_counts
 
     if as_of is not None and not raw.empty:
         day = (pd.Timestamp(as_of) - pd.Timestamp(0)).days
         raw = raw[(raw["day"] == _NAT) | (raw["day"] <= day)]
-    codes = units["unit_code"].astype("string").to_numpy()
-    names = units["name"].astype("string").to_numpy() if "name" in units.columns else None
-    levels = units["level"].astype("string").to_numpy() if "level" in units.columns else None
-    unit = raw["unit"].to_numpy()
-    inside = unit < len(codes)
-    safe = np.where(inside, unit, 0)
-    # labels are classified once per distinct label, not once per row
-    damage_of = {t: labels.damage(str(t)) for t in raw["damage_text"].unique()}
-    structure_of = {
-        t: labels.structure(str(t) if t else None) for t in raw["structure_text"].unique()
-    }
-    days = raw["day"].to_numpy()
+    texts = np.asarray(labels.texts, dtype=object)
+    # each label is classified in the role it plays (a damage label is no structure type)
+    damage_of = np.full(len(texts), None, dtype=object)
+    for i in raw["damage_id"].unique().tolist():
+        damage_of[i] = labels.damage(str(texts[i]))
+    structure_of = np.full(len(texts), "any", dtype=object)
+    for i in raw["structure_id"].unique().tolist():
+        structure_of[i] = labels.structure(str(texts[i]) if texts[i] else None)
+    codes = units["unit_code"].astype("string").to_numpy(dtype=object)
+    names = units["name"].astype("string").to_numpy(dtype=object) if "name" in units else None
+    levels = units["level"].astype("string").to_numpy(dtype=object) if "level" in units else None
 
-    def per_row(values: np.ndarray | None) -> Any:
-        if values is None:
-            return pd.array([None] * len(unit), dtype="string")
-        chosen: list[Any] = [
-            v if ok else None for v, ok in zip(values[safe].tolist(), inside, strict=True)
-        ]
-        return pd.array(chosen, dtype="string")
+    def unit_column(values: np.ndarray | None, unit: np.ndarray) -> pd.Series:
+        inside = unit < len(codes)
+        out = np.full(len(unit), None, dtype=object)
+        if values is not None:
+            out[inside] = values[unit[inside]]
+        return pd.Series(out, dtype="string")
 
-    tidy = pd.DataFrame(
+    # the latest dated assessment of each unit (rule R4: one date per unit)
+    dated = raw[raw["day"] != _NAT]
+    latest = dated.groupby("unit")["day"].max() if len(dated) else pd.Series(dtype="int64")
+    summed = raw.groupby(["unit", "damage_id", "structure_id"], sort=True)["count"].sum()
+    fine = summed[summed > 0].reset_index()
+    unit = fine["unit"].to_numpy()
+    last = fine["unit"].map(latest)
+    counts = pd.DataFrame(
         {
-            "unit_code": per_row(codes),
-            "unit_name": per_row(names),
-            "level": per_row(levels),
-            "damage": raw["damage_text"].map(damage_of).astype("string"),
-            "structure": raw["structure_text"].map(structure_of).astype("string"),
-            "text": raw["damage_text"].astype("string"),
-            "as_of": pd.to_datetime(np.where(days == _NAT, np.nan, days), unit="D"),
-            "count": raw["count"].to_numpy(),
+            "unit_code": unit_column(codes, unit),
+            "unit_name": unit_column(names, unit),
+            "level": unit_column(levels, unit),
+            "damage": damage_of[fine["damage_id"].to_numpy()].astype(str),
+            "structure": structure_of[fine["structure_id"].to_numpy()].astype(str),
+            "text": texts[fine["damage_id"].to_numpy()],
+            "as_of": pd.to_datetime(last, unit="D"),
+            "count": fine["count"].to_numpy(),
         }
     )
-    dated = per_date(tidy[tidy["unit_code"].notna()].drop(columns="text"))
-    tidy["as_of"] = latest_per_unit(tidy)
     group = ["unit_code", "unit_name", "level", "damage", "structure", "as_of"]
-    fine = tidy.groupby([*group, "text"], dropna=False, observed=True)["count"].sum().reset_index()
     counts = (
-        fine.groupby(group, dropna=False, observed=True, sort=True)
+        counts.groupby(group, dropna=False, sort=True)
         .agg(
             count=("count", "sum"),
             damage_text=("text", lambda t: "; ".join(sorted({str(v) for v in t if v}))),
         )
         .reset_index()
     )
-    counts = counts[counts["count"] > 0]
     figures = figures_from_counts(counts, source_id=source_id, scheme=labels.scheme)
-    return figures, dated
+    return figures, _per_date(raw, codes, damage_of, structure_of)
+
+
+def _per_date(
+    raw: pd.DataFrame, codes: np.ndarray, damage_of: np.ndarray, structure_of: np.ndarray
+) -> pd.DataFrame:
+    """Counts per unit, state, structure and day (units only), in compact categoricals."""
+    inside = raw[raw["unit"] < len(codes)]
+    states = pd.Categorical(damage_of[inside["damage_id"].to_numpy()].astype(str))
+    types = pd.Categorical(structure_of[inside["structure_id"].to_numpy()].astype(str))
+    tidy = pd.DataFrame(
+        {
+            "unit_code": pd.Categorical.from_codes(
+                inside["unit"].to_numpy(), categories=pd.Index(codes).astype(str)
+            )
+            if len(codes)
+            else pd.Categorical([]),
+            "damage": states,
+            "structure": types,
+            "day": inside["day"].to_numpy(),
+            "count": inside["count"].to_numpy(),
+        }
+    )
+    out = (
+        tidy.groupby(["unit_code", "damage", "structure", "day"], observed=True, sort=True)["count"]
+        .sum()
+        .reset_index()
+    )
+    days = out["day"].to_numpy()
+    out["as_of"] = pd.to_datetime(np.where(days == _NAT, np.nan, days), unit="D")
+    return out[["unit_code", "damage", "structure", "as_of", "count"]]
