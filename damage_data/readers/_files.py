@@ -283,14 +283,38 @@ def check_zip_sizes(path: Path, limits: Limits, *, shown_as: Path | None = None)
             f"{limits.max_uncompressed_bytes:,}.",
             path=str(shown),
         )
+    check_ratios(infos, shown, limits)
+
+
+#: Below this many unpacked bytes, a high compression ratio is no threat (a tiny sparse file).
+RATIO_FLOOR = 1 << 20
+
+
+def check_ratios(infos: list[zipfile.ZipInfo], shown: Path, limits: Limits) -> None:
+    """Refuse a zip bomb: a member, or the members together, expanding past the ratio limit.
+
+    The whole archive is checked as well as each member: many members of exactly 1 MiB
+    (each under a per-member floor) can add up to hundreds of MiB from a few hundred KiB.
+    """
+    limit = limits.max_compression_ratio
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1 << 20 and ratio > limits.max_compression_ratio:
+        if info.file_size >= RATIO_FLOOR and ratio > limit:
             raise LimitExceededError(
                 f"{shown}: zip member {info.filename!r} expands {ratio:.0f}-fold, over the "
-                f"limit of {limits.max_compression_ratio:.0f} (possible zip bomb).",
+                f"limit of {limit:.0f} (possible zip bomb).",
                 path=str(shown),
             )
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    ratio = unpacked / max(packed, 1)
+    if unpacked >= RATIO_FLOOR and ratio > limit:
+        raise LimitExceededError(
+            f"{shown}: {len(infos):,} zip members expand {ratio:.0f}-fold together "
+            f"({packed:,} to {unpacked:,} bytes), over the limit of {limit:.0f} (possible "
+            "zip bomb); pass limits=Limits(max_compression_ratio=...) if the archive is trusted.",
+            path=str(shown),
+        )
 
 
 def _extract_all(
@@ -315,6 +339,7 @@ def _extract_all(
             "if the archive is trusted.",
             path=str(path),
         )
+    check_ratios(infos, path, limits)
     total_written = 0
     for info in infos:
         name = _safe_member_name(info.filename)
@@ -327,13 +352,6 @@ def _extract_all(
             )
         if info.is_dir():
             continue
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1 << 20 and ratio > limits.max_compression_ratio:
-            raise LimitExceededError(
-                f"{path}: zip member {info.filename!r} expands {ratio:.0f}-fold, over the "
-                f"limit of {limits.max_compression_ratio:.0f} (possible zip bomb).",
-                path=str(path),
-            )
         target = dest.joinpath(*name.parts)
         # copy with a running count: the declared size in the header could lie
         written = 0
