@@ -32,6 +32,20 @@ import json, os, resource, sys, tempfile, time
 limit, out, jobs = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from damage_data.cli import main
+
+
+def peak_kb():
+    # VmHWM: this process's own peak; ru_maxrss would carry the forking parent's over exec
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 results = []
 for argv in jobs:
     captured = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
@@ -54,8 +68,7 @@ for argv in jobs:
         texts.append(handle.read().decode("utf-8", "replace"))
         handle.close()
     results.append({"code": code, "stdout": texts[0], "stderr": texts[1],
-                    "seconds": time.monotonic() - start,
-                    "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+                    "seconds": time.monotonic() - start, "max_rss_kb": peak_kb()})
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(results, handle)
 """
