@@ -18,12 +18,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from damage_data.count.assign import assign, structures_to_figures
 from PIL import Image
 from shapely.geometry import box
 
 from damage_data import plot, style
 from damage_data._data import data_path
+from damage_data.count.assign import assign, structures_to_figures
 from damage_data.example import example_figures, example_sources
 from damage_data.export import save
 from damage_data.readers import load
