@@ -171,6 +171,8 @@ def md_text(value: object) -> str:
     '&lt;img src=x onerror=alert(1)&gt; \\| a'
     """
     text = " ".join(str(value).split())
+    # control characters (an escape sequence planted in a title) are shown, never passed on
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_{}\[\]|~])", r"\\\1", text)
 
