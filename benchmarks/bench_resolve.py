@@ -26,8 +26,8 @@ import time
 
 import pandas as pd
 
-from damage_data.places.gazetteer import bundled_settlements, make_gazetteer
 from damage_data.places import resolve_places
+from damage_data.places.gazetteer import bundled_settlements, make_gazetteer
 
 # Latin → Cyrillic, rough but realistic: how a Russian-language report might spell the name
 _TO_CYRILLIC = [

@@ -464,24 +464,30 @@ _SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
 
 
 def day_first(values: Sequence[str]) -> bool | None:
-    """Whether a column writes dates day first (``13/11/2020``), month first, or cannot say.
+    """Whether a column writes dates day first (``13/11/2020``) or month first; ``None`` when
+    it holds no ``dd/mm/yyyy``-style date at all.
 
     A column is read one way for all its rows: a value whose first number is above 12 says
     day first, one whose second number is above 12 says month first; both in one column is
     contradictory and reads as day first (most of the world) with a warning by the caller.
+    A column where no value decides (``05/11/2020`` alone) is read day first too, the way
+    most of the world writes dates; the report says so (``date_order``), never silently
+    month first.
+
+    >>> day_first(["05/11/2020", "13/11/2020"]), day_first(["11/13/2020"]), day_first(["05/11/2020"])
+    (True, False, True)
     """
-    first = second = False
+    first = second = seen = False
     for value in values:
         match = _SLASHED.match(value or "")
         if match:
+            seen = True
             a, b = int(match.group(1)), int(match.group(2))
             first |= a > 12
             second |= b > 12
     if second and not first:
         return False
-    if first or second:
-        return True
-    return None
+    return True if seen else None
 
 
 def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | None, str | None]:

@@ -34,6 +34,21 @@ def test_day_first_dates_in_a_table(tmp_path: Path, cli: Callable[..., Any]) -> 
     assert _report(cli("validate", path, "--format", "json"))["date_order"] == "day first"
 
 
+def test_undecided_dates_are_read_day_first_and_said(tmp_path: Path) -> None:
+    """No day above 12: read the way most of the world writes, and the report says so."""
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "District,date,destroyed\nFuzuli,05/11/2020,3\nTartar,06/11/2020,4\n", encoding="utf-8"
+    )
+    result = load(path)
+    assert result.figures is not None
+    assert sorted(result.figures["as_of"]) == [
+        pd.Timestamp("2020-11-05"),
+        pd.Timestamp("2020-11-06"),
+    ]
+    assert result.report["date_order"] == "day first"
+
+
 def test_month_first_dates_in_a_table(tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
     path.write_text(
