@@ -149,21 +149,44 @@ def test_units_file_with_a_linked_crs(
     assert http_server.requests == []
 
 
-def test_load_is_offline_and_leaves_gdal_as_it_was(tmp_path: Path, http_server: Any) -> None:
-    """In a notebook: load() makes no request, and GDAL is back to normal afterwards."""
-    import pyogrio
+_NOTEBOOK = """
+import sys
+import pyogrio
+from damage_data.readers import load
+path = sys.argv[1]
+assert load(path).report["rows_kept"] == 1
+print("loaded", flush=True)
+pyogrio.read_info(path)  # the user's own GDAL call, after damage_data
+print("done", flush=True)
+"""
 
-    from damage_data.readers import load
+
+def test_load_is_offline_and_leaves_gdal_as_it_was(tmp_path: Path, http_server: Any) -> None:
+    """In a notebook: load() makes no request, and GDAL is back to normal afterwards.
+
+    A fresh interpreter: the command line (run in-process by other tests) switches the
+    network off for its whole process, which is not what a notebook gets.
+    """
+    import subprocess
+    import sys
 
     path = tmp_path / "link.geojson"
     path.write_text(
         _geojson({"type": "link", "properties": {"href": f"{http_server.url}/crs"}}),
         encoding="utf-8",
     )
-    assert load(path).report["rows_kept"] == 1
-    assert http_server.requests == []
+    child = subprocess.Popen(
+        [sys.executable, "-c", _NOTEBOOK, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "loaded", child.stderr.read() if child.stderr else ""
+    assert http_server.requests == []  # nothing while damage_data read the file
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0 and "done" in out, err
     # outside damage_data, the user's GDAL fetches as it always did: the switch is scoped
-    pyogrio.read_info(path)
     assert http_server.requests != []
 
 
