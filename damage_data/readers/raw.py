@@ -46,6 +46,7 @@ def read_raw(ctx: Context) -> RawTable:
     """Read a CSV/TSV/XLSX/DBF into strings, detecting encoding, delimiter and header row."""
     suffix = ctx.target.suffix.lower()
     other_sheets: list[str] = []
+    text = ""
     if suffix in (".xlsx", ".xlsm"):
         grid, other_sheets = _xlsx_rows(ctx.target, ctx)
         encoding, delimiter = None, None
@@ -76,7 +77,8 @@ def read_raw(ctx: Context) -> RawTable:
                 "table. Check the delimiter and quoting.",
                 path=str(ctx.path),
             ) from err
-    grid = _without_control_characters(grid, ctx)
+    if encoding is None or CONTROL.search(text):  # a text table: one search says if any
+        grid = _without_control_characters(grid, ctx)
     numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(grid)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
