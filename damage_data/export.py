@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -9,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import UsageError
+from ._errors import DamageDataError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,8 +20,13 @@ if TYPE_CHECKING:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: Control characters a spreadsheet cell cannot hold (XML 1.0 forbids them in .xlsx).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def neutralise_cell(value: object) -> object:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote.
+    """Prefix text cells that a spreadsheet would run as a formula with a quote, and show
+    control characters (which no workbook can hold) as U+FFFD.
 
     Numbers stay numbers: only strings are changed.
 
@@ -28,8 +34,14 @@ def neutralise_cell(value: object) -> object:
     '\\'=HYPERLINK("x")'
     >>> neutralise_cell(-3)
     -3
+    >>> neutralise_cell("Fuz\\x01uli")
+    'Fuz\ufffduli'
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if not isinstance(value, str):
+        return value
+    if CONTROL_CHARACTERS.search(value):
+        value = CONTROL_CHARACTERS.sub("\ufffd", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -57,6 +69,42 @@ def safe_csv_text(table: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+class OutputError(DamageDataError, OSError):
+    """An output that cannot be written: a full disk, a read-only folder (exit code 3)."""
+
+    exit_code = 3
+
+
+#: Errors of the machine, not of the program: a full disk, a read-only or missing folder.
+_ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC: "the disk is full; free some space or write elsewhere (-o)",
+    getattr(errno, "EDQUOT", -2): "the disk quota is exceeded; free some space or "
+    "write elsewhere (-o)",
+    errno.EFBIG: "the file would be too large for this file system",
+    errno.EROFS: "the file system is read-only; write elsewhere (-o)",
+    errno.EACCES: "permission denied; check the folder's permissions or write elsewhere (-o)",
+    errno.EPERM: "operation not permitted; check the permissions or write elsewhere (-o)",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EIO: "input/output error from the device",
+}
+
+
+def environment_error(err: OSError) -> str | None:
+    """A clear message for an error of the machine (disk full, read-only folder), else ``None``.
+
+    >>> environment_error(OSError(errno.ENOSPC, "No space left on device", "out.csv"))
+    'out.csv: No space left on device: the disk is full; free some space or write elsewhere (-o)'
+    """
+    why = _ENVIRONMENT_ERRNOS.get(err.errno or -1)
+    if why is None:
+        return None
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{err.strerror or os.strerror(err.errno or 0)}: {why}"
+
+
 def umask() -> int:
     """The process umask (read without changing it for longer than a call)."""
     mask = os.umask(0o022)
@@ -71,10 +119,17 @@ def user_mode(path: Path, *, folder: bool = False) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written)."""
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
+
+    Raises :class:`OutputError` naming the file and the fix when the machine refuses (disk
+    full, read-only folder); the temporary file is removed and ``path`` left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise _output_error(path, err) from err
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -82,9 +137,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         user_mode(Path(tmp))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, DamageDataError):
+            raise _output_error(path, err) from err
         raise
+
+
+def _output_error(path: Path, err: OSError) -> OutputError:
+    why = environment_error(err)
+    if why is None:
+        why = f"{err.strerror or err}"
+    elif err.filename and str(err.filename) != str(path):
+        # the temporary file's name means nothing to the user: name the target instead
+        why = why.replace(f"{err.filename}: ", "", 1)
+    return OutputError(f"{path}: cannot write: {why}", path=str(path))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -104,6 +171,8 @@ def md_text(value: object) -> str:
     '&lt;img src=x onerror=alert(1)&gt; \\| a'
     """
     text = " ".join(str(value).split())
+    # control characters (an escape sequence planted in a title) are shown, never passed on
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_{}\[\]|~])", r"\\\1", text)
 

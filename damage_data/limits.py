@@ -35,6 +35,9 @@ class Limits:
         Deepest nesting of objects and arrays accepted in a JSON file.
     max_columns
         Most columns (cells in a row) read from one table.
+    max_layers
+        Most layers read from one file (GeoPackage, geodatabase): each layer is read by
+        opening the file again, and opening costs more the more layers a file has.
 
     Examples
     --------
@@ -49,6 +52,7 @@ class Limits:
     max_rows: int = 50_000_000
     max_json_depth: int = 64
     max_columns: int = 10_000
+    max_layers: int = 200
 
     def __post_init__(self) -> None:
         for field in fields(self):

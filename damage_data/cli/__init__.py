@@ -78,11 +78,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = expand_columns(list(sys.argv[1:] if argv is None else argv))
     _setup_logging()
+    if not _only_help(args):
+        from damage_data._gdal import offline_process
+
+        # nothing is downloaded, whatever a file points to (GDAL fetches URLs itself)
+        offline_process()
     try:
         app(args=args, prog_name="damage-data", standalone_mode=False)
     except DamageDataError as err:
         typer.echo(f"damage-data: error: {err}", err=True)
         return err.exit_code
+    except OSError as err:
+        from damage_data.export import environment_error
+
+        message = environment_error(err)
+        if message is None:
+            return _internal_error(err)
+        typer.echo(f"damage-data: error: {message}", err=True)
+        return 3
     except typer.Exit as exit_:
         return int(exit_.exit_code or 0)
     except (typer.Abort, KeyboardInterrupt):
@@ -93,15 +106,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if click_exc is not None:
             click_exc.show()
             return 2
-        if os.environ.get("DAMAGE_DATA_DEBUG"):
-            raise
-        typer.echo(
-            f"damage-data: internal error: {type(err).__name__}: {err}\n"
-            "Set DAMAGE_DATA_DEBUG=1 to see the traceback, and please report it.",
-            err=True,
-        )
-        return 1
+        return _internal_error(err)
     return 0
+
+
+def _internal_error(err: Exception) -> int:
+    if os.environ.get("DAMAGE_DATA_DEBUG"):
+        raise err
+    typer.echo(
+        f"damage-data: internal error: {type(err).__name__}: {err}\n"
+        "Set DAMAGE_DATA_DEBUG=1 to see the traceback, and please report it.",
+        err=True,
+    )
+    return 1
+
+
+def _only_help(args: list[str]) -> bool:
+    """Whether the command line only asks for help or the version (GDAL is not needed)."""
+    return not args or any(a in ("--help", "-h", "--version") for a in args)
 
 
 def _setup_logging() -> None:

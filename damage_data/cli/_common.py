@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,18 +91,33 @@ def _cell(value: Any) -> str:
 
 
 def _markdown(table: pd.DataFrame) -> str:
-    head = "| " + " | ".join(map(str, table.columns)) + " |"
+    """A Markdown table whose cells can neither inject HTML nor break a row (titles,
+    publishers and file names come from inputs)."""
+    from damage_data.export import md_text
+
+    head = "| " + " | ".join(md_text(c) for c in table.columns) + " |"
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
     body = [
-        "| " + " | ".join(_cell(v).replace("|", "\\|") for v in row) + " |"
+        "| " + " | ".join(md_text(_cell(v)) for v in row) + " |"
         for row in table.itertuples(index=False, name=None)
     ]
     return "\n".join([head, rule, *body]) + "\n"
 
 
+def _terminal(text: str) -> str:
+    """One line of text safe on a terminal: line breaks as spaces, other control characters
+    (an escape sequence planted in a title) as U+FFFD."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "\ufffd", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _plain(table: pd.DataFrame) -> str:
-    cells = [[str(c) for c in table.columns]]
-    cells += [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    cells = [[_terminal(str(c)) for c in table.columns]]
+    cells += [
+        [_terminal(_cell(v)) for v in row] for row in table.itertuples(index=False, name=None)
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))] if cells[0] else []
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     if len(lines) > 1:
@@ -132,7 +149,15 @@ def emit(text: str, output: Path | None, *, overwrite: bool = True) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    if Path(output).exists() and not overwrite:
+    target = Path(output)
+    if target.is_symlink() and not target.exists():
+        # writing would replace the link (or, followed, create a file somewhere else)
+        raise UsageError(
+            f"{output} is a dangling symbolic link (to {os.readlink(target)}); choose another -o"
+        )
+    if target.is_dir():
+        raise UsageError(f"{output} is a folder; -o takes a file name here")
+    if target.exists() and not overwrite:
         raise UsageError(f"{output} exists; pass --overwrite to replace it, or choose another -o")
     from damage_data.export import atomic_write_text
 

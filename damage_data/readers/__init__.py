@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import InputError, UsageError
+from .._errors import InputError, LimitExceededError, UsageError
+from .._gdal import offline
 from ..limits import DEFAULT_LIMITS, Limits, check_file_size
 from ._context import Context, Parts
 from ._files import head_bytes, is_zip, load_json, looks_binary, sha256_of, unpacked_zip
@@ -168,7 +169,8 @@ def load(
             raise UsageError(
                 f"unknown damage scheme {scheme!r}; schemes: {', '.join(damage_schemes())}"
             )
-    with _input_file(path) as file:
+    # GDAL must not fetch what a file points to (a GeoJSON crs link, a VRT's /vsicurl/ source)
+    with offline(), _input_file(path, limits) as file:
         _check_readable(file, limits)
         digest = sha256_of(file) if file.is_file() else _folder_digest(file)
         collector = Collector(path=Path(str(path)))
@@ -204,19 +206,39 @@ def load(
 
 
 @contextmanager
-def _input_file(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """The input as a path; standard input (``-``) is copied to a temporary file first."""
+def _input_file(path: str | os.PathLike[str], limits: Limits) -> Iterator[Path]:
+    """The input as a path; standard input (``-``) is copied to a temporary file first,
+    never more than ``limits.max_file_bytes`` of it."""
     if str(path) != "-":
         yield Path(path)
         return
     tmp = Path(tempfile.mkdtemp(prefix="damage_data_stdin_"))
     try:
         target = tmp / "stdin"
-        with target.open("wb") as out:
-            shutil.copyfileobj(sys.stdin.buffer, out)
+        copy_limited(sys.stdin.buffer, target, limits.max_file_bytes, shown_as="standard input")
         yield target
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def copy_limited(source: Any, target: Path, limit: int, *, shown_as: str) -> int:
+    """Copy a stream into ``target`` in chunks, stopping as soon as it passes ``limit`` bytes.
+
+    Returns the bytes copied. A stream over the limit raises :class:`LimitExceededError`
+    after at most ``limit`` + one chunk has been read: the rest is never read or stored.
+    """
+    copied = 0
+    with target.open("wb") as out:
+        while chunk := source.read(1 << 20):
+            copied += len(chunk)
+            if copied > limit:
+                raise LimitExceededError(
+                    f"{shown_as}: more than {limit:,} bytes, over the limit of {limit:,}; "
+                    "pass --max-file-mb (or limits=Limits(max_file_bytes=...)) to read more.",
+                    path=shown_as,
+                )
+            out.write(chunk)
+    return copied
 
 
 def _check_readable(file: Path, limits: Limits) -> None:
@@ -258,12 +280,16 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
     suffix = target.suffix.lower()
     if target.is_dir() and suffix == ".gdb":
         return _kind_of_layers(
-            ctx.path, list_layers(target), "file geodatabase", is_unosat_layer, is_copernicus_layer
+            ctx.path,
+            list_layers(target, ctx.limits, ctx.collector),
+            "file geodatabase",
+            is_unosat_layer,
+            is_copernicus_layer,
         )
     if target.is_dir():
         return _kind_of_layers(
             ctx.path,
-            list_layers(target),
+            list_layers(target, ctx.limits, ctx.collector),
             "folder/zip members",
             is_unosat_layer,
             is_copernicus_layer,
@@ -287,7 +313,11 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
             return "hxl", "JSON objects keyed by HXL hashtags", value
         if isinstance(value, dict) and value.get("type") in ("FeatureCollection", "Feature"):
             return _kind_of_layers(
-                ctx.path, list_layers(target), "GeoJSON", is_unosat_layer, is_copernicus_layer
+                ctx.path,
+                list_layers(target, ctx.limits, ctx.collector),
+                "GeoJSON",
+                is_unosat_layer,
+                is_copernicus_layer,
             )
         raise InputError(
             f"{ctx.path}: JSON of an unsupported layout (not GeoJSON, xBD labels, HXL "
@@ -324,11 +354,11 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
             ) from err
         if codab_levels(fields):
             return "codab", ".dbf with ADMn_PCODE/ADMn_PC columns (OCHA COD-AB)", None
-        layers = list_layers(target)
+        layers = list_layers(target, ctx.limits, ctx.collector)
         return _kind_of_layers(
             ctx.path, layers, ".dbf", is_unosat_layer, is_copernicus_layer, fallback="table"
         )
-    layers = list_layers(target)
+    layers = list_layers(target, ctx.limits, ctx.collector)
     return _kind_of_layers(
         ctx.path, layers, f"extension {suffix or '(none)'}", is_unosat_layer, is_copernicus_layer
     )

@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 import zipfile
@@ -92,21 +93,88 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
         _refuse_mixed_utf8(data, path, err)
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is None or best.encoding is None:
-        raise InputError(
-            f"{path}: the text encoding could not be detected; pass encoding= (e.g. "
-            "'cp1251', 'cp1254', 'latin-1').",
-            path=str(path),
-        )
+    sample = data[: 1 << 20]
+    guess = from_bytes(sample).best()
+    candidates = list(LEGACY_ENCODINGS)
+    if guess is not None and guess.encoding and guess.encoding not in candidates:
+        candidates.append(guess.encoding)
+    ranked = sorted(
+        ((plausibility(sample, name), -i, name) for i, name in enumerate(candidates)),
+        reverse=True,
+    )
+    error: UnicodeDecodeError | None = None
+    for score, _, name in ranked:
+        if score == float("-inf"):
+            break
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError as err:  # the sample was the first MB only
+            error = err
+    raise InputError(
+        f"{path}: the text encoding could not be detected"
+        + (f" (the best guess fails at byte {error.start})" if error else "")
+        + "; pass encoding= (e.g. 'cp1251', 'cp1254', 'latin-1').",
+        path=str(path),
+    )
+
+
+#: Legacy encodings tried for text that is not UTF-8, in order of preference when two read
+#: equally well: the regions the bundled boundaries cover first (Cyrillic, Turkish and
+#: Azerbaijani Latin), then western and central Europe, the Baltic, Arabic, Greek, Hebrew.
+LEGACY_ENCODINGS = (
+    "cp1251",
+    "cp1254",
+    "cp1252",
+    "cp1250",
+    "cp1257",
+    "koi8_r",
+    "koi8_u",
+    "cp866",
+    "cp1256",
+    "cp1253",
+    "cp1255",
+    "latin_1",
+)
+#: Punctuation legacy encodings hold beyond ASCII that a table may well contain.
+_FAIR_SYMBOLS = frozenset("«»–—„“”‘’‚…№°·•€£¥§©®±×÷¶\u00a0")
+
+
+def plausibility(data: bytes, encoding: str) -> float:
+    """How much ``data`` decoded as ``encoding`` looks like text (``-inf``: it does not decode).
+
+    charset-normalizer alone is unreliable on short samples (a few Cyrillic place names
+    come out as ``mac_cyrillic``). Each non-ASCII letter scores 1; a symbol or control
+    character no table holds costs 3; a word mixing scripts (Cyrillic and Latin letters)
+    or with a capital after a small letter (``фИЗУЛИ``: KOI8-R read as cp1251) costs 2.
+
+    >>> text = "Физули,4".encode("cp1251")
+    >>> plausibility(text, "cp1251") > plausibility(text, "mac_cyrillic")
+    True
+    """
+    import unicodedata
+    from itertools import pairwise
+
     try:
-        return data.decode(best.encoding), best.encoding
-    except UnicodeDecodeError as err:  # the guess came from the first MB only
-        raise InputError(
-            f"{path}: detected encoding {best.encoding} fails at byte {err.start}; pass "
-            "encoding= explicitly.",
-            path=str(path),
-        ) from err
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return float("-inf")
+    score = 0.0
+    for char in text:
+        if ord(char) < 128:
+            continue
+        if char.isalpha():
+            score += 1
+        elif char not in _FAIR_SYMBOLS:
+            score -= 3
+    for word in re.findall(r"[^\W\d_]+", text):
+        if word.isascii():
+            continue
+        scripts = {unicodedata.name(c, "?").split(" ")[0] for c in word}
+        if len(scripts) > 1:
+            score -= 2
+        if any(a.islower() and b.isupper() for a, b in pairwise(word)):
+            score -= 2
+    return score
 
 
 def _refuse_mixed_utf8(data: bytes, path: Path, err: UnicodeDecodeError) -> None:
@@ -283,14 +351,38 @@ def check_zip_sizes(path: Path, limits: Limits, *, shown_as: Path | None = None)
             f"{limits.max_uncompressed_bytes:,}.",
             path=str(shown),
         )
+    check_ratios(infos, shown, limits)
+
+
+#: Below this many unpacked bytes, a high compression ratio is no threat (a tiny sparse file).
+RATIO_FLOOR = 1 << 20
+
+
+def check_ratios(infos: list[zipfile.ZipInfo], shown: Path, limits: Limits) -> None:
+    """Refuse a zip bomb: a member, or the members together, expanding past the ratio limit.
+
+    The whole archive is checked as well as each member: many members of exactly 1 MiB
+    (each under a per-member floor) can add up to hundreds of MiB from a few hundred KiB.
+    """
+    limit = limits.max_compression_ratio
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1 << 20 and ratio > limits.max_compression_ratio:
+        if info.file_size >= RATIO_FLOOR and ratio > limit:
             raise LimitExceededError(
                 f"{shown}: zip member {info.filename!r} expands {ratio:.0f}-fold, over the "
-                f"limit of {limits.max_compression_ratio:.0f} (possible zip bomb).",
+                f"limit of {limit:.0f} (possible zip bomb).",
                 path=str(shown),
             )
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    ratio = unpacked / max(packed, 1)
+    if unpacked >= RATIO_FLOOR and ratio > limit:
+        raise LimitExceededError(
+            f"{shown}: {len(infos):,} zip members expand {ratio:.0f}-fold together "
+            f"({packed:,} to {unpacked:,} bytes), over the limit of {limit:.0f} (possible "
+            "zip bomb); pass limits=Limits(max_compression_ratio=...) if the archive is trusted.",
+            path=str(shown),
+        )
 
 
 def _extract_all(
@@ -315,6 +407,7 @@ def _extract_all(
             "if the archive is trusted.",
             path=str(path),
         )
+    check_ratios(infos, path, limits)
     total_written = 0
     for info in infos:
         name = _safe_member_name(info.filename)
@@ -327,13 +420,6 @@ def _extract_all(
             )
         if info.is_dir():
             continue
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1 << 20 and ratio > limits.max_compression_ratio:
-            raise LimitExceededError(
-                f"{path}: zip member {info.filename!r} expands {ratio:.0f}-fold, over the "
-                f"limit of {limits.max_compression_ratio:.0f} (possible zip bomb).",
-                path=str(path),
-            )
         target = dest.joinpath(*name.parts)
         # copy with a running count: the declared size in the header could lie
         written = 0

@@ -83,7 +83,7 @@ def _pick_layers(ctx: Context, layers: list[Layer]) -> list[Layer]:
 def read_copernicus(ctx: Context) -> Parts:
     """Copernicus EMS grading product: building layers to structures, the rest skipped."""
     col = ctx.collector
-    layers = _pick_layers(ctx, list_layers(ctx.target))
+    layers = _pick_layers(ctx, list_layers(ctx.target, ctx.limits, col))
     buildings = [lay for lay in layers if is_copernicus_layer(lay)]
     skipped = {
         lay.name: f"not a building layer ({lay.features} features)"
@@ -186,15 +186,21 @@ def _check_dates(raw: pd.DataFrame, layer: str, col: Collector) -> None:
 
 def read_gis(ctx: Context) -> Parts:
     """Generic per-structure vector file: any layer with a damage column."""
-    layers = _pick_layers(ctx, list_layers(ctx.target))
+    layers = _pick_layers(ctx, list_layers(ctx.target, ctx.limits, ctx.collector))
     frames: list[gpd.GeoDataFrame] = []
     used: list[str] = []
     skipped: dict[str, str] = {}
+    given = ctx.column("damage")
     for lay in layers:
+        if not given and len(layers) > 1 and find_column(lay.fields, DAMAGE_COLUMNS) is None:
+            # nothing to find in it: not read (a file of many layers reopens for each)
+            skipped[lay.name] = "no damage column"
+            continue
         raw = read_layer(lay, ctx.limits, encoding=ctx.encoding)
-        found = damage_column(raw, ctx.column("damage"))
+        found = damage_column(raw, given)
         if found is None:
             skipped[lay.name] = "no damage column with known labels"
+            _warn_unknown_labels(ctx, raw, lay)
             continue
         dmg, scheme = found
         frames.append(
@@ -229,6 +235,30 @@ def read_gis(ctx: Context) -> Parts:
         layer=", ".join(used),
         extra={"skipped_layers": skipped} if skipped else {},
     )
+
+
+def _warn_unknown_labels(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> None:
+    """A layer skipped although a column is named like damage: say so, with its labels.
+
+    Fewer than half of its labels are known, so the column is not taken for damage on its
+    own (a ``class`` column of land-cover names is not damage); the user decides.
+    """
+    from ._result import pick_scheme
+
+    named = [c for c in raw.columns if c != raw.geometry.name and find_column([c], DAMAGE_COLUMNS)]
+    for column in named:
+        values = pd.Series(raw[column].dropna().unique()[:500]).astype(str).unique()
+        if len(values) == 0:
+            continue
+        _, known = pick_scheme(values)
+        ctx.collector.warn(
+            f"layer {layer.name} ({layer.features:,} features) not read: its column "
+            f"{column!r} has {len(values)} distinct labels of which {known} are known "
+            f"damage labels (e.g. {', '.join(map(repr, values[:5]))}); read it with "
+            f"--columns damage={column} (unknown labels are then rejected, each with a reason) "
+            "or map its labels in a crosswalk"
+        )
+        return
 
 
 def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | None:

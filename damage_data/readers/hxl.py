@@ -52,13 +52,26 @@ def hxl_state(tag: str) -> str | None:
 
 def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") -> Parts:
     """An HXL-tagged table read with libhxl; tags decide the roles."""
+    import io
+
     import hxl
 
+    from ._files import decode_text, is_zip
+
+    handle: Any
+    if is_zip(ctx.target):
+        handle, encoding = ctx.target.open("rb"), "utf-8"  # a workbook: libhxl reads it
+    else:
+        # the encoding is detected as for any text table (cp1251, cp1254, UTF-16…): libhxl
+        # would read everything as UTF-8 and turn names into U+FFFD
+        text, encoding = decode_text(ctx.target.read_bytes(), ctx.path, ctx.encoding)
+        handle = io.BytesIO(text.encode("utf-8"))
+        del text
+        ctx.collector.extra["encoding"] = encoding
+        encoding = "utf-8"
     try:
-        with ctx.target.open("rb") as handle:
-            source = hxl.data(
-                handle, hxl.InputOptions(allow_local=True, encoding=ctx.encoding or "utf-8")
-            )
+        with handle:
+            source = hxl.data(handle, hxl.InputOptions(allow_local=True, encoding=encoding))
             columns = list(source.columns)
             rows = []
             for row in source:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DamageDataError, InputError
+from .._errors import DamageDataError, InputError, LimitExceededError
 from ..limits import check_rows
 from ._context import Context
 from ._files import decode_text, looks_binary
@@ -46,6 +46,7 @@ def read_raw(ctx: Context) -> RawTable:
     """Read a CSV/TSV/XLSX/DBF into strings, detecting encoding, delimiter and header row."""
     suffix = ctx.target.suffix.lower()
     other_sheets: list[str] = []
+    text = ""
     if suffix in (".xlsx", ".xlsm"):
         grid, other_sheets = _xlsx_rows(ctx.target, ctx)
         encoding, delimiter = None, None
@@ -65,15 +66,19 @@ def read_raw(ctx: Context) -> RawTable:
                 path=str(ctx.path),
             )
         text, encoding = decode_text(data, ctx.path, ctx.encoding)
+        del data
+        _check_width(text, ctx)
         delimiter = _sniff_delimiter(text, suffix)
         try:
-            grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            grid = _csv_rows(text, delimiter, ctx)
         except csv.Error as err:
             raise InputError(
                 f"{ctx.path}: not a readable table ({err}); a cell this long is not a count "
                 "table. Check the delimiter and quoting.",
                 path=str(ctx.path),
             ) from err
+    if encoding is None or CONTROL.search(text):  # a text table: one search says if any
+        grid = _without_control_characters(grid, ctx)
     numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(grid)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
@@ -119,6 +124,67 @@ def read_raw(ctx: Context) -> RawTable:
         bad_rows=bad,
         other_sheets=other_sheets,
     )
+
+
+def _too_wide(cells: int, ctx: Context, where: str) -> LimitExceededError:
+    return LimitExceededError(
+        f"{ctx.path}: {where} has {cells:,} cells, over the limit of "
+        f"{ctx.limits.max_columns:,} columns; no damage table is that wide (check the "
+        "delimiter), or pass limits=Limits(max_columns=...) if the file is trusted.",
+        path=str(ctx.path),
+    )
+
+
+def _check_width(text: str, ctx: Context) -> None:
+    """Refuse a text table whose first line is wider than the column limit, before parsing.
+
+    Counting delimiters is cheap; building millions of cells (then a frame of millions of
+    columns) is not.
+    """
+    first = text[: text.find("\n") if "\n" in text else len(text)]
+    widest = max(first.count(d) for d in (",", ";", "\t", "|")) + 1
+    if widest > ctx.limits.max_columns:
+        raise _too_wide(widest, ctx, "line 1")
+
+
+def _csv_rows(text: str, delimiter: str, ctx: Context) -> list[list[str]]:
+    """Rows of a delimited text, refusing rows wider than the column limit as they come."""
+    grid: list[list[str]] = []
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if len(row) > ctx.limits.max_columns:
+            raise _too_wide(len(row), ctx, f"row {len(grid) + 1}")
+        grid.append(row)
+        # a bound while parsing (headers, title lines and HXL tags are counted exactly later)
+        if len(grid) > ctx.limits.max_rows + 100:
+            check_rows(len(grid) - 100, ctx.path, ctx.limits)
+    return grid
+
+
+#: Characters no table cell needs and a spreadsheet cannot hold (C0 controls but tab and
+#: line breaks, and DEL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(grid: list[list[str]], ctx: Context) -> list[list[str]]:
+    """Cells with control characters (a copy-paste artefact) cleaned, with a warning.
+
+    ``Fuz\\x01uli`` would match no place and break every spreadsheet written from it.
+    """
+    hits = [i for i, row in enumerate(grid) if CONTROL.search("".join(row))]
+    if not hits:
+        return grid
+    cells = 0
+    found: set[str] = set()
+    for i in hits:
+        for c in CONTROL.findall("".join(grid[i])):
+            found.add(f"U+{ord(c):04X}")
+        cells += sum(1 for cell in grid[i] if CONTROL.search(cell))
+        grid[i] = [CONTROL.sub("", cell) for cell in grid[i]]
+    ctx.collector.warn(
+        f"{cells:,} cells held control characters ({', '.join(sorted(found))}; first on "
+        f"line {hits[0] + 1}): removed. Check how the file was exported."
+    )
+    return grid
 
 
 def _xlsx_rows(path: Path, ctx: Context) -> tuple[list[list[str]], list[str]]:
@@ -400,24 +466,30 @@ _SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
 
 
 def day_first(values: Sequence[str]) -> bool | None:
-    """Whether a column writes dates day first (``13/11/2020``), month first, or cannot say.
+    """Whether a column writes dates day first (``13/11/2020``) or month first; ``None`` when
+    it holds no ``dd/mm/yyyy``-style date at all.
 
     A column is read one way for all its rows: a value whose first number is above 12 says
     day first, one whose second number is above 12 says month first; both in one column is
     contradictory and reads as day first (most of the world) with a warning by the caller.
+    A column where no value decides (``05/11/2020`` alone) is read day first too, the way
+    most of the world writes dates; the report says so (``date_order``), never silently
+    month first.
+
+    >>> day_first(["05/11/2020", "13/11/2020"]), day_first(["11/13/2020"]), day_first(["05/11/2020"])
+    (True, False, True)
     """
-    first = second = False
+    first = second = seen = False
     for value in values:
         match = _SLASHED.match(value or "")
         if match:
+            seen = True
             a, b = int(match.group(1)), int(match.group(2))
             first |= a > 12
             second |= b > 12
     if second and not first:
         return False
-    if first or second:
-        return True
-    return None
+    return True if seen else None
 
 
 def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | None, str | None]:
