@@ -33,7 +33,7 @@ def garbled_share(text: str) -> float:
 
 
 def detect_language(text: str) -> str:
-    """``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``; another ISO code; or ``und``.
+    """``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``, ``fr``, ``hy``; another ISO code; or ``und``.
 
     >>> detect_language("So far, 133 houses have been completely destroyed.")
     'en'
@@ -56,8 +56,8 @@ def detect_language(text: str) -> str:
         return "az"
     scores: dict[str, float] = {}
     for lang in LANGUAGES:
-        if lang in ("ru", "uk"):
-            continue
+        if lang in ("ru", "uk", "hy"):
+            continue  # not Latin script
         stop = {w.lower() for w in lexicon(lang).raw.get("detect", {}).get("stopwords", [])}
         score = float(sum(1 for w in words if w in stop))
         # short passages have few stop words: words the lexicon knows count too

@@ -18,8 +18,9 @@ from .._data import data_path
 from .._errors import UnknownLabelError, UsageError
 from ._tokens import Token, norm, tokenize
 
-#: Languages with a lexicon file (read first-class: en, az; common phrasings: ru, uk, tr, de).
-LANGUAGES: tuple[str, ...] = ("en", "az", "ru", "uk", "tr", "de")
+#: Languages with a lexicon file (read first-class: en, az; common phrasings: ru, uk, tr, de,
+#: fr, hy).
+LANGUAGES: tuple[str, ...] = ("en", "az", "ru", "uk", "tr", "de", "fr", "hy")
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ def shared() -> dict[str, Any]:
 
 @cache
 def lexicon(lang: str) -> Lexicon:
-    """The compiled lexicon of one language (``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``).
+    """The compiled lexicon of one language (``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``,
+    ``fr``, ``hy``).
 
     >>> lexicon("en")["damage"].match_at(tokenize("completely destroyed"), 0)[0].value
     'destroyed'

@@ -34,8 +34,11 @@ _CLAUSE_PUNCT = {
     "«",
     "»",
     "„",
+    "\u0589",  # Armenian full stop
+    "\u055d",  # Armenian comma
+    "\u2024",
 }
-_TRAIL_STOP = {",", ";", ".", "!", "?", ")", "]", '"', "“", "”", "«", "»", ":"}
+_TRAIL_STOP = {",", ";", ".", "!", "?", ")", "]", '"', "“", "”", "«", "»", ":", "\u0589", "\u055d"}
 _HYPHENS = {"-", "‑"}
 
 _DAMAGE_LIKE = {"destroyed", "severe", "damaged", "moderate", "minor"}
@@ -172,8 +175,72 @@ def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
                 before = None
         if before is not None and phrase.state != "exclude":
             phrase.negated = not phrase.negated
+        if (
+            phrase.end - phrase.start == 1
+            and phrase.state in _DAMAGE_LIKE
+            and lex["exclude_nouns"].match_at(tokens, phrase.end) is not None
+            and lex["damage"].match_at(tokens, phrase.end) is None
+        ):
+            # "60 were seriously injured": an adverb of people, not of buildings
+            i = phrase.end
+            continue
         out.append(phrase)
         i = phrase.end
+    return _coordinate(out, tokens, lex)
+
+
+#: Words that may stand between two coordinated damage phrases besides joiners and "or".
+_COORD_FILLERS = {"either", "entweder", "soit", "ya", "hem", "həm", '"', "“", "”", "«", "»", "„"}
+
+
+def combine_states(states: Sequence[str], alternative: bool) -> str:
+    """The state of coordinated phrases: "destroyed, must be demolished and heavily damaged"
+    or "damaged or destroyed" mixes destroyed and damaged (``damaged_or_destroyed``);
+    "severely or partially damaged" is damaged at least; "and" keeps the worse state."""
+    kinds = set(states)
+    if "damaged_or_destroyed" in kinds or (
+        "destroyed" in kinds and kinds & (_DAMAGE_LIKE - {"destroyed"})
+    ):
+        return "damaged_or_destroyed"
+    if kinds == {"destroyed"}:
+        return "destroyed"
+    if alternative and len(kinds) > 1:
+        return "damaged"
+    return max(kinds, key=lambda s: SEVERITY.get(s, 0))
+
+
+def _coordinate(phrases: list[Phrase], tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
+    """Merge damage phrases joined by "and", "or", commas or quotes into one phrase:
+    "yıkık, acil yıkılacak ve ağır hasarlı", "either collapsed or are heavily damaged",
+    "пошкоджено частково або повністю", "zerstört oder beschädigt"."""
+    if len(phrases) < 2:
+        return phrases
+    joiners = lex.words("list_joiners") | {",", "and"}
+    ors = {norm for o in lex.raw.get("or_words", []) for norm in (o.lower(),)}
+    or_tokens = {t.norm for o in ors for t in tokenize(o)}
+    aux = lex.words("aux_words")
+    damage_like = _DAMAGE_LIKE | {"damaged_or_destroyed"}
+    out: list[Phrase] = [phrases[0]]
+    for ph in phrases[1:]:
+        prev = out[-1]
+        gap = tokens[prev.end : ph.start]
+        if (
+            prev.state in damage_like
+            and ph.state in damage_like
+            and not prev.negated
+            and not ph.negated
+            and len(gap) <= 4
+            and all(
+                t.norm in joiners or t.norm in or_tokens or t.norm in aux or t.text in _COORD_FILLERS
+                for t in gap
+            )
+            and (not gap or any(t.norm in joiners or t.norm in or_tokens for t in gap))
+        ):
+            alternative = any(t.norm in or_tokens for t in gap)
+            state = combine_states([prev.state, ph.state], alternative)
+            out[-1] = Phrase(state, prev.start, ph.end, False, prev.char_start, ph.char_end)
+            continue
+        out.append(ph)
     return out
 
 
@@ -185,8 +252,15 @@ def _scan_noun(
     words = 0
     first_word = -1
     n = len(tokens)
+    joiner_words = lex.words("list_joiners") - {",", "-", "–", "—"}
     while j < n and words < window:
         tok = tokens[j]
+        if tok.text in _QUOTES:
+            quoted = _quoted_state(tokens, j, lex)
+            if quoted is not None:
+                # '214 "acil yıkılacak, ağır hasarlı ve yıkık" bina': a quoted category
+                inner, j = quoted
+                continue
         if tok.text in _CLAUSE_PUNCT or tok.is_digit:
             break
         c = lex["context_nouns"].match_at(tokens, j)
@@ -198,6 +272,10 @@ def _scan_noun(
         if which == 0 and s is not None:
             return "structure", s[0].value, j, s[1], inner, first_word
         if which == 1 and x is not None:
+            after = lex["structures"].match_at(tokens, x[1])
+            if x[0].value == "place" and after is not None:
+                # "8 kənd qəbiristanlığına", "village schools": a place word qualifying a noun
+                return "structure", after[0].value, j, after[1], inner, first_word
             return "exclude", x[0].value, j, x[1], inner, first_word
         d = lex["damage"].match_at(tokens, j)
         if d is not None:
@@ -213,6 +291,11 @@ def _scan_noun(
             j = d[1]
             continue
         if tok.norm in stop:
+            if tok.norm in joiner_words and _structure_within(tokens, j + 1, lex, 3):
+                # "420 große und mittlere Unternehmen": adjectives joined inside one noun
+                words += 1
+                j += 1
+                continue
             break
         if tok.text in _HYPHENS:
             j += 1
@@ -222,6 +305,55 @@ def _scan_noun(
         words += 1
         j += 1
     return None, None, -1, -1, inner, first_word
+
+
+_QUOTES = {'"', "“", "”", "«", "»", "„"}
+
+
+def _structure_within(tokens: Sequence[Token], j: int, lex: Lexicon, reach: int) -> bool:
+    """Whether a structure noun starts within ``reach`` words from ``j`` (no punctuation)."""
+    for k in range(j, min(len(tokens), j + reach)):
+        if tokens[k].text in _CLAUSE_PUNCT or tokens[k].is_digit:
+            return False
+        if lex["structures"].match_at(tokens, k) is not None:
+            return True
+    return False
+
+
+def _quoted_state(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[Phrase, int] | None:
+    """A damage category in quotes right after a count ('201 "orta hasarlı" bina'):
+    the merged phrase and the index after the closing quote, or None."""
+    k = j + 1
+    hi = min(len(tokens), j + 16)
+    inside: list[Phrase] = []
+    while k < hi:
+        if tokens[k].text in _QUOTES:
+            # several quoted categories in a row: '"acil yıkılacak", "ağır hasarlı ve yıkık"'
+            if k + 2 < hi and tokens[k + 1].text == "," and tokens[k + 2].text in _QUOTES:
+                k += 3
+                continue
+            break
+        m = lex["damage"].match_at(tokens, k)
+        if m is not None:
+            value = str(m[0].value)
+            inside.append(
+                Phrase(value.lstrip("!"), k, m[1], value.startswith("!"), tokens[k].start,
+                       tokens[m[1] - 1].end)
+            )
+            k = m[1]
+            continue
+        if tokens[k].norm in lex.words("list_joiners") | lex.words("or_words") | {",", "and", "or"}:
+            k += 1
+            continue
+        return None
+    if k >= hi or not inside or any(p.negated for p in inside):
+        return None
+    merged = _coordinate(inside, tokens, lex)
+    if len(merged) != 1:
+        state = combine_states([p.state for p in inside], alternative=False)
+        merged = [Phrase(state, inside[0].start, inside[-1].end, False, inside[0].char_start,
+                         inside[-1].char_end)]
+    return merged[0], k + 1
 
 
 def _only(tokens: Sequence[Token], lo: int, hi: int, allowed: set[str]) -> bool:
@@ -605,11 +737,17 @@ def _bare_number(
         b0, b1, bvalue = before
         item = Item(sentence, num, b0, num.end, "noun_before", inner=inner)
         _with_noun(item, tokens, bvalue, b0, b1)
-        for ph in find_phrases(tokens[b0 : num.qual_start], lex):
-            if ph.state != "exclude" and not ph.negated:  # "the number of damaged houses"
+        # "the number of damaged houses", "zədələnən evlərin ümumi sayı": the adjective may
+        # stand right before the noun
+        a0 = b0
+        while a0 > 0 and b0 - a0 < 3 and tokens[a0 - 1].text not in _CLAUSE_PUNCT:
+            a0 -= 1
+        for ph in find_phrases(tokens[a0 : num.qual_start], lex):
+            if ph.state != "exclude" and not ph.negated:
                 item.inner = Phrase(
-                    ph.state, ph.start + b0, ph.end + b0, False, ph.char_start, ph.char_end
+                    ph.state, ph.start + a0, ph.end + a0, False, ph.char_start, ph.char_end
                 )
+                item.first = min(item.first, ph.start + a0)
                 break
         return item
     if first_word >= 0 and num.kind in ("digits", "words", "vague"):
@@ -669,11 +807,14 @@ def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int
         "становить",
         "склала",
     }
+    links = links | lex.words("number_links")  # "yıkık bina sayısı ise 8 bin 268"
     for b0 in range(max(0, start - 5), start):
         m = lex["structures"].match_at(tokens, b0)
         if m is None:
             continue
-        if all(t.norm in links for t in tokens[m[1] : start]) and m[1] < start:
+        if all(t.norm in links for t in tokens[m[1] : start]) and m[1] <= start:
+            if m[1] == start and lex.lang not in ("az", "tr", "hy"):
+                continue  # only a genitive names the set right before its count
             return b0, m[1], str(m[0].value)
     # "the number of damaged houses in the district had risen to 131", "… rose from 12 to 19"
     if (
@@ -775,6 +916,7 @@ def _trailing(
     negation: bool = False,
     ors: frozenset[str] = frozenset(),
     aside: bool = False,
+    aux: frozenset[str] = frozenset(),
 ) -> Phrase | None:
     """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
 
@@ -784,14 +926,28 @@ def _trailing(
     здание не было разрушено") a negated phrase is the one that counts.
     """
     stop = hi
-    for k in range(lo, hi):
-        if tokens[k].text in _TRAIL_STOP:
+    k = lo
+    while k < hi:
+        if tokens[k].text in _TRAIL_STOP | {"—", "–"}:
             if tokens[k].text == "," and k + 1 < hi and tokens[k + 1].norm in relatives:
+                k += 1
                 continue
             if aside and k == lo and tokens[k].text == ",":
+                k += 1
+                continue
+            if tokens[k].text in _QUOTES and any(ph.start == k + 1 for ph in phrases):
+                k += 1  # 'yapı "yıkık" olarak': a quoted state
+                continue
+            close = _aside_end(tokens, k, hi, phrases, aux)
+            if close is not None:
+                k = close + 1  # ", one of them a multi-family structure, were destroyed"
+                continue
+            if tokens[k].text in ("—", "–"):
+                k += 1
                 continue
             stop = k
             break
+        k += 1
     chosen: Phrase | None = None
     for ph in phrases:
         if ph.start < lo or ph.start >= stop:
@@ -827,6 +983,51 @@ def _trailing(
             chosen = Phrase(ph.state, chosen.start, ph.end, False, chosen.char_start, ph.char_end)
         break
     return chosen
+
+
+def _phrase_ahead(tokens: Sequence[Token], phrases: list[Phrase], lo: int) -> Phrase | None:
+    """The first damage phrase after ``lo`` when only commas, joiners and words without a
+    count lead to it, within the sentence (None when a count or a clause end comes first)."""
+    for ph in phrases:
+        if ph.start < lo:
+            continue
+        gap = tokens[lo : ph.start]
+        if (
+            len(gap) <= 10
+            and not any(t.is_digit or t.text in (".", ";", ":", "!", "?", "(", ")") for t in gap)
+            and not ph.negated
+            and ph.state != "exclude"
+        ):
+            return ph
+        return None
+    return None
+
+
+def _aside_end(
+    tokens: Sequence[Token], k: int, hi: int, phrases: list[Phrase], aux: frozenset[str]
+) -> int | None:
+    """The closing delimiter of an aside that interrupts a clause before its verb, or None:
+    "two buildings, one of them a multi-family structure, were destroyed", "436,000 housing
+    units — 92% of Gaza's homes — have been affected". The aside holds no damage phrase and
+    no count (a dash aside may hold a share); the verb follows it."""
+    opener = tokens[k].text
+    if opener not in (",", "—", "–", "("):
+        return None
+    closer = ")" if opener == "(" else opener
+    for k2 in range(k + 1, min(hi, k + 14)):
+        t = tokens[k2]
+        if any(ph.start == k2 for ph in phrases):
+            return None
+        if t.text in (".", ";", ":", "!", "?"):
+            return None
+        if t.is_digit and opener == ",":
+            return None
+        if t.text == closer and k2 > k + 1:
+            nxt = k2 + 1
+            while nxt < hi and nxt < k2 + 4 and tokens[nxt].norm in aux:
+                nxt += 1
+            return k2 if any(ph.start == nxt for ph in phrases) else None
+    return None
 
 
 def _leading(
@@ -897,6 +1098,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             negation=negation,
             ors=ors,
             aside=aside,
+            aux=frozenset(lex.words("aux_words")),
         )
         leading = _leading(tokens, result.phrases, prev_end, members[0].first, negation=negation)
         if (
@@ -940,6 +1142,20 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         ):
             # "hit 120 homes in Kharkiv and destroyed 15": the verb after "and" governs the
             # next count, not this one; without a verb of its own this count goes to review
+            trailing = None
+        if (
+            trailing is not None
+            and leading is not None
+            and members[0].first == leading.end
+            and not leading.negated
+            and leading.state != "exclude"
+            and trailing.start > trail_lo
+            and tokens[trailing.start - 1].norm in joiners | {"and"}
+            and not any(t.is_digit for t in tokens[trail_lo : trailing.start])
+            and any(t.norm in joiners for t in tokens[trail_lo : trailing.start])
+        ):
+            # "destroyed at least 25 shops in the town and caused damage to the clinic": the
+            # verb before the count is its own; the one after "and" has its own object
             trailing = None
         if trailing is not None:
             leading = None
@@ -1022,6 +1238,19 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     for item in items:
         if item.damage is None and item.parent is not None and item.parent.damage is not None:
             item.damage, item.damage_source = item.parent.damage, "from_parent"
+    # a count whose clause has no phrase yet takes the first phrase further on, past commas
+    # and uncounted nouns, when no other count stands between: the predicate of a list that
+    # comes last ("10-dan artıq binaya, 100-dən çox obyektə, o cümlədən məktəb binalarına
+    # ziyan dəyib", "… and numerous school buildings were damaged")
+    for item in items:
+        if item.damage is not None or item.excluded or item.kind not in ("noun", "noun_before"):
+            continue
+        ahead = _phrase_ahead(tokens, result.phrases, max(m.last for m in groups[item.group]))
+        if ahead is not None:
+            for m in groups[item.group]:
+                if m.damage is None and not m.excluded:
+                    m.damage, m.damage_source = ahead, "trailing"
+                    m.flags.append("clause_predicate")
     # a list continued after a comma takes the previous list's phrase, flagged
     last_damage: Phrase | None = None
     for g in order:

@@ -84,7 +84,7 @@ def figures_from_text(
     source
         Title of the source; with the text it makes the ``source_id``.
     lang
-        ``auto`` (script and stop words), or one of ``en, az, ru, uk, tr, de``.
+        ``auto`` (script and stop words), or one of ``en, az, ru, uk, tr, de, fr, hy``.
     gazetteer
         Passed to :func:`damage_data.places.resolve_places` (default: the bundled one).
 
@@ -565,8 +565,13 @@ def _row(
         "structure_text": item.structure_text,
         "count_unit": item.count_unit,
         "count": count,
-        "count_min": num.count_min if count is not None and num.count_min is not None else count,
-        "count_max": num.count_max if count is not None and num.count_max is not None else count,
+        # a vague word ("dozens") keeps its bounds but no count
+        "count_min": num.count_min if num.count_min is not None and count is not None or (
+            count is None and num.qualifier == "vague"
+        ) else count,
+        "count_max": num.count_max if num.count_max is not None and count is not None or (
+            count is None and num.qualifier == "vague"
+        ) else count,
         "qualifier": num.qualifier,
         "subset_of": None,
         "same_as": None,
