@@ -210,39 +210,67 @@ def combine_states(states: Sequence[str], alternative: bool) -> str:
 
 
 def _coordinate(phrases: list[Phrase], tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
-    """Merge damage phrases joined by "and", "or", commas or quotes into one phrase:
-    "yıkık, acil yıkılacak ve ağır hasarlı", "either collapsed or are heavily damaged",
-    "пошкоджено частково або повністю", "zerstört oder beschädigt"."""
+    """Merge damage phrases coordinated in one predicate into one phrase.
+
+    "damaged or destroyed", "either collapsed or are heavily damaged" and lists of three
+    categories ("yıkık, acil yıkılacak ve ağır hasarlı") report a mixed set; two phrases joined
+    by "and" describe the same buildings twice ("in an emergency condition and beyond
+    repair"), so the worse one holds; adjacent phrases ("пошкоджено частково або повністю")
+    merge; commas alone or ", and" (a new clause) join nothing.
+    """
     if len(phrases) < 2:
         return phrases
     joiners = lex.words("list_joiners") | {",", "and"}
-    ors = {norm for o in lex.raw.get("or_words", []) for norm in (o.lower(),)}
-    or_tokens = {t.norm for o in ors for t in tokenize(o)}
+    or_tokens = {t.norm for o in lex.raw.get("or_words", []) for t in tokenize(o)}
     aux = lex.words("aux_words")
     damage_like = _DAMAGE_LIKE | {"damaged_or_destroyed"}
-    out: list[Phrase] = [phrases[0]]
+    chains: list[list[Phrase]] = [[phrases[0]]]
+    gaps: list[list[list[Token]]] = [[]]
     for ph in phrases[1:]:
-        prev = out[-1]
-        gap = tokens[prev.end : ph.start]
+        prev = chains[-1][-1]
+        gap = list(tokens[prev.end : ph.start])
+        words = [t.norm for t in gap]
+        new_clause = any(
+            words[k] == "," and words[k + 1] in joiners - {","} for k in range(len(words) - 1)
+        )
         if (
             prev.state in damage_like
             and ph.state in damage_like
             and not prev.negated
             and not ph.negated
             and len(gap) <= 4
+            and not new_clause
+            # "rendered 11,350 uninhabitable and damaged 150,000 others": a verb followed by
+            # its own count is no second half of the phrase before
+            and not (ph.end < len(tokens) and tokens[ph.end].is_digit)
             and all(
                 t.norm in joiners or t.norm in or_tokens or t.norm in aux or t.text in _COORD_FILLERS
                 for t in gap
             )
-            and (not gap or any(t.norm in joiners or t.norm in or_tokens for t in gap))
         ):
-            alternative = any(t.norm in or_tokens for t in gap)
-            state = combine_states([prev.state, ph.state], alternative)
-            out[-1] = Phrase(state, prev.start, ph.end, False, prev.char_start, ph.char_end)
+            chains[-1].append(ph)
+            gaps[-1].append(gap)
             continue
-        out.append(ph)
+        chains.append([ph])
+        gaps.append([])
+    out: list[Phrase] = []
+    for chain, chain_gaps in zip(chains, gaps, strict=True):
+        linked = [
+            any(t.norm in joiners - {","} or t.norm in or_tokens for t in g) for g in chain_gaps
+        ]
+        adjacent = [not g for g in chain_gaps]
+        if len(chain) == 1 or not (any(linked) or all(adjacent) or len(chain) >= 3):
+            out.extend(chain)  # commas alone: separate clauses ("kein Haus zerstört, beschädigt …")
+            continue
+        alternative = any(t.norm in or_tokens for g in chain_gaps for t in g)
+        states = [p.state for p in chain]
+        if alternative or len(chain) >= 3 or "damaged_or_destroyed" in states or all(adjacent):
+            state = combine_states(states, alternative)
+        else:
+            state = max(states, key=lambda st: SEVERITY.get(st, 0))
+        first, last = chain[0], chain[-1]
+        out.append(Phrase(state, first.start, last.end, False, first.char_start, last.char_end))
     return out
-
 
 def _scan_noun(
     tokens: Sequence[Token], j: int, lex: Lexicon, stop: set[str], window: int = 5
@@ -520,6 +548,11 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             item.stock_candidate = _names_a_stock(tokens, num, s1, lex)
             items.append(item)
             continue
+        if kind is None and inner is not None and inner.start == num.end + 1:
+            # '3 bin 761 "acil yıkılacak", 3 bin 274 "orta hasarlı", … bağımsız bölüm': a
+            # quoted category, the noun comes at the end of the list
+            items.append(Item(sentence, num, num.qual_start, inner.end + 1, "bare_damage", inner=inner))
+            continue
         outcome = _bare_number(sentence, num, inner, first_word, lex, stop, joiners)
         if isinstance(outcome, str):
             skipped.append((num, outcome))
@@ -548,16 +581,19 @@ def _share_of(tokens: Sequence[Token], num: Number, lex: Lexicon) -> int:
 def _shared_noun(items: list[Item], tokens: Sequence[Token], joiners: set[str]) -> None:
     """ "14 destroyed and 52 damaged houses": the first count shares the noun of the second."""
     ordered = sorted(items, key=lambda it: it.first)
-    for item, nxt in pairwise(ordered):
+    for item, nxt in reversed(list(pairwise(ordered))):
+        inner_end = item.inner.end if item.inner is not None else -1
+        if item.inner is not None and inner_end < len(tokens) and tokens[inner_end].text in _QUOTES:
+            inner_end += 1  # a quoted category
         if (
             item.kind == "bare_damage"
             and item.inner is not None
-            and item.inner.start == item.num.end
-            and nxt.kind == "noun"
+            and item.inner.start in (item.num.end, item.num.end + 1)
+            and nxt.kind in ("noun", "bare_damage")
             and nxt.inner is not None
             and nxt.structure is not None
-            and all(t.norm in joiners for t in tokens[item.inner.end : nxt.first])
-            and nxt.first > item.inner.end
+            and all(t.norm in joiners for t in tokens[inner_end : nxt.first])
+            and nxt.first >= inner_end
         ):
             item.structure, item.structure_text = nxt.structure, nxt.structure_text
             item.structure_start, item.structure_end = nxt.structure_start, nxt.structure_end
@@ -808,6 +844,16 @@ def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int
         "склала",
     }
     links = links | lex.words("number_links")  # "yıkık bina sayısı ise 8 bin 268"
+    if start >= 2 and tokens[start - 1].text in (":", "–", "—", "-"):
+        # "медичні заклади – 98", "об'єкти житлового фонду – 10569", "Toplam bina: 10 bin 287":
+        # a label and its count; the label's first structure noun is the noun
+        for b0 in range(max(0, start - 7), start - 1):
+            m = lex["structures"].match_at(tokens, b0)
+            if m is None or m[1] > start - 1:
+                continue
+            if any(t.is_digit or t.text in _CLAUSE_PUNCT for t in tokens[b0 : start - 1]):
+                continue
+            return b0, m[1], str(m[0].value)
     for b0 in range(max(0, start - 5), start):
         m = lex["structures"].match_at(tokens, b0)
         if m is None:
@@ -917,6 +963,7 @@ def _trailing(
     ors: frozenset[str] = frozenset(),
     aside: bool = False,
     aux: frozenset[str] = frozenset(),
+    appositions: frozenset[str] = frozenset(),
 ) -> Phrase | None:
     """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
 
@@ -938,7 +985,7 @@ def _trailing(
             if tokens[k].text in _QUOTES and any(ph.start == k + 1 for ph in phrases):
                 k += 1  # 'yapı "yıkık" olarak': a quoted state
                 continue
-            close = _aside_end(tokens, k, hi, phrases, aux)
+            close = _aside_end(tokens, k, hi, phrases, aux, appositions)
             if close is not None:
                 k = close + 1  # ", one of them a multi-family structure, were destroyed"
                 continue
@@ -1004,7 +1051,12 @@ def _phrase_ahead(tokens: Sequence[Token], phrases: list[Phrase], lo: int) -> Ph
 
 
 def _aside_end(
-    tokens: Sequence[Token], k: int, hi: int, phrases: list[Phrase], aux: frozenset[str]
+    tokens: Sequence[Token],
+    k: int,
+    hi: int,
+    phrases: list[Phrase],
+    aux: frozenset[str],
+    appositions: frozenset[str] = frozenset(),
 ) -> int | None:
     """The closing delimiter of an aside that interrupts a clause before its verb, or None:
     "two buildings, one of them a multi-family structure, were destroyed", "436,000 housing
@@ -1012,6 +1064,15 @@ def _aside_end(
     no count (a dash aside may hold a share); the verb follows it."""
     opener = tokens[k].text
     if opener not in (",", "—", "–", "("):
+        return None
+    if opener == "," and k + 1 < hi and tokens[k + 1].norm in appositions:
+        # "436 bin konut birimi, yani toplam konutların yüzde 92'si hasar gördü": the
+        # restatement runs up to the verb
+        for ph in phrases:
+            if k + 1 < ph.start < min(hi, k + 14):
+                if any(t.text in (".", ";", "!", "?") for t in tokens[k : ph.start]):
+                    return None
+                return ph.start - 1
         return None
     closer = ")" if opener == "(" else opener
     for k2 in range(k + 1, min(hi, k + 14)):
@@ -1099,6 +1160,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             ors=ors,
             aside=aside,
             aux=frozenset(lex.words("aux_words")),
+            appositions=frozenset(lex.words("apposition_markers")),
         )
         leading = _leading(tokens, result.phrases, prev_end, members[0].first, negation=negation)
         if (
@@ -1150,9 +1212,8 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             and not leading.negated
             and leading.state != "exclude"
             and trailing.start > trail_lo
-            and tokens[trailing.start - 1].norm in joiners | {"and"}
             and not any(t.is_digit for t in tokens[trail_lo : trailing.start])
-            and any(t.norm in joiners for t in tokens[trail_lo : trailing.start])
+            and any(t.norm in joiners - {","} for t in tokens[trail_lo + 1 : trailing.start])
         ):
             # "destroyed at least 25 shops in the town and caused damage to the clinic": the
             # verb before the count is its own; the one after "and" has its own object

@@ -187,8 +187,22 @@ def _read_block(
     )
     results: list[SentenceResult] = []
     mentions: dict[int, list[Mention]] = {}
+    list_parent: Item | None = None
     for sent in sents:
         res = read_sentence(sent, lex)
+        # "З них:" / "of which:" on a line of its own, then "- медичні заклади – 98;" lines:
+        # every item of the bulleted lines is a part of the figure before the header
+        bullet = sent.tokens[0].text in _BULLETS
+        if list_parent is not None and bullet:
+            for item in res.items:
+                if item.parent is None:
+                    item.parent, item.subset_cue = list_parent, True
+                    item.flags.append("subset")
+        elif _list_header(sent, lex):
+            before = [it for r in results for it in r.items if it.excluded is None and it.count]
+            list_parent = before[-1] if before else None
+        else:
+            list_parent = None
         decide_damage(res, lex)
         results.append(res)
         mentions[sent.index] = find_mentions(sent, text, lex, res.place_counts)
@@ -201,6 +215,19 @@ def _read_block(
     rows = _rows(text, sents, results, items, mentions, lex, sid, pub)
     rows += _garbled_sentences(text, sents, results, sid, language, pub)
     return rows
+
+
+#: Characters that open a list line.
+_BULLETS = frozenset({"-", "–", "—", "•", "·", "*", "▪"})
+
+
+def _list_header(sent: Sentence, lex: Lexicon) -> bool:
+    """Whether a sentence only announces a list of parts ("З них:", "Of which:", "Davon:")."""
+    tokens = [t for t in sent.tokens if t.text not in (":", ".")]
+    if not tokens or len(tokens) > 4:
+        return False
+    found = lex["subset_before"].match_at(tokens, 0)
+    return found is not None and found[1] == len(tokens)
 
 
 # --- linking across sentences ----------------------------------------------------------
@@ -357,6 +384,9 @@ def _rows(
                 ],
             )
             continue
+        if item.damage is not None and item.damage.state == "none" and item.num.kind != "negation":
+            logger.info("undamaged count, no damage figure: %r", item.structure_text)
+            continue
         if item.damage is None and not (
             item.sentence.index in damage_sentences
             and item.kind in ("noun", "unknown_noun", "garbled", "percent")
@@ -364,7 +394,7 @@ def _rows(
             logger.info("no damage phrase for %r; not a figure", item.structure_text)
             continue
         out_items.append(item)
-    out_items = _dedupe(out_items)
+    out_items = _dedupe(out_items, _headlines(text, sents))
     for item in out_items:
         ids[id(item)] = ""
         if item.parent is not None and not item.parent.count:
@@ -425,40 +455,56 @@ def _dateline(sents: list[Sentence], dates: dict[int, list[DateMention]]) -> set
     return out
 
 
-def _dedupe(items: list[Item]) -> list[Item]:
-    """Drop a figure restated in another sentence (headline, standfirst), keeping the fuller."""
+def _headlines(text: str, sents: list[Sentence]) -> set[int]:
+    """Sentences that are headlines: the first lines of a text that stand alone (no closing
+    full stop, or a paragraph of their own)."""
+    out: set[int] = set()
+    for s in sents[:2]:
+        last = s.tokens[-1].text
+        alone = s.paragraph == 0 and sum(1 for x in sents if x.paragraph == s.paragraph) == 1
+        if last not in (".", "!", "?", "\u0589", '"', "»", "”") or (alone and len(s.tokens) <= 25):
+            out.add(s.index)
+        else:
+            break
+    return out
+
+
+_RESTATABLE = ("noun", "bare_damage", "copula_noun", "noun_before", "subset_after", "subset_bare")
+
+
+def _same_figure(a: Item, b: Item) -> bool:
+    """Whether two items in different sentences state the same figure again."""
+    return (
+        a.count is not None
+        and a.count == b.count
+        and a.sentence.index != b.sentence.index
+        and a.damage is not None
+        and b.damage is not None
+        and a.damage.state == b.damage.state
+        and (a.structure == b.structure or "any" in (a.structure, b.structure))
+        and a.same is None
+        and b.same is None
+        and (a.parent is None) == (b.parent is None)
+        and a.kind in _RESTATABLE
+        and b.kind in _RESTATABLE
+    )
+
+
+def _dedupe(items: list[Item], headlines: set[int]) -> list[Item]:
+    """Drop a figure restated in another sentence: a headline gives way to the body, and
+    the body's first statement stays (a quote restating the lead is the lead again)."""
     keep: list[Item] = []
     for item in items:
-        twin = next(
-            (
-                k
-                for k in keep
-                if k.count is not None
-                and k.count == item.count
-                and k.sentence.index != item.sentence.index
-                and k.damage
-                and item.damage
-                and k.damage.state == item.damage.state
-                and k.structure == item.structure
-                and item.same is None
-                and k.same is None
-                and item.parent is None
-                and k.parent is None
-                and item.kind == k.kind == "noun"
-                and item.num.qualifier == k.num.qualifier
-            ),
-            None,
-        )
+        twin = next((k for k in keep if _same_figure(k, item)), None)
         if twin is None:
             keep.append(item)
             continue
-        if len(item.sentence.tokens) > len(twin.sentence.tokens):
+        if twin.sentence.index in headlines and item.sentence.index not in headlines:
             keep[keep.index(twin)] = item
             item.flags.append("restated")
         else:
             twin.flags.append("restated")
     return keep
-
 
 def _evidence(item: Item) -> tuple[int, int]:
     tokens = item.sentence.tokens
