@@ -316,7 +316,12 @@ def _scan_noun(
                 tokens[j].start,
                 tokens[d[1] - 1].end,
             )
-            j = d[1]
+            chain = find_phrases(tokens[j : min(n, j + 14)], lex)
+            if chain and chain[0].start == 0 and chain[0].end > d[1] - j:
+                # "bölüm acil yıkılacak, ağır hasarlı, yıkık veya orta hasarlı": the whole list
+                c = chain[0]
+                inner = Phrase(c.state, j, j + c.end, c.negated, c.char_start, c.char_end)
+            j = inner.end
             continue
         if tok.norm in stop:
             if tok.norm in joiner_words and _structure_within(tokens, j + 1, lex, 3):
@@ -408,8 +413,14 @@ def _names_a_stock(tokens: Sequence[Token], num: Number, noun_end: int, lex: Lex
     for k in range(noun_end, min(len(tokens), noun_end + 10)):
         if tokens[k].text == ",":
             return k + 1 < len(tokens) and tokens[k + 1].is_digit
-        if tokens[k].text in (".", ";") or tokens[k].is_digit:
+        if tokens[k].text in (".", ";"):
             return False
+        if tokens[k].is_digit:
+            # "Von den 4200 Gebäuden entlang der Ahr sind mehr als 3000 beschädigt": the part
+            # follows in the same clause, before any damage word
+            return lex["damage"].match_at(tokens, k) is None and not any(
+                lex["damage"].match_at(tokens, x) for x in range(noun_end, k)
+            )
     return False
 
 
@@ -657,6 +668,14 @@ def _bare_number(
     tokens = sentence.tokens
     countable = num.kind in ("digits", "words")
     after = lex["subset_after"].match_at(tokens, num.end)
+    if (
+        after is not None
+        and num.kind == "words"
+        and num.value == 1
+        and num.start > 0
+        and tokens[num.start - 1].text == ","
+    ):
+        return "one_of_them"  # ", one of them a multi-family structure, were destroyed"
     if after is not None and num.kind != "negation":
         k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, after[1], lex, stop)
         if k2 == "exclude":
@@ -713,10 +732,11 @@ def _bare_number(
                     )
                     break
         return total
-    cue = _cue_in(tokens, max(0, num.qual_start - 4), num.qual_start, lex, "subset_before")
+    cue = _cue_in(tokens, max(0, num.qual_start - 6), num.qual_start, lex, "subset_before")
+    fillers = joiners | lex.words("articles") | _cue_words(lex, "cumulative_cues")
     if (
         cue is not None
-        and _only(tokens, cue[1], num.qual_start, joiners)
+        and _only(tokens, cue[1], num.qual_start, fillers)  # "of which a total of 84,726"
         and num.kind != "negation"
     ):
         j = num.end
@@ -775,16 +795,20 @@ def _bare_number(
         _with_noun(item, tokens, bvalue, b0, b1)
         # "the number of damaged houses", "zədələnən evlərin ümumi sayı": the adjective may
         # stand right before the noun
-        a0 = b0
-        while a0 > 0 and b0 - a0 < 3 and tokens[a0 - 1].text not in _CLAUSE_PUNCT:
-            a0 -= 1
-        for ph in find_phrases(tokens[a0 : num.qual_start], lex):
-            if ph.state != "exclude" and not ph.negated:
-                item.inner = Phrase(
-                    ph.state, ph.start + a0, ph.end + a0, False, ph.char_start, ph.char_end
-                )
-                item.first = min(item.first, ph.start + a0)
-                break
+        # "acil yıkılacak, ağır hasarlı, yıkık bina sayısı ise 8 bin 268": the phrase (or
+        # list of categories) that ends right before the noun, or one inside the label
+        near = [
+            ph
+            for ph in find_phrases(tokens, lex)
+            if b0 - 1 <= ph.end <= num.qual_start
+            and ph.state != "exclude"
+            and not ph.negated
+            and not any(t.is_digit for t in tokens[ph.end : num.qual_start])
+        ]
+        if near:
+            ph = near[0]
+            item.inner = ph
+            item.first = min(item.first, ph.start)
         return item
     if first_word >= 0 and num.kind in ("digits", "words", "vague"):
         nxt = find_phrases(tokens[first_word + 1 : first_word + 5], lex)
@@ -805,6 +829,11 @@ def _bare_number(
             item.structure_start, item.structure_end = first_word, first_word + 1
             return item
     return "no_noun"
+
+
+def _cue_words(lex: Lexicon, section: str) -> set[str]:
+    """Every word of the phrases of a lexicon section ("a total of" → a, total, of)."""
+    return {t.norm for phrase in lex.raw.get(section, []) for t in tokenize(phrase)}
 
 
 def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:

@@ -484,7 +484,6 @@ def _same_figure(a: Item, b: Item) -> bool:
         and (a.structure == b.structure or "any" in (a.structure, b.structure))
         and a.same is None
         and b.same is None
-        and (a.parent is None) == (b.parent is None)
         and a.kind in _RESTATABLE
         and b.kind in _RESTATABLE
     )
