@@ -47,6 +47,19 @@ def detect_language(text: str) -> str:
     if script == "Cyrillic":
         uk_marks = sum(text.count(c) for c in "іїєґІЇЄҐ")
         ru_marks = sum(text.count(c) for c in "ыэъёЫЭЪЁ")
+        if uk_marks == ru_marks:
+            # no letter tells them apart ("Зруйновано два будинки"): the words each lexicon knows
+            tokens = tokenize(text)
+            known = {
+                lang: sum(
+                    1
+                    for k, t in enumerate(tokens)
+                    if t.is_word
+                    and any(lexicon(lang)[s].match_at(tokens, k) for s in ("damage", "structures"))
+                )
+                for lang in ("uk", "ru")
+            }
+            return "uk" if known["uk"] > known["ru"] else "ru"
         return "uk" if uk_marks > ru_marks else "ru"
     if script != "Latin":
         return str(shared()["scripts"].get(script, "und"))

@@ -767,10 +767,13 @@ def _bare_number(
             item = Item(sentence, num, num.qual_start, n1, "copula_noun", inner=inner2)
             return _with_noun(item, tokens, v2, n0, n1)
     led = lex["damage"].match_ending_at(tokens, num.qual_start, lookback=4)
+    if led is None and num.qual_start > 1 and tokens[num.qual_start - 1].text in ("\u055d", ":"):
+        # "մասնակի վնասվել՝ 40-ը": the verb, a pause mark, the count
+        led = lex["damage"].match_ending_at(tokens, num.qual_start - 1, lookback=4)
     if (
         led is not None
         and countable
-        and (num.end >= len(tokens) or tokens[num.end].text in (".", ",", ";", ")"))
+        and (num.end >= len(tokens) or tokens[num.end].text in (".", ",", ";", ")", "\u0589"))
     ):
         # "разрушено 9 жилых домов, повреждено около 100.": the noun is the one before
         return Item(sentence, num, num.qual_start, num.end, "bare_damage")

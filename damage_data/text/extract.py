@@ -435,13 +435,34 @@ def _rows(
         if item.parent is not None and parent_row is not None:
             row["subset_of"] = ids[id(item.parent)]
             parent_count = item.parent.count
-            if parent_count is not None and item.count is not None and item.count > parent_count:
+            if item.count_unit != item.parent.count_unit:
+                # "914 будинків (51698 квартири)": the units inside the parent's buildings
+                row["flags"].append("units_of_parent")
+            elif parent_count is not None and item.count is not None and item.count > parent_count:
                 row["flags"].append("subset_larger_than_parent")
                 row["status"] = "needs_review"
         if item.same is not None and ids.get(id(item.same)):
             row["same_as"] = ids[id(item.same)]
+    _plausibility(rows)
+    for row in rows:
         row["flags"] = join_flags(row["flags"])
     return rows
+
+
+def _plausibility(rows: list[dict[str, Any]]) -> None:
+    """A count a thousand times another of the same state and place in one text is a
+    garble or a slip of units ("86.870.000 Häuser" beside "86.870"): a person checks it."""
+    counted = [r for r in rows if r["count"] is not None and r["count"] > 0]
+    for big in counted:
+        for small in counted:
+            if (
+                big["count"] == small["count"] * 1000
+                and big["damage"] == small["damage"]
+                and big["place_text"] == small["place_text"]
+                and "thousandfold_of_another" not in big["flags"]
+            ):
+                big["flags"].append("thousandfold_of_another")
+                big["status"] = "needs_review"
 
 
 def _dateline(sents: list[Sentence], dates: dict[int, list[DateMention]]) -> set[int]:
