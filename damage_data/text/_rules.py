@@ -405,6 +405,11 @@ def _names_a_stock(tokens: Sequence[Token], num: Number, noun_end: int, lex: Lex
         )
     det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
     anchor_end = det[1] if det is not None else num.qual_start
+    if det is None and anchor_end > 0 and tokens[anchor_end - 1].norm in lex.words("articles") | {
+        "den",
+        "des",
+    }:
+        anchor_end -= 1  # "Von den 4200 Gebäuden …"
     if (
         anchor_end == 0
         or lex["subset_of_anchor"].match_ending_at(tokens, anchor_end, lookback=2) is None
@@ -1325,6 +1330,8 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             and item.parent.damage is None
             and item.damage is not None
             and item.damage_source == "trailing"
+            # "La ville compte 12 000 maisons ; 2 000 d'entre elles …": not across a clause
+            and not any(t.text in (";", ".") for t in tokens[item.parent.last : item.first])
         ):
             item.parent.damage, item.parent.damage_source = item.damage, "from_breakdown"
     # subsets without a phrase take their parent's ("damage to 47 buildings, of which 41 houses")
