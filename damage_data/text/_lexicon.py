@@ -73,6 +73,9 @@ class PhraseSet:
 
     exact: dict[str, list[Phrase]] = field(default_factory=dict)
     wild: list[Phrase] = field(default_factory=list)
+    #: prefix patterns ("dağıl*") by their first letter, so a lookup tries only a few
+    by_letter: dict[str, list[Phrase]] = field(default_factory=dict)
+    suffix_first: list[Phrase] = field(default_factory=list)
 
     @classmethod
     def build(cls, entries: Mapping[str, Any] | Sequence[str]) -> PhraseSet:
@@ -89,6 +92,10 @@ class PhraseSet:
             first = patterns[0]
             if (first.endswith("*") or first.startswith("*")) and len(first) > 1:
                 out.wild.append(phrase)
+                if first.startswith("*"):
+                    out.suffix_first.append(phrase)
+                else:
+                    out.by_letter.setdefault(first[0], []).append(phrase)
             else:
                 out.exact.setdefault(first, []).append(phrase)
         return out
@@ -98,7 +105,10 @@ class PhraseSet:
         if i >= len(tokens):
             return None
         best: tuple[Phrase, int] | None = None
-        candidates = self.exact.get(tokens[i].norm, []) + self.wild
+        word = tokens[i].norm
+        candidates = (
+            self.exact.get(word, []) + self.by_letter.get(word[:1], []) + self.suffix_first
+        )
         for phrase in candidates:
             end = phrase.match(tokens, i)
             if end is None:
