@@ -106,9 +106,7 @@ class PhraseSet:
             return None
         best: tuple[Phrase, int] | None = None
         word = tokens[i].norm
-        candidates = (
-            self.exact.get(word, []) + self.by_letter.get(word[:1], []) + self.suffix_first
-        )
+        candidates = self.exact.get(word, []) + self.by_letter.get(word[:1], []) + self.suffix_first
         for phrase in candidates:
             end = phrase.match(tokens, i)
             if end is None:

@@ -244,7 +244,10 @@ def _coordinate(phrases: list[Phrase], tokens: Sequence[Token], lex: Lexicon) ->
             # its own count is no second half of the phrase before
             and not (ph.end < len(tokens) and tokens[ph.end].is_digit)
             and all(
-                t.norm in joiners or t.norm in or_tokens or t.norm in aux or t.text in _COORD_FILLERS
+                t.norm in joiners
+                or t.norm in or_tokens
+                or t.norm in aux
+                or t.text in _COORD_FILLERS
                 for t in gap
             )
         ):
@@ -271,6 +274,7 @@ def _coordinate(phrases: list[Phrase], tokens: Sequence[Token], lex: Lexicon) ->
         first, last = chain[0], chain[-1]
         out.append(Phrase(state, first.start, last.end, False, first.char_start, last.char_end))
     return out
+
 
 def _scan_noun(
     tokens: Sequence[Token], j: int, lex: Lexicon, stop: set[str], window: int = 5
@@ -319,8 +323,10 @@ def _scan_noun(
             chain = find_phrases(tokens[j : min(n, j + 14)], lex)
             if chain and chain[0].start == 0 and chain[0].end > d[1] - j:
                 # "bölüm acil yıkılacak, ağır hasarlı, yıkık veya orta hasarlı": the whole list
-                c = chain[0]
-                inner = Phrase(c.state, j, j + c.end, c.negated, c.char_start, c.char_end)
+                head = chain[0]
+                inner = Phrase(
+                    head.state, j, j + head.end, head.negated, head.char_start, head.char_end
+                )
             j = inner.end
             continue
         if tok.norm in stop:
@@ -370,8 +376,14 @@ def _quoted_state(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[Phrase
         if m is not None:
             value = str(m[0].value)
             inside.append(
-                Phrase(value.lstrip("!"), k, m[1], value.startswith("!"), tokens[k].start,
-                       tokens[m[1] - 1].end)
+                Phrase(
+                    value.lstrip("!"),
+                    k,
+                    m[1],
+                    value.startswith("!"),
+                    tokens[k].start,
+                    tokens[m[1] - 1].end,
+                )
             )
             k = m[1]
             continue
@@ -384,8 +396,16 @@ def _quoted_state(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[Phrase
     merged = _coordinate(inside, tokens, lex)
     if len(merged) != 1:
         state = combine_states([p.state for p in inside], alternative=False)
-        merged = [Phrase(state, inside[0].start, inside[-1].end, False, inside[0].char_start,
-                         inside[-1].char_end)]
+        merged = [
+            Phrase(
+                state,
+                inside[0].start,
+                inside[-1].end,
+                False,
+                inside[0].char_start,
+                inside[-1].char_end,
+            )
+        ]
     return merged[0], k + 1
 
 
@@ -405,10 +425,16 @@ def _names_a_stock(tokens: Sequence[Token], num: Number, noun_end: int, lex: Lex
         )
     det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
     anchor_end = det[1] if det is not None else num.qual_start
-    if det is None and anchor_end > 0 and tokens[anchor_end - 1].norm in lex.words("articles") | {
-        "den",
-        "des",
-    }:
+    if (
+        det is None
+        and anchor_end > 0
+        and tokens[anchor_end - 1].norm
+        in lex.words("articles")
+        | {
+            "den",
+            "des",
+        }
+    ):
         anchor_end -= 1  # "Von den 4200 Gebäuden …"
     if (
         anchor_end == 0
@@ -564,10 +590,17 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             item.stock_candidate = _names_a_stock(tokens, num, s1, lex)
             items.append(item)
             continue
-        if kind is None and inner is not None and inner.start == num.end + 1:
+        if (
+            kind is None
+            and inner is not None
+            and inner.start == num.end + 1
+            and tokens[num.end].text in _QUOTES
+        ):
             # '3 bin 761 "acil yıkılacak", 3 bin 274 "orta hasarlı", … bağımsız bölüm': a
             # quoted category, the noun comes at the end of the list
-            items.append(Item(sentence, num, num.qual_start, inner.end + 1, "bare_damage", inner=inner))
+            items.append(
+                Item(sentence, num, num.qual_start, inner.end + 1, "bare_damage", inner=inner)
+            )
             continue
         outcome = _bare_number(sentence, num, inner, first_word, lex, stop, joiners)
         if isinstance(outcome, str):
@@ -808,10 +841,7 @@ def _bare_number(
         near = [
             ph
             for ph in find_phrases(tokens, lex)
-            if b0 - 1 <= ph.end <= num.qual_start
-            and ph.state != "exclude"
-            and not ph.negated
-            and not any(t.is_digit for t in tokens[ph.end : num.qual_start])
+            if b0 - 1 <= ph.end <= b1 and ph.state != "exclude" and not ph.negated
         ]
         if near:
             ph = near[0]
@@ -1081,6 +1111,8 @@ def _phrase_ahead(tokens: Sequence[Token], phrases: list[Phrase], lo: int) -> Ph
             and not any(t.is_digit or t.text in (".", ";", ":", "!", "?", "(", ")") for t in gap)
             and not ph.negated
             and ph.state != "exclude"
+            # "hit 120 homes in Kharkiv and destroyed 15": a verb with a count of its own
+            and not (ph.end < len(tokens) and tokens[ph.end].is_digit)
         ):
             return ph
         return None

@@ -526,6 +526,7 @@ def _dedupe(items: list[Item], headlines: set[int]) -> list[Item]:
             twin.flags.append("restated")
     return keep
 
+
 def _evidence(item: Item) -> tuple[int, int]:
     tokens = item.sentence.tokens
     lo, hi = item.first, item.last
@@ -632,12 +633,14 @@ def _row(
         "count_unit": item.count_unit,
         "count": count,
         # a vague word ("dozens") keeps its bounds but no count
-        "count_min": num.count_min if num.count_min is not None and count is not None or (
-            count is None and num.qualifier == "vague"
-        ) else count,
-        "count_max": num.count_max if num.count_max is not None and count is not None or (
-            count is None and num.qualifier == "vague"
-        ) else count,
+        "count_min": num.count_min
+        if (num.count_min is not None and count is not None)
+        or (count is None and num.qualifier == "vague")
+        else count,
+        "count_max": num.count_max
+        if (num.count_max is not None and count is not None)
+        or (count is None and num.qualifier == "vague")
+        else count,
         "qualifier": num.qualifier,
         "subset_of": None,
         "same_as": None,
