@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 
@@ -32,6 +33,7 @@ def garbled_share(text: str) -> float:
     return hits / max(1, len(text))
 
 
+@functools.lru_cache(maxsize=1024)
 def detect_language(text: str) -> str:
     """``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``, ``fr``, ``hy``; another ISO code; or ``und``.
 
