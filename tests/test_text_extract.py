@@ -659,7 +659,13 @@ def test_each_paragraph_is_read_in_its_own_language() -> None:
 )
 def test_lists_sets_and_ellipses(text: str, expected: list[tuple[int, str, str]]) -> None:
     f = figures_from_text(text)
-    assert [(int(r.count), r.damage, r.structure) for r in f.itertuples()] == expected
+    # a count without a damage state keeps its number in count_min (issue 15: no count)
+    got = [
+        (int(r.count if pd.notna(r.count) else r.count_min), r.damage, r.structure)
+        for r in f.itertuples()
+    ]
+    assert got == expected
+    assert f.loc[f["damage"] == "unassessed", "count"].isna().all()
 
 
 def test_district_before_a_village_is_its_parent() -> None:
@@ -824,12 +830,15 @@ def test_a_verb_after_and_governs_the_next_count_not_this_one() -> None:
     # "hit" is no damage word: 120 must not take "destroyed" from the next clause
     f = figures_from_text("The strike hit 120 homes in Kharkiv and destroyed 15.")
     first = f.iloc[0]
-    assert (int(first["count"]), first["damage"], first["status"]) == (
+    # issue 15: a number without a damage state is no figure: no count, the number is kept
+    # in count_min / count_max for the person who reviews it
+    assert pd.isna(first["count"])
+    assert (int(first["count_min"]), first["damage"], first["status"]) == (
         120,
         "unassessed",
         "needs_review",
     )
-    assert "no_damage_phrase" in flags_of(first["flags"])
+    assert {"no_damage_phrase", "count_without_state"} <= set(flags_of(first["flags"]))
     assert (int(f.loc[1, "count"]), f.loc[1, "damage"]) == (15, "destroyed")
 
 

@@ -347,6 +347,10 @@ def _scan_noun(
 
 
 _QUOTES = {'"', "“", "”", "«", "»", "„"}
+#: Reasons a count was skipped that make it a count of something else than structures.
+_NOT_STRUCTURES = frozenset(
+    {"people", "munitions", "vehicles", "livestock", "money", "area", "time", "other", "storeys"}
+)
 
 
 def _structure_within(tokens: Sequence[Token], j: int, lex: Lexicon, reach: int) -> bool:
@@ -455,6 +459,18 @@ def _names_a_stock(tokens: Sequence[Token], num: Number, noun_end: int, lex: Lex
     return False
 
 
+def _gapped(tokens: Sequence[Token], k: int, lex: Lexicon, phrases: list[Phrase]) -> bool:
+    """Whether the rest of the clause after token ``k`` has no verb of its own: no auxiliary
+    and no damage or exclusion phrase before the clause ends ("… and 4 more on 13 October")."""
+    aux = lex.words("aux_words")
+    for j in range(k, len(tokens)):
+        if tokens[j].text in (".", ";", "!", "?"):
+            return True
+        if tokens[j].norm in aux or any(ph.start == j for ph in phrases):
+            return False
+    return True
+
+
 def _clause_ends(tokens: Sequence[Token], k: int) -> bool:
     """Whether nothing but punctuation follows token ``k`` in its clause (an ellipsis:
     "12 houses were destroyed, 5 schools and 3 shops."), not an unknown verb ("6 more were
@@ -469,6 +485,19 @@ def _list_gap(tokens: Sequence[Token], lo: int, hi: int, joiners: set[str], lex:
     k = lo
     while k < hi:
         if tokens[k].norm in joiners or tokens[k].norm in articles:
+            k += 1
+            continue
+        place = lex["place_nouns_after"].match_at(tokens, k) or lex["place_nouns_before"].match_at(
+            tokens, k
+        )
+        if place is not None and place[1] <= hi:
+            k = place[1]  # "… 12 տան, Գեղարոտ գյուղում 20 տան": a place inside the list
+            continue
+        if (
+            tokens[k].is_upper
+            and k + 1 < hi
+            and (lex["place_nouns_after"].match_at(tokens, k + 1) is not None)
+        ):
             k += 1
             continue
         m = lex["structures"].match_at(tokens, k)
@@ -498,7 +527,13 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     places: list[PlaceCount] = []
     skipped: list[tuple[Number, str]] = []
     share_end = -1
-    for num in find_numbers(tokens, lex):
+    numbers = find_numbers(tokens, lex)
+    wholes: set[int] = set()  # "2 of 18 houses": the 18 is the whole of a part
+    for idx, num in enumerate(numbers):
+        nxt_num = numbers[idx + 1] if idx + 1 < len(numbers) else None
+        if num.start in wholes:
+            skipped.append((num, "whole_of_a_part"))
+            continue
         if num.start < share_end:
             # "60% of the 500 houses … were destroyed": 500 is the whole, not the destroyed
             skipped.append((num, "percent_base"))
@@ -539,6 +574,24 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
         if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
             skipped.append((num, num.skip))
             continue
+        part = _part_of_whole(tokens, num, nxt_num, lex, stop)
+        if part is not None:
+            # "Zwei von 18 Häusern seien zerstört worden", "8 of 20 shelled houses": the
+            # first count is the figure, with the whole's noun; the whole is no figure
+            value, s0, s1, inner = part
+            assert nxt_num is not None
+            wholes.add(nxt_num.start)
+            item = Item(sentence, num, num.qual_start, s1, "noun", inner=inner)
+            items.append(_with_noun(item, tokens, value, s0, s1))
+            item.flags.append("part_of_a_whole")
+            continue
+        if num.start > 1 and tokens[num.start - 1].text == ":" and tokens[num.start - 2].is_word:
+            # 'Acil yıkılacak ağır hasarlı yıkık bina: 124 Orta hasarlı bina: 119': a
+            # label and its count; what follows the count is the next label
+            labelled = _labelled_item(sentence, num, None, lex)
+            if labelled is not None:
+                items.append(labelled)
+                continue
         kind, value, s0, s1, inner, first_word = _scan_noun(tokens, num.end, lex, stop)
         if num.skip in ("decimal", "garbled"):
             if kind == "structure" or inner is not None:
@@ -566,6 +619,11 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             and tokens[s1 - 1].norm.endswith(("da", "də", "de", "ta", "te", "tə"))
             and s1 < len(tokens)
             and tokens[s1].is_digit
+            # "236 bin 410 binada yer alan 1 milyon … bağımsız birim": units located in
+            # buildings are both counts; only people or things in them make it a place
+            and not (
+                nxt_num is not None and _scan_noun(tokens, nxt_num.end, lex, stop)[0] == "structure"
+            )
         ):
             # "3 okulda 250 öğrenci tahliye edildi": "in 3 schools", the count is the next one
             skipped.append((num, "location"))
@@ -611,6 +669,25 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     phrases = find_phrases(tokens, lex)
     _group(items, tokens, lex, joiners)
     return SentenceResult(items, places, phrases, skipped)
+
+
+def _part_of_whole(
+    tokens: Sequence[Token], num: Number, nxt: Number | None, lex: Lexicon, stop: set[str]
+) -> tuple[str, int, int, Phrase | None] | None:
+    """The noun of a count followed by "of/von/из the N <noun>", or None."""
+    if nxt is None or num.kind not in ("digits", "words") or nxt.value is None:
+        return None
+    if num.value is None or num.value >= nxt.value:
+        return None
+    gap = [t.norm for t in tokens[num.end : nxt.qual_start]]
+    anchors = lex.words("subset_of_anchor") | lex.words("partitive_links")
+    articles = lex.words("articles") | {"the", "den", "der", "die"}
+    if not gap or gap[0] not in anchors or not all(g in articles for g in gap[1:]):
+        return None
+    kind, value, s0, s1, inner, _ = _scan_noun(tokens, nxt.end, lex, stop)
+    if kind != "structure":
+        return None
+    return str(value), s0, s1, inner
 
 
 def _share_of(tokens: Sequence[Token], num: Number, lex: Lexicon) -> int:
@@ -829,25 +906,9 @@ def _bare_number(
         # "counted 14 destroyed and 52 damaged houses": the word right after the count is its
         # state, whatever verb came before
         return Item(sentence, num, num.qual_start, num.end, "bare_damage", inner=inner)
-    before = _noun_before(tokens, num.qual_start, lex)
-    if before is not None:
-        b0, b1, bvalue = before
-        item = Item(sentence, num, b0, num.end, "noun_before", inner=inner)
-        _with_noun(item, tokens, bvalue, b0, b1)
-        # "the number of damaged houses", "zədələnən evlərin ümumi sayı": the adjective may
-        # stand right before the noun
-        # "acil yıkılacak, ağır hasarlı, yıkık bina sayısı ise 8 bin 268": the phrase (or
-        # list of categories) that ends right before the noun, or one inside the label
-        near = [
-            ph
-            for ph in find_phrases(tokens, lex)
-            if b0 - 1 <= ph.end <= b1 and ph.state != "exclude" and not ph.negated
-        ]
-        if near:
-            ph = near[0]
-            item.inner = ph
-            item.first = min(item.first, ph.start)
-        return item
+    labelled = _labelled_item(sentence, num, inner, lex)
+    if labelled is not None:
+        return labelled
     if first_word >= 0 and num.kind in ("digits", "words", "vague"):
         nxt = find_phrases(tokens[first_word + 1 : first_word + 5], lex)
         unknown_then_damage = bool(nxt) and nxt[0].state != "exclude"
@@ -872,6 +933,31 @@ def _bare_number(
 def _cue_words(lex: Lexicon, section: str) -> set[str]:
     """Every word of the phrases of a lexicon section ("a total of" → a, total, of)."""
     return {t.norm for phrase in lex.raw.get(section, []) for t in tokenize(phrase)}
+
+
+def _labelled_item(
+    sentence: Sentence, num: Number, inner: Phrase | None, lex: Lexicon
+) -> Item | None:
+    """The item of a count whose noun is named before it ("destroyed houses: 150", "yıkık
+    bina sayısı ise 8 bin 268", "Ağır hasarlı bina: 124"), with the label's phrase."""
+    tokens = sentence.tokens
+    before = _noun_before(tokens, num.qual_start, lex)
+    if before is None:
+        return None
+    b0, b1, bvalue = before
+    item = Item(sentence, num, b0, num.end, "noun_before", inner=inner)
+    _with_noun(item, tokens, bvalue, b0, b1)
+    # "acil yıkılacak, ağır hasarlı, yıkık bina sayısı ise 8 bin 268": the phrase (or list
+    # of categories) that ends right before the noun, or one inside the label
+    near = [
+        ph
+        for ph in find_phrases(tokens, lex)
+        if b0 - 1 <= ph.end <= b1 and ph.state != "exclude" and not ph.negated
+    ]
+    if near:
+        item.inner = near[0]
+        item.first = min(item.first, near[0].start)
+    return item
 
 
 def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:
@@ -984,7 +1070,7 @@ def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: se
             lex["new_set_markers"] and lex["new_set_markers"].match_at(tokens, item.first)
         ):  # "9 houses destroyed, another 40 damaged": "another" starts a new set
             item.parent = prev.parent
-            item.subset_cue = prev.subset_cue and prev.parent is not None
+            item.subset_cue = prev.subset_cue  # "Onlardan 41-i fərdi ev, 3-ü …": one list
         else:
             cue = _cue_in(tokens, gap_lo, gap_hi, lex, "subset_before")
             if (
@@ -1099,16 +1185,23 @@ def _trailing(
     return chosen
 
 
-def _phrase_ahead(tokens: Sequence[Token], phrases: list[Phrase], lo: int) -> Phrase | None:
-    """The first damage phrase after ``lo`` when only commas, joiners and words without a
-    count lead to it, within the sentence (None when a count or a clause end comes first)."""
+def _phrase_ahead(
+    tokens: Sequence[Token], phrases: list[Phrase], lo: int, not_counts: frozenset[int]
+) -> Phrase | None:
+    """The first damage phrase after ``lo`` when only commas, joiners, words and counts of
+    other things (``not_counts``: "430 cars") lead to it, within the sentence (None when a
+    count of structures or a clause end comes first)."""
     for ph in phrases:
         if ph.start < lo:
             continue
         gap = tokens[lo : ph.start]
         if (
-            len(gap) <= 10
-            and not any(t.is_digit or t.text in (".", ";", ":", "!", "?", "(", ")") for t in gap)
+            len(gap) <= 16
+            and not any(
+                (t.is_digit and lo + k not in not_counts)
+                or t.text in (".", ";", ":", "!", "?", "(", ")")
+                for k, t in enumerate(gap)
+            )
             and not ph.negated
             and ph.state != "exclude"
             # "hit 120 homes in Kharkiv and destroyed 15": a verb with a count of its own
@@ -1320,6 +1413,10 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             distant = any(t.text in _CLAUSE_PUNCT or t.is_digit for t in gap) or (
                 len(gap) > _LEADING_REACH and not to_object
             )
+        if chosen is None and members[0].inner is not None and len(members) > 1:
+            # "yıkık bina sayımız 506'ya, 4 bin 239 bağımsız bölüme ulaşmıştır": the label of
+            # the first count holds for the rest of its list
+            chosen, sources[g] = members[0].inner, "label"
         parent = members[0].parent
         split = (
             chosen is not None
@@ -1377,7 +1474,15 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     for item in items:
         if item.damage is not None or item.excluded or item.kind not in ("noun", "noun_before"):
             continue
-        ahead = _phrase_ahead(tokens, result.phrases, max(m.last for m in groups[item.group]))
+        not_counts = frozenset(
+            k
+            for num, why in result.skipped
+            if why in _NOT_STRUCTURES
+            for k in range(num.start, num.end)
+        )
+        ahead = _phrase_ahead(
+            tokens, result.phrases, max(m.last for m in groups[item.group]), not_counts
+        )
         if ahead is not None:
             for m in groups[item.group]:
                 if m.damage is None and not m.excluded:
@@ -1394,7 +1499,13 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
                 and m.parent is None
                 and m.kind in ("noun",)
                 and not m.subset_cue
-                and _clause_ends(tokens, max(x.last for x in members))
+                and (
+                    _clause_ends(tokens, max(x.last for x in members))
+                    # "15 houses were damaged on 12 October and 4 more on 13 October": the
+                    # verb is gapped; a clause with a verb of its own ("6 more were looted")
+                    # keeps no state
+                    or (m.structure is None and _gapped(tokens, m.last, lex, result.phrases))
+                )
             ):
                 m.damage, m.damage_source = last_damage, "from_previous_list"
                 m.flags.append("damage_from_previous_list")

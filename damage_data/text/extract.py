@@ -22,6 +22,7 @@ from ..tables import figure_id, join_flags, make_figures, make_table
 from ._dates import DateMention, find_dates
 from ._detect import detect_language, garbled_share
 from ._lexicon import LANGUAGES, Lexicon, lexicon, shared
+from ._numbers import Number
 from ._placing import (
     Mention,
     carries,
@@ -256,6 +257,15 @@ def _link_across_sentences(items: list[Item]) -> None:
         if item.kind in ("subset_after",) and item.parent is None and earlier:
             item.parent = earlier[-1]
         if item.subset_cue and item.parent is None and earlier:
+            prior = earlier[-1]
+            if (
+                prior.sentence.index == item.sentence.index
+                and prior.group == item.group
+                and prior.subset_cue
+                and prior.parent is not None
+            ):
+                item.parent = prior.parent  # the rest of a list of parts shares its whole
+        if item.subset_cue and item.parent is None and earlier:
             item.parent = earlier[-1]
         if (
             item.parent is not None
@@ -394,7 +404,10 @@ def _rows(
             logger.info("no damage phrase for %r; not a figure", item.structure_text)
             continue
         out_items.append(item)
-    out_items = _dedupe(out_items, _headlines(text, sents))
+    own_places = {
+        s.index: {m.name.lower() for m in mentions.get(s.index, []) if usable(m)} for s in sents
+    }
+    out_items = _dedupe(out_items, _headlines(text, sents), own_places)
     for item in out_items:
         ids[id(item)] = ""
         if item.parent is not None and not item.parent.count:
@@ -493,29 +506,54 @@ def _headlines(text: str, sents: list[Sentence]) -> set[int]:
 _RESTATABLE = ("noun", "bare_damage", "copula_noun", "noun_before", "subset_after", "subset_bare")
 
 
-def _same_figure(a: Item, b: Item) -> bool:
-    """Whether two items in different sentences state the same figure again."""
-    return (
-        a.count is not None
-        and a.count == b.count
-        and a.sentence.index != b.sentence.index
-        and a.damage is not None
-        and b.damage is not None
-        and a.damage.state == b.damage.state
-        and (a.structure == b.structure or "any" in (a.structure, b.structure))
-        and a.same is None
-        and b.same is None
-        and a.kind in _RESTATABLE
-        and b.kind in _RESTATABLE
+def _same_figure(a: Item, b: Item, headlines: set[int], places: dict[int, set[str]]) -> bool:
+    """Whether two items in different sentences state the same figure again.
+
+    A headline compresses: its figure is the body's when the count agrees (or is the body's
+    count rounded down, "over 232,000" for 232,632) whatever damage word it uses; body
+    sentences restate a figure only with the same state. Two sentences that name different
+    places state different figures ("Deux maisons … à Kostyantynivka", "Deux maisons … à
+    Ivanopillya").
+    """
+    if (
+        a.count is None
+        or b.count is None
+        or a.sentence.index == b.sentence.index
+        or a.damage is None
+        or b.damage is None
+        or a.same is not None
+        or b.same is not None
+        or a.kind not in _RESTATABLE
+        or b.kind not in _RESTATABLE
+        or not (a.structure == b.structure or "any" in (a.structure, b.structure))
+    ):
+        return False
+    headline = a.sentence.index in headlines or b.sentence.index in headlines
+    pa, pb = places.get(a.sentence.index, set()), places.get(b.sentence.index, set())
+    if not headline and pa and pb and not {p[:5] for p in pa} & {p[:5] for p in pb}:
+        return False  # the stems tell inflected forms apart from other places
+    if not headline:
+        return a.count == b.count and a.damage.state == b.damage.state
+    head, body = (a, b) if a.sentence.index in headlines else (b, a)
+    assert head.count is not None and body.count is not None
+    rounded = (
+        head.num.qualifier in ("more_than", "approx")
+        and head.count <= body.count < head.count * 1.01
+        and head.count % 100 == 0
     )
+    damage = {a.damage.state, b.damage.state} <= _DAMAGE_STATES
+    return damage and (head.count == body.count or rounded)
 
 
-def _dedupe(items: list[Item], headlines: set[int]) -> list[Item]:
+def _dedupe(
+    items: list[Item], headlines: set[int], places: dict[int, set[str]] | None = None
+) -> list[Item]:
     """Drop a figure restated in another sentence: a headline gives way to the body, and
     the body's first statement stays (a quote restating the lead is the lead again)."""
     keep: list[Item] = []
+    places = places or {}
     for item in items:
-        twin = next((k for k in keep if _same_figure(k, item)), None)
+        twin = next((k for k in keep if _same_figure(k, item, headlines, places)), None)
         if twin is None:
             keep.append(item)
             continue
@@ -581,6 +619,12 @@ def _row(
     if item.kind in ("garbled", "percent"):
         count = None  # an unreadable number or a share: never turned into a count
         status = "needs_review"
+    stateless = item.damage is None and count is not None
+    if stateless:
+        # "the strike hit 120 homes": a number with no damage state is no damage figure; a
+        # person decides, the number stays in count_min / count_max
+        flags.append("count_without_state")
+        count = None
     if num.qualifier == "vague" or item.kind == "unknown_noun":
         status = "needs_review"
     if {"distant_damage_phrase", "elided_noun_without_antecedent", "ambiguous_list_end"} & set(
@@ -632,15 +676,7 @@ def _row(
         "structure_text": item.structure_text,
         "count_unit": item.count_unit,
         "count": count,
-        # a vague word ("dozens") keeps its bounds but no count
-        "count_min": num.count_min
-        if (num.count_min is not None and count is not None)
-        or (count is None and num.qualifier == "vague")
-        else count,
-        "count_max": num.count_max
-        if (num.count_max is not None and count is not None)
-        or (count is None and num.qualifier == "vague")
-        else count,
+        **_bounds(num, count, stateless),
         "qualifier": num.qualifier,
         "subset_of": None,
         "same_as": None,
@@ -651,6 +687,19 @@ def _row(
         "start": start,
         "end": end,
         "rule": rule,
+    }
+
+
+def _bounds(num: Number, count: int | None, stateless: bool) -> dict[str, int | None]:
+    """count_min / count_max: a vague word ("dozens") keeps its bounds but no count, and a
+    count without a damage state keeps its number there."""
+    if stateless:
+        return {"count_min": num.value, "count_max": num.value}
+    if count is None and num.qualifier == "vague":
+        return {"count_min": num.count_min, "count_max": num.count_max}
+    return {
+        "count_min": num.count_min if num.count_min is not None and count is not None else count,
+        "count_max": num.count_max if num.count_max is not None and count is not None else count,
     }
 
 
