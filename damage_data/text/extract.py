@@ -404,9 +404,11 @@ def _rows(
             logger.info("no damage phrase for %r; not a figure", item.structure_text)
             continue
         out_items.append(item)
-    own_places = {
-        s.index: {m.name.lower() for m in mentions.get(s.index, []) if usable(m)} for s in sents
-    }
+    own_places: dict[int, set[str]] = {}
+    for s in sents:
+        here = {m.name.lower() for m in mentions.get(s.index, []) if usable(m)}
+        carried_in = place_by_sentence.get(s.index - 1) if s.index > 0 else None
+        own_places[s.index] = here or ({carried_in.name.lower()} if carried_in else set())
     out_items = _dedupe(out_items, _headlines(text, sents), own_places)
     for item in out_items:
         ids[id(item)] = ""
@@ -503,6 +505,7 @@ def _headlines(text: str, sents: list[Sentence]) -> set[int]:
     return out
 
 
+_QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»", "„"})
 _RESTATABLE = ("noun", "bare_damage", "copula_noun", "noun_before", "subset_after", "subset_bare")
 
 
@@ -533,7 +536,13 @@ def _same_figure(a: Item, b: Item, headlines: set[int], places: dict[int, set[st
     if not headline and pa and pb and not {p[:5] for p in pa} & {p[:5] for p in pb}:
         return False  # the stems tell inflected forms apart from other places
     if not headline:
-        return a.count == b.count and a.damage.state == b.damage.state
+        quoted = any(t.text in _QUOTE_MARKS for t in b.sentence.tokens)
+        states = a.damage.state == b.damage.state or (
+            quoted and {a.damage.state, b.damage.state} <= _DAMAGE_STATES
+        )
+        # a quote restating the lead may word the damage otherwise ("zerstört und
+        # beschädigt" in the lead, "in gewissem Maße zerstört" in the quote)
+        return a.count == b.count and states
     head, body = (a, b) if a.sentence.index in headlines else (b, a)
     assert head.count is not None and body.count is not None
     rounded = (
