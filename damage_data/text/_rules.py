@@ -6,7 +6,7 @@ lists come from the lexicon files, so a new phrasing is a new line of data, not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -186,7 +186,32 @@ def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
             continue
         out.append(phrase)
         i = phrase.end
+    gapped = lex.raw.get("gapped_degrees")
+    if gapped and out:
+        out = _gapped_degrees(tokens, out, gapped)
     return _coordinate(out, tokens, lex)
+
+
+def _gapped_degrees(
+    tokens: Sequence[Token], phrases: list[Phrase], degrees: Mapping[str, str]
+) -> list[Phrase]:
+    """Degree words whose damage noun is said once at the end of a list: "7 bin 402 binanın
+    ağır, 512 binanın orta, 7 bin 911 binanın hafif hasarlı olduğu" (ağır → ağır hasarlı)."""
+    starts = {ph.start for ph in phrases}
+    extra: list[Phrase] = []
+    for j, tok in enumerate(tokens):
+        state = degrees.get(tok.norm)
+        if state is None or j in starts or j == 0 or not tokens[j - 1].is_word:
+            continue
+        if j + 1 >= len(tokens) or tokens[j + 1].text not in (",", "ve", "ile"):
+            continue
+        # the list must end in a degree word with its noun ("hafif hasarlı") in this clause
+        for ph in phrases:
+            if ph.start > j and tokens[ph.start].norm in degrees and ph.state in _DAMAGE_LIKE:
+                if not any(t.text in (".", ";", "!", "?") for t in tokens[j : ph.start]):
+                    extra.append(Phrase(state, j, j + 1, False, tok.start, tok.end))
+                break
+    return sorted([*phrases, *extra], key=lambda ph: ph.start) if extra else phrases
 
 
 #: Words that may stand between two coordinated damage phrases besides joiners and "or".
@@ -285,6 +310,12 @@ def _scan_noun(
     first_word = -1
     n = len(tokens)
     joiner_words = lex.words("list_joiners") - {",", "-", "–", "—"}
+    links = lex.words("category_links") | lex.words("aux_words")
+    k = j
+    while k < min(n, j + 4) and tokens[k].norm in links:
+        k += 1
+    if k > j and k < n and tokens[k].text in _QUOTES and _quoted_state(tokens, k, lex):
+        j = k  # '60,121 are tagged as "partially damaged"', '2,600 as "totally damaged"'
     while j < n and words < window:
         tok = tokens[j]
         if tok.text in _QUOTES:
@@ -393,6 +424,9 @@ def _quoted_state(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[Phrase
             continue
         if tokens[k].norm in lex.words("list_joiners") | lex.words("or_words") | {",", "and", "or"}:
             k += 1
+            continue
+        if tokens[k].text in (".", "!") and k + 1 < hi and tokens[k + 1].text in _QUOTES:
+            k += 1  # '8,466 "totally damaged."': the full stop inside the closing quote
             continue
         return None
     if k >= hi or not inside or any(p.negated for p in inside):
@@ -651,8 +685,10 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
         if (
             kind is None
             and inner is not None
-            and inner.start == num.end + 1
-            and tokens[num.end].text in _QUOTES
+            and tokens[inner.start - 1].text in _QUOTES
+            and _only(
+                tokens, num.end, inner.start - 1, lex.words("category_links") | lex.words("aux_words")
+            )
         ):
             # '3 bin 761 "acil yıkılacak", 3 bin 274 "orta hasarlı", … bağımsız bölüm': a
             # quoted category, the noun comes at the end of the list
@@ -952,7 +988,9 @@ def _labelled_item(
     near = [
         ph
         for ph in find_phrases(tokens, lex)
-        if b0 - 1 <= ph.end <= b1 and ph.state != "exclude" and not ph.negated
+        if (b0 - 1 <= ph.end <= b1 or (b1 <= ph.start <= b1 + 2 and ph.end <= num.start))
+        and ph.state != "exclude"
+        and not ph.negated
     ]
     if near:
         item.inner = near[0]
@@ -1034,7 +1072,24 @@ def _noun_before(tokens: Sequence[Token], start: int, lex: Lexicon) -> tuple[int
             cue = lex["number_of"].match_at(tokens, c0)
             if cue is not None and cue[1] <= b0:
                 return c0, m[1], str(m[0].value)
+        if _stated_at(tokens, start, lex) and any(
+            lex["damage"].match_at(tokens, k) is not None
+            for k in range(max(0, b0 - 2), min(start, m[1] + 3))
+        ):
+            # "houses reported damaged due to the three cyclones were placed at 7,838": a noun
+            # with its damage word, then a verb stating its level right before the count
+            return b0, m[1], str(m[0].value)
     return None
+
+
+def _stated_at(tokens: Sequence[Token], start: int, lex: Lexicon) -> bool:
+    """Whether the words right before a count state a level ("were placed at", "stood at")."""
+    stated = lex.words("stated_at")
+    if not stated or start < 1:
+        return False
+    one = tokens[start - 1].norm
+    two = f"{tokens[start - 2].norm} {one}" if start >= 2 else one
+    return one in stated or two in stated
 
 
 def _span_text(tokens: Sequence[Token], lo: int, hi: int) -> str:
