@@ -1172,6 +1172,7 @@ def _trailing(
     aside: bool = False,
     aux: frozenset[str] = frozenset(),
     appositions: frozenset[str] = frozenset(),
+    counts_at: frozenset[int] = frozenset(),
 ) -> Phrase | None:
     """The first phrase after a group, before the clause ends; "X and Y" picks the worse.
 
@@ -1210,6 +1211,14 @@ def _trailing(
         if chosen is None:
             if ph.negated and ph.state != "exclude" and not negation:
                 continue
+            if (
+                ((hi < len(tokens) and hi - ph.end <= 1) or ph.end in counts_at)
+                and ph.start > lo
+                and tokens[ph.start - 1].norm in joiners - {","}
+            ):
+                # "забор в одном частном домовладении и повреждены три автомобиля": after
+                # "and", the verb leads the next count, not this one
+                return None
             chosen = ph
             continue
         # a second phrase joined by "and": "in an emergency condition and not restorable"
@@ -1344,6 +1353,9 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     order = sorted(groups)
     prev_end = 0
     sources: dict[int, str] = {}
+    counts_at = frozenset(
+        [it.num.start for it in items] + [n.start for n, _ in result.skipped]
+    )
     for idx, g in enumerate(order):
         members = groups[g]
         nxt = groups[order[idx + 1]][0].first if idx + 1 < len(order) else len(tokens)
@@ -1378,6 +1390,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             aside=aside,
             aux=frozenset(lex.words("aux_words")),
             appositions=frozenset(lex.words("apposition_markers")),
+            counts_at=counts_at,
         )
         leading = _leading(tokens, result.phrases, prev_end, members[0].first, negation=negation)
         if (
