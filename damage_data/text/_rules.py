@@ -941,6 +941,9 @@ def _bare_number(
     if _damage_follows(tokens, num.end, lex) and num.kind in ("digits", "words", "vague"):
         # "counted 14 destroyed and 52 damaged houses": the word right after the count is its
         # state, whatever verb came before
+        if inner is None and num.end < len(tokens) and tokens[num.end].text == "\u055d":
+            # "երեքը՝ բնակության համար պիտանի չեն": the pause mark would end the clause
+            inner = next((ph for ph in find_phrases(tokens, lex) if ph.start > num.end), None)
         return Item(sentence, num, num.qual_start, num.end, "bare_damage", inner=inner)
     labelled = _labelled_item(sentence, num, inner, lex)
     if labelled is not None:
@@ -1007,8 +1010,8 @@ def _damage_follows(tokens: Sequence[Token], j: int, lex: Lexicon) -> bool:
             or lex["exclude_context"].match_at(tokens, k) is not None
         ):
             return True
-        if tokens[k].norm not in aux:
-            return False
+        if tokens[k].norm not in aux and tokens[k].text != "\u055d":
+            return False  # "երեքը՝ բնակության համար պիտանի չեն": the pause mark stands for "are"
     return False
 
 
