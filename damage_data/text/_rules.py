@@ -336,8 +336,9 @@ def _scan_noun(
             return "structure", s[0].value, j, s[1], inner, first_word
         if which == 1 and x is not None:
             after = lex["structures"].match_at(tokens, x[1])
-            if x[0].value == "place" and after is not None:
-                # "8 kənd qəbiristanlığına", "village schools": a place word qualifying a noun
+            if x[0].value in ("place", "people") and after is not None:
+                # "8 kənd qəbiristanlığına", "village schools", "12 civilian homes", "12 sivil
+                # bina": a place or people word qualifying a structure noun
                 return "structure", after[0].value, j, after[1], inner, first_word
             return "exclude", x[0].value, j, x[1], inner, first_word
         d = lex["damage"].match_at(tokens, j)
