@@ -688,7 +688,10 @@ def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
             and inner is not None
             and tokens[inner.start - 1].text in _QUOTES
             and _only(
-                tokens, num.end, inner.start - 1, lex.words("category_links") | lex.words("aux_words")
+                tokens,
+                num.end,
+                inner.start - 1,
+                lex.words("category_links") | lex.words("aux_words"),
             )
         ):
             # '3 bin 761 "acil yıkılacak", 3 bin 274 "orta hasarlı", … bağımsız bölüm': a
@@ -1357,9 +1360,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     order = sorted(groups)
     prev_end = 0
     sources: dict[int, str] = {}
-    counts_at = frozenset(
-        [it.num.start for it in items] + [n.start for n, _ in result.skipped]
-    )
+    counts_at = frozenset([it.num.start for it in items] + [n.start for n, _ in result.skipped])
     for idx, g in enumerate(order):
         members = groups[g]
         nxt = groups[order[idx + 1]][0].first if idx + 1 < len(order) else len(tokens)
