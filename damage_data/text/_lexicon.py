@@ -137,12 +137,18 @@ class Lexicon:
     lang: str
     raw: dict[str, Any]
     sets: dict[str, PhraseSet]
+    _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> PhraseSet:
         return self.sets[name]
 
     def words(self, name: str) -> set[str]:
-        return {norm(w) for w in self.raw.get(name, [])}
+        """The normalised words of a list section (cached: the reader asks often; a copy)."""
+        found = self._words.get(name)
+        if found is None:
+            found = frozenset(norm(w) for w in self.raw.get(name, []))
+            self._words[name] = found
+        return set(found)
 
 
 #: Lexicon sections compiled into phrase sets.
