@@ -1198,6 +1198,9 @@ def _trailing(
             if aside and k == lo and tokens[k].text == ",":
                 k += 1
                 continue
+            if k == lo and tokens[k].text == "\u055d":
+                k += 1  # "որից 15-ը՝ ամբողջությամբ ավերվել": the pause mark stands for "are"
+                continue
             if tokens[k].text in _QUOTES and any(ph.start == k + 1 for ph in phrases):
                 k += 1  # 'yapı "yıkık" olarak': a quoted state
                 continue
