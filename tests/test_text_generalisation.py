@@ -321,8 +321,7 @@ def test_committed_passages_have_no_text_of_unlicensed_pages() -> None:
     [
         # a category in quotes after "tagged/classified as", the full stop inside the quote
         (
-            'Of the 900 houses, 850 are tagged as "partially damaged" and 50 as '
-            '"totally damaged."',
+            'Of the 900 houses, 850 are tagged as "partially damaged" and 50 as "totally damaged."',
             [(850, "damaged"), (50, "destroyed")],
         ),
         # a noun with its damage word, its level stated "at" the count
