@@ -387,3 +387,36 @@ def test_round3_other_languages(text: str, lang: str, expected: list[tuple[int, 
     f = figures_from_text(text, lang=lang)
     assert _counts(f) == expected
     _spans_exact(text, f)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Une vingtaine de maisons ont été détruites.", "fr", [(20, "destroyed")]),
+        (
+            "Parmi les 300 maisons inspectées, 40 sont à démolir.",
+            "fr",
+            [(300, "assessed"), (40, "destroyed")],
+        ),
+        ("Rayonda 2 minə yaxın ev zədələnib.", "az", [(2000, "damaged")]),
+        ("Повреждены 9 частных домов и 2 многоквартирных.", "ru", [(9, "damaged"), (2, "damaged")]),
+        (
+            "Insgesamt sind 800 Gebäude zerstört oder unbewohnbar.",
+            "de",
+            [(800, "damaged_or_destroyed")],
+        ),
+        # "տասնյակ" (tens of) is vague, not ten
+        ("Վնասվել են տասնյակ տներ։", "hy", []),
+        (
+            "Տավուշում վնասվել է 25 տուն, որից 3-ը՝ ամբողջությամբ ավերվել։",
+            "hy",
+            [(25, "damaged"), (3, "destroyed")],
+        ),
+    ],
+)
+def test_round3_number_words_and_states(
+    text: str, lang: str, expected: list[tuple[int, str]]
+) -> None:
+    f = figures_from_text(text, lang=lang)
+    assert _counts(f) == expected
+    _spans_exact(text, f)
