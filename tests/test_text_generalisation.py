@@ -420,3 +420,14 @@ def test_round3_number_words_and_states(
     f = figures_from_text(text, lang=lang)
     assert _counts(f) == expected
     _spans_exact(text, f)
+
+
+def test_a_total_that_counts_undamaged_buildings_is_the_number_inspected() -> None:
+    text = (
+        "Destroyed buildings: 124; damaged buildings: 730; undamaged buildings: 9,314; "
+        "total buildings: 10,287."
+    )
+    f = figures_from_text(text, lang="en")
+    assert _counts(f) == [(124, "destroyed"), (730, "damaged"), (10287, "assessed")]
+    assert "total_with_undamaged" in f["flags"].iloc[-1]
+    _spans_exact(text, f)

@@ -1588,3 +1588,24 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         for m in members:
             if m.damage is not None and m.damage.state != "exclude":
                 last_damage = m.damage
+    _totals_with_undamaged(items, tokens, result.phrases, lex)
+
+
+def _totals_with_undamaged(
+    items: list[Item], tokens: Sequence[Token], phrases: list[Phrase], lex: Lexicon
+) -> None:
+    """A total in a table that lists undamaged buildings too is the number inspected:
+    "… Hasarsız bina: 9 bin 314 Toplam bina: 10 bin 287" (Toplam = total)."""
+    if not any(ph.state == "none" and not ph.negated for ph in phrases):
+        return
+    totals = lex.words("total_labels")
+    for m in items:
+        if m.kind != "noun_before" or (m.damage is not None and m.damage.state != "none"):
+            continue
+        k = next((k for k in (m.first, m.first - 1) if k >= 0 and tokens[k].norm in totals), None)
+        if k is not None:
+            t = tokens[k]
+            m.first = min(m.first, k)
+            m.damage = Phrase("assessed", k, k + 1, False, t.start, t.end)
+            m.damage_source = "total_of_a_table"
+            m.flags.append("total_with_undamaged")
