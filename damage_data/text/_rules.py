@@ -832,7 +832,11 @@ def _bare_number(
     ):
         return "one_of_them"  # ", one of them a multi-family structure, were destroyed"
     if after is not None and num.kind != "negation":
-        k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, after[1], lex, stop)
+        j = after[1]
+        aux = lex.words("aux_words")
+        while j < len(tokens) and (tokens[j].text in ("—", "–", "-", ":") or tokens[j].norm in aux):
+            j += 1  # "3,7 тис. із них - це житлові будинки"
+        k2, v2, n0, n1, inner2, _ = _scan_noun(tokens, j, lex, stop)
         if k2 == "exclude":
             return str(v2)
         item = Item(

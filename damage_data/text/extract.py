@@ -502,6 +502,20 @@ def _headlines(text: str, sents: list[Sentence]) -> set[int]:
             out.add(s.index)
         else:
             break
+    for s in sents[2:-1]:
+        # a subheading inside the text: a short line of its own with no closing full stop
+        # ("68 ağır hasarlı bina tespit edildi" between two paragraphs)
+        toks = s.tokens
+        if (
+            toks
+            and len(toks) <= 12
+            and toks[-1].text not in (".", "!", "?", "\u0589", '"', "»", "”", ":", ";", ",")
+            and not any(t.text in (":", ";") for t in toks)
+            and toks[0].text not in ("–", "-", "—", "•", "*", "·")  # not a list item
+            and text[s.end : s.end + 1] == "\n"
+            and (s.start == 0 or text[s.start - 1] == "\n")
+        ):
+            out.add(s.index)
     return out
 
 
