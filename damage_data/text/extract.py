@@ -498,7 +498,19 @@ def _headlines(text: str, sents: list[Sentence]) -> set[int]:
     for s in sents[:2]:
         last = s.tokens[-1].text
         alone = s.paragraph == 0 and sum(1 for x in sents if x.paragraph == s.paragraph) == 1
-        if last not in (".", "!", "?", "\u0589", '"', "»", "”") or (alone and len(s.tokens) <= 25):
+        # a title quoting someone ('İcra başçısı:"Ağdamda 72 ev dağıdılıb"') on a line of its own
+        quoted_title = (
+            s.index == 0
+            and last in ('"', "»", "”")
+            and len(s.tokens) <= 25
+            and text[s.end : s.end + 1] == "\n"
+            and s.tokens[-2].text not in (".", "!", "?", "\u0589")
+        )
+        if (
+            last not in (".", "!", "?", "\u0589", '"', "»", "”")
+            or (alone and len(s.tokens) <= 25)
+            or quoted_title
+        ):
             out.add(s.index)
         else:
             break
