@@ -506,8 +506,10 @@ def _headlines(text: str, sents: list[Sentence]) -> set[int]:
             and text[s.end : s.end + 1] == "\n"
             and s.tokens[-2].text not in (".", "!", "?", "\u0589")
         )
+        # Armenian texts often end sentences with an ASCII colon for the full stop "։"
+        armenian_stop = last == ":" and any("\u0531" <= ch <= "\u058f" for ch in s.tokens[0].text)
         if (
-            last not in (".", "!", "?", "\u0589", '"', "»", "”")
+            (last not in (".", "!", "?", "\u0589", '"', "»", "”") and not armenian_stop)
             or (alone and len(s.tokens) <= 25)
             or quoted_title
         ):
