@@ -189,7 +189,32 @@ def find_phrases(tokens: Sequence[Token], lex: Lexicon) -> list[Phrase]:
     gapped = lex.raw.get("gapped_degrees")
     if gapped and out:
         out = _gapped_degrees(tokens, out, gapped)
-    return _coordinate(out, tokens, lex)
+    return _glossed(_coordinate(out, tokens, lex), tokens)
+
+
+def _glossed(phrases: list[Phrase], tokens: Sequence[Token]) -> list[Phrase]:
+    """A state explained in brackets right after it takes the bracket's state: "kəskin
+    qəzalı (dağılmış)" (in an acute emergency state, i.e. destroyed)."""
+    out: list[Phrase] = []
+    for ph in phrases:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and ph.start == prev.end + 1
+            and tokens[prev.end].text == "("
+            and ph.end < len(tokens)
+            and tokens[ph.end].text == ")"
+            and not prev.negated
+            and not ph.negated
+            and prev.state in _DAMAGE_LIKE
+            and ph.state in _DAMAGE_LIKE
+        ):
+            out[-1] = Phrase(
+                ph.state, prev.start, ph.end + 1, False, prev.char_start, tokens[ph.end].end
+            )
+            continue
+        out.append(ph)
+    return out
 
 
 def _gapped_degrees(
