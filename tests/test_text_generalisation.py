@@ -431,3 +431,57 @@ def test_a_total_that_counts_undamaged_buildings_is_the_number_inspected() -> No
     assert _counts(f) == [(124, "destroyed"), (730, "damaged"), (10287, "assessed")]
     assert "total_with_undamaged" in f["flags"].iloc[-1]
     _spans_exact(text, f)
+
+
+# --- round 4 (from the spent third hold-out; sentences written for the tests) --------------
+
+
+def test_a_subheading_inside_the_text_gives_way_to_the_body() -> None:
+    text = (
+        "Kamu binalarında yapılan incelemelerde 40 hasarsız, 7 ağır hasarlı bina tespit "
+        "edildi.\n52 ağır hasarlı bina tespit edildi\nKonut ve iş yerlerinde yapılan "
+        "incelemeler neticesinde 300 hasarsız, 52 de ağır hasarlı bina tespit edildi.\n"
+    )
+    f = figures_from_text(text, lang="tr")
+    kept = f[f["count"] == 52]
+    assert len(kept) == 1
+    assert "52 de ağır hasarlı bina" in kept["evidence"].iloc[0]
+    _spans_exact(text, f)
+
+
+def test_a_quoted_title_on_its_own_line_gives_way_to_the_body() -> None:
+    text = (
+        'İcra başçısı:"Tərtərdə 40 ev dağıdılıb"\n'
+        "İcra başçısı bildirib ki, rayonda dağıdılan binaların 40-ı fərdi yaşayış evidir."
+    )
+    f = figures_from_text(text, lang="az")
+    assert _counts(f) == [(40, "destroyed")]
+    assert "40-ı" in f["evidence"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # a count of applications about damage is no count of damaged houses
+        ("Rayonda 900 evə ziyan dəyməsi barədə müraciət daxil olub.", "az", []),
+        ("Надійшло 75 заяв про пошкодження житла.", "uk", []),
+        # a state glossed in brackets takes the gloss
+        (
+            "Komissiya 300 evə baxış keçirib, 20 ev kəskin qəzalı (dağılmış) hesab edilib.",
+            "az",
+            [(300, "assessed"), (20, "destroyed")],
+        ),
+        # "of them - these are …": a subset with a copula
+        (
+            "Пошкоджено понад 900 об'єктів, 600 із них - це житлові будинки.",
+            "uk",
+            [(900, "damaged"), (600, "damaged")],
+        ),
+        # counted roofs are no structures
+        ("Пошкоджено 4 житлові будинки, в яких пошкоджені 7 дахів.", "uk", [(4, "damaged")]),
+    ],
+)
+def test_round4(text: str, lang: str, expected: list[tuple[int, str]]) -> None:
+    f = figures_from_text(text, lang=lang)
+    assert _counts(f) == expected
+    _spans_exact(text, f)

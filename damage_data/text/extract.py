@@ -516,7 +516,7 @@ def _headlines(text: str, sents: list[Sentence]) -> set[int]:
             out.add(s.index)
         else:
             break
-    for s in sents[2:-1]:
+    for s in sents[1:-1]:
         # a subheading inside the text: a short line of its own with no closing full stop
         # ("68 ağır hasarlı bina tespit edildi" between two paragraphs)
         toks = s.tokens
