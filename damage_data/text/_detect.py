@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 
@@ -32,8 +33,9 @@ def garbled_share(text: str) -> float:
     return hits / max(1, len(text))
 
 
+@functools.lru_cache(maxsize=1024)
 def detect_language(text: str) -> str:
-    """``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``; another ISO code; or ``und``.
+    """``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``, ``fr``, ``hy``; another ISO code; or ``und``.
 
     >>> detect_language("So far, 133 houses have been completely destroyed.")
     'en'
@@ -47,6 +49,19 @@ def detect_language(text: str) -> str:
     if script == "Cyrillic":
         uk_marks = sum(text.count(c) for c in "іїєґІЇЄҐ")
         ru_marks = sum(text.count(c) for c in "ыэъёЫЭЪЁ")
+        if uk_marks == ru_marks:
+            # no letter tells them apart ("Зруйновано два будинки"): the words each lexicon knows
+            tokens = tokenize(text)
+            known = {
+                lang: sum(
+                    1
+                    for k, t in enumerate(tokens)
+                    if t.is_word
+                    and any(lexicon(lang)[s].match_at(tokens, k) for s in ("damage", "structures"))
+                )
+                for lang in ("uk", "ru")
+            }
+            return "uk" if known["uk"] > known["ru"] else "ru"
         return "uk" if uk_marks > ru_marks else "ru"
     if script != "Latin":
         return str(shared()["scripts"].get(script, "und"))
@@ -56,8 +71,8 @@ def detect_language(text: str) -> str:
         return "az"
     scores: dict[str, float] = {}
     for lang in LANGUAGES:
-        if lang in ("ru", "uk"):
-            continue
+        if lang in ("ru", "uk", "hy"):
+            continue  # not Latin script
         stop = {w.lower() for w in lexicon(lang).raw.get("detect", {}).get("stopwords", [])}
         score = float(sum(1 for w in words if w in stop))
         # short passages have few stop words: words the lexicon knows count too

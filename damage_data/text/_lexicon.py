@@ -18,8 +18,9 @@ from .._data import data_path
 from .._errors import UnknownLabelError, UsageError
 from ._tokens import Token, norm, tokenize
 
-#: Languages with a lexicon file (read first-class: en, az; common phrasings: ru, uk, tr, de).
-LANGUAGES: tuple[str, ...] = ("en", "az", "ru", "uk", "tr", "de")
+#: Languages with a lexicon file (read first-class: en, az; common phrasings: ru, uk, tr, de,
+#: fr, hy).
+LANGUAGES: tuple[str, ...] = ("en", "az", "ru", "uk", "tr", "de", "fr", "hy")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class PhraseSet:
 
     exact: dict[str, list[Phrase]] = field(default_factory=dict)
     wild: list[Phrase] = field(default_factory=list)
+    #: prefix patterns ("dağıl*") by their first letter, so a lookup tries only a few
+    by_letter: dict[str, list[Phrase]] = field(default_factory=dict)
+    suffix_first: list[Phrase] = field(default_factory=list)
 
     @classmethod
     def build(cls, entries: Mapping[str, Any] | Sequence[str]) -> PhraseSet:
@@ -88,6 +92,10 @@ class PhraseSet:
             first = patterns[0]
             if (first.endswith("*") or first.startswith("*")) and len(first) > 1:
                 out.wild.append(phrase)
+                if first.startswith("*"):
+                    out.suffix_first.append(phrase)
+                else:
+                    out.by_letter.setdefault(first[0], []).append(phrase)
             else:
                 out.exact.setdefault(first, []).append(phrase)
         return out
@@ -97,7 +105,8 @@ class PhraseSet:
         if i >= len(tokens):
             return None
         best: tuple[Phrase, int] | None = None
-        candidates = self.exact.get(tokens[i].norm, []) + self.wild
+        word = tokens[i].norm
+        candidates = self.exact.get(word, []) + self.by_letter.get(word[:1], []) + self.suffix_first
         for phrase in candidates:
             end = phrase.match(tokens, i)
             if end is None:
@@ -128,12 +137,18 @@ class Lexicon:
     lang: str
     raw: dict[str, Any]
     sets: dict[str, PhraseSet]
+    _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> PhraseSet:
         return self.sets[name]
 
     def words(self, name: str) -> set[str]:
-        return {norm(w) for w in self.raw.get(name, [])}
+        """The normalised words of a list section (cached: the reader asks often; a copy)."""
+        found = self._words.get(name)
+        if found is None:
+            found = frozenset(norm(w) for w in self.raw.get(name, []))
+            self._words[name] = found
+        return set(found)
 
 
 #: Lexicon sections compiled into phrase sets.
@@ -187,7 +202,8 @@ def shared() -> dict[str, Any]:
 
 @cache
 def lexicon(lang: str) -> Lexicon:
-    """The compiled lexicon of one language (``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``).
+    """The compiled lexicon of one language (``en``, ``az``, ``ru``, ``uk``, ``tr``, ``de``,
+    ``fr``, ``hy``).
 
     >>> lexicon("en")["damage"].match_at(tokenize("completely destroyed"), 0)[0].value
     'destroyed'

@@ -43,7 +43,7 @@ class Number:
 
 def _digits_value(text: str, next_is_multiplier: bool) -> tuple[float | None, str | None]:
     """Value of a digit token and a reason when it is not a whole count."""
-    compact = re.sub(r"[ \u00a0\u202f]", "", text)
+    compact = re.sub(r"[ \u00a0\u202f'’]", "", text)
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", compact) and not (
         next_is_multiplier
         and compact.count(".") + compact.count(",") == 1
@@ -89,15 +89,9 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                     and len(tokens[end - 1].text) <= 4
                 ):
                     end += 1
-                # "58 bin 200" (58,200): a smaller number right after the multiplier ("2 тис. 300")
-                if (
-                    end < n
-                    and tokens[end].is_digit
-                    and tokens[end].text.isdigit()
-                    and int(tokens[end].text) < factor
-                ):
-                    value += int(tokens[end].text)
-                    end += 1
+                # the rest of the number grammar: "1 milyon 279 bin 576", "3 milyon 9 bin 563",
+                # "125 тис. 149": groups with falling multipliers, then a smaller plain number
+                end, value = _rest_of_number(tokens, end, value, factor, lex)
             found = Number(i, end, None if value is None else round(value), "digits")
             if problem == "decimal" or (value is not None and value != int(value)):
                 found.skip = "decimal"
@@ -117,10 +111,11 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                 if spec is None:
                     found = Number(i, end, None, "vague", qualifier="vague")
                 else:
+                    # "dozens", "hundreds": bounds, never a count (12 or 100 would be a guess)
                     found = Number(
                         i,
                         end,
-                        int(spec["count"]),
+                        None,
                         "vague",
                         qualifier="vague",
                         count_min=int(spec["min"]),
@@ -160,6 +155,34 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
     return out
 
 
+def _rest_of_number(
+    tokens: Sequence[Token], end: int, value: float, factor: float, lex: Lexicon
+) -> tuple[int, float]:
+    """Continue a number after ``digits multiplier``: further ``digits multiplier`` groups
+    with smaller multipliers, then a plain number below the last multiplier ("58 bin 200")."""
+    n = len(tokens)
+    while end < n and tokens[end].is_digit and tokens[end].text.isdigit():
+        group = int(tokens[end].text)
+        mult = lex["multipliers"].match_at(tokens, end + 1)
+        if mult is not None and float(mult[0].value) < factor and group < 1000:
+            factor = float(mult[0].value)
+            value += group * factor
+            end = mult[1]
+            if (
+                end < n
+                and tokens[end].text == "."
+                and tokens[end].start == tokens[end - 1].end
+                and len(tokens[end - 1].text) <= 4
+            ):
+                end += 1  # "125 тис. 149": the abbreviation keeps its dot
+            continue
+        if mult is None and group < factor:
+            value += group
+            end += 1
+        break
+    return end, value
+
+
 def _joins_range(low: Number, high: Number, tokens: Sequence[Token], lex: Lexicon) -> bool:
     """Whether two numbers form a range: "between 20 and 30", "von 20 bis 30", "от 20 до 30"."""
     if low.value is None or high.value is None or high.value <= low.value or low.skip:
@@ -179,6 +202,8 @@ def _number_words(
     total = 0
     current = 0
     seen_unit = False
+    bare = lex.words("bare_multipliers")
+    last_factor = 0
     j = i
     n = len(tokens)
     while j < n:
@@ -194,13 +219,16 @@ def _number_words(
             current += compound
             seen_unit = True
             j += 1
-        elif mult is not None and seen_unit:
+        elif mult is not None and (seen_unit or (j == i and tok.norm in bare)):
+            if not seen_unit:
+                seen_unit = True  # Turkish "bin 200 kişi": a thousand needs no "one"
             factor = int(mult[0].value)
             if factor == 100:
                 current = max(current, 1) * 100
             else:
                 total += max(current, 1) * factor
                 current = 0
+                last_factor = factor
             j = mult[1]
         else:
             break
@@ -221,6 +249,15 @@ def _number_words(
             j += 1
     if not seen_unit:
         return None
+    if (
+        current == 0
+        and last_factor
+        and j < n
+        and tokens[j].text.isdigit()
+        and int(tokens[j].text) < last_factor
+    ):
+        current = int(tokens[j].text)  # "bin 200 kişi", "тысяча 200": the rest in digits
+        j += 1
     return total + current, j
 
 
@@ -288,6 +325,8 @@ def _after_number(
         j < n and tokens[j].norm in ("percent", "per")
     ):
         num.skip = num.skip or "percent"
+    if num.start > 0 and tokens[num.start - 1].norm in lex.words("percent_before"):
+        num.skip = num.skip or "percent"  # Turkish "yüzde 92": the sign comes first
     # attached suffix: 41-i, 50-dək, 100'den, 44-day, 15-20
     if (
         j + 1 < n

@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Numbers first: grouped thousands with a space, comma, dot or apostrophe (15 500, 1,200,
-# 1.200), then plain numbers with an optional decimal part. Words keep inner apostrophes
+# 1.200, 169'000), then plain numbers with an optional decimal part. Words keep inner apostrophes
 # (Ukrainian п'ять) but hyphens split them, so "Twenty-five" and "41-i" parse alike.
 _TOKEN_RE = re.compile(
     r"(?<![\d])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])"
     r"|(?<![\d])\d{1,3}(?:,\d{3})+(?![\d]|[.,]\d)"
     r"|(?<![\d])\d{1,3}(?:\.\d{3})+(?![\d]|[.,]\d)"
+    r"|(?<![\d])\d{1,3}(?:['’]\d{3})+(?![\d])"
     r"|\d+(?:[.,]\d+)?"
     r"|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*"
     r"|\S"
@@ -73,6 +74,9 @@ class Sentence:
 
 
 _CLOSERS = set("\"'”’»)")
+#: Sentence ends: also the Armenian full stop (U+0589) and the one-dot leader Armenian
+#: wires use as a full stop.
+_ENDERS = {".", "!", "?", "…", "\u0589", "\u2024"}
 _OPENERS = set("\"“«„'(")
 
 
@@ -99,7 +103,7 @@ def sentences(
         if text[tok.end : tokens[i + 1].start].count("\n"):
             breaks.add(i)
             continue
-        if tok.text not in ".!?…":
+        if tok.text not in _ENDERS:
             continue
         j = i + 1
         while (

@@ -22,6 +22,7 @@ from ..tables import figure_id, join_flags, make_figures, make_table
 from ._dates import DateMention, find_dates
 from ._detect import detect_language, garbled_share
 from ._lexicon import LANGUAGES, Lexicon, lexicon, shared
+from ._numbers import Number
 from ._placing import (
     Mention,
     carries,
@@ -84,7 +85,7 @@ def figures_from_text(
     source
         Title of the source; with the text it makes the ``source_id``.
     lang
-        ``auto`` (script and stop words), or one of ``en, az, ru, uk, tr, de``.
+        ``auto`` (script and stop words), or one of ``en, az, ru, uk, tr, de, fr, hy``.
     gazetteer
         Passed to :func:`damage_data.places.resolve_places` (default: the bundled one).
 
@@ -187,8 +188,22 @@ def _read_block(
     )
     results: list[SentenceResult] = []
     mentions: dict[int, list[Mention]] = {}
+    list_parent: Item | None = None
     for sent in sents:
         res = read_sentence(sent, lex)
+        # "З них:" / "of which:" on a line of its own, then "- медичні заклади – 98;" lines:
+        # every item of the bulleted lines is a part of the figure before the header
+        bullet = sent.tokens[0].text in _BULLETS
+        if list_parent is not None and bullet:
+            for item in res.items:
+                if item.parent is None:
+                    item.parent, item.subset_cue = list_parent, True
+                    item.flags.append("subset")
+        elif _list_header(sent, lex):
+            before = [it for r in results for it in r.items if it.excluded is None and it.count]
+            list_parent = before[-1] if before else None
+        else:
+            list_parent = None
         decide_damage(res, lex)
         results.append(res)
         mentions[sent.index] = find_mentions(sent, text, lex, res.place_counts)
@@ -201,6 +216,19 @@ def _read_block(
     rows = _rows(text, sents, results, items, mentions, lex, sid, pub)
     rows += _garbled_sentences(text, sents, results, sid, language, pub)
     return rows
+
+
+#: Characters that open a list line.
+_BULLETS = frozenset({"-", "–", "—", "•", "·", "*", "▪"})
+
+
+def _list_header(sent: Sentence, lex: Lexicon) -> bool:
+    """Whether a sentence only announces a list of parts ("З них:", "Of which:", "Davon:")."""
+    tokens = [t for t in sent.tokens if t.text not in (":", ".")]
+    if not tokens or len(tokens) > 4:
+        return False
+    found = lex["subset_before"].match_at(tokens, 0)
+    return found is not None and found[1] == len(tokens)
 
 
 # --- linking across sentences ----------------------------------------------------------
@@ -228,6 +256,15 @@ def _link_across_sentences(items: list[Item]) -> None:
             item.flags.append("subset")
         if item.kind in ("subset_after",) and item.parent is None and earlier:
             item.parent = earlier[-1]
+        if item.subset_cue and item.parent is None and earlier:
+            prior = earlier[-1]
+            if (
+                prior.sentence.index == item.sentence.index
+                and prior.group == item.group
+                and prior.subset_cue
+                and prior.parent is not None
+            ):
+                item.parent = prior.parent  # the rest of a list of parts shares its whole
         if item.subset_cue and item.parent is None and earlier:
             item.parent = earlier[-1]
         if (
@@ -357,6 +394,9 @@ def _rows(
                 ],
             )
             continue
+        if item.damage is not None and item.damage.state == "none" and item.num.kind != "negation":
+            logger.info("undamaged count, no damage figure: %r", item.structure_text)
+            continue
         if item.damage is None and not (
             item.sentence.index in damage_sentences
             and item.kind in ("noun", "unknown_noun", "garbled", "percent")
@@ -364,7 +404,12 @@ def _rows(
             logger.info("no damage phrase for %r; not a figure", item.structure_text)
             continue
         out_items.append(item)
-    out_items = _dedupe(out_items)
+    own_places: dict[int, set[str]] = {}
+    for s in sents:
+        here = {m.name.lower() for m in mentions.get(s.index, []) if usable(m)}
+        carried_in = place_by_sentence.get(s.index - 1) if s.index > 0 else None
+        own_places[s.index] = here or ({carried_in.name.lower()} if carried_in else set())
+    out_items = _dedupe(out_items, _headlines(text, sents), own_places)
     for item in out_items:
         ids[id(item)] = ""
         if item.parent is not None and not item.parent.count:
@@ -405,13 +450,34 @@ def _rows(
         if item.parent is not None and parent_row is not None:
             row["subset_of"] = ids[id(item.parent)]
             parent_count = item.parent.count
-            if parent_count is not None and item.count is not None and item.count > parent_count:
+            if item.count_unit != item.parent.count_unit:
+                # "914 будинків (51698 квартири)": the units inside the parent's buildings
+                row["flags"].append("units_of_parent")
+            elif parent_count is not None and item.count is not None and item.count > parent_count:
                 row["flags"].append("subset_larger_than_parent")
                 row["status"] = "needs_review"
         if item.same is not None and ids.get(id(item.same)):
             row["same_as"] = ids[id(item.same)]
+    _plausibility(rows)
+    for row in rows:
         row["flags"] = join_flags(row["flags"])
     return rows
+
+
+def _plausibility(rows: list[dict[str, Any]]) -> None:
+    """A count a thousand times another of the same state and place in one text is a
+    garble or a slip of units ("86.870.000 Häuser" beside "86.870"): a person checks it."""
+    counted = [r for r in rows if r["count"] is not None and r["count"] > 0]
+    for big in counted:
+        for small in counted:
+            if (
+                big["count"] == small["count"] * 1000
+                and big["damage"] == small["damage"]
+                and big["place_text"] == small["place_text"]
+                and "thousandfold_of_another" not in big["flags"]
+            ):
+                big["flags"].append("thousandfold_of_another")
+                big["status"] = "needs_review"
 
 
 def _dateline(sents: list[Sentence], dates: dict[int, list[DateMention]]) -> set[int]:
@@ -425,34 +491,110 @@ def _dateline(sents: list[Sentence], dates: dict[int, list[DateMention]]) -> set
     return out
 
 
-def _dedupe(items: list[Item]) -> list[Item]:
-    """Drop a figure restated in another sentence (headline, standfirst), keeping the fuller."""
-    keep: list[Item] = []
-    for item in items:
-        twin = next(
-            (
-                k
-                for k in keep
-                if k.count is not None
-                and k.count == item.count
-                and k.sentence.index != item.sentence.index
-                and k.damage
-                and item.damage
-                and k.damage.state == item.damage.state
-                and k.structure == item.structure
-                and item.same is None
-                and k.same is None
-                and item.parent is None
-                and k.parent is None
-                and item.kind == k.kind == "noun"
-                and item.num.qualifier == k.num.qualifier
-            ),
-            None,
+def _headlines(text: str, sents: list[Sentence]) -> set[int]:
+    """Sentences that are headlines: the first lines of a text that stand alone (no closing
+    full stop, or a paragraph of their own)."""
+    out: set[int] = set()
+    for s in sents[:2]:
+        last = s.tokens[-1].text
+        alone = s.paragraph == 0 and sum(1 for x in sents if x.paragraph == s.paragraph) == 1
+        # a title quoting someone ('İcra başçısı:"Ağdamda 72 ev dağıdılıb"') on a line of its own
+        quoted_title = (
+            s.index == 0
+            and last in ('"', "»", "”")
+            and len(s.tokens) <= 25
+            and text[s.end : s.end + 1] == "\n"
+            and s.tokens[-2].text not in (".", "!", "?", "\u0589")
         )
+        # Armenian texts often end sentences with an ASCII colon for the full stop "։"
+        armenian_stop = last == ":" and any("\u0531" <= ch <= "\u058f" for ch in s.tokens[0].text)
+        if (
+            (last not in (".", "!", "?", "\u0589", '"', "»", "”") and not armenian_stop)
+            or (alone and len(s.tokens) <= 25)
+            or quoted_title
+        ):
+            out.add(s.index)
+        else:
+            break
+    for s in sents[1:-1]:
+        # a subheading inside the text: a short line of its own with no closing full stop
+        # ("68 ağır hasarlı bina tespit edildi" between two paragraphs)
+        toks = s.tokens
+        if (
+            toks
+            and len(toks) <= 12
+            and toks[-1].text not in (".", "!", "?", "\u0589", '"', "»", "”", ":", ";", ",")
+            and not any(t.text in (":", ";") for t in toks)
+            and toks[0].text not in ("–", "-", "—", "•", "*", "·")  # not a list item
+            and text[s.end : s.end + 1] == "\n"
+            and (s.start == 0 or text[s.start - 1] == "\n")
+        ):
+            out.add(s.index)
+    return out
+
+
+_QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»", "„"})
+_RESTATABLE = ("noun", "bare_damage", "copula_noun", "noun_before", "subset_after", "subset_bare")
+
+
+def _same_figure(a: Item, b: Item, headlines: set[int], places: dict[int, set[str]]) -> bool:
+    """Whether two items in different sentences state the same figure again.
+
+    A headline compresses: its figure is the body's when the count agrees (or is the body's
+    count rounded down, "over 232,000" for 232,632) whatever damage word it uses; body
+    sentences restate a figure only with the same state. Two sentences that name different
+    places state different figures ("Deux maisons … à Kostyantynivka", "Deux maisons … à
+    Ivanopillya").
+    """
+    if (
+        a.count is None
+        or b.count is None
+        or a.sentence.index == b.sentence.index
+        or a.damage is None
+        or b.damage is None
+        or a.same is not None
+        or b.same is not None
+        or a.kind not in _RESTATABLE
+        or b.kind not in _RESTATABLE
+        or not (a.structure == b.structure or "any" in (a.structure, b.structure))
+    ):
+        return False
+    headline = a.sentence.index in headlines or b.sentence.index in headlines
+    pa, pb = places.get(a.sentence.index, set()), places.get(b.sentence.index, set())
+    if not headline and pa and pb and not {p[:5] for p in pa} & {p[:5] for p in pb}:
+        return False  # the stems tell inflected forms apart from other places
+    if not headline:
+        quoted = any(t.text in _QUOTE_MARKS for t in b.sentence.tokens)
+        states = a.damage.state == b.damage.state or (
+            quoted and {a.damage.state, b.damage.state} <= _DAMAGE_STATES
+        )
+        # a quote restating the lead may word the damage otherwise ("zerstört und
+        # beschädigt" in the lead, "in gewissem Maße zerstört" in the quote)
+        return a.count == b.count and states
+    head, body = (a, b) if a.sentence.index in headlines else (b, a)
+    assert head.count is not None and body.count is not None
+    rounded = (
+        head.num.qualifier in ("more_than", "approx")
+        and head.count <= body.count < head.count * 1.01
+        and head.count % 100 == 0
+    )
+    damage = {a.damage.state, b.damage.state} <= _DAMAGE_STATES
+    return damage and (head.count == body.count or rounded)
+
+
+def _dedupe(
+    items: list[Item], headlines: set[int], places: dict[int, set[str]] | None = None
+) -> list[Item]:
+    """Drop a figure restated in another sentence: a headline gives way to the body, and
+    the body's first statement stays (a quote restating the lead is the lead again)."""
+    keep: list[Item] = []
+    places = places or {}
+    for item in items:
+        twin = next((k for k in keep if _same_figure(k, item, headlines, places)), None)
         if twin is None:
             keep.append(item)
             continue
-        if len(item.sentence.tokens) > len(twin.sentence.tokens):
+        if twin.sentence.index in headlines and item.sentence.index not in headlines:
             keep[keep.index(twin)] = item
             item.flags.append("restated")
         else:
@@ -514,6 +656,12 @@ def _row(
     if item.kind in ("garbled", "percent"):
         count = None  # an unreadable number or a share: never turned into a count
         status = "needs_review"
+    stateless = item.damage is None and count is not None
+    if stateless:
+        # "the strike hit 120 homes": a number with no damage state is no damage figure; a
+        # person decides, the number stays in count_min / count_max
+        flags.append("count_without_state")
+        count = None
     if num.qualifier == "vague" or item.kind == "unknown_noun":
         status = "needs_review"
     if {"distant_damage_phrase", "elided_noun_without_antecedent", "ambiguous_list_end"} & set(
@@ -565,8 +713,7 @@ def _row(
         "structure_text": item.structure_text,
         "count_unit": item.count_unit,
         "count": count,
-        "count_min": num.count_min if count is not None and num.count_min is not None else count,
-        "count_max": num.count_max if count is not None and num.count_max is not None else count,
+        **_bounds(num, count, stateless),
         "qualifier": num.qualifier,
         "subset_of": None,
         "same_as": None,
@@ -577,6 +724,19 @@ def _row(
         "start": start,
         "end": end,
         "rule": rule,
+    }
+
+
+def _bounds(num: Number, count: int | None, stateless: bool) -> dict[str, int | None]:
+    """count_min / count_max: a vague word ("dozens") keeps its bounds but no count, and a
+    count without a damage state keeps its number there."""
+    if stateless:
+        return {"count_min": num.value, "count_max": num.value}
+    if count is None and num.qualifier == "vague":
+        return {"count_min": num.count_min, "count_max": num.count_max}
+    return {
+        "count_min": num.count_min if num.count_min is not None and count is not None else count,
+        "count_max": num.count_max if num.count_max is not None and count is not None else count,
     }
 
 

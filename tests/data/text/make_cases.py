@@ -644,24 +644,23 @@ case(
 )
 
 case(
-    "own-hy-unsupported",
+    "own-hy-stepanakert",
     "2020-11-12",
     "hy",
-    ["unsupported_language", "review"],
+    ["armenian"],
     "Ստեփանակերտում 120 շենք վնասվել է, իսկ 15 տուն ամբողջությամբ ավերվել է։",
     [
+        g("Stepanakert", "city", 120, "exact", "damaged", "building", "120 շենք վնասվել"),
         g(
             "Stepanakert",
             "city",
-            None,
-            "unspecified",
-            "damaged",
-            "building",
-            "120",
-            review=True,
-            optional=True,
-            note="Armenian is not a supported language: records go to review, no count is claimed",
-        )
+            15,
+            "exact",
+            "destroyed",
+            "house",
+            "15 տուն ամբողջությամբ ավերվել",
+            note="Armenian is read since issue 15 (it went to review before)",
+        ),
     ],
 )
 
