@@ -60,14 +60,14 @@ def test_bars_print_lower_bounds_and_ranges(summary):
     destroyed = [p.get_width() for p in ax.containers[0]]
     assert destroyed == [7, 0, 10, 500]
     notes = style.provenance_of(ax).notes
-    assert any(n.startswith("A number with + is a lower bound") for n in notes)
+    assert any(n.startswith("+: at least") for n in notes)
 
 
 def test_map_labels_and_headline_print_the_bounds(summary):
     ax = plot.damage_map(summary)
     labels = {t.get_text() for t in ax.texts if t.get_gid() == "damage_data:label"}
     assert "Tartar\n555+" in labels and "Jabrayil\n47" in labels
-    assert any("lower bound" in n for n in style.provenance_of(ax).notes)
+    assert any("+: at least" in n for n in style.provenance_of(ax).notes)
     assert plot.headline(summary)[0] == "Tartar: most buildings destroyed or damaged (555+)"
 
 
