@@ -171,7 +171,11 @@ def _one(path: str | Path, **options: Any) -> Collected:
     if kind == "auto" and str(path) != "-" and is_structure_parquet(path):
         # large per-structure GeoParquet: streamed and counted without building geometries
         counted = count_structures(
-            path, options["units"], country=options["country"], as_of=options["as_of"]
+            path,
+            options["units"],
+            country=options["country"],
+            as_of=options["as_of"],
+            limits=options["limits"],
         )
         return Collected(
             figures=counted.figures,

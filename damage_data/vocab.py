@@ -16,44 +16,36 @@ import pandas as pd
 from ._data import data_path
 from ._errors import UnknownLabelError, UsageError
 
-#: Canonical damage states (DESIGN §3), ordered states first.
-DAMAGE_STATES: tuple[str, ...] = (
-    "none",
-    "possible",
-    "minor",
-    "moderate",
-    "severe",
-    "destroyed",
-    "damaged",
-    "damaged_or_destroyed",
-    "assessed",
-    "unassessed",
-    "not_structure",
+
+def _vocabulary(name: str) -> pd.DataFrame:
+    """One of the canonical vocabularies in ``data/vocab`` (read once, at import)."""
+    return pd.read_csv(data_path("vocab", name), dtype=str, keep_default_na=False)
+
+
+_DAMAGE = _vocabulary("damage.csv")
+#: Groups of ``damage.csv`` that are not counts of damage (no summary column).
+_NOT_COUNTED = ("none", "unassessed", "excluded")
+
+#: Canonical damage states (DESIGN §3, ``data/vocab/damage.csv``), ordered states first.
+DAMAGE_STATES: tuple[str, ...] = tuple(_DAMAGE["damage"])
+#: The ordered part of the scale, least to most severe (the ``rank`` column).
+DAMAGE_ORDER: tuple[str, ...] = tuple(
+    _DAMAGE.loc[_DAMAGE["rank"] != ""]
+    .assign(rank=lambda t: t["rank"].astype(int))
+    .sort_values("rank", kind="stable")["damage"]
 )
-#: The ordered part of the scale, least to most severe.
-DAMAGE_ORDER: tuple[str, ...] = DAMAGE_STATES[:6]
-#: Summary groups: destroyed and damaged never overlap.
+#: Summary groups (the ``group`` column), most severe first: destroyed and damaged never
+#: overlap; groups without a ranked state (unsplit, assessed) follow in file order.
 DAMAGE_GROUPS: dict[str, tuple[str, ...]] = {
-    "destroyed": ("destroyed",),
-    "damaged": ("minor", "moderate", "severe", "damaged"),
-    "possibly_damaged": ("possible",),
-    "unsplit": ("damaged_or_destroyed",),
-    "assessed": ("assessed",),
+    group: tuple(states["damage"])
+    for group, states in sorted(
+        _DAMAGE.groupby("group", sort=False),
+        key=lambda item: -max((int(r) for r in item[1]["rank"] if r), default=-1),
+    )
+    if group not in _NOT_COUNTED
 }
-STRUCTURE_TYPES: tuple[str, ...] = (
-    "residential",
-    "education",
-    "health",
-    "religious",
-    "cultural",
-    "commercial",
-    "industrial",
-    "administrative",
-    "infrastructure",
-    "agricultural",
-    "other",
-    "any",
-)
+#: Canonical structure types (``data/vocab/structure.csv``).
+STRUCTURE_TYPES: tuple[str, ...] = tuple(_vocabulary("structure.csv")["structure"])
 METHODS: tuple[str, ...] = (
     "field_survey",
     "satellite",

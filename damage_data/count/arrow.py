@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError, UsageError
+from .._errors import InputError, LimitExceededError, UsageError
+from ..limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -145,8 +146,18 @@ def layout_of(
     crs: str | None = None
     crs_assumed = False
     if geo is not None:
-        geometry = geo.get("primary_column") or next(iter(geo.get("columns", {})), None)
-        info = geo.get("columns", {}).get(geometry, {})
+        described = geo.get("columns")
+        described = described if isinstance(described, dict) else {}
+        geometry = geo.get("primary_column") or next(iter(described), None)
+        if not isinstance(geometry, str) or geometry not in names:
+            raise InputError(
+                f"{p}: the GeoParquet metadata names geometry column {geometry!r}, which the "
+                f"file does not have (columns: {', '.join(names[:20])}); the file was written "
+                "wrongly. Re-export it (e.g. with geopandas' to_parquet).",
+                path=str(p),
+            )
+        info = described.get(geometry)
+        info = info if isinstance(info, dict) else {}
         kind = str(info.get("encoding", "WKB")).lower()
         encoding = "wkb" if kind == "wkb" else "geoarrow"
         if encoding == "geoarrow" and kind != "point":
@@ -226,6 +237,99 @@ def layout_of(
         crs=crs,
         crs_assumed=crs_assumed,
         dictionary=dictionary,
+    )
+
+
+#: Bytes per value of Parquet's fixed-width types, as decoded.
+_WIDTHS = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
+#: Below this many decoded bytes a file is never called a bomb, whatever its ratio.
+_RATIO_FLOOR = 1 << 20
+
+
+def check_sizes(layout: Layout, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a Parquet file whose columns to read would decode past the limits.
+
+    A few KB of repeated values can decode to gigabytes (a Parquet bomb). The streaming
+    path reads only the geometry, damage, structure and date columns, so only those are
+    measured, from the file's metadata: fixed-width values by count, other values by their
+    uncompressed pages. A text or binary column chunk that is mostly dictionary (a few
+    values repeated, the shape of a bomb) is measured exactly, through its
+    dictionary-encoded form, which is cheap for exactly those chunks. Row count and total
+    size are not limited here: streaming is made for files larger than memory.
+
+    Raises
+    ------
+    LimitExceededError
+        When one row group would decode past ``limits.max_uncompressed_bytes``, or the
+        file would expand more than ``limits.max_compression_ratio``.
+    """
+    if layout.fmt != "parquet":
+        return
+    import pyarrow.parquet as pq
+
+    path = Path(layout.path)
+    files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+    wanted = set(layout.columns)
+    for file in files:
+        meta = pq.read_metadata(file)
+        total = 0
+        for g in range(meta.num_row_groups):
+            group = meta.row_group(g)
+            decoded, exact = 0, []
+            for c in range(group.num_columns):
+                chunk = group.column(c)
+                if chunk.path_in_schema not in wanted:
+                    continue
+                width = _WIDTHS.get(chunk.physical_type)
+                if width is not None:
+                    decoded += chunk.num_values * width
+                elif chunk.has_dictionary_page and _mostly_dictionary(chunk):
+                    exact.append(chunk.path_in_schema)
+                else:
+                    decoded += chunk.total_uncompressed_size
+            if exact:
+                decoded += _dictionary_bytes(file, g, exact)
+            total += decoded
+            if decoded > limits.max_uncompressed_bytes:
+                _bomb(file, total, limits)
+        size = max(file.stat().st_size, 1)
+        if total >= _RATIO_FLOOR and total / size > limits.max_compression_ratio:
+            _bomb(file, total, limits)
+
+
+def _mostly_dictionary(chunk: Any) -> bool:
+    """Whether a column chunk is mostly its dictionary page, or under a bit per value."""
+    dictionary = max(int(chunk.data_page_offset) - int(chunk.dictionary_page_offset or 0), 0)
+    stored = max(int(chunk.total_compressed_size), 1)
+    return 2 * dictionary >= stored or stored * 8 < int(chunk.num_values)
+
+
+def _dictionary_bytes(file: Path, group: int, columns: list[str]) -> int:
+    """The decoded bytes of dictionary-encoded text/binary columns of one row group."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(file, read_dictionary=columns).read_row_group(group, columns=columns)
+    total = 0
+    for column in table.columns:
+        for piece in column.chunks:
+            if isinstance(piece, pa.DictionaryArray):
+                lengths = pc.binary_length(piece.dictionary)
+                total += int(pc.sum(pc.take(lengths, piece.indices)).as_py() or 0)
+            else:
+                total += piece.nbytes
+    return total
+
+
+def _bomb(file: Path, decoded: int, limits: Limits) -> None:
+    size = max(file.stat().st_size, 1)
+    raise LimitExceededError(
+        f"{file}: {size:,} bytes whose columns to count decode to at least {decoded:,} bytes "
+        f"({decoded / size:.0f}-fold; limits: {limits.max_uncompressed_bytes:,} bytes a row "
+        f"group, {limits.max_compression_ratio:.0f}-fold): a Parquet bomb. If the file is trusted, "
+        "count it in Python with limits=Limits(max_compression_ratio=...).",
+        path=str(file),
     )
 
 

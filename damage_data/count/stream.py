@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, UsageError
+from ..limits import DEFAULT_LIMITS, Limits
 from .arrow import (
     _NAT,
     ARROW_SUFFIXES,
@@ -41,6 +42,7 @@ from .arrow import (
     _row_groups,
     _schema,
     _text,
+    check_sizes,
     layout_of,
     points_xy,
 )
@@ -231,6 +233,7 @@ def count_structures(
     workers: int | None = None,
     client: Any = None,
     as_of: Any = None,
+    limits: Limits | None = None,
 ) -> CountResult:
     """Count the structures of a GeoParquet (or Arrow) file per unit, damage and type.
 
@@ -268,6 +271,9 @@ def count_structures(
         dask only: a ``distributed.Client`` or scheduler address to run on.
     as_of
         Count only structures assessed on or before this day.
+    limits
+        Safety limits (:class:`damage_data.limits.Limits`): the columns to read must not
+        decode to more than they allow (a Parquet bomb); rows and total size are not limited.
 
     Returns
     -------
@@ -295,6 +301,7 @@ def count_structures(
     layout = layout_of(
         p, damage_column=damage_column, structure_column=structure_column, date_column=date_column
     )
+    check_sizes(layout, limits or DEFAULT_LIMITS)
     if _multi_round(_schema(p)[0].names):
         raise UsageError(
             f"{p}: holds several UNOSAT assessment rounds; rounds are re-assessments of the "

@@ -138,11 +138,6 @@ def test_geoparquet_metadata_naming_a_missing_column_validate(
     assert "geom_missing" in run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count/ (the streaming GeoParquet path of summary) must call "
-    "readers._vector.check_geoparquet first: lead's zone, see the issue-19 report",
-)
 def test_geoparquet_metadata_naming_a_missing_column_summary(
     tmp_path: Path, cli: Callable[..., Any]
 ) -> None:

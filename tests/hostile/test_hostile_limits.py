@@ -211,11 +211,6 @@ def test_an_ordinary_geoparquet_is_no_bomb(tmp_path: Path, cli: Callable[..., An
     assert report["rows_read"] == n
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count/ (summary's streaming GeoParquet path) reads the bomb: it must call "
-    "readers._vector.check_geoparquet first (lead's zone, see the issue-19 report)",
-)
 def test_geoparquet_bomb_through_summary(tmp_path: Path, cli: Callable[..., Any]) -> None:
     run = cli("summary", _parquet_bomb(tmp_path / "g.parquet"), memory=2 * 1024**3)
     _bounded(run)
