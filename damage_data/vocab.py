@@ -37,7 +37,7 @@ DAMAGE_ORDER: tuple[str, ...] = tuple(
 #: Summary groups (the ``group`` column), most severe first: destroyed and damaged never
 #: overlap; groups without a ranked state (unsplit, assessed) follow in file order.
 DAMAGE_GROUPS: dict[str, tuple[str, ...]] = {
-    group: tuple(states["damage"])
+    str(group): tuple(states["damage"])
     for group, states in sorted(
         _DAMAGE.groupby("group", sort=False),
         key=lambda item: -max((int(r) for r in item[1]["rank"] if r), default=-1),
