@@ -18,17 +18,28 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._data import data_path
 from .._errors import UsageError
-from ..translit import FoldVariants, exact_key, fold, fold_ascii, fold_variants
+from ..translit import fold
 from ..vocab import LEVELS
 from .gazetteer import Gazetteer, default_gazetteer
+from .index import (
+    EMPTY_INDEX,
+    FUZZY_MIN_LENGTH,
+    Entry,
+    Index,
+    index_of,
+    keys_of,
+    loose_key,
+    strip_generic,
+    text_of,
+)
 
 __all__ = [
     "RESOLVED_COLUMNS",
@@ -64,8 +75,6 @@ FUZZY_MARGIN = 5.0
 ADJECTIVE_SCORE = 90.0
 #: Score of a sound-alike match (sh/s, kh/k, ch/c, zh/z): "Susha" → Şuşa.
 LOOSE_SCORE = 95.0
-#: Keys shorter than this are never fuzzy-matched: one letter is too large a share of them.
-FUZZY_MIN_LENGTH = 5
 
 # "Jabrayil in Fuzuli", "Horadiz, Fuzuli district", "Horadiz (Fuzuli)"
 _PARENT_PATTERNS = (
@@ -73,216 +82,6 @@ _PARENT_PATTERNS = (
     re.compile(r"^(?P<place>[^,]+?)\s*,\s*(?P<parent>[^,]+)$"),
     re.compile(r"^(?P<place>[^()]+?)\s*\((?P<parent>[^()]+)\)$"),
 )
-_TOKEN_SPLIT = re.compile(r"\s+")
-# spaces and underscores do not count in codes ("AZ CAB", "524 2 05 27")
-_CODE_DROP = {ord(c): None for c in " _\t\n\r\u00a0"}
-
-
-# --- reference words -----------------------------------------------------------------------
-
-
-@cache
-def _generic_words() -> dict[str, str]:
-    """Generic words (folded by :func:`exact_key`) → the unit kind they hint at ("" = none)."""
-    table = pd.read_csv(data_path("places", "generic_words.csv"), dtype=str, keep_default_na=False)
-    return {exact_key(w): k for w, k in zip(table["word"], table["kind"], strict=True)}
-
-
-@lru_cache(maxsize=200_000)
-def _strip_generic(text: str) -> tuple[str, tuple[str, ...], str | None]:
-    """``text`` without generic words, the words removed, and the kind they agree on."""
-    words = _generic_words()
-    tokens = _TOKEN_SPLIT.split(text.strip())
-    if len(tokens) == 1:  # most names: one word, never removed (a lone generic word stays)
-        return text, (), None
-    keys = [exact_key(t).strip(",;:") for t in tokens]
-    removed = tuple(t for t, k in zip(tokens, keys, strict=True) if k in words)
-    if not removed or len(removed) == len(tokens):
-        return text, (), None
-    keep = [t for t, k in zip(tokens, keys, strict=True) if k not in words]
-    kinds = {words[k] for k in keys if k in words} - {""}
-    return " ".join(keep), removed, (kinds.pop() if len(kinds) == 1 else None)
-
-
-# --- the index ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Entry:
-    unit_code: str
-    text: str
-    kind: str  # "name", "alias" or "settlement"
-    one_to_one: bool
-    lang: str = ""
-
-
-@dataclass
-class _Index:
-    """Lookup tables of one gazetteer (and level), built on first use and kept with it."""
-
-    units: dict[str, tuple[str, str, str, str, str]]  # code → name, level, parent, country, kind
-    codes: dict[str, list[str]]
-    exact: dict[str, list[_Entry]]
-    folded: dict[str, list[_Entry]]
-    settle_exact: dict[str, list[_Entry]]
-    settle_folded: dict[str, list[_Entry]]
-    adjective: dict[str, list[_Entry]] = field(default_factory=dict)
-    loose: dict[str, list[_Entry]] = field(default_factory=dict)
-    fuzzy_keys: list[str] = field(default_factory=list)
-    fuzzy_units: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
-    unit_ids: list[str] = field(default_factory=list)
-    no_fuzzy: frozenset[str] = frozenset()
-
-    def ancestors(self, code: str) -> set[str]:
-        seen: set[str] = set()
-        current = code
-        while current in self.units and current not in seen:
-            seen.add(current)
-            parent = self.units[current][2]
-            if not parent:
-                break
-            current = parent
-        seen.discard(code)
-        if code in self.units:
-            seen.add(self.units[code][3])  # the country is everyone's ancestor
-        return seen
-
-
-def _text(value: object) -> str:
-    return (
-        ""
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
-        else str(value)
-    )
-
-
-def _index_of(gaz: Gazetteer, level: str | None = None) -> _Index:
-    """The lookup tables of ``gaz``, built on first use and kept with that gazetteer."""
-    key = f"index:{level}"
-    index = gaz._index_cache.get(key)
-    if index is None:
-        index = gaz._index_cache[key] = _build_index(gaz, level)
-    return index
-
-
-def _build_index(gaz: Gazetteer, level: str | None = None) -> _Index:
-    """Lookup tables; with ``level``, only units at that level (or of that kind) are named.
-
-    ``units`` always holds every unit, so parents and ancestors can be checked.
-    """
-    units_t = gaz.units
-    units = {
-        code: (_text(name), _text(level), _text(parent), _text(country), _text(kind))
-        for code, name, level, parent, country, kind in zip(
-            units_t["unit_code"],
-            units_t["name"],
-            units_t["level"],
-            units_t["parent_code"],
-            units_t["country"],
-            units_t["kind"],
-            strict=True,
-        )
-    }
-    named = {c for c, info in units.items() if level is None or level in (info[1], info[4])}
-    codes: dict[str, list[str]] = {}
-    for code in named:
-        codes.setdefault(_code_key(code), []).append(code)
-    for code, other in zip(gaz.codes["unit_code"], gaz.codes["code"], strict=True):
-        if code in named and isinstance(other, str) and other:
-            bucket = codes.setdefault(_code_key(other), [])
-            if code not in bucket:
-                bucket.append(code)
-
-    entries = [_Entry(c, n[0], "name", True) for c, n in units.items() if n[0] and c in named]
-    al = gaz.aliases
-    entries += [
-        _Entry(str(c), str(a), "alias", bool(o), _text(lang))
-        for c, a, o, lang in zip(
-            al["unit_code"], al["alias"], al["one_to_one"], al["lang"], strict=True
-        )
-        if str(c) in named and isinstance(a, str) and a.strip()
-    ]
-    exact: dict[str, list[_Entry]] = {}
-    folded: dict[str, list[_Entry]] = {}
-    # base nouns of adjective names ("Iziumskyi" → "izium"), tried after the full keys
-    adjective: dict[str, list[_Entry]] = {}
-    for entry in entries:
-        _add(exact, exact_key(entry.text), entry)
-        stripped, removed, _ = _strip_generic(entry.text)
-        if removed:
-            _add(exact, exact_key(stripped), entry)
-        variants = fold_variants(stripped)
-        _add(folded, variants.key, entry)
-        # the same name typed without its Azerbaijani letters ("Agdas", "Lacin", "Seki")
-        _add(folded, fold_ascii(stripped), entry)
-        for same in variants.same:  # the same adjective with another ending
-            _add(folded, same, entry)
-        for base in variants.bases:
-            _add(adjective, base, entry)
-
-    settle_exact: dict[str, list[_Entry]] = {}
-    settle_folded: dict[str, list[_Entry]] = {}
-    st = gaz.settlements if level in (None, "settlement") else gaz.settlements.iloc[:0]
-    for name, code in zip(st["name"], st["unit_code"], strict=True):
-        if isinstance(name, str) and str(code) in units:
-            entry = _Entry(str(code), name, "settlement", True)
-            _add(settle_exact, exact_key(name), entry)
-            _add(settle_folded, fold(name), entry)
-
-    no_fuzzy = frozenset(fold(n) for n in gaz.do_not_fuzzy)
-    loose: dict[str, list[_Entry]] = {}
-    for folded_key, same_key in folded.items():
-        if folded_key not in no_fuzzy:
-            for one in same_key:
-                if one.one_to_one:
-                    _add(loose, _loose(folded_key), one)
-    unit_ids = list(units)
-    pos = {c: i for i, c in enumerate(unit_ids)}
-    pairs = sorted(
-        {
-            (key, pos[e.unit_code])
-            for key, bucket in folded.items()
-            for e in bucket
-            if e.one_to_one and len(key) >= FUZZY_MIN_LENGTH and key not in no_fuzzy
-        }
-    )
-    return _Index(
-        units=units,
-        codes=codes,
-        exact=exact,
-        folded=folded,
-        settle_exact=settle_exact,
-        settle_folded=settle_folded,
-        adjective=adjective,
-        loose=loose,
-        fuzzy_keys=[k for k, _ in pairs],
-        fuzzy_units=np.array([u for _, u in pairs], dtype=np.int64),
-        unit_ids=unit_ids,
-        no_fuzzy=no_fuzzy,
-    )
-
-
-def _add(table: dict[str, list[_Entry]], key: str, entry: _Entry) -> None:
-    if not key:
-        return
-    bucket = table.setdefault(key, [])
-    if entry not in bucket:
-        bucket.append(entry)
-
-
-# sh/s, kh/k, ch/ts and zh/z that careless spellings swap ("Susha", "Shusa" for Şuşa);
-# a second, looser key tried before fuzzy matching
-_LOOSE = str.maketrans({"S": "s", "X": "k", "C": "c", "J": "z"})
-
-
-def _loose(key: str) -> str:
-    return key.translate(_LOOSE)
-
-
-def _code_key(code: str) -> str:
-    return str(code).translate(_CODE_DROP).upper()
-
-
 # --- resolving one name ------------------------------------------------------------------
 
 
@@ -305,14 +104,14 @@ class _Query:
     removed: tuple[str, ...]
 
 
-def _units_of(entries: Sequence[_Entry]) -> list[str]:
+def _units_of(entries: Sequence[Entry]) -> list[str]:
     if len(entries) == 1:
         return [entries[0].unit_code]
     return list(dict.fromkeys(e.unit_code for e in entries))
 
 
 def _decide(
-    units: list[str], entries: list[_Entry], match: str, q: _Query, index: _Index, reason: str
+    units: list[str], entries: list[Entry], match: str, q: _Query, index: Index, reason: str
 ) -> _Result:
     """One matched step: a unit, or ``ambiguous`` unless the parent or a generic word decides."""
     many = [e for e in entries if not e.one_to_one]
@@ -339,12 +138,12 @@ def _decide(
     return result
 
 
-def _inside(code: str, parents: tuple[str, ...], index: _Index) -> bool:
+def _inside(code: str, parents: tuple[str, ...], index: Index) -> bool:
     """Is ``code`` one of ``parents`` or inside one of them?"""
     return bool(parents) and (code in parents or not index.ancestors(code).isdisjoint(parents))
 
 
-def _choose(units: list[str], q: _Query, index: _Index) -> tuple[str, str] | None:
+def _choose(units: list[str], q: _Query, index: Index) -> tuple[str, str] | None:
     if q.parent:
         inside = [u for u in units if _inside(u, q.parent, index)]
         if len(inside) == 1:
@@ -358,7 +157,7 @@ def _choose(units: list[str], q: _Query, index: _Index) -> tuple[str, str] | Non
     return None
 
 
-def _check_parent(result: _Result, q: _Query, index: _Index) -> None:
+def _check_parent(result: _Result, q: _Query, index: Index) -> None:
     if not q.parent or result.unit_code is None:
         return
     code = result.unit_code
@@ -369,7 +168,7 @@ def _check_parent(result: _Result, q: _Query, index: _Index) -> None:
         )
 
 
-def _names(codes: Iterable[str], index: _Index) -> str:
+def _names(codes: Iterable[str], index: Index) -> str:
     out = []
     for c in codes:
         info = index.units.get(c)
@@ -377,35 +176,9 @@ def _names(codes: Iterable[str], index: _Index) -> str:
     return ", ".join(out)
 
 
-class _Keys(NamedTuple):
-    """Every lookup key of one text, computed once."""
-
-    code: str
-    exact: str
-    stripped: str
-    stripped_exact: str
-    removed: tuple[str, ...]
-    kind: str | None
-    variants: FoldVariants  # fold keys of the stripped text
-
-
-@lru_cache(maxsize=200_000)
-def _keys(text: str) -> _Keys:
-    stripped, removed, kind = _strip_generic(text)
-    return _Keys(
-        code=_code_key(text) if len(text) <= 32 else "",
-        exact=exact_key(text),
-        stripped=stripped,
-        stripped_exact=exact_key(stripped) if removed else exact_key(text),
-        removed=removed,
-        kind=kind,
-        variants=fold_variants(stripped),
-    )
-
-
-def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
+def _resolve_exactish(q: _Query, index: Index) -> _Result | None:
     """Code, exact, alias and transliteration steps; ``None`` when none matches."""
-    k = _keys(q.text)
+    k = keys_of(q.text)
     units = index.codes.get(k.code)
     if units:
         return _decide(units, [], "code", q, index, "")
@@ -427,7 +200,7 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
             units = units + extra
         return _decide(units, entries, match, q, index, reason)
     v = k.variants
-    tries: Iterable[tuple[str, dict[str, list[_Entry]], float]]
+    tries: Iterable[tuple[str, dict[str, list[Entry]], float]]
     if not v.same and not v.bases:  # most names: one key to look up
         tries = ((v.key, index.folded, 100.0), (v.key, index.adjective, ADJECTIVE_SCORE))
     else:
@@ -453,8 +226,8 @@ def _resolve_exactish(q: _Query, index: _Index) -> _Result | None:
     return None
 
 
-def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
-    k = _keys(q.text)
+def _resolve_settlement(q: _Query, index: Index) -> _Result | None:
+    k = keys_of(q.text)
     entries = index.settle_exact.get(k.stripped_exact) or index.settle_folded.get(k.variants.key)
     if not entries:
         return None
@@ -481,7 +254,7 @@ def _resolve_settlement(q: _Query, index: _Index) -> _Result | None:
 
 
 def _fuzzy(
-    keys: list[str], index: _Index, *, threshold: float, margin: float, chunk: int = 4096
+    keys: list[str], index: Index, *, threshold: float, margin: float, chunk: int = 4096
 ) -> list[tuple[list[int], float]]:
     """For each key: the unit positions within ``margin`` of the best score, and the score.
 
@@ -656,14 +429,14 @@ def resolve_places(
     gaz, note = _gazetteer_for(country, gazetteer)
     if gaz is None:
         positions = np.zeros(len(texts), dtype=np.int64)
-        return _spread([_Result(reasons=[note])], positions, texts, _EMPTY_INDEX)
-    index = _index_of(gaz, level)
-    parent_index = index if level is None else _index_of(gaz)
+        return _spread([_Result(reasons=[note])], positions, texts, EMPTY_INDEX)
+    index = index_of(gaz, level)
+    parent_index = index if level is None else index_of(gaz)
 
     results: dict[tuple[str, str], _Result] = {}
     pending: dict[tuple[str, str], _Query] = {}
     parent_cache: dict[str, tuple[tuple[str, ...], str]] = {}
-    keys = [(_text(t).strip(), _text(p).strip()) for t, p in zip(texts, parents, strict=True)]
+    keys = [(text_of(t).strip(), text_of(p).strip()) for t, p in zip(texts, parents, strict=True)]
     for key in keys:
         if key in results or key in pending:
             continue
@@ -686,7 +459,7 @@ def resolve_places(
 
 
 def _spread(
-    unique: list[_Result], positions: np.ndarray, texts: list[object], index: _Index
+    unique: list[_Result], positions: np.ndarray, texts: list[object], index: Index
 ) -> pd.DataFrame:
     """The output table: the result of each distinct name, repeated at each of its rows."""
     codes = [r.unit_code for r in unique]
@@ -704,7 +477,7 @@ def _spread(
         {
             # the source's own text, untouched (missing values stay missing)
             "place_text": pd.array(
-                [t if isinstance(t, str) else (_text(t) or None) for t in texts],
+                [t if isinstance(t, str) else (text_of(t) or None) for t in texts],
                 dtype="string",
             ),
             **{
@@ -723,15 +496,15 @@ def _spread(
 def _resolve_text(
     text: str,
     parent_text: str | None,
-    index: _Index,
-    parent_index: _Index,
+    index: Index,
+    parent_index: Index,
     parent_cache: dict[str, tuple[tuple[str, ...], str]],
 ) -> _Result | _Query:
     """Every step but fuzzy; returns a query still to be fuzzy-matched when none matched."""
     place = text
     notes: list[str] = []
     if parent_text is None:
-        k = _keys(text)
+        k = keys_of(text)
         whole = _resolve_exactish(_Query(text, (), None, k.kind, k.removed), index)
         if whole is not None:
             return whole
@@ -749,7 +522,7 @@ def _resolve_text(
         parent_code, parent_note = parent_cache[parent_text]
         if parent_note:
             notes.append(parent_note)
-    k = _keys(place)
+    k = keys_of(place)
     q = _Query(place, parent_code, parent_text, k.kind, k.removed)
     # without a parent the whole text was already tried above
     result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(q, index)
@@ -766,9 +539,9 @@ def _resolve_text(
     return _fallback_to_parent(result, q, index)
 
 
-def _resolve_loose(q: _Query, key: str, index: _Index) -> _Result | None:
+def _resolve_loose(q: _Query, key: str, index: Index) -> _Result | None:
     """A sound-alike key (sh/s, kh/k…): a fuzzy match scored 95, ambiguous when it fits more."""
-    entries = index.loose.get(_loose(key))
+    entries = index.loose.get(loose_key(key))
     if not entries or len(key) < 4:
         return None
     result = _decide(
@@ -785,12 +558,12 @@ def _resolve_loose(q: _Query, key: str, index: _Index) -> _Result | None:
     return result
 
 
-def _resolve_parent(parent_text: str, index: _Index) -> tuple[tuple[str, ...], str]:
+def _resolve_parent(parent_text: str, index: Index) -> tuple[tuple[str, ...], str]:
     """The units a stated parent may be (several when its name is ambiguous)."""
     code = _country_names().get(fold(parent_text))
     if code:
         return (code,), ""
-    _, removed, kind = _strip_generic(parent_text)
+    _, removed, kind = strip_generic(parent_text)
     res = _resolve_exactish(_Query(parent_text, (), None, kind, removed), index)
     if res is not None and res.unit_code:
         return (res.unit_code,), ""
@@ -805,7 +578,7 @@ def _country_names() -> dict[str, str]:
     return {fold(n): c for n, c in zip(table["name"], table["country"], strict=True)}
 
 
-def _fallback_to_parent(result: _Result, q: _Query, index: _Index) -> _Result:
+def _fallback_to_parent(result: _Result, q: _Query, index: Index) -> _Result:
     """An unknown place with a known parent is tied to the parent, as a settlement figure."""
     if result.match != "unresolved" or len(q.parent) != 1 or q.parent[0] not in index.units:
         return result
@@ -825,14 +598,14 @@ def _fallback_to_parent(result: _Result, q: _Query, index: _Index) -> _Result:
 def _resolve_fuzzy(
     pending: dict[tuple[str, str], _Query],
     results: dict[tuple[str, str], _Result],
-    index: _Index,
+    index: Index,
     threshold: float,
     margin: float,
 ) -> None:
     if not pending:
         return
     items = list(pending.items())
-    keys = [_keys(q.text).variants.key for _, q in items]
+    keys = [keys_of(q.text).variants.key for _, q in items]
     unique = list(dict.fromkeys(keys))
     found = dict(
         zip(unique, _fuzzy(unique, index, threshold=threshold, margin=margin), strict=True)
@@ -861,9 +634,6 @@ def _resolve_fuzzy(
         res.reasons.insert(0, f"fuzzy match (score {score:g}) to {_names(units, index)}")
         _check_parent(res, q, index)
         results[key] = res
-
-
-_EMPTY_INDEX = _Index(units={}, codes={}, exact={}, folded={}, settle_exact={}, settle_folded={})
 
 
 def _log(table: pd.DataFrame) -> None:
