@@ -84,11 +84,50 @@ def assign(
     units = units[units.geometry.notna() & ~units.geometry.is_empty].reset_index(drop=True)
     points = _points(structures, units.crs)
     x, y = shapely.get_x(points), shapely.get_y(points)
-    n = len(points)
-    unit_index = np.full(n, -1, dtype=np.int64)
-    how = np.full(n, 3, dtype=np.int8)  # index into ASSIGNED_BY; 3 = outside
     valid = ~(np.isnan(x) | np.isnan(y))
     geoms = units.geometry.to_numpy()
+    unit_index, how = _locate(x, y, valid, geoms)
+    distance = np.full(len(points), np.nan)
+    outside = np.flatnonzero(valid & (unit_index < 0))
+    if snap_km is not None and outside.size:
+        if snap_km <= 0:
+            raise UsageError(f"snap_km must be positive, got {snap_km}")
+        nearest, dist_km = _nearest_units(points[outside], units, snap_km)
+        ok = nearest >= 0
+        unit_index[outside[ok]] = nearest[ok]
+        how[outside[ok]] = 2
+        distance[outside[ok]] = dist_km[ok]
+    out = structures.copy()
+    found = unit_index >= 0
+    safe = np.where(found, unit_index, 0)
+    out["unit_code"] = _take(units["unit_code"], safe, found)
+    out["unit_name"] = _take(units["name"], safe, found)
+    levels = units["level"] if "level" in units.columns else pd.Series([None] * len(units))
+    out["level"] = _take(levels, safe, found)
+    out["assigned_by"] = pd.Categorical.from_codes(how, categories=pd.Index(ASSIGNED_BY))
+    out["snap_km"] = distance
+    report = _report(out, how, valid, units, snap_km)
+    if report["outside"]:
+        still_out = np.flatnonzero(valid & (unit_index < 0))
+        report["swapped_axes_suspected"] = _warn_outside(
+            report["outside"], x[still_out], y[still_out], geoms, units.crs, snap_km
+        )
+    return gpd.GeoDataFrame(out, geometry=structures.geometry.name, crs=structures.crs), report
+
+
+#: Structures outside every unit tested for swapped axes (a sample keeps it cheap).
+SWAP_SAMPLE = 1000
+
+
+def _locate(
+    x: np.ndarray, y: np.ndarray, valid: np.ndarray, geoms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The index of the unit each point lies in (-1: none) and how (0 inside, 1 boundary, 3)."""
+    import shapely
+
+    n = len(x)
+    unit_index = np.full(n, -1, dtype=np.int64)
+    how = np.full(n, 3, dtype=np.int8)  # index into ASSIGNED_BY; 3 = outside
     shapely.prepare(geoms)
     bounds = shapely.bounds(geoms)
     # candidates by bounding box through one sort on x: a binary search per unit instead
@@ -115,47 +154,27 @@ def assign(
             hit = todo[shapely.intersects_xy(geom, x[todo], y[todo])]
             unit_index[hit] = k
             how[hit] = 1
-    distance = np.full(n, np.nan)
-    outside = np.flatnonzero(valid & (unit_index < 0))
-    if snap_km is not None and outside.size:
-        if snap_km <= 0:
-            raise UsageError(f"snap_km must be positive, got {snap_km}")
-        nearest, dist_km = _nearest_units(points[outside], units, snap_km)
-        ok = nearest >= 0
-        unit_index[outside[ok]] = nearest[ok]
-        how[outside[ok]] = 2
-        distance[outside[ok]] = dist_km[ok]
-    out = structures.copy()
-    found = unit_index >= 0
-    safe = np.where(found, unit_index, 0)
-    out["unit_code"] = _take(units["unit_code"], safe, found)
-    out["unit_name"] = _take(units["name"], safe, found)
-    levels = units["level"] if "level" in units.columns else pd.Series([None] * len(units))
-    out["level"] = _take(levels, safe, found)
-    out["assigned_by"] = pd.Categorical.from_codes(how, categories=pd.Index(ASSIGNED_BY))
-    out["snap_km"] = distance
-    report = _report(out, how, valid, units, snap_km)
-    if report["outside"]:
+    return unit_index, how
+
+
+def _warn_outside(
+    outside: int, x: np.ndarray, y: np.ndarray, geoms: np.ndarray, crs: Any, snap_km: float | None
+) -> int:
+    """Log the structures outside every unit; return how many look like swapped axes."""
+    log.warning(
+        "%d structures lie outside every unit%s",
+        outside,
+        "" if snap_km is None else f" (beyond {snap_km} km)",
+    )
+    swapped = _swapped_inside(x, y, geoms, crs)
+    if swapped:
         log.warning(
-            "%d structures lie outside every unit%s",
-            report["outside"],
-            "" if snap_km is None else f" (beyond {snap_km} km)",
+            "%d of %d structures outside every unit would lie inside one with longitude "
+            "and latitude swapped: check the lon/lat (x/y) columns of the source",
+            swapped,
+            min(x.size, SWAP_SAMPLE),
         )
-        still_out = np.flatnonzero(valid & (unit_index < 0))
-        swapped = _swapped_inside(x[still_out], y[still_out], geoms, units.crs)
-        report["swapped_axes_suspected"] = swapped
-        if swapped:
-            log.warning(
-                "%d of %d structures outside every unit would lie inside one with longitude "
-                "and latitude swapped: check the lon/lat (x/y) columns of the source",
-                swapped,
-                min(still_out.size, SWAP_SAMPLE),
-            )
-    return gpd.GeoDataFrame(out, geometry=structures.geometry.name, crs=structures.crs), report
-
-
-#: Structures outside every unit tested for swapped axes (a sample keeps it cheap).
-SWAP_SAMPLE = 1000
+    return swapped
 
 
 def _swapped_inside(x: np.ndarray, y: np.ndarray, geoms: np.ndarray, crs: Any) -> int:
@@ -239,10 +258,8 @@ def _nearest_units(
 
 def _resolve_labels(labels: list[str], units: pd.DataFrame) -> dict[str, str]:
     """The unit code each admin label names, by the gazetteer's aliases (when available)."""
-    try:
-        from ..places import resolve_places
-    except ImportError:  # place resolution is optional here: fall back to name folding
-        return {}
+    from ..places import resolve_places  # lazy: the resolver builds its index on first use
+
     countries = (
         sorted(set(units["country"].dropna().astype(str))) if "country" in units.columns else None
     )
