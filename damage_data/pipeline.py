@@ -18,6 +18,11 @@ from typing import Any
 import pandas as pd
 
 from ._errors import InputError
+from .count import assign, count_structures, is_structure_parquet, structures_to_figures
+from .example import example_figures, example_sources
+from .places import resolve_figures
+from .readers import load
+from .register.read import read_register
 from .tables import Collected, empty, make_figures, make_table
 
 log = logging.getLogger(__name__)
@@ -131,7 +136,6 @@ def collect(
 
 def collect_example() -> Collected:
     """The bundled Karabakh example as a :class:`Collected`."""
-    from .example import example_figures, example_sources
 
     figures = example_figures()
     return Collected(
@@ -145,7 +149,6 @@ def collect_example() -> Collected:
 
 def from_register(path: str | Path) -> Collected:
     """The figures and sources a register holds."""
-    from .register.read import read_register
 
     figures, sources = read_register(Path(path))
     return Collected(
@@ -164,8 +167,6 @@ def _one(path: str | Path, **options: Any) -> Collected:
             f"{path}: no such file; check the path (inputs are read, never downloaded)",
             path=str(path),
         )
-    from .count import count_structures, is_structure_parquet
-    from .readers import load
 
     kind = options["kind"]
     if kind == "auto" and str(path) != "-" and is_structure_parquet(path):
@@ -224,8 +225,6 @@ def figures_of(
     figures tables come back as they are.
     """
     if result.structures is not None:
-        from .count import assign, structures_to_figures
-
         current = result.current_structures()
         if current is None or current.empty:
             return empty("figures")
@@ -235,7 +234,6 @@ def figures_of(
         return empty("figures")
     if result.kind == "figures":
         return result.figures
-    from .places import resolve_figures
 
     return resolve_figures(result.figures, country=country, units=units, settlements=settlements)
 

@@ -18,7 +18,11 @@ import pandas as pd
 
 from ._errors import DamageDataError, UsageError
 from .counting import POLICIES, RULES, CountingOptions, count, options
+from .numbers import count_label, share_label
+from .places import display_name, resolve_places
+from .places.gazetteer import bundled_settlements, bundled_units
 from .tables import flags_of, join_flags
+from .translit import fold as fold_key
 from .vocab import DAMAGE_GROUPS
 
 if TYPE_CHECKING:
@@ -285,7 +289,6 @@ def _unit_code_of(figures: pd.DataFrame, unit: str) -> str:
         return unit
     if unit.upper() in codes:
         return unit.upper()
-    from .places import resolve_places
 
     hit = resolve_places([unit])
     code = hit["unit_code"].tolist()[0]
@@ -316,7 +319,6 @@ def _figure_names(figures: pd.DataFrame) -> dict[str, str]:
 
 
 def _unit_names(codes: pd.Series, figure_names: dict[str, str], lang: str) -> list[str]:
-    from .places import display_name
 
     names: dict[str, str] = {}
     for code in dict.fromkeys(str(c) for c in codes):
@@ -351,7 +353,6 @@ def _levels(rows: pd.DataFrame, figures: pd.DataFrame, level: str) -> list[str]:
 
 
 def _gazetteer_level(code: str) -> str:
-    from .places.gazetteer import bundled_units
 
     units = bundled_units()
     hit = units.loc[units["unit_code"] == code, "level"]
@@ -377,7 +378,6 @@ def _count_units(rows: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
 
 
 def _parent_codes(table: pd.DataFrame) -> list[Any]:
-    from .places.gazetteer import bundled_units
 
     units = bundled_units()
     parents = dict(zip(units["unit_code"], units["parent_code"], strict=True))
@@ -413,10 +413,7 @@ def _with_coordinates(
         own = {}
     places = settlements
     if places is None:
-        from .places.gazetteer import bundled_settlements
-
         places = bundled_settlements()
-    from .translit import fold as fold_key
 
     known: dict[tuple[str, str], tuple[float, float]] = {}
     if places is not None and not places.empty and {"lon", "lat"} <= set(places.columns):
@@ -557,7 +554,6 @@ def readable(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     >>> r.set_index("unit_code").loc["AZ", "damaged"]
     '13,000+'
     """
-    from .numbers import count_label, share_label
 
     out = pd.DataFrame({"unit_code": summary["unit_code"], "unit_name": summary["unit_name"]})
     out["level"] = summary["level"]

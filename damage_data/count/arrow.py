@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._errors import InputError, LimitExceededError, UsageError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..readers._vector import DAMAGE_COLUMNS, DATE_COLUMNS, STRUCTURE_COLUMNS, parse_dates
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -108,7 +109,6 @@ def _schema(path: Path) -> tuple[pa.Schema, str]:
 
 
 def _damage_candidates() -> tuple[str, ...]:
-    from ..readers._vector import DAMAGE_COLUMNS
 
     return (*DAMAGE_COLUMNS, *UNOSAT_DAMAGE_COLUMNS)
 
@@ -136,7 +136,6 @@ def layout_of(
     InputError
         When the file is unreadable or has no geometry (or lon/lat) or no damage column.
     """
-    from ..readers._vector import DATE_COLUMNS, STRUCTURE_COLUMNS
 
     p = Path(path)
     schema, fmt = _schema(p)
@@ -556,7 +555,6 @@ def _days(array: pa.Array) -> np.ndarray:
         out[out == np.iinfo(np.int32).min] = nat
         return out
     codes, values = _codes(array)
-    from ..readers._vector import parse_dates
 
     parsed = parse_dates(pd.Series(values, dtype="object"))
     lut = np.array(

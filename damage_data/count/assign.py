@@ -19,6 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .._errors import UsageError
+from ..places import resolve_places
+from ..places.gazetteer import bundled_units
+from ..readers._result import current_view
+from ..tables import empty
+from .build import figures_from_counts, latest_per_unit
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -72,8 +77,6 @@ def assign(
     import shapely
 
     if units is None:
-        from ..places.gazetteer import bundled_units
-
         units = bundled_units(country)
     _check_units(units)
     if structures.crs is None:
@@ -258,7 +261,6 @@ def _nearest_units(
 
 def _resolve_labels(labels: list[str], units: pd.DataFrame) -> dict[str, str]:
     """The unit code each admin label names, by the gazetteer's aliases (when available)."""
-    from ..places import resolve_places  # lazy: the resolver builds its index on first use
 
     countries = (
         sorted(set(units["country"].dropna().astype(str))) if "country" in units.columns else None
@@ -351,9 +353,6 @@ def structures_to_figures(
     >>> f[["unit_code", "damage", "count"]].values.tolist()
     [['AZ-AGM', 'destroyed', 2]]
     """
-    from ..readers._result import current_view
-    from ..tables import empty
-    from .build import figures_from_counts, latest_per_unit
 
     if assigned.empty:
         return empty("figures")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, UnknownLabelError
+from ..vocab import classify_damage, classify_structure, known_damage_labels
 from .arrow import _BAD_XY, _NAT, _NULL_GEOM, _OK, _STATUS_REASON, Layout, _codes, _days, points_xy
 from .grid import UnitGrid
 
@@ -76,7 +77,6 @@ class Labels:
         found = self._damage.get(label, "")
         if found != "":
             return found
-        from ..vocab import classify_damage
 
         try:
             value: str | None = str(classify_damage([label], scheme=self.scheme).iloc[0])
@@ -93,7 +93,6 @@ class Labels:
         found = self._structure.get(label)
         if found is not None:
             return found
-        from ..vocab import classify_structure
 
         try:
             value = str(classify_structure([label]).iloc[0])
@@ -106,7 +105,6 @@ class Labels:
         return value
 
     def unknown_reason(self) -> str:
-        from ..vocab import known_damage_labels
 
         known = ", ".join(known_damage_labels(self.scheme))
         return f"unknown damage label for scheme {self.scheme}; known labels: {known}"

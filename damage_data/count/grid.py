@@ -10,6 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import UsageError
+from ..places.gazetteer import bundled_units
+
 #: Cells of the unit grid (about 2048 × 2048): finer grids send fewer points to exact tests
 #: but cost more to build; measured best on 77 rayons and 1e7 points (benchmarks/).
 GRID_CELLS = 1 << 22
@@ -200,11 +203,8 @@ def unit_grid(geometries: Sequence[Any] | np.ndarray, *, rows: int | None = None
 
 def units_for(units: Any, country: Any = None) -> Any:
     """The units to place structures in: the user's (checked), else the bundled ones."""
-    from .._errors import UsageError
 
     if units is None:
-        from ..places.gazetteer import bundled_units
-
         return bundled_units(country)
     if "unit_code" not in units.columns or not hasattr(units, "geometry"):
         raise UsageError(

@@ -29,6 +29,9 @@ import pandas as pd
 
 from .._errors import InputError, UsageError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..readers._result import pick_scheme
+from ..tables import make_table
+from ..vocab import damage_schemes
 from .arrow import (
     _NAT,
     ARROW_SUFFIXES,
@@ -56,6 +59,7 @@ from .batch import (
     merge,
     should_merge,
 )
+from .build import figures_from_counts
 from .grid import GRID_CELLS, UnitGrid, unit_grid, units_for
 
 if TYPE_CHECKING:
@@ -162,7 +166,6 @@ def is_structure_parquet(path: str | Path) -> bool:
     values = _distinct(first[1].column(0))
     if not values:
         return True
-    from ..readers._result import pick_scheme
 
     _, known = pick_scheme(values)
     return known >= max(1, 0.5 * len(values))
@@ -201,7 +204,6 @@ def file_sha256(path: str | Path, *, stop: threading.Event | None = None) -> str
 def pick_damage_scheme(layout: Layout, scheme: str) -> str:
     """The crosswalk for the damage column: ``scheme``, or for ``"auto"`` the one that knows
     most distinct labels of the first batch (as the readers choose)."""
-    from ..vocab import damage_schemes
 
     if scheme != "auto":
         if scheme not in damage_schemes():
@@ -210,7 +212,6 @@ def pick_damage_scheme(layout: Layout, scheme: str) -> str:
                 f"{', '.join(damage_schemes())}"
             )
         return scheme
-    from ..readers._result import pick_scheme
 
     first = next(_batches(layout, batch_rows=65_536, columns=[layout.damage]), None)
     values = _distinct(first[1].column(0)) if first is not None else []
@@ -434,7 +435,6 @@ def finish(
     as_of: Any = None,
 ) -> CountResult:
     """Reduce batch counts to canonical counts, figures, rejects and the report."""
-    from ..tables import make_table
 
     path = Path(layout.path)
     rows_read = sum(p.rows_read for p in partials)
@@ -534,7 +534,6 @@ def _figures(
     Everything is added up on integer codes first; labels become states only on the few
     rows left. Structures assessed after ``as_of`` are left out before anything is added up.
     """
-    from .build import figures_from_counts
 
     if as_of is not None and not raw.empty:
         day = (pd.Timestamp(as_of) - pd.Timestamp(0)).days

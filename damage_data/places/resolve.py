@@ -28,7 +28,7 @@ from .._data import data_path
 from .._errors import UsageError
 from ..translit import fold
 from ..vocab import LEVELS
-from .gazetteer import Gazetteer, default_gazetteer
+from .gazetteer import BUNDLED_BOUNDARIES, Gazetteer, default_gazetteer
 from .index import (
     EMPTY_INDEX,
     FUZZY_MIN_LENGTH,
@@ -336,8 +336,6 @@ def _gazetteer_for(
     countries = [country] if isinstance(country, str) else country
     note = ""
     if gazetteer is None:
-        from .gazetteer import BUNDLED_BOUNDARIES
-
         if countries is not None:
             wanted = [c.upper() for c in countries]
             known = [c for c in wanted if c in BUNDLED_BOUNDARIES]

@@ -22,8 +22,10 @@ from typing import Any
 import pandas as pd
 
 from ..tables import flags_of, join_flags, make_figures
+from ..translit import fold
 from ..vocab import MATCH_KINDS
-from .gazetteer import Gazetteer, bundled_units, make_gazetteer
+from .gazetteer import Gazetteer, bundled_settlements, bundled_units, make_gazetteer
+from .resolve import resolve_places
 
 _REVIEW = ("unresolved", "ambiguous", "fuzzy")
 
@@ -105,7 +107,6 @@ def _keep_codes(out: pd.DataFrame, rows: pd.Series, known: dict[str, tuple[str, 
 def _resolve(
     names: list[str], parents: list[str | None], country: Any, gazetteer: Gazetteer | None
 ) -> pd.DataFrame:
-    from .resolve import resolve_places
 
     return resolve_places(
         names,
@@ -166,7 +167,6 @@ def _villages(
     alone = index.difference(with_parent)
     if len(alone):
         lookup = _settlement_units(settlements, country)
-        from ..translit import fold
 
         for i in alone:
             units = lookup.get(fold(str(out.at[i, "settlement"])), [])
@@ -179,8 +179,6 @@ def _villages(
 
 
 def _settlement_units(settlements: pd.DataFrame | None, country: Any) -> dict[str, list[str]]:
-    from ..translit import fold
-    from .gazetteer import bundled_settlements
 
     table = settlements if settlements is not None else bundled_settlements(country)
     out: dict[str, list[str]] = {}

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, UsageError
+from ..readers.boundaries import read_boundary_table
 from .gazetteer import Gazetteer, _alias_frame, _crosswalk, make_gazetteer
 
 __all__ = [
@@ -33,7 +34,6 @@ def _read_table_or_layer(
     path: str | Path, *, layer: str | int | None = None, encoding: str | None = None
 ) -> pd.DataFrame:
     """A boundary file or table, read under the readers' limits."""
-    from ..readers.boundaries import read_boundary_table
 
     return read_boundary_table(path, layer=layer, encoding=encoding)
 
