@@ -240,7 +240,8 @@ def _proj_network(enabled: bool | None) -> bool | None:
         return None
     from pyproj import network
 
-    before = bool(network.is_network_enabled())
+    # pyproj.network re-exports these from its C module without listing them in __all__
+    before = bool(network.is_network_enabled())  # type: ignore[attr-defined]
     if before != enabled:
-        network.set_network_enabled(active=enabled)
+        network.set_network_enabled(active=enabled)  # type: ignore[attr-defined]
     return before

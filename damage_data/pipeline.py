@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -233,7 +233,7 @@ def figures_of(
     if result.figures is None:
         return empty("figures")
     if result.kind == "figures":
-        return result.figures
+        return cast(pd.DataFrame, result.figures)
 
     return resolve_figures(result.figures, country=country, units=units, settlements=settlements)
 

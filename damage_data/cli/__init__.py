@@ -143,7 +143,7 @@ def _setup_logging() -> None:
     class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         """Writes to whatever ``sys.stderr`` is now (tests and notebooks replace it)."""
 
-        @property  # type: ignore[override]
+        @property
         def stream(self) -> Any:
             return sys.stderr
 

@@ -109,8 +109,8 @@ def report(
         )
 
 
-def _stderr_console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
+def _stderr_console() -> Any:
+    from rich.console import Console  # lazy: keeps --help light
 
     return Console(stderr=True)
 

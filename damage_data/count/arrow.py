@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -553,7 +553,7 @@ def _days(array: pa.Array) -> np.ndarray:
         days = pc.cast(array, pa.date32()).cast(pa.int32()).fill_null(np.iinfo(np.int32).min)
         out = days.to_numpy(zero_copy_only=False).astype(np.int64)
         out[out == np.iinfo(np.int32).min] = nat
-        return out
+        return cast(np.ndarray, out)
     codes, values = _codes(array)
 
     parsed = parse_dates(pd.Series(values, dtype="object"))
@@ -565,7 +565,7 @@ def _days(array: pa.Array) -> np.ndarray:
         + [nat],
         dtype=np.int64,
     )
-    return lut[codes]  # -1 (null) picks the trailing NaT
+    return cast(np.ndarray, lut[codes])  # -1 (null) picks the trailing NaT
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -239,9 +239,9 @@ def _compute(collection: Any, *, workers: int | None, client: Any) -> pd.DataFra
         from distributed import Client
 
         own = isinstance(client, str)
-        active = Client(client) if own else client
+        active = Client(client) if own else client  # type: ignore[no-untyped-call]
         try:
-            return active.compute(collection).result()
+            return cast(pd.DataFrame, active.compute(collection).result())
         finally:
             if own:
                 active.close()
@@ -250,13 +250,13 @@ def _compute(collection: Any, *, workers: int | None, client: Any) -> pd.DataFra
 
         # threads in this process: the unit grid is shared, nothing is copied to workers
         with (
-            LocalCluster(
+            LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=None
             ) as cluster,
-            Client(cluster) as local,
+            Client(cluster) as local,  # type: ignore[no-untyped-call]
         ):
-            return local.compute(collection).result()
-    return collection.compute()
+            return cast(pd.DataFrame, local.compute(collection).result())
+    return cast(pd.DataFrame, collection.compute())
 
 
 def assign_partitions(

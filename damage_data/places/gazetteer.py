@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -398,7 +398,7 @@ def _gazetteer_units(country: str) -> pd.DataFrame:
     out = gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs)
     for col in ("unit_code", "name", "level", "parent_code", "country", "kind"):
         out[col] = out[col].astype("string")
-    return out
+    return cast(pd.DataFrame, out)
 
 
 def bundled_aliases(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
