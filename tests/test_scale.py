@@ -507,3 +507,48 @@ def test_folders_arrow_files_and_large_binary(
     pq.write_table(table.slice(0, 0), empty)
     nothing = count_structures(empty, az_units)
     assert nothing.rows_read == 0 and nothing.figures.empty and nothing.counts.empty
+
+
+def _table(rows: list[tuple[int, int, int, int, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["unit", "damage_id", "structure_id", "day", "count"])
+    return frame.astype(
+        {"unit": "int32", "damage_id": "int32", "structure_id": "int32", "day": "int64"}
+    )
+
+
+def test_tally_adds_batches_that_reveal_labels_and_dates_as_they_come() -> None:
+    """Later batches bring new label ids, earlier and later days and undated rows."""
+    from damage_data.count.batch import _NAT, Tally
+
+    batches = [
+        [(0, 0, 1, 18_600, 3), (1, 0, 1, 18_600, 2)],
+        [(0, 0, 1, 18_600, 4), (0, 2, 3, 18_590, 1), (2, 0, 1, _NAT, 5)],  # an earlier day
+        [(1, 4, 1, 18_700, 7), (0, 0, 1, _NAT, 1)],  # a later day, a new label id
+    ]
+    tally = Tally(3)
+    for rows in batches:
+        assert tally.add(_table(rows))
+    got = tally.table().sort_values(["unit", "damage_id", "structure_id", "day"])
+    # by hand: (0,0,1,18600) 3+4; the rest once each
+    expected = _table(
+        [
+            (0, 0, 1, _NAT, 1),
+            (0, 0, 1, 18_600, 7),
+            (0, 2, 3, 18_590, 1),
+            (1, 0, 1, 18_600, 2),
+            (1, 4, 1, 18_700, 7),
+            (2, 0, 1, _NAT, 5),
+        ]
+    ).sort_values(["unit", "damage_id", "structure_id", "day"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def test_tally_refuses_what_would_not_fit_and_keeps_what_it_has() -> None:
+    from damage_data.count.batch import Tally
+
+    tally = Tally(2, max_cells=2 * 1 * 2 * 11)  # 2 units, 1 damage id, 2 types, 10 days
+    assert tally.add(_table([(0, 0, 1, 100, 2), (1, 0, 0, 109, 1)]))
+    assert not tally.add(_table([(0, 0, 1, 200, 5)]))  # 100 days: too many cells
+    assert tally.add(_table([(0, 0, 1, 105, 1)]))
+    got = tally.table()
+    assert got["count"].sum() == 4 and 200 not in got["day"].tolist()

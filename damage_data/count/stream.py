@@ -54,6 +54,7 @@ from .batch import (
     REJECT_COLUMNS,
     Labels,
     Partial,
+    Tally,
     _empty_counts,
     count_batch,
     merge,
@@ -383,16 +384,26 @@ def _count_local(
     """
     threads = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
     path = Path(layout.path)
+    tally = Tally(len(grid.geometries) + 1)  # + the slot of structures outside every unit
+
+    def counted(part: Partial) -> Partial:
+        if tally.add(part.counts):  # added in place: the batch table is dropped at once
+            part.counts = _empty_counts()
+        return part
 
     def count(task: Any) -> list[Partial]:
         if isinstance(task, tuple):  # (first row, batch) from the sequential reader
             return [
-                count_batch(
-                    task[1], layout, grid, labels, first_row=task[0], transformer=transformer
+                counted(
+                    count_batch(
+                        task[1], layout, grid, labels, first_row=task[0], transformer=transformer
+                    )
                 )
             ]
         return [
-            count_batch(batch, layout, grid, labels, first_row=first, transformer=transformer)
+            counted(
+                count_batch(batch, layout, grid, labels, first_row=first, transformer=transformer)
+            )
             for first, batch in _row_group_batches(
                 layout, task, batch_rows=batch_rows, use_threads=False
             )
@@ -403,25 +414,24 @@ def _count_local(
         tasks = iter(_row_groups(path))
     else:
         tasks = _batches(layout, batch_rows=batch_rows)
-    if threads == 1:
-        out: list[Partial] = []
-        for task in tasks:
-            out.extend(count(task))
-            if should_merge(out):
-                out = [merge(out)]
-        return out
     results: list[Partial] = []
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        pending: list[Future[list[Partial]]] = []
+    if threads == 1:
         for task in tasks:
-            pending.append(pool.submit(count, task))
-            if len(pending) >= threads:  # bounded memory: ``threads`` tasks in flight
-                results.extend(pending.pop(0).result())
-                if should_merge(results):
-                    results = [merge(results)]
-        for future in pending:
-            results.extend(future.result())
-    return results
+            results.extend(count(task))
+            if should_merge(results):
+                results = [merge(results)]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            pending: list[Future[list[Partial]]] = []
+            for task in tasks:
+                pending.append(pool.submit(count, task))
+                if len(pending) >= threads:  # bounded memory: ``threads`` tasks in flight
+                    results.extend(pending.pop(0).result())
+                    if should_merge(results):
+                        results = [merge(results)]
+            for future in pending:
+                results.extend(future.result())
+    return [*results, Partial(counts=tally.table())]
 
 
 def finish(
@@ -443,13 +453,9 @@ def finish(
         reasons.update(part.reasons)
     rejected = sum(reasons.values())
     outside = sum(p.outside for p in partials)
-    raw = (
-        merge(partials).counts
-        if len(partials) > 1
-        else partials[0].counts
-        if partials
-        else _empty_counts()
-    )
+    tables = [p.counts for p in partials if not p.counts.empty]
+    # the tally's table is already added up: only tables the tally refused need a merge
+    raw = merge(partials).counts if len(tables) > 1 else tables[0] if tables else _empty_counts()
     kept = rows_read - rejected
     figures, counts = _figures(
         raw, units=units, labels=labels, source_id=f"sha256:{sha256[:16]}", as_of=as_of
@@ -592,28 +598,44 @@ def _figures(
 def _per_date(
     raw: pd.DataFrame, codes: np.ndarray, damage_of: np.ndarray, structure_of: np.ndarray
 ) -> pd.DataFrame:
-    """Counts per unit, state, structure and day (units only), in compact categoricals."""
+    """Counts per unit, state, structure and day (units only), in compact categoricals.
+
+    Added up on one integer key per row (numpy ``unique``), sorted by unit (in the units'
+    order), state, structure and day: a pandas group-by on four columns needs several copies
+    of a table that many dates make long.
+    """
     inside = raw[raw["unit"] < len(codes)]
-    states = pd.Categorical(damage_of[inside["damage_id"].to_numpy()].astype(str))
-    types = pd.Categorical(structure_of[inside["structure_id"].to_numpy()].astype(str))
-    tidy = pd.DataFrame(
+    unit = inside["unit"].to_numpy(np.int64)
+    states = _categorical(damage_of, inside["damage_id"].to_numpy())
+    types = _categorical(structure_of, inside["structure_id"].to_numpy())
+    day_values, day_code = np.unique(inside["day"].to_numpy(np.int64), return_inverse=True)
+    ns, nt, nd = len(states.categories), len(types.categories), max(len(day_values), 1)
+    key = ((unit * ns + states.codes) * nt + types.codes) * nd + day_code.reshape(-1)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    total = np.bincount(inverse.reshape(-1), weights=inside["count"].to_numpy(np.float64))
+    rest, d = np.divmod(uniq, nd)
+    rest, t = np.divmod(rest, nt)
+    u, s = np.divmod(rest, ns)
+    days = day_values[d] if len(day_values) else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame(
         {
-            "unit_code": pd.Categorical.from_codes(
-                inside["unit"].to_numpy(), categories=pd.Index(codes).astype(str)
-            )
+            "unit_code": pd.Categorical.from_codes(u, categories=pd.Index(codes).astype(str))
             if len(codes)
             else pd.Categorical([]),
-            "damage": states,
-            "structure": types,
-            "day": inside["day"].to_numpy(),
-            "count": inside["count"].to_numpy(),
+            "damage": pd.Categorical.from_codes(s, categories=states.categories),
+            "structure": pd.Categorical.from_codes(t, categories=types.categories),
+            "as_of": pd.to_datetime(np.where(days == _NAT, np.nan, days), unit="D"),
+            "count": total.astype(np.int64),
         }
     )
-    out = (
-        tidy.groupby(["unit_code", "damage", "structure", "day"], observed=True, sort=True)["count"]
-        .sum()
-        .reset_index()
-    )
-    days = out["day"].to_numpy()
-    out["as_of"] = pd.to_datetime(np.where(days == _NAT, np.nan, days), unit="D")
-    return out[["unit_code", "damage", "structure", "as_of", "count"]]
+
+
+def _categorical(names: np.ndarray, ids: np.ndarray) -> pd.Categorical:
+    """``names[ids]`` as a categorical, built from the few distinct ids (no string per row)."""
+    used = np.unique(ids)
+    categories = sorted({str(names[i]) for i in used})
+    lookup = np.full(len(names), -1, dtype=np.int32)
+    position = {c: k for k, c in enumerate(categories)}
+    for i in used:
+        lookup[i] = position[str(names[i])]
+    return pd.Categorical.from_codes(lookup[ids], categories=categories)
