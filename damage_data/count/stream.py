@@ -630,7 +630,7 @@ def _per_date(
     )
 
 
-def _categorical(names: np.ndarray, ids: np.ndarray) -> pd.Categorical:
+def _categorical(names: np.ndarray, ids: np.ndarray) -> "pd.Categorical[str]":
     """``names[ids]`` as a categorical, built from the few distinct ids (no string per row)."""
     used = np.unique(ids)
     categories = sorted({str(names[i]) for i in used})
@@ -638,4 +638,5 @@ def _categorical(names: np.ndarray, ids: np.ndarray) -> pd.Categorical:
     position = {c: k for k, c in enumerate(categories)}
     for i in used:
         lookup[i] = position[str(names[i])]
-    return pd.Categorical.from_codes(lookup[ids], categories=categories)
+    codes: np.ndarray = lookup[ids]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories))
