@@ -293,13 +293,8 @@ def count_structures(
     >>> result = count_structures("points.parquet", country="AZ")  # doctest: +SKIP
     >>> result.counts.head()  # doctest: +SKIP
     """
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}; known engines: {', '.join(ENGINES)}")
-    if batch_rows < 1:
-        raise UsageError(f"batch_rows must be at least 1, got {batch_rows}")
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file; check the path", path=str(p))
+    _check_call(p, engine, batch_rows)
     layout = layout_of(
         p, damage_column=damage_column, structure_column=structure_column, date_column=date_column
     )
@@ -318,7 +313,7 @@ def count_structures(
         transformer = _transformer(layout, unit_table.crs)
         labels = Labels(chosen)
         if engine == "dask":
-            from .dask import count_partials
+            from .dask import count_partials  # dask is optional: imported only when asked for
 
             partials = count_partials(
                 layout, grid, labels, units_crs=unit_table.crs, workers=workers, client=client
@@ -344,6 +339,16 @@ def count_structures(
         engine=engine,
         as_of=as_of,
     )
+
+
+def _check_call(p: Path, engine: str, batch_rows: int) -> None:
+    """Refuse an unknown engine, a batch of no rows or a missing file before any work."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; known engines: {', '.join(ENGINES)}")
+    if batch_rows < 1:
+        raise UsageError(f"batch_rows must be at least 1, got {batch_rows}")
+    if not p.exists():
+        raise InputError(f"{p}: no such file; check the path", path=str(p))
 
 
 class _BackgroundHash:
@@ -630,7 +635,7 @@ def _per_date(
     )
 
 
-def _categorical(names: np.ndarray, ids: np.ndarray) -> "pd.Categorical[str]":
+def _categorical(names: np.ndarray, ids: np.ndarray) -> pd.Categorical[str]:
     """``names[ids]`` as a categorical, built from the few distinct ids (no string per row)."""
     used = np.unique(ids)
     categories = sorted({str(names[i]) for i in used})
