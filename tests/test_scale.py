@@ -552,3 +552,30 @@ def test_tally_refuses_what_would_not_fit_and_keeps_what_it_has() -> None:
     assert tally.add(_table([(0, 0, 1, 105, 1)]))
     got = tally.table()
     assert got["count"].sum() == 4 and 200 not in got["day"].tolist()
+
+
+def test_tally_adds_structure_rows_as_a_table_would() -> None:
+    """One row per structure (as a batch adds them) gives the same cells as count tables."""
+    from damage_data.count.batch import _NAT, Tally
+
+    rng = np.random.default_rng(7)
+    n = 5_000
+    unit = rng.integers(0, 4, n)
+    damage = rng.integers(0, 3, n)
+    structure = rng.integers(0, 5, n)
+    day = rng.choice(np.array([18_000, 18_030, 18_400, _NAT]), n)
+    by_rows = Tally(4)
+    for part in np.array_split(np.arange(n), 3):  # three batches
+        assert by_rows.add_rows(unit[part], damage[part], structure[part], day[part])
+    frame = pd.DataFrame({"unit": unit, "damage_id": damage, "structure_id": structure, "day": day})
+    expected = (
+        frame.groupby(["unit", "damage_id", "structure_id", "day"]).size().rename("count")
+    ).reset_index()
+    key = ["unit", "damage_id", "structure_id", "day"]
+    got = by_rows.table().sort_values(key).reset_index(drop=True)
+    expected = expected.sort_values(key).reset_index(drop=True)
+    assert got[key].astype("int64").equals(expected[key].astype("int64"))
+    assert got["count"].tolist() == expected["count"].tolist()
+    undated = Tally(1)
+    assert undated.add_rows(np.zeros(3, int), np.zeros(3, int), np.ones(3, int), None)
+    assert undated.table()["count"].tolist() == [3]

@@ -392,7 +392,8 @@ def _count_local(
     tally = Tally(len(grid.geometries) + 1)  # + the slot of structures outside every unit
 
     def counted(part: Partial) -> Partial:
-        if tally.add(part.counts):  # added in place: the batch table is dropped at once
+        # batches count into the tally themselves; a table is left only when it did not fit
+        if tally.add(part.counts):
             part.counts = _empty_counts()
         return part
 
@@ -401,13 +402,27 @@ def _count_local(
             return [
                 counted(
                     count_batch(
-                        task[1], layout, grid, labels, first_row=task[0], transformer=transformer
+                        task[1],
+                        layout,
+                        grid,
+                        labels,
+                        first_row=task[0],
+                        transformer=transformer,
+                        tally=tally,
                     )
                 )
             ]
         return [
             counted(
-                count_batch(batch, layout, grid, labels, first_row=first, transformer=transformer)
+                count_batch(
+                    batch,
+                    layout,
+                    grid,
+                    labels,
+                    first_row=first,
+                    transformer=transformer,
+                    tally=tally,
+                )
             )
             for first, batch in _row_group_batches(
                 layout, task, batch_rows=batch_rows, use_threads=False
@@ -605,23 +620,54 @@ def _per_date(
 ) -> pd.DataFrame:
     """Counts per unit, state, structure and day (units only), in compact categoricals.
 
-    Added up on one integer key per row (numpy ``unique``), sorted by unit (in the units'
-    order), state, structure and day: a pandas group-by on four columns needs several copies
-    of a table that many dates make long.
+    Added up on one integer key per row, sorted by unit (in the units' order), state,
+    structure and day: a dense ``bincount`` when the key space is small (the usual case, a
+    few MB), else a sort. A pandas group-by on four columns needs several copies of a table
+    that many dates make long (measured: 106 MB over the count table of 1e7 structures with
+    365 dates, against about 25 MB here).
     """
-    inside = raw[raw["unit"] < len(codes)]
-    unit = inside["unit"].to_numpy(np.int64)
-    states = _categorical(damage_of, inside["damage_id"].to_numpy())
-    types = _categorical(structure_of, inside["structure_id"].to_numpy())
-    day_values, day_code = np.unique(inside["day"].to_numpy(np.int64), return_inverse=True)
+    unit = raw["unit"].to_numpy(np.int64)
+    inside = unit < len(codes)
+    every = bool(inside.all())
+
+    def column(name: str, dtype: Any) -> np.ndarray:
+        values = raw[name].to_numpy(dtype)
+        return values if every else values[inside]
+
+    unit = unit if every else unit[inside]
+    states = _categorical(damage_of, column("damage_id", np.int64))
+    types = _categorical(structure_of, column("structure_id", np.int64))
+    day = column("day", np.int64)
+    day_values, day_code = _day_index(day)
     ns, nt, nd = len(states.categories), len(types.categories), max(len(day_values), 1)
-    key = ((unit * ns + states.codes) * nt + types.codes) * nd + day_code.reshape(-1)
-    uniq, inverse = np.unique(key, return_inverse=True)
-    total = np.bincount(inverse.reshape(-1), weights=inside["count"].to_numpy(np.float64))
-    rest, d = np.divmod(uniq, nd)
-    rest, t = np.divmod(rest, nt)
-    u, s = np.divmod(rest, ns)
-    days = day_values[d] if len(day_values) else np.zeros(0, dtype=np.int64)
+    key = unit * ns
+    key += states.codes
+    key *= nt
+    key += types.codes
+    key *= nd
+    key += day_code
+    weights = column("count", np.float64)
+    size = max(len(codes), 1) * max(ns, 1) * max(nt, 1) * nd
+    if size <= 1 << 24:
+        dense = np.bincount(key, weights=weights, minlength=size)
+        uniq = np.flatnonzero(dense)
+        total = dense[uniq]
+        del dense
+    else:  # very many dates or labels: sort instead of a dense array
+        uniq, inverse = np.unique(key, return_inverse=True)
+        total = np.bincount(inverse.reshape(-1), weights=weights)
+        del inverse
+    del key, weights
+    # the key taken apart in place, small codes kept: the table can be as long as the batch
+    days = day_values[uniq % nd] if len(day_values) else np.zeros(0, dtype=np.int64)
+    uniq //= nd
+    t = (uniq % nt).astype(np.int32)
+    uniq //= nt
+    s = (uniq % ns).astype(np.int32)
+    uniq //= ns
+    u = uniq.astype(np.int32)
+    del uniq
+    as_of = days.astype("datetime64[D]").astype("datetime64[us]")  # _NAT is numpy's NaT
     return pd.DataFrame(
         {
             "unit_code": pd.Categorical.from_codes(u, categories=pd.Index(codes).astype(str))
@@ -629,10 +675,28 @@ def _per_date(
             else pd.Categorical([]),
             "damage": pd.Categorical.from_codes(s, categories=states.categories),
             "structure": pd.Categorical.from_codes(t, categories=types.categories),
-            "as_of": pd.to_datetime(np.where(days == _NAT, np.nan, days), unit="D"),
+            "as_of": as_of,
             "count": total.astype(np.int64),
         }
     )
+
+
+def _day_index(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct days (sorted, ``_NAT`` first) and each row's position among them."""
+    if not len(day):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    dated = day != _NAT
+    if dated.any():
+        lo, hi = int(day[dated].min()), int(day[dated].max())
+        if hi - lo < 100_000:  # a dense range of days: offsets, no sort
+            present = np.zeros(hi - lo + 2, dtype=bool)
+            offset = np.where(dated, day - lo + 1, 0)
+            present[offset] = True
+            position = np.cumsum(present) - 1
+            values = np.concatenate([[_NAT], np.arange(lo, hi + 1, dtype=np.int64)])
+            return values[present], position[offset]
+    values, code = np.unique(day, return_inverse=True)
+    return values, code.reshape(-1)
 
 
 def _categorical(names: np.ndarray, ids: np.ndarray) -> pd.Categorical[str]:
