@@ -216,6 +216,13 @@ def explain(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the register's commands (``ingest``, ``sources``, ``history``, ``explain``) to ``app``.
+
+    Parameters
+    ----------
+    app
+        The ``damage-data`` Typer application.
+    """
     app.command("ingest")(ingest)
     app.command("sources")(sources)
     app.command("history")(history)
