@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -363,6 +364,97 @@ def test_hand_edited_register_gives_clear_errors(tmp_path: Path) -> None:
         read_structures(reg)
 
 
+def test_an_empty_file_becomes_a_register(tmp_path: Path) -> None:
+    """A 0-byte file holds nothing to take over (``touch r.gpkg`` first is common)."""
+    reg = tmp_path / "r.gpkg"
+    reg.touch()
+    assert ingest(reg, [_pair()])[0].status == "added"
+    assert schema_version(reg) == SCHEMA_VERSION
+
+
+def test_an_empty_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 3")  # a valid database without a table
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(RegisterError, match=r"SQLite file but not a GeoPackage.*left as it is"):
+        ingest(path, [_pair()])
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.sqlite"]
+
+
+def test_a_register_whose_creation_was_killed_is_finished(tmp_path: Path) -> None:
+    """Creation stamps the file as a GeoPackage first: a stamped file without any table is
+    a register whose creation was interrupted (or is under way in another ingest)."""
+    reg = tmp_path / "r.gpkg"
+    _execute(reg, f"PRAGMA application_id={0x47504B47}")
+    assert reg.stat().st_size > 0
+    assert ingest(reg, [_pair()])[0].status == "added"
+    assert register_sources(reg)["source_id"].tolist() == ["s1"]
+
+
+def test_a_register_missing_a_table_is_refused(tmp_path: Path) -> None:
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_pair()])
+    _execute(reg, "DROP TABLE units", "DELETE FROM gpkg_geometry_columns WHERE table_name='units'")
+    with pytest.raises(RegisterError, match=r"lacks its table.*units"):
+        read_register(reg)
+
+
+# --- triggers and views -----------------------------------------------------------------------
+
+
+def _execute(path: Path, *statements: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        # named like GDAL's spatial index, but writing elsewhere
+        'CREATE TRIGGER "rtree_structures_geom_insert" AFTER INSERT ON "structures" '
+        "BEGIN DELETE FROM figures; END",
+        # the right body, on a table that is not a layer
+        'CREATE TRIGGER "rtree_figures_geom_delete" AFTER DELETE ON "figures" '
+        'BEGIN DELETE FROM "rtree_figures_geom" WHERE id = OLD."fid"; END',
+        # named like GDAL's feature count, doing something else
+        'CREATE TRIGGER "trigger_insert_feature_count_figures" AFTER INSERT ON "figures" '
+        "BEGIN UPDATE gpkg_contents SET description = ''; END",
+        # GDAL's feature count with a comment hidden in it
+        'CREATE TRIGGER "trigger_delete_feature_count_figures" AFTER DELETE ON "figures" '
+        "BEGIN UPDATE gpkg_ogr_contents SET feature_count = feature_count - 1 /* x */ "
+        "WHERE lower(table_name) = lower('figures'); END",
+        # a feature count for another table than the one it is on
+        'CREATE TRIGGER "trigger_insert_feature_count_units" AFTER INSERT ON "figures" '
+        "BEGIN UPDATE gpkg_ogr_contents SET feature_count = feature_count + 1 "
+        "WHERE lower(table_name) = lower('units'); END",
+        # a temporary-looking name is no excuse
+        "CREATE TRIGGER tmp AFTER UPDATE ON sources BEGIN SELECT 1; END",
+        "CREATE VIEW current_figures AS SELECT * FROM figures",
+    ],
+)
+def test_triggers_and_views_of_someone_else_are_refused(tmp_path: Path, planted: str) -> None:
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_pair("s1")])
+    _execute(reg, "CREATE TABLE gpkg_ogr_contents (table_name TEXT PRIMARY KEY, feature_count)")
+    _execute(reg, planted)
+    before = _dump(reg)
+    name = planted.split()[2].strip('"')
+    with pytest.raises(RegisterError, match=rf"holds a (trigger|view) '{name}'"):
+        ingest(reg, [_pair("s2")])
+    with pytest.raises(RegisterError, match=r"DROP (TRIGGER|VIEW)"):
+        read_register(reg)
+    assert _dump(reg) == before
+
+
 def test_bad_inputs_write_nothing(tmp_path: Path) -> None:
     reg = tmp_path / "r.gpkg"
     ingest(reg, [_pair("s1")])
@@ -588,6 +680,109 @@ def test_units_layer_maps_the_figures(tmp_path: Path) -> None:
     assert ours["unit_code"].tolist() == units["unit_code"].tolist()
 
 
+def _gdal_index_of_structures(tmp_path: Path, reg: Path) -> list[tuple[str, str]]:
+    """Add to ``reg`` the spatial index and feature counts GDAL gives a ``structures`` layer.
+
+    GDAL's own SQL, taken from a GeoPackage GDAL writes now, so the test follows GDAL's
+    version; the index is filled with the layer's rows as GDAL would. Returns the triggers.
+    """
+    model = tmp_path / "gdal.gpkg"
+    layer = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(47, 40)], crs=4326)
+    pyogrio.write_dataframe(layer, model, layer="structures")
+    con = sqlite3.connect(model)
+    wanted = (
+        "SELECT type, name, sql FROM sqlite_master WHERE name = 'rtree_structures_geom' "
+        "OR (type = 'trigger' AND tbl_name = 'structures') ORDER BY type = 'trigger'"
+    )
+    objects = con.execute(wanted).fetchall()
+    extension = con.execute("SELECT sql FROM sqlite_master WHERE name='gpkg_extensions'")
+    extension_sql = extension.fetchone()[0]
+    extension_rows = con.execute("SELECT * FROM gpkg_extensions").fetchall()
+    con.close()
+    assert {kind for kind, _, _ in objects} == {"table", "trigger"}
+    ours = sqlite3.connect(reg)
+    ours.execute(extension_sql)
+    ours.executemany("INSERT INTO gpkg_extensions VALUES (?, ?, ?, ?, ?)", extension_rows)
+    ours.execute("CREATE TABLE gpkg_ogr_contents (table_name TEXT PRIMARY KEY, feature_count)")
+    ours.execute("INSERT INTO gpkg_ogr_contents SELECT 'structures', count(*) FROM structures")
+    for _, _, sql in objects:
+        ours.execute(sql)
+    layer = pyogrio.read_dataframe(reg, layer="structures", fid_as_index=True)
+    ours.executemany(
+        "INSERT INTO rtree_structures_geom VALUES (?, ?, ?, ?, ?)",
+        [
+            (int(fid), g.bounds[0], g.bounds[2], g.bounds[1], g.bounds[3])
+            for fid, g in layer.geometry.items()
+        ],
+    )
+    ours.commit()
+    ours.close()
+    return [(name, sql) for kind, name, sql in objects if kind == "trigger"]
+
+
+class _Moved(_Loaded):
+    """Another product: the same buildings 0.05 degrees further east, as source ``sat2``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        moved = self.structures.to_crs(4326)
+        moved["geometry"] = moved.geometry.translate(xoff=0.05)
+        moved["source_id"] = "sat2"
+        self.structures = moved
+        self.figures = self.figures.assign(source_id="sat2", figure_id="sat2-1")
+        self.sources = self.sources.assign(source_id="sat2", title="Imagery, later")
+
+
+def test_gdal_spatial_index_is_accepted_and_kept_up_to_date(tmp_path: Path) -> None:
+    """A register QGIS or GDAL gave a spatial index: read, ingested into, index still right.
+
+    GDAL's triggers call GDAL's own SQL functions; the register writes the index rows
+    itself and leaves the triggers as they were.
+    """
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_Loaded()])
+    triggers = _gdal_index_of_structures(tmp_path, reg)
+    assert any(name.startswith("trigger_insert_feature_count") for name, _ in triggers)
+    assert len(read_structures(reg)) == 3
+    [result] = ingest(reg, [_Moved()])
+    assert (result.status, result.structures) == ("added", 3)
+    con = sqlite3.connect(reg)
+    after = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='trigger' ORDER BY name"
+    ).fetchall()
+    index = {r[0]: r[1:] for r in con.execute("SELECT * FROM rtree_structures_geom")}
+    count = con.execute(
+        "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name='structures'"
+    ).fetchone()[0]
+    con.close()
+    assert sorted(after) == sorted(triggers)
+    assert count == 6  # GDAL's feature-count trigger ran for the three new rows
+    layer = pyogrio.read_dataframe(reg, layer="structures", fid_as_index=True)
+    assert sorted(index) == sorted(int(f) for f in layer.index)
+    for fid, geometry in layer.geometry.items():
+        minx, miny, maxx, maxy = geometry.bounds
+        low_x, high_x, low_y, high_y = index[int(fid)]
+        # an R*Tree keeps 32-bit floats, rounded outwards
+        assert low_x <= minx and high_x >= maxx and low_y <= miny and high_y >= maxy
+        assert (minx - low_x, high_x - maxx, miny - low_y, high_y - maxy) < (1e-4,) * 4
+    # GDAL answers a window query from the index: only the moved buildings are there
+    moved = _Moved().structures
+    window = tuple(moved.total_bounds + np.array([-1e-3, -1e-3, 1e-3, 1e-3]))
+    found = pyogrio.read_dataframe(reg, layer="structures", bbox=window)
+    assert sorted(found["structure_id"]) == ["b1", "b2", "b3"]
+    assert set(found["source_id"]) == {"sat2"}
+
+
+def test_a_layer_gdal_added_to_the_register_is_accepted(tmp_path: Path) -> None:
+    reg = tmp_path / "r.gpkg"
+    ingest(reg, [_pair("s1")])
+    extra = gpd.GeoDataFrame({"note": ["mine"]}, geometry=[shapely.Point(47, 40)], crs=4326)
+    pyogrio.write_dataframe(extra, reg, layer="my_notes")  # with GDAL's spatial index
+    assert ingest(reg, [_pair("s2", title="Another")])[0].status == "added"
+    assert sorted(read_register(reg)[1]["source_id"]) == ["s1", "s2"]
+    assert pyogrio.read_dataframe(reg, layer="my_notes")["note"].tolist() == ["mine"]
+
+
 # --- history and explain --------------------------------------------------------------------
 
 
@@ -686,20 +881,6 @@ def _source_csv(path: Path, counts: tuple[int, int]) -> Path:
     return path
 
 
-def _readers_available() -> bool:
-    try:
-        from damage_data.readers import load  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_readers = pytest.mark.skipif(
-    not _readers_available(), reason="damage_data.readers not available"
-)
-
-
-@needs_readers
 def test_cli_ingest_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reg = tmp_path / "r.gpkg"
     table = _source_csv(tmp_path / "tartar.csv", (118, 646))
@@ -892,7 +1073,6 @@ def test_register_summary_never_exceeds_largest_single_source(
 
 
 @pytest.mark.realworld
-@needs_readers
 def test_copernicus_product_becomes_structures_layer(tmp_path: Path, shared: type) -> None:
     """EMSR190 Todiano (Copernicus EMS grading, 897 building polygons in UTM 33N)."""
     shp = shared.path(  # type: ignore[attr-defined]

@@ -1,13 +1,23 @@
-"""``damage-data ingest | sources | history | explain``: the damage register (GeoPackage)."""
+"""``damage-data ingest | sources | history | explain``: the damage register (GeoPackage).
+
+The library is imported inside each command, not here: ``damage-data --help`` imports every
+command module, and the register pulls in pandas, GDAL and the readers.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import _inputs as opt
 from ._common import TABLE_FORMATS, check_format, emit, format_of, render, say
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _REGISTER_HELP = "The damage register (.gpkg file)."
 #: Columns shown in the terminal table (the other formats carry every column).
@@ -52,7 +62,7 @@ _EXPLAIN_VIEW = (
 )
 
 
-def _view(table, columns: tuple[str, ...], fmt: str):  # type: ignore[no-untyped-def]
+def _view(table: pd.DataFrame, columns: tuple[str, ...], fmt: str) -> pd.DataFrame:
     """A narrower table for the terminal; every other format keeps all columns."""
     if fmt != "table":
         return table
@@ -99,7 +109,7 @@ def ingest(
     register), with the number of figures and structures written.
     """
     check_format(fmt, ("text", "json"))
-    from damage_data.register import ingest as ingest_inputs
+    from damage_data.register import ingest as ingest_inputs  # here: keeps --help light
 
     results = ingest_inputs(
         register_file,
@@ -117,9 +127,6 @@ def ingest(
         settlements=opt.user_settlements(gazetteer),
     )
     if fmt == "json":
-        import dataclasses
-        import json
-
         rows = [dataclasses.asdict(r) for r in results]
         for row in rows:
             row["source_status"] = dict(row["source_status"])
@@ -139,7 +146,7 @@ def sources(
 ) -> None:
     """List the sources in a register, every version, with their figure counts."""
     check_format(fmt)
-    from damage_data.register import register_sources
+    from damage_data.register import register_sources  # here: keeps --help light
 
     table = register_sources(register_file)
     emit(render(_view(table, _SOURCE_VIEW, fmt), fmt), output)
@@ -160,11 +167,11 @@ def history(
     fmt = format_of(fmt, output)
     check_format(fmt)
     if register_file is not None and not inputs:
-        from damage_data.register import history as unit_history
+        from damage_data.register import history as unit_history  # here: keeps --help light
 
         table = unit_history(register_file, unit)
     else:
-        from damage_data.reconcile import explain as explain_figures
+        from damage_data.reconcile import explain as explain_figures  # here: keeps --help light
 
         collected = opt.collect_inputs(inputs, register=register_file)
         table = explain_figures(collected, None, unit).sort_values("as_of", na_position="first")
@@ -193,13 +200,13 @@ def explain(
     fmt = format_of(fmt, output)
     check_format(fmt)
     if register_file is not None and not inputs:
-        from damage_data.register import explain_unit
+        from damage_data.register import explain_unit  # here: keeps --help light
 
         table = explain_unit(
             register_file, unit, policy=policy, as_of=as_of, count_possible=count_possible
         )
     else:
-        from damage_data.reconcile import explain as explain_figures
+        from damage_data.reconcile import explain as explain_figures  # here: keeps --help light
 
         collected = opt.collect_inputs(inputs, register=register_file, as_of=as_of)
         table = explain_figures(
@@ -209,6 +216,13 @@ def explain(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the register's commands (``ingest``, ``sources``, ``history``, ``explain``) to ``app``.
+
+    Parameters
+    ----------
+    app
+        The ``damage-data`` Typer application.
+    """
     app.command("ingest")(ingest)
     app.command("sources")(sources)
     app.command("history")(history)

@@ -11,7 +11,13 @@ source's sha256 is its identity: ingesting the same content twice is a no-op, an
 content with the same source id, path or title becomes a new version of its source, which
 supersedes the old one (kept, and shown by :func:`history`, but no longer summarised).
 
-* :mod:`.gpkg` — the file: creating, checking, GeoPackage geometry blobs;
+Reading needs no write access (a register on read-only media is read as it is); an ingest
+creates a register only where no file is, and refuses any file that is not a register, or
+one holding triggers or views the register does not know.
+
+* :mod:`.gpkg` — the file: opening, creating, checking, transactions;
+* :mod:`.values` — rows as SQLite stores them, GeoPackage geometry blobs;
+* :mod:`.triggers` — which triggers a register may hold; GDAL's spatial index kept up;
 * :mod:`.write` — adding inputs (ingest);
 * :mod:`.read` — reading figures, sources, structures, units, a unit's history.
 """

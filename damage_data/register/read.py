@@ -8,37 +8,31 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .._errors import (
-    DamageDataError,
-    PlaceResolutionError,
-    RegisterError,
-    UsageError,
-)
-from ..tables import COLUMNS
+import geopandas as gpd
+import pandas as pd
 
-if TYPE_CHECKING:
-    import geopandas as gpd
-    import pandas as pd
-
-from .gpkg import SOURCE_EXTRA, SRS_ID, geometry_from_blob, open_register
+from .._errors import DamageDataError, PlaceResolutionError, RegisterError, UsageError
+from ..places import resolve_place
+from ..reconcile import explain
+from ..tables import COLUMNS, make_figures, make_table
+from .gpkg import SOURCE_EXTRA, open_register
+from .values import SRS_ID, geometry_from_blob
 
 log = logging.getLogger(__name__)
+
+
 # --- reading --------------------------------------------------------------------------------
 
 
 def _query(con: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-    import pandas as pd
-
     cursor = con.execute(sql, tuple(params))
     names = [d[0] for d in cursor.description]
     return pd.DataFrame(cursor.fetchall(), columns=names, dtype=object)
 
 
 def _typed_sources(frame: pd.DataFrame) -> pd.DataFrame:
-    from ..tables import make_table
-
     out = make_table("sources", frame)
     out["version"] = out["version"].astype("Int64")
     for column in ("supersedes", "lineage", "origin"):
@@ -48,14 +42,10 @@ def _typed_sources(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _utc_times(values: pd.Series) -> pd.Series:
-    import pandas as pd
-
     return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
 
 
 def _typed_figures(frame: pd.DataFrame) -> pd.DataFrame:
-    from ..tables import make_figures
-
     out = frame.copy()
     out["cumulative"] = out["cumulative"].map(
         lambda v: None if v is None else bool(v), na_action="ignore"
@@ -124,7 +114,33 @@ def read_register(
 
 
 def current_of(con: sqlite3.Connection) -> dict[str, str]:
-    """Map every superseded source_id to the current version of its source."""
+    """Map every superseded source_id to the current version of its source.
+
+    Parameters
+    ----------
+    con
+        An open register (:func:`damage_data.register.gpkg.open_register`).
+
+    Returns
+    -------
+    dict of str to str
+        Old source_id to the source_id of the latest version in its line; sources never
+        superseded are not keys.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from damage_data.register import ingest
+    >>> from damage_data.register.gpkg import open_register
+    >>> from damage_data.tables import make_figures, make_table
+    >>> reg = pathlib.Path(tempfile.mkdtemp()) / "r.gpkg"
+    >>> for n in (3, 4, 5):  # three versions of one source
+    ...     figs = make_figures([{"source_id": "s1", "damage": "destroyed", "count": n}])
+    ...     _ = ingest(reg, [(figs, make_table("sources", [{"source_id": "s1"}]))])
+    >>> with open_register(reg) as con:
+    ...     current_of(con)
+    {'s1': 's1.v3', 's1.v2': 's1.v3'}
+    """
     newer = dict(
         con.execute(
             "SELECT supersedes, source_id FROM sources WHERE supersedes IS NOT NULL"
@@ -143,8 +159,17 @@ def current_of(con: sqlite3.Connection) -> dict[str, str]:
 def register_sources(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Every source in a register, all versions, with its counts of figures and structures.
 
-    Adds ``current`` (false once a newer version superseded it), ``figures`` and
-    ``structures`` to the sources table.
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` register.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sources table with the register's ``version``, ``supersedes``, ``lineage``,
+        ``origin`` and ``ingested``, then ``current`` (false once a newer version
+        superseded it), ``figures`` and ``structures`` (how many rows it holds of each).
 
     Examples
     --------
@@ -181,6 +206,18 @@ def read_structures(
 ) -> gpd.GeoDataFrame:
     """The ``structures`` layer of a register (EPSG:4326), optionally of one source.
 
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` register.
+    source_id
+        Only this source's structures.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The columns of the ``structures`` table, in the order they were ingested.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -197,6 +234,16 @@ def read_structures(
 
 def read_units(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
     """The ``units`` layer: bundled boundaries of the units the register's figures name.
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` register.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per unit code (EPSG:4326), the first boundary the register stored for it.
 
     Examples
     --------
@@ -216,10 +263,6 @@ def read_units(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
 def _read_layer(
     path: str | os.PathLike[str], table: str, where: str, params: Sequence[Any]
 ) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    from ..tables import make_table
-
     columns = [c for c, k in COLUMNS[table].items() if k != "geom"]
     names = ", ".join(f'"{c}"' for c in columns)
     with open_register(path) as con:
@@ -311,10 +354,6 @@ def _unit_codes(con: sqlite3.Connection, unit: str, path: Path) -> list[str]:
 def _resolve_place(text: str) -> str | None:
     """The unit code of a place name through the gazetteer, or None when it is not sure."""
     try:
-        from ..places import resolve_place
-    except ImportError:  # places ships with the package; tolerate a partial checkout
-        return None
-    try:
         match = resolve_place(text)
     except DamageDataError:
         return None
@@ -360,8 +399,6 @@ def history(path: str | os.PathLike[str], unit: str) -> pd.DataFrame:
     >>> history(reg, "AZ-TAR")[["source_title", "count"]].values.tolist()
     [['T', 3]]
     """
-    import pandas as pd
-
     target = Path(path)
     with open_register(target) as con:
         codes = _unit_codes(con, unit, target)
@@ -405,6 +442,28 @@ def explain_unit(
     :func:`damage_data.reconcile.explain` with the same options as ``summarise``. Figures of
     source versions that a newer version superseded follow, set aside with that rule.
 
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` register.
+    unit
+        A unit code (``AZ-FUZ``) or a place name resolved to one.
+    policy, as_of, count_possible, disagree_ratio
+        As for :func:`damage_data.reconcile.summarise`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The figures about the unit with ``used``, ``rule`` and ``why`` (from ``explain``),
+        then those of superseded versions with ``used`` false.
+
+    Raises
+    ------
+    UsageError
+        When ``unit`` names several units.
+    PlaceResolutionError
+        When it names none.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -416,8 +475,6 @@ def explain_unit(
     >>> bool(e.loc[e["figure_id"] == "fuz-a-325", "used"].iloc[0])
     False
     """
-    from ..reconcile import explain
-
     target = Path(path)
     with open_register(target) as con:
         codes = _unit_codes(con, unit, target)
@@ -425,8 +482,6 @@ def explain_unit(
         raise UsageError(
             f"{unit!r} names several units in {target}: {', '.join(codes)}; give one unit code"
         )
-    import pandas as pd
-
     code = codes[0]
     figures, sources = read_register(target)
     everything, all_sources = read_register(target, include_superseded=True)

@@ -13,26 +13,31 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .._errors import (
-    InputError,
-    RegisterError,
-    UsageError,
-    ValidationError,
-)
-from ..tables import COLUMNS
+import geopandas as gpd
+import pandas as pd
+import shapely
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-from .gpkg import SOURCE_EXTRA, SRS_ID, IngestResult, gpkg_blobs, open_register, rows, utc_now
+from .. import pipeline
+from .._errors import InputError, RegisterError, UsageError, ValidationError
+from ..count import is_structure_parquet
+from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
+from ..readers import load
+from ..readers._files import sha256_of
+from ..tables import COLUMNS, figure_id, make_figures, make_table, validate
+from ..vocab import METHODS
+from .gpkg import SOURCE_EXTRA, IngestResult, open_register, transaction
 from .read import current_of
+from .triggers import spatial_index_kept
+from .values import SRS_ID, envelopes, gpkg_blobs, rows, utc_now
 
 log = logging.getLogger(__name__)
+
+
 # --- inputs ---------------------------------------------------------------------------------
 
 
@@ -48,38 +53,20 @@ class _Input:
     kind: str | None
 
 
-def _file_sha256(path: Path) -> str:
-    from ..readers._files import sha256_of
-
-    return sha256_of(path)
-
-
 def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> _Input:
     """Turn a path, a LoadResult-like object or a ``(figures, sources)`` pair into tables."""
-    from ..tables import make_figures, make_table
-
     if isinstance(item, str | os.PathLike):
         path = Path(item)
         if not path.exists():
             raise InputError(f"input {path} does not exist", path=str(path))
-        try:
-            from ..readers import load
-        except ImportError as err:  # pragma: no cover - readers ship with the package
-            raise InputError(
-                f"cannot read {path}: the readers module is missing ({err})", path=str(path)
-            ) from err
-        from ..count import is_structure_parquet
-
         if kind == "auto" and is_structure_parquet(path):
             # a large per-structure file: counted by streaming, as `summary` counts it (the
             # same figures and ids); its structures stay in the file, not in the register
-            from ..pipeline import collect
-
-            collected = collect([path], country=country, units=read.get("units"))
+            collected = pipeline.collect([path], country=country, units=read.get("units"))
             return _Input(
                 label=str(path),
                 origin=str(path.resolve()),
-                file_sha=_file_sha256(path),
+                file_sha=sha256_of(path),
                 sources=collected.sources,
                 figures=collected.figures,
                 structures=None,
@@ -89,7 +76,7 @@ def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> 
         result = load(path, kind=kind, columns=read.get("columns"))
         loaded = _from_loaded(result, label=str(path), country=country, **read)
         loaded.origin = str(path.resolve())
-        loaded.file_sha = _file_sha256(path) if path.is_file() else None
+        loaded.file_sha = sha256_of(path) if path.is_file() else None
         return loaded
     if isinstance(item, tuple) and len(item) == 2:
         figures, sources = item
@@ -112,17 +99,13 @@ def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> 
 
 
 def _from_loaded(result: Any, *, label: str, country: str | None = None, **read: Any) -> _Input:
-    from ..tables import make_figures, make_table
-
     structures = getattr(result, "structures", None)
     if structures is not None and len(structures) == 0:
         structures = None
     if hasattr(result, "current_structures"):
         # the one way figures are made (pipeline): per-structure products counted per unit
         # (the layer keeps every structure and round), count tables placed
-        from ..pipeline import figures_of
-
-        figures = figures_of(
+        figures = pipeline.figures_of(
             result,
             country=country,
             units=read.get("units"),
@@ -156,8 +139,6 @@ def _content_sha(source: Mapping[str, Any], figures: pd.DataFrame, structures: A
     digest.update(repr(sorted((k, str(v)) for k, v in source.items() if k not in skip)).encode())
     digest.update(figures.to_csv(index=False).encode())
     if structures is not None and len(structures):
-        import shapely
-
         attrs = structures.drop(columns="geometry", errors="ignore")
         digest.update(attrs.to_csv(index=False).encode())
         for body in shapely.to_wkb(structures.geometry.values, hex=True):
@@ -176,9 +157,7 @@ def _parse_date(value: str | dt.date | None, option: str) -> str | None:
         raise UsageError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD") from err
 
 
-def _to_wgs84(structures: Any, label: str) -> Any:
-    import geopandas as gpd
-
+def _to_wgs84(structures: Any, label: str) -> gpd.GeoDataFrame:
     frame = (
         structures
         if isinstance(structures, gpd.GeoDataFrame)
@@ -256,8 +235,6 @@ def ingest(
     >>> [r.status for r in ingest(reg, [pair, pair])]
     ['added', 'unchanged']
     """
-    from ..vocab import METHODS
-
     if isinstance(inputs, str | os.PathLike | tuple):
         inputs = [inputs]
     items = list(inputs)
@@ -286,7 +263,7 @@ def ingest(
         loaded = _as_input(
             item, kind, country, columns=columns, units=units, settlements=settlements
         )
-        with open_register(target, create=True) as con:
+        with open_register(target, write=True) as con:
             result = _ingest_one(con, loaded, overrides, kind=kind, same_call=frozenset(fresh))
         results.append(result)
         fresh.update(sid for sid, status in result.source_status if status != "unchanged")
@@ -301,8 +278,6 @@ def _ingest_one(
     kind: str,
     same_call: frozenset[str] = frozenset(),
 ) -> IngestResult:
-    from ..tables import make_table, validate
-
     sources = item.sources.copy()
     if sources.empty:
         raise InputError(
@@ -352,15 +327,10 @@ def _ingest_one(
             )
 
     units = _units_of(figures)
-    con.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(con):
         outcome = _write_input(con, item, source_records, figures, structures, same_call)
         if outcome["figures"]:
             _write_units(con, units)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     statuses = [s for _, s in outcome["status"]]
     status = (
         "unchanged"
@@ -389,8 +359,6 @@ def _write_input(
     same_call: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Write one input's new sources, figures and structures (inside the open transaction)."""
-    from ..tables import figure_id
-
     ids: list[str] = []
     statuses: list[tuple[str, str]] = []
     supersedes: list[str] = []
@@ -531,7 +499,9 @@ def _fold(value: Any) -> str:
     return " ".join(value.split()).casefold()
 
 
-def _fresh_figure_ids(con: sqlite3.Connection, figures: pd.DataFrame, make_id: Any) -> pd.DataFrame:
+def _fresh_figure_ids(
+    con: sqlite3.Connection, figures: pd.DataFrame, make_id: Callable[[str, str, int], str]
+) -> pd.DataFrame:
     """Give figures new ids where theirs are taken (a new version of the same source)."""
     ids = [str(x) for x in figures["figure_id"]]
     taken: set[str] = set()
@@ -561,8 +531,6 @@ def _fresh_figure_ids(con: sqlite3.Connection, figures: pd.DataFrame, make_id: A
 def _write_sources(con: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
     if not records:
         return
-    import pandas as pd
-
     columns = {
         **COLUMNS["sources"],
         **{c: ("int" if t == "INTEGER" else "str") for c, t in SOURCE_EXTRA.items()},
@@ -601,8 +569,6 @@ def _units_of(figures: pd.DataFrame) -> Any:
     countries = sorted({c.split("-")[0] for c in codes if "-" in c})
     if not countries:
         return None
-    from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
-
     wanted = [c for c in countries if c in BUNDLED_BOUNDARIES]
     if not wanted:
         return None
@@ -643,13 +609,13 @@ def _write_structures(con: sqlite3.Connection, structures: Any) -> None:
 
 def _write_layer(con: sqlite3.Connection, table: str, frame: Any) -> None:
     """Insert a GeoDataFrame (EPSG:4326) into a layer and grow the layer's extent."""
-    from ..tables import make_table
-
     typed = make_table(table, frame.drop(columns="geometry"))
     columns = {c: k for c, k in COLUMNS[table].items() if k != "geom"}
     blobs = gpkg_blobs(frame.geometry.values)
     values = [(blob, *row) for blob, row in zip(blobs, rows(typed, columns), strict=True)]
     names = ", ".join(["geom", *(f'"{c}"' for c in columns)])
     marks = ", ".join("?" * (len(columns) + 1))
-    con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+    # a spatial index QGIS or GDAL added to the layer is kept up to date
+    with spatial_index_kept(con, table, envelopes(frame.geometry.values)):
+        con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
     _extend_extent(con, table, frame.total_bounds)

@@ -1,10 +1,7 @@
 """Issue 19 item 9: hostile registers and a hostile machine during ingest.
 
-REGISTER FIXES PENDING: the register is being split into ``damage_data/register/`` by the
-lead; the tests marked ``xfail(strict=True)`` below fail on the current ``register.py`` and
-describe what the new package must do. When it lands, remove the marks (strict: a test that
-starts passing fails until its mark is removed). Everything goes through the command line,
-so the tests do not depend on the package's internal layout.
+Everything goes through the command line, so the tests do not depend on the package's
+internal layout.
 """
 
 from __future__ import annotations
@@ -21,10 +18,6 @@ import pytest
 
 TABLE = "District,destroyed,damaged\nFuzuli,11,314\nTartar,5,20\n"
 OTHER = "District,destroyed,damaged\nAghdam,7,70\nBarda,2,9\n"
-
-pending = pytest.mark.xfail(
-    strict=True, reason="register/ fix pending (issue 19 item 9): lead's zone"
-)
 
 
 def _csv(folder: Path, name: str, text: str) -> Path:
@@ -61,7 +54,6 @@ def mount_point(tmp_path: Path) -> Iterator[Path]:
     subprocess.run(["umount", "-l", str(mount)], check=False, capture_output=True)
 
 
-@pending
 def test_a_read_only_register_can_be_read(
     tmp_path: Path, mount_point: Path, cli: Callable[..., Any], cli_batch: Callable[..., Any]
 ) -> None:
@@ -91,9 +83,13 @@ def test_a_read_only_register_can_be_read(
     for run in runs:
         assert run.code == 0, run.stderr
     assert "Fuzuli" in runs[1].stdout or "AZ-FUZ" in runs[1].stdout
+    before = copy.read_bytes()
+    write = cli("ingest", _csv(tmp_path, "b.csv", OTHER), "--register", copy)
+    assert write.code == 3, write.stderr
+    assert "cannot be written" in write.stderr and "writable copy" in write.stderr
+    assert copy.read_bytes() == before
 
 
-@pending
 def test_full_disk_during_ingest(
     tmp_path: Path, mount_point: Path, cli: Callable[..., Any]
 ) -> None:
@@ -120,6 +116,10 @@ def test_full_disk_during_ingest(
     run = cli("ingest", big, "--register", register)
     assert run.code == 3, run.stderr
     assert "full" in run.stderr and "cannot rollback" not in run.stderr
+    # and while the disk is still full, the register can be read
+    read = cli("sources", "--register", register, "--format", "csv")
+    assert read.code == 0, read.stderr
+    assert "a.csv" in read.stdout
     (mount_point / "fill").unlink()
     assert _count(register, "figures") == before
 
@@ -133,7 +133,6 @@ def _plant(register: Path, sql: str) -> None:
         con.close()
 
 
-@pending
 @pytest.mark.parametrize(
     "planted",
     [
@@ -164,7 +163,6 @@ def test_registers_with_foreign_triggers_or_views_are_refused(
     assert read.code == 3, read.stderr
 
 
-@pending
 def test_an_empty_sqlite_file_is_not_turned_into_a_register(
     tmp_path: Path, cli: Callable[..., Any]
 ) -> None:
