@@ -15,7 +15,7 @@ import pandas as pd
 from .._errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits, check_file_size, check_rows
 from ._files import check_zip_sizes, decode_text, is_zip, unpacked_zip
-from ._vector import list_layers, read_layer
+from ._layers import list_layers, read_layer
 
 log = logging.getLogger(__name__)
 

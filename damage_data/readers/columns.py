@@ -25,7 +25,8 @@ import pandas as pd
 from .._data import data_path
 from .._errors import UsageError
 from ..vocab import COUNT_UNITS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
-from .raw import is_number, is_quantity
+from ._result import pick_scheme
+from .raw import decimal_mark, is_number, is_quantity, parse_count
 
 #: Roles the user may name with ``--columns ROLE=COLUMN`` (besides a damage state, which
 #: names a count column: ``destroyed="Houses destroyed"``).
@@ -299,8 +300,6 @@ def text_share(values: pd.Series) -> float:
 
 def label_score(values: pd.Series) -> tuple[str, float, int]:
     """The crosswalk that knows most distinct values, the share it knows, and how many."""
-    from ._result import pick_scheme
-
     distinct = [v for v in dict.fromkeys(values.tolist()) if v][:300]
     if not distinct:
         return "canonical", 0.0, 0
@@ -310,8 +309,6 @@ def label_score(values: pd.Series) -> tuple[str, float, int]:
 
 def _mostly_fractions(values: pd.Series) -> bool:
     """Whether most filled cells are decimals that are not whole numbers (shares, rates)."""
-    from .raw import decimal_mark, parse_count
-
     filled = [v for v in _filled(values) if is_number(v)][:200]
     if not filled:
         return False

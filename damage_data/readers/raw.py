@@ -21,7 +21,7 @@ import pandas as pd
 from .._errors import DamageDataError, InputError, LimitExceededError
 from ..limits import check_rows
 from ._context import Context
-from ._files import decode_text, looks_binary
+from ._files import check_zip_sizes, decode_text, looks_binary
 
 
 @dataclass
@@ -189,8 +189,6 @@ def _without_control_characters(grid: list[list[str]], ctx: Context) -> list[lis
 
 def _xlsx_rows(path: Path, ctx: Context) -> tuple[list[list[str]], list[str]]:
     import openpyxl
-
-    from ._files import check_zip_sizes
 
     # a workbook is a zip of XML parts: the same bomb guards as any archive apply
     check_zip_sizes(path, ctx.limits, shown_as=ctx.path)
@@ -462,7 +460,8 @@ def is_quantity(cell: str) -> bool:
 
 #: Dates before this are no report dates (a year of construction, a typo, a spreadsheet zero).
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
-_SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
+#: A ``dd/mm/yyyy``-style date (or ``mm/dd/yyyy``: the column decides), with ``/ . -``.
+SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
 
 
 def day_first(values: Sequence[str]) -> bool | None:
@@ -481,7 +480,7 @@ def day_first(values: Sequence[str]) -> bool | None:
     """
     first = second = seen = False
     for value in values:
-        match = _SLASHED.match(value or "")
+        match = SLASHED.match(value or "")
         if match:
             seen = True
             a, b = int(match.group(1)), int(match.group(2))
@@ -490,6 +489,30 @@ def day_first(values: Sequence[str]) -> bool | None:
     if second and not first:
         return False
     return True if seen else None
+
+
+def date_order_conflict(values: Sequence[str]) -> tuple[str, str] | None:
+    """Two values of one column that contradict each other's order, else ``None``.
+
+    The first has a first number above 12 (only day first reads it), the second a second
+    number above 12 (only month first reads it): a column holding both cannot be read one
+    way (:func:`day_first` then reads it day first, and the caller warns).
+
+    >>> date_order_conflict(["13/11/2020", "11/13/2020"]), date_order_conflict(["13/11/2020"])
+    (('13/11/2020', '11/13/2020'), None)
+    """
+    day: str | None = None
+    month: str | None = None
+    for value in values:
+        match = SLASHED.match(value or "")
+        if match:
+            if day is None and int(match.group(1)) > 12:
+                day = value.strip()
+            if month is None and int(match.group(2)) > 12:
+                month = value.strip()
+            if day is not None and month is not None:
+                return day, month
+    return None
 
 
 def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | None, str | None]:
@@ -502,7 +525,7 @@ def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | 
         return None, None
     value = text.strip()
     try:
-        if _SLASHED.match(value):
+        if SLASHED.match(value):
             stamp = pd.to_datetime(value, errors="coerce", dayfirst=bool(dayfirst))
         else:
             stamp = pd.to_datetime(value, errors="coerce", format="mixed")

@@ -21,8 +21,9 @@ import pandas as pd
 
 from .._errors import InputError
 from ..tables import empty, make_figures
-from ..vocab import classify_structure
+from ..vocab import classify_damage, classify_structure, known_damage_labels
 from ._context import Context, Parts
+from ._vector import crs_name, damage_column, structures_from_generic
 from .columns import (
     ColumnMap,
     CountColumn,
@@ -62,8 +63,6 @@ def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -
     frame = raw_frame(raw)
     mapping = map_columns(frame, columns=ctx.columns, resolve=resolve)
     if "lon" in mapping.roles or "wkt" in mapping.roles:
-        from ._vector import damage_column
-
         given = mapping.roles.get("damage")
         if damage_column(frame.replace("", None), given) is not None:
             return read_structure_table(ctx, frame, raw, mapping)
@@ -261,8 +260,6 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
 
 
 def _labels(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
-    from ..vocab import classify_damage
-
     column = mapping.roles["damage"]
     scheme = mapping.damage_scheme or "auto"
     out: dict[str, str | None] = {}
@@ -496,9 +493,6 @@ def read_structure_table(
     import geopandas as gpd
     import shapely
 
-    from ._vector import damage_column
-    from .gis import crs_name, structures_from_generic
-
     col = ctx.collector
     roles = mapping.roles
     found = damage_column(frame.replace("", None), roles.get("damage"))
@@ -583,8 +577,6 @@ def read_structure_table(
 
 def _unknown_label(mapping: ColumnMap) -> str:
     """The reason for an unknown damage label, listing the labels its scheme knows."""
-    from ..vocab import known_damage_labels
-
     scheme = mapping.damage_scheme or "canonical"
     known = known_damage_labels(scheme)
     shown = ", ".join(known[:40]) + (" …" if len(known) > 40 else "")

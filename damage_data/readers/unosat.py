@@ -18,9 +18,12 @@ import pandas as pd
 from .._errors import InputError
 from ..vocab import classify_structure
 from ._context import Context, Parts
+from ._dates import parse_dates
+from ._layers import Layer, list_layers, read_layer
 from ._result import SEEN_DAMAGED, classify_column, current_view, make_structures
-from ._vector import Layer, ensure_crs, find_column, list_layers, parse_dates, read_layer
-from .gis import combine, crs_name
+from ._vector import combine, crs_name, ensure_crs, find_column
+from .columns import map_columns
+from .raw import raw_frame, read_raw
 
 # full (file geodatabase) names: the suffix is the round; no suffix is round 1
 _FULL = {
@@ -139,9 +142,6 @@ def read_unosat(ctx: Context, raw_table: Any = None) -> Parts:
 def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
     import geopandas as gpd
     import shapely
-
-    from .columns import map_columns
-    from .raw import raw_frame, read_raw
 
     raw = raw_table or read_raw(ctx)
     frame = raw_frame(raw).replace("", None)
