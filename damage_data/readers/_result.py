@@ -19,6 +19,7 @@ import pandas as pd
 from .._errors import UnknownLabelError
 from ..tables import make_table
 from ..vocab import (
+    DAMAGE_GROUPS,
     DAMAGE_ORDER,
     classify_damage,
     damage_schemes,
@@ -51,7 +52,7 @@ SENTINELS = ("not applicable", "unknown", "null", "unk", "n/a", "na", "none", ""
 
 #: Damage states that mean "seen damaged" (for a site's first-damaged date).
 SEEN_DAMAGED = frozenset(
-    {"minor", "moderate", "severe", "destroyed", "damaged", "damaged_or_destroyed"}
+    DAMAGE_GROUPS["damaged"] + DAMAGE_GROUPS["destroyed"] + DAMAGE_GROUPS["unsplit"]
 )
 
 

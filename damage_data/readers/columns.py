@@ -24,7 +24,7 @@ import pandas as pd
 
 from .._data import data_path
 from .._errors import UsageError
-from ..vocab import COUNT_UNITS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
+from ..vocab import COUNT_UNITS, DAMAGE_GROUPS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
 from ._result import pick_scheme
 from .raw import decimal_mark, is_number, is_quantity, parse_count
 
@@ -234,9 +234,7 @@ def state_in_header(name: str) -> str | None:
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
     distinct = list(dict.fromkeys(found))
     if len(distinct) > 1:
-        if "destroyed" in distinct and any(
-            s in ("minor", "moderate", "severe", "damaged") for s in distinct
-        ):
+        if "destroyed" in distinct and any(s in DAMAGE_GROUPS["damaged"] for s in distinct):
             return "damaged_or_destroyed"
         return None
     if distinct:
@@ -269,6 +267,24 @@ def count_unit_in_header(name: str) -> str | None:
     if re.search(r"(?<!\w)buildings?(?!\w)", text):
         return "buildings"
     return None
+
+
+@cache
+def _total_words() -> frozenset[str]:
+    return frozenset(phrase for phrase, role, _ in header_words() if role == "total")
+
+
+def names_a_total(text: str) -> bool:
+    """Whether a cell says "all of them": a ``total`` word of ``data/vocab/headers.csv``
+    (``Total``, ``всего``, ``insgesamt``), alone or before a count unit (``All buildings``).
+
+    >>> names_a_total("All buildings"), names_a_total("Усього"), names_a_total("Schools")
+    (True, True, False)
+    """
+    words = fold(text).split()
+    while len(words) > 1 and count_unit_in_header(words[-1]) is not None:
+        words.pop()
+    return " ".join(words) in _total_words()
 
 
 def count_unit_of_value(value: str) -> str | None:
