@@ -152,6 +152,6 @@ def date_conflict_message(file: str, column: str, examples: tuple[str, str]) -> 
     day, month = examples
     return (
         f"{file}: column {column!r} writes dates both day first ({day!r}) and month first "
-        f"({month!r}): the order is contradictory, so every dd/mm date in it is read day "
-        "first and some are wrong. Write the dates as YYYY-MM-DD."
+        f"({month!r}): the order is contradictory, so its dd/mm dates are read day first "
+        "where they can be and some are likely wrong. Write the dates as YYYY-MM-DD."
     )

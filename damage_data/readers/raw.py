@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -239,7 +240,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10] if str(value).endswith("00:00:00") else value.isoformat()
+        iso = str(value.isoformat())
+        return iso[:10] if str(value).endswith("00:00:00") else iso
     return str(value)
 
 
@@ -526,7 +528,11 @@ def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | 
     value = text.strip()
     try:
         if SLASHED.match(value):
-            stamp = pd.to_datetime(value, errors="coerce", dayfirst=bool(dayfirst))
+            with warnings.catch_warnings():
+                # 11/14/2020 read day first falls back to month first; the caller has
+                # already warned about a column holding both orders
+                warnings.simplefilter("ignore", UserWarning)
+                stamp = pd.to_datetime(value, errors="coerce", dayfirst=bool(dayfirst))
         else:
             stamp = pd.to_datetime(value, errors="coerce", format="mixed")
     except (ValueError, OverflowError):  # out-of-bounds years raise despite errors=
