@@ -136,6 +136,8 @@ EXTRAS = (
     "count_rule",
     "encoding",
     "delimiter",
+    "date_order",
+    "unreadable_dates",
 )
 
 
