@@ -466,7 +466,8 @@ def _id_strings(values: np.ndarray, *, prefix: str = "") -> pd.arrays.StringArra
     )
     if prefix:
         arr = pc.binary_join_element_wise(pa.scalar(prefix), arr, "")
-    return pd.array(arr, dtype="string")
+    strings: pd.arrays.StringArray = pd.array(arr, dtype="string")
+    return strings
 
 
 def _structure_of(
