@@ -112,6 +112,13 @@ KINDS: tuple[str, ...] = tuple(FORMATS)
 def formats() -> pd.DataFrame:
     """The reader kinds with their extensions and what detection looks for.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind: ``kind``, ``extensions``, ``detects`` (as in :data:`FORMATS`).
+
+    Examples
+    --------
     >>> "copernicus" in set(formats()["kind"])
     True
     """
@@ -170,6 +177,14 @@ def load(
     >>> r = load(p)
     >>> r.kind, r.report["damage_counts"]
     ('table', {'damaged': 314, 'destroyed': 11})
+
+    A folder of a Copernicus EMS grading product (the bundled Pazarcik example: 66 built-up
+    points graded in ``damage_gra``; the area-of-interest layer holds no structures):
+
+    >>> from damage_data.example import example_folder
+    >>> r = load(example_folder("emsr648_pazarcik"))
+    >>> r.kind, r.report["rows_kept"], r.report["damage_counts"]["destroyed"]
+    ('copernicus', 66, 6)
     """
     limits = limits or DEFAULT_LIMITS
     if kind != "auto" and kind not in KINDS:
@@ -274,7 +289,38 @@ def _folder_digest(folder: Path) -> str:
 
 
 def detect_kind(ctx: Context) -> tuple[str, str, Any]:
-    """The reader kind for ``ctx.target``, why, and what was parsed on the way (or ``None``)."""
+    """The reader kind for ``ctx.target``, why, and what was parsed on the way (or ``None``).
+
+    Parameters
+    ----------
+    ctx
+        The read's options and bookkeeping; ``ctx.target`` is the file or folder (an
+        unpacked zip) to look at, ``ctx.path`` the name used in messages.
+
+    Returns
+    -------
+    tuple
+        The kind (one of :data:`KINDS`), the evidence for it (``detected_by`` in the
+        report), and what was parsed on the way (a table's raw rows, a JSON document;
+        ``None`` otherwise), so that the reader does not parse the file twice.
+
+    Raises
+    ------
+    InputError
+        The input matches no reader.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from damage_data.example import example_folder
+    >>> from damage_data.limits import DEFAULT_LIMITS
+    >>> from damage_data.readers._result import Collector
+    >>> folder = example_folder("emsr648_pazarcik")
+    >>> ctx = Context(path=folder, target=folder, source_id="s1", limits=DEFAULT_LIMITS,
+    ...               collector=Collector(path=folder))
+    >>> detect_kind(ctx)[0]
+    'copernicus'
+    """
     target = ctx.target
     suffix = target.suffix.lower()
     if target.is_dir() and suffix == ".gdb":

@@ -554,6 +554,22 @@ def structures_from_generic(
     -------
     geopandas.GeoDataFrame
         The kept features in the structures contract.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> from damage_data.limits import DEFAULT_LIMITS
+    >>> from damage_data.readers._result import Collector
+    >>> raw = gpd.GeoDataFrame({"damage": ["destroyed", "severe", "???"]},
+    ...                        geometry=[Point(46.9, 39.6)] * 3, crs="EPSG:4326")
+    >>> ctx = Context(path=Path("s.geojson"), target=Path("s.geojson"), source_id="s1",
+    ...               limits=DEFAULT_LIMITS, collector=Collector(path=Path("s.geojson")))
+    >>> kept = structures_from_generic(raw, ctx, damage="damage", scheme="canonical",
+    ...                                layer=None, path_for_crs="s.geojson")
+    >>> kept["damage"].astype(str).tolist(), len(ctx.collector.rejects)
+    (['destroyed', 'severe'], 1)
     """
     col = ctx.collector
     frame = ensure_crs(raw, col, Path(str(path_for_crs)))
