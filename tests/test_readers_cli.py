@@ -55,6 +55,27 @@ def test_validate_strict_and_rejects(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["validate", "--strict", str(path)]) == 4
 
 
+def test_validate_text_shows_date_order_and_unreadable_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both used to appear only with ``--format json``."""
+    path = tmp_path / "s.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"damage": "destroyed", "date": date},
+            "geometry": {"type": "Point", "coordinates": [46.9 + i / 100, 39.6]},
+        }
+        for i, date in enumerate(["13/11/2020", "05/11/2020", "soon"])
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    assert main(["validate", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # 13/11/2020 can only be day first; "soon" is the one date that cannot be read
+    assert "date_order: day first" in lines
+    assert "unreadable_dates: 1" in lines
+
+
 def test_validate_unreadable_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from .._errors import UsageError, ValidationError
+from ..limits import DEFAULT_LIMITS, Limits
 from . import _inputs as opt
 from ._common import jsonable, say
 
@@ -55,7 +58,8 @@ def validate(
     than its parent). Exit 3 for an unreadable input; under ``--strict``, exit 4 when
     anything was rejected or a figure problem was found.
     """
-    from damage_data._errors import UsageError, ValidationError
+    # the readers pull in pandas and GDAL: imported when the command runs, so that
+    # `damage-data --help` (which imports every command module) stays fast
     from damage_data.readers import load
 
     if fmt not in VALIDATE_FORMATS:
@@ -89,12 +93,8 @@ def validate(
         raise ValidationError(f"--strict: {rejected} rows rejected, {problems} figure problem(s)")
 
 
-def _limits(max_rows: int | None, max_file_mb: float | None) -> Any:
+def _limits(max_rows: int | None, max_file_mb: float | None) -> Limits | None:
     """The default limits, with the command line's overrides (a bad value is exit 2)."""
-    from dataclasses import replace
-
-    from damage_data.limits import DEFAULT_LIMITS
-
     changes: dict[str, int] = {}
     if max_rows is not None:
         changes["max_rows"] = max_rows
@@ -106,7 +106,7 @@ def _limits(max_rows: int | None, max_file_mb: float | None) -> Any:
 
 def _figure_problems(figures: Any) -> list[str]:
     """Figures that break the contract's cross-row rules (subset above parent, count ranges)."""
-    from damage_data.tables import validate as validate_table
+    from damage_data.tables import validate as validate_table  # pandas: see validate()
 
     if figures is None or figures.empty:
         return []
@@ -136,6 +136,8 @@ EXTRAS = (
     "count_rule",
     "encoding",
     "delimiter",
+    "date_order",
+    "unreadable_dates",
 )
 
 
@@ -185,7 +187,7 @@ def _text_report(report: dict[str, Any], rejects: Any = None, show: int = 10) ->
 
 def formats() -> None:
     """List the input kinds `load` reads, their file extensions and what detection looks for."""
-    from damage_data.readers import FORMATS
+    from damage_data.readers import FORMATS  # pandas and GDAL: see validate()
 
     width = max(len(k) for k in FORMATS)
     for kind, info in FORMATS.items():

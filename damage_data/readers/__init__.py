@@ -7,6 +7,7 @@ Rows read = rows kept + rows rejected, always, with a reason for every rejected 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -22,8 +23,12 @@ import pandas as pd
 from .._errors import InputError, LimitExceededError, UsageError
 from .._gdal import offline
 from ..limits import DEFAULT_LIMITS, Limits, check_file_size
+from ..tables import empty, make_table
+from ..vocab import damage_schemes
+from . import codab, gis, hxl, own, series, table, text, unosat, xbd
 from ._context import Context, Parts
 from ._files import head_bytes, is_zip, load_json, looks_binary, sha256_of, unpacked_zip
+from ._layers import list_layers
 from ._result import (
     Collector,
     LoadResult,
@@ -33,6 +38,13 @@ from ._result import (
     latest_of_series,
     sources_row,
 )
+from .codab import codab_levels
+from .gis import is_copernicus_layer
+from .own import own_kind
+from .raw import read_raw
+from .series import is_series
+from .unosat import is_unosat_layer, unosat_rounds
+from .xbd import is_xbd
 
 __all__ = ["FORMATS", "KINDS", "LoadResult", "detect_kind", "formats", "load"]
 
@@ -100,6 +112,13 @@ KINDS: tuple[str, ...] = tuple(FORMATS)
 def formats() -> pd.DataFrame:
     """The reader kinds with their extensions and what detection looks for.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind: ``kind``, ``extensions``, ``detects`` (as in :data:`FORMATS`).
+
+    Examples
+    --------
     >>> "copernicus" in set(formats()["kind"])
     True
     """
@@ -158,17 +177,22 @@ def load(
     >>> r = load(p)
     >>> r.kind, r.report["damage_counts"]
     ('table', {'damaged': 314, 'destroyed': 11})
+
+    A folder of a Copernicus EMS grading product (the bundled Pazarcik example: 66 built-up
+    points graded in ``damage_gra``; the area-of-interest layer holds no structures):
+
+    >>> from damage_data.example import example_folder
+    >>> r = load(example_folder("emsr648_pazarcik"))
+    >>> r.kind, r.report["rows_kept"], r.report["damage_counts"]["destroyed"]
+    ('copernicus', 66, 6)
     """
     limits = limits or DEFAULT_LIMITS
     if kind != "auto" and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}; kinds: auto, {', '.join(KINDS)}")
-    if scheme is not None:
-        from ..vocab import damage_schemes
-
-        if scheme not in damage_schemes():
-            raise UsageError(
-                f"unknown damage scheme {scheme!r}; schemes: {', '.join(damage_schemes())}"
-            )
+    if scheme is not None and scheme not in damage_schemes():
+        raise UsageError(
+            f"unknown damage scheme {scheme!r}; schemes: {', '.join(damage_schemes())}"
+        )
     # GDAL must not fetch what a file points to (a GeoJSON crs link, a VRT's /vsicurl/ source)
     with offline(), _input_file(path, limits) as file:
         _check_readable(file, limits)
@@ -257,8 +281,6 @@ def _check_readable(file: Path, limits: Limits) -> None:
 
 
 def _folder_digest(folder: Path) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for file in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(file.relative_to(folder).as_posix().encode())
@@ -267,15 +289,38 @@ def _folder_digest(folder: Path) -> str:
 
 
 def detect_kind(ctx: Context) -> tuple[str, str, Any]:
-    """The reader kind for ``ctx.target``, why, and what was parsed on the way (or ``None``)."""
-    from ._vector import list_layers
-    from .codab import codab_levels
-    from .gis import is_copernicus_layer
-    from .raw import read_raw
-    from .series import is_series
-    from .unosat import is_unosat_layer, unosat_rounds
-    from .xbd import is_xbd
+    """The reader kind for ``ctx.target``, why, and what was parsed on the way (or ``None``).
 
+    Parameters
+    ----------
+    ctx
+        The read's options and bookkeeping; ``ctx.target`` is the file or folder (an
+        unpacked zip) to look at, ``ctx.path`` the name used in messages.
+
+    Returns
+    -------
+    tuple
+        The kind (one of :data:`KINDS`), the evidence for it (``detected_by`` in the
+        report), and what was parsed on the way (a table's raw rows, a JSON document;
+        ``None`` otherwise), so that the reader does not parse the file twice.
+
+    Raises
+    ------
+    InputError
+        The input matches no reader.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from damage_data.example import example_folder
+    >>> from damage_data.limits import DEFAULT_LIMITS
+    >>> from damage_data.readers._result import Collector
+    >>> folder = example_folder("emsr648_pazarcik")
+    >>> ctx = Context(path=folder, target=folder, source_id="s1", limits=DEFAULT_LIMITS,
+    ...               collector=Collector(path=folder))
+    >>> detect_kind(ctx)[0]
+    'copernicus'
+    """
     target = ctx.target
     suffix = target.suffix.lower()
     if target.is_dir() and suffix == ".gdb":
@@ -328,8 +373,6 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
         suffix not in _VECTOR_ONLY and not looks_binary(head_bytes(target, 8192))
     ):
         raw = read_raw(ctx)
-        from .own import own_kind
-
         own = own_kind(raw.header)
         if own is not None:
             return own, f"the columns of the toolkit's own {own} table", None
@@ -395,8 +438,6 @@ def _kind_of_layers(
     is_copernicus: Any,
     fallback: str = "gis",
 ) -> tuple[str, str, Any]:
-    from .codab import codab_levels
-
     if not layers:
         raise InputError(
             f"{path}: no readable layer ({where}); see `damage-data formats` for what is read.",
@@ -414,8 +455,6 @@ def _kind_of_layers(
 
 
 def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
-    from . import codab, gis, hxl, own, series, table, text, unosat, xbd
-
     payload: Any = None
     if kind == "auto":
         kind, why, payload = detect_kind(ctx)
@@ -488,12 +527,8 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
     )
     if kind in ("figures", "sources"):
         # the toolkit's own tables: the sources are those they list, not the file
-        from ..tables import empty, make_table
-
         sources = make_table("sources", parts.sources) if parts.sources else empty("sources")
     elif parts.sources:
-        from ..tables import make_table
-
         inner = make_table("sources", parts.sources).assign(sha256=digest)
         sources = make_table("sources", pd.concat([sources, inner], ignore_index=True))
     return LoadResult(

@@ -13,11 +13,14 @@ import logging
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from .._errors import InputError, LimitExceededError
 from ..limits import Limits, json_depth
@@ -36,6 +39,11 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def short_error(err: BaseException) -> str:
+    """The first line of an error from a library (GDAL, Arrow), cut for a message."""
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
 
 
 def head_bytes(path: Path, n: int = ZIP_PREFIX_SCAN) -> bytes:
@@ -151,9 +159,6 @@ def plausibility(data: bytes, encoding: str) -> float:
     >>> plausibility(text, "cp1251") > plausibility(text, "mac_cyrillic")
     True
     """
-    import unicodedata
-    from itertools import pairwise
-
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
@@ -245,8 +250,6 @@ def refuse_xml_entities(path: Path) -> None:
     internal ones nest into "billion laughs"). Only the prolog is parsed: declarations
     come before the first element, so a large KML costs nothing.
     """
-    from xml.etree.ElementTree import ParseError
-
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import iterparse
 

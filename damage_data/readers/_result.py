@@ -18,7 +18,14 @@ import pandas as pd
 
 from .._errors import UnknownLabelError
 from ..tables import make_table
-from ..vocab import DAMAGE_ORDER, classify_damage, damage_schemes, known_damage_labels
+from ..vocab import (
+    DAMAGE_GROUPS,
+    DAMAGE_ORDER,
+    classify_damage,
+    damage_schemes,
+    is_known_damage_label,
+    known_damage_labels,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -40,9 +47,12 @@ METHOD_BY_KIND: dict[str, str] = {
     "series": "compilation",
 }
 
+#: Placeholder values of real products meaning "not stated" (Copernicus EMS, UNOSAT).
+SENTINELS = ("not applicable", "unknown", "null", "unk", "n/a", "na", "none", "")
+
 #: Damage states that mean "seen damaged" (for a site's first-damaged date).
 SEEN_DAMAGED = frozenset(
-    {"minor", "moderate", "severe", "destroyed", "damaged", "damaged_or_destroyed"}
+    DAMAGE_GROUPS["damaged"] + DAMAGE_GROUPS["destroyed"] + DAMAGE_GROUPS["unsplit"]
 )
 
 
@@ -189,8 +199,6 @@ SCHEME_ORDER = (
 
 def pick_scheme(values: Iterable[object]) -> tuple[str, int]:
     """The crosswalk that knows most of ``values`` (ties go to the earlier in SCHEME_ORDER)."""
-    from ..vocab import is_known_damage_label
-
     distinct = [v for v in dict.fromkeys(values) if _present(v)]
     best, best_n = "canonical", -1
     schemes = [s for s in SCHEME_ORDER if s in damage_schemes()]

@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import InputError
+from .._gdal import offline
 from ..limits import DEFAULT_LIMITS, Limits, check_file_size, check_rows
 from ._files import check_zip_sizes, decode_text, is_zip, unpacked_zip
-from ._vector import list_layers, read_layer
+from ._layers import list_layers, read_layer
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,15 @@ def read_boundary_table(
     >>> read_boundary_table(p)["name"].tolist()
     ['One']
     """
-    limits = limits or DEFAULT_LIMITS
-    p = Path(path)
+    # GDAL must not fetch what a file points to (a GeoJSON crs link) in a notebook either;
+    # the command line switches the network off for its whole process
+    with offline():
+        return _read_boundary_table(Path(path), layer, encoding, limits or DEFAULT_LIMITS)
+
+
+def _read_boundary_table(
+    p: Path, layer: str | int | None, encoding: str | None, limits: Limits
+) -> pd.DataFrame:
     if not p.exists():
         raise InputError(
             f"{p}: file not found; give the path of a boundary file or table", path=str(p)
@@ -86,7 +94,7 @@ def read_boundary_table(
 def _read_layer(
     target: Path, shown: Path, layer: str | int | None, encoding: str | None, limits: Limits
 ) -> pd.DataFrame:
-    layers = list_layers(target)
+    layers = list_layers(target, limits)
     if not layers:
         raise InputError(
             f"{shown}: no readable layer; supported: GeoJSON, GeoPackage, Shapefile, zip, "
@@ -105,7 +113,7 @@ def _read_layer(
             names = ", ".join(lay.name for lay in layers)
             raise InputError(f"{shown}: no layer {layer!r}; layers: {names}", path=str(shown))
         chosen = named[0]
-    table = read_layer(chosen, limits, encoding=encoding)
+    table: pd.DataFrame = read_layer(chosen, limits, encoding=encoding)
     _warn_mojibake(table, shown)
     return table
 

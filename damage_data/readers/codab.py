@@ -15,6 +15,7 @@ import pandas as pd
 
 from .._errors import DamageDataError, InputError
 from ..limits import check_rows
+from ..tables import make_table
 from ._context import Context, Parts
 from .raw import raw_frame, read_raw
 
@@ -38,8 +39,6 @@ def codab_levels(columns: Sequence[str]) -> dict[int, dict[str, str]]:
 def read_codab(ctx: Context) -> Parts:
     """An OCHA COD-AB attribute table (or boundary file) → a ``units`` table with p-codes."""
     import pyogrio
-
-    from ..tables import make_table
 
     col = ctx.collector
     suffix = ctx.target.suffix.lower()

@@ -24,8 +24,9 @@ import pandas as pd
 
 from .._data import data_path
 from .._errors import UsageError
-from ..vocab import COUNT_UNITS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
-from .raw import is_number, is_quantity
+from ..vocab import COUNT_UNITS, DAMAGE_GROUPS, DAMAGE_STATES, STRUCTURE_TYPES, damage_schemes
+from ._result import pick_scheme
+from .raw import decimal_mark, is_number, is_quantity, parse_count
 
 #: Roles the user may name with ``--columns ROLE=COLUMN`` (besides a damage state, which
 #: names a count column: ``destroyed="Houses destroyed"``).
@@ -233,9 +234,7 @@ def state_in_header(name: str) -> str | None:
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
     distinct = list(dict.fromkeys(found))
     if len(distinct) > 1:
-        if "destroyed" in distinct and any(
-            s in ("minor", "moderate", "severe", "damaged") for s in distinct
-        ):
+        if "destroyed" in distinct and any(s in DAMAGE_GROUPS["damaged"] for s in distinct):
             return "damaged_or_destroyed"
         return None
     if distinct:
@@ -270,6 +269,24 @@ def count_unit_in_header(name: str) -> str | None:
     return None
 
 
+@cache
+def _total_words() -> frozenset[str]:
+    return frozenset(phrase for phrase, role, _ in header_words() if role == "total")
+
+
+def names_a_total(text: str) -> bool:
+    """Whether a cell says "all of them": a ``total`` word of ``data/vocab/headers.csv``
+    (``Total``, ``всего``, ``insgesamt``), alone or before a count unit (``All buildings``).
+
+    >>> names_a_total("All buildings"), names_a_total("Усього"), names_a_total("Schools")
+    (True, True, False)
+    """
+    words = fold(text).split()
+    while len(words) > 1 and count_unit_in_header(words[-1]) is not None:
+        words.pop()
+    return " ".join(words) in _total_words()
+
+
 def count_unit_of_value(value: str) -> str | None:
     """A count unit stated in a cell (``Buildings``, ``Dwellings``, ``housing_units``)."""
     key = fold(value)
@@ -299,8 +316,6 @@ def text_share(values: pd.Series) -> float:
 
 def label_score(values: pd.Series) -> tuple[str, float, int]:
     """The crosswalk that knows most distinct values, the share it knows, and how many."""
-    from ._result import pick_scheme
-
     distinct = [v for v in dict.fromkeys(values.tolist()) if v][:300]
     if not distinct:
         return "canonical", 0.0, 0
@@ -310,8 +325,6 @@ def label_score(values: pd.Series) -> tuple[str, float, int]:
 
 def _mostly_fractions(values: pd.Series) -> bool:
     """Whether most filled cells are decimals that are not whole numbers (shares, rates)."""
-    from .raw import decimal_mark, parse_count
-
     filled = [v for v in _filled(values) if is_number(v)][:200]
     if not filled:
         return False

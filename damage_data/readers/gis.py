@@ -15,21 +15,23 @@ import pandas as pd
 
 from .._errors import InputError
 from ._context import Context, Parts
-from ._result import Collector
+from ._dates import parse_dates
+from ._layers import Layer, list_layers, read_layer
+from ._result import Collector, pick_scheme
 from ._vector import (
-    ADMIN_COLUMNS,
     DAMAGE_COLUMNS,
-    DATE_COLUMNS,
-    ID_COLUMNS,
-    STRUCTURE_COLUMNS,
-    Layer,
+    combine,
+    crs_name,
     damage_column,
     ensure_crs,
     find_column,
-    list_layers,
-    read_layer,
+    mark_not_buildings,
+    not_buildings,
+    structures_from_generic,
     to_structures,
 )
+from .columns import map_columns
+from .table import figures_from_table
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -55,17 +57,6 @@ def is_copernicus_layer(layer: Layer) -> bool:
         return False
     folded = {f.casefold() for f in layer.fields}
     return bool(folded & set(COPERNICUS_DAMAGE)) and bool(folded & {"settl_type", "obj_type"})
-
-
-def combine(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    """Concatenate structures of several layers, reprojecting to the first layer's CRS."""
-    import geopandas as gpd
-
-    if len(frames) == 1:
-        return frames[0]
-    crs = frames[0].crs
-    same = [f if f.crs == crs else f.to_crs(crs) for f in frames]
-    return gpd.GeoDataFrame(pd.concat(same, ignore_index=True), crs=crs)
 
 
 def _pick_layers(ctx: Context, layers: list[Layer]) -> list[Layer]:
@@ -151,7 +142,7 @@ def read_copernicus(ctx: Context) -> Parts:
     return Parts(
         rows_kept=len(structures),
         structures=structures,
-        crs=_crs_name(structures),
+        crs=crs_name(structures),
         layer=", ".join(lay.name for lay in buildings),
         extra={"skipped_layers": skipped, "schemes": schemes, "building_blocks": blocks},
     )
@@ -163,8 +154,6 @@ MAX_EXTRACTION_DAYS = 180
 
 def _check_dates(raw: pd.DataFrame, layer: str, col: Collector) -> None:
     """Warn when extraction dates precede, or trail by months, the image dates (typos)."""
-    from ._vector import parse_dates
-
     src = find_column(list(raw.columns), ("src_date",))
     ext = find_column(list(raw.columns), ("ext_date",))
     if src is None or ext is None:
@@ -231,7 +220,7 @@ def read_gis(ctx: Context) -> Parts:
     return Parts(
         rows_kept=len(structures),
         structures=structures,
-        crs=_crs_name(structures),
+        crs=crs_name(structures),
         layer=", ".join(used),
         extra={"skipped_layers": skipped} if skipped else {},
     )
@@ -243,8 +232,6 @@ def _warn_unknown_labels(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> N
     Fewer than half of its labels are known, so the column is not taken for damage on its
     own (a ``class`` column of land-cover names is not damage); the user decides.
     """
-    from ._result import pick_scheme
-
     named = [c for c in raw.columns if c != raw.geometry.name and find_column([c], DAMAGE_COLUMNS)]
     for column in named:
         values = pd.Series(raw[column].dropna().unique()[:500]).astype(str).unique()
@@ -263,9 +250,6 @@ def _warn_unknown_labels(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> N
 
 def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | None:
     """A layer of areas carrying counts (e.g. damaged sites per municipality) → figures."""
-    from .columns import map_columns
-    from .table import figures_from_table
-
     attributes = pd.DataFrame(raw.drop(columns=raw.geometry.name))
     text = attributes.astype("string").fillna("").astype(object)
     mapping = map_columns(text, columns=ctx.columns)
@@ -284,105 +268,3 @@ def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | N
         layer=layer.name,
         sources=sources,
     )
-
-
-def structures_from_generic(
-    raw: gpd.GeoDataFrame,
-    ctx: Context,
-    *,
-    damage: str,
-    scheme: str,
-    layer: str | None,
-    path_for_crs: object,
-) -> gpd.GeoDataFrame:
-    """Map a generic layer (already with geometry) to structures."""
-    from pathlib import Path
-
-    col = ctx.collector
-    frame = ensure_crs(raw, col, Path(str(path_for_crs)))
-    names = [c for c in frame.columns if c != "geometry"]
-    structure = ctx.column("structure") or find_column(names, STRUCTURE_COLUMNS)
-    date = ctx.column("date") or find_column(names, DATE_COLUMNS)
-    admin = ctx.column("admin") or find_column(names, ADMIN_COLUMNS)
-    id_col = ctx.column("id") or find_column(names, ID_COLUMNS)
-    rounds = find_column(names, ("round", "round_no", "assessment_round", "revisit"))
-    ids = None
-    if id_col is not None and frame[id_col].notna().all():
-        # repeated ids are the same structure seen again: kept, then counted once (rule R4)
-        ids = frame[id_col].to_numpy()
-    col.extra.setdefault("columns_used", {}).update(
-        {
-            k: v
-            for k, v in (
-                ("damage", damage),
-                ("structure", structure),
-                ("date", date),
-                ("admin", admin),
-                ("id", id_col),
-                ("round", rounds),
-            )
-            if v
-        }
-    )
-    col.extra.setdefault("schemes", {})[layer or "main"] = scheme
-    structures = to_structures(
-        frame,
-        col,
-        source_id=ctx.source_id,
-        damage=damage,
-        scheme=scheme,
-        structure=structure,
-        date=date,
-        admin=admin,
-        ids=ids,
-        layer=layer,
-        rounds=rounds,
-        extra={"_not_building": not_buildings(frame)},
-    )
-    return mark_not_buildings(structures, col)
-
-
-#: Copernicus EMS object-type codes: 1x are buildings; 2x civil works (roads, sports grounds),
-#: 3x and above land and water features. Only buildings are structures.
-_EMS_OBJ_TYPE = re.compile(r"^\s*(\d)\d*\s*-")
-
-
-def not_buildings(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose Copernicus ``obj_type`` code says they are not buildings."""
-    column = next((c for c in frame.columns if str(c).lower() == "obj_type"), None)
-    if column is None:
-        return pd.Series(False, index=frame.index)
-    first = frame[column].astype("string").str.extract(_EMS_OBJ_TYPE, expand=False)
-    return (first.notna() & (first != "1")).fillna(False).astype(bool)
-
-
-def mark_not_buildings(structures: gpd.GeoDataFrame, col: Collector) -> gpd.GeoDataFrame:
-    """Graded features that are not buildings (roads, parks) count as ``not_structure``:
-    kept and listed, never counted as damaged buildings (DESIGN §3)."""
-    if "_not_building" not in structures.columns:
-        return structures
-    mask = structures["_not_building"].fillna(False).astype(bool).to_numpy()
-    out = structures.drop(columns="_not_building")
-    if mask.any():
-        out["damage"] = out["damage"].astype(object).where(~mask, "not_structure")
-        from ..vocab import DAMAGE_DTYPE
-
-        out["damage"] = out["damage"].astype(DAMAGE_DTYPE)
-        col.warn(
-            f"{int(mask.sum())} graded features are not buildings (Copernicus obj_type "
-            "other than 1x: roads, sports grounds, parks): kept as not_structure, never "
-            "counted as damaged buildings"
-        )
-    return out
-
-
-def _crs_name(frame: gpd.GeoDataFrame) -> str | None:
-    if frame.crs is None:
-        return None
-    epsg = frame.crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else frame.crs.to_string()
-
-
-def crs_name(frame: gpd.GeoDataFrame) -> str | None:
-    """``EPSG:n`` of a frame's CRS (or its full string), ``None`` when unset."""
-    return _crs_name(frame)

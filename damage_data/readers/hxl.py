@@ -8,6 +8,12 @@ any count table (:func:`damage_data.readers.table.figures_from_table`).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,6 +21,7 @@ import pandas as pd
 from .._errors import DamageDataError, InputError
 from ..limits import check_rows
 from ._context import Context, Parts
+from ._files import decode_text, is_zip
 from .columns import ColumnMap, CountColumn, state_in_header, structure_in_header
 from .raw import unique_names
 from .table import figures_from_table
@@ -52,11 +59,7 @@ def hxl_state(tag: str) -> str | None:
 
 def read_hxl(ctx: Context, *, first_line: int = 3, locator_word: str = "row") -> Parts:
     """An HXL-tagged table read with libhxl; tags decide the roles."""
-    import io
-
     import hxl
-
-    from ._files import decode_text, is_zip
 
     handle: Any
     if is_zip(ctx.target):
@@ -189,12 +192,6 @@ def hxl_mapping(tags: list[str], header: list[str], ctx: Context) -> tuple[Colum
 
 def hxl_from_json(ctx: Context, payload: list[dict[str, Any]]) -> Parts:
     """HXL as JSON objects keyed by hashtags: written out as a tagged CSV and read by libhxl."""
-    import csv
-    import json
-    import shutil
-    import tempfile
-    from pathlib import Path
-
     bad = next((i for i, item in enumerate(payload) if not isinstance(item, dict)), None)
     if bad is not None:
         raise InputError(

@@ -9,13 +9,14 @@ reason. A ``sources.csv`` beside a figures table is read with it.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .._errors import InputError
-from ..tables import COLUMNS, failure_table, make_figures, make_table
+from ..tables import COLUMNS, VOCABS, failure_table, make_figures, make_table
 from ._context import Context, Parts
 from ._files import decode_text
 
@@ -35,8 +36,6 @@ def own_kind(header: list[str]) -> str | None:
 
 
 def _frame(ctx: Context) -> pd.DataFrame:
-    import io
-
     text, _ = decode_text(ctx.target.read_bytes(), ctx.path, ctx.encoding)
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -60,8 +59,6 @@ def read_figures(ctx: Context) -> Parts:
                 bad.setdefault(
                     int(i), (column, str(frame.at[i, column]), "not a whole non-negative count")
                 )
-    from ..tables import VOCABS
-
     for column, kind in COLUMNS["figures"].items():
         if kind.startswith("cat:") and column in frame.columns:
             allowed = set(VOCABS[kind[4:]])

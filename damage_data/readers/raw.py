@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import pandas as pd
 from .._errors import DamageDataError, InputError, LimitExceededError
 from ..limits import check_rows
 from ._context import Context
-from ._files import decode_text, looks_binary
+from ._files import check_zip_sizes, decode_text, looks_binary
 
 
 @dataclass
@@ -190,8 +191,6 @@ def _without_control_characters(grid: list[list[str]], ctx: Context) -> list[lis
 def _xlsx_rows(path: Path, ctx: Context) -> tuple[list[list[str]], list[str]]:
     import openpyxl
 
-    from ._files import check_zip_sizes
-
     # a workbook is a zip of XML parts: the same bomb guards as any archive apply
     check_zip_sizes(path, ctx.limits, shown_as=ctx.path)
     try:
@@ -241,7 +240,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10] if str(value).endswith("00:00:00") else value.isoformat()
+        iso = str(value.isoformat())
+        return iso[:10] if str(value).endswith("00:00:00") else iso
     return str(value)
 
 
@@ -462,7 +462,8 @@ def is_quantity(cell: str) -> bool:
 
 #: Dates before this are no report dates (a year of construction, a typo, a spreadsheet zero).
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
-_SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
+#: A ``dd/mm/yyyy``-style date (or ``mm/dd/yyyy``: the column decides), with ``/ . -``.
+SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
 
 
 def day_first(values: Sequence[str]) -> bool | None:
@@ -481,7 +482,7 @@ def day_first(values: Sequence[str]) -> bool | None:
     """
     first = second = seen = False
     for value in values:
-        match = _SLASHED.match(value or "")
+        match = SLASHED.match(value or "")
         if match:
             seen = True
             a, b = int(match.group(1)), int(match.group(2))
@@ -490,6 +491,30 @@ def day_first(values: Sequence[str]) -> bool | None:
     if second and not first:
         return False
     return True if seen else None
+
+
+def date_order_conflict(values: Sequence[str]) -> tuple[str, str] | None:
+    """Two values of one column that contradict each other's order, else ``None``.
+
+    The first has a first number above 12 (only day first reads it), the second a second
+    number above 12 (only month first reads it): a column holding both cannot be read one
+    way (:func:`day_first` then reads it day first, and the caller warns).
+
+    >>> date_order_conflict(["13/11/2020", "11/13/2020"]), date_order_conflict(["13/11/2020"])
+    (('13/11/2020', '11/13/2020'), None)
+    """
+    day: str | None = None
+    month: str | None = None
+    for value in values:
+        match = SLASHED.match(value or "")
+        if match:
+            if day is None and int(match.group(1)) > 12:
+                day = value.strip()
+            if month is None and int(match.group(2)) > 12:
+                month = value.strip()
+            if day is not None and month is not None:
+                return day, month
+    return None
 
 
 def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | None, str | None]:
@@ -502,8 +527,12 @@ def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | 
         return None, None
     value = text.strip()
     try:
-        if _SLASHED.match(value):
-            stamp = pd.to_datetime(value, errors="coerce", dayfirst=bool(dayfirst))
+        if SLASHED.match(value):
+            with warnings.catch_warnings():
+                # 11/14/2020 read day first falls back to month first; the caller has
+                # already warned about a column holding both orders
+                warnings.simplefilter("ignore", UserWarning)
+                stamp = pd.to_datetime(value, errors="coerce", dayfirst=bool(dayfirst))
         else:
             stamp = pd.to_datetime(value, errors="coerce", format="mixed")
     except (ValueError, OverflowError):  # out-of-bounds years raise despite errors=

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,20 +22,31 @@ import pandas as pd
 
 from .._errors import InputError
 from ..tables import empty, make_figures
-from ..vocab import classify_structure
+from ..vocab import (
+    DAMAGE_GROUPS,
+    DAMAGE_ORDER,
+    classify_damage,
+    classify_structure,
+    known_damage_labels,
+)
 from ._context import Context, Parts
+from ._dates import date_conflict_message
+from ._result import SEEN_DAMAGED
+from ._vector import crs_name, damage_column, structures_from_generic
 from .columns import (
     ColumnMap,
     CountColumn,
     count_unit_in_header,
     count_unit_of_value,
     map_columns,
+    names_a_total,
     state_in_header,
     structure_in_header,
 )
 from .raw import (
     RawTable,
     clip,
+    date_order_conflict,
     day_first,
     decimal_mark,
     in_future,
@@ -45,14 +57,19 @@ from .raw import (
     read_raw,
 )
 
-#: States summed to test what a ``total`` column totals (everything graded, or the damage).
-_GRADED = ("none", "possible", "minor", "moderate", "severe", "destroyed", "damaged")
-_DAMAGE = ("minor", "moderate", "severe", "destroyed", "damaged", "damaged_or_destroyed")
-_SEVERITY = ("minor", "moderate", "severe")
+#: Damage short of destruction with its severity stated (minor, moderate, severe).
+_SEVERITY = tuple(s for s in DAMAGE_GROUPS["damaged"] if s in DAMAGE_ORDER)
+#: States summed to test what a ``total`` column totals: everything graded (the ordered
+#: scale and an unspecified ``damaged``), or the damage (:data:`SEEN_DAMAGED`).
+_GRADED = (*DAMAGE_ORDER, *(s for s in DAMAGE_GROUPS["damaged"] if s not in DAMAGE_ORDER))
 #: A state column of the first kind includes parts of the second kind in the same row.
 _WIDER = {
     "damaged": _SEVERITY,
-    "damaged_or_destroyed": ("minor", "moderate", "severe", "damaged", "destroyed", "possible"),
+    "damaged_or_destroyed": (
+        *DAMAGE_GROUPS["damaged"],
+        *DAMAGE_GROUPS["destroyed"],
+        *DAMAGE_GROUPS["possibly_damaged"],
+    ),
 }
 
 
@@ -62,8 +79,6 @@ def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -
     frame = raw_frame(raw)
     mapping = map_columns(frame, columns=ctx.columns, resolve=resolve)
     if "lon" in mapping.roles or "wkt" in mapping.roles:
-        from ._vector import damage_column
-
         given = mapping.roles.get("damage")
         if damage_column(frame.replace("", None), given) is not None:
             return read_structure_table(ctx, frame, raw, mapping)
@@ -116,6 +131,26 @@ def row_source_id(base: str, value: str) -> str:
     return f"{base}:{hashlib.sha256(value.strip().encode()).hexdigest()[:8]}"
 
 
+@dataclass
+class _Plan:
+    """How the rows of one table become figures, decided once from the whole table."""
+
+    mapping: ColumnMap
+    #: Count columns (the state columns, and totals whose meaning the numbers showed).
+    counts: dict[str, CountColumn]
+    #: The columns read for counts: the count columns, or a long table's count column.
+    count_columns: list[str]
+    #: A long table: one row per place and state (a label column and a count column).
+    long: bool
+    #: A survey sheet: a label column and no count column, one structure per row.
+    one_each: bool
+    decimals: dict[str, str | None]
+    labels: dict[str, str | None]
+    structures: dict[str, tuple[str, bool]]
+    dayfirst: bool | None
+    level: str | None
+
+
 def figures_from_table(
     ctx: Context,
     frame: pd.DataFrame,
@@ -126,52 +161,49 @@ def figures_from_table(
     level: str | None = None,
     locator_word: str = "row",
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """One figure per count cell; rows that cannot be read whole are rejected with a reason."""
+    """One figure per count cell; rows that cannot be read whole are rejected with a reason.
+
+    Parameters
+    ----------
+    ctx
+        The read's options and bookkeeping (rows read, rejects and warnings go there).
+    frame
+        The table's cells as strings (empty cells ``""``).
+    lines
+        The file line (or feature number) of each row, for locators.
+    mapping
+        The columns' roles (:func:`damage_data.readers.columns.map_columns`).
+    bad_rows
+        Rows the raw reader could not take whole: ``(line, column, value, reason)``.
+    level
+        The admin level of every place, when the caller knows it (HXL ``#adm1``).
+    locator_word
+        The word of a locator before the line number (``row``, ``feature``, ``item``).
+
+    Returns
+    -------
+    tuple
+        The ``figures`` table and the sources a ``source`` column names (one dict each).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from damage_data.limits import DEFAULT_LIMITS
+    >>> from damage_data.readers._result import Collector
+    >>> frame = pd.DataFrame({"District": ["Fuzuli", "Tartar"],
+    ...                       "Houses destroyed": ["11", "x"]})
+    >>> ctx = Context(path=Path("t.csv"), target=Path("t.csv"), source_id="s1",
+    ...               limits=DEFAULT_LIMITS, collector=Collector(path=Path("t.csv")))
+    >>> figures, _ = figures_from_table(ctx, frame, [2, 3], map_columns(frame))
+    >>> figures[["place_text", "damage", "structure", "count"]].values.tolist()
+    [['Fuzuli', 'destroyed', 'residential', 11]]
+    >>> [(r["locator"], r["reason"]) for r in ctx.collector.rejects]
+    [('row 3', 'not a number')]
+    """
     col = ctx.collector
     col.rows_read += len(frame)
     bad = {line: (c, v, why) for line, c, v, why in (bad_rows or [])}
-    roles = mapping.roles
-    counts = dict(mapping.counts)
-    totals = _what_totals(frame, mapping)
-    for name, state in totals.items():
-        if state == "restates":
-            mapping.ignored[name] = (
-                "equals the sum of the damage columns in every row: it restates them "
-                "(counted once, through the columns)"
-            )
-            continue
-        if state is None:
-            mapping.ignored[name] = (
-                "a total that equals neither the sum of the state columns nor their damage: "
-                "what it totals is unclear (name it with --columns STATE=COLUMN)"
-            )
-            continue
-        counts[name] = CountColumn(
-            name,
-            state,
-            "any",  # a total of the row, whatever its own name says of the type
-            count_unit_in_header(name),
-            why=f"a total: equals the sum of the {'graded' if state == 'assessed' else 'damage'} columns",
-        )
-    long = not counts
-    # a label column and no count column: one structure per row (a survey sheet)
-    one_each = long and "damage" in roles and "count" not in roles
-    if long and not ("damage" in roles and ("count" in roles or one_each)):
-        raise InputError(
-            f"{ctx.path}: no damage counts found: no column names a damage state the "
-            f"crosswalks know. Columns: {', '.join(frame.columns)}. Name them with --columns, "
-            "e.g. --columns place=District destroyed='Houses destroyed' (a column per state) "
-            "or --columns place=District damage=Status count=Number (labels and counts).",
-            path=str(ctx.path),
-        )
-    count_columns = list(counts) if not long else [roles.get("count", roles["damage"])]
-    decimals = {c: None if one_each else decimal_mark(frame[c].tolist()) for c in count_columns}
-    date_column = roles.get("date")
-    dayfirst = day_first(frame[date_column].tolist()) if date_column else None
-    if date_column and dayfirst is not None:
-        col.extra["date_order"] = "day first" if dayfirst else "month first"
-    labels = _labels(frame, mapping) if long else {}
-    structures = _structures(frame, roles.get("structure"))
+    plan = _plan(ctx, frame, mapping, level)
     sources: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     header = list(frame.columns)
@@ -181,29 +213,15 @@ def figures_from_table(
         if line in bad:
             col.reject(locator, *bad[line])
             continue
-        problem, row_records = _row_figures(
-            ctx,
-            values,
-            locator,
-            mapping,
-            counts,
-            count_columns,
-            decimals,
-            labels,
-            structures,
-            dayfirst,
-            level,
-            sources,
-            one_each=one_each,
-        )
+        problem, row_records = _row_figures(ctx, plan, values, locator, sources)
         if problem is None and not row_records:
-            problem = (count_columns[0], "", "no count in any count column: nothing stated")
+            problem = (plan.count_columns[0], "", "no count in any count column: nothing stated")
         if problem is not None:
             col.reject(locator, *problem)
             continue
-        _link_row(row_records, long)
+        _link_row(row_records, plan.long)
         records.extend(row_records)
-    if long:
+    if plan.long:
         _link_long(records)
     future = sum(1 for r in records if "future_date" in r["flags"])
     if future:
@@ -218,6 +236,77 @@ def figures_from_table(
     return figures, list(sources.values())
 
 
+def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | None) -> _Plan:
+    """What the whole table says: its count columns, number and date formats, labels."""
+    roles = mapping.roles
+    counts = _with_totals(frame, mapping)
+    long = not counts
+    one_each = long and "damage" in roles and "count" not in roles
+    if long and not ("damage" in roles and ("count" in roles or one_each)):
+        raise InputError(
+            f"{ctx.path}: no damage counts found: no column names a damage state the "
+            f"crosswalks know. Columns: {', '.join(frame.columns)}. Name them with --columns, "
+            "e.g. --columns place=District destroyed='Houses destroyed' (a column per state) "
+            "or --columns place=District damage=Status count=Number (labels and counts).",
+            path=str(ctx.path),
+        )
+    count_columns = list(counts) if not long else [roles.get("count", roles["damage"])]
+    return _Plan(
+        mapping=mapping,
+        counts=counts,
+        count_columns=count_columns,
+        long=long,
+        one_each=one_each,
+        decimals={c: None if one_each else decimal_mark(frame[c].tolist()) for c in count_columns},
+        labels=_labels(frame, mapping) if long else {},
+        structures=_structures(frame, roles.get("structure")),
+        dayfirst=_date_order(ctx, frame, roles.get("date")),
+        level=level,
+    )
+
+
+def _with_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, CountColumn]:
+    """The count columns, with each ``total`` column whose numbers show what it totals;
+    the others are listed as ignored, with why."""
+    counts = dict(mapping.counts)
+    for name, state in _what_totals(frame, mapping).items():
+        if state == "restates":
+            mapping.ignored[name] = (
+                "equals the sum of the damage columns in every row: it restates them "
+                "(counted once, through the columns)"
+            )
+        elif state is None:
+            mapping.ignored[name] = (
+                "a total that equals neither the sum of the state columns nor their damage: "
+                "what it totals is unclear (name it with --columns STATE=COLUMN)"
+            )
+        else:
+            counts[name] = CountColumn(
+                name,
+                state,
+                "any",  # a total of the row, whatever its own name says of the type
+                count_unit_in_header(name),
+                why="a total: equals the sum of the "
+                f"{'graded' if state == 'assessed' else 'damage'} columns",
+            )
+    return counts
+
+
+def _date_order(ctx: Context, frame: pd.DataFrame, column: str | None) -> bool | None:
+    """Whether the date column writes ``dd/mm`` dates day first; said in the report, with a
+    warning when the column holds both orders (``13/11/2020`` and ``11/13/2020``)."""
+    if column is None:
+        return None
+    written = frame[column].tolist()
+    dayfirst = day_first(written)
+    if dayfirst is not None:
+        ctx.collector.extra["date_order"] = "day first" if dayfirst else "month first"
+    conflict = date_order_conflict(written)
+    if conflict is not None:
+        ctx.collector.warn(date_conflict_message(ctx.path.name, column, conflict))
+    return dayfirst
+
+
 def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
     """Each ``total`` column's meaning, from the numbers: the sum of every graded column
     (an ``assessed`` denominator) or of the damage columns (``damaged_or_destroyed``).
@@ -228,7 +317,7 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
     out: dict[str, str | None] = {}
     tops = [c for c in mapping.counts.values() if not c.part and c.structure == "any"]
     graded = [c.name for c in tops if c.state in _GRADED]
-    damage = [c.name for c in tops if c.state in _DAMAGE and c.state != "damaged_or_destroyed"]
+    damage = [c.name for c in tops if c.state in SEEN_DAMAGED and c.state != "damaged_or_destroyed"]
 
     def numbers(names: list[str]) -> pd.DataFrame:
         return pd.DataFrame(
@@ -261,8 +350,6 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
 
 
 def _labels(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
-    from ..vocab import classify_damage
-
     column = mapping.roles["damage"]
     scheme = mapping.damage_scheme or "auto"
     out: dict[str, str | None] = {}
@@ -274,7 +361,7 @@ def _labels(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
             out[label] = str(classify_damage([label], scheme=scheme).iloc[0])
         except Exception:  # UnknownLabelError: tried as a header phrase, else rejected
             state = state_in_header(label)
-            if state is None and label.casefold() in ("total", "all", "всего", "усього", "cəmi"):
+            if state is None and names_a_total(label):
                 state = "damaged_or_destroyed"
             out[label] = state
     return out
@@ -290,139 +377,92 @@ def _structures(frame: pd.DataFrame, column: str | None) -> dict[str, tuple[str,
             out[value] = ("any", False)
             continue
         structure = str(classify_structure([value], unknown="other").iloc[0])
-        total = structure == "any" and value.casefold() in (
-            "total",
-            "all",
-            "all buildings",
-            "всего",
-            "усього",
-            "cəmi",
-            "toplam",
-            "gesamt",
-            "insgesamt",
-        )
+        total = structure == "any" and names_a_total(value)
         out[value] = (structure, total)
     return out
 
 
 def _row_figures(
     ctx: Context,
+    plan: _Plan,
     values: dict[str, str],
     locator: str,
-    mapping: ColumnMap,
-    counts: dict[str, CountColumn],
-    count_columns: list[str],
-    decimals: dict[str, str | None],
-    labels: dict[str, str | None],
-    structures: dict[str, tuple[str, bool]],
-    dayfirst: bool | None,
-    level: str | None,
     sources: dict[str, dict[str, Any]],
-    *,
-    one_each: bool = False,
 ) -> tuple[tuple[str, str, str] | None, list[dict[str, Any]]]:
-    roles = mapping.roles
+    """The figures of one row, or the reason the row is rejected: ``(column, value, why)``."""
+    roles = plan.mapping.roles
     date_column = roles.get("date")
-    as_of, why = parse_date(values.get(date_column, "") if date_column else "", dayfirst)
+    as_of, why = parse_date(values.get(date_column, "") if date_column else "", plan.dayfirst)
     if why:
         return (str(date_column), values[str(date_column)], why), []
-    source_id = ctx.source_id
-    if "source" in roles and values.get(roles["source"]):
-        name = values[roles["source"]].strip()
-        source_id = row_source_id(ctx.source_id, name)
-        sources.setdefault(
-            source_id,
-            {
-                "source_id": source_id,
-                "title": name,
-                "publisher": name,
-                "method": "compilation",
-                "kind": "table",
-                "notes": f"rows of {ctx.path.name} whose {roles['source']!r} is {name!r}",
-            },
-        )
-    unit = mapping.count_unit
+    source_id = _row_source(ctx, values, roles, sources)
+    unit = plan.mapping.count_unit
     if "unit" in roles and values.get(roles["unit"]):
         unit = count_unit_of_value(values[roles["unit"]]) or unit
-    village = values.get(roles["village"], "") if "village" in roles else ""
-    place = values.get(roles["place"], "") if "place" in roles else ""
-    parent = values.get(roles["parent"], "") if "parent" in roles else ""
-    settlement: str | None = None
-    if village:
-        place_text, parent_text, settlement = village, place or parent, village
-        row_level: str | None = "settlement"
-    else:
-        place_text, parent_text = place, parent
-        row_level = level
-    evidence = "; ".join(f"{k}={clip(v)}" for k, v in values.items() if v)
+    place_text, parent_text, settlement, row_level = _row_place(values, roles, plan.level)
     structure_value = values.get(roles["structure"], "") if "structure" in roles else ""
-    structure_of_row, total_row = structures.get(structure_value, ("any", False))
+    structure_of_row, total_row = plan.structures.get(structure_value, ("any", False))
     future = in_future(as_of)
+    row = {
+        "source_id": source_id,
+        "evidence": "; ".join(f"{k}={clip(v)}" for k, v in values.items() if v),
+        "place_text": place_text or None,
+        "parent_text": parent_text or None,
+        "settlement": settlement,
+        "unit_code": (values.get(roles["unit_code"]) or None) if "unit_code" in roles else None,
+        "level": row_level,
+        "as_of": as_of,
+        "status": "needs_review" if future else "accepted",
+        "flags": ";".join(
+            f
+            for f in ("future_date" if future else "", "per_structure" if plan.one_each else "")
+            if f
+        ),
+        # rows of a survey sheet are distinct structures: they add up, never a series
+        "cumulative": False if plan.one_each else None,
+    }
     out: list[dict[str, Any]] = []
-    for column in count_columns:
-        if one_each:
+    for column in plan.count_columns:
+        if plan.one_each and not values[column]:
             # a survey sheet: one structure per row (an empty answer counts nothing)
-            if not values[column]:
-                return (column, "", "no damage answer: nothing to count"), []
-            quantity: tuple[int | None, int | None, int | None, str, str | None] = (
-                1,
-                1,
-                1,
-                "exact",
-                None,
-            )
-        else:
-            quantity = parse_quantity(values[column], decimals[column])
+            return (column, "", "no damage answer: nothing to count"), []
+        quantity = (
+            (1, 1, 1, "exact", None)
+            if plan.one_each
+            else parse_quantity(values[column], plan.decimals[column])
+        )
         count, low, high, qualifier, reason = quantity
         if reason:
             return (column, values[column], reason), []
         if count is None:
             continue
-        if column in counts:
-            spec = counts[column]
+        spec = plan.counts.get(column)
+        if spec is not None:
             damage, damage_text = spec.state, column
             structure = spec.structure if spec.structure != "any" else structure_of_row
             column_unit = spec.count_unit
         else:
             damage_text = values[roles["damage"]]
-            damage = labels.get(damage_text) or ""
+            damage = plan.labels.get(damage_text) or ""
             if not damage:
-                return (roles["damage"], damage_text, _unknown_label(mapping)), []
+                return (roles["damage"], damage_text, _unknown_label(plan.mapping)), []
             structure = structure_in_header(damage_text) or structure_of_row
             column_unit = count_unit_in_header(damage_text)
-            spec = None
         loc = f"{locator}, column {column}"
         out.append(
             {
+                **row,
                 "figure_id": figure_key(source_id, loc),
-                "source_id": source_id,
                 "locator": loc,
-                "evidence": evidence,
-                "place_text": place_text or None,
-                "parent_text": parent_text or None,
-                "settlement": settlement,
-                "unit_code": (values.get(roles["unit_code"]) or None)
-                if "unit_code" in roles
-                else None,
-                "level": row_level,
                 "damage": damage,
                 "damage_text": damage_text,
                 "structure": structure,
                 "structure_text": structure_value or column,
-                "count_unit": "structures" if one_each else unit or column_unit or "buildings",
+                "count_unit": "structures" if plan.one_each else unit or column_unit or "buildings",
                 "count": count,
                 "count_min": low,
                 "count_max": high,
                 "qualifier": qualifier,
-                "as_of": as_of,
-                "status": "needs_review" if future else "accepted",
-                "flags": ";".join(
-                    f
-                    for f in ("future_date" if future else "", "per_structure" if one_each else "")
-                    if f
-                ),
-                # rows of a survey sheet are distinct structures: they add up, never a series
-                "cumulative": False if one_each else None,
                 "_column": spec,
                 "_key": (
                     source_id,
@@ -436,6 +476,42 @@ def _row_figures(
             }
         )
     return None, out
+
+
+def _row_source(
+    ctx: Context, values: dict[str, str], roles: dict[str, str], sources: dict[str, dict[str, Any]]
+) -> str:
+    """The source of a row: the file, or the one its ``source`` column names (added to
+    ``sources`` the first time it is seen)."""
+    if "source" not in roles or not values.get(roles["source"]):
+        return ctx.source_id
+    name = values[roles["source"]].strip()
+    source_id = row_source_id(ctx.source_id, name)
+    sources.setdefault(
+        source_id,
+        {
+            "source_id": source_id,
+            "title": name,
+            "publisher": name,
+            "method": "compilation",
+            "kind": "table",
+            "notes": f"rows of {ctx.path.name} whose {roles['source']!r} is {name!r}",
+        },
+    )
+    return source_id
+
+
+def _row_place(
+    values: dict[str, str], roles: dict[str, str], level: str | None
+) -> tuple[str, str, str | None, str | None]:
+    """``(place_text, parent_text, settlement, level)`` of a row: a village row is a
+    settlement under its district (DESIGN §4 rule 2)."""
+    village = values.get(roles["village"], "") if "village" in roles else ""
+    place = values.get(roles["place"], "") if "place" in roles else ""
+    parent = values.get(roles["parent"], "") if "parent" in roles else ""
+    if village:
+        return village, place or parent, village, "settlement"
+    return place, parent, None, level
 
 
 def _link_row(records: list[dict[str, Any]], long: bool) -> None:
@@ -495,9 +571,6 @@ def read_structure_table(
     """A table with one structure per row (lon/lat or WKT): rows → structures."""
     import geopandas as gpd
     import shapely
-
-    from ._vector import damage_column
-    from .gis import crs_name, structures_from_generic
 
     col = ctx.collector
     roles = mapping.roles
@@ -583,8 +656,6 @@ def read_structure_table(
 
 def _unknown_label(mapping: ColumnMap) -> str:
     """The reason for an unknown damage label, listing the labels its scheme knows."""
-    from ..vocab import known_damage_labels
-
     scheme = mapping.damage_scheme or "canonical"
     known = known_damage_labels(scheme)
     shown = ", ".join(known[:40]) + (" …" if len(known) > 40 else "")

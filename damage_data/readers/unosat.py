@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,9 +18,15 @@ import pandas as pd
 from .._errors import InputError
 from ..vocab import classify_structure
 from ._context import Context, Parts
-from ._result import SEEN_DAMAGED, classify_column, current_view, make_structures
-from ._vector import Layer, ensure_crs, find_column, list_layers, parse_dates, read_layer
-from .gis import combine, crs_name
+from ._dates import parse_dates, report_dates
+from ._layers import Layer, list_layers, read_layer
+from ._result import SEEN_DAMAGED, Collector, classify_column, current_view, make_structures
+from ._vector import combine, crs_name, ensure_crs, find_column, shapes_without_record
+from .columns import map_columns
+from .raw import raw_frame, read_raw
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # full (file geodatabase) names: the suffix is the round; no suffix is round 1
 _FULL = {
@@ -96,7 +102,9 @@ def read_unosat(ctx: Context, raw_table: Any = None) -> Parts:
     """
     if ctx.target.is_file() and ctx.target.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx"):
         return _read_unosat_table(ctx, raw_table)
-    layers = [lay for lay in list_layers(ctx.target) if is_unosat_layer(lay)]
+    layers = [
+        lay for lay in list_layers(ctx.target, ctx.limits, ctx.collector) if is_unosat_layer(lay)
+    ]
     if ctx.layer is not None:
         layers = [lay for lay in layers if ctx.layer in (lay.name, lay.file.name)]
     if not layers:
@@ -121,7 +129,8 @@ def read_unosat(ctx: Context, raw_table: Any = None) -> Parts:
     current = current_view(history, strongest=ctx.strongest)
     n_sites = int(history["structure_id"].nunique())
     return Parts(
-        rows_kept=n_sites,
+        # features kept (a site id repeated in another layer is one site, counted once)
+        rows_kept=ctx.collector.rows_read - ctx.collector.rows_rejected,
         structures=history,
         crs=crs_name(history),
         layer=", ".join(lay.name for lay in layers),
@@ -139,9 +148,6 @@ def read_unosat(ctx: Context, raw_table: Any = None) -> Parts:
 def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
     import geopandas as gpd
     import shapely
-
-    from .columns import map_columns
-    from .raw import raw_frame, read_raw
 
     raw = raw_table or read_raw(ctx)
     frame = raw_frame(raw).replace("", None)
@@ -173,7 +179,8 @@ def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
             reject["locator"] = f"row {lines[int(reject['locator'].split()[1])]}"
     n_sites = int(history["structure_id"].nunique())
     return Parts(
-        rows_kept=n_sites,
+        # features kept (a site id repeated in another layer is one site, counted once)
+        rows_kept=ctx.collector.rows_read - ctx.collector.rows_rejected,
         structures=history,
         crs="EPSG:4326",
         extra={
@@ -186,88 +193,24 @@ def _read_unosat_table(ctx: Context, raw_table: Any) -> Parts:
     )
 
 
-def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | None) -> pd.DataFrame:
+def _history(
+    raw: gpd.GeoDataFrame, rounds: Rounds, ctx: Context, *, layer: str | None
+) -> gpd.GeoDataFrame:
+    """One row per site and round with a class; sites that cannot be kept are rejected."""
     col = ctx.collector
-    n = len(raw)
-    col.rows_read += n
+    col.rows_read += len(raw)
     prefix = f"{layer}: feature" if layer else "feature"
-    names = list(raw.columns)
     site_ids, site_type = _site_ids(raw, prefix)
-    admin = find_column(names, tuple(a.casefold() for a in _ADMIN))
-    pieces = []
-    for number, cols in rounds.by_round.items():
-        if "class" not in cols:
-            continue
-        cls = raw[cols["class"]]
-        if pd.api.types.is_float_dtype(cls):
-            # codes read as floats because of empty rounds: 1.0 is written 1 (a code such
-            # as 1.5 is no class code: it stays as written and is rejected as unknown)
-            # only floats that are exact integers (below 2^53) cast safely to Int64
-            whole = cls.isna() | (np.isfinite(cls) & (cls == np.round(cls)) & (cls.abs() < 2**53))
-            if whole.all():
-                cls = cls.astype("Int64")
-            else:
-                cls = (
-                    cls.astype(object)
-                    .where(cls.notna(), None)
-                    .map(
-                        lambda v: (
-                            v if v is None else (str(int(v)) if float(v).is_integer() else str(v))
-                        )
-                    )
-                )
-        present = cls.notna() & (cls.astype("string").str.strip() != "").fillna(False)
-        idx = np.flatnonzero(present.to_numpy(dtype=bool))
-        piece = pd.DataFrame(
-            {
-                "_site": idx,
-                "round": number,
-                "damage_text": cls.iloc[idx].astype("string").str.strip().to_numpy(),
-                "_column": cols["class"],
-            }
-        )
-        piece["assessed_on"] = (
-            parse_dates(raw[cols["date"]].iloc[idx]).to_numpy() if "date" in cols else pd.NaT
-        )
-        piece["damage_status"] = (
-            raw[cols["status"]].iloc[idx].astype("string").to_numpy() if "status" in cols else pd.NA
-        )
-        pieces.append(piece)
-    long = (
-        pd.concat(pieces, ignore_index=True)
-        if pieces
-        else pd.DataFrame(
-            {"_site": pd.Series([], dtype=int), "round": [], "damage_text": [], "_column": []}
-        )
-    )
-    scheme = ctx.scheme or "unosat"
-    damage, bad, reason = classify_column(long["damage_text"], scheme)
+    admin = find_column(list(raw.columns), tuple(a.casefold() for a in _ADMIN))
+    # shapes a short .dbf has no record for (see read_layer): read, and rejected for that
+    no_record = shapes_without_record(raw, col, prefix)
+    long, dates = _assessments(raw, rounds)
+    damage, bad, reason = classify_column(long["damage_text"], ctx.scheme or "unosat")
     long["damage"] = damage
-    rejected: set[int] = set()
-    bad_rows = long[bad.to_numpy(dtype=bool)]
-    for site, column, text in zip(
-        bad_rows["_site"], bad_rows["_column"], bad_rows["damage_text"], strict=True
-    ):
-        if int(site) not in rejected:
-            col.reject(f"{prefix} {site}", column, text, reason)
-            rejected.add(int(site))
-    geom = raw.geometry
-    for missing in np.flatnonzero((geom.isna() | geom.is_empty).to_numpy()).tolist():
-        if missing not in rejected:
-            col.reject(
-                f"{prefix} {missing}", "geometry", None, "missing geometry: a site needs a point"
-            )
-            rejected.add(missing)
-    with_class = set(long["_site"].tolist())
-    for i in range(n):
-        if i not in with_class and i not in rejected:
-            col.reject(
-                f"{prefix} {i}",
-                "Main_Damage_Site_Class",
-                None,
-                "no damage class in any assessment round",
-            )
-            rejected.add(i)
+    rejected = _reject_sites(raw, long, bad.to_numpy(dtype=bool), reason, col, prefix, no_record)
+    for column, (written, parsed, of_site) in dates.items():
+        kept = ~np.isin(of_site, sorted(rejected))
+        report_dates(written, parsed, kept, col, column, what="site assessments")
     long = long[~long["_site"].isin(rejected)].sort_values(["_site", "round"], kind="stable")
     sites = long["_site"].to_numpy()
     seen = long["damage"].astype(object).isin(SEEN_DAMAGED)
@@ -289,7 +232,100 @@ def _history(raw: pd.DataFrame, rounds: Rounds, ctx: Context, *, layer: str | No
     )
     if layer is not None:
         table["layer"] = layer
-    return make_structures(table, geom.to_numpy()[sites], raw.crs)
+    return make_structures(table, raw.geometry.to_numpy()[sites], raw.crs)
+
+
+def _assessments(
+    raw: pd.DataFrame, rounds: Rounds
+) -> tuple[pd.DataFrame, dict[str, tuple[pd.Series, pd.Series, np.ndarray]]]:
+    """Every (site, round) with a class, long; and each date column as written, as read,
+    and the sites of its values (for the report on unreadable dates)."""
+    pieces = []
+    dates: dict[str, tuple[pd.Series, pd.Series, np.ndarray]] = {}
+    for number, cols in rounds.by_round.items():
+        if "class" not in cols:
+            continue
+        cls = _class_codes(raw[cols["class"]])
+        present = cls.notna() & (cls.astype("string").str.strip() != "").fillna(False)
+        idx = np.flatnonzero(present.to_numpy(dtype=bool))
+        piece = pd.DataFrame(
+            {
+                "_site": idx,
+                "round": number,
+                "damage_text": cls.iloc[idx].astype("string").str.strip().to_numpy(),
+                "_column": cols["class"],
+            }
+        )
+        if "date" in cols:
+            written = raw[cols["date"]].iloc[idx]
+            parsed = parse_dates(written)
+            dates[cols["date"]] = (written, parsed, idx)
+            piece["assessed_on"] = parsed.to_numpy()
+        else:
+            piece["assessed_on"] = pd.NaT
+        piece["damage_status"] = (
+            raw[cols["status"]].iloc[idx].astype("string").to_numpy() if "status" in cols else pd.NA
+        )
+        pieces.append(piece)
+    if not pieces:
+        empty = {"_site": pd.Series([], dtype=int), "round": [], "damage_text": [], "_column": []}
+        return pd.DataFrame(empty), dates
+    return pd.concat(pieces, ignore_index=True), dates
+
+
+def _class_codes(cls: pd.Series) -> pd.Series:
+    """A class column as codes: floats (a column with empty rounds) written as integers."""
+    if not pd.api.types.is_float_dtype(cls):
+        return cls
+    # 1.0 is written 1 (a code such as 1.5 is no class code: it stays as written and is
+    # rejected as unknown); only floats that are exact integers (below 2^53) cast safely
+    whole = cls.isna() | (np.isfinite(cls) & (cls == np.round(cls)) & (cls.abs() < 2**53))
+    if whole.all():
+        return cls.astype("Int64")
+    return (
+        cls.astype(object)
+        .where(cls.notna(), None)
+        .map(lambda v: v if v is None else (str(int(v)) if float(v).is_integer() else str(v)))
+    )
+
+
+def _reject_sites(
+    raw: gpd.GeoDataFrame,
+    long: pd.DataFrame,
+    bad: np.ndarray,
+    reason: str,
+    col: Collector,
+    prefix: str,
+    no_record: np.ndarray,
+) -> set[int]:
+    """Reject, once each, the sites without attributes, with an unknown class in any round,
+    without a geometry, or without a class in any round; return their positions."""
+    rejected = {int(i) for i in np.flatnonzero(no_record)}
+    bad_rows = long[bad]
+    for site, column, text in zip(
+        bad_rows["_site"], bad_rows["_column"], bad_rows["damage_text"], strict=True
+    ):
+        if int(site) not in rejected:
+            col.reject(f"{prefix} {site}", column, text, reason)
+            rejected.add(int(site))
+    geom = raw.geometry
+    for missing in np.flatnonzero((geom.isna() | geom.is_empty).to_numpy()).tolist():
+        if missing not in rejected:
+            col.reject(
+                f"{prefix} {missing}", "geometry", None, "missing geometry: a site needs a point"
+            )
+            rejected.add(missing)
+    with_class = set(long["_site"].tolist())
+    for i in range(len(raw)):
+        if i not in with_class and i not in rejected:
+            col.reject(
+                f"{prefix} {i}",
+                "Main_Damage_Site_Class",
+                None,
+                "no damage class in any assessment round",
+            )
+            rejected.add(i)
+    return rejected
 
 
 def _site_ids(raw: pd.DataFrame, prefix: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:

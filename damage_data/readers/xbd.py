@@ -7,6 +7,7 @@ scale. Pre-disaster files have no ``subtype``: their buildings are drawn, not gr
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -15,8 +16,8 @@ import pandas as pd
 from .._errors import InputError
 from ..limits import check_rows
 from ._context import Context, Parts
+from ._dates import parse_dates
 from ._result import classify_column, make_structures
-from ._vector import parse_dates
 
 
 def is_xbd(value: Any) -> bool:
@@ -110,6 +111,4 @@ def _label(value: Any) -> str | None:
     """A label as text (``None`` stays missing): lists and objects become their JSON."""
     if value is None or isinstance(value, str):
         return value
-    import json
-
     return json.dumps(value, default=str) if isinstance(value, list | dict) else str(value)

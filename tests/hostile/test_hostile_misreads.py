@@ -111,3 +111,44 @@ def test_day_first_dates_of_structures(tmp_path: Path) -> None:
         pd.Timestamp("2020-11-13"),
     ]
     assert result.report["date_order"] == "day first"
+
+
+def test_contradictory_date_orders_in_a_table_are_a_warning(tmp_path: Path) -> None:
+    """``13/11/2020`` (day first only) beside ``11/14/2020`` (month first only): no single
+    order reads both, so the column is read day first where a value allows it, and the
+    warning names both values (``05/11/2020`` may be wrong: the reader cannot know)."""
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "District,Reported,destroyed\nFuzuli,13/11/2020,3\nTartar,11/14/2020,4\n"
+        "Aghdam,05/11/2020,5\n",
+        encoding="utf-8",
+    )
+    result = load(path)
+    warning = next(w for w in result.report["warnings"] if "contradictory" in w)
+    assert "mixed.csv" in warning and "'Reported'" in warning
+    assert "'13/11/2020'" in warning and "'11/14/2020'" in warning
+    assert result.report["date_order"] == "day first"
+    # no row is lost: 11/14/2020 has only one reading (14 November), 05/11 is read day first
+    assert result.report["rows_kept"] == 3 and result.report["rows_rejected"] == 0
+    assert result.figures is not None
+    as_of = dict(zip(result.figures["place_text"], result.figures["as_of"], strict=True))
+    assert as_of == {
+        "Fuzuli": pd.Timestamp("2020-11-13"),
+        "Tartar": pd.Timestamp("2020-11-14"),
+        "Aghdam": pd.Timestamp("2020-11-05"),
+    }
+
+
+def test_one_date_order_in_a_table_is_no_warning(tmp_path: Path) -> None:
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "District,date,destroyed\nFuzuli,13/11/2020,3\nTartar,14/11/2020,4\n", encoding="utf-8"
+    )
+    assert not any("contradictory" in w for w in load(path).report["warnings"])
+
+
+def test_contradictory_date_orders_of_structures_are_a_warning(tmp_path: Path) -> None:
+    path = _structures(tmp_path / "s.geojson", ["13/11/2020", "11/14/2020", "05/11/2020"])
+    warning = next(w for w in load(path).report["warnings"] if "contradictory" in w)
+    assert "s.geojson" in warning and "'date'" in warning
+    assert "'13/11/2020'" in warning and "'11/14/2020'" in warning
