@@ -44,6 +44,11 @@ DAMAGE_GROUPS: dict[str, tuple[str, ...]] = {
     )
     if group not in _NOT_COUNTED
 }
+#: How strong each state is when one structure has several classes and the strongest is
+#: kept (the ``strength`` column): the ordered states by rank, the unordered ones by meaning.
+DAMAGE_STRENGTH: dict[str, float] = {
+    str(d): float(v) for d, v in zip(_DAMAGE["damage"], _DAMAGE["strength"], strict=True)
+}
 #: Canonical structure types (``data/vocab/structure.csv``).
 STRUCTURE_TYPES: tuple[str, ...] = tuple(_vocabulary("structure.csv")["structure"])
 METHODS: tuple[str, ...] = (

@@ -20,7 +20,7 @@ from .._errors import UnknownLabelError
 from ..tables import make_table
 from ..vocab import (
     DAMAGE_GROUPS,
-    DAMAGE_ORDER,
+    DAMAGE_STRENGTH,
     classify_damage,
     damage_schemes,
     is_known_damage_label,
@@ -165,18 +165,8 @@ def current_view(structures: gpd.GeoDataFrame, *, strongest: bool = False) -> gp
 
 
 def _damage_rank(damage: pd.Series) -> np.ndarray:
-    """Severity rank for choosing the strongest class; unordered states rank by meaning."""
-    rank: dict[str, float] = {state: float(i) for i, state in enumerate(DAMAGE_ORDER)}
-    rank.update(
-        {
-            "unassessed": -2,
-            "not_structure": -1,
-            "assessed": -1,
-            "damaged": 3.5,
-            "damaged_or_destroyed": 4.5,
-        }
-    )
-    return damage.astype(object).map(rank).fillna(-3).to_numpy(dtype=float)
+    """Strength of each class for keeping the strongest (``damage.csv``'s ``strength``)."""
+    return damage.astype(object).map(DAMAGE_STRENGTH).fillna(-3).to_numpy(dtype=float)
 
 
 # --- damage classification shared by readers ---------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._data import data_path
 from .._errors import InputError, UnknownLabelError
 from ..vocab import DAMAGE_DTYPE, STRUCTURE_DTYPE, STRUCTURE_TYPES, classify_structure
 from ._context import Context
@@ -34,62 +35,24 @@ from ._result import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
+
+def _feature_columns(role: str) -> tuple[str, ...]:
+    """Column names (folded) that hold ``role`` in per-structure files, in order of preference
+    (``data/vocab/feature_columns.csv``)."""
+    table = pd.read_csv(data_path("vocab", "feature_columns.csv"), dtype=str, keep_default_na=False)
+    return tuple(table.loc[table["role"] == role, "column"])
+
+
 #: Column names that hold a damage class in generic per-structure files (folded).
-DAMAGE_COLUMNS = (
-    "damage",
-    "damage_class",
-    "damage_cls",
-    "damage_clas",
-    "damage_cla",
-    "damageclass",
-    "dmg_class",
-    "dmg_cls",
-    "dmgcls",
-    "damage_gra",
-    "damage_grade",
-    "grading",
-    "grade",
-    "damage_level",
-    "damage_state",
-    "class",
-    "subtype",
-)
+DAMAGE_COLUMNS = _feature_columns("damage")
 #: Column names that hold a structure type (folded), most specific first.
-STRUCTURE_COLUMNS = (
-    "structure",
-    "structure_type",
-    "structure_t",
-    "building_type",
-    "building_t",
-    "buildingtype",
-    "bldg_type",
-    "obj_type",
-    "settl_type",
-    "use",
-    "usage",
-    "type",
-)
-DATE_COLUMNS = (
-    "assessed_on",
-    "date",
-    "sensor_date",
-    "sensordate",
-    "src_date",
-    "image_date",
-    "capture_date",
-)
-ADMIN_COLUMNS = (
-    "admin_label",
-    "admin",
-    "district",
-    "municipality",
-    "governorate",
-    "adm2_en",
-    "adm1_en",
-    "region",
-    "settlement",
-)
-ID_COLUMNS = ("structure_id", "uid", "id", "building_id", "osm_id", "fid")
+STRUCTURE_COLUMNS = _feature_columns("structure")
+#: Column names that hold the date a structure was assessed.
+DATE_COLUMNS = _feature_columns("date")
+#: Column names that name the place of a structure.
+ADMIN_COLUMNS = _feature_columns("admin")
+#: Column names that identify a structure.
+ID_COLUMNS = _feature_columns("id")
 
 
 def fold_name(name: str) -> str:

@@ -52,20 +52,6 @@ _ROLE_ALIASES = {"settlement": "village", "code": "unit_code", "count_unit": "un
 
 _CODE_PATTERN = re.compile(r"(?:id_(\d)|adm(\d)_p?code|adm(\d)_pc|\w*_pcode)")
 _NAME_PATTERN = re.compile(r"(?:name_(\d)|adm(\d)_(?:en|name|ref|[a-z]{2}))")
-_UNIT_WORDS = {
-    "buildings": "buildings",
-    "building": "buildings",
-    "structures": "structures",
-    "structure": "structures",
-    "dwellings": "housing_units",
-    "dwelling": "housing_units",
-    "housing units": "housing_units",
-    "housing unit": "housing_units",
-    "units": "housing_units",
-    "apartments": "housing_units",
-    "households": "households",
-    "household": "households",
-}
 
 
 @dataclass
@@ -292,7 +278,14 @@ def count_unit_of_value(value: str) -> str | None:
     key = fold(value)
     if key.replace(" ", "_") in COUNT_UNITS:
         return key.replace(" ", "_")
-    return _UNIT_WORDS.get(key)
+    return _unit_words().get(key)
+
+
+@cache
+def _unit_words() -> dict[str, str]:
+    """Words naming a count unit (``data/vocab/count_units.csv``): folded word → count unit."""
+    table = pd.read_csv(data_path("vocab", "count_units.csv"), dtype=str, keep_default_na=False)
+    return {fold(w): u for w, u in zip(table["word"], table["count_unit"], strict=True)}
 
 
 # --- values --------------------------------------------------------------------------------
