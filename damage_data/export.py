@@ -129,7 +129,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise _output_error(path, err) from err
+        raise output_error(path, err) from err
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -140,11 +140,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError) and not isinstance(err, DamageDataError):
-            raise _output_error(path, err) from err
+            raise output_error(path, err) from err
         raise
 
 
-def _output_error(path: Path, err: OSError) -> OutputError:
+def output_error(path: Path, err: OSError) -> OutputError:
+    """The error to raise when ``path`` cannot be written: it names ``path`` (never a
+    temporary file's name) and the fix.
+
+    >>> str(output_error(Path("out.csv"), OSError(errno.EROFS, "Read-only file system",
+    ...                                           ".out.csv.x1.tmp")))
+    'out.csv: cannot write: Read-only file system: the file system is read-only; write elsewhere (-o)'
+    """
     why = environment_error(err)
     if why is None:
         why = f"{err.strerror or err}"
