@@ -9,6 +9,7 @@ import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ._errors import DamageDataError, UsageError
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+
+#: Characters no link may hold: blanks, controls, and what ends a Markdown or HTML link.
+_NOT_IN_LINKS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`]")
 
 #: Control characters a spreadsheet cell cannot hold (XML 1.0 forbids them in .xlsx).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -185,15 +189,37 @@ def md_text(value: object) -> str:
 
 
 def safe_url(value: object) -> str | None:
-    """An http(s) URL fit to link to, else ``None`` (``javascript:``, ``data:``, files…).
+    """An absolute http(s) URL fit to link to, else ``None`` (``javascript:``, ``data:``,
+    files, addresses without a host, or with spaces, quotes or angle brackets that could
+    end the link or the attribute holding it).
 
-    >>> safe_url("https://report.az/x"), safe_url("javascript:alert(1)")
-    ('https://report.az/x', None)
+    Parameters
+    ----------
+    value
+        An address from an input (a source's ``url``).
+
+    Returns
+    -------
+    str or None
+        The address without surrounding blanks, or ``None`` when it must not be a link.
+
+    Examples
+    --------
+    >>> safe_url(" https://report.az/x?a=1 "), safe_url("javascript:alert(1)")
+    ('https://report.az/x?a=1', None)
+    >>> safe_url("//example.org/x"), safe_url("https://exa mple.org")
+    (None, None)
     """
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
+    if not url or _NOT_IN_LINKS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url
 
