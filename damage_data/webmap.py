@@ -55,6 +55,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def escape(value: Any) -> str:
     """Text escaped for HTML content and quoted attributes (control characters dropped).
 
+    Parameters
+    ----------
+    value
+        Any value; it is written as ``str(value)``.
+
+    Returns
+    -------
+    str
+        The escaped text.
+
+    Examples
+    --------
     >>> escape('<b title="x">')
     '&lt;b title=&quot;x&quot;&gt;'
     """
@@ -81,7 +93,31 @@ class MapUnit:
 def map_boundaries(units: gpd.GeoDataFrame | None, codes: Iterable[str]) -> gpd.GeoDataFrame | None:
     """The boundaries to draw: ``units`` checked, or the bundled ones when ``None``.
 
-    Returns ``None`` when no bundled country matches ``codes`` (then there is no map).
+    Parameters
+    ----------
+    units
+        Boundaries with a ``unit_code`` column and a CRS, or None for the bundled ones.
+    codes
+        The codes of the units with reports (to tell whether a bundled country matches).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The boundaries in EPSG:4326 without empty geometries, or ``None`` when no bundled
+        country matches ``codes`` (then there is no map).
+
+    Raises
+    ------
+    UsageError
+        When ``units`` is not a GeoDataFrame with ``unit_code``, or has no CRS.
+
+    Examples
+    --------
+    >>> boundaries = map_boundaries(None, ["AZ-TAR"])
+    >>> boundaries.crs.to_string(), "AZ-TAR" in set(boundaries["unit_code"])
+    ('EPSG:4326', True)
+    >>> map_boundaries(None, ["XX-1"]) is None
+    True
     """
     if units is None:
         countries = {str(c).split("-")[0] for c in codes}
@@ -118,6 +154,18 @@ def _names(boundaries: gpd.GeoDataFrame, lang: str) -> list[str]:
 def nice_km(target: float) -> float:
     """The largest of 1, 2, 5 × 10ⁿ km not above ``target`` (a scale bar's length).
 
+    Parameters
+    ----------
+    target
+        The longest the bar may be, in km.
+
+    Returns
+    -------
+    float
+        The bar's length in km.
+
+    Examples
+    --------
     >>> nice_km(37.0), nice_km(0.4)
     (20.0, 0.2)
     """
@@ -128,6 +176,19 @@ def nice_km(target: float) -> float:
 def svg_path(geom: Any) -> str:
     """SVG path data of a (multi)polygon in SVG coordinates, one decimal, holes included.
 
+    Parameters
+    ----------
+    geom
+        A shapely Polygon, MultiPolygon or a collection holding them, already in SVG
+        coordinates (y down).
+
+    Returns
+    -------
+    str
+        The ``d`` attribute of a ``<path>``; empty when there is no polygon.
+
+    Examples
+    --------
     >>> from shapely import box
     >>> svg_path(box(0, 0, 2, 1))
     'M2.0 0.0L2.0 1.0L0.0 1.0L0.0 0.0Z'
@@ -181,14 +242,32 @@ def _class_fills(
 def class_labels(
     values: Sequence[float], classes: Sequence[int], percent: bool, lang: str
 ) -> list[str]:
-    """A legend label per class, written with the marks of ``lang``.
+    r"""A legend label per class, written with the marks of ``lang``.
 
     Whole counts get contiguous ranges (``1–47``, ``48–325``), shares percentages.
 
+    Parameters
+    ----------
+    values
+        The mapped values.
+    classes
+        The class (0, 1, …) of each value; every class has at least one member.
+    percent
+        The values are shares (0–1).
+    lang
+        The language whose number marks are used.
+
+    Returns
+    -------
+    list of str
+        One label per class, lowest first.
+
+    Examples
+    --------
     >>> class_labels([7, 11, 47, 160], [0, 0, 1, 1], False, "en")
     ['7–11', '12–160']
-    >>> class_labels([0.4, 0.87], [0, 1], True, "ru")
-    ['40\xa0%', '87\xa0%']
+    >>> class_labels([0.4, 0.87], [0, 1], True, "ru") == ["40\xa0%", "87\xa0%"]
+    True
     """
     members = [
         [v for v, c in zip(values, classes, strict=True) if c == k] for k in range(max(classes) + 1)
@@ -471,6 +550,12 @@ def svg_map(
         What the map shows, for screen readers (``aria-label``).
     percent
         The mapped values are shares (legend in percent).
+
+    Returns
+    -------
+    tuple of str
+        The ``<svg>`` element and the legend's HTML; two empty strings when no country
+        of ``reported`` has boundaries.
 
     Examples
     --------

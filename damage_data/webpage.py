@@ -64,8 +64,25 @@ def _label_table() -> dict[str, dict[str, str]]:
 def page_labels(lang: str = "en") -> dict[str, str]:
     """The page's words in ``lang`` (English where a translation is missing).
 
-    >>> page_labels("en")["destroyed"]
-    'Destroyed'
+    Parameters
+    ----------
+    lang
+        One of the page's languages (:data:`LANGS`).
+
+    Returns
+    -------
+    dict of str to str
+        Word key → text.
+
+    Raises
+    ------
+    UsageError
+        For a language the page is not written in.
+
+    Examples
+    --------
+    >>> page_labels("en")["destroyed"], page_labels("ru")["destroyed"]
+    ('Destroyed', 'Разрушено')
     """
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")

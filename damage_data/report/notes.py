@@ -100,6 +100,18 @@ REVIEW_NOTES: dict[str, str] = {
 def in_words(flag: str) -> str:
     """A flag code as words for a reader: its note, else the code with spaces.
 
+    Parameters
+    ----------
+    flag
+        A flag code of a figure or a summary row.
+
+    Returns
+    -------
+    str
+        The words.
+
+    Examples
+    --------
     >>> in_words("place_fuzzy"), in_words("some_new_flag")
     ('its place name was matched only approximately', 'some new flag')
     """

@@ -132,6 +132,16 @@ def datapackage(
 def is_report(folder: Path) -> bool:
     """Whether ``folder`` holds a report's ``datapackage.json`` (so it may be replaced).
 
+    Parameters
+    ----------
+    folder
+        The folder to look in.
+
+    Returns
+    -------
+    bool
+        True when its ``datapackage.json`` names a damage_data report.
+
     Examples
     --------
     >>> import pathlib, tempfile

@@ -133,6 +133,15 @@ def findings_markdown(
     -------
     str
         Markdown.
+
+    Examples
+    --------
+    >>> from damage_data.pipeline import collect
+    >>> from damage_data.reconcile import summarise
+    >>> collected = collect()  # the bundled example
+    >>> text = findings_markdown(summarise(collected), collected, title="Damage in <Tartar>")
+    >>> text.splitlines()[0]
+    '# Damage in &lt;Tartar&gt;'
     """
     sources = collected.sources
     names = _source_names(sources)
