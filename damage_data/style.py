@@ -146,12 +146,7 @@ RC.update(SAVE_RC)
 
 @contextmanager
 def house_style() -> Iterator[None]:
-    """Apply the house style (fonts, sizes, colours) inside a ``with`` block.
-
-    Yields
-    ------
-    None
-        Inside the block, matplotlib's settings are the house's; they are restored after.
+    """Apply the house style (fonts, sizes, colours) inside a ``with`` block (restored after).
 
     Examples
     --------
@@ -224,8 +219,6 @@ def detached_axes() -> Axes:
         return fig.add_subplot()
 
 
-# --------------------------------------------------------------------------- numbers
-
 #: How numbers print: :func:`damage_data.numbers.format_number` (kept here for old imports).
 format_number = _numbers.format_number
 
@@ -290,6 +283,8 @@ def set_provenance(ax: Axes, provenance: Provenance) -> None:
     Examples
     --------
     >>> ax = detached_axes()
+    >>> provenance_of(ax) is None
+    True
     >>> set_provenance(ax, Provenance(kind="chart", sources=["Trend"]))
     >>> provenance_of(ax).sources
     ['Trend']
@@ -308,12 +303,7 @@ def provenance_of(ax: Axes) -> Provenance | None:
     Returns
     -------
     Provenance or None
-        What :func:`set_provenance` attached, or None.
-
-    Examples
-    --------
-    >>> provenance_of(detached_axes()) is None
-    True
+        What :func:`set_provenance` attached (example there), or None.
     """
     return _PROVENANCE.get(ax)
 
@@ -394,12 +384,7 @@ def anatomy_of(fig: Figure) -> Anatomy | None:
     Returns
     -------
     Anatomy or None
-        The text around the chart, or None.
-
-    Examples
-    --------
-    >>> anatomy_of(detached_axes().figure) is None
-    True
+        The text around the chart (example at :func:`finalise`), or None.
     """
     return _ANATOMY.get(fig)
 
@@ -801,10 +786,8 @@ def describe_list(items: Iterable[str], *, limit: int = 4) -> str:
 
     Examples
     --------
-    >>> describe_list(["Tərtər", "Füzuli", "Cəbrayıl"])
-    'Tərtər, Füzuli and Cəbrayıl'
-    >>> describe_list("abcdef", limit=2)
-    'a, b and 4 more'
+    >>> describe_list(["Tərtər", "Füzuli", "Cəbrayıl"]), describe_list("abcdef", limit=2)
+    ('Tərtər, Füzuli and Cəbrayıl', 'a, b and 4 more')
     """
     items = [str(i) for i in items]
     if len(items) > limit:
