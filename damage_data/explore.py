@@ -14,6 +14,7 @@ import pandas as pd
 
 from ._errors import UsageError
 from .numbers import share_label
+from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
 from .plot.i18n import check_lang
 from .plot.rows import check_summary, count_texts, display_names
 from .plot.series import own_figures
@@ -58,6 +59,27 @@ def figures_by_unit(
 
     Parts of a figure ("of which 41 houses") are not counted again.
 
+    Parameters
+    ----------
+    figures
+        A figures table (``unit_code``, ``source_id``, ``damage``, ``count``).
+    sources
+        The sources table, for publishers' names; None: source ids are shown.
+    limit
+        The most recent reports shown per unit; earlier ones are counted in a line.
+
+    Returns
+    -------
+    dict of str to str
+        Unit code → lines joined by ``<br>``, oldest first.
+
+    Raises
+    ------
+    UsageError
+        When ``figures`` lacks a needed column.
+
+    Examples
+    --------
     >>> from damage_data import example_figures, example_sources
     >>> lines = figures_by_unit(example_figures(), example_sources())["AZ-TAR"]
     >>> "Report.az, 17 Oct 2020: 148 destroyed" in lines
@@ -157,8 +179,6 @@ def explore_damage(
     """
     import geopandas as gpd
 
-    from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
-
     check_summary(summary, [metric])
     check_lang(lang)
     if units is None:
@@ -210,7 +230,7 @@ def explore_damage(
     aliases = [TOOLTIP_COLUMNS[c] for c in columns]
     explore_kwds.setdefault("cmap", "OrRd")
     explore_kwds.setdefault("legend_kwds", {"caption": metric.replace("_", " ")})
-    m = shown.explore(
+    m: folium.Map = shown.explore(
         column="_value",
         tooltip=columns,
         tooltip_kwds={"aliases": aliases},

@@ -9,8 +9,10 @@ import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ._errors import DamageDataError, UsageError
+from .style import CSS_DPI, FIGSIZE, SAVE_RC, anatomy_of, layout
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,22 +22,37 @@ if TYPE_CHECKING:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: Characters no link may hold: blanks, controls, and what ends a Markdown or HTML link.
+_NOT_IN_LINKS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`]")
+
 #: Control characters a spreadsheet cell cannot hold (XML 1.0 forbids them in .xlsx).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise_cell(value: object) -> object:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote, and show
+    r"""Prefix text cells that a spreadsheet would run as a formula with a quote, and show
     control characters (which no workbook can hold) as U+FFFD.
 
     Numbers stay numbers: only strings are changed.
 
-    >>> neutralise_cell("=HYPERLINK(\\"x\\")")
-    '\\'=HYPERLINK("x")'
+    Parameters
+    ----------
+    value
+        A cell of a table about to be written.
+
+    Returns
+    -------
+    object
+        The cell; text that starts like a formula gets a leading ``'``.
+
+    Examples
+    --------
+    >>> neutralise_cell('=HYPERLINK("x")')
+    '\'=HYPERLINK("x")'
     >>> neutralise_cell(-3)
     -3
-    >>> neutralise_cell("Fuz\\x01uli")
-    'Fuz\ufffduli'
+    >>> neutralise_cell("Fuz\x01uli") == "Fuz\ufffduli"
+    True
     """
     if not isinstance(value, str):
         return value
@@ -47,7 +64,24 @@ def neutralise_cell(value: object) -> object:
 
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``table`` with every text cell that starts a formula neutralised."""
+    """A copy of ``table`` with every text cell that starts a formula neutralised.
+
+    Parameters
+    ----------
+    table
+        Any table about to be written for a spreadsheet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, text cells passed through :func:`neutralise_cell` (categories become text).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "Fuzuli"], "n": [-1, 2]})).to_dict("list")
+    {'a': ["'=1+1", 'Fuzuli'], 'n': [-1, 2]}
+    """
     import pandas as pd
 
     out = table.copy()
@@ -63,7 +97,25 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv_text(table: pd.DataFrame) -> str:
-    """CSV text of ``table`` with formula-like cells neutralised."""
+    """CSV text of ``table`` with formula-like cells neutralised.
+
+    Parameters
+    ----------
+    table
+        The table to write.
+
+    Returns
+    -------
+    str
+        The CSV text, header first, without the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(safe_csv_text(pd.DataFrame({"place": ["@SUM(A1)"], "count": [3]})), end="")
+    place,count
+    '@SUM(A1),3
+    """
     buffer = io.StringIO()
     neutralise_formulas(table).to_csv(buffer, index=False)
     return buffer.getvalue()
@@ -95,8 +147,23 @@ _ENVIRONMENT_ERRNOS = {
 def environment_error(err: OSError) -> str | None:
     """A clear message for an error of the machine (disk full, read-only folder), else ``None``.
 
+    Parameters
+    ----------
+    err
+        The error the operating system raised.
+
+    Returns
+    -------
+    str or None
+        ``FILE: what happened: what to do``, or ``None`` for an error that is not the
+        machine's (the caller reports it as it is).
+
+    Examples
+    --------
     >>> environment_error(OSError(errno.ENOSPC, "No space left on device", "out.csv"))
     'out.csv: No space left on device: the disk is full; free some space or write elsewhere (-o)'
+    >>> environment_error(OSError(errno.EINVAL, "Invalid argument")) is None
+    True
     """
     why = _ENVIRONMENT_ERRNOS.get(err.errno or -1)
     if why is None:
@@ -106,7 +173,18 @@ def environment_error(err: OSError) -> str | None:
 
 
 def umask() -> int:
-    """The process umask (read without changing it for longer than a call)."""
+    """The process umask (read without changing it for longer than a call).
+
+    Returns
+    -------
+    int
+        The permission bits new files are made without.
+
+    Examples
+    --------
+    >>> 0 <= umask() <= 0o777
+    True
+    """
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -114,22 +192,56 @@ def umask() -> int:
 
 def user_mode(path: Path, *, folder: bool = False) -> None:
     """Give a file or folder the permissions the user's umask asks for (``mkstemp`` and
-    ``mkdtemp`` make them private, 0600/0700, which is wrong for outputs to share)."""
+    ``mkdtemp`` make them private, 0600/0700, which is wrong for outputs to share).
+
+    Parameters
+    ----------
+    path
+        The file or folder.
+    folder
+        Whether ``path`` is a folder (folders get the execute bits too).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkstemp()[1])
+    >>> user_mode(path)
+    >>> path.stat().st_mode & 0o777 == 0o666 & ~umask()
+    True
+    """
     os.chmod(path, (0o777 if folder else 0o666) & ~umask())
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
+    r"""Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
 
-    Raises :class:`OutputError` naming the file and the fix when the machine refuses (disk
-    full, read-only folder); the temporary file is removed and ``path`` left as it was.
+    Parameters
+    ----------
+    path
+        The file to write; its folder is made if missing.
+    data
+        The file's bytes.
+
+    Raises
+    ------
+    OutputError
+        Naming the file and the fix when the machine refuses (disk full, read-only folder);
+        the temporary file is removed and ``path`` left as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "sub" / "a.bin"
+    >>> atomic_write_bytes(out, b"\x00\x01")
+    >>> out.read_bytes(), [p.name for p in out.parent.iterdir()]
+    (b'\x00\x01', ['a.bin'])
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise _output_error(path, err) from err
+        raise output_error(path, err) from err
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -140,11 +252,32 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError) and not isinstance(err, DamageDataError):
-            raise _output_error(path, err) from err
+            raise output_error(path, err) from err
         raise
 
 
-def _output_error(path: Path, err: OSError) -> OutputError:
+def output_error(path: Path, err: OSError) -> OutputError:
+    """The error to raise when ``path`` cannot be written: it names ``path`` (never a
+    temporary file's name) and the fix.
+
+    Parameters
+    ----------
+    path
+        The file (or folder) the user asked for.
+    err
+        The error raised while writing it, perhaps naming a temporary file.
+
+    Returns
+    -------
+    OutputError
+        The error to raise (exit code 3).
+
+    Examples
+    --------
+    >>> str(output_error(Path("out.csv"), OSError(errno.EROFS, "Read-only file system",
+    ...                                           ".out.csv.x1.tmp")))
+    'out.csv: cannot write: Read-only file system: the file system is read-only; write elsewhere (-o)'
+    """
     why = environment_error(err)
     if why is None:
         why = f"{err.strerror or err}"
@@ -155,7 +288,23 @@ def _output_error(path: Path, err: OSError) -> OutputError:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text atomically."""
+    r"""Write UTF-8 text atomically (see :func:`atomic_write_bytes`).
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    text
+        Its text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write_text(out, "Ağdam")
+    >>> out.read_bytes()
+    b'A\xc4\x9fdam'
+    """
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
@@ -167,6 +316,18 @@ def md_text(value: object) -> str:
     ``<`` and ``&`` as entities, line breaks as spaces, so a file name or a title from an
     input can neither inject HTML nor break a table.
 
+    Parameters
+    ----------
+    value
+        Any value from an input; it is written as ``str(value)``.
+
+    Returns
+    -------
+    str
+        One line of escaped text (control characters shown as U+FFFD).
+
+    Examples
+    --------
     >>> md_text("<img src=x onerror=alert(1)> | a")
     '&lt;img src=x onerror=alert(1)&gt; \\| a'
     """
@@ -178,21 +339,62 @@ def md_text(value: object) -> str:
 
 
 def safe_url(value: object) -> str | None:
-    """An http(s) URL fit to link to, else ``None`` (``javascript:``, ``data:``, files…).
+    """An absolute http(s) URL fit to link to, else ``None`` (``javascript:``, ``data:``,
+    files, addresses without a host, or with spaces, quotes or angle brackets that could
+    end the link or the attribute holding it).
 
-    >>> safe_url("https://report.az/x"), safe_url("javascript:alert(1)")
-    ('https://report.az/x', None)
+    Parameters
+    ----------
+    value
+        An address from an input (a source's ``url``).
+
+    Returns
+    -------
+    str or None
+        The address without surrounding blanks, or ``None`` when it must not be a link.
+
+    Examples
+    --------
+    >>> safe_url(" https://report.az/x?a=1 "), safe_url("javascript:alert(1)")
+    ('https://report.az/x?a=1', None)
+    >>> safe_url("//example.org/x"), safe_url("https://exa mple.org")
+    (None, None)
     """
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
+    if not url or _NOT_IN_LINKS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url
 
 
 def markdown_table(table: pd.DataFrame) -> str:
-    """A Markdown table; every cell escaped (see :func:`md_text`), missing cells empty."""
+    r"""A Markdown table; every cell escaped (see :func:`md_text`), missing cells empty.
+
+    Parameters
+    ----------
+    table
+        The table; whole floats are written without ``.0``, timestamps as dates.
+
+    Returns
+    -------
+    str
+        Header, rule and one line per row, ending in a newline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(markdown_table(pd.DataFrame({"unit": ["A|B"], "n": [3.0], "m": [None]})), end="")
+    | unit | n | m |
+    |---|---|---|
+    | A\|B | 3 |  |
+    """
     import pandas as pd
 
     def cell(value: object) -> str:
@@ -264,8 +466,6 @@ def save(
     (1280, 900)
     >>> plt.close(fig)
     """
-    from .style import CSS_DPI, FIGSIZE, anatomy_of, layout
-
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FIGURE_FORMATS:
@@ -300,8 +500,6 @@ def save(
         size_in, dpi, save_dpi = (float(old_size[0]), float(old_size[1])), fig.dpi, fig.dpi
     resized = preset != "plain"
     import matplotlib as mpl
-
-    from .style import SAVE_RC
 
     try:
         if resized:
@@ -343,8 +541,6 @@ def _render(
     size_in: tuple[float, float],
 ) -> bytes:
     """The file's bytes, with title and alt text embedded where each format keeps them."""
-    from .style import CSS_DPI
-
     if fmt == "png":
         fig.savefig(
             buffer,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -146,7 +146,7 @@ RC.update(SAVE_RC)
 
 @contextmanager
 def house_style() -> Iterator[None]:
-    """Apply the house style (fonts, sizes, colours) inside a ``with`` block.
+    """Apply the house style (fonts, sizes, colours) inside a ``with`` block (restored after).
 
     Examples
     --------
@@ -164,7 +164,26 @@ def house_style() -> Iterator[None]:
 
 
 def new_axes(ax: Axes | None = None) -> Axes:
-    """Return ``ax``, or the axes of a new figure of the house size."""
+    """Return ``ax``, or the axes of a new figure of the house size.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on, or None for a new pyplot figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax`` itself, or the new figure's axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = new_axes()
+    >>> new_axes(ax) is ax, ax.figure.get_size_inches().tolist()
+    (True, [6.4, 4.5])
+    >>> plt.close(ax.figure)
+    """
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -179,6 +198,11 @@ def detached_axes() -> Axes:
 
     For files only (reports, batch exports): such a figure never opens a window, needs no
     ``plt.close``, and drawing it leaves the user's backend alone.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes of a figure with its own Agg canvas.
 
     Examples
     --------
@@ -195,18 +219,30 @@ def detached_axes() -> Axes:
         return fig.add_subplot()
 
 
-# --------------------------------------------------------------------------- numbers
-
 #: How numbers print: :func:`damage_data.numbers.format_number` (kept here for old imports).
 format_number = _numbers.format_number
 
 
 def format_percent(share: float, lang: str = "en") -> str:
-    """A share (0–1) as a whole percentage: ``0.872`` → ``"87%"`` (``"87\u00a0%"`` in ru/hy).
+    r"""A share (0–1) as a whole percentage: ``0.872`` → ``"87%"`` (``"87\u00a0%"`` in ru/hy).
 
     Kept for old imports; new code uses :func:`damage_data.numbers.share_label`, which also
     prints a missing share as an empty string.
 
+    Parameters
+    ----------
+    share
+        The share, 0 to 1.
+    lang
+        The language the number is written in.
+
+    Returns
+    -------
+    str
+        The percentage.
+
+    Examples
+    --------
     >>> format_percent(0.872)
     '87%'
     """
@@ -235,18 +271,58 @@ _PROVENANCE: weakref.WeakKeyDictionary[Any, Provenance] = weakref.WeakKeyDiction
 
 
 def set_provenance(ax: Axes, provenance: Provenance) -> None:
-    """Attach what the plot shows to ``ax`` (read back by :func:`finalise`)."""
+    """Attach what the plot shows to ``ax`` (read back by :func:`finalise`).
+
+    Parameters
+    ----------
+    ax
+        The plot's axes.
+    provenance
+        What the plot knows about its data.
+
+    Examples
+    --------
+    >>> ax = detached_axes()
+    >>> provenance_of(ax) is None
+    True
+    >>> set_provenance(ax, Provenance(kind="chart", sources=["Trend"]))
+    >>> provenance_of(ax).sources
+    ['Trend']
+    """
     _PROVENANCE[ax] = provenance
 
 
 def provenance_of(ax: Axes) -> Provenance | None:
-    """The :class:`Provenance` a plot function attached to ``ax``, if any."""
+    """The :class:`Provenance` a plot function attached to ``ax``, if any.
+
+    Parameters
+    ----------
+    ax
+        The plot's axes.
+
+    Returns
+    -------
+    Provenance or None
+        What :func:`set_provenance` attached (example there), or None.
+    """
     return _PROVENANCE.get(ax)
 
 
 def source_names(sources: Any) -> list[str]:
     """Publisher (or title) names from a ``sources`` table, primary sources first, unique.
 
+    Parameters
+    ----------
+    sources
+        A sources table (or anything :class:`pandas.DataFrame` accepts), or None.
+
+    Returns
+    -------
+    list of str
+        Each publisher once, without asides in brackets; sources that relay another last.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> source_names(pd.DataFrame({"publisher": ["Trend", "AzerNews", "Trend"],
     ...                            "cites": [None, "s1", None]}))
@@ -298,7 +374,18 @@ _ORIGINAL_POSITION: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDiction
 
 
 def anatomy_of(fig: Figure) -> Anatomy | None:
-    """The title, notes and alt text :func:`finalise` gave ``fig`` (``None`` if not finalised)."""
+    """The title, notes and alt text :func:`finalise` gave ``fig`` (``None`` if not finalised).
+
+    Parameters
+    ----------
+    fig
+        A figure.
+
+    Returns
+    -------
+    Anatomy or None
+        The text around the chart (example at :func:`finalise`), or None.
+    """
     return _ANATOMY.get(fig)
 
 
@@ -411,6 +498,20 @@ def layout(fig: Figure) -> None:
 
     Called by :func:`finalise`, and by :func:`damage_data.export.save` after it resizes the
     figure for a preset. Text sizes stay in points; wrapping follows the figure width.
+
+    Parameters
+    ----------
+    fig
+        The figure; one that :func:`finalise` never saw is left alone.
+
+    Examples
+    --------
+    >>> ax = detached_axes()
+    >>> fig = finalise(ax.figure, title="Damage rose", source="Example")
+    >>> fig.set_size_inches(4, 3)
+    >>> layout(fig)
+    >>> [t.get_text() for t in anatomy_of(fig).artists][0]
+    'Damage rose'
     """
     anatomy = _ANATOMY.get(fig)
     if anatomy is None:
@@ -519,9 +620,11 @@ def _renderer(fig: Figure) -> Any:
     get = getattr(fig.canvas, "get_renderer", None)
     if get is not None:
         return get()
+    # the backend is loaded only when a figure without a renderer is measured
     from matplotlib.backends.backend_agg import RendererAgg
 
-    return RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+    make: Callable[..., Any] = RendererAgg  # matplotlib's backends are untyped
+    return make(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
 
 
 _WIDTHS: dict[tuple[str, float, str, float], float] = {}
@@ -622,6 +725,29 @@ def key_legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **kwargs
 
     Matplotlib cannot re-flow an existing legend, so the key is remembered and rebuilt
     with fewer columns when the figure is too narrow for one row.
+
+    Parameters
+    ----------
+    ax
+        The axes the key belongs to.
+    handles
+        The key's symbols.
+    labels
+        Their labels.
+    **kwargs
+        Passed on to :meth:`matplotlib.axes.Axes.legend` (``ncols`` defaults to one row).
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+        The key as drawn now.
+
+    Examples
+    --------
+    >>> ax = detached_axes()
+    >>> lines = ax.plot([0, 1], [0, 1]) + ax.plot([0, 1], [1, 0])
+    >>> [t.get_text() for t in key_legend(ax, lines, ["Trend", "APA"]).get_texts()]
+    ['Trend', 'APA']
     """
     kwargs.setdefault("ncols", max(1, len(handles)))
     _KEYS[ax] = (list(handles), list(labels), dict(kwargs))
@@ -646,8 +772,22 @@ def _fit_legend(ax: Axes, width_px: float, renderer: Any) -> None:
 def describe_list(items: Iterable[str], *, limit: int = 4) -> str:
     """``"a, b and c"`` (and ``"… and 3 more"`` past ``limit``) for alt text and notes.
 
-    >>> describe_list(["Tərtər", "Füzuli", "Cəbrayıl"])
-    'Tərtər, Füzuli and Cəbrayıl'
+    Parameters
+    ----------
+    items
+        The names.
+    limit
+        How many are named before the rest are counted.
+
+    Returns
+    -------
+    str
+        The names in a sentence.
+
+    Examples
+    --------
+    >>> describe_list(["Tərtər", "Füzuli", "Cəbrayıl"]), describe_list("abcdef", limit=2)
+    ('Tərtər, Füzuli and Cəbrayıl', 'a, b and 4 more')
     """
     items = [str(i) for i in items]
     if len(items) > limit:

@@ -14,13 +14,21 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely import box
+from shapely.affinity import affine_transform
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.ops import polylabel
 
 from ._errors import UsageError
 from .numbers import format_number, share_label
-
-if TYPE_CHECKING:
-    import geopandas as gpd
+from .places import DISPLAY_LANGS, display_names
+from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
+from .plot import ZERO_COLOUR, classify, ramp
+from .reconcile import COUNT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +40,33 @@ LABEL_SIZE = 11.0
 NO_REPORTS_FILL = "url(#dd-hatch)"
 NOT_STATED_FILL = "url(#dd-dots)"
 CONTEXT_FILL = "#e4e4e4"
+#: The counts a summary gives with their bounds (destroyed, damaged, total): the headline
+#: numbers of every tooltip.
+HEADLINE_COUNTS: tuple[str, ...] = tuple(
+    c.removesuffix("_min") for c in COUNT_COLUMNS if c.endswith("_min")
+)
 #: The tooltip's fields, in order (``data-*`` attributes of each path).
-TIP_FIELDS: tuple[str, ...] = ("destroyed", "damaged", "total", "as-of", "source")
+TIP_FIELDS: tuple[str, ...] = (*HEADLINE_COUNTS, "as-of", "source")
+#: The page's words the tooltip script reads from the map (``data-l-*`` attributes).
+TIP_WORDS: tuple[str, ...] = (*HEADLINE_COUNTS, "as_of", "source", "no_reports", "not_stated")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def escape(value: Any) -> str:
     """Text escaped for HTML content and quoted attributes (control characters dropped).
 
+    Parameters
+    ----------
+    value
+        Any value; it is written as ``str(value)``.
+
+    Returns
+    -------
+    str
+        The escaped text.
+
+    Examples
+    --------
     >>> escape('<b title="x">')
     '&lt;b title=&quot;x&quot;&gt;'
     """
@@ -66,12 +93,32 @@ class MapUnit:
 def map_boundaries(units: gpd.GeoDataFrame | None, codes: Iterable[str]) -> gpd.GeoDataFrame | None:
     """The boundaries to draw: ``units`` checked, or the bundled ones when ``None``.
 
-    Returns ``None`` when no bundled country matches ``codes`` (then there is no map).
+    Parameters
+    ----------
+    units
+        Boundaries with a ``unit_code`` column and a CRS, or None for the bundled ones.
+    codes
+        The codes of the units with reports (to tell whether a bundled country matches).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The boundaries in EPSG:4326 without empty geometries, or ``None`` when no bundled
+        country matches ``codes`` (then there is no map).
+
+    Raises
+    ------
+    UsageError
+        When ``units`` is not a GeoDataFrame with ``unit_code``, or has no CRS.
+
+    Examples
+    --------
+    >>> boundaries = map_boundaries(None, ["AZ-TAR"])
+    >>> boundaries.crs.to_string(), "AZ-TAR" in set(boundaries["unit_code"])
+    ('EPSG:4326', True)
+    >>> map_boundaries(None, ["XX-1"]) is None
+    True
     """
-    import geopandas as gpd
-
-    from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
-
     if units is None:
         countries = {str(c).split("-")[0] for c in codes}
         if not countries & set(BUNDLED_BOUNDARIES):
@@ -98,10 +145,8 @@ def _names(boundaries: gpd.GeoDataFrame, lang: str) -> list[str]:
         else [""] * len(codes)
     )
     try:
-        from .places import DISPLAY_LANGS, display_names
-
         shown = display_names(codes, lang if lang in DISPLAY_LANGS else "en")
-    except (ImportError, LookupError, ValueError):  # a display name is a nicety
+    except (LookupError, ValueError):  # a display name is a nicety
         shown = [""] * len(codes)
     return [s or o or c for s, o, c in zip(shown, own, codes, strict=True)]
 
@@ -109,6 +154,18 @@ def _names(boundaries: gpd.GeoDataFrame, lang: str) -> list[str]:
 def nice_km(target: float) -> float:
     """The largest of 1, 2, 5 × 10ⁿ km not above ``target`` (a scale bar's length).
 
+    Parameters
+    ----------
+    target
+        The longest the bar may be, in km.
+
+    Returns
+    -------
+    float
+        The bar's length in km.
+
+    Examples
+    --------
     >>> nice_km(37.0), nice_km(0.4)
     (20.0, 0.2)
     """
@@ -119,12 +176,23 @@ def nice_km(target: float) -> float:
 def svg_path(geom: Any) -> str:
     """SVG path data of a (multi)polygon in SVG coordinates, one decimal, holes included.
 
+    Parameters
+    ----------
+    geom
+        A shapely Polygon, MultiPolygon or a collection holding them, already in SVG
+        coordinates (y down).
+
+    Returns
+    -------
+    str
+        The ``d`` attribute of a ``<path>``; empty when there is no polygon.
+
+    Examples
+    --------
     >>> from shapely import box
     >>> svg_path(box(0, 0, 2, 1))
     'M2.0 0.0L2.0 1.0L0.0 1.0L0.0 0.0Z'
     """
-    from shapely.geometry import MultiPolygon, Polygon
-
     polys: list[Any]
     if isinstance(geom, Polygon):
         polys = [geom]
@@ -148,8 +216,6 @@ def _class_fills(
     reported: Mapping[str, MapUnit], percent: bool, lang: str, labels: Mapping[str, str]
 ) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str]]]:
     """(fill, class name) per unit code, and the legend's (fill, text) rows."""
-    from .plot import ZERO_COLOUR, classify, ramp
-
     fills: dict[str, tuple[str, str]] = {}
     legend: list[tuple[str, str]] = []
     positive = {c: u.value for c, u in reported.items() if u.value is not None and u.value > 0}
@@ -176,14 +242,32 @@ def _class_fills(
 def class_labels(
     values: Sequence[float], classes: Sequence[int], percent: bool, lang: str
 ) -> list[str]:
-    """A legend label per class, written with the marks of ``lang``.
+    r"""A legend label per class, written with the marks of ``lang``.
 
     Whole counts get contiguous ranges (``1–47``, ``48–325``), shares percentages.
 
+    Parameters
+    ----------
+    values
+        The mapped values.
+    classes
+        The class (0, 1, …) of each value; every class has at least one member.
+    percent
+        The values are shares (0–1).
+    lang
+        The language whose number marks are used.
+
+    Returns
+    -------
+    list of str
+        One label per class, lowest first.
+
+    Examples
+    --------
     >>> class_labels([7, 11, 47, 160], [0, 0, 1, 1], False, "en")
     ['7–11', '12–160']
-    >>> class_labels([0.4, 0.87], [0, 1], True, "ru")
-    ['40\xa0%', '87\xa0%']
+    >>> class_labels([0.4, 0.87], [0, 1], True, "ru") == ["40\xa0%", "87\xa0%"]
+    True
     """
     members = [
         [v for v, c in zip(values, classes, strict=True) if c == k] for k in range(max(classes) + 1)
@@ -224,9 +308,6 @@ def _place_labels(drawn: Sequence[tuple[MapUnit, Any]], height: float) -> list[s
     unit; a label that finds no room is left out (the unit keeps its tooltip, and the table
     has every number).
     """
-    from shapely import box
-    from shapely.ops import polylabel
-
     size = LABEL_SIZE
     placed: list[Any] = [box(0, height - 34, 150, height)]  # the scale bar's corner
     frame = box(2, 2, MAP_WIDTH - 2, height - 2)
@@ -316,6 +397,127 @@ def _frame(focus: gpd.GeoSeries) -> tuple[str, float, float, float, float]:
     return crs, cx - width / 2, cy + height / 2, width, height
 
 
+#: The fills of "no reports" (hatched) and "reported, but not this measure" (dotted).
+PATTERNS = (
+    '<defs><pattern id="dd-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="7" height="7" fill="#f5f5f5"/>'
+    '<line x1="0" y1="0" x2="0" y2="7" stroke="#d4d4d4" stroke-width="1"/></pattern>'
+    '<pattern id="dd-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
+    '<rect width="5" height="5" fill="#fff"/><circle cx="2.5" cy="2.5" r=".9" '
+    'fill="#9a9a9a"/></pattern></defs>'
+)
+
+
+@dataclass(frozen=True)
+class _View:
+    """The map's window: a local projection, and the framed window (left, top, width,
+    height) in its metres."""
+
+    crs: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @classmethod
+    def framing(cls, focus: gpd.GeoSeries) -> _View:
+        return cls(*_frame(focus))
+
+    @property
+    def scale(self) -> float:
+        """SVG units per metre."""
+        return MAP_WIDTH / self.width
+
+    @property
+    def svg_height(self) -> float:
+        return self.height * self.scale
+
+    def shapes(self, geo: gpd.GeoSeries) -> list[Any]:
+        """Each geometry in SVG coordinates: what lies far outside the window is clipped
+        (it is never seen), the rest simplified to about half a pixel."""
+        left, top, width, height = self.left, self.top, self.width, self.height
+        window = box(left - width, top - 2 * height, left + 2 * width, top + height)
+        clipped = shapely.intersection(geo.to_crs(self.crs).to_numpy(), window)
+        tolerance = 0.6 / self.scale
+        try:  # coverage simplification keeps neighbours' shared edges together
+            simple = shapely.coverage_simplify(clipped, tolerance=tolerance)
+        except shapely.errors.GEOSException:
+            simple = shapely.simplify(clipped, tolerance, preserve_topology=True)
+        to_svg = [self.scale, 0, 0, -self.scale, -left * self.scale, top * self.scale]
+        return [None if g is None or g.is_empty else affine_transform(g, to_svg) for g in simple]
+
+
+def _unit_path(
+    code: str,
+    name: str,
+    d: str,
+    unit: MapUnit | None,
+    fills: Mapping[str, tuple[str, str]],
+    labels: Mapping[str, str],
+) -> str:
+    """The path of a unit of a reporting country: hatched without reports, else coloured
+    by its class, focusable, with its numbers as ``data-*`` and as its title."""
+    attrs: dict[str, str] = {"id": f"unit-{code}", "data-unit": code}
+    if unit is None:
+        css, fill = "unit no-reports", NO_REPORTS_FILL
+        attrs.update({"data-name": name, "data-status": "no-reports"})
+        tip = f"{name}: {labels['no_reports']}"
+    else:
+        fill, cls = fills.get(code, (NOT_STATED_FILL, "not-stated"))
+        css = f"unit {cls}"
+        attrs.update({"data-name": unit.name, "data-status": "reported"})
+        attrs.update({f"data-{k}": unit.tip.get(k, "") for k in TIP_FIELDS})
+        attrs.update({"data-row": unit.row_id, "tabindex": "0"})
+        tip = _tip_text(unit, labels)
+        attrs["aria-label"] = tip
+    attributes = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
+    return (
+        f'<path class="{css}" d="{d}" fill="{escape(fill)}" fill-rule="evenodd"'
+        f"{attributes}><title>{escape(tip)}</title></path>"
+    )
+
+
+def _tip_text(unit: MapUnit, labels: Mapping[str, str]) -> str:
+    """The tooltip as one sentence (the title and label read without script)."""
+    said = [
+        f"{labels[k]} {unit.tip.get(k) or labels['not_stated'].lower()}" for k in HEADLINE_COUNTS
+    ]
+    tip = f"{unit.name}: {', '.join(said)}"
+    if unit.tip.get("as-of"):
+        tip += f"; {labels['as_of'].lower()} {unit.tip['as-of']}"
+    if unit.tip.get("source"):
+        tip += f"; {labels['source'].lower()}: {unit.tip['source']}"
+    return tip
+
+
+def _dot(code: str, geom: Any) -> list[str]:
+    """A dot on a unit too small to point at (none for the others)."""
+    if geom.area >= SMALL_UNIT_AREA:
+        return []
+    point = geom.representative_point()
+    return [
+        f'<circle class="dot" cx="{point.x:.1f}" cy="{point.y:.1f}" r="4" '
+        f'data-for="{escape(f"unit-{code}")}" aria-hidden="true"/>'
+    ]
+
+
+def _scale_bar(view: _View, lang: str, labels: Mapping[str, str]) -> str:
+    km = nice_km(view.width / 5 / 1000)
+    bar, y = km * 1000 * view.scale, view.svg_height - 14
+    return (
+        f'<g class="scale" aria-hidden="true"><line x1="12" y1="{y:.1f}" x2="{12 + bar:.1f}" '
+        f'y2="{y:.1f}"/><line x1="12" y1="{y - 4:.1f}" x2="12" y2="{y + 4:.1f}"/>'
+        f'<line x1="{12 + bar:.1f}" y1="{y - 4:.1f}" x2="{12 + bar:.1f}" y2="{y + 4:.1f}"/>'
+        f'<text x="12" y="{y - 7:.1f}">'
+        f"{escape(labels['scale_km'].format(km=format_number(km, lang)))}</text></g>"
+    )
+
+
+def _tip_words(labels: Mapping[str, str]) -> str:
+    """The page's words for the tooltip script, as ``data-l-*`` attributes of the map."""
+    return "".join(f' data-l-{k.replace("_", "-")}="{escape(labels[k])}"' for k in TIP_WORDS)
+
+
 def svg_map(
     boundaries: gpd.GeoDataFrame,
     reported: Mapping[str, MapUnit],
@@ -349,6 +551,12 @@ def svg_map(
     percent
         The mapped values are shares (legend in percent).
 
+    Returns
+    -------
+    tuple of str
+        The ``<svg>`` element and the legend's HTML; two empty strings when no country
+        of ``reported`` has boundaries.
+
     Examples
     --------
     >>> from damage_data.places.gazetteer import bundled_units
@@ -359,110 +567,43 @@ def svg_map(
     >>> 'id="unit-AZ-TAR"' in svg, 'data-total="293"' in svg, legend.count("<li>")
     (True, True, 2)
     """
-    import geopandas as gpd
-    import shapely
-    from shapely import box
-    from shapely.affinity import affine_transform
-
     countries = {c.split("-")[0] for c in reported}
-    codes = boundaries["unit_code"].tolist()
+    codes = [str(c) for c in boundaries["unit_code"]]
     context = [c not in reported and c.split("-")[0] not in countries for c in codes]
     if all(context):
         return "", ""
-    names = _names(boundaries, lang)
     geo = gpd.GeoSeries(boundaries.geometry.to_numpy(), crs="EPSG:4326")
     focus = geo[[c in reported for c in codes]]
-    crs, left, top, width, height = _frame(focus if len(focus) else geo[[not c for c in context]])
-    scale = MAP_WIDTH / width
-    svg_h = height * scale
-    # clip what is far outside the frame (never seen), then simplify to about half a pixel
-    window = box(left - width, top - 2 * height, left + 2 * width, top + height)
-    clipped = shapely.intersection(geo.to_crs(crs).to_numpy(), window)
-    try:  # coverage simplification keeps neighbours' shared edges together
-        simple = shapely.coverage_simplify(clipped, tolerance=0.6 / scale)
-    except shapely.errors.GEOSException:
-        simple = shapely.simplify(clipped, 0.6 / scale, preserve_topology=True)
-    to_svg = [scale, 0, 0, -scale, -left * scale, top * scale]
+    view = _View.framing(focus if len(focus) else geo[[not c for c in context]])
     fills, legend = _class_fills(reported, percent, lang, labels)
+    names = _names(boundaries, lang)
     paths: list[str] = []
     dots: list[str] = []
     drawn: list[tuple[MapUnit, Any]] = []
     any_silent = False
-    for code, name, is_context, geom in zip(codes, names, context, simple, strict=True):
-        if geom is None or geom.is_empty:
-            continue
-        geom = affine_transform(geom, to_svg)
-        d = svg_path(geom)
+    for code, name, is_context, geom in zip(codes, names, context, view.shapes(geo), strict=True):
+        d = "" if geom is None or geom.is_empty else svg_path(geom)
         if not d:
             continue
         if is_context:
             paths.append(f'<path class="context" d="{d}" fill="{CONTEXT_FILL}"/>')
             continue
         unit = reported.get(code)
-        attrs: dict[str, str] = {"id": f"unit-{code}", "data-unit": code}
         if unit is None:
             any_silent = True
-            css, fill = "unit no-reports", NO_REPORTS_FILL
-            attrs.update({"data-name": name, "data-status": "no-reports"})
-            tip = f"{name}: {labels['no_reports']}"
         else:
             drawn.append((unit, geom))
-            fill, cls = fills.get(code, (NOT_STATED_FILL, "not-stated"))
-            css = f"unit {cls}"
-            attrs.update({"data-name": unit.name, "data-status": "reported"})
-            attrs.update({f"data-{k}": unit.tip.get(k, "") for k in TIP_FIELDS})
-            attrs.update({"data-row": unit.row_id, "tabindex": "0"})
-            said = [
-                f"{labels[k]} {unit.tip.get(k) or labels['not_stated'].lower()}"
-                for k in ("destroyed", "damaged", "total")
-            ]
-            tip = f"{unit.name}: {', '.join(said)}"
-            if unit.tip.get("as-of"):
-                tip += f"; {labels['as_of'].lower()} {unit.tip['as-of']}"
-            if unit.tip.get("source"):
-                tip += f"; {labels['source'].lower()}: {unit.tip['source']}"
-            attrs["aria-label"] = tip
-            if geom.area < SMALL_UNIT_AREA:
-                point = geom.representative_point()
-                dots.append(
-                    f'<circle class="dot" cx="{point.x:.1f}" cy="{point.y:.1f}" r="4" '
-                    f'data-for="{escape(attrs["id"])}" aria-hidden="true"/>'
-                )
-        attributes = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
-        paths.append(
-            f'<path class="{css}" d="{d}" fill="{escape(fill)}" fill-rule="evenodd"'
-            f"{attributes}><title>{escape(tip)}</title></path>"
-        )
+            dots += _dot(code, geom)
+        paths.append(_unit_path(code, name, d, unit, fills, labels))
     if any_silent:
         legend.append((NO_REPORTS_FILL, labels["no_reports"]))
-    km = nice_km(width / 5 / 1000)
-    bar, y = km * 1000 * scale, svg_h - 14
-    scale_bar = (
-        f'<g class="scale" aria-hidden="true"><line x1="12" y1="{y:.1f}" x2="{12 + bar:.1f}" '
-        f'y2="{y:.1f}"/><line x1="12" y1="{y - 4:.1f}" x2="12" y2="{y + 4:.1f}"/>'
-        f'<line x1="{12 + bar:.1f}" y1="{y - 4:.1f}" x2="{12 + bar:.1f}" y2="{y + 4:.1f}"/>'
-        f'<text x="12" y="{y - 7:.1f}">'
-        f"{escape(labels['scale_km'].format(km=format_number(km, lang)))}</text></g>"
-    )
-    words = {
-        f"data-l-{k.replace('_', '-')}": labels[k]
-        for k in ("destroyed", "damaged", "total", "as_of", "source", "no_reports", "not_stated")
-    }
-    defs = (
-        '<defs><pattern id="dd-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="7" height="7" fill="#f5f5f5"/>'
-        '<line x1="0" y1="0" x2="0" y2="7" stroke="#d4d4d4" stroke-width="1"/></pattern>'
-        '<pattern id="dd-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
-        '<rect width="5" height="5" fill="#fff"/><circle cx="2.5" cy="2.5" r=".9" '
-        'fill="#9a9a9a"/></pattern></defs>'
-    )
     svg = (
-        f'<svg class="map" viewBox="0 0 {MAP_WIDTH:.0f} {svg_h:.0f}" role="group" '
-        f'aria-label="{escape(caption)}"'
-        f"{''.join(f' {k}={chr(34)}{escape(v)}{chr(34)}' for k, v in words.items())}"
-        f' xmlns="http://www.w3.org/2000/svg">{defs}<g class="units">{"".join(paths)}</g>'
+        f'<svg class="map" viewBox="0 0 {MAP_WIDTH:.0f} {view.svg_height:.0f}" role="group" '
+        f'aria-label="{escape(caption)}"{_tip_words(labels)}'
+        f' xmlns="http://www.w3.org/2000/svg">{PATTERNS}<g class="units">{"".join(paths)}</g>'
         f'<path id="dd-hl" class="hl" d=""/>{"".join(dots)}'
-        f'<g class="labels">{"".join(_place_labels(drawn, svg_h))}</g>{scale_bar}</svg>'
+        f'<g class="labels">{"".join(_place_labels(drawn, view.svg_height))}</g>'
+        f"{_scale_bar(view, lang, labels)}</svg>"
     )
     legend_html = "".join(
         f"<li>{_swatch(fill)}<span>{escape(text)}</span></li>" for fill, text in legend
@@ -470,4 +611,13 @@ def svg_map(
     return svg, f'<ul class="legend">{legend_html}</ul>'
 
 
-__all__ = ["MapUnit", "escape", "map_boundaries", "nice_km", "svg_map", "svg_path"]
+__all__ = [
+    "HEADLINE_COUNTS",
+    "MapUnit",
+    "class_labels",
+    "escape",
+    "map_boundaries",
+    "nice_km",
+    "svg_map",
+    "svg_path",
+]

@@ -238,3 +238,124 @@ def test_nothing_counted_says_so_in_every_output(
     code = main(["summary", str(points), "--strict"])
     assert code == 4
     assert "no usable figure" in capsys.readouterr().err
+
+
+# --- errors name the report folder, never the hidden one it is written in ----------------
+
+
+def _no_hidden_leftovers(folder: Path) -> None:
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_full_disk_names_the_report_not_its_hidden_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from damage_data.export import OutputError
+
+    collected = collect()
+    target = tmp_path / "rep"
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError) as caught:
+        build_report(collected, target)
+    message = str(caught.value)
+    assert message.startswith(f"{target / 'summary.csv'}: cannot write:"), message
+    assert "disk is full" in message and "/.rep." not in message
+    assert not target.exists()
+    _no_hidden_leftovers(tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["oserror", "library"])
+def test_an_error_of_a_writer_names_the_report_not_its_hidden_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """GDAL and matplotlib write some files themselves: their errors name the file too."""
+    import errno
+
+    import geopandas as gpd
+
+    def refuse(self: gpd.GeoDataFrame, path: Path, *args: object, **kwargs: object) -> None:
+        if kind == "oserror":
+            raise OSError(errno.EACCES, "Permission denied", str(path))
+        raise RuntimeError(f"failed to create {path}")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", refuse)
+    target = tmp_path / "rep"
+    with pytest.raises((OSError, RuntimeError)) as caught:
+        build_report(collect(), target)
+    expected = str(target / "units.gpkg")
+    if kind == "oserror":
+        assert isinstance(caught.value, OSError)
+        assert caught.value.filename == expected
+        from damage_data.export import environment_error
+
+        assert (environment_error(caught.value) or "").startswith(f"{expected}: ")
+    assert str(caught.value).endswith(f"{expected}'" if kind == "oserror" else expected)
+    assert "/.rep." not in str(caught.value)
+    _no_hidden_leftovers(tmp_path)
+
+
+def test_a_folder_that_cannot_be_made_names_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    from damage_data.export import OutputError
+
+    def refuse(prefix: str = "", dir: str | Path = "") -> str:
+        raise OSError(errno.EROFS, "Read-only file system", f"{dir}/{prefix}x1y2z3")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(OutputError) as caught:
+        build_report(collect(), tmp_path / "rep")
+    assert str(caught.value) == (
+        f"{tmp_path / 'rep'}: cannot write: Read-only file system: the file system is "
+        "read-only; write elsewhere (-o)"
+    )
+
+
+# --- a timeline needs dated figures ---------------------------------------------------------
+
+
+def test_no_timeline_without_dates_and_the_readme_says_why(tmp_path: Path) -> None:
+    collected = collect()
+    # several sources per unit (the example has them), none of them dated
+    collected.figures = collected.figures.assign(as_of=pd.NaT)
+    collected.sources = collected.sources.assign(published=pd.NaT)
+    assert collected.figures.groupby("unit_code")["source_id"].nunique().max() > 1
+    result = build_report(collected, tmp_path / "r")
+    assert "chart_timeline.png" not in result.files
+    assert {"map.png", "chart_bars.png"} <= set(result.files)
+    readme = (result.folder / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Map and charts", 1)[1].split("## ", 1)[0]
+    assert "_No timeline was drawn:" in section and "carries a date" in section
+    assert "chart_timeline.png" not in readme
+
+
+def test_the_example_report_has_its_timeline(report_dir: Path) -> None:
+    """The bundled example is dated: its report draws the timeline and says nothing of one
+    missing."""
+    assert (report_dir / "chart_timeline.png").exists()
+    readme = (report_dir / "README.md").read_text(encoding="utf-8")
+    assert "No timeline" not in readme and "](chart_timeline.png)" in readme
+
+
+def test_datapackage_links_only_http_sources(tmp_path: Path) -> None:
+    collected = collect()
+    sources = collected.sources.copy()
+    sources["url"] = sources["url"].astype(object)
+    sources.loc[0, "url"] = "javascript:alert(1)"
+    sources.loc[1, "url"] = "https://example.org/report"
+    collected.sources = sources
+    result = build_report(collected, tmp_path / "r")
+    package = json.loads((result.folder / "datapackage.json").read_text(encoding="utf-8"))
+    by_title = {s["title"]: s.get("path") for s in package["sources"]}
+    assert by_title[str(sources.loc[0, "title"])] is None
+    assert by_title[str(sources.loc[1, "title"])] == "https://example.org/report"

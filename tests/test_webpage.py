@@ -20,8 +20,9 @@ import pytest
 
 from damage_data import example_figures, example_sources, summarise
 from damage_data._data import data_path
+from damage_data.export import safe_url
 from damage_data.places.gazetteer import bundled_units
-from damage_data.webpage import render_webpage, safe_url
+from damage_data.webpage import render_webpage
 
 RAW = data_path("examples", "karabakh_2020", "figures.csv")
 DAMAGED = ("minor", "moderate", "severe", "damaged")

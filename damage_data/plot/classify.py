@@ -160,7 +160,7 @@ def fisher_jenks_bins(values: Sequence[float] | np.ndarray, k: int) -> np.ndarra
     def spread(start: np.ndarray, end: int) -> np.ndarray:
         """Squared deviations of the distinct values start..end-1 (start is an array)."""
         total = s1[end] - s1[start]
-        return (s2[end] - s2[start]) - total * total / (w[end] - w[start])
+        return np.asarray((s2[end] - s2[start]) - total * total / (w[end] - w[start]))
 
     # cost[c, j]: best cost of putting the first j distinct values into c + 1 classes
     cost = np.full((k, n + 1), np.inf)

@@ -59,18 +59,74 @@ def metric_label(metric: str, lang: str = "en") -> str:
 
 
 def state_words(damage: str, lang: str = "en") -> str:
-    """A damage group or state as it reads inside a sentence ("destroyed", "inspected")."""
+    """A damage group or state as it reads inside a sentence ("destroyed", "inspected").
+
+    Parameters
+    ----------
+    damage
+        A damage group or state.
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        The words; the code with spaces for one without a string.
+
+    Examples
+    --------
+    >>> state_words("assessed"), state_words("destroyed", "ru") != "destroyed"
+    ('inspected', True)
+    """
     key = f"adj.{damage}"
     return text(key, lang) if has(key, lang) else damage.replace("_", " ")
 
 
 def month_year(stamp: pd.Timestamp, lang: str = "en") -> str:
-    """``"Nov 2020"`` in ``lang``."""
+    """``"Nov 2020"`` in ``lang``.
+
+    Parameters
+    ----------
+    stamp
+        The date.
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        Month and year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> month_year(pd.Timestamp("2020-11-24"))
+    'Nov 2020'
+    """
     return f"{month(stamp.month, lang)} {stamp.year}"
 
 
 def day_month_year(stamp: pd.Timestamp, lang: str = "en") -> str:
-    """``"24 Nov 2020"`` in ``lang``."""
+    """``"24 Nov 2020"`` in ``lang``.
+
+    Parameters
+    ----------
+    stamp
+        The date.
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        Day, month and year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> day_month_year(pd.Timestamp("2020-11-24"), "ru")
+    '24 ноя 2020'
+    """
     return f"{stamp.day} {month(stamp.month, lang)} {stamp.year}"
 
 
@@ -122,6 +178,27 @@ def shown_sources(sources: pd.DataFrame, source_ids: Iterable[str] | None) -> pd
     With ``source_ids`` (the summary's ``source_id`` of the rows drawn) exactly those, in
     that order; without (an older summary), every source except the relays whose primary
     source is in the table, which reconciliation sets aside (DESIGN §4 rule 5).
+
+    Parameters
+    ----------
+    sources
+        A sources table.
+    source_ids
+        The sources of the rows drawn, or None when the summary does not say.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``sources`` shown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"source_id": ["s1", "s2", "s3"], "cites": [None, "s1", None]})
+    >>> shown_sources(s, ["s3", "s1"])["source_id"].tolist()
+    ['s3', 's1']
+    >>> shown_sources(s, None)["source_id"].tolist()
+    ['s1', 's3']
     """
     table = pd.DataFrame(sources)
     if "source_id" not in table.columns:
@@ -226,7 +303,34 @@ def provenance(
     alt_text: str,
     boundaries: str | None = None,
 ) -> Provenance:
-    """A :class:`~damage_data.style.Provenance` carrying the footer words of ``lang``."""
+    """A :class:`~damage_data.style.Provenance` carrying the footer words of ``lang``.
+
+    Parameters
+    ----------
+    kind
+        ``"map"`` or ``"chart"``.
+    lang
+        The language of the footer.
+    sources
+        Publisher names, in order.
+    notes
+        Data notes (repeats dropped).
+    alt_text
+        A data-derived description.
+    boundaries
+        The boundaries' attribution (maps).
+
+    Returns
+    -------
+    Provenance
+        What :func:`damage_data.style.finalise` reads to write the footer.
+
+    Examples
+    --------
+    >>> p = provenance("chart", "ru", sources=["Trend"], notes=["a", "a"], alt_text="…")
+    >>> p.notes, p.words["source"]
+    (['a'], 'Источник: {names}')
+    """
     return Provenance(
         kind=kind,
         sources=sources,
@@ -259,6 +363,24 @@ def share_basis(row: pd.Series) -> Any:
 
     Older summaries carry no basis: then the unit's total when the share is
     ``residential / total``, else ``residential / share`` rounded.
+
+    Parameters
+    ----------
+    row
+        A summary row.
+
+    Returns
+    -------
+    int or None
+        The count, or None when the row has no share.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> share_basis(pd.Series({"residential": 80, "residential_share": 0.8, "total": 100}))
+    100
+    >>> share_basis(pd.Series({"residential": 80, "residential_share": 0.5, "total": 100}))
+    160
     """
     if "residential_basis" in row.index and not is_missing(row["residential_basis"]):
         return int(row["residential_basis"])

@@ -16,13 +16,32 @@ from .._data import data_path
 from .._errors import UsageError
 from ..numbers import LANGS
 
-#: Languages with a furniture file; ``native`` reads English.
-FURNITURE_LANGS: tuple[str, ...] = ("en", "az", "ru", "uk", "hy")
+#: Display languages with a furniture file (``data/i18n/<lang>.json``); ``native`` reads English.
+FURNITURE_LANGS: tuple[str, ...] = tuple(
+    lang for lang in LANGS if data_path("i18n", f"{lang}.json").is_file()
+)
 
 
 def check_lang(lang: str) -> str:
     """``lang`` itself when it is a display language, else a :class:`UsageError`.
 
+    Parameters
+    ----------
+    lang
+        A language code, ``native`` included.
+
+    Returns
+    -------
+    str
+        ``lang``.
+
+    Raises
+    ------
+    UsageError
+        For a language that is not a display language.
+
+    Examples
+    --------
     >>> check_lang("ru")
     'ru'
     """
@@ -32,7 +51,23 @@ def check_lang(lang: str) -> str:
 
 
 def furniture_lang(lang: str) -> str:
-    """The furniture file a display language reads (``native`` reads ``en``)."""
+    """The furniture file a display language reads (``native`` reads ``en``).
+
+    Parameters
+    ----------
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        The language of the file read.
+
+    Examples
+    --------
+    >>> furniture_lang("native"), furniture_lang("hy")
+    ('en', 'hy')
+    """
     check_lang(lang)
     return lang if lang in FURNITURE_LANGS else "en"
 
@@ -41,6 +76,18 @@ def furniture_lang(lang: str) -> str:
 def strings(lang: str) -> dict[str, Any]:
     """All keys of one language file (cached; do not modify the result).
 
+    Parameters
+    ----------
+    lang
+        A display language.
+
+    Returns
+    -------
+    dict of str to object
+        Key → string, or → plural forms for a key that has them.
+
+    Examples
+    --------
     >>> strings("en")["legend.no_reports"]
     'No reports'
     """
@@ -52,7 +99,25 @@ def strings(lang: str) -> dict[str, Any]:
 
 
 def has(key: str, lang: str = "en") -> bool:
-    """True when ``key`` is a furniture string."""
+    """True when ``key`` is a furniture string.
+
+    Parameters
+    ----------
+    key
+        A key such as ``"legend.no_reports"``.
+    lang
+        A display language.
+
+    Returns
+    -------
+    bool
+        Whether the language's file holds ``key``.
+
+    Examples
+    --------
+    >>> has("legend.no_reports"), has("legend.nonsense")
+    (True, False)
+    """
     return key in strings(lang)
 
 
@@ -89,6 +154,20 @@ def text(key: str, lang: str = "en", **values: Any) -> str:
 def plural_category(n: int, lang: str) -> str:
     """CLDR plural category of a whole number ``n`` in ``lang`` (one, few, many, other).
 
+    Parameters
+    ----------
+    n
+        The number (its absolute value counts).
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        ``one``, ``few``, ``many`` or ``other``.
+
+    Examples
+    --------
     >>> [plural_category(n, "ru") for n in (1, 3, 5, 11, 21)]
     ['one', 'few', 'many', 'many', 'one']
     """
@@ -107,6 +186,27 @@ def plural_category(n: int, lang: str) -> str:
 
 def plural(key: str, n: int, lang: str = "en", **values: Any) -> str:
     """The form of ``key`` for the number ``n`` (given to the string as ``{n}``).
+
+    Parameters
+    ----------
+    key
+        A key with plural forms (a plain string is used for every number).
+    n
+        The number that chooses the form.
+    lang
+        A display language.
+    **values
+        Values for the other braces in the string.
+
+    Returns
+    -------
+    str
+        The filled-in form.
+
+    Raises
+    ------
+    KeyError
+        When the language file has no ``key``.
 
     Examples
     --------
@@ -128,6 +228,20 @@ def plural(key: str, n: int, lang: str = "en", **values: Any) -> str:
 def month(number: int, lang: str = "en") -> str:
     """Short name of month ``number`` (1–12) in ``lang``.
 
+    Parameters
+    ----------
+    number
+        The month, 1 to 12.
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        The short name.
+
+    Examples
+    --------
     >>> month(11, "en"), month(11, "ru")
     ('Nov', 'ноя')
     """
@@ -138,6 +252,22 @@ def month(number: int, lang: str = "en") -> str:
 def and_list(items: list[str], lang: str = "en", *, limit: int = 4) -> str:
     """``"a, b and c"`` in ``lang``; past ``limit`` items, ``"… and 3 more"``.
 
+    Parameters
+    ----------
+    items
+        The names.
+    lang
+        A display language.
+    limit
+        How many are named before the rest are counted.
+
+    Returns
+    -------
+    str
+        The names in a phrase.
+
+    Examples
+    --------
     >>> and_list(["Tərtər", "Füzuli", "Cəbrayıl"], "ru")
     'Tərtər, Füzuli и Cəbrayıl'
     """

@@ -74,7 +74,26 @@ def _inside_points(region: Any, xy: tuple[float, float], n: int = 9) -> list[tup
 
 
 def overlap_area(a: Bbox, b: Bbox) -> float:
-    """Area shared by two boxes (0 when they only touch)."""
+    """Area shared by two boxes (0 when they only touch).
+
+    Parameters
+    ----------
+    a, b
+        The boxes.
+
+    Returns
+    -------
+    float
+        The area of their intersection.
+
+    Examples
+    --------
+    >>> from matplotlib.transforms import Bbox
+    >>> overlap_area(Bbox.from_extents(0, 0, 2, 2), Bbox.from_extents(1, 1, 3, 3))
+    1.0
+    >>> overlap_area(Bbox.from_extents(0, 0, 1, 1), Bbox.from_extents(1, 0, 2, 1))
+    0.0
+    """
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
     h = min(a.y1, b.y1) - max(a.y0, b.y0)
     return float(w * h) if w > 0 and h > 0 else 0.0
@@ -129,8 +148,43 @@ class LabelLayer(Artist):
     ) -> Text:
         """Add one label anchored at ``xy`` (data coordinates) and return its text artist.
 
-        ``region`` is the polygon the label belongs on (data coordinates); ``required``
-        labels may leave it with a leader line, others are dropped when it has no room.
+        Parameters
+        ----------
+        text
+            The label.
+        xy
+            Its anchor, in data coordinates.
+        priority
+            Labels are placed in this order (0 first).
+        required
+            A required label may leave its region with a leader line; others are dropped
+            when the region has no room.
+        size, color, weight
+            The text's font size (points), colour and weight.
+        region
+            The polygon the label belongs on (data coordinates), or None.
+        off_anchor
+            Never place the label on the anchor itself (keeps a small unit's dot visible).
+        candidates
+            Offsets (points) to try around the anchor, in order; None for the default ring.
+        gid
+            The text's SVG id.
+        leader
+            Whether a label placed away from its anchor gets a leader line.
+
+        Returns
+        -------
+        matplotlib.text.Text
+            The label's artist; hidden at draw time if it finds no room.
+
+        Examples
+        --------
+        >>> from damage_data.style import detached_axes
+        >>> layer = LabelLayer(detached_axes())
+        >>> label = layer.add("Tərtər", (0.5, 0.5), priority=0, required=True, size=8,
+        ...                   color="k", weight="bold")
+        >>> label.get_text(), len(layer.items)
+        ('Tərtər', 1)
         """
         artist = self._ax.text(
             xy[0],
@@ -236,6 +290,27 @@ class LabelLayer(Artist):
         return beside
 
     def draw(self, renderer: RendererBase) -> None:
+        """Place every label (by priority) where it overlaps nothing already placed.
+
+        Parameters
+        ----------
+        renderer
+            The renderer drawing the figure.
+
+        Examples
+        --------
+        >>> from damage_data.style import detached_axes
+        >>> ax = detached_axes()
+        >>> layer = LabelLayer(ax)
+        >>> a = layer.add("A", (0.5, 0.5), priority=0, required=True, size=8, color="k",
+        ...               weight="bold")
+        >>> b = layer.add("B", (0.5, 0.5), priority=1, required=False, size=8, color="k",
+        ...               weight="bold", candidates=[(0, 0)])
+        >>> _ = ax.add_artist(layer)
+        >>> ax.figure.canvas.draw()
+        >>> a.get_visible(), b.get_visible()
+        (True, False)
+        """
         ax = self._ax
         fig = ax.get_figure(root=True)
         if fig is None or not self.get_visible():
@@ -277,4 +352,22 @@ class LabelLayer(Artist):
         self.leaders.append(line)
 
     def get_window_extent(self, renderer: Any = None) -> Bbox:
+        """A null box: the layer itself takes no room (its labels do).
+
+        Parameters
+        ----------
+        renderer
+            Unused.
+
+        Returns
+        -------
+        matplotlib.transforms.Bbox
+            A null box.
+
+        Examples
+        --------
+        >>> from damage_data.style import detached_axes
+        >>> LabelLayer(detached_axes()).get_window_extent().extents.tolist()
+        [inf, inf, -inf, -inf]
+        """
         return Bbox.null()

@@ -41,7 +41,25 @@ STRUCTURE_ORDER: tuple[str, ...] = (
 
 
 def rings(geom: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates of every ring of a (multi)polygon and the start index of each ring."""
+    """Coordinates of every ring of a (multi)polygon and the start index of each ring.
+
+    Parameters
+    ----------
+    geom
+        A shapely (multi)polygon.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(n, 2)`` coordinates, and the index where each ring starts.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> coords, starts = rings(box(0, 0, 1, 1).difference(box(0.2, 0.2, 0.4, 0.4)))
+    >>> coords.shape, starts.tolist()
+    ((10, 2), [0, 5])
+    """
     parts = shapely.get_rings(shapely.get_parts(geom))
     coords, index = shapely.get_coordinates(parts, return_index=True)
     starts = np.r_[0, np.flatnonzero(np.diff(index)) + 1] if len(coords) else np.zeros(0, int)
@@ -51,7 +69,32 @@ def rings(geom: Any) -> tuple[np.ndarray, np.ndarray]:
 def add_polygons(
     ax: Axes, geoms: Iterable[Any], *, gid: str | None = None, **kwargs: Any
 ) -> PathCollection:
-    """Add polygons (holes kept) to ``ax`` as one collection, without touching the limits."""
+    """Add polygons (holes kept) to ``ax`` as one collection, without touching the limits.
+
+    Parameters
+    ----------
+    ax
+        The axes.
+    geoms
+        Shapely (multi)polygons; missing and empty ones are skipped.
+    gid
+        The collection's SVG id, or None.
+    **kwargs
+        Passed on to :class:`matplotlib.collections.PathCollection` (``facecolor``…).
+
+    Returns
+    -------
+    PathCollection
+        One path per polygon.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from damage_data.style import detached_axes
+    >>> polygons = add_polygons(detached_axes(), [box(0, 0, 1, 1), None], facecolor="red")
+    >>> len(polygons.get_paths())
+    1
+    """
     paths = []
     for geom in geoms:
         if geom is None or geom.is_empty:
@@ -71,7 +114,32 @@ def add_polygons(
 def add_rings(
     ax: Axes, geoms: Iterable[Any], *, gid: str | None = None, **kwargs: Any
 ) -> LineCollection:
-    """Add polygon outlines to ``ax`` as one line collection."""
+    """Add polygon outlines to ``ax`` as one line collection.
+
+    Parameters
+    ----------
+    ax
+        The axes.
+    geoms
+        Shapely (multi)polygons; missing and empty ones are skipped.
+    gid
+        The collection's SVG id, or None.
+    **kwargs
+        Passed on to :class:`matplotlib.collections.LineCollection` (``color``…).
+
+    Returns
+    -------
+    LineCollection
+        One line per ring (holes included).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from damage_data.style import detached_axes
+    >>> holed = box(0, 0, 1, 1).difference(box(0.2, 0.2, 0.4, 0.4))
+    >>> len(add_rings(detached_axes(), [holed]).get_segments())
+    2
+    """
     segments: list[np.ndarray] = []
     for geom in geoms:
         if geom is None or geom.is_empty:
@@ -114,7 +182,45 @@ def draw_structures(
     corner: str = "upper right",
     lang: str = "en",
 ) -> Legend:
-    """Per-structure points, one fixed colour per damage state, with their own key."""
+    """Per-structure points, one fixed colour per damage state, with their own key.
+
+    Parameters
+    ----------
+    ax
+        The map's axes.
+    structures
+        Structures with a canonical ``damage`` column and a CRS (polygons are drawn at a
+        point inside them).
+    crs
+        The map's CRS.
+    corner
+        Where the key sits.
+    lang
+        The language of the key.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+        The key (most severe first), an artist of its own beside the axes legend.
+
+    Raises
+    ------
+    UsageError
+        Without a ``damage`` column or a CRS.
+    UnknownLabelError
+        For a damage state that is not canonical.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from damage_data.style import detached_axes
+    >>> points = gpd.GeoDataFrame({"damage": ["destroyed", "none", "destroyed"]},
+    ...                           geometry=gpd.points_from_xy([1, 2, 3], [1, 2, 3]),
+    ...                           crs="EPSG:3857")
+    >>> key = draw_structures(detached_axes(), points, "EPSG:3857")
+    >>> [t.get_text() for t in key.get_texts()]
+    ['Destroyed', 'No visible damage']
+    """
     damage = _checked_damage(structures)
     geoms = structures.to_crs(crs).geometry
     if not (geoms.geom_type == "Point").all():

@@ -35,7 +35,26 @@ SMALL_VIEW = 0.06
 
 
 def free_corners(reporting: Any, view: View) -> list[str]:
-    """Corners of the view ordered by how little of the reporting units they cover."""
+    """Corners of the view ordered by how little of the reporting units they cover.
+
+    Parameters
+    ----------
+    reporting
+        The reporting units as one shapely geometry, in the map's coordinates.
+    view
+        The map's view, ``(x0, y0, x1, y1)``.
+
+    Returns
+    -------
+    list of str
+        The four corners (``"upper left"``…), freest first.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> free_corners(box(0, 30_000, 20_000, 40_000), (0, 0, 50_000, 40_000))[-1]
+    'upper left'
+    """
     x0, y0, x1, y1 = view
     w, h = (x1 - x0) * 0.34, (y1 - y0) * 0.36
     boxes = {
@@ -49,7 +68,28 @@ def free_corners(reporting: Any, view: View) -> list[str]:
 
 
 def shows_whole_country(country: Any, view: View) -> bool:
-    """True when the view covers at least 80% of the country's bounding box."""
+    """True when the view covers at least 80% of the country's bounding box.
+
+    Parameters
+    ----------
+    country
+        The country's outline (shapely), in the map's coordinates.
+    view
+        The map's view, ``(x0, y0, x1, y1)``.
+
+    Returns
+    -------
+    bool
+        Whether a locator would show nothing new.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> shows_whole_country(box(0, 0, 10, 10), (0, 0, 10, 10))
+    True
+    >>> shows_whole_country(box(0, 0, 100, 100), (0, 0, 10, 10))
+    False
+    """
     bounds = box(*country.bounds)
     return bool(bounds.area) and bounds.intersection(box(*view)).area >= 0.8 * bounds.area
 
@@ -71,6 +111,32 @@ def draw_inset(ax: Axes, country: Any, ctx: gpd.GeoDataFrame | None, corner: str
 
     The frame follows the main view when layout changes the axes; the locator hides itself
     when the map already shows the whole country.
+
+    Parameters
+    ----------
+    ax
+        The map's axes.
+    country
+        The country's outline (shapely), in the map's coordinates.
+    ctx
+        Neighbouring boundaries drawn grey, or None.
+    corner
+        Where the locator sits (a key of :data:`CORNER_BOUNDS`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The locator's axes (a child of ``ax``).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from damage_data.style import detached_axes
+    >>> ax = detached_axes()
+    >>> _ = ax.set_xlim(0, 50_000), ax.set_ylim(0, 40_000)
+    >>> inset = draw_inset(ax, box(-100_000, -100_000, 200_000, 200_000), None, "lower left")
+    >>> inset in ax.child_axes
+    True
     """
     x, y = CORNER_BOUNDS[corner]
     inset = ax.inset_axes((x, y, *INSET_SIZE), zorder=6)
@@ -159,6 +225,20 @@ def nice_length(target_m: float) -> float:
 def scale_label(length_m: float, lang: str = "en") -> str:
     """A scale-bar length as text: ``"25 km"``, ``"2,5 км"``, ``"500 m"``.
 
+    Parameters
+    ----------
+    length_m
+        The bar's length in metres.
+    lang
+        A display language.
+
+    Returns
+    -------
+    str
+        The label, in km from 1000 m.
+
+    Examples
+    --------
     >>> scale_label(25_000), scale_label(2_500, "ru"), scale_label(500)
     ('25 km', '2,5 км', '500 m')
     """
@@ -170,7 +250,31 @@ def scale_label(length_m: float, lang: str = "en") -> str:
 
 
 def draw_scale_bar(ax: Axes, view: View, corner: str, lang: str) -> AnchoredSizeBar:
-    """A scale bar about a fifth of the view wide, in round kilometres (or metres)."""
+    """A scale bar about a fifth of the view wide, in round kilometres (or metres).
+
+    Parameters
+    ----------
+    ax
+        The map's axes (coordinates in metres).
+    view
+        The map's view, ``(x0, y0, x1, y1)``.
+    corner
+        Where the bar sits (``"lower right"``…).
+    lang
+        The language of its label.
+
+    Returns
+    -------
+    AnchoredSizeBar
+        The bar, added to ``ax``.
+
+    Examples
+    --------
+    >>> from damage_data.style import detached_axes
+    >>> bar = draw_scale_bar(detached_axes(), (0, 0, 50_000, 40_000), "lower right", "en")
+    >>> bar.txt_label.get_text()
+    '10 km'
+    """
     length = nice_length(0.2 * (view[2] - view[0]))
     bar = AnchoredSizeBar(
         ax.transData,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
 
 from .. import style
 from .._errors import UsageError
@@ -27,14 +29,37 @@ VALUE_LABEL_OFFSETS = (
 )  # fmt: skip
 DISAGREE_OFFSETS = ((46, 0), (-46, 0), (46, 12), (-46, 12), (46, -12), (-46, -12))
 
+# matplotlib.dates is untyped: its three helpers used here, with the types they have
+_num2date: Callable[[float], datetime] = mdates.num2date
+_date2num: Callable[[Any], float] = mdates.date2num
+_date_locator: Callable[..., Locator] = mdates.AutoDateLocator
+
 
 def value_text(row: pd.Series, lang: str = "en") -> str:
     """A reported count as written on the chart: ``148``, ``500+``, ``55–60``, ``~100``.
 
+    Parameters
+    ----------
+    row
+        A row of the timeline's series (``count``, ``count_min``, ``count_max``,
+        ``qualifier``, ``decreasing``).
+    lang
+        The language whose number marks are used.
+
+    Returns
+    -------
+    str
+        The label; ``▼`` in front of a count lower than the source's previous one.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> value_text(pd.Series({"count": 500, "count_min": 500, "count_max": 500,
     ...                       "qualifier": "more_than", "decreasing": False}))
     '500+'
+    >>> value_text(pd.Series({"count": 57, "count_min": 55, "count_max": 60,
+    ...                       "qualifier": None, "decreasing": True}))
+    '▼ 55–60'
     """
     count, low, high = int(row["count"]), int(row["count_min"]), int(row["count_max"])
     if row["qualifier"] in ("more_than", "at_least"):
@@ -51,11 +76,27 @@ def value_text(row: pd.Series, lang: str = "en") -> str:
 def date_tick(value: float, lang: str = "en") -> str:
     """A date tick: the year on 1 January, the month on the 1st, else day and month.
 
+    Parameters
+    ----------
+    value
+        A matplotlib date number.
+    lang
+        The language of month names.
+
+    Returns
+    -------
+    str
+        The tick's label.
+
+    Examples
+    --------
     >>> import matplotlib.dates as mdates
     >>> date_tick(mdates.datestr2num("2021-01-01")), date_tick(mdates.datestr2num("2020-11-01"), "ru")
     ('2021', 'ноя')
+    >>> date_tick(mdates.datestr2num("2020-11-10"))
+    '10 Nov'
     """
-    day = mdates.num2date(value)
+    day = _num2date(value)
     if day.month == 1 and day.day == 1:
         return str(day.year)
     if day.day == 1:
@@ -95,7 +136,7 @@ def _draw_reports(
             )
         layer.add(
             value_text(row, lang),
-            (mdates.date2num(row["as_of"]), float(row["count"])),
+            (_date2num(row["as_of"]), float(row["count"])),
             priority=0,
             required=True,
             size=style.LABEL_SIZE,
@@ -123,7 +164,7 @@ def _draw_disagreements(ax: Axes, series: pd.DataFrame, layer: LabelLayer, lang:
         )
         layer.add(
             text("timeline.disagree", lang),
-            (mdates.date2num(day), float(hi)),
+            (_date2num(day), float(hi)),
             priority=1,
             required=True,
             size=style.SMALL_SIZE,
@@ -145,7 +186,7 @@ def _axes(ax: Axes, series: pd.DataFrame, lang: str) -> None:
     ax.set_axisbelow(True)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+    ax.xaxis.set_major_locator(_date_locator(minticks=3, maxticks=7))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: date_tick(v, lang)))
     span = series["as_of"].max() - series["as_of"].min()
     margin = max(span * 0.08, pd.Timedelta(days=3))

@@ -1,116 +1,241 @@
 """The report folder: every table, map, chart and note an editor, analyst and data desk need.
 
-``build_report`` writes the whole folder into a temporary directory beside the target and
-renames it into place only when everything is written, so a failed run never leaves half
-a report, and an existing folder is replaced only with ``overwrite=True``.
+``build_report`` writes the whole folder into a hidden temporary folder beside the target
+and renames it into place only when everything is written, so a failed run never leaves
+half a report, and an existing folder is replaced only with ``overwrite=True`` and only
+when it is an earlier report. Its steps, in order: reconcile, tables, boundaries with
+metrics, map and charts, README, web page, ``datapackage.json``.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import pandas as pd
 
-from .._errors import UsageError
-from ..export import atomic_write_text, safe_csv_text, user_mode
-from ..numbers import count_label
-from .notes import FLAG_NOTES
+from .._errors import DamageDataError, UsageError
+from ..export import atomic_write_text, output_error, safe_csv_text, user_mode
+from ..places.gazetteer import bundled_units
+from ..reconcile import readable, summarise
+from ..webpage import render_webpage
+from .graphics import Graphics, draw_graphics
+from .notes import FLAG_NOTES, METHOD_NOTES
+from .package import MARKER, datapackage, is_report
 from .readme import findings_markdown
 from .tables import hxl_csv_text, summary_markdown, write_xlsx
 
 if TYPE_CHECKING:
     from ..tables import Collected
 
-log = logging.getLogger(__name__)
+#: The title of a report when none is given.
+DEFAULT_TITLE = "Structure damage by unit"
 
 
 @dataclass
 class ReportResult:
-    """Where the report went and what it holds."""
+    """Where the report went and what it holds.
+
+    Attributes
+    ----------
+    folder
+        The report folder.
+    files
+        The names of the files written, sorted.
+    summary
+        The summary the report presents (one row per unit).
+    """
 
     folder: Path
     files: list[str] = field(default_factory=list)
     summary: pd.DataFrame | None = None
 
 
-def _rows(frame: pd.DataFrame) -> list[Any]:
-    """Rows as attribute objects (``row.unit_code``), typed loosely for formatting."""
-    return [SimpleNamespace(**{str(k): v for k, v in r.items()}) for r in frame.to_dict("records")]
+# --------------------------------------------------------------------------- the target
 
 
-def _fmt_date(value: Any) -> str:
-    if value is None or pd.isna(value):
-        return "undated"
-    return pd.Timestamp(value).strftime("%-d %b %Y")
+def check_target(target: Path, overwrite: bool, inputs: list[str]) -> None:
+    """Refuse to write over anything but an earlier report folder (and never over inputs).
+
+    Parameters
+    ----------
+    target
+        The folder the report is to be written to.
+    overwrite
+        Whether an existing report folder may be replaced.
+    inputs
+        Paths of the input files (a folder holding one is never replaced).
+
+    Raises
+    ------
+    UsageError
+        When the target is a dangling link, exists without ``overwrite``, is not a folder,
+        is the current, home or root folder, is not a report, or holds an input.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> check_target(pathlib.Path(tempfile.mkdtemp()) / "new", False, [])  # nothing there
+    >>> check_target(pathlib.Path(tempfile.mkdtemp()), True, [])
+    Traceback (most recent call last):
+    ...
+    damage_data._errors.UsageError: ... is not a damage-data report ...
+    """
+    if target.is_symlink() and not target.exists():
+        raise UsageError(f"{target} is a dangling symbolic link; choose another folder with -o")
+    if not target.exists():
+        return
+    if not overwrite:
+        raise UsageError(f"{target} exists; choose another folder with -o or pass --overwrite")
+    if not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder; choose another folder with -o")
+    resolved = target.resolve()
+    if resolved in (Path.cwd().resolve(), Path.home().resolve(), Path("/").resolve()):
+        raise UsageError(f"{target} is the current, home or root folder: never replaced")
+    if not is_report(target):
+        raise UsageError(
+            f"{target} exists and is not a damage-data report (no {MARKER} of one): "
+            "--overwrite replaces only report folders; choose another folder with -o"
+        )
+    for path in inputs:
+        try:
+            Path(path).resolve().relative_to(resolved)
+        except ValueError:
+            continue
+        raise UsageError(f"{target} holds the input {path}; write the report elsewhere (-o)")
 
 
-def _datapackage(
-    folder: Path, files: list[str], sources: pd.DataFrame, title: str
-) -> dict[str, Any]:
-    """A Frictionless descriptor for the report folder, with a schema per table."""
-    from frictionless import Resource
+# the name cli/report.py imports (kept until it imports check_target)
+_check_target = check_target
 
-    resources: list[dict[str, Any]] = []
-    for name in files:
-        path = folder / name
-        stem = name.rsplit(".", 1)[0].replace("_", "-").lower()
-        if name.endswith(".csv") and not name.endswith("_hxl.csv"):
-            resource = Resource(path=name, basepath=str(folder))
-            resource.infer()
-            descriptor = resource.to_descriptor()
-            descriptor["name"] = stem
-            descriptor.pop("basepath", None)
-        else:
-            descriptor = {
-                "name": stem + "-" + name.rsplit(".", 1)[-1].lower(),
-                "path": name,
-                "type": "file",
-                "format": name.rsplit(".", 1)[-1].lower(),
-                "bytes": path.stat().st_size,
-            }
-            if name.endswith("_hxl.csv"):
-                descriptor["description"] = "Summary with an HXL hashtag row under the header"
-        resources.append(descriptor)
-    return {
-        "name": "damage-report",
-        "title": title,
-        "profile": "data-package",
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "title": "Creative Commons Attribution 4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-            }
-        ],
-        "sources": [
-            {"title": str(s.title), **({"path": s.url} if isinstance(s.url, str) and s.url else {})}
-            for s in _rows(sources)
-        ]
-        + [
-            {
-                "title": "Natural Earth admin-1 boundaries (public domain)",
-                "path": "https://www.naturalearthdata.com/",
-            },
-            {"title": "GeoNames (CC BY 4.0)", "path": "https://www.geonames.org/"},
-        ],
-        "resources": resources,
+
+@dataclass
+class _Folder:
+    """The hidden folder a report is written into, and the files written so far."""
+
+    path: Path
+    files: list[str] = field(default_factory=list)
+
+    def put_text(self, name: str, text: str) -> None:
+        atomic_write_text(self.path / name, text)
+        self.files.append(name)
+
+    def added(self, *names: str) -> None:
+        """Files written by a library of their own: given the user's permissions."""
+        for name in names:
+            user_mode(self.path / name)
+        self.files += names
+
+
+def _name_the_target(err: BaseException, hidden: Path, target: Path) -> None:
+    """Say ``target`` where ``err`` names the hidden folder (whose name means nothing to the
+    user: ``.rep.k2j4/summary.csv`` becomes ``rep/summary.csv``)."""
+    forms = sorted({str(hidden), os.path.abspath(hidden)}, key=len, reverse=True)
+
+    def fixed(value: Any) -> Any:
+        if isinstance(value, str | os.PathLike):
+            text = os.fspath(value)
+            if isinstance(text, str):
+                for form in forms:
+                    text = text.replace(form, str(target))
+                return text
+        return value
+
+    if isinstance(err, DamageDataError):
+        err.message = fixed(err.message)
+        err.context = {k: fixed(v) for k, v in err.context.items()}
+        if hasattr(err, "path"):
+            err.path = fixed(err.path)
+    if isinstance(err, OSError):
+        err.filename = fixed(err.filename)
+        if err.filename2 is not None:  # assigning None would print "-> None"
+            err.filename2 = fixed(err.filename2)
+    err.args = tuple(fixed(a) for a in err.args)
+
+
+def _swap_into_place(work: Path, target: Path) -> None:
+    """Rename the finished folder to ``target`` (an earlier report is removed after)."""
+    if not target.exists():
+        work.rename(target)
+        return
+    backup = target.with_name(f".{target.name}.old")
+    shutil.rmtree(backup, ignore_errors=True)
+    target.rename(backup)
+    work.rename(target)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+@contextmanager
+def _staged(target: Path) -> Iterator[_Folder]:
+    """A hidden folder beside ``target``, swapped into its place when the block succeeds;
+    removed when it fails, and the error then names ``target``, not the hidden folder."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as err:
+        raise output_error(target, err) from err
+    try:
+        user_mode(work, folder=True)
+        yield _Folder(work)
+        _swap_into_place(work, target)
+    except BaseException as err:
+        shutil.rmtree(work, ignore_errors=True)
+        _name_the_target(err, work, target)
+        raise
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def _figures_for_export(figures: pd.DataFrame) -> pd.DataFrame:
+    out = figures.copy()
+    out["as_of"] = out["as_of"].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _write_tables(
+    folder: _Folder,
+    collected: Collected,
+    summary: pd.DataFrame,
+    villages: pd.DataFrame,
+    title: str,
+) -> None:
+    """Every table in CSV, the summary also in Markdown, HXL and a formatted workbook."""
+    figures = _figures_for_export(collected.figures)
+    folder.put_text("summary.csv", safe_csv_text(summary))
+    folder.put_text(
+        "summary.md", summary_markdown(title, readable(summary) if not summary.empty else summary)
+    )
+    folder.put_text("summary_hxl.csv", hxl_csv_text(summary))
+    if not villages.empty:
+        folder.put_text("villages.csv", safe_csv_text(villages))
+    folder.put_text("figures.csv", safe_csv_text(figures))
+    folder.put_text("sources.csv", safe_csv_text(collected.sources))
+    folder.put_text("match_log.csv", safe_csv_text(collected.match_log))
+    folder.put_text("rejects.csv", safe_csv_text(collected.rejects))
+    notes = [*METHOD_NOTES, *((f"flag {k}", v) for k, v in FLAG_NOTES.items())]
+    sheets = {"Summary": summary}
+    if not villages.empty:
+        sheets["Villages"] = villages
+    sheets |= {
+        "Figures": figures,
+        "Sources": collected.sources,
+        "Notes": pd.DataFrame(notes, columns=["topic", "note"]),
     }
+    write_xlsx(folder.path / "summary.xlsx", sheets)
+    folder.added("summary.xlsx")
 
 
-def _units_with_metrics(summary: pd.DataFrame, units: Any = None) -> Any:
+def _units_with_metrics(summary: pd.DataFrame, units: Any = None) -> gpd.GeoDataFrame:
     """The summary joined to unit polygons (the user's ``--units`` or the bundled ones)."""
-    import geopandas as gpd
-
-    from ..places.gazetteer import bundled_units
-
     shapes = (
         units
         if units is not None and "geometry" in getattr(units, "columns", [])
@@ -125,45 +250,70 @@ def _units_with_metrics(summary: pd.DataFrame, units: Any = None) -> Any:
     return out
 
 
-def _figures_for_export(figures: pd.DataFrame) -> pd.DataFrame:
-    out = figures.copy()
-    out["as_of"] = out["as_of"].dt.strftime("%Y-%m-%d")
-    return out
-
-
-#: The file that marks a folder as a report (only such a folder is ever replaced).
-MARKER = "datapackage.json"
-
-
-def _check_target(target: Path, overwrite: bool, inputs: list[str]) -> None:
-    """Refuse to write over anything but an earlier report folder (and never over inputs)."""
-    if target.is_symlink() and not target.exists():
-        raise UsageError(f"{target} is a dangling symbolic link; choose another folder with -o")
-    if not target.exists():
+def _write_boundaries(folder: _Folder, summary: pd.DataFrame, units: Any) -> None:
+    """The units with their metrics as GeoPackage and GeoJSON (none when nothing counted)."""
+    if summary.empty:
         return
-    if not overwrite:
-        raise UsageError(f"{target} exists; choose another folder with -o or pass --overwrite")
-    if not target.is_dir():
-        raise UsageError(f"{target} exists and is not a folder; choose another folder with -o")
-    resolved = target.resolve()
-    if resolved in (Path.cwd().resolve(), Path.home().resolve(), Path("/").resolve()):
-        raise UsageError(f"{target} is the current, home or root folder: never replaced")
-    marker = target / MARKER
-    try:
-        is_report = json.loads(marker.read_text(encoding="utf-8")).get("name") == "damage-report"
-    except (OSError, ValueError, AttributeError):
-        is_report = False
-    if not is_report:
-        raise UsageError(
-            f"{target} exists and is not a damage-data report (no {MARKER} of one): "
-            "--overwrite replaces only report folders; choose another folder with -o"
-        )
-    for path in inputs:
-        try:
-            Path(path).resolve().relative_to(resolved)
-        except ValueError:
-            continue
-        raise UsageError(f"{target} holds the input {path}; write the report elsewhere (-o)")
+    geo = _units_with_metrics(summary, units)
+    if geo.empty:
+        return
+    geo.to_file(folder.path / "units.gpkg", layer="units", driver="GPKG")
+    geo.to_file(folder.path / "units.geojson", driver="GeoJSON")
+    folder.added("units.gpkg", "units.geojson")
+
+
+def _write_readme(
+    folder: _Folder,
+    collected: Collected,
+    summary: pd.DataFrame,
+    villages: pd.DataFrame,
+    graphics: Graphics,
+    title: str,
+) -> None:
+    figures = collected.figures
+    review = (
+        figures[figures["status"].astype("string") == "needs_review"] if not figures.empty else None
+    )
+    # the README lists the folder as it will be, with the files still to come
+    files = sorted([*folder.files, "README.md", "index.html", MARKER])
+    text = findings_markdown(
+        summary,
+        collected,
+        title=title,
+        villages=villages,
+        review=review,
+        images=graphics.images,
+        skipped=graphics.skipped,
+        files=files,
+    )
+    folder.put_text("README.md", text)
+
+
+def _write_webpage(
+    folder: _Folder,
+    collected: Collected,
+    summary: pd.DataFrame,
+    *,
+    title: str,
+    lang: str,
+    summary_options: dict[str, Any],
+) -> None:
+    units = collected.units
+    page = render_webpage(
+        summary,
+        collected.figures,
+        collected.sources,
+        units if units is not None and "geometry" in units else None,
+        title=title,
+        lang=lang,
+        summary_options=summary_options,
+    )
+    folder.put_text("index.html", page)
+
+
+def _write_datapackage(folder: _Folder, sources: pd.DataFrame, title: str) -> None:
+    package = datapackage(folder.path, folder.files, sources, title)
+    folder.put_text(MARKER, json.dumps(package, indent=2, ensure_ascii=False, default=str))
 
 
 def build_report(
@@ -185,234 +335,66 @@ def build_report(
     out_dir
         The folder to write; an existing folder is replaced only with ``overwrite`` and only
         when it is an earlier report (it holds a report's ``datapackage.json``).
+    overwrite
+        Replace an earlier report in ``out_dir``.
     title
-        Report title (a default names the period).
+        Report title (default: "Structure damage by unit").
     lang
         Language of unit names and number formats.
     progress
         Called with a short message before each step (the CLI shows a progress display).
-    summary_options
+    **summary_options
         Passed to :func:`damage_data.reconcile.summarise` (``policy``, ``as_of``…).
 
     Returns
     -------
     ReportResult
 
+    Raises
+    ------
+    UsageError
+        When ``out_dir`` may not be written (see :func:`check_target`).
+    damage_data.export.OutputError
+        When the machine refuses (full disk, read-only folder); the message names
+        ``out_dir``, and nothing is left behind.
+
     Examples
     --------
+    >>> import pathlib, tempfile
     >>> from damage_data.pipeline import collect
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "r"
-    >>> result = build_report(collect(), out)  # doctest: +SKIP
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+    >>> result = build_report(collect(), out)
+    >>> result.folder == out, "README.md" in result.files, "index.html" in result.files
+    (True, True, True)
     """
-    from ..reconcile import readable, summarise
-
     target = Path(out_dir)
-    inputs = [str(r.get("path")) for r in collected.reports if r.get("path")]
-    _check_target(target, overwrite, inputs)
-    step = progress or (lambda _msg: None)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    user_mode(work, folder=True)
-    try:
+    check_target(target, overwrite, [str(r["path"]) for r in collected.reports if r.get("path")])
+    step = progress or (lambda _message: None)
+    title = title or DEFAULT_TITLE
+    with _staged(target) as folder:
         step("reconciling sources")
         summary = summarise(collected, lang=lang, **summary_options)
-        figures, sources = collected.figures, collected.sources
+        # villages with the same choices, but always per village and never per source
         options = {k: v for k, v in summary_options.items() if k not in ("level", "by_source")}
         villages = summarise(collected, lang=lang, level="settlement", **options)
-        title = title or "Structure damage by unit"
-        files: list[str] = []
-
-        def put_text(name: str, text: str) -> None:
-            atomic_write_text(work / name, text)
-            files.append(name)
-
         step("writing tables")
-        put_text("summary.csv", safe_csv_text(summary))
-        put_text(
-            "summary.md",
-            summary_markdown(title, readable(summary) if not summary.empty else summary),
-        )
-        put_text("summary_hxl.csv", hxl_csv_text(summary))
-        if not villages.empty:
-            put_text("villages.csv", safe_csv_text(villages))
-        put_text("figures.csv", safe_csv_text(_figures_for_export(figures)))
-        put_text("sources.csv", safe_csv_text(sources))
-        put_text("match_log.csv", safe_csv_text(collected.match_log))
-        put_text("rejects.csv", safe_csv_text(collected.rejects))
-        notes = [
-            (
-                "method",
-                "Each unit's figures come from its best source: a primary over the report "
-                "relaying it, then the latest date, then the method (field survey > "
-                "satellite > official statement > press). Sources are never added; "
-                "breakdowns are parts of their totals; villages add up into their unit.",
-            ),
-            ("damaged", "Damaged excludes destroyed; 'possibly damaged' is reported apart."),
-            (
-                "ranges",
-                "A count with *_max empty has no upper bound ('more than 500' is 500+).",
-            ),
-            (
-                "boundaries",
-                "Natural Earth admin-1 (public domain) or the user's own; names do not imply "
-                "any position on the status of any territory.",
-            ),
-        ]
-        notes += [(f"flag {k}", v) for k, v in FLAG_NOTES.items()]
-        sheets = {"Summary": summary}
-        if not villages.empty:
-            sheets["Villages"] = villages
-        sheets |= {
-            "Figures": _figures_for_export(figures),
-            "Sources": sources,
-            "Notes": pd.DataFrame(notes, columns=["topic", "note"]),
-        }
-        write_xlsx(work / "summary.xlsx", sheets)
-        files.append("summary.xlsx")
-
+        _write_tables(folder, collected, summary, villages, title)
         step("writing boundaries with metrics")
-        if not summary.empty:
-            geo = _units_with_metrics(summary, getattr(collected, "units", None))
-            if not geo.empty:
-                geo.to_file(work / "units.gpkg", layer="units", driver="GPKG")
-                geo.to_file(work / "units.geojson", driver="GeoJSON")
-                for name in ("units.gpkg", "units.geojson"):
-                    user_mode(work / name)
-                files += ["units.gpkg", "units.geojson"]
-
+        _write_boundaries(folder, summary, collected.units)
         step("drawing the map and charts")
-        images = _graphics(work, summary, figures, sources, title=title, lang=lang)
-        files += [name for name, _ in images]
-
+        graphics = draw_graphics(
+            folder.path, summary, collected.figures, collected.sources, title=title, lang=lang
+        )
+        folder.files += [name for name, _alt in graphics.images]
         step("writing the README and datapackage.json")
-        review = (
-            figures[figures["status"].astype("string") == "needs_review"]
-            if not figures.empty
-            else None
-        )
-        put_text(
-            "README.md",
-            findings_markdown(
-                summary,
-                collected,
-                title=title,
-                villages=villages,
-                review=review,
-                images=images,
-                files=sorted([*files, "README.md", "index.html", MARKER]),
-            ),
-        )
+        _write_readme(folder, collected, summary, villages, graphics, title)
         step("writing the web page")
-        from ..webpage import render_webpage
-
-        page_units = getattr(collected, "units", None)
-        put_text(
-            "index.html",
-            render_webpage(
-                summary,
-                figures,
-                sources,
-                page_units if page_units is not None and "geometry" in page_units else None,
-                title=title,
-                lang=lang,
-                summary_options=summary_options,
-            ),
+        _write_webpage(
+            folder, collected, summary, title=title, lang=lang, summary_options=summary_options
         )
-        package = _datapackage(work, files, sources, title)
-        put_text(MARKER, json.dumps(package, indent=2, ensure_ascii=False, default=str))
-        # swap the finished folder into place
-        if target.exists():
-            backup = target.with_name(f".{target.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
-            target.rename(backup)
-            work.rename(target)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            work.rename(target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return ReportResult(folder=target, files=sorted(files), summary=summary)
+        _write_datapackage(folder, collected.sources, title)
+        files = sorted(folder.files)
+    return ReportResult(folder=target, files=files, summary=summary)
 
 
-def _graphics(
-    folder: Path,
-    summary: pd.DataFrame,
-    figures: pd.DataFrame,
-    sources: pd.DataFrame,
-    *,
-    title: str,
-    lang: str,
-) -> list[tuple[str, str]]:
-    """Draw the map and charts (web preset) and return (file name, alt text) pairs.
-
-    Titles and descriptions come from :func:`damage_data.plot.chart`, which states the
-    finding from the same summary the tables hold; the alt texts list the numbers drawn.
-    Nothing is drawn when nothing was counted (a chart of nothing would read as zero).
-    """
-    from .. import plot
-    from ..export import save
-    from ..style import anatomy_of, detached_axes
-
-    out: list[tuple[str, str]] = []
-    units = summary[summary["level"] != "country"] if not summary.empty else summary
-    if units.empty:
-        return out
-    ranked = units.sort_values("total", ascending=False, na_position="last")
-    top = ranked.iloc[0]
-
-    def label(row: Any, group: str) -> str:
-        return count_label(row[group], row[f"{group}_min"], row[f"{group}_max"]) or "not stated"
-
-    charts: list[tuple[str, str, str]] = [
-        (
-            "map.png",
-            "map",
-            f"Map of buildings reported damaged or destroyed per unit; highest: "
-            f"{top['unit_name']} with {label(top, 'total')}.",
-        ),
-        (
-            "chart_bars.png",
-            "bars",
-            "Stacked bars per unit: "
-            + "; ".join(
-                f"{r['unit_name']} {label(r, 'destroyed')} destroyed, {label(r, 'damaged')} damaged"
-                for _, r in ranked.iterrows()
-            ),
-        ),
-    ]
-    if units["residential_share"].notna().any():
-        charts.append(
-            (
-                "chart_share.png",
-                "share",
-                "Share of homes among buildings of known type, per unit: "
-                + "; ".join(
-                    f"{r['unit_name']} {count_label(r['residential'])} of "
-                    f"{count_label(r['residential_basis'])}"
-                    for _, r in units.iterrows()
-                    if pd.notna(r["residential_share"])
-                ),
-            )
-        )
-    if not figures.empty and figures.groupby("unit_code")["source_id"].nunique().max() > 1:
-        charts.append(
-            (
-                "chart_timeline.png",
-                "timeline",
-                "Figures reported over time by each source for the unit with the most statements.",
-            )
-        )
-    for name, kind, alt in charts:
-        # drawn on a figure pyplot does not manage: the user's backend is never touched
-        fig = plot.chart(
-            kind, figures, sources, summary=summary, lang=lang, subtitle=None, ax=detached_axes()
-        )
-        anatomy = anatomy_of(fig)
-        chart_title = anatomy.title if anatomy is not None else title
-        alt = anatomy.alt_text if anatomy is not None and anatomy.alt_text else alt
-        save(fig, folder / name, preset="web", title=chart_title, alt_text=alt)
-        user_mode(folder / name)
-        out.append((name, alt))
-    return out
+__all__ = ["DEFAULT_TITLE", "MARKER", "ReportResult", "build_report", "check_target"]

@@ -30,6 +30,24 @@ FLAG_NOTES: dict[str, str] = {
     "lossy_class": "the source's damage classes match ours only roughly",
 }
 
+#: The Notes sheet of the workbook: how the table was made, then what each flag means.
+METHOD_NOTES: tuple[tuple[str, str], ...] = (
+    (
+        "method",
+        "Each unit's figures come from its best source: a primary over the report "
+        "relaying it, then the latest date, then the method (field survey > "
+        "satellite > official statement > press). Sources are never added; "
+        "breakdowns are parts of their totals; villages add up into their unit.",
+    ),
+    ("damaged", "Damaged excludes destroyed; 'possibly damaged' is reported apart."),
+    ("ranges", "A count with *_max empty has no upper bound ('more than 500' is 500+)."),
+    (
+        "boundaries",
+        "Natural Earth admin-1 (public domain) or the user's own; names do not imply "
+        "any position on the status of any territory.",
+    ),
+)
+
 #: HXL hashtags of the summary columns (REFERENCE §4).
 HXL_TAGS: dict[str, str] = {
     "unit_code": "#adm1+code",
@@ -80,5 +98,21 @@ REVIEW_NOTES: dict[str, str] = {
 
 
 def in_words(flag: str) -> str:
-    """A flag code as words for a reader: its note, else the code with spaces."""
+    """A flag code as words for a reader: its note, else the code with spaces.
+
+    Parameters
+    ----------
+    flag
+        A flag code of a figure or a summary row.
+
+    Returns
+    -------
+    str
+        The words.
+
+    Examples
+    --------
+    >>> in_words("place_fuzzy"), in_words("some_new_flag")
+    ('its place name was matched only approximately', 'some new flag')
+    """
     return REVIEW_NOTES.get(flag) or FLAG_NOTES.get(flag) or flag.replace("_", " ")

@@ -9,6 +9,7 @@ names, evidence) is escaped for Markdown and HTML.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -103,6 +104,7 @@ def findings_markdown(
     villages: pd.DataFrame | None = None,
     review: pd.DataFrame | None = None,
     images: list[tuple[str, str]] | None = None,
+    skipped: Sequence[str] = (),
     files: list[str] | None = None,
 ) -> str:
     """The README of a report folder.
@@ -122,6 +124,8 @@ def findings_markdown(
         Figures that were not counted because they need review.
     images
         ``(file, alt text)`` of the map and charts.
+    skipped
+        A sentence for each chart that was not drawn, saying why.
     files
         The files of the folder.
 
@@ -129,6 +133,15 @@ def findings_markdown(
     -------
     str
         Markdown.
+
+    Examples
+    --------
+    >>> from damage_data.pipeline import collect
+    >>> from damage_data.reconcile import summarise
+    >>> collected = collect()  # the bundled example
+    >>> text = findings_markdown(summarise(collected), collected, title="Damage in <Tartar>")
+    >>> text.splitlines()[0]
+    '# Damage in &lt;Tartar&gt;'
     """
     sources = collected.sources
     names = _source_names(sources)
@@ -166,10 +179,11 @@ def findings_markdown(
         lines.append("")
     lines += _watch(summary, review, collected)
     lines += _sources(sources, summary)
-    if images:
+    if images or skipped:
         lines += ["## Map and charts", ""]
-        lines += [f"![{md_text(alt)}]({name})" for name, alt in images]
+        lines += [f"![{md_text(alt)}]({name})" for name, alt in images or []]
         lines.append("")
+        lines += [f"_{md_text(why)}_\n" for why in skipped]
     lines += [
         "## Files",
         "",

@@ -9,37 +9,47 @@ from pathlib import Path
 import pandas as pd
 
 from ..export import markdown_table, neutralise_formulas, user_mode
+from ..reconcile import COUNT_COLUMNS
 from .notes import HXL_TAGS
 
 COUNT_FORMAT = "#,##0"
-#: Columns holding counts (a thousands format in the workbook).
-COUNT_HEADERS = (
-    "destroyed",
-    "destroyed_min",
-    "destroyed_max",
-    "damaged",
-    "damaged_min",
-    "damaged_max",
-    "possibly_damaged",
-    "unsplit",
-    "total",
-    "total_min",
-    "total_max",
-    "assessed",
-    "residential",
-    "residential_basis",
+#: Columns holding counts (a thousands format in the workbook): the summary's counts, its
+#: bounds across sources and number of sources, and a figures table's count and bounds.
+COUNT_HEADERS: tuple[str, ...] = (
+    *COUNT_COLUMNS,
     "total_low",
     "total_high",
+    "n_sources",
     "count",
     "count_min",
     "count_max",
-    "n_sources",
 )
 _WIDE = ("evidence", "note", "notes", "title", "why", "flags", "reason")
 
 
 def hxl_csv_text(summary: pd.DataFrame) -> str:
-    """The summary as HXL-tagged CSV: a header row, a hashtag row, then the data."""
+    r"""The summary as HXL-tagged CSV: a header row, a hashtag row, then the data.
+
+    Parameters
+    ----------
+    summary
+        The summary (or any table); columns without a tag get an empty hashtag cell.
+
+    Returns
+    -------
+    str
+        CSV text; formula-like cells neutralised, dates as ISO dates, missing cells empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> text = hxl_csv_text(pd.DataFrame({"unit_code": ["AZ-TAR"], "destroyed": [3],
+    ...                                   "as_of": [pd.Timestamp("2021-01-05")]}))
+    >>> print(text.replace("\r\n", "\n"), end="")
+    unit_code,destroyed,as_of
+    #adm1+code,#affected+buildings+destroyed,#date+reported
+    AZ-TAR,3,2021-01-05
+    """
     table = neutralise_formulas(summary)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -58,7 +68,31 @@ def hxl_csv_text(summary: pd.DataFrame) -> str:
 
 
 def summary_markdown(title: str, readable: pd.DataFrame) -> str:
-    """``summary.md``: readable headers, counts with their bounds, shares as percentages."""
+    """``summary.md``: readable headers, counts with their bounds, shares as percentages.
+
+    Parameters
+    ----------
+    title
+        The heading.
+    readable
+        The summary as :func:`damage_data.reconcile.readable` writes it.
+
+    Returns
+    -------
+    str
+        A Markdown heading and table (the ``level`` column left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(summary_markdown("Damage", pd.DataFrame({"unit_code": ["AZ-TAR"], "level": ["adm1"],
+    ...                                                "destroyed": ["148"]})), end="")
+    # Damage
+    <BLANKLINE>
+    | Code | Destroyed |
+    |---|---|
+    | AZ-TAR | 148 |
+    """
     headers = {
         "unit_code": "Code",
         "unit_name": "Unit",
@@ -93,7 +127,24 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """A workbook a desk can use: bold frozen header, autofilter, widths, number formats."""
+    """A workbook a desk can use: bold frozen header, autofilter, widths, number formats.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` file; written through a temporary file beside it.
+    sheets
+        Sheet name → table; geometry columns are left out, text cells neutralised.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, pandas as pd
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "summary.xlsx"
+    >>> write_xlsx(out, {"summary": pd.DataFrame({"unit_code": ["AZ-TAR"], "destroyed": [1148]})})
+    >>> sheet = pd.ExcelFile(out).parse("summary")
+    >>> sheet.to_dict("list")
+    {'unit_code': ['AZ-TAR'], 'destroyed': [1148]}
+    """
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 

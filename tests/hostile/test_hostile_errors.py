@@ -282,11 +282,6 @@ def test_summary_output_onto_a_folder(tmp_path: Path, cli: Callable[..., Any]) -
     assert (tmp_path / "folder").is_dir()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report/ draws a timeline without dated figures (plot.series raises 'no dated "
-    "figures'): lead's zone, see the issue-19 report",
-)
 def test_report_on_a_one_row_table_and_an_undated_press_report(
     tmp_path: Path, cli: Callable[..., Any]
 ) -> None:
@@ -295,4 +290,7 @@ def test_report_on_a_one_row_table_and_an_undated_press_report(
     press.write_text("In Fuzuli district, 20 houses were destroyed.\n", encoding="utf-8")
     run = cli("report", table, press, "-o", tmp_path / "rep")
     assert run.code == 0, run.stderr
-    assert (tmp_path / "rep" / "README.md").exists()
+    # two sources on one unit, none dated: no timeline, and the README says why
+    assert not (tmp_path / "rep" / "chart_timeline.png").exists()
+    readme = (tmp_path / "rep" / "README.md").read_text(encoding="utf-8")
+    assert "No timeline was drawn" in readme and "date" in readme

@@ -71,11 +71,6 @@ def test_report_escapes_what_inputs_say(
     _no_markup(body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report/ copies the source URL into datapackage.json 'sources[].path' unchecked "
-    "(javascript:): lead's zone, see the issue-19 report",
-)
 def test_datapackage_has_only_http_links(
     tmp_path: Path, hostile_register: Path, cli: Callable[..., Any]
 ) -> None:
