@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 
@@ -97,3 +98,54 @@ def detect_language(text: str) -> str:
     if (scores[best] < 2 and not clear) or (len(words) >= 12 and scores[best] < 0.08 * len(words)):
         return "und"
     return best
+
+
+def language_blocks(text: str, *, min_words: int = 6) -> list[tuple[int, int, str]]:
+    """Runs of paragraphs in one language: ``(start, end, lang)``; one run for most texts.
+
+    Short paragraphs (datelines, headlines) and undetectable ones take the language of
+    their neighbours, so only a real change of language ("… said in a statement:" followed
+    by the statement in Azerbaijani) splits the text.
+
+    >>> language_blocks("Tərtər rayonunda 646 evə ziyan dəyib.")
+    [(0, 37, 'az')]
+    """
+    whole = detect_language(text)
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    langs: list[str | None] = []
+    for start, end in paragraphs:
+        chunk = text[start:end]
+        words = sum(1 for w in chunk.split() if any(c.isalpha() for c in w))
+        found: str | None = detect_language(chunk)
+        if words < min_words and found not in _OTHER_SCRIPTS:
+            found = None  # too short to tell, unless its script alone says it (Armenian…)
+        # an unsupported script keeps its code (its paragraphs go to review); "und" inherits
+        langs.append(found if found not in (None, "und") else None)
+    known = [lg for lg in langs if lg is not None]
+    if len(set(known)) <= 1:
+        return [(0, len(text), whole)]
+    # fill the gaps from the nearest paragraph before (or after) that has a language
+    filled: list[str] = []
+    for i, lg in enumerate(langs):
+        if lg is None:
+            before = [x for x in langs[:i] if x is not None]
+            after = [x for x in langs[i + 1 :] if x is not None]
+            lg = before[-1] if before else after[0]
+        filled.append(lg)
+    blocks: list[tuple[int, int, str]] = []
+    for (start, end), lg in zip(paragraphs, filled, strict=True):
+        if blocks and blocks[-1][2] == lg:
+            blocks[-1] = (blocks[-1][0], end, lg)
+        else:
+            blocks.append((start if blocks else 0, end, lg))
+    first, last = blocks[0], blocks[-1]
+    blocks[-1] = (last[0], len(text), last[2]) if len(blocks) > 1 else (0, len(text), first[2])
+    return blocks
+
+
+#: Languages known from their script alone (all unsupported: their text goes to review).
+_OTHER_SCRIPTS = frozenset(str(v) for v in shared()["scripts"].values())
+
+
+#: A paragraph: text between blank lines.
+_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)

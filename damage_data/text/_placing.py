@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._items import PlaceCount
 from ._lexicon import Lexicon
-from ._rules import PlaceCount
 from ._tokens import Sentence, Token
 
 logger = logging.getLogger(__name__)
