@@ -4,6 +4,7 @@ its parent's, the clause's predicate further on, or the previous list's."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ._items import (
     CLAUSE_PUNCT,
@@ -30,190 +31,259 @@ _NOT_STRUCTURES = frozenset(
 )
 
 
+@dataclass
+class _Sentence:
+    """What :func:`decide_damage` consults for every group of one sentence."""
+
+    result: SentenceResult
+    lex: Lexicon
+    tokens: list[Token]
+    groups: dict[int, list[Item]]  # list group → its items, left to right
+    order: list[int]  # the groups, left to right
+    joiners: set[str]
+    relatives: set[str]
+    ors: frozenset[str]  # "or" phrases, as normalised words joined by spaces
+    counts_at: frozenset[int]  # where every number of the sentence starts
+
+
 def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
     """Give every item its damage phrase: its own, the group's, its parent's or the list's."""
     items = result.items
     if not items:
         return
-    tokens = items[0].sentence.tokens
-    joiners = lex.words("list_joiners") | {",", "and"}
-    relatives = lex.words("relative_words")
-    ors = frozenset(" ".join(t.norm for t in tokenize(o)) for o in lex.raw.get("or_words", []))
     groups: dict[int, list[Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
     for members in groups.values():
         for m in members[:-1]:
             m.group_last = False
-    order = sorted(groups)
+    ctx = _Sentence(
+        result=result,
+        lex=lex,
+        tokens=items[0].sentence.tokens,
+        groups=groups,
+        order=sorted(groups),
+        joiners=lex.words("list_joiners") | {",", "and"},
+        relatives=lex.words("relative_words"),
+        ors=frozenset(" ".join(t.norm for t in tokenize(o)) for o in lex.raw.get("or_words", [])),
+        counts_at=frozenset([it.num.start for it in items] + [n.start for n, _ in result.skipped]),
+    )
     prev_end = 0
-    sources: dict[int, str] = {}
-    counts_at = frozenset([it.num.start for it in items] + [n.start for n, _ in result.skipped])
-    for idx, g in enumerate(order):
-        members = groups[g]
-        nxt = groups[order[idx + 1]][0].first if idx + 1 < len(order) else len(tokens)
-        trail_lo = max(m.last for m in members)
-        trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
-        negation = all(m.num.kind == "negation" for m in members)
-        cue = cue_in(tokens, max(0, members[0].first - 4), members[0].first, lex, "subset_before")
-        aside = (
-            idx > 0
-            and members[0].parent is not None
-            and cue is not None
-            and cue[0] > 0
-            and tokens[cue[0] - 1].text == ","
-            # the parent has no phrase of its own before the aside: the verb comes after it
-            and not any(
-                members[0].parent.last <= p.start < cue[0]
-                for p in result.phrases
-                if members[0].parent is not None
-            )
-            and trail_lo + 1 < len(tokens)
-            and tokens[trail_lo + 1].norm not in joiners
-        )
-        trailing = _trailing(
-            tokens,
-            result.phrases,
-            trail_lo,
-            nxt,
-            joiners,
-            relatives,
-            negation=negation,
-            ors=ors,
-            aside=aside,
-            aux=frozenset(lex.words("aux_words")),
-            appositions=frozenset(lex.words("apposition_markers")),
-            counts_at=counts_at,
-        )
-        leading = _leading(tokens, result.phrases, prev_end, members[0].first, negation=negation)
-        if (
-            trailing is not None
-            and leading is not None
-            and nxt < len(tokens)
-            and (
-                members[0].first - leading.end <= 1
-                # "zerstörte in Schuld 12 Häuser und beschädigte 40 weitere": verb-second
-                or (
-                    not any(t.text in CLAUSE_PUNCT for t in tokens[leading.end : members[0].first])
-                    and trail_lo < trailing.start
-                    and all(t.norm in joiners for t in tokens[trail_lo : trailing.start])
-                )
-            )
-            and nxt - trailing.end <= 3
-            and not any(t.text in CLAUSE_PUNCT for t in tokens[trailing.end : nxt])
-        ):
-            # "destroyed some twenty houses and damaged more than 50 others": the verb after
-            # the list leads the next count; this list has its own verb before it
-            trailing = None
-        if (
-            trailing is not None
-            and leading is not None
-            and members[0].first == leading.end
-            and trail_lo < trailing.start
-            and all(t.norm in joiners for t in tokens[trail_lo : trailing.start])
-            and not leading.negated
-            and leading.state != "exclude"
-        ):
-            # "damaged 120 homes and destroyed 15": a verb right before the count governs it;
-            # the verb after "and" starts the next clause (whose object may be elided)
-            trailing = None
-        if (
-            trailing is not None
-            and nxt < len(tokens)
-            and trail_lo < trailing.start
-            and tokens[trailing.start - 1].norm in joiners
-            and not any(t.text in TRAIL_STOP for t in tokens[trail_lo : trailing.start])
-            and nxt - trailing.end <= 1
-        ):
-            # "hit 120 homes in Kharkiv and destroyed 15": the verb after "and" governs the
-            # next count, not this one; without a verb of its own this count goes to review
-            trailing = None
-        if (
-            trailing is not None
-            and leading is not None
-            and members[0].first == leading.end
-            and not leading.negated
-            and leading.state != "exclude"
-            and trailing.start > trail_lo
-            and not any(t.is_digit for t in tokens[trail_lo : trailing.start])
-            and any(t.norm in joiners - {","} for t in tokens[trail_lo + 1 : trailing.start])
-        ):
-            # "destroyed at least 25 shops in the town and caused damage to the clinic": the
-            # verb before the count is its own; the one after "and" has its own object
-            trailing = None
-        if trailing is not None:
-            leading = None
+    for idx in range(len(ctx.order)):
+        prev_end = _decide_group(ctx, idx, prev_end)
+    _sets_named_for_their_part(items)
+    _parents_from_breakdown(items, ctx.tokens)
+    # subsets without a phrase take their parent's ("damage to 47 buildings, of which 41 houses")
+    for item in items:
+        if item.damage is None and item.parent is not None and item.parent.damage is not None:
+            item.damage, item.damage_source = item.parent.damage, "from_parent"
+    _clause_predicates(ctx)
+    _previous_list_state(ctx)
+    _totals_with_undamaged(items, ctx.tokens, result.phrases, lex)
 
-        chosen = trailing or leading
-        sources[g] = "trailing" if trailing is not None else ("leading" if leading else "")
-        own = [m.inner for m in members if m.inner is not None]
-        if negation and not own and (chosen is None or chosen.state in ("none", "assessed")):
-            # "not a single building remained intact" is no count of zero
-            for m in members:
-                m.excluded = "negation_without_damage"
-            continue
-        if chosen is not None and chosen.state == "exclude":
-            # "davon 470 so schwer, dass sie abgerissen werden müssen": a count with its own
-            # state keeps it when the repair/demolition words are in a clause of their own
-            subordinate = chosen.start >= trail_lo and any(
-                t.text == "," for t in tokens[trail_lo : chosen.start]
-            )
-            for m in members:
-                if subordinate and m.inner is not None and not m.inner.negated:
-                    m.damage, m.damage_source = m.inner, "inner"
-                    continue
-                m.excluded = "repair_or_construction_context"
-            prev_end = max(prev_end, chosen.end if chosen.start >= trail_lo else trail_lo)
-            continue
-        distant = False
-        if chosen is not None and chosen is leading and chosen.state != "exclude":
-            gap = tokens[leading.end : members[0].first]
-            # "who destroyed the bridge last week, shelled 30 houses": a phrase that far
-            # before the count, or beyond a comma, may govern another object; never guess
-            to_object = tokens[leading.end - 1].norm in lex.words("object_prepositions")
-            distant = any(t.text in CLAUSE_PUNCT or t.is_digit for t in gap) or (
-                len(gap) > _LEADING_REACH and not to_object
-            )
-        if chosen is None and members[0].inner is not None and len(members) > 1:
-            # "yıkık bina sayımız 506'ya, 4 bin 239 bağımsız bölüme ulaşmıştır": the label of
-            # the first count holds for the rest of its list
-            chosen, sources[g] = members[0].inner, "label"
-        parent = members[0].parent
-        split = (
-            chosen is not None
-            and chosen is trailing
-            and len(members) > 1
-            and members[0].subset_cue
-            and parent is not None
-            and parent.damage is not None
-            and parent.damage.state != chosen.state
+
+def _decide_group(ctx: _Sentence, idx: int, prev_end: int) -> int:
+    """Give the items of one list group their phrase; return where the next group's
+    leading phrase may start."""
+    tokens = ctx.tokens
+    members = ctx.groups[ctx.order[idx]]
+    nxt = ctx.groups[ctx.order[idx + 1]][0].first if idx + 1 < len(ctx.order) else len(tokens)
+    trail_lo = max(m.last for m in members)
+    trail_lo = max([trail_lo] + [m.inner.end for m in members if m.inner is not None])
+    negation = all(m.num.kind == "negation" for m in members)
+    trailing, leading = _group_phrases(ctx, idx, trail_lo, nxt, prev_end, negation)
+    chosen = trailing or leading
+    source = "trailing" if trailing is not None else ("leading" if leading else "")
+    own = [m.inner for m in members if m.inner is not None]
+    if negation and not own and (chosen is None or chosen.state in ("none", "assessed")):
+        # "not a single building remained intact" is no count of zero
+        for m in members:
+            m.excluded = "negation_without_damage"
+        return prev_end
+    if chosen is not None and chosen.state == "exclude":
+        # "davon 470 so schwer, dass sie abgerissen werden müssen": a count with its own
+        # state keeps it when the repair/demolition words are in a clause of their own
+        subordinate = chosen.start >= trail_lo and any(
+            t.text == "," for t in tokens[trail_lo : chosen.start]
         )
-        for pos, m in enumerate(members):
-            if m.inner is not None:
+        for m in members:
+            if subordinate and m.inner is not None and not m.inner.negated:
                 m.damage, m.damage_source = m.inner, "inner"
-            elif split and pos < len(members) - 1:
-                # "12 buildings were damaged, among them 5 schools, 3 houses were destroyed":
-                # the part of the list before the new verb keeps its parent's state (below)
                 continue
-            elif chosen is not None:
-                m.damage, m.damage_source = chosen, sources[g]
-                if distant:
-                    m.flags.append("distant_damage_phrase")
-                if split:
-                    # the last count may start a clause of its own: no subset, and a person
-                    # checks which verb it takes
-                    m.parent, m.subset_cue = None, False
-                    m.flags.append("ambiguous_list_end")
-        end_tok = chosen.end if chosen is not None and chosen.start >= trail_lo else trail_lo
-        prev_end = max(prev_end, end_tok)
-    # a set named only to count part of it is no figure; the part keeps its noun
+            m.excluded = "repair_or_construction_context"
+        return max(prev_end, chosen.end if chosen.start >= trail_lo else trail_lo)
+    distant = False
+    if chosen is not None and chosen is leading and chosen.state != "exclude":
+        gap = tokens[leading.end : members[0].first]
+        # "who destroyed the bridge last week, shelled 30 houses": a phrase that far
+        # before the count, or beyond a comma, may govern another object; never guess
+        to_object = tokens[leading.end - 1].norm in ctx.lex.words("object_prepositions")
+        distant = any(t.text in CLAUSE_PUNCT or t.is_digit for t in gap) or (
+            len(gap) > _LEADING_REACH and not to_object
+        )
+    if chosen is None and members[0].inner is not None and len(members) > 1:
+        # "yıkık bina sayımız 506'ya, 4 bin 239 bağımsız bölüme ulaşmıştır": the label of
+        # the first count holds for the rest of its list
+        chosen, source = members[0].inner, "label"
+    _assign(members, chosen, source, distant=distant, trailing=chosen is trailing)
+    end_tok = chosen.end if chosen is not None and chosen.start >= trail_lo else trail_lo
+    return max(prev_end, end_tok)
+
+
+def _assign(
+    members: list[Item],
+    chosen: StatePhrase | None,
+    source: str,
+    *,
+    distant: bool,
+    trailing: bool,
+) -> None:
+    """Give a group's items their own phrase or the chosen one (``source`` says where it
+    stands); the end of a list whose verb differs from its parent's is split off."""
+    parent = members[0].parent
+    split = (
+        chosen is not None
+        and trailing
+        and len(members) > 1
+        and members[0].subset_cue
+        and parent is not None
+        and parent.damage is not None
+        and parent.damage.state != chosen.state
+    )
+    for pos, m in enumerate(members):
+        if m.inner is not None:
+            m.damage, m.damage_source = m.inner, "inner"
+        elif split and pos < len(members) - 1:
+            # "12 buildings were damaged, among them 5 schools, 3 houses were destroyed":
+            # the part of the list before the new verb keeps its parent's state (below)
+            continue
+        elif chosen is not None:
+            m.damage, m.damage_source = chosen, source
+            if distant:
+                m.flags.append("distant_damage_phrase")
+            if split:
+                # the last count may start a clause of its own: no subset, and a person
+                # checks which verb it takes
+                m.parent, m.subset_cue = None, False
+                m.flags.append("ambiguous_list_end")
+
+
+def _group_phrases(
+    ctx: _Sentence, idx: int, trail_lo: int, nxt: int, prev_end: int, negation: bool
+) -> tuple[StatePhrase | None, StatePhrase | None]:
+    """The phrase after a group (``trailing``) and the one before it (``leading``); at most
+    one of them is kept, the trailing one unless it belongs to the next count."""
+    tokens, lex, phrases = ctx.tokens, ctx.lex, ctx.result.phrases
+    members = ctx.groups[ctx.order[idx]]
+    cue = cue_in(tokens, max(0, members[0].first - 4), members[0].first, lex, "subset_before")
+    aside = (
+        idx > 0
+        and members[0].parent is not None
+        and cue is not None
+        and cue[0] > 0
+        and tokens[cue[0] - 1].text == ","
+        # the parent has no phrase of its own before the aside: the verb comes after it
+        and not any(
+            members[0].parent.last <= p.start < cue[0]
+            for p in phrases
+            if members[0].parent is not None
+        )
+        and trail_lo + 1 < len(tokens)
+        and tokens[trail_lo + 1].norm not in ctx.joiners
+    )
+    trailing = _trailing(
+        tokens,
+        phrases,
+        trail_lo,
+        nxt,
+        ctx.joiners,
+        ctx.relatives,
+        negation=negation,
+        ors=ctx.ors,
+        aside=aside,
+        aux=frozenset(lex.words("aux_words")),
+        appositions=frozenset(lex.words("apposition_markers")),
+        counts_at=ctx.counts_at,
+    )
+    leading = _leading(tokens, phrases, prev_end, members[0].first, negation=negation)
+    if trailing is not None and _leads_the_next_count(
+        ctx, members[0].first, trailing, leading, trail_lo, nxt
+    ):
+        trailing = None
+    if trailing is not None:
+        leading = None
+    return trailing, leading
+
+
+def _leads_the_next_count(
+    ctx: _Sentence,
+    first: int,
+    trailing: StatePhrase,
+    leading: StatePhrase | None,
+    trail_lo: int,
+    nxt: int,
+) -> bool:
+    """Whether the phrase after a group is the verb of the next count or object, not of
+    this group (``first``: where the group starts; ``nxt``: where the next one does)."""
+    tokens, joiners = ctx.tokens, ctx.joiners
+    own_verb = leading is not None and not leading.negated and leading.state != "exclude"
+    joined = trail_lo < trailing.start and all(
+        t.norm in joiners for t in tokens[trail_lo : trailing.start]
+    )
+    if (
+        leading is not None
+        and nxt < len(tokens)
+        and (
+            first - leading.end <= 1
+            # "zerstörte in Schuld 12 Häuser und beschädigte 40 weitere": verb-second
+            or (not any(t.text in CLAUSE_PUNCT for t in tokens[leading.end : first]) and joined)
+        )
+        and nxt - trailing.end <= 3
+        and not any(t.text in CLAUSE_PUNCT for t in tokens[trailing.end : nxt])
+    ):
+        # "destroyed some twenty houses and damaged more than 50 others": the verb after
+        # the list leads the next count; this list has its own verb before it
+        return True
+    if leading is not None and first == leading.end and joined and own_verb:
+        # "damaged 120 homes and destroyed 15": a verb right before the count governs it;
+        # the verb after "and" starts the next clause (whose object may be elided)
+        return True
+    if (
+        nxt < len(tokens)
+        and trail_lo < trailing.start
+        and tokens[trailing.start - 1].norm in joiners
+        and not any(t.text in TRAIL_STOP for t in tokens[trail_lo : trailing.start])
+        and nxt - trailing.end <= 1
+    ):
+        # "hit 120 homes in Kharkiv and destroyed 15": the verb after "and" governs the
+        # next count, not this one; without a verb of its own this count goes to review
+        return True
+    # "destroyed at least 25 shops in the town and caused damage to the clinic": the
+    # verb before the count is its own; the one after "and" has its own object
+    return (
+        leading is not None
+        and first == leading.end
+        and own_verb
+        and trailing.start > trail_lo
+        and not any(t.is_digit for t in tokens[trail_lo : trailing.start])
+        and any(t.norm in joiners - {","} for t in tokens[trail_lo + 1 : trailing.start])
+    )
+
+
+def _sets_named_for_their_part(items: list[Item]) -> None:
+    """A set named only to count part of it is no figure; the part keeps its noun ("Of
+    the 300 houses in the village, 250 were destroyed")."""
     for pos, item in enumerate(items):
         if item.stock_candidate and item.damage_source in ("", "leading"):
             item.excluded = "set_named_for_its_part"
             part = items[pos + 1] if pos + 1 < len(items) else None
             if part is not None and part.structure is None:
                 part.structure, part.structure_text = item.structure, item.structure_text
-    # parents without a phrase take their breakdown's trailing phrase ("796, darunter … besichtigt")
+
+
+def _parents_from_breakdown(items: list[Item], tokens: Sequence[Token]) -> None:
+    """Parents without a phrase take their breakdown's trailing phrase ("796, darunter …
+    besichtigt")."""
     for item in items:
         if (
             item.parent is not None
@@ -224,15 +294,15 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             and not any(t.text in (";", ".") for t in tokens[item.parent.last : item.first])
         ):
             item.parent.damage, item.parent.damage_source = item.damage, "from_breakdown"
-    # subsets without a phrase take their parent's ("damage to 47 buildings, of which 41 houses")
-    for item in items:
-        if item.damage is None and item.parent is not None and item.parent.damage is not None:
-            item.damage, item.damage_source = item.parent.damage, "from_parent"
-    # a count whose clause has no phrase yet takes the first phrase further on, past commas
-    # and uncounted nouns, when no other count stands between: the predicate of a list that
-    # comes last ("10-dan artıq binaya, 100-dən çox obyektə, o cümlədən məktəb binalarına
-    # ziyan dəyib", "… and numerous school buildings were damaged")
-    for item in items:
+
+
+def _clause_predicates(ctx: _Sentence) -> None:
+    """A count whose clause has no phrase yet takes the first phrase further on, past
+    commas and uncounted nouns, when no other count stands between: the predicate of a list
+    that comes last ("10-dan artıq binaya, 100-dən çox obyektə, o cümlədən məktəb
+    binalarına ziyan dəyib", "… and numerous school buildings were damaged")."""
+    result = ctx.result
+    for item in result.items:
         if item.damage is not None or item.excluded or item.kind not in ("noun", "noun_before"):
             continue
         not_counts = frozenset(
@@ -241,18 +311,21 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
             if why in _NOT_STRUCTURES
             for k in range(num.start, num.end)
         )
-        ahead = _phrase_ahead(
-            tokens, result.phrases, max(m.last for m in groups[item.group]), not_counts
-        )
+        group = ctx.groups[item.group]
+        ahead = _phrase_ahead(ctx.tokens, result.phrases, max(m.last for m in group), not_counts)
         if ahead is not None:
-            for m in groups[item.group]:
+            for m in group:
                 if m.damage is None and not m.excluded:
                     m.damage, m.damage_source = ahead, "trailing"
                     m.flags.append("clause_predicate")
-    # a list continued after a comma takes the previous list's phrase, flagged
+
+
+def _previous_list_state(ctx: _Sentence) -> None:
+    """A list continued after a comma takes the previous list's phrase, flagged."""
+    tokens, phrases = ctx.tokens, ctx.result.phrases
     last_damage: StatePhrase | None = None
-    for g in order:
-        members = groups[g]
+    for g in ctx.order:
+        members = ctx.groups[g]
         for m in members:
             if (
                 m.damage is None
@@ -265,7 +338,7 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
                     # "15 houses were damaged on 12 October and 4 more on 13 October": the
                     # verb is gapped; a clause with a verb of its own ("6 more were looted")
                     # keeps no state
-                    or (m.structure is None and _gapped(tokens, m.last, lex, result.phrases))
+                    or (m.structure is None and _gapped(tokens, m.last, ctx.lex, phrases))
                 )
             ):
                 m.damage, m.damage_source = last_damage, "from_previous_list"
@@ -273,7 +346,6 @@ def decide_damage(result: SentenceResult, lex: Lexicon) -> None:
         for m in members:
             if m.damage is not None and m.damage.state != "exclude":
                 last_damage = m.damage
-    _totals_with_undamaged(items, tokens, result.phrases, lex)
 
 
 def _totals_with_undamaged(

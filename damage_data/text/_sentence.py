@@ -4,6 +4,7 @@ same-as) and list group; the damage is decided afterwards by :mod:`._damage`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ._items import (
@@ -35,162 +36,218 @@ from ._phrases import find_phrases
 from ._tokens import Sentence, Token
 
 
+@dataclass
+class _Reading:
+    """What :func:`read_sentence` has found so far in one sentence."""
+
+    sentence: Sentence
+    lex: Lexicon
+    stop: set[str]
+    joiners: set[str]
+    items: list[Item] = field(default_factory=list)
+    places: list[PlaceCount] = field(default_factory=list)
+    skipped: list[tuple[Number, str]] = field(default_factory=list)
+    share_end: int = -1  # counts before this token are the whole of a share
+    wholes: set[int] = field(default_factory=set)  # "2 of 18 houses": the 18 is the whole
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.sentence.tokens
+
+
 def read_sentence(sentence: Sentence, lex: Lexicon) -> SentenceResult:
     """Items, place counts and phrases of one sentence (damage not yet decided)."""
-    tokens = sentence.tokens
-    stop = lex.words("stop_tokens")
-    joiners = lex.words("list_joiners") | {",", "and", "&"}
-    items: list[Item] = []
-    places: list[PlaceCount] = []
-    skipped: list[tuple[Number, str]] = []
-    share_end = -1
-    numbers = find_numbers(tokens, lex)
-    wholes: set[int] = set()  # "2 of 18 houses": the 18 is the whole of a part
+    reading = _Reading(
+        sentence,
+        lex,
+        stop=lex.words("stop_tokens"),
+        joiners=lex.words("list_joiners") | {",", "and", "&"},
+    )
+    numbers = find_numbers(sentence.tokens, lex)
     for idx, num in enumerate(numbers):
         nxt_num = numbers[idx + 1] if idx + 1 < len(numbers) else None
-        if num.start in wholes:
-            skipped.append((num, "whole_of_a_part"))
-            continue
-        if num.start < share_end:
-            # "60% of the 500 houses … were destroyed": 500 is the whole, not the destroyed
-            skipped.append((num, "percent_base"))
-            continue
-        if num.skip == "percent":
-            share = percent_item(sentence, num, lex, stop)
-            if share is not None:  # "90 percent of buildings were destroyed": no count
-                items.append(share)
-                share_end = share.last
-                continue
-        if (
-            num.skip is None
-            and num.end + 1 < len(tokens)
-            and tokens[num.end].norm in lex.words("ratio_links")
-            and tokens[num.end + 1].is_digit
-        ):
-            # "1 in 5 houses was damaged": a rate, neither number is a count of buildings
-            j = num.end + 1
-            while j < len(tokens) and tokens[j].is_digit:
-                j += 1
-            kind, value, s0, s1, inner, _ = scan_noun(tokens, j, lex, stop)
-            if kind == "structure":
-                rate = Item(sentence, num, num.qual_start, s1, "percent", inner=inner)
-                rate.flags.append("ratio")
-                items.append(with_noun(rate, tokens, value, s0, s1))
-                share_end = s1
-                continue
-        share_at = share_of(tokens, num, lex) if num.skip is None else -1
-        if share_at >= 0:
-            # "half of the 400 houses were destroyed": 400 is the whole; the part has no count
-            kind, value, s0, s1, inner, _ = scan_noun(tokens, num.end, lex, stop)
-            if kind == "structure":
-                share = Item(sentence, num, share_at, s1, "percent", inner=inner)
-                share.flags.append("share_of_a_whole")
-                items.append(with_noun(share, tokens, value, s0, s1))
-                share_end = s1
-                continue
-        if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
-            skipped.append((num, num.skip))
-            continue
-        part = part_of_whole(tokens, num, nxt_num, lex, stop)
-        if part is not None:
-            # "Zwei von 18 Häusern seien zerstört worden", "8 of 20 shelled houses": the
-            # first count is the figure, with the whole's noun; the whole is no figure
-            value, s0, s1, inner = part
-            assert nxt_num is not None
-            wholes.add(nxt_num.start)
-            item = Item(sentence, num, num.qual_start, s1, "noun", inner=inner)
-            items.append(with_noun(item, tokens, value, s0, s1))
-            item.flags.append("part_of_a_whole")
-            continue
-        if num.start > 1 and tokens[num.start - 1].text == ":" and tokens[num.start - 2].is_word:
-            # 'Acil yıkılacak ağır hasarlı yıkık bina: 124 Orta hasarlı bina: 119': a
-            # label and its count; what follows the count is the next label
-            labelled = labelled_item(sentence, num, None, lex)
-            if labelled is not None:
-                items.append(labelled)
-                continue
-        kind, value, s0, s1, inner, first_word = scan_noun(tokens, num.end, lex, stop)
-        if num.skip in ("decimal", "garbled"):
-            if kind == "structure" or inner is not None:
-                item = Item(
-                    sentence,
-                    num,
-                    num.qual_start,
-                    max(s1, num.end),
-                    "garbled",
-                    flags=["garbled_number"],
-                )
-                items.append(item)
-            else:
-                skipped.append((num, num.skip))
-            continue
-        if kind == "exclude":
-            if value == "place":
-                places.append(PlaceCount(sentence, num.qual_start, s1))
-            skipped.append((num, str(value)))
-            continue
-        same_det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
-        if (
-            kind == "structure"
-            and lex.lang in ("az", "tr")
-            and tokens[s1 - 1].norm.endswith(("da", "də", "de", "ta", "te", "tə"))
-            and s1 < len(tokens)
-            and tokens[s1].is_digit
-            # "236 bin 410 binada yer alan 1 milyon … bağımsız birim": units located in
-            # buildings are both counts; only people or things in them make it a place
-            and not (
-                nxt_num is not None and scan_noun(tokens, nxt_num.end, lex, stop)[0] == "structure"
-            )
-        ):
-            # "3 okulda 250 öğrenci tahliye edildi": "in 3 schools", the count is the next one
-            skipped.append((num, "location"))
-            continue
+        if not _read_share_or_part(reading, num, nxt_num):
+            _read_counted(reading, num, nxt_num)
+    tokens = sentence.tokens
+    _shared_noun(reading.items, tokens, reading.joiners)
+    phrases = find_phrases(tokens, lex)
+    _group(reading.items, tokens, lex, reading.joiners)
+    return SentenceResult(reading.items, reading.places, phrases, reading.skipped)
+
+
+def _read_share_or_part(reading: _Reading, num: Number, nxt_num: Number | None) -> bool:
+    """Read a number that is a share, a rate, the whole of a part, no count at all, or a
+    labelled count; True when it was one of these (nothing more to read for it)."""
+    sentence, lex, stop, tokens = reading.sentence, reading.lex, reading.stop, reading.tokens
+    if num.start in reading.wholes:
+        reading.skipped.append((num, "whole_of_a_part"))
+        return True
+    if num.start < reading.share_end:
+        # "60% of the 500 houses … were destroyed": 500 is the whole, not the destroyed
+        reading.skipped.append((num, "percent_base"))
+        return True
+    if _read_share(reading, num):
+        return True
+    if num.skip in ("date", "time", "year", "ordinal", "money", "compound", "percent"):
+        reading.skipped.append((num, num.skip))
+        return True
+    part = part_of_whole(tokens, num, nxt_num, lex, stop)
+    if part is not None:
+        # "Zwei von 18 Häusern seien zerstört worden", "8 of 20 shelled houses": the
+        # first count is the figure, with the whole's noun; the whole is no figure
+        value, s0, s1, inner = part
+        assert nxt_num is not None
+        reading.wholes.add(nxt_num.start)
+        item = Item(sentence, num, num.qual_start, s1, "noun", inner=inner)
+        reading.items.append(with_noun(item, tokens, value, s0, s1))
+        item.flags.append("part_of_a_whole")
+        return True
+    if num.start > 1 and tokens[num.start - 1].text == ":" and tokens[num.start - 2].is_word:
+        # 'Acil yıkılacak ağır hasarlı yıkık bina: 124 Orta hasarlı bina: 119': a
+        # label and its count; what follows the count is the next label
+        labelled = labelled_item(sentence, num, None, lex)
+        if labelled is not None:
+            reading.items.append(labelled)
+            return True
+    return False
+
+
+def _read_share(reading: _Reading, num: Number) -> bool:
+    """Read a share ("90 percent of buildings"), a rate ("1 in 5 houses") or the whole a
+    share is taken of ("half of the 400 houses"): records without a count; True if one."""
+    sentence, lex, stop, tokens = reading.sentence, reading.lex, reading.stop, reading.tokens
+    if num.skip == "percent":
+        share = percent_item(sentence, num, lex, stop)
+        if share is not None:  # "90 percent of buildings were destroyed": no count
+            reading.items.append(share)
+            reading.share_end = share.last
+            return True
+    if (
+        num.skip is None
+        and num.end + 1 < len(tokens)
+        and tokens[num.end].norm in lex.words("ratio_links")
+        and tokens[num.end + 1].is_digit
+    ):
+        # "1 in 5 houses was damaged": a rate, neither number is a count of buildings
+        j = num.end + 1
+        while j < len(tokens) and tokens[j].is_digit:
+            j += 1
+        kind, value, s0, s1, inner, _ = scan_noun(tokens, j, lex, stop)
         if kind == "structure":
+            rate = Item(sentence, num, num.qual_start, s1, "percent", inner=inner)
+            rate.flags.append("ratio")
+            reading.items.append(with_noun(rate, tokens, value, s0, s1))
+            reading.share_end = s1
+            return True
+    share_at = share_of(tokens, num, lex) if num.skip is None else -1
+    if share_at >= 0:
+        # "half of the 400 houses were destroyed": 400 is the whole; the part has no count
+        kind, value, s0, s1, inner, _ = scan_noun(tokens, num.end, lex, stop)
+        if kind == "structure":
+            share = Item(sentence, num, share_at, s1, "percent", inner=inner)
+            share.flags.append("share_of_a_whole")
+            reading.items.append(with_noun(share, tokens, value, s0, s1))
+            reading.share_end = s1
+            return True
+    return False
+
+
+def _read_counted(reading: _Reading, num: Number, nxt_num: Number | None) -> None:
+    """Read a count by the noun after it: a structure (an item), a place or another thing
+    (skipped), a garbled number, a quoted category, or a number without a noun."""
+    sentence, lex, stop, tokens = reading.sentence, reading.lex, reading.stop, reading.tokens
+    kind, value, s0, s1, inner, first_word = scan_noun(tokens, num.end, lex, stop)
+    if num.skip in ("decimal", "garbled"):
+        if kind == "structure" or inner is not None:
             item = Item(
                 sentence,
                 num,
                 num.qual_start,
-                s1,
-                "noun",
-                structure=None if value == CONTEXT else str(value),
-                structure_text=span_text(tokens, s0, s1),
-                structure_start=s0,
-                structure_end=s1,
-                inner=inner,
+                max(s1, num.end),
+                "garbled",
+                flags=["garbled_number"],
             )
-            unit = lex["count_units"].match_at(tokens, s0)
-            if unit is not None:
-                item.count_unit = str(unit[0].value)
-            item.same_candidate = same_det is not None and num.kind in ("digits", "words")
-            item.stock_candidate = names_a_stock(tokens, num, s1, lex)
-            items.append(item)
-            continue
-        if (
-            kind is None
-            and inner is not None
-            and tokens[inner.start - 1].text in QUOTES
-            and only(
-                tokens,
-                num.end,
-                inner.start - 1,
-                lex.words("category_links") | lex.words("aux_words"),
-            )
-        ):
-            # '3 bin 761 "acil yıkılacak", 3 bin 274 "orta hasarlı", … bağımsız bölüm': a
-            # quoted category, the noun comes at the end of the list
-            items.append(
-                Item(sentence, num, num.qual_start, inner.end + 1, "bare_damage", inner=inner)
-            )
-            continue
-        outcome = _bare_number(sentence, num, inner, first_word, lex, stop, joiners)
-        if isinstance(outcome, str):
-            skipped.append((num, outcome))
+            reading.items.append(item)
         else:
-            items.append(outcome)
-    _shared_noun(items, tokens, joiners)
-    phrases = find_phrases(tokens, lex)
-    _group(items, tokens, lex, joiners)
-    return SentenceResult(items, places, phrases, skipped)
+            reading.skipped.append((num, num.skip))
+        return
+    if kind == "exclude":
+        if value == "place":
+            reading.places.append(PlaceCount(sentence, num.qual_start, s1))
+        reading.skipped.append((num, str(value)))
+        return
+    if kind == "structure" and _counts_a_location(reading, s1, nxt_num):
+        # "3 okulda 250 öğrenci tahliye edildi": "in 3 schools", the count is the next one
+        reading.skipped.append((num, "location"))
+        return
+    if kind == "structure":
+        reading.items.append(_noun_item(reading, num, value, s0, s1, inner))
+        return
+    if (
+        kind is None
+        and inner is not None
+        and tokens[inner.start - 1].text in QUOTES
+        and only(
+            tokens,
+            num.end,
+            inner.start - 1,
+            lex.words("category_links") | lex.words("aux_words"),
+        )
+    ):
+        # '3 bin 761 "acil yıkılacak", 3 bin 274 "orta hasarlı", … bağımsız bölüm': a
+        # quoted category, the noun comes at the end of the list
+        reading.items.append(
+            Item(sentence, num, num.qual_start, inner.end + 1, "bare_damage", inner=inner)
+        )
+        return
+    outcome = _bare_number(sentence, num, inner, first_word, lex, stop, reading.joiners)
+    if isinstance(outcome, str):
+        reading.skipped.append((num, outcome))
+    else:
+        reading.items.append(outcome)
+
+
+def _counts_a_location(reading: _Reading, noun_end: int, nxt_num: Number | None) -> bool:
+    """Whether a counted az/tr noun in the locative ("3 okulda") is where the next count is."""
+    lex, tokens = reading.lex, reading.tokens
+    return (
+        lex.lang in ("az", "tr")
+        and tokens[noun_end - 1].norm.endswith(("da", "də", "de", "ta", "te", "tə"))
+        and noun_end < len(tokens)
+        and tokens[noun_end].is_digit
+        # "236 bin 410 binada yer alan 1 milyon … bağımsız birim": units located in
+        # buildings are both counts; only people or things in them make it a place
+        and not (
+            nxt_num is not None
+            and scan_noun(tokens, nxt_num.end, lex, reading.stop)[0] == "structure"
+        )
+    )
+
+
+def _noun_item(
+    reading: _Reading, num: Number, value: object, s0: int, s1: int, inner: StatePhrase | None
+) -> Item:
+    """The item of a count followed by its structure noun (tokens[s0:s1])."""
+    sentence, lex, tokens = reading.sentence, reading.lex, reading.tokens
+    same_det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
+    item = Item(
+        sentence,
+        num,
+        num.qual_start,
+        s1,
+        "noun",
+        structure=None if value == CONTEXT else str(value),
+        structure_text=span_text(tokens, s0, s1),
+        structure_start=s0,
+        structure_end=s1,
+        inner=inner,
+    )
+    unit = lex["count_units"].match_at(tokens, s0)
+    if unit is not None:
+        item.count_unit = str(unit[0].value)
+    item.same_candidate = same_det is not None and num.kind in ("digits", "words")
+    item.stock_candidate = names_a_stock(tokens, num, s1, lex)
+    return item
 
 
 def _shared_noun(items: list[Item], tokens: Sequence[Token], joiners: set[str]) -> None:
@@ -229,9 +286,23 @@ def _bare_number(
     "60 of which were destroyed", "the 47 are in critical condition", "796, darunter …",
     "of which 40 were destroyed", "41 were private homes", "240 are beyond repair",
     "the number of damaged houses rose to 131", "23 Garagen zerstört" (unknown noun).
+    The readings are tried in this order; the first that fits decides.
     """
+    outcome = _subset_after_count(sentence, num, inner, lex, stop)
+    if outcome is None:
+        outcome = _same_set_or_old_value(sentence, num, inner, lex)
+    if outcome is None:
+        outcome = _total_or_listed_part(sentence, num, inner, lex, stop, joiners)
+    if outcome is None:
+        outcome = _copula_or_damage_word(sentence, num, inner, first_word, lex, stop)
+    return "no_noun" if outcome is None else outcome
+
+
+def _subset_after_count(
+    sentence: Sentence, num: Number, inner: StatePhrase | None, lex: Lexicon, stop: set[str]
+) -> Item | str | None:
+    """ "60 of which were destroyed", "3,7 тис. із них - це житлові будинки"."""
     tokens = sentence.tokens
-    countable = num.kind in ("digits", "words")
     after = lex["subset_after"].match_at(tokens, num.end)
     if (
         after is not None
@@ -241,24 +312,34 @@ def _bare_number(
         and tokens[num.start - 1].text == ","
     ):
         return "one_of_them"  # ", one of them a multi-family structure, were destroyed"
-    if after is not None and num.kind != "negation":
-        j = after[1]
-        aux = lex.words("aux_words")
-        while j < len(tokens) and (tokens[j].text in ("—", "–", "-", ":") or tokens[j].norm in aux):
-            j += 1  # "3,7 тис. із них - це житлові будинки"
-        k2, v2, n0, n1, inner2, _ = scan_noun(tokens, j, lex, stop)
-        if k2 == "exclude":
-            return str(v2)
-        item = Item(
-            sentence,
-            num,
-            num.qual_start,
-            max(after[1], n1),
-            "subset_after",
-            inner=inner2 or inner,
-            subset_cue=True,
-        )
-        return with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
+    if after is None or num.kind == "negation":
+        return None
+    j = after[1]
+    aux = lex.words("aux_words")
+    while j < len(tokens) and (tokens[j].text in ("—", "–", "-", ":") or tokens[j].norm in aux):
+        j += 1  # "3,7 тис. із них - це житлові будинки"
+    k2, v2, n0, n1, inner2, _ = scan_noun(tokens, j, lex, stop)
+    if k2 == "exclude":
+        return str(v2)
+    item = Item(
+        sentence,
+        num,
+        num.qual_start,
+        max(after[1], n1),
+        "subset_after",
+        inner=inner2 or inner,
+        subset_cue=True,
+    )
+    return with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
+
+
+def _same_set_or_old_value(
+    sentence: Sentence, num: Number, inner: StatePhrase | None, lex: Lexicon
+) -> Item | str | None:
+    """ "the 47 are in critical condition" (the same set again), "Of these 47, …" (the
+    anchor of a breakdown), "rose from 12 to 19" (12 is the old value)."""
+    tokens = sentence.tokens
+    countable = num.kind in ("digits", "words")
     det = lex["same_as_determiners"].match_ending_at(tokens, num.qual_start, lookback=3)
     if det is not None and countable and num.value:
         # the evidence keeps its determiner: "the 47 are in critical condition"
@@ -285,6 +366,21 @@ def _bare_number(
     ):
         # "выросло с 12 до 19": "до" is the end of a change here, not "up to"
         num.qualifier, num.qual_start = "exact", num.start
+    return None
+
+
+def _total_or_listed_part(
+    sentence: Sentence,
+    num: Number,
+    inner: StatePhrase | None,
+    lex: Lexicon,
+    stop: set[str],
+    joiners: set[str],
+) -> Item | str | None:
+    """A total whose parts follow ("131, including 22 …") or a part after a subset cue
+    ("of which 41 are private houses", "з них 2 800 — житлові будинки")."""
+    tokens = sentence.tokens
+    countable = num.kind in ("digits", "words")
     k = num.end + 1 if num.end < len(tokens) and tokens[num.end].text == "," else num.end
     if lex["subset_before"].match_at(tokens, k) is not None and countable:
         total = Item(sentence, num, num.qual_start, num.end, "total", structure="any", inner=inner)
@@ -304,29 +400,46 @@ def _bare_number(
     cue = cue_in(tokens, max(0, num.qual_start - 6), num.qual_start, lex, "subset_before")
     fillers = joiners | lex.words("articles") | cue_words(lex, "cumulative_cues")
     if (
-        cue is not None
-        and only(tokens, cue[1], num.qual_start, fillers)  # "of which a total of 84,726"
-        and num.kind != "negation"
+        cue is None
+        or not only(tokens, cue[1], num.qual_start, fillers)  # "of which a total of 84,726"
+        or num.kind == "negation"
     ):
-        j = num.end
-        aux = lex.words("aux_words")
-        while j < len(tokens) and (tokens[j].text in ("—", "–", "-", ":") or tokens[j].norm in aux):
-            j += 1  # "з них 2 800 — житлові будинки", "of which 41 are private houses"
-        k2, v2, n0, n1, inner2, _ = scan_noun(tokens, j, lex, stop)
-        if k2 == "exclude":
-            return str(v2)
-        if k2 is None:
-            n1 = num.end  # no noun after the copula: the evidence stays on the number
-        item = Item(
-            sentence,
-            num,
-            num.qual_start,
-            n1 if k2 else num.end,
-            "subset_bare",
-            inner=inner2 or inner,
-            subset_cue=True,
-        )
-        return with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
+        return None
+    j = num.end
+    aux = lex.words("aux_words")
+    while j < len(tokens) and (tokens[j].text in ("—", "–", "-", ":") or tokens[j].norm in aux):
+        j += 1  # "з них 2 800 — житлові будинки", "of which 41 are private houses"
+    k2, v2, n0, n1, inner2, _ = scan_noun(tokens, j, lex, stop)
+    if k2 == "exclude":
+        return str(v2)
+    if k2 is None:
+        n1 = num.end  # no noun after the copula: the evidence stays on the number
+    item = Item(
+        sentence,
+        num,
+        num.qual_start,
+        n1 if k2 else num.end,
+        "subset_bare",
+        inner=inner2 or inner,
+        subset_cue=True,
+    )
+    return with_noun(item, tokens, v2, n0, n1) if k2 == "structure" else item
+
+
+def _copula_or_damage_word(
+    sentence: Sentence,
+    num: Number,
+    inner: StatePhrase | None,
+    first_word: int,
+    lex: Lexicon,
+    stop: set[str],
+) -> Item | None:
+    """ "41 were private residential properties" (a copula, then the noun), "повреждено
+    около 100." (a damage word before, the noun elided), "14 destroyed and 52 damaged
+    houses" (a damage word after), "Ağır hasarlı bina: 124" (a label), or an unknown noun
+    after a damage word ("пошкоджено 8 <noun>": review)."""
+    tokens = sentence.tokens
+    countable = num.kind in ("digits", "words")
     aux_end = num.end
     while aux_end < len(tokens) and tokens[aux_end].norm in lex.words("aux_words"):
         aux_end += 1
@@ -384,7 +497,7 @@ def _bare_number(
             item.structure_text = tokens[first_word].text
             item.structure_start, item.structure_end = first_word, first_word + 1
             return item
-    return "no_noun"
+    return None
 
 
 def _group(items: list[Item], tokens: Sequence[Token], lex: Lexicon, joiners: set[str]) -> None:
