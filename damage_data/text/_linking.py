@@ -3,6 +3,8 @@ structure types carried forward, and restated figures kept once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from ._dates import DateMention
 from ._items import Item
 from ._tokens import Sentence
@@ -11,52 +13,47 @@ from ._tokens import Sentence
 _DAMAGE_STATES = {"minor", "moderate", "severe", "damaged", "destroyed", "damaged_or_destroyed"}
 
 
+class _Earlier:
+    """The items before the current one that later items may refer to, in text order
+    (indexed by count, so that a long text is read in linear time)."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.by_count: dict[int | None, list[Item]] = {}
+        self.last_typed: Item | None = None  # the last one with a structure type
+
+    def add(self, item: Item) -> None:
+        """Remember ``item`` once it is read, unless it is excluded or a same-as or anchor
+        that found no antecedent."""
+        if item.excluded is not None or (item.kind in ("same_as", "anchor") and item.same is None):
+            return
+        self.items.append(item)
+        self.by_count.setdefault(item.count, []).append(item)
+        if item.structure is not None:
+            self.last_typed = item
+
+    def with_count(self, count: int | None) -> Iterator[Item]:
+        """The items of that count, the nearest first."""
+        return reversed(self.by_count.get(count, []))
+
+
 def link_across_sentences(items: list[Item]) -> None:
     """Subsets, same-as links and structure types that reach across sentences."""
     kept = [it for it in items if it.excluded is None]
     # sentence index → (the set "of these 47" names, position of the anchor)
     anchors: dict[int, tuple[Item, int]] = {}
-    for idx, item in enumerate(kept):
-        earlier = [
-            x for x in kept[:idx] if x.kind not in ("same_as", "anchor") or x.same is not None
-        ]
-        earlier = [x for x in earlier if x.excluded is None]
+    earlier = _Earlier()
+    for item in kept:
         if item.kind == "anchor":
-            target = next((x for x in reversed(earlier) if x.count == item.count), None)
+            target = next(earlier.with_count(item.count), None)
             item.excluded = "subset_anchor"
             if target is not None:
                 anchors[item.sentence.index] = (target, item.first)
             continue
-        anchor = anchors.get(item.sentence.index)
-        if anchor is not None and item.first > anchor[1] and item.parent is None:
-            item.parent, item.subset_cue = anchor[0], True
-            item.flags.append("subset")
-        if item.kind in ("subset_after",) and item.parent is None and earlier:
-            item.parent = earlier[-1]
-        if item.subset_cue and item.parent is None and earlier:
-            prior = earlier[-1]
-            if (
-                prior.sentence.index == item.sentence.index
-                and prior.group == item.group
-                and prior.subset_cue
-                and prior.parent is not None
-            ):
-                item.parent = prior.parent  # the rest of a list of parts shares its whole
-        if item.subset_cue and item.parent is None and earlier:
-            item.parent = earlier[-1]
-        if (
-            item.parent is not None
-            and item.structure in (None, "any")
-            and item.parent.structure not in (None, "any")
-        ):
-            item.structure = item.parent.structure  # "65 residential buildings (one building …)"
-            item.flags.append("structure_from_parent")
-        if item.parent is not None and item.damage is None and item.parent.damage is not None:
-            item.damage, item.damage_source = item.parent.damage, "from_parent"
+        _link_to_parent(item, anchors.get(item.sentence.index), earlier)
         if item.structure is None:
-            previous = [x for x in earlier if x.structure is not None]
-            if previous:
-                item.structure = previous[-1].structure
+            if earlier.last_typed is not None:
+                item.structure = earlier.last_typed.structure
                 item.flags.append("structure_from_context")
             elif item.kind == "bare_damage":
                 # "Shelling destroyed 15 in Kharkiv." with nothing counted before: 15 what?
@@ -65,9 +62,8 @@ def link_across_sentences(items: list[Item]) -> None:
             target = next(
                 (
                     x
-                    for x in reversed(earlier)
-                    if x.count == item.count
-                    and x.sentence.index != item.sentence.index
+                    for x in earlier.with_count(item.count)
+                    if x.sentence.index != item.sentence.index
                     and item.structure in (x.structure, "any")
                 ),
                 None,
@@ -75,10 +71,7 @@ def link_across_sentences(items: list[Item]) -> None:
             if target is not None:
                 item.same = target
         if item.kind == "same_as":
-            target = next(
-                (x for x in reversed(earlier) if x.count == item.count and x.kind != "same_as"),
-                None,
-            )
+            target = next((x for x in earlier.with_count(item.count) if x.kind != "same_as"), None)
             if target is None:
                 item.excluded = "no_antecedent"
                 continue
@@ -86,7 +79,44 @@ def link_across_sentences(items: list[Item]) -> None:
             item.structure = target.structure
             if item.damage is None:
                 item.damage, item.damage_source = target.damage, "from_antecedent"
-    # counts after an inspected total are parts of it ("inspected 3,019 … 70 destroyed")
+        earlier.add(item)
+    _parts_of_inspected(kept)
+
+
+def _link_to_parent(item: Item, anchor: tuple[Item, int] | None, earlier: _Earlier) -> None:
+    """The whole a part belongs to ("Of these 47, 41 …", "of which", a list of parts), and
+    the type and state the part takes from it."""
+    last = earlier.items[-1] if earlier.items else None
+    if anchor is not None and item.first > anchor[1] and item.parent is None:
+        item.parent, item.subset_cue = anchor[0], True
+        item.flags.append("subset")
+    if item.kind in ("subset_after",) and item.parent is None and last is not None:
+        item.parent = last
+    if (
+        item.subset_cue
+        and item.parent is None
+        and last is not None
+        and last.sentence.index == item.sentence.index
+        and last.group == item.group
+        and last.subset_cue
+        and last.parent is not None
+    ):
+        item.parent = last.parent  # the rest of a list of parts shares its whole
+    if item.subset_cue and item.parent is None and last is not None:
+        item.parent = last
+    if (
+        item.parent is not None
+        and item.structure in (None, "any")
+        and item.parent.structure not in (None, "any")
+    ):
+        item.structure = item.parent.structure  # "65 residential buildings (one building …)"
+        item.flags.append("structure_from_parent")
+    if item.parent is not None and item.damage is None and item.parent.damage is not None:
+        item.damage, item.damage_source = item.parent.damage, "from_parent"
+
+
+def _parts_of_inspected(kept: list[Item]) -> None:
+    """Counts after an inspected total are parts of it ("inspected 3,019 … 70 destroyed")."""
     total: Item | None = None
     for item in kept:
         if item.excluded:
@@ -221,13 +251,29 @@ def drop_restated(
     the body's first statement stays (a quote restating the lead is the lead again)."""
     keep: list[Item] = []
     places = places or {}
+    # where to look for a twin: a body figure restates one of the same count or a headline's
+    # (which may round it); a headline figure may restate any (kept in lists, not compared
+    # pairwise, so that a long text stays linear)
+    by_count: dict[int | None, list[int]] = {}
+    heads: list[int] = []
     for item in items:
-        twin = next((k for k in keep if _same_figure(k, item, headlines, places)), None)
-        if twin is None:
+        headline = item.sentence.index in headlines
+        candidates: Iterable[int] = (
+            range(len(keep)) if headline else sorted({*by_count.get(item.count, []), *heads})
+        )
+        pos = next((k for k in candidates if _same_figure(keep[k], item, headlines, places)), None)
+        if pos is None:
+            by_count.setdefault(item.count, []).append(len(keep))
+            if headline:
+                heads.append(len(keep))
             keep.append(item)
             continue
-        if twin.sentence.index in headlines and item.sentence.index not in headlines:
-            keep[keep.index(twin)] = item
+        twin = keep[pos]
+        if twin.sentence.index in headlines and not headline:
+            keep[pos] = item
+            by_count[twin.count].remove(pos)
+            by_count.setdefault(item.count, []).append(pos)
+            heads.remove(pos)
             item.flags.append("restated")
         else:
             twin.flags.append("restated")

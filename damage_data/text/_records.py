@@ -154,16 +154,16 @@ def _plausibility(rows: list[dict[str, Any]]) -> None:
     """A count a thousand times another of the same state and place in one text is a
     garble or a slip of units ("86.870.000 Häuser" beside "86.870"): a person checks it."""
     counted = [r for r in rows if r["count"] is not None and r["count"] > 0]
+    # keyed by what must agree, so that a text of thousands of figures stays linear
+    seen = {(r["count"], r["damage"], r["place_text"]) for r in counted}
     for big in counted:
-        for small in counted:
-            if (
-                big["count"] == small["count"] * 1000
-                and big["damage"] == small["damage"]
-                and big["place_text"] == small["place_text"]
-                and "thousandfold_of_another" not in big["flags"]
-            ):
-                big["flags"].append("thousandfold_of_another")
-                big["status"] = "needs_review"
+        if (
+            big["count"] % 1000 == 0
+            and (big["count"] // 1000, big["damage"], big["place_text"]) in seen
+            and "thousandfold_of_another" not in big["flags"]
+        ):
+            big["flags"].append("thousandfold_of_another")
+            big["status"] = "needs_review"
 
 
 def _evidence(item: Item) -> tuple[int, int]:

@@ -154,7 +154,9 @@ def _read_block(
     link_across_sentences(items)
     all_mentions = [m for ms in mentions.values() for m in ms]
     kept = resolve_mentions(all_mentions, gazetteer=gazetteer, lang=language)
-    mentions = {i: [m for m in kept if m.sentence.index == i] for i in mentions}
+    mentions = {i: [] for i in mentions}
+    for m in kept:  # back to their sentences, in the resolver's order
+        mentions[m.sentence.index].append(m)
     resolve_anaphora(mentions)
     rows = figure_rows(text, sents, results, items, mentions, lex, sid, pub)
     rows += garbled_sentences(text, sents, results, sid, language, pub)
