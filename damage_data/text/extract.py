@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import InputError, UsageError
+from .._errors import InputError, LimitExceededError, UsageError
+from ..limits import DEFAULT_LIMITS, Limits
 from ..tables import figure_id, join_flags, make_figures, make_table
 from ._damage import decide_damage
 from ._detect import language_blocks
@@ -57,6 +58,34 @@ def source_id_for(text: str, source: str | None = None) -> str:
     return "s" + hashlib.sha256(f"{source or ''}|{digest}".encode()).hexdigest()[:12]
 
 
+def check_text_size(size: int, what: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise when a text of ``size`` bytes is over ``limits.max_text_bytes``.
+
+    Parameters
+    ----------
+    size
+        Length of the text in bytes (UTF-8).
+    what
+        The file or source named in the message.
+    limits
+        The limits to check against.
+
+    Examples
+    --------
+    >>> check_text_size(3_000_000, "wire.txt")
+    Traceback (most recent call last):
+    ...
+    damage_data._errors.LimitExceededError: wire.txt: text is 3,000,000 bytes, ...
+    """
+    if size > limits.max_text_bytes:
+        raise LimitExceededError(
+            f"{what}: text is {size:,} bytes, over the limit of {limits.max_text_bytes:,} "
+            "for a press report (reading time grows with length); split it, or pass "
+            "limits=Limits(max_text_bytes=...) to read it whole.",
+            path=what,
+        )
+
+
 def figures_from_text(
     text: str,
     *,
@@ -64,6 +93,7 @@ def figures_from_text(
     source: str | None = None,
     lang: str = "auto",
     gazetteer: Any = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """Read the damage figures of a press report, each tied to the words it came from.
 
@@ -80,6 +110,8 @@ def figures_from_text(
         ``auto`` (script and stop words), or one of ``en, az, ru, uk, tr, de, fr, hy``.
     gazetteer
         Passed to :func:`damage_data.places.resolve_places` (default: the bundled one).
+    limits
+        Safety limits; a text longer than ``limits.max_text_bytes`` (UTF-8) is refused.
 
     Returns
     -------
@@ -90,6 +122,11 @@ def figures_from_text(
         Vague numbers, unresolved places, garbled or unsupported text come back with
         ``status == "needs_review"``, never dropped and never with a guessed number.
 
+    Raises
+    ------
+    LimitExceededError
+        The text is longer than ``limits.max_text_bytes``.
+
     Examples
     --------
     >>> f = figures_from_text("In Tartar district, 133 houses were destroyed.",
@@ -99,6 +136,9 @@ def figures_from_text(
     """
     if not isinstance(text, str):
         raise UsageError(f"text must be a string, not {type(text).__name__}")
+    # a character is at most 4 bytes of UTF-8: most texts are cleared without encoding them
+    if len(text) * 4 > limits.max_text_bytes:
+        check_text_size(len(text.encode("utf-8")), source or "the text", limits)
     pub = _as_date(published, "published")
     if lang != "auto" and lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose auto or one of {', '.join(LANGUAGES)}")
@@ -203,6 +243,7 @@ def figures_from_file(
     source: str | None = None,
     lang: str = "auto",
     gazetteer: Any = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figures and the one-row ``sources`` table of a ``.txt`` / ``.md`` press report.
 
@@ -210,7 +251,7 @@ def figures_from_file(
     ----------
     path
         The file (UTF-8; a UTF-8 byte-order mark is dropped).
-    published, source, lang, gazetteer
+    published, source, lang, gazetteer, limits
         As for :func:`figures_from_text`; ``source`` is the title (default: the file name).
 
     Returns
@@ -236,6 +277,7 @@ def figures_from_file(
             path=str(p),
         )
     try:
+        check_text_size(p.stat().st_size, str(p), limits)
         raw = p.read_bytes()
     except OSError as err:
         raise InputError(
@@ -249,7 +291,7 @@ def figures_from_file(
         ) from err
     title = source or p.name
     figures = figures_from_text(
-        text, published=published, source=title, lang=lang, gazetteer=gazetteer
+        text, published=published, source=title, lang=lang, gazetteer=gazetteer, limits=limits
     )
     sources = sources_row(text, raw, title=title, published=published, path=p)
     return figures, sources
