@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..vocab import DAMAGE_GROUPS, DAMAGE_ORDER
 from ._lexicon import Lexicon
 from ._numbers import Number
 from ._tokens import Sentence, Token, tokenize
@@ -45,25 +46,30 @@ HYPHENS = {"-", "‑"}
 QUOTES = {'"', "“", "”", "«", "»", "„"}
 
 
-DAMAGE_LIKE = {"destroyed", "severe", "damaged", "moderate", "minor"}
+#: States that say a structure was harmed: the damaged and destroyed groups of the scale.
+DAMAGE_LIKE = frozenset(DAMAGE_GROUPS["damaged"] + DAMAGE_GROUPS["destroyed"])
 
 
 #: Structure placeholder for "others", "weitere": the type of the thing counted before.
 CONTEXT = "*context*"
 
 
-#: How severe each canonical state is, to choose between two phrases joined by "and".
-SEVERITY: dict[str, float] = {
-    "none": 0,
-    "assessed": 0.5,
-    "possible": 1,
-    "minor": 2,
-    "moderate": 3,
-    "damaged": 3.5,
-    "severe": 4,
-    "damaged_or_destroyed": 4.5,
-    "destroyed": 5,
+#: Where the reader places the states the scale leaves unranked, between two ranked ones:
+#: "damaged" says less than "severe", "damaged or destroyed" less than "destroyed".
+_UNRANKED_BETWEEN = {
+    "assessed": ("none", "possible"),
+    "damaged": ("moderate", "severe"),
+    "damaged_or_destroyed": ("severe", "destroyed"),
 }
+#: How severe each canonical state is, to choose between two phrases joined by "and": the
+#: rank on the scale (``vocab.DAMAGE_ORDER``), unranked states halfway between neighbours.
+SEVERITY: dict[str, float] = {state: float(rank) for rank, state in enumerate(DAMAGE_ORDER)}
+SEVERITY.update(
+    {
+        state: (SEVERITY[low] + SEVERITY[high]) / 2
+        for state, (low, high) in _UNRANKED_BETWEEN.items()
+    }
+)
 
 
 @dataclass
