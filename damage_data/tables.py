@@ -8,6 +8,7 @@ failure at once as a ``row, column, value, reason`` table.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -144,7 +145,13 @@ def _coerce(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         # the time of a small table (the text reader makes one per passage)
         data = {c: s.array for c, s in converted.items()}
         data.update({c: frame[c].array for c in extra})
-        return pd.DataFrame(data, index=frame.index, copy=True).__finalize__(frame)
+        result = pd.DataFrame(data, index=frame.index, copy=True)
+        # what frame.copy() carries over besides the data
+        result.attrs = copy.deepcopy(frame.attrs)
+        flags_in: Any = frame.flags  # (pandas-stubs do not declare DataFrame.flags)
+        flags_out: Any = result.flags
+        flags_out.allows_duplicate_labels = flags_in.allows_duplicate_labels
+        return result
     out = frame.copy()  # a subclass (GeoDataFrame) keeps its class
     for column, values in converted.items():
         out[column] = values
