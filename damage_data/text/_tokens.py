@@ -152,6 +152,18 @@ def small_int(text: str, max_digits: int) -> int | None:
     Python's limit on int conversion, and ``isdecimal`` because ``isdigit`` also accepts
     superscripts such as ``²``, which ``int`` rejects.
 
+    Parameters
+    ----------
+    text
+        A token's text.
+    max_digits
+        Longest run read.
+
+    Returns
+    -------
+    int or None
+        The number, or ``None`` for anything else or anything longer.
+
     Examples
     --------
     >>> small_int("2020", 4), small_int("12345", 4), small_int("²", 4)

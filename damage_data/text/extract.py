@@ -53,7 +53,27 @@ def _as_date(value: object, what: str) -> dt.date | None:
 
 
 def source_id_for(text: str, source: str | None = None) -> str:
-    """A stable source id from the content (and the title, when given)."""
+    """A stable source id from the content (and the title, when given).
+
+    Parameters
+    ----------
+    text
+        The report.
+    source
+        Its title; the same text under two titles gives two ids.
+
+    Returns
+    -------
+    str
+        ``s`` and 12 hexadecimal digits of a SHA-256.
+
+    Examples
+    --------
+    >>> source_id_for("133 houses were destroyed.") == source_id_for("133 houses were destroyed.")
+    True
+    >>> len(source_id_for("133 houses were destroyed.", "wire.txt"))
+    13
+    """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return "s" + hashlib.sha256(f"{source or ''}|{digest}".encode()).hexdigest()[:12]
 
@@ -300,7 +320,33 @@ def figures_from_file(
 def sources_row(
     text: str, raw: bytes, *, title: str, published: str | dt.date | None, path: Path | None = None
 ) -> pd.DataFrame:
-    """The one-row ``sources`` table of a text (method ``press``, kind ``text``)."""
+    """The one-row ``sources`` table of a text (method ``press``, kind ``text``).
+
+    Parameters
+    ----------
+    text
+        The report, as read.
+    raw
+        Its bytes, whose SHA-256 is recorded.
+    title
+        The title (also part of ``source_id``).
+    published
+        Publication date (``YYYY-MM-DD``), or ``None``.
+    path
+        The file it came from, named in ``notes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A ``sources`` table of one row.
+
+    Examples
+    --------
+    >>> text = "In Tartar district, 133 houses were destroyed."
+    >>> row = sources_row(text, text.encode(), title="wire", published="2020-10-29")
+    >>> row.loc[0, ["method", "kind"]].tolist(), str(row.loc[0, "published"].date())
+    (['press', 'text'], '2020-10-29')
+    """
     pub = _as_date(published, "published")
     return make_table(
         "sources",
