@@ -40,7 +40,7 @@ class Limits:
         opening the file again, and opening costs more the more layers a file has.
     max_text_bytes
         Largest press report the text reader takes (bytes of UTF-8): its time grows with
-        the length of the text (about a second per 100 KB).
+        the length of the text (under a second per 100 KB).
 
     Examples
     --------
