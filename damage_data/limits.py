@@ -38,6 +38,9 @@ class Limits:
     max_layers
         Most layers read from one file (GeoPackage, geodatabase): each layer is read by
         opening the file again, and opening costs more the more layers a file has.
+    max_text_bytes
+        Largest press report the text reader takes (bytes of UTF-8): its time grows with
+        the length of the text (under a second per 100 KB).
 
     Examples
     --------
@@ -53,6 +56,7 @@ class Limits:
     max_json_depth: int = 64
     max_columns: int = 10_000
     max_layers: int = 200
+    max_text_bytes: int = 2 * _MB
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -8,6 +8,7 @@ failure at once as a ``row, column, value, reason`` table.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -117,49 +118,76 @@ FIGURE_DEFAULTS: dict[str, Any] = {
 FLAG_SEP = ";"
 
 
+#: The categorical dtype of each vocabulary, built once (building one validates it).
+_CATEGORY_DTYPES: dict[str, pd.CategoricalDtype] = {
+    name: pd.CategoricalDtype(list(values)) for name, values in VOCABS.items()
+}
+
+
 def _coerce(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``frame`` with the table's columns in order and their dtypes set."""
-    out = frame.copy()
-    for column, kind in COLUMNS[table].items():
-        if column not in out.columns:
-            out[column] = pd.NA
-        col = out[column]
-        if kind == "str":
-            out[column] = col.astype("string")
-        elif kind == "int":
-            out[column] = (
-                pd.to_numeric(col, errors="coerce").astype("Int64")
-                if not _all_int_like(col)
-                else col.astype("Int64")
-            )
-        elif kind == "bool":
-            out[column] = col.astype("boolean")
-        elif kind == "date":
-            out[column] = pd.to_datetime(col, errors="coerce", format="mixed")
-        elif kind.startswith("cat:"):
-            categories = list(VOCABS[kind[4:]])
-            bad = sorted({str(v) for v in col.dropna().unique()} - set(categories))
+    schema = COLUMNS[table]
+    converted: dict[str, pd.Series] = {}
+    for column, kind in schema.items():
+        if kind == "geom":
+            if column in frame.columns:
+                converted[column] = frame[column]  # kept as it is; dropped when absent
+            continue
+        col = (
+            frame[column]
+            if column in frame.columns
+            else pd.Series(pd.NA, index=frame.index, dtype=object)
+        )
+        converted[column] = _coerce_column(col, kind, f"{table}.{column}")
+    extra = [c for c in frame.columns if c not in schema]
+    if type(frame) is pd.DataFrame:
+        # one frame built from the columns: setting them one by one on a copy cost most of
+        # the time of a small table (the text reader makes one per passage)
+        data = {c: s.array for c, s in converted.items()}
+        data.update({c: frame[c].array for c in extra})
+        result = pd.DataFrame(data, index=frame.index, copy=True)
+        # what frame.copy() carries over besides the data
+        result.attrs = copy.deepcopy(frame.attrs)
+        flags_in: Any = frame.flags  # (pandas-stubs do not declare DataFrame.flags)
+        flags_out: Any = result.flags
+        flags_out.allows_duplicate_labels = flags_in.allows_duplicate_labels
+        return result
+    out = frame.copy()  # a subclass (GeoDataFrame) keeps its class
+    for column, values in converted.items():
+        out[column] = values
+    return out[[*converted, *extra]]
+
+
+def _coerce_column(col: pd.Series, kind: str, name: str) -> pd.Series:
+    """One column as the dtype of its kind (``name`` is ``table.column``, for messages)."""
+    if kind == "str":
+        return col.astype("string")
+    if kind == "int":
+        try:
+            return col.astype("Int64")
+        except (TypeError, ValueError):
+            return pd.to_numeric(col, errors="coerce").astype("Int64")
+    if kind == "bool":
+        return col.astype("boolean")
+    if kind == "date":
+        return pd.to_datetime(col, errors="coerce", format="mixed")
+    if kind.startswith("cat:"):
+        dtype = _CATEGORY_DTYPES[kind[4:]]
+        if col.dtype != dtype:
+            uniques = col.unique()
+            missing = pd.isna(uniques)
+            known = set(dtype.categories)
+            bad = sorted({str(v) for v, na in zip(uniques, missing, strict=True) if not na} - known)
             if bad:
+                categories = list(dtype.categories)
                 raise UnknownLabelError(
-                    f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
+                    f"{name}: unknown value(s) {', '.join(map(repr, bad))}; "
                     f"known values: {', '.join(categories)}",
                     label=bad[0],
                     known=categories,
                 )
-            out[column] = col.astype(pd.CategoricalDtype(categories))
-    if "geometry" in COLUMNS[table] and "geometry" not in frame.columns:
-        out = out.drop(columns="geometry")
-    order = [c for c in COLUMNS[table] if c in out.columns]
-    extra = [c for c in out.columns if c not in COLUMNS[table]]
-    return out[order + extra]
-
-
-def _all_int_like(col: pd.Series) -> bool:
-    try:
-        col.astype("Int64")
-    except (TypeError, ValueError):
-        return False
-    return True
+        return col.astype(dtype)
+    return col
 
 
 def empty(table: str) -> pd.DataFrame:
@@ -186,14 +214,18 @@ def make_figures(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.Data
         if column not in frame.columns:
             frame[column] = default
         else:
-            frame[column] = frame[column].where(frame[column].notna(), default)
+            missing = frame[column].isna()
+            if missing.any():  # most records state every column: skip the copy
+                frame[column] = frame[column].where(~missing, default)
     if "count" not in frame.columns:
         frame["count"] = pd.NA
     for bound in ("count_min", "count_max"):
         if bound not in frame.columns:
             frame[bound] = frame["count"]
         else:
-            frame[bound] = frame[bound].where(frame[bound].notna(), frame["count"])
+            missing = frame[bound].isna()
+            if missing.any():
+                frame[bound] = frame[bound].where(~missing, frame["count"])
     # "more than 500", "at least 500": no upper bound (DESIGN §4 rule 8), printed "500+"
     open_ended = frame["qualifier"].isin(["more_than", "at_least"]).to_numpy()
     if open_ended.any():

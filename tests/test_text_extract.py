@@ -1014,3 +1014,18 @@ def test_an_implausibly_large_number_goes_to_review_without_a_count(text: str) -
     assert len(f) == 1 and f["count"].isna().all()
     assert (f["status"] == "needs_review").all()
     assert validate(f, raise_on_error=False).empty
+
+
+def test_the_reader_ranks_damage_states_as_the_vocabulary_does() -> None:
+    from damage_data._data import data_path
+    from damage_data.text._items import DAMAGE_LIKE, SEVERITY
+
+    vocab = pd.read_csv(data_path("vocab", "damage.csv"))
+    ranked = vocab.dropna(subset=["rank"]).sort_values("rank")["damage"].tolist()
+    assert [SEVERITY[s] for s in ranked] == sorted({SEVERITY[s] for s in ranked})
+    # a bare "damaged" outranks "moderate" but not "severe"; "damaged or destroyed" sits
+    # just below "destroyed"
+    assert SEVERITY["moderate"] < SEVERITY["damaged"] < SEVERITY["severe"]
+    assert SEVERITY["severe"] < SEVERITY["damaged_or_destroyed"] < SEVERITY["destroyed"]
+    harmed = set(vocab.loc[vocab["group"].isin(["damaged", "destroyed"]), "damage"])
+    assert harmed == DAMAGE_LIKE

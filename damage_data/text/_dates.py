@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._lexicon import Lexicon
-from ._tokens import Token
+from ._tokens import Token, small_int
 
 
 @dataclass(frozen=True)
@@ -23,21 +23,16 @@ class DateMention:
 
 
 def _day(tok: Token) -> int | None:
-    if tok.text.isdigit() and 1 <= int(tok.text) <= 31 and len(tok.text) <= 2:
-        return int(tok.text)
-    return None
+    day = small_int(tok.text, 2)
+    return day if day is not None and 1 <= day <= 31 else None
 
 
 def _year(tokens: Sequence[Token], k: int) -> tuple[int | None, int]:
     """A year at token ``k`` (after an optional comma) and the index after it."""
     j = k + 1 if k < len(tokens) and tokens[k].text == "," else k
-    if (
-        j < len(tokens)
-        and tokens[j].text.isdigit()
-        and len(tokens[j].text) == 4
-        and 1900 <= int(tokens[j].text) <= 2100
-    ):
-        return int(tokens[j].text), j + 1
+    year = small_int(tokens[j].text, 4) if j < len(tokens) else None
+    if year is not None and len(tokens[j].text) == 4 and 1900 <= year <= 2100:
+        return year, j + 1
     return None, k
 
 

@@ -31,23 +31,39 @@ class Phrase:
     patterns: tuple[str, ...]
     value: Any
     specificity: int
+    #: the patterns as (how, stem): 0 the word itself, 1 a prefix, 2 a suffix (matching is
+    #: the reader's innermost loop: the pattern is parsed once, not at every token)
+    compiled: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", tuple(_compile(p) for p in self.patterns))
 
     def match(self, tokens: Sequence[Token], i: int) -> int | None:
         """End index (exclusive) when the phrase matches ``tokens`` from ``i``."""
-        if i + len(self.patterns) > len(tokens):
+        end = i + len(self.compiled)
+        if end > len(tokens):
             return None
-        for k, pattern in enumerate(self.patterns):
-            if not _token_matches(pattern, tokens[i + k].norm):
+        for k, (how, stem) in enumerate(self.compiled):
+            word = tokens[i + k].norm
+            if how == 0:
+                if word != stem:
+                    return None
+            elif how == 1:
+                if not word.startswith(stem):
+                    return None
+            elif not (word.endswith(stem) and len(word) > len(stem)):
                 return None
-        return i + len(self.patterns)
+        return end
 
 
-def _token_matches(pattern: str, word: str) -> bool:
+def _compile(pattern: str) -> tuple[int, str]:
+    """A token pattern as (how, stem): ``dağıl*`` matches words starting with ``dağıl``,
+    ``*siz`` words longer than ``siz`` ending in it, anything else the word itself."""
     if len(pattern) > 1 and pattern.endswith("*"):
-        return word.startswith(pattern[:-1])
+        return 1, pattern[:-1]
     if len(pattern) > 1 and pattern.startswith("*"):
-        return word.endswith(pattern[1:]) and len(word) > len(pattern) - 1
-    return word == pattern
+        return 2, pattern[1:]
+    return 0, pattern
 
 
 def _patterns(text: str) -> tuple[str, ...]:
@@ -106,13 +122,15 @@ class PhraseSet:
             return None
         best: tuple[Phrase, int] | None = None
         word = tokens[i].norm
-        candidates = self.exact.get(word, []) + self.by_letter.get(word[:1], []) + self.suffix_first
-        for phrase in candidates:
-            end = phrase.match(tokens, i)
-            if end is None:
+        for group in (self.exact.get(word), self.by_letter.get(word[:1]), self.suffix_first):
+            if not group:
                 continue
-            if best is None or (end, phrase.specificity) > (best[1], best[0].specificity):
-                best = (phrase, end)
+            for phrase in group:
+                end = phrase.match(tokens, i)
+                if end is None:
+                    continue
+                if best is None or (end, phrase.specificity) > (best[1], best[0].specificity):
+                    best = (phrase, end)
         return best
 
     def match_ending_at(

@@ -12,13 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ._lexicon import Lexicon, shared
-from ._tokens import Token
+from ._tokens import Token, small_int
 
 _HYPHENS = {"-", "‑", "–"}
 
 
 #: Largest count read as a number of structures; anything larger is unreadable.
 MAX_COUNT = 1_000_000_000
+#: Longest digit run read as a part of a written-out number ("58 bin 200"): longer than any
+#: multiplier in the lexicons, so that bound never changes a reading.
+_MAX_INT_DIGITS = 18
 
 
 @dataclass
@@ -92,6 +95,10 @@ def find_numbers(tokens: Sequence[Token], lex: Lexicon) -> list[Number]:
                 # the rest of the number grammar: "1 milyon 279 bin 576", "3 milyon 9 bin 563",
                 # "125 тис. 149": groups with falling multipliers, then a smaller plain number
                 end, value = _rest_of_number(tokens, end, value, factor, lex)
+            if value is not None and value > MAX_COUNT:
+                # implausible whatever its size (sent to review below); capped because a float
+                # past its range cannot be rounded ("9" * 310 reads as infinity)
+                value = float(MAX_COUNT + 1)
             found = Number(i, end, None if value is None else round(value), "digits")
             if problem == "decimal" or (value is not None and value != int(value)):
                 found.skip = "decimal"
@@ -161,8 +168,11 @@ def _rest_of_number(
     """Continue a number after ``digits multiplier``: further ``digits multiplier`` groups
     with smaller multipliers, then a plain number below the last multiplier ("58 bin 200")."""
     n = len(tokens)
-    while end < n and tokens[end].is_digit and tokens[end].text.isdigit():
-        group = int(tokens[end].text)
+    while end < n and tokens[end].is_digit:
+        # a group has at most three digits, a plain rest fewer than the largest multiplier's
+        group = small_int(tokens[end].text, _MAX_INT_DIGITS)
+        if group is None:
+            break
         mult = lex["multipliers"].match_at(tokens, end + 1)
         if mult is not None and float(mult[0].value) < factor and group < 1000:
             factor = float(mult[0].value)
@@ -253,10 +263,10 @@ def _number_words(
         current == 0
         and last_factor
         and j < n
-        and tokens[j].text.isdigit()
-        and int(tokens[j].text) < last_factor
+        and (rest := small_int(tokens[j].text, _MAX_INT_DIGITS)) is not None
+        and rest < last_factor
     ):
-        current = int(tokens[j].text)  # "bin 200 kişi", "тысяча 200": the rest in digits
+        current = rest  # "bin 200 kişi", "тысяча 200": the rest in digits
         j += 1
     return total + current, j
 

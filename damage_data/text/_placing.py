@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._items import PlaceCount
 from ._lexicon import Lexicon
-from ._rules import PlaceCount
 from ._tokens import Sentence, Token
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,22 @@ def find_mentions(
         norm for norm in lex.raw.get("detect", {}).get("stopwords", [])
     }
     stop |= {"the", "a", "an"}
-    out: list[Mention] = []
     taken: set[int] = set()
+    out = _named_mentions(sentence, text, lex, stop, taken)
+    out += _capitalised_mentions(sentence, text, lex, stop, taken)
+    for pc in place_counts:
+        out = _with_counted_scope(sentence, text, lex, pc, out)
+    out.sort(key=lambda m: m.first)
+    return _merge(out, tokens, lex)
+
+
+def _named_mentions(
+    sentence: Sentence, text: str, lex: Lexicon, stop: set[str], taken: set[int]
+) -> list[Mention]:
+    """Names next to a place noun ("Tartar district", "city of Ganja") and anaphors ("the
+    district"); the tokens they take are added to ``taken``."""
+    tokens = sentence.tokens
+    out: list[Mention] = []
     for k in range(len(tokens)):
         after = lex["place_nouns_after"].match_at(tokens, k)
         if after is not None and k > 0:
@@ -153,6 +167,17 @@ def find_mentions(
         ):
             out.append(Mention(sentence, k, ana[1], "", "anaphor", hint=str(ana[0].value)))
             taken.update(range(k, ana[1]))
+    return out
+
+
+def _capitalised_mentions(
+    sentence: Sentence, text: str, lex: Lexicon, stop: set[str], taken: set[int]
+) -> list[Mention]:
+    """Capitalised names after a place preposition ("in Tartar"), at the head of a
+    "Tartar: …" line, or anywhere in languages whose case endings hide the preposition;
+    weak until the resolver knows them."""
+    tokens = sentence.tokens
+    out: list[Mention] = []
     preps = {p for p in lex.raw.get("place_prepositions", [])}
     free_caps = lex.lang in ("az", "tr", "ru", "uk")  # case endings hide the preposition
     k = 0
@@ -189,66 +214,52 @@ def find_mentions(
             k = e
             continue
         k += 1
-    for pc in place_counts:
-        last = pc.last
-        # "40 villages of the district", "40 Dörfern der Region Terter", "of Azerbaijan"
-        ext = last
-        for j in range(last, min(len(tokens), last + 6)):
-            if tokens[j].norm in (
-                "of",
-                "der",
-                "des",
-                "jener",
-                "dieser",
-                "the",
-                "this",
-                "that",
-                "and",
-                "und",
-                "və",
-                "и",
-                "та",
-                "ve",
-                ",",
-            ):
-                ext = j + 1
-                continue
-            if lex["exclude_nouns"].match_at(tokens, j) is not None or tokens[j].is_upper:
-                m = lex["exclude_nouns"].match_at(tokens, j)
-                ext = m[1] if m is not None else j + 1
-                continue
-            break
-        while ext > last and tokens[ext - 1].norm in (
-            "of",
-            "der",
-            "des",
-            "the",
-            "jener",
-            "dieser",
-            "and",
-            "und",
-            "və",
-            "и",
-            "та",
-            "ve",
-            ",",
-        ):
-            ext -= 1
-        inner = [m for m in out if m.first >= pc.first and m.last <= ext + 3 and m.first < ext + 3]
-        out = [m for m in out if m not in inner]
-        end = max([ext] + [m.last for m in inner])
-        out.append(
-            Mention(
-                sentence,
-                pc.first,
-                end,
-                _text(sentence, text, pc.first, end),
-                "count",
-                members=inner,
-            )
+    return out
+
+
+#: Words that may stand between a counted place and what it is of ("40 villages of the
+#: district", "40 Dörfern der Region Terter", "of Azerbaijan").
+_SCOPE_WORDS = frozenset(
+    {"of", "der", "des", "jener", "dieser", "the", "this", "that"}
+    | {"and", "und", "və", "и", "та", "ve", ","}
+)
+#: Of those, the ones a scope does not end on (it may end on "this" or "that").
+_SCOPE_NOT_LAST = _SCOPE_WORDS - {"this", "that"}
+
+
+def _with_counted_scope(
+    sentence: Sentence, text: str, lex: Lexicon, pc: PlaceCount, out: list[Mention]
+) -> list[Mention]:
+    """``out`` with a counted scope ("40 villages of the district") as one mention that
+    holds the names inside it."""
+    tokens = sentence.tokens
+    last = pc.last
+    ext = last
+    for j in range(last, min(len(tokens), last + 6)):
+        if tokens[j].norm in _SCOPE_WORDS:
+            ext = j + 1
+            continue
+        if lex["exclude_nouns"].match_at(tokens, j) is not None or tokens[j].is_upper:
+            m = lex["exclude_nouns"].match_at(tokens, j)
+            ext = m[1] if m is not None else j + 1
+            continue
+        break
+    while ext > last and tokens[ext - 1].norm in _SCOPE_NOT_LAST:
+        ext -= 1
+    inner = [m for m in out if m.first >= pc.first and m.last <= ext + 3 and m.first < ext + 3]
+    out = [m for m in out if m not in inner]
+    end = max([ext] + [m.last for m in inner])
+    out.append(
+        Mention(
+            sentence,
+            pc.first,
+            end,
+            _text(sentence, text, pc.first, end),
+            "count",
+            members=inner,
         )
-    out.sort(key=lambda m: m.first)
-    return _merge(out, tokens, lex)
+    )
+    return out
 
 
 def _merge(mentions: list[Mention], tokens: Sequence[Token], lex: Lexicon) -> list[Mention]:

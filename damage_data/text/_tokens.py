@@ -143,3 +143,32 @@ def _starts_with_month(word: str, months: set[str]) -> bool:
         if word == m:
             return True
     return False
+
+
+def small_int(text: str, max_digits: int) -> int | None:
+    """``text`` as a whole number when it is a run of at most ``max_digits`` decimal digits.
+
+    Bounded so that a hostile run of digits is neither converted at length nor refused by
+    Python's limit on int conversion, and ``isdecimal`` because ``isdigit`` also accepts
+    superscripts such as ``²``, which ``int`` rejects.
+
+    Parameters
+    ----------
+    text
+        A token's text.
+    max_digits
+        Longest run read.
+
+    Returns
+    -------
+    int or None
+        The number, or ``None`` for anything else or anything longer.
+
+    Examples
+    --------
+    >>> small_int("2020", 4), small_int("12345", 4), small_int("²", 4)
+    (2020, None, None)
+    """
+    if text.isdecimal() and len(text) <= max_digits:
+        return int(text)
+    return None

@@ -97,7 +97,34 @@ class CaseResult:
 
 
 def read_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Read case files, checking every line; raises :class:`InputError` on a malformed one."""
+    """Read case files, checking every line.
+
+    Parameters
+    ----------
+    paths
+        JSONL files, one case object a line (blank lines are skipped).
+
+    Returns
+    -------
+    list of dict
+        The cases, in file and line order.
+
+    Raises
+    ------
+    InputError
+        A file cannot be read, a line is not JSON or not a well-formed case, or no case
+        was read at all.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "cases.jsonl"
+    >>> case = {"id": "t", "published": "2020-10-29", "language": "en", "expected": [],
+    ...         "text": "In Tartar district, 133 houses were destroyed."}
+    >>> _ = p.write_text(json.dumps(case), encoding="utf-8")
+    >>> [c["id"] for c in read_cases([p])]
+    ['t']
+    """
     cases: list[dict[str, Any]] = []
     for path in paths:
         p = Path(path)
@@ -209,7 +236,35 @@ def _structure_ok(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
 def score_case(
     case: dict[str, Any], predictions: list[dict[str, Any]], gold_units: dict[str, str | None]
 ) -> CaseResult:
-    """Score the predictions of one case under every variant."""
+    """Score the predictions of one case under every variant.
+
+    Parameters
+    ----------
+    case
+        The case (``text``, ``expected``, and optionally ``negatives``, ``duplicates``).
+    predictions
+        The reader's figures for the case as records (``count``, ``damage``, ``start``,
+        ``end``, ``evidence``, ``unit_code``, ``structure``).
+    gold_units
+        Unit code of each gold ``place`` (``None`` when it does not resolve).
+
+    Returns
+    -------
+    CaseResult
+        True and false positives and gold records per variant, with the false positives
+        and misses spelt out.
+
+    Examples
+    --------
+    >>> text = "In Tartar district, 133 houses were destroyed."
+    >>> case = {"id": "t", "language": "en", "text": text, "expected": [
+    ...     {"place": "Tartar", "count": 133, "damage": "destroyed", "structure": "house",
+    ...      "evidence": "133 houses were destroyed"}]}
+    >>> pred = {"count": 133, "damage": "destroyed", "start": 20, "end": 45,
+    ...         "evidence": text[20:45], "unit_code": "AZ-TAR", "structure": "residential"}
+    >>> score_case(case, [pred], {"Tartar": "AZ-TAR"}).tallies["+place"].tp
+    1
+    """
     text = case["text"]
     result = CaseResult(str(case["id"]), str(case.get("language") or "und"))
     golds = case["expected"]
@@ -293,6 +348,13 @@ def score_case(
 def evaluate_cases(cases: Sequence[dict[str, Any]], *, lang: str = "auto") -> dict[str, Any]:
     """Run the reader on every case and score it.
 
+    Parameters
+    ----------
+    cases
+        Cases as :func:`read_cases` gives them.
+    lang
+        Passed to :func:`damage_data.text.figures_from_text`.
+
     Returns
     -------
     dict
@@ -366,7 +428,27 @@ def _fmt(x: float | None) -> str:
 
 
 def report(scores: dict[str, Any], *, verbose: bool = False) -> str:
-    """The scores as a plain-text table (precision and recall per variant and language)."""
+    """The scores as a plain-text table (precision and recall per variant and language).
+
+    Parameters
+    ----------
+    scores
+        What :func:`evaluate_cases` returns.
+    verbose
+        Also list every false positive and missed record, case by case.
+
+    Returns
+    -------
+    str
+        One line per slice and variant, then the inspected share.
+
+    Examples
+    --------
+    >>> case = {"id": "t", "published": "2020-10-29", "language": "en", "expected": [],
+    ...         "text": "In Tartar district, 133 houses were destroyed."}
+    >>> print(report(evaluate_cases([case]), verbose=True).splitlines()[-1])
+      FP   t: '133 houses were destroyed' → 133 destroyed
+    """
     lines = ["slice            variant         precision  recall   tp   fp  gold"]
 
     def add(name: str, tallies: dict[str, Tally]) -> None:
@@ -395,7 +477,24 @@ def report(scores: dict[str, Any], *, verbose: bool = False) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry: print the scores; exit 3 on malformed case files."""
+    """Command-line entry: print the scores.
+
+    Parameters
+    ----------
+    argv
+        The arguments (default: ``sys.argv[1:]``): case files, ``--lang``, ``--verbose``,
+        ``--json``.
+
+    Returns
+    -------
+    int
+        The exit code: 0, or 3 on malformed case files.
+
+    Examples
+    --------
+    >>> main(["/no/such/cases.jsonl"])
+    3
+    """
     parser = argparse.ArgumentParser(
         prog="python -m damage_data.text.evaluate",
         description="Precision and recall of the press-report reader on labelled cases.",
