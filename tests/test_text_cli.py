@@ -122,3 +122,26 @@ def test_extract_has_help() -> None:
     )
     assert done.returncode == 0
     assert "--published" in done.stdout and "--source" in done.stdout
+
+
+def test_extract_refuses_a_text_over_max_text_mb_and_reads_it_under_a_larger_one(
+    report: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    size = report.stat().st_size  # a few hundred bytes: 0.0001 MiB is about 105 bytes
+    assert size > 0.0001 * 1024 * 1024
+    assert main(["extract", str(report), "--max-text-mb", "0.0001"]) == 3
+    err = capsys.readouterr().err
+    assert f"{size:,} bytes" in err and "--max-text-mb" in err and "Traceback" not in err
+    assert main(["extract", str(report), "--max-text-mb", "1", "--format", "csv"]) == 0
+    assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == 5
+    assert main(["extract", str(report), "--max-text-mb", "0"]) == 2
+
+
+def test_load_passes_its_limits_to_the_press_reader(report: Path) -> None:
+    from damage_data._errors import LimitExceededError
+    from damage_data.limits import Limits
+    from damage_data.readers import load
+
+    with pytest.raises(LimitExceededError, match="bytes, over the limit"):
+        load(report, limits=Limits(max_text_bytes=100))
+    assert len(load(report).figures) == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -100,6 +101,11 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Write to this file instead of stdout."
         ),
+        max_text_mb: float | None = typer.Option(
+            None,
+            "--max-text-mb",
+            help="Refuse longer texts, in MiB of UTF-8 (default 2; time grows with length).",
+        ),
     ) -> None:
         """Read the damage figures of a press report; every record quotes its evidence."""
         check_format(fmt, EXTRACT_FORMATS)
@@ -107,15 +113,27 @@ def register(app: typer.Typer) -> None:
             from damage_data._errors import UsageError
 
             raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+        from damage_data.limits import DEFAULT_LIMITS
         from damage_data.text import figures_from_file, figures_from_text
 
+        limits = DEFAULT_LIMITS
+        if max_text_mb is not None:
+            if max_text_mb <= 0:
+                from damage_data._errors import UsageError
+
+                raise UsageError(f"--max-text-mb must be above 0, got {max_text_mb}")
+            limits = dataclasses.replace(
+                DEFAULT_LIMITS, max_text_bytes=int(max_text_mb * 1024 * 1024)
+            )
         if file == "-":
             text = sys.stdin.read()
             figures = figures_from_text(
-                text, published=published, source=source or "stdin", lang=lang
+                text, published=published, source=source or "stdin", lang=lang, limits=limits
             )
         else:
-            figures, _ = figures_from_file(file, published=published, source=source, lang=lang)
+            figures, _ = figures_from_file(
+                file, published=published, source=source, lang=lang, limits=limits
+            )
         if fmt == "json":
             body = json.dumps(records_for_json(figures), ensure_ascii=False, indent=2) + "\n"
         elif fmt == "csv":

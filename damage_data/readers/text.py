@@ -9,7 +9,9 @@ from ._context import Context, Parts
 
 def read_text(ctx: Context) -> Parts:
     """A press report (``.txt``): delegated to :func:`damage_data.text.figures_from_file`."""
-    figures, text_sources = figures_from_file(ctx.target, published=None, source=ctx.path.name)
+    figures, text_sources = figures_from_file(
+        ctx.target, published=None, source=ctx.path.name, limits=ctx.limits
+    )
     # one source id per file across all readers: the content hash load() gives every kind
     figures = (
         make_figures(figures.assign(source_id=ctx.source_id))

@@ -100,8 +100,8 @@ def check_text_size(size: int, what: str, limits: Limits = DEFAULT_LIMITS) -> No
     if size > limits.max_text_bytes:
         raise LimitExceededError(
             f"{what}: text is {size:,} bytes, over the limit of {limits.max_text_bytes:,} "
-            "for a press report (reading time grows with length); split it, or pass "
-            "limits=Limits(max_text_bytes=...) to read it whole.",
+            "for a press report (reading time grows with length); split it, or raise the "
+            "limit (command line: --max-text-mb; Python: limits=Limits(max_text_bytes=...)).",
             path=what,
         )
 
@@ -297,12 +297,14 @@ def figures_from_file(
             path=str(p),
         )
     try:
-        check_text_size(p.stat().st_size, str(p), limits)
-        raw = p.read_bytes()
+        size = p.stat().st_size
+        raw = None if size > limits.max_text_bytes else p.read_bytes()
     except OSError as err:
         raise InputError(
             f"{p}: cannot be read ({err.strerror or err}); check the path", path=str(p)
         ) from err
+    check_text_size(size, str(p), limits)  # outside the OSError handler: its own message
+    assert raw is not None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
