@@ -73,6 +73,8 @@ def _choose(
     views: pd.DataFrame, info: pd.DataFrame, opts: CountingOptions, unit_flags: list[str]
 ) -> _Choice:
     """Rule R5 for one place: the best view, and why each other is set aside."""
+    if len(views) == 1:  # one source: nothing to choose, relay, compare or order by date
+        return _only(views, opts, unit_flags)
     present = set(views["source_id"])
     cites = info["cites"] if not info.empty else pd.Series(dtype=object)
     relayed = {
@@ -86,14 +88,7 @@ def _choose(
     )
     best = views.loc[order[0]]
     outcome: list[tuple[int, bool, str, str]] = []
-    why_best = {
-        "best": "R5 used: the best source (primary over relay, own figure over villages, "
-        "latest, then method)",
-        "latest": "R5 used: the latest source",
-        "max": "R5 used: the largest total",
-        "all": "R5 used",
-    }[opts.policy]
-    outcome.append((order[0], True, "source_best", why_best))
+    outcome.append((order[0], True, "source_best", _WHY_BEST[opts.policy]))
     for i in order[1:]:
         v = views.loc[i]
         if v["source_id"] in relayed and opts.policy == "best":
@@ -141,13 +136,38 @@ def _choose(
                 f"older source ({v['as_of'].date() if not pd.isna(v['as_of']) else 'undated'}) counted"
             )
             break
-    row = best.to_dict()
+    return _Choice(row=_chosen_row(best, views, unit_flags), outcome=outcome)
+
+
+_WHY_BEST = {
+    "best": "R5 used: the best source (primary over relay, own figure over villages, "
+    "latest, then method)",
+    "latest": "R5 used: the latest source",
+    "max": "R5 used: the largest total",
+    "all": "R5 used",
+}
+
+
+def _only(views: pd.DataFrame, opts: CountingOptions, unit_flags: list[str]) -> _Choice:
+    """Rule R5 for a place one source speaks of: that source (measured: most places of a
+    per-structure product; the general path costs several table copies per place)."""
+    i = views.index[0]
+    best = views.loc[i]
+    return _Choice(
+        row=_chosen_row(best, views, unit_flags),
+        outcome=[(i, True, "source_best", _WHY_BEST[opts.policy])],
+    )
+
+
+def _chosen_row(best: pd.Series, views: pd.DataFrame, unit_flags: list[str]) -> dict[str, Any]:
+    """The summary row of a place: the chosen view, the range across views, the flags."""
+    row: dict[str, Any] = {str(k): v for k, v in best.to_dict().items()}
     totals = views["total"].dropna()
     row["n_sources"] = len(views)
     row["total_low"] = totals.min() if not totals.empty else np.nan
     row["total_high"] = totals.max() if not totals.empty else np.nan
     row["flags"] = join_flags([*flags_of(best["flags"]), *unit_flags])
-    return _Choice(row=row, outcome=outcome)
+    return row
 
 
 # --- the whole model ----------------------------------------------------------------------
