@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..tables import flags_of, join_flags
+from ..tables import FLAG_SEP, flags_of, join_flags
 from .rules import CARRIED_FLAGS, GROUPS, MIN_SHARE_BASIS, REPORTED, RULES, CountingOptions
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,17 @@ def describe(
     """Dates, cumulative-ness and flags of each fine view, and the R3 scope check."""
     keys = ["source_id", "unit_code", "settlement"]
     used = used.assign(unit_code=used["unit_code"].astype(str))
-    used = used.assign(series=used["figure_id"].isin(in_series))
+    # each cell's flags parsed once, as Python strings (not per group from an Arrow column)
+    lists = [flags_of(v) for v in used["flags"].astype(object).tolist()]
+    used = used.assign(
+        series=used["figure_id"].isin(in_series),
+        _per_structure=[("per_structure" in f) for f in lists],
+        _carried=pd.Series(
+            [FLAG_SEP.join(x for x in f if x in CARRIED_FLAGS) for f in lists],
+            index=used.index,
+            dtype=object,
+        ),
+    )
     g = used.groupby(keys, observed=True, dropna=False)
     described = pd.DataFrame(
         {
@@ -89,12 +99,8 @@ def describe(
             "earliest": g["as_of"].min(),
             "cumulative": g["cumulative"].agg(lambda s: bool((s != False).all())),  # noqa: E712
             "has_series": g["series"].any(),
-            "per_structure": g["flags"].agg(
-                lambda s: any("per_structure" in flags_of(v) for v in s)
-            ),
-            "carried": g["flags"].agg(
-                lambda s: join_flags(x for v in s for x in flags_of(v) if x in CARRIED_FLAGS)
-            ),
+            "per_structure": g["_per_structure"].any(),
+            "carried": g["_carried"].agg(lambda s: join_flags(FLAG_SEP.join(s).split(FLAG_SEP))),
         }
     ).reset_index()
     out = fine.assign(unit_code=fine["unit_code"].astype(str)).merge(described, on=keys, how="left")
