@@ -206,6 +206,17 @@ def choose_all(
     views["why"] = ""
     rows: list[dict[str, Any]] = []
     place_keys = ["unit_code", "settlement"]
+    # the figures behind each view, looked up once (not a scan of ``rec`` per view set aside)
+    by_view: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    settlements = rec["settlement"] if opts.level == "settlement" else pd.Series("", rec.index)
+    for fid, source, unit, settlement in zip(
+        rec["figure_id"],
+        rec["source_id"],
+        rec["unit_code"].astype(str),
+        settlements,
+        strict=True,
+    ):
+        by_view[(str(source), unit, str(settlement))].append(fid)
     for key, group in views.groupby(place_keys, observed=True, sort=False, dropna=False):
         unit_flags: list[str] = list(aside.get((str(key[0]), str(key[1])), []))
         choice = _choose(group, info, opts, unit_flags)
@@ -219,12 +230,10 @@ def choose_all(
             if used:
                 continue
             v = views.loc[i]
-            mask = (rec["source_id"] == v["source_id"]) & (
-                rec["unit_code"].astype(str) == str(v["unit_code"])
-            )
-            if opts.level == "settlement":
-                mask &= rec["settlement"] == v["settlement"]
-            for fid in rec.loc[mask, "figure_id"].unique():
+            place = str(v["settlement"]) if opts.level == "settlement" else ""
+            for fid in dict.fromkeys(
+                by_view.get((str(v["source_id"]), str(v["unit_code"]), place), [])
+            ):
                 if decisions.get(fid, (False,))[0]:
                     decisions[fid] = (False, rule, why)
     return pd.DataFrame(rows), views

@@ -172,38 +172,18 @@ def series(
     in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])
     decreasing: set[tuple[str, str, str]] = set()
     series = sub[(dates > 1).to_numpy()].assign(n=f.loc[sub.index, "count"].astype(float))
-    for key, rows in series.groupby(keys, dropna=False, observed=True, sort=False):
-        by_date = rows.groupby("_t")["n"].sum().sort_index()
-        if (by_date.diff().dropna() < 0).any():
+    if len(series):
+        # one sum per series and date, in date order within each series: a series went down
+        # where its sum is below the one before (column operations, not a loop per series)
+        by_date = series.groupby([*keys, "_t"], dropna=False, observed=True)["n"].sum()
+        steps = by_date.groupby(level=list(range(len(keys))), dropna=False).diff()
+        for key in by_date.index[(steps < 0).to_numpy()]:
             decreasing.add((str(key[0]), str(key[1]), str(key[2])))
     parent = parent.copy()
-    narrowed: set[tuple[str, str, str]] = set()
     # counts of structures are disjoint by construction ("any" = those of unknown type)
     counted = sub["flags"].fillna("").str.contains("per_structure")
     kept = sub[~sub["figure_id"].isin(gone) & ~counted.to_numpy()]
-    scope = ["source_id", "unit_code", "settlement", "group", "family"]
-    for key, rows in kept.groupby(scope, dropna=False, observed=True, sort=False):
-        untyped = rows[rows["structure"] == "any"]
-        typed = rows[rows["structure"] != "any"]
-        if untyped.empty or typed.empty:
-            continue
-        # typed and untyped figures of one source overlap (houses are buildings): the
-        # latest untyped total decides what the typed ones are
-        whole_date = pd.Timestamp(untyped["_t"].max())
-        whole = str(untyped.loc[untyped["_t"] == whole_date, "figure_id"].iloc[0])
-        for i, fid, when in zip(
-            typed.index.tolist(), typed["figure_id"].tolist(), typed["_t"].tolist(), strict=True
-        ):
-            if when < whole_date:
-                gone[str(fid)] = (
-                    "series_earlier",
-                    RULES["series_earlier"] + f" (a later total is dated {whole_date.date()})",
-                )
-            elif when == whole_date:
-                parent.loc[i] = whole  # an implicit breakdown of the total of that date
-            else:
-                gone[str(fid)] = ("scope_narrower", RULES["scope_narrower"])
-                narrowed.add((str(key[0]), str(key[1]), str(key[2])))
+    narrowed = _typed_against_totals(kept, parent, gone)
     # the parts of a superseded figure go with it
     children: dict[str, list[str]] = defaultdict(list)
     for fid, p in zip(f["figure_id"], parent, strict=True):
@@ -221,6 +201,53 @@ def series(
     for k in decreasing:
         flags.setdefault(k, []).append("decreasing")
     return live & ~f["figure_id"].isin(gone), in_series, parent, flags
+
+
+def _typed_against_totals(
+    kept: pd.DataFrame, parent: pd.Series, gone: dict[str, tuple[str, str]]
+) -> set[tuple[str, str, str]]:
+    """Typed and untyped figures of one source overlap (houses are buildings): the latest
+    untyped total of each source, place, group and family decides what the typed ones are.
+
+    A typed figure of that date becomes an implicit part of it (its ``parent`` is set), an
+    earlier one is superseded, a later one is narrower than the total (``scope_narrower``).
+    Fills ``parent`` and ``gone``; returns the places whose scope narrowed.
+    """
+    scope = ["source_id", "unit_code", "settlement", "group", "family"]
+    grouped = kept.groupby(scope, dropna=False, observed=True, sort=False)
+    gid = grouped.ngroup()
+    group_keys = grouped.size().index  # in ngroup order (first appearance)
+    untyped = (kept["structure"] == "any").to_numpy()
+    whole_date = kept.loc[untyped, "_t"].groupby(gid[untyped]).max()
+    narrowed: set[tuple[str, str, str]] = set()
+    if whole_date.empty or untyped.all():
+        return narrowed
+    latest = kept[untyped & (kept["_t"] == gid.map(whole_date)).to_numpy()]
+    whole = latest["figure_id"].groupby(gid[latest.index]).first()  # the first, in row order
+    typed = kept[~untyped & gid.isin(whole_date.index).to_numpy()]
+    if typed.empty:
+        return narrowed
+    g = gid[typed.index]
+    when_whole = g.map(whole_date)
+    same = (typed["_t"] == when_whole).to_numpy()
+    parent.loc[typed.index[same]] = g[same].map(whole).astype(str).to_numpy()
+    for fid, when, total_date, k in zip(
+        typed["figure_id"].tolist(),
+        typed["_t"].tolist(),
+        when_whole.tolist(),
+        g.tolist(),
+        strict=True,
+    ):
+        if when < total_date:
+            gone[str(fid)] = (
+                "series_earlier",
+                RULES["series_earlier"] + f" (a later total is dated {total_date.date()})",
+            )
+        elif when > total_date:
+            gone[str(fid)] = ("scope_narrower", RULES["scope_narrower"])
+            key = group_keys[k]
+            narrowed.add((str(key[0]), str(key[1]), str(key[2])))
+    return narrowed
 
 
 def records(
