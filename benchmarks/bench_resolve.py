@@ -197,10 +197,10 @@ def main() -> None:
 
 def fold_cache_clear() -> None:
     """Start each run cold: the transliteration caches would otherwise carry over."""
-    from damage_data.places import _keys, _strip_generic
+    from damage_data.places.index import keys_of, strip_generic
     from damage_data.translit import exact_key, fold
 
-    for cached in (fold, exact_key, _strip_generic, _keys):
+    for cached in (fold, exact_key, strip_generic, keys_of):
         cached.cache_clear()
 
 
