@@ -229,7 +229,9 @@ def figures_of(
         if current is None or current.empty:
             return empty("figures")
         assigned, _ = assign(current, units, country=country)
-        return structures_to_figures(assigned, source_id=result.source_id, as_of=as_of)
+        return structures_to_figures(
+            assigned, source_id=result.source_id, as_of=as_of, current=True
+        )
     if result.figures is None:
         return empty("figures")
     if result.kind == "figures":
