@@ -163,12 +163,14 @@ def series(
     latest = g.transform("max")
     dates = g.transform("nunique")
     gone: dict[str, tuple[str, str]] = {}
-    for i in sub.index[(sub["_t"] < latest).to_numpy()]:
-        when = latest[i]
+    earlier = (sub["_t"] < latest).to_numpy()
+    for fid, when in zip(
+        sub.loc[earlier, "figure_id"].tolist(), latest[earlier].tolist(), strict=True
+    ):
         why = RULES["series_earlier"]
         if when != NO_DATE:
             why += f" (a later one is dated {when.date()})"
-        gone[str(sub.at[i, "figure_id"])] = ("series_earlier", why)
+        gone[str(fid)] = ("series_earlier", why)
     in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])
     decreasing: set[tuple[str, str, str]] = set()
     series = sub[(dates > 1).to_numpy()].assign(n=f.loc[sub.index, "count"].astype(float))
