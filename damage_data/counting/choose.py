@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,6 @@ import pandas as pd
 
 from ..tables import flags_of, join_flags
 from .rules import METHOD_RANK, REPORTED, RULES, CountingOptions
-from .views import row_of
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class _Choice:
 
 
 def _rank_key(
-    v: pd.Series, relayed: bool, info: pd.DataFrame, opts: CountingOptions
+    v: Mapping[Any, Any], relayed: bool, info: pd.DataFrame, opts: CountingOptions
 ) -> tuple[Any, ...]:
     method = info["method"].get(v["source_id"], None) if not info.empty else None
     when = v["as_of"].value if not pd.isna(v["as_of"]) else -(2**62)
@@ -80,11 +80,10 @@ def _choose(
     relayed = {
         s for s in present if not pd.isna(cites.get(s, None)) and str(cites.get(s)) in present - {s}
     }
+    records = views.to_dict("index")  # plain rows: a Series per view costs more than the rank
     order = sorted(
         views.index,
-        key=lambda i: _rank_key(
-            row_of(views, i), str(views.at[i, "source_id"]) in relayed, info, opts
-        ),
+        key=lambda i: _rank_key(records[i], str(records[i]["source_id"]) in relayed, info, opts),
     )
     best = views.loc[order[0]]
     outcome: list[tuple[int, bool, str, str]] = []

@@ -189,11 +189,6 @@ def units_from_villages(
     return pd.concat([own, summed], ignore_index=True)
 
 
-def row_of(frame: pd.DataFrame, label: Any) -> pd.Series:
-    """One row of a frame by its index label, as a Series."""
-    return frame.iloc[frame.index.get_loc(label)]  # type: ignore[return-value]
-
-
 def _larger(a: Any, b: Any) -> bool:
     """``a > b`` for two counts, false when either is missing."""
     return not pd.isna(a) and not pd.isna(b) and float(a) > float(b)
