@@ -48,7 +48,7 @@ def _disagrees(values: list[float], ratio: float) -> bool:
     return high > 0 if low == 0 else high / low > ratio
 
 
-def _narrower(best: pd.Series, other: pd.Series) -> str | None:
+def _narrower(best: pd.Series, other: Mapping[Any, Any]) -> str | None:
     """What an older view covers that the chosen one does not (rule R3, ``scope_changed``)."""
     mine, theirs = best["coverage"], other["coverage"]
     if not isinstance(mine, frozenset) or not isinstance(theirs, frozenset):
@@ -89,7 +89,7 @@ def _choose(
     outcome: list[tuple[int, bool, str, str]] = []
     outcome.append((order[0], True, "source_best", _WHY_BEST[opts.policy]))
     for i in order[1:]:
-        v = views.loc[i]
+        v = records[i]
         if v["source_id"] in relayed and opts.policy == "best":
             why = f"{RULES['source_relayed']} ({cites.get(v['source_id'])})"
             outcome.append((i, False, "source_relayed", why))
@@ -119,11 +119,15 @@ def _choose(
             unit_flags.append("decreasing")
             break
     older = (
-        views[views["as_of"].lt(best["as_of"]).fillna(False)]
+        [
+            records[i]
+            for i in views.index
+            if not pd.isna(records[i]["as_of"]) and records[i]["as_of"] < best["as_of"]
+        ]
         if not pd.isna(best["as_of"])
-        else views.iloc[0:0]
+        else []
     )
-    for _, v in older.iterrows():
+    for v in older:
         what = _narrower(best, v)
         if what:
             unit_flags.append("scope_changed")
