@@ -55,6 +55,7 @@ from .batch import (
     Labels,
     Partial,
     Tally,
+    _day_codes,
     _empty_counts,
     count_batch,
     merge,
@@ -638,7 +639,8 @@ def _per_date(
     states = _categorical(damage_of, column("damage_id", np.int64))
     types = _categorical(structure_of, column("structure_id", np.int64))
     day = column("day", np.int64)
-    day_values, day_code = _day_index(day)
+    values, day_code = _day_codes(day)  # the batches' own day codes (0: no date)
+    day_values = np.asarray(values, dtype=np.int64)
     ns, nt, nd = len(states.categories), len(types.categories), max(len(day_values), 1)
     key = unit * ns
     key += states.codes
@@ -679,24 +681,6 @@ def _per_date(
             "count": total.astype(np.int64),
         }
     )
-
-
-def _day_index(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct days (sorted, ``_NAT`` first) and each row's position among them."""
-    if not len(day):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    dated = day != _NAT
-    if dated.any():
-        lo, hi = int(day[dated].min()), int(day[dated].max())
-        if hi - lo < 100_000:  # a dense range of days: offsets, no sort
-            present = np.zeros(hi - lo + 2, dtype=bool)
-            offset = np.where(dated, day - lo + 1, 0)
-            present[offset] = True
-            position = np.cumsum(present) - 1
-            values = np.concatenate([[_NAT], np.arange(lo, hi + 1, dtype=np.int64)])
-            return values[present], position[offset]
-    values, code = np.unique(day, return_inverse=True)
-    return values, code.reshape(-1)
 
 
 def _categorical(names: np.ndarray, ids: np.ndarray) -> pd.Categorical[str]:
