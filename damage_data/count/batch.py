@@ -385,19 +385,13 @@ class Tally:
         """Add one batch's count table; ``False`` (and nothing added) when it would not fit."""
         if counts.empty:
             return True
-        unit = counts["unit"].to_numpy(np.int64)
-        dmg = counts["damage_id"].to_numpy(np.int64)
-        st = counts["structure_id"].to_numpy(np.int64)
-        day = counts["day"].to_numpy(np.int64)
-        dated = day != _NAT
-        with self._lock:
-            if not self._fit(int(dmg.max()) + 1, int(st.max()) + 1, day[dated]):
-                return False
-            code = np.where(dated, day - (self.first_day or 0) + 1, 0)
-            flat = ((unit * self.damage + dmg) * self.structure + st) * self.days + code
-            # each (unit, labels, day) occurs once in a batch table: a plain += is exact
-            self.cells[flat] += counts["count"].to_numpy(np.int64)
-        return True
+        return self._add(
+            counts["unit"].to_numpy(np.int64),
+            counts["damage_id"].to_numpy(np.int64),
+            counts["structure_id"].to_numpy(np.int64),
+            counts["day"].to_numpy(np.int64),
+            counts["count"].to_numpy(np.int64),
+        )
 
     def add_rows(
         self, unit: np.ndarray, damage: np.ndarray, structure: np.ndarray, day: np.ndarray | None
@@ -411,9 +405,20 @@ class Tally:
         if not len(unit):
             return True
         days = np.full(len(unit), _NAT, dtype=np.int64) if day is None else day
-        dated = days != _NAT
+        return self._add(unit, damage, structure, days, 1)
+
+    def _add(
+        self,
+        unit: np.ndarray,
+        damage: np.ndarray,
+        structure: np.ndarray,
+        day: np.ndarray,
+        count: np.ndarray | int,
+    ) -> bool:
+        """Add ``count`` at each (unit, damage id, structure id, day), growing the array."""
+        dated = day != _NAT
         with self._lock:
-            if not self._fit(int(damage.max()) + 1, int(structure.max()) + 1, days[dated]):
+            if not self._fit(int(damage.max()) + 1, int(structure.max()) + 1, day[dated]):
                 return False
             flat = unit.astype(np.int64)
             flat *= self.damage
@@ -421,8 +426,8 @@ class Tally:
             flat *= self.structure
             flat += structure
             flat *= self.days
-            flat += np.where(dated, days - (self.first_day or 0) + 1, 0)
-            np.add.at(self.cells, flat, 1)  # numpy >= 1.25: a few ms for 250,000 rows
+            flat += np.where(dated, day - (self.first_day or 0) + 1, 0)
+            np.add.at(self.cells, flat, count)  # numpy >= 1.25: a few ms for 250,000 rows
         return True
 
     def _fit(self, damage: int, structure: int, days: np.ndarray) -> bool:
