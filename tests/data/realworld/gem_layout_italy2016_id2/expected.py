@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).parent
-FILE = "impact_buildings_id2_layout.csv"
+FILE = "own_numbers_geid_layout_level2.csv"
 
 COLUMNS = {
     "No damage": {"state": "none", "lossy": False, "why": "CEMS grading: no damage"},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).parent
-FILE = "impact_buildings_id2_layout.csv"
+FILE = "own_numbers_geid_layout_level2.csv"
 
 COLUMNS = {
     "GRADE_0": {"state": "none", "lossy": False, "why": "EMS-98 grade 0 (ems98.csv G0)"},

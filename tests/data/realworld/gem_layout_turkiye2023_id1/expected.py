@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).parent
-FILE = "impact_buildings_id1_layout.csv"
+FILE = "own_numbers_geid_layout_level1.csv"
 
 COLUMNS = {
     "NO_DAMAGE": {"state": "none", "lossy": False, "why": "no damage (EMS-98 grade 0)"},
