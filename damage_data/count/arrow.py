@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._errors import InputError, LimitExceededError, UsageError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..readers._parquet import decoded_bytes
 from ..readers._vector import DAMAGE_COLUMNS, DATE_COLUMNS, STRUCTURE_COLUMNS, parse_dates
 
 if TYPE_CHECKING:
@@ -305,20 +306,10 @@ def _mostly_dictionary(chunk: Any) -> bool:
 
 def _dictionary_bytes(file: Path, group: int, columns: list[str]) -> int:
     """The decoded bytes of dictionary-encoded text/binary columns of one row group."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = pq.ParquetFile(file, read_dictionary=columns).read_row_group(group, columns=columns)
-    total = 0
-    for column in table.columns:
-        for piece in column.chunks:
-            if isinstance(piece, pa.DictionaryArray):
-                lengths = pc.binary_length(piece.dictionary)
-                total += int(pc.sum(pc.take(lengths, piece.indices)).as_py() or 0)
-            else:
-                total += piece.nbytes
-    return total
+    source = pq.ParquetFile(file, read_dictionary=columns)
+    return decoded_bytes(source.read_row_group(group, columns=columns))
 
 
 def _bomb(file: Path, decoded: int, limits: Limits) -> None:

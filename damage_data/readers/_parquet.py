@@ -86,8 +86,6 @@ def parquet_decoded_bytes(file: Path, limits: Limits = DEFAULT_LIMITS, *, meta: 
     among them) are measured by reading their dictionary-encoded form, which never expands
     repeated values: a 1 MB string repeated 1,500 times costs 1 MB to measure.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     meta = meta if meta is not None else pq.read_metadata(file)
@@ -112,18 +110,31 @@ def parquet_decoded_bytes(file: Path, limits: Limits = DEFAULT_LIMITS, *, meta: 
     try:
         source = pq.ParquetFile(file, read_dictionary=sorted(binary))
         for g in range(source.num_row_groups):
-            table = source.read_row_group(g, columns=sorted(binary))
-            for column in table.columns:
-                for piece in column.chunks:
-                    if isinstance(piece, pa.DictionaryArray):
-                        lengths = pc.binary_length(piece.dictionary)
-                        total += int(pc.sum(pc.take(lengths, piece.indices)).as_py() or 0)
-                    else:
-                        total += piece.nbytes
+            total += decoded_bytes(source.read_row_group(g, columns=sorted(binary)))
             if total > limits.max_uncompressed_bytes:
                 break
     except Exception as err:  # pyarrow's ArrowInvalid / OSError variants: corrupt pages
         raise InputError(
             f"{file}: not a readable Parquet file ({short_error(err)}).", path=str(file)
         ) from err
+    return total
+
+
+def decoded_bytes(table: Any) -> int:
+    """Bytes the columns of an Arrow table take decoded: a dictionary value once per row.
+
+    Used by every Parquet bomb check (readers and the streaming count) to measure text and
+    binary columns that Parquet stores as a dictionary and indices.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for column in table.columns:
+        for piece in column.chunks:
+            if isinstance(piece, pa.DictionaryArray):
+                lengths = pc.binary_length(piece.dictionary)
+                total += int(pc.sum(pc.take(lengths, piece.indices)).as_py() or 0)
+            else:
+                total += piece.nbytes
     return total
