@@ -297,14 +297,14 @@ def figures_from_file(
             path=str(p),
         )
     try:
-        size = p.stat().st_size
-        raw = None if size > limits.max_text_bytes else p.read_bytes()
+        check_text_size(p.stat().st_size, str(p), limits)
+        raw = p.read_bytes()
+    except LimitExceededError:
+        raise  # an OSError too, with its own message
     except OSError as err:
         raise InputError(
             f"{p}: cannot be read ({err.strerror or err}); check the path", path=str(p)
         ) from err
-    check_text_size(size, str(p), limits)  # outside the OSError handler: its own message
-    assert raw is not None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
