@@ -205,7 +205,8 @@ def collect_inputs(
     """The inputs, a register, or (with neither) the bundled example; says which on stderr."""
     from damage_data.pipeline import collect
 
-    _warm_validation()
+    if inputs or register is None:  # a register's figures were checked when ingested
+        _warm_validation()
 
     if not inputs and register is None and not quiet:
         say(
