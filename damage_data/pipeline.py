@@ -18,6 +18,7 @@ from typing import Any, cast
 import pandas as pd
 
 from ._errors import InputError
+from ._gc import collector_paused
 from .count import assign, count_structures, is_structure_parquet, structures_to_figures
 from .example import example_figures, example_sources
 from .places import resolve_figures
@@ -54,6 +55,7 @@ def match_log(figures: pd.DataFrame) -> pd.DataFrame:
     return figures.loc[~exact | conflict, list(MATCH_LOG_COLUMNS)].reset_index(drop=True)
 
 
+@collector_paused()
 def collect(
     inputs: Sequence[str | Path] | None = None,
     *,

@@ -188,13 +188,13 @@ def summarise(
         )
     names = _figure_names(figures)
     if by_source or policy == "all":
-        return _by_source_table(counted.views, sources, names, figures, lang)
+        return _by_source_table(counted.views, sources, names, figures, counted.decisions, lang)
     rows = counted.rows
     if rows.empty:
         return _typed(pd.DataFrame(columns=list(SUMMARY_COLUMNS)), SUMMARY_COLUMNS)
     rows = rows.copy()
     rows["level"] = _levels(rows, figures, level)
-    rows["count_unit"] = _count_units(rows, figures)
+    rows["count_unit"] = _count_units(rows, figures, counted.decisions)
     if rollup and level == "unit":
         rows = _rollup(rows)
     table = rows.reindex(columns=list(SUMMARY_COLUMNS))
@@ -361,15 +361,32 @@ def _gazetteer_level(code: str) -> str:
     return "country" if "-" not in code and len(code) == 2 else "adm1"
 
 
-def _count_units(rows: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
-    """The count unit of each row's source figures (rule R9: one per row)."""
-    pairs = figures.dropna(subset=["unit_code"])
-    common = (
-        pairs.groupby([pairs["source_id"].astype(str), pairs["unit_code"].astype(str)])[
-            "count_unit"
-        ]
-        .agg(lambda s: s.astype(str).mode().iloc[0] if s.notna().any() else "buildings")
-        .to_dict()
+def _count_units(rows: pd.DataFrame, figures: pd.DataFrame, decisions: pd.DataFrame) -> list[str]:
+    """The count unit of each row's source figures (rule R9: one per row): the most common
+    one of that source and unit among figures not set aside for their count unit (ties: the
+    first by name), ``buildings`` when none is said."""
+    other_unit = decisions.loc[decisions["rule"] == "count_unit", "figure_id"]
+    named = figures[~figures["figure_id"].astype(str).isin(set(other_unit)).to_numpy()]
+    named = named.dropna(subset=["unit_code", "count_unit"])
+    sizes = (
+        pd.DataFrame(
+            {
+                "source_id": named["source_id"].astype(str).to_numpy(),
+                "unit_code": named["unit_code"].astype(str).to_numpy(),
+                "count_unit": named["count_unit"].astype(str).to_numpy(),
+            }
+        )
+        .value_counts()
+        .reset_index(name="n")
+        .sort_values(["n", "count_unit"], ascending=[False, True], kind="stable")
+        .drop_duplicates(["source_id", "unit_code"])
+    )
+    common = dict(
+        zip(
+            zip(sizes["source_id"], sizes["unit_code"], strict=True),
+            sizes["count_unit"],
+            strict=True,
+        )
     )
     return [
         common.get((str(s), str(u)), "buildings")
@@ -433,6 +450,7 @@ def _by_source_table(
     sources: pd.DataFrame | None,
     names: dict[str, str],
     figures: pd.DataFrame,
+    decisions: pd.DataFrame,
     lang: str,
 ) -> pd.DataFrame:
     if views.empty:
@@ -447,7 +465,7 @@ def _by_source_table(
         table[column] = table["source_id"].map(meta[column]) if column in meta else pd.NA
     table["level"] = _levels(table, figures, "unit")
     table.loc[table["settlement"].fillna("") != "", "level"] = "settlement"
-    table["count_unit"] = _count_units(table, figures)
+    table["count_unit"] = _count_units(table, figures, decisions)
     table["unit_name"] = _unit_names(table["unit_code"], names, lang)
     table = _typed(table.reindex(columns=list(BY_SOURCE_COLUMNS)), BY_SOURCE_COLUMNS)
     return table.sort_values(

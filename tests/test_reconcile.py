@@ -338,3 +338,32 @@ def test_multi_source_impact_table_case() -> None:
     assert "housing_units" in explained.loc["a", "why"]
     latest = summarise(f, sources, policy="max").iloc[0]
     assert latest["total"] == 55910  # the ministry's destroyed + damaged
+
+
+def test_count_unit_of_a_row_is_that_of_the_figures_counted() -> None:
+    # one source: 10 buildings destroyed, and two figures in housing units (R9 keeps the
+    # buildings); the row counts buildings, so it must say so even though most of the
+    # source's figures about the place are in housing units
+    f = make_figures(
+        [
+            {"source_id": "a", "unit_code": "X-1", "damage": "destroyed", "count": 10},
+            {
+                "source_id": "a",
+                "unit_code": "X-1",
+                "damage": "destroyed",
+                "count": 400,
+                "count_unit": "housing_units",
+            },
+            {
+                "source_id": "a",
+                "unit_code": "X-1",
+                "damage": "damaged",
+                "count": 300,
+                "count_unit": "housing_units",
+            },
+        ]
+    )
+    row = summarise(f).iloc[0]
+    assert row["destroyed"] == 10 and pd.isna(row["damaged"])
+    assert row["count_unit"] == "buildings"
+    assert summarise(f, by_source=True).iloc[0]["count_unit"] == "buildings"

@@ -7,6 +7,7 @@ import logging
 
 import pandas as pd
 
+from .._gc import collector_paused
 from .choose import choose_all, place_flags_from_decisions
 from .figures import filters, parents, prepare, records, series, source_info
 from .rules import Counted, CountingOptions
@@ -15,6 +16,7 @@ from .views import aggregate, describe, totals, units_from_villages
 log = logging.getLogger(__name__)
 
 
+@collector_paused()
 def count(
     figures: pd.DataFrame, sources: pd.DataFrame | None = None, opts: CountingOptions | None = None
 ) -> Counted:

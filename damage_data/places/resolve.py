@@ -26,6 +26,7 @@ import pandas as pd
 
 from .._data import data_path
 from .._errors import UsageError
+from .._gc import collector_paused
 from ..translit import fold
 from ..vocab import LEVELS
 from .gazetteer import BUNDLED_BOUNDARIES, Gazetteer, default_gazetteer
@@ -356,6 +357,7 @@ def _gazetteer_for(
     return gazetteer, note
 
 
+@collector_paused()
 def resolve_places(
     names: str | Iterable[object] | pd.Series,
     *,
