@@ -20,7 +20,7 @@ from ._errors import DamageDataError, UsageError
 from .counting import POLICIES, RULES, CountingOptions, count, options
 from .numbers import count_label, share_label
 from .places import display_name, resolve_places
-from .places.gazetteer import bundled_settlements, bundled_units
+from .places.gazetteer import BUNDLED_BOUNDARIES, bundled_settlements, bundled_unit_table
 from .tables import flags_of, join_flags
 from .translit import fold as fold_key
 from .vocab import DAMAGE_GROUPS
@@ -354,7 +354,7 @@ def _levels(rows: pd.DataFrame, figures: pd.DataFrame, level: str) -> list[str]:
 
 def _gazetteer_level(code: str) -> str:
 
-    units = bundled_units()
+    units = _bundled_of([code])
     hit = units.loc[units["unit_code"] == code, "level"]
     if not hit.empty:
         return str(hit.iloc[0])
@@ -394,9 +394,17 @@ def _count_units(rows: pd.DataFrame, figures: pd.DataFrame, decisions: pd.DataFr
     ]
 
 
+def _bundled_of(codes: Any) -> pd.DataFrame:
+    """The bundled units of the countries ``codes`` belong to (their prefixes), only those."""
+    countries = sorted({str(c).split("-")[0] for c in codes} & set(BUNDLED_BOUNDARIES))
+    if not countries:
+        return pd.DataFrame(columns=["unit_code", "level", "parent_code"])
+    return bundled_unit_table(countries)
+
+
 def _parent_codes(table: pd.DataFrame) -> list[Any]:
 
-    units = bundled_units()
+    units = _bundled_of(table["unit_code"].dropna().unique())
     parents = dict(zip(units["unit_code"], units["parent_code"], strict=True))
     out: list[Any] = []
     for code, level in zip(table["unit_code"], table["level"], strict=True):

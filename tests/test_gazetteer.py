@@ -373,3 +373,11 @@ def test_figures_keyed_by_source_codes_without_a_gazetteer() -> None:
     assert out["match"].tolist()[0] == "exact"
     assert out["unit_code"].notna().all()
     assert out["match"].tolist()[2] == "code"
+
+
+@pytest.mark.parametrize("country", ["AZ", "AM", "UA"])
+def test_unit_table_without_shapes_is_the_units_table_without_geometry(country: str) -> None:
+    from damage_data.places.gazetteer import bundled_unit_table
+
+    shapes = pd.DataFrame(bundled_units(country).drop(columns="geometry"))
+    pd.testing.assert_frame_equal(bundled_unit_table(country), shapes)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..tables import FLAG_SEP, flags_of, join_flags
+from ..tables import flags_of, join_flags
 from .rules import CARRIED_FLAGS, GROUPS, MIN_SHARE_BASIS, REPORTED, RULES, CountingOptions
 
 log = logging.getLogger(__name__)
@@ -38,9 +38,12 @@ def aggregate(rec: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     out["residential"] = resid.reindex(out.index)
     has_any = counted.groupby(keys, observed=True)["n"].size().reindex(out.index)
     out.loc[has_any.notna() & out["residential_basis"].isna(), "residential_basis"] = 0.0
-    coverage: dict[Any, frozenset[tuple[str, str]]] = {}
-    for key, rows in counted.groupby(keys, observed=True, sort=False):
-        coverage[key] = frozenset(zip(rows["group"], rows["structure"], strict=True))
+    # what each view covers: (group, structure) pairs, gathered in one pass over the rows
+    pairs: dict[Any, set[tuple[str, str]]] = {}
+    columns = (counted[c].tolist() for c in [*keys, "group", "structure"])
+    for *key, group, structure in zip(*columns, strict=True):
+        pairs.setdefault(tuple(key), set()).add((group, structure))
+    coverage = {k: frozenset(v) for k, v in pairs.items()}
     out["coverage"] = pd.Series([coverage.get(k) for k in out.index], index=out.index, dtype=object)
     return out.reset_index()
 
@@ -86,23 +89,24 @@ def describe(
     used = used.assign(
         series=used["figure_id"].isin(in_series),
         _per_structure=[("per_structure" in f) for f in lists],
-        _carried=pd.Series(
-            [FLAG_SEP.join(x for x in f if x in CARRIED_FLAGS) for f in lists],
-            index=used.index,
-            dtype=object,
-        ),
+        _running=(used["cumulative"] != False).fillna(True).astype(bool),  # noqa: E712
     )
     g = used.groupby(keys, observed=True, dropna=False)
     described = pd.DataFrame(
         {
             "as_of": g["as_of"].max(),
             "earliest": g["as_of"].min(),
-            "cumulative": g["cumulative"].agg(lambda s: bool((s != False).all())),  # noqa: E712
+            "cumulative": g["_running"].all(),
             "has_series": g["series"].any(),
             "per_structure": g["_per_structure"].any(),
-            "carried": g["_carried"].agg(lambda s: join_flags(FLAG_SEP.join(s).split(FLAG_SEP))),
         }
-    ).reset_index()
+    )
+    # the flags each view carries from its figures, gathered in one pass over the rows
+    carried: dict[tuple[Any, ...], list[str]] = {}
+    for key, f in zip(zip(*(used[k].tolist() for k in keys), strict=True), lists, strict=True):
+        carried.setdefault(key, []).extend(x for x in f if x in CARRIED_FLAGS)
+    described["carried"] = [join_flags(carried.get(k, [])) for k in described.index]
+    described = described.reset_index()
     out = fine.assign(unit_code=fine["unit_code"].astype(str)).merge(described, on=keys, how="left")
     out["cumulative"] = out["cumulative"].fillna(True).astype(bool)
     flags = []

@@ -9,12 +9,16 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .gazetteer import (
     BUNDLED_BOUNDARIES,
     Gazetteer,
     bundled_aliases,
     bundled_codes,
     bundled_settlements,
+    bundled_unit_table,
     bundled_units,
     combine_gazetteers,
     default_gazetteer,
@@ -23,14 +27,38 @@ from .gazetteer import (
 from .names import DISPLAY_LANGS, display_name, display_names, list_units
 from .resolve import RESOLVED_COLUMNS, match_log, resolve_place, resolve_places
 from .stage import resolve_figures
-from .user import (
-    gazetteer_from_cod_ab,
-    gazetteer_from_file,
-    gazetteer_from_geonames,
-    gazetteer_from_path,
-    read_aliases,
-    settlements_from_path,
+
+if TYPE_CHECKING:
+    from .user import (
+        gazetteer_from_cod_ab,
+        gazetteer_from_file,
+        gazetteer_from_geonames,
+        gazetteer_from_path,
+        read_aliases,
+        settlements_from_path,
+    )
+
+# your own gazetteers need the readers (every file format, press text included): imported on
+# first use, so that summarising figures that already carry their units stays light
+_FROM_USER = frozenset(
+    {
+        "gazetteer_from_cod_ab",
+        "gazetteer_from_file",
+        "gazetteer_from_geonames",
+        "gazetteer_from_path",
+        "read_aliases",
+        "settlements_from_path",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_USER:
+        value = getattr(import_module(".user", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BUNDLED_BOUNDARIES",
@@ -40,6 +68,7 @@ __all__ = [
     "bundled_aliases",
     "bundled_codes",
     "bundled_settlements",
+    "bundled_unit_table",
     "bundled_units",
     "combine_gazetteers",
     "default_gazetteer",

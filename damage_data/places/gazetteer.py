@@ -9,6 +9,7 @@ OCHA COD-AB table, a GeoNames text dump and extra alias CSVs. Every stage gets t
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ __all__ = [
     "bundled_aliases",
     "bundled_codes",
     "bundled_settlements",
+    "bundled_unit_table",
     "bundled_units",
     "combine_gazetteers",
     "default_gazetteer",
@@ -270,27 +272,42 @@ def combine_gazetteers(*gazetteers: Gazetteer) -> Gazetteer:
 # --- the bundled gazetteer -------------------------------------------------------------
 
 
+def _unit_columns(raw: pd.DataFrame, country: str) -> dict[str, Any]:
+    """The unit table's columns from a bundled boundary file's attributes."""
+    parent = raw["iso_parent"].where(raw["iso_parent"].fillna("") != "", country)
+    return {
+        "unit_code": raw["iso_3166_2_derived"].astype("string"),
+        "name": raw["iso_name"].astype("string"),
+        "level": pd.Categorical(["adm1"] * len(raw)),
+        "parent_code": parent.astype("string"),
+        "country": pd.array([country] * len(raw), dtype="string"),
+        "ne_name": raw["name"].astype("string"),
+        "type_en": raw["type_en"].astype("string"),
+        "area_km2": raw["area_km2"].astype(float),
+    }
+
+
+_FIELDS = ["iso_3166_2_derived", "iso_name", "iso_parent", "name", "type_en", "area_km2"]
+
+
 @cache
 def _read_bundled(country: str) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     raw = gpd.read_file(data_path("boundaries", BUNDLED_BOUNDARIES[country]))
-    parent = raw["iso_parent"].where(raw["iso_parent"].fillna("") != "", country)
-    units = gpd.GeoDataFrame(
-        {
-            "unit_code": raw["iso_3166_2_derived"].astype("string"),
-            "name": raw["iso_name"].astype("string"),
-            "level": pd.Categorical(["adm1"] * len(raw)),
-            "parent_code": parent.astype("string"),
-            "country": pd.array([country] * len(raw), dtype="string"),
-            "ne_name": raw["name"].astype("string"),
-            "type_en": raw["type_en"].astype("string"),
-            "area_km2": raw["area_km2"].astype(float),
-        },
-        geometry=raw.geometry.values,
-        crs=raw.crs,
-    )
-    return units
+    return gpd.GeoDataFrame(_unit_columns(raw, country), geometry=raw.geometry.values, crs=raw.crs)
+
+
+@cache
+def _read_bundled_table(country: str) -> pd.DataFrame:
+    # The bundled boundaries are GeoJSON, i.e. JSON: their attributes alone are read with
+    # the standard library. pyogrio, even with read_geometry=False, imports geopandas (about
+    # 0.1 s of a 1 s `summary`) for shapes this table does not hold.
+    path = data_path("boundaries", BUNDLED_BOUNDARIES[country])
+    with open(path, encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    raw = pd.DataFrame([f["properties"] for f in features], columns=_FIELDS)
+    return pd.DataFrame(_unit_columns(raw, country))
 
 
 def _wanted_countries(countries: str | Iterable[str] | None) -> list[str]:
@@ -335,6 +352,34 @@ def bundled_units(countries: str | Iterable[str] | None = None) -> gpd.GeoDataFr
     frames = [_read_bundled(c) for c in _wanted_countries(countries)]
     out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     return out.copy()
+
+
+def bundled_unit_table(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """:func:`bundled_units` without the shapes: codes, names, parents and kinds.
+
+    For lookups that need no geometry (levels, parents, display names): reading the
+    attributes alone takes about 0.04 s where the shapes with geopandas take 0.25 s.
+
+    Parameters
+    ----------
+    countries
+        ISO 3166-1 alpha-2 codes; ``None`` for all bundled countries.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`bundled_units` but ``geometry``; a copy.
+
+    Examples
+    --------
+    >>> table = bundled_unit_table("AZ")
+    >>> table.set_index("unit_code").loc["AZ-SUS", "parent_code"]
+    'AZ'
+    >>> list(table.columns) == [c for c in bundled_units("AZ").columns if c != "geometry"]
+    True
+    """
+    frames = [_read_bundled_table(c) for c in _wanted_countries(countries)]
+    return pd.concat(frames, ignore_index=True)
 
 
 @cache

@@ -24,7 +24,7 @@ import pandas as pd
 from ..tables import flags_of, join_flags, make_figures
 from ..translit import fold
 from ..vocab import MATCH_KINDS
-from .gazetteer import Gazetteer, bundled_settlements, bundled_units, make_gazetteer
+from .gazetteer import Gazetteer, bundled_settlements, bundled_unit_table, make_gazetteer
 from .resolve import resolve_places
 
 _REVIEW = ("unresolved", "ambiguous", "fuzzy")
@@ -70,7 +70,7 @@ def resolve_figures(
         return out
     out["match"] = out["match"].astype("string")
     gazetteer = make_gazetteer(units) if units is not None else None
-    known = _codes(units if units is not None else bundled_units(country))
+    known = _codes(units if units is not None else bundled_unit_table(country))
     todo = out["match"].isna() | out["match"].isin(["unresolved"])
     coded = todo & out["unit_code"].notna() & out["unit_code"].astype("string").str.strip().ne("")
     _keep_codes(out, coded, known)

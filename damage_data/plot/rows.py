@@ -17,7 +17,7 @@ from .._errors import DamageDataError, UsageError
 from ..numbers import count_label, is_missing, share_label
 from ..places import DISPLAY_LANGS
 from ..places import display_name as _place_name
-from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
+from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_unit_table
 from .i18n import check_lang, text
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def gazetteer_names(codes: Iterable[str]) -> dict[str, str]:
     known = [c for c in countries if c in BUNDLED_BOUNDARIES]
     if not known:
         return {}
-    units = bundled_units(known)
+    units = bundled_unit_table(known)
     return dict(zip(units["unit_code"].astype(str), units["name"].astype(str), strict=True))
 
 

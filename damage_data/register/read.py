@@ -8,9 +8,8 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 
 from .._errors import DamageDataError, PlaceResolutionError, RegisterError, UsageError
@@ -19,6 +18,9 @@ from ..reconcile import explain
 from ..tables import COLUMNS, make_figures, make_table
 from .gpkg import SOURCE_EXTRA, open_register
 from .values import SRS_ID, geometry_from_blob
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +274,9 @@ def _read_layer(
         typed = make_table(table, frame.drop(columns="geom"))
     except DamageDataError as err:
         raise RegisterError(f"register {path}, layer {table}: {err}", path=str(path)) from err
+    # geopandas only here: reading figures (every `summary --register`) needs none of it
+    import geopandas as gpd
+
     return gpd.GeoDataFrame(typed, geometry=geometry, crs=SRS_ID)
 
 

@@ -16,9 +16,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 import shapely
 
@@ -33,6 +32,9 @@ from ..vocab import METHODS
 from .gpkg import SOURCE_EXTRA, IngestResult, open_register, transaction
 from .read import current_of
 from .triggers import spatial_index_kept
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 from .values import SRS_ID, envelopes, gpkg_blobs, rows, utc_now
 
 log = logging.getLogger(__name__)
@@ -158,6 +160,9 @@ def _parse_date(value: str | dt.date | None, option: str) -> str | None:
 
 
 def _to_wgs84(structures: Any, label: str) -> gpd.GeoDataFrame:
+    # geopandas only for structures: registering figures (most ingests) needs none of it
+    import geopandas as gpd
+
     frame = (
         structures
         if isinstance(structures, gpd.GeoDataFrame)
