@@ -200,9 +200,18 @@ def place_flags_from_decisions(
         "count_unit": "mixed_count_units",
     }
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for fid, unit, settlement in zip(f["figure_id"], f["unit_code"], f["settlement"], strict=True):
-        rule = decisions.get(fid, (True, "", ""))[1]
-        if rule in codes and not pd.isna(unit):
+    rules = [decisions.get(fid, (True, "", ""))[1] for fid in f["figure_id"].tolist()]
+    hit = np.fromiter((r in codes for r in rules), dtype=bool, count=len(rules))
+    if not hit.any():
+        return out
+    for i, unit, settlement in zip(
+        np.flatnonzero(hit),
+        f["unit_code"].to_numpy(dtype=object)[hit],
+        f["settlement"].to_numpy(dtype=object)[hit],
+        strict=True,
+    ):
+        rule = rules[i]
+        if not pd.isna(unit):
             out[(str(unit), settlement if level == "settlement" else "")].append(codes[rule])
             if level == "unit" and settlement:
                 out[(str(unit), settlement)].append(codes[rule])

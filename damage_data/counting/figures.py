@@ -166,13 +166,16 @@ def series(
     dates = g.transform("nunique")
     gone: dict[str, tuple[str, str]] = {}
     earlier = (sub["_t"] < latest).to_numpy()
+    said: dict[Any, tuple[str, str]] = {}  # one reason per later date, not per figure
     for fid, when in zip(
         sub.loc[earlier, "figure_id"].tolist(), latest[earlier].tolist(), strict=True
     ):
-        why = RULES["series_earlier"]
-        if when != NO_DATE:
-            why += f" (a later one is dated {when.date()})"
-        gone[str(fid)] = ("series_earlier", why)
+        if when not in said:
+            why = RULES["series_earlier"]
+            if when != NO_DATE:
+                why += f" (a later one is dated {when.date()})"
+            said[when] = ("series_earlier", why)
+        gone[str(fid)] = said[when]
     in_series = set(sub.loc[(dates > 1).to_numpy(), "figure_id"])
     decreasing: set[tuple[str, str, str]] = set()
     series = sub[(dates > 1).to_numpy()].assign(n=f.loc[sub.index, "count"].astype(float))
@@ -190,9 +193,11 @@ def series(
     narrowed = _typed_against_totals(kept, parent, gone)
     # the parts of a superseded figure go with it
     children: dict[str, list[str]] = defaultdict(list)
-    for fid, p in zip(f["figure_id"], parent, strict=True):
-        if not pd.isna(p):
-            children[str(p)].append(fid)
+    has_parent = parent.notna().to_numpy()
+    for fid, p in zip(
+        f["figure_id"].to_numpy()[has_parent], parent.to_numpy()[has_parent], strict=True
+    ):
+        children[str(p)].append(fid)
     stack = list(gone)
     while stack:
         for child in children.get(stack.pop(), []):
