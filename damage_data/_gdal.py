@@ -82,6 +82,8 @@ _lock = threading.Lock()
 _lib: Any = None
 _lib_searched = False
 _process_wide = False
+_hook_pending = False
+_hook_lock = threading.Lock()
 
 
 def _gdal_library() -> Any:
@@ -174,6 +176,8 @@ def offline() -> Iterator[None]:
     """
     depth = getattr(_state, "depth", 0)
     _state.depth = depth + 1
+    if _process_wide and _hook_pending:
+        _hook_process()
     if depth or _process_wide:
         try:
             yield
@@ -212,19 +216,32 @@ def offline() -> Iterator[None]:
 def offline_process() -> None:
     """Switch GDAL's and PROJ's network off for the rest of the process (the CLI's way).
 
-    Environment variables reach GDAL even before it is loaded; the fetch callback is set
-    as soon as ``libgdal`` can be found (it is loaded here if pyogrio is installed).
+    Environment variables reach GDAL even before it is loaded. The fetch callback needs
+    ``libgdal`` itself, whose loading costs about 0.05 s: it is set by the first
+    :func:`offline` block (every read of an input is one), so a command that reads no file
+    through GDAL (``summary --register``) never loads it.
     """
-    global _process_wide
+    global _process_wide, _hook_pending
     _set_process_options()
-    lib = _gdal_library()
-    if lib is not None:
-        for key, value in OFFLINE_OPTIONS.items():
-            lib.CPLSetConfigOption(key.encode(), value.encode())
-        lib.CPLHTTPSetFetchCallback(_CALLBACK, None)
-        lib.OSRSetPROJEnableNetwork(0)
     _proj_network(False)
     _process_wide = True
+    _hook_pending = True
+
+
+def _hook_process() -> None:
+    """The process-wide fetch callback and options, set once (see :func:`offline_process`)."""
+    global _hook_pending
+    with _hook_lock:  # a second thread waits until the callback is in place
+        if not _hook_pending:
+            return
+        lib = _gdal_library()
+        if lib is not None:
+            for key, value in OFFLINE_OPTIONS.items():
+                lib.CPLSetConfigOption(key.encode(), value.encode())
+            lib.CPLHTTPSetFetchCallback(_CALLBACK, None)
+            lib.OSRSetPROJEnableNetwork(0)
+        _proj_network(False)
+        _hook_pending = False
 
 
 def _set_process_options() -> None:
