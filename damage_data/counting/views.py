@@ -22,7 +22,8 @@ def aggregate(rec: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     rec = rec.copy()
     rec["unbounded"] = rec["hi"].isna()
     g = rec.groupby([*keys, "group"], observed=True, sort=False)
-    sums = g.agg(n=("n", "sum"), lo=("lo", "sum"), hi=("hi", "sum"), ub=("unbounded", "any"))
+    sums = g[["n", "lo", "hi"]].sum()
+    sums["ub"] = g["unbounded"].any()
     sums.loc[sums["ub"], "hi"] = np.nan
     wide = sums.unstack("group")
     out = pd.DataFrame(index=wide.index)
@@ -144,10 +145,13 @@ def units_from_villages(
     keys = ["source_id", "unit_code"]
     g = villages.groupby(keys, observed=True, sort=False)
     summed = g[numeric].sum(min_count=1).reset_index()
-    for stat in ("destroyed", "damaged", "possibly_damaged", "unsplit", "total"):
-        unbounded = g[f"{stat}_max"].apply(lambda s: s.isna().any()).reset_index(drop=True)
-        stated = g[stat].apply(lambda s: s.notna().any()).reset_index(drop=True)
-        summed.loc[(unbounded & stated).to_numpy(), f"{stat}_max"] = np.nan
+    stats = ["destroyed", "damaged", "possibly_damaged", "unsplit", "total"]
+    by = [villages[k] for k in keys]
+    unbounded = villages[[f"{s}_max" for s in stats]].isna().groupby(by, sort=False).any()
+    stated = villages[stats].notna().groupby(by, sort=False).any()
+    for stat in stats:
+        open_ended = unbounded[f"{stat}_max"].to_numpy() & stated[stat].to_numpy()
+        summed.loc[open_ended, f"{stat}_max"] = np.nan
     summed["settlement"] = ""
     summed["as_of"] = g["as_of"].max().to_numpy()
     summed["cumulative"] = g["cumulative"].all().to_numpy()
