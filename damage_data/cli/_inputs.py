@@ -10,7 +10,6 @@ options for what to read and how: ``--register``, ``--kind``, ``--columns ROLE=C
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,22 +169,6 @@ def user_settlements(path: Path | None) -> Any:
     return settlements_from_path(path)
 
 
-def _warm_validation() -> None:
-    """Import the table validator beside the reading: every command checks what it read.
-
-    pandera takes about 0.15 s to import; reading and counting spend most of their time in
-    pyarrow, shapely and numpy with the GIL released, so the import costs nothing there.
-    """
-
-    def load() -> None:
-        try:
-            import pandera.pandas  # noqa: F401
-        except Exception:  # pragma: no cover - reported where validation runs
-            return
-
-    threading.Thread(target=load, name="damage-data-warm", daemon=True).start()
-
-
 def collect_inputs(
     inputs: list[Path] | None,
     *,
@@ -204,9 +187,10 @@ def collect_inputs(
 ) -> Collected:
     """The inputs, a register, or (with neither) the bundled example; says which on stderr."""
     from damage_data.pipeline import collect
+    from damage_data.tables import warm_validator
 
     if inputs or register is None:  # a register's figures were checked when ingested
-        _warm_validation()
+        warm_validator()
 
     if not inputs and register is None and not quiet:
         say(

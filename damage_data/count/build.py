@@ -81,35 +81,40 @@ def figures_from_counts(
     dates = pd.to_datetime(frame["as_of"], errors="coerce")
     date_text = dates.dt.strftime("%Y-%m-%d")
     locators, evidence = [], []
+    # plain lists: one Series lookup per figure and column cost 0.2 s per 4,000 figures
+    codes = code.astype(object).where(inside, None).tolist()
+    layers = layer.astype(object).where(layer.notna(), None).tolist()
+    block = blocks.tolist()
+    day = date_text.astype(object).where(date_text.notna(), None).tolist()
     damages = frame["damage"].astype(str).tolist()
     structures = frame["structure"].astype(str).tolist()
     numbers = frame["count"].astype("int64").tolist()
     all_texts = frame["damage_text"].tolist()
     names = frame["unit_name"].tolist()
     for i in range(n):
-        unit = str(code[i]) if inside[i] else "none"
+        unit = str(codes[i]) if codes[i] is not None else "none"
         parts = [
             f"unit={unit}",
             f"damage={damages[i]}",
             f"structure={structures[i]}",
         ]
-        if not pd.isna(layer[i]):
-            parts.append(f"layer={layer[i]}")
-        if blocks[i]:
+        if layers[i] is not None:
+            parts.append(f"layer={layers[i]}")
+        if block[i]:
             parts.append("blocks")
         locators.append("; ".join(parts))
-        noun = "building blocks" if blocks[i] else "structures"
+        noun = "building blocks" if block[i] else "structures"
         texts = all_texts[i]
         line = f"{numbers[i]} {noun} classed {damages[i]}"
         if isinstance(texts, str) and texts:
             line += f" ({texts}" + (f", {scheme}" if scheme else "") + ")"
         if structures[i] != "any":
             line += f", structure {structures[i]}"
-        if not pd.isna(layer[i]):
-            line += f" in layer {layer[i]}"
-        line += f", inside {names[i] or unit}" if inside[i] else ", outside every unit"
-        if not pd.isna(date_text[i]):
-            line += f"; latest assessment {date_text[i]}"
+        if layers[i] is not None:
+            line += f" in layer {layers[i]}"
+        line += f", inside {names[i] or unit}" if codes[i] is not None else ", outside every unit"
+        if day[i] is not None:
+            line += f"; latest assessment {day[i]}"
         evidence.append(line)
     flags = np.where(inside, "per_structure", "outside_units;per_structure")
     flags = np.where(blocks.to_numpy(), np.char.add(flags.astype(str), ";building_block"), flags)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import UsageError
-from ..places.gazetteer import bundled_units
+from ..places.gazetteer import bundled_unit_shapes, bundled_units
 
 #: Cells of the unit grid (about 2048 × 2048): finer grids send fewer points to exact tests
 #: but cost more to build; measured best on 77 rayons and 1e7 points (benchmarks/).
@@ -199,6 +199,16 @@ def unit_grid(geometries: Sequence[Any] | np.ndarray, *, rows: int | None = None
     if rows is not None:
         cells = int(min(GRID_CELLS, max(1 << 16, 1 << int(np.ceil(np.log2(max(rows, 2) / 2))))))
     return _cached_grid(shapely.to_wkb(np.asarray(geometries, dtype=object)), cells)
+
+
+def unit_shapes(units: Any, country: Any = None) -> tuple[Any, np.ndarray, Any]:
+    """The units to place structures in as (table, shapes, CRS): the user's (checked), else
+    the bundled ones, read without geopandas (see :func:`bundled_unit_shapes`)."""
+    if units is None:
+        table, shapes = bundled_unit_shapes(country)
+        return table, shapes, "EPSG:4326"
+    table = units_for(units, country)
+    return table, table.geometry.to_numpy(), table.crs
 
 
 def units_for(units: Any, country: Any = None) -> Any:

@@ -14,6 +14,7 @@ inputs to send here.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -62,7 +63,7 @@ from .batch import (
     should_merge,
 )
 from .build import figures_from_counts
-from .grid import GRID_CELLS, UnitGrid, unit_grid, units_for
+from .grid import GRID_CELLS, UnitGrid, unit_grid, unit_shapes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -176,7 +177,31 @@ def is_structure_parquet(path: str | Path) -> bool:
 # --- the public call ----------------------------------------------------------------------
 
 
+#: Names of longitude/latitude on WGS 84, for which no transformation is needed.
+_LONLAT = frozenset({"EPSG:4326", "OGC:CRS84", "WGS84", "CRS84"})
+
+
+def _is_lonlat(crs: Any) -> bool:
+    """``crs`` is plainly WGS 84 longitude/latitude (a name, or PROJJSON with that id)."""
+    if crs is None:
+        return True
+    if isinstance(crs, str) and crs.strip().upper() in _LONLAT:
+        return True
+    if isinstance(crs, str) and crs.lstrip().startswith("{"):
+        try:
+            ident = json.loads(crs).get("id", {})
+        except (ValueError, AttributeError):
+            return False
+        name = f"{ident.get('authority', '')}:{ident.get('code', '')}".upper()
+        return name in _LONLAT
+    return False
+
+
 def _transformer(layout: Layout, units_crs: Any) -> Any:
+    # the common case (bundled units, points in lon/lat) needs no pyproj: importing it and
+    # looking both CRSs up in its database costs about 0.1 s of a 2 s command
+    if _is_lonlat(units_crs) and _is_lonlat(layout.crs or "OGC:CRS84"):
+        return None
     import pyproj
 
     target = pyproj.CRS.from_user_input(units_crs if units_crs is not None else "EPSG:4326")
@@ -309,15 +334,15 @@ def count_structures(
     hasher = _BackgroundHash(p)  # hashing runs beside everything below
     try:
         chosen = pick_damage_scheme(layout, scheme)
-        unit_table = units_for(units, country)
-        grid = unit_grid(unit_table.geometry.to_numpy(), rows=_row_count(layout))
-        transformer = _transformer(layout, unit_table.crs)
+        unit_table, shapes, units_crs = unit_shapes(units, country)
+        grid = unit_grid(shapes, rows=_row_count(layout))
+        transformer = _transformer(layout, units_crs)
         labels = Labels(chosen)
         if engine == "dask":
             from .dask import count_partials  # dask is optional: imported only when asked for
 
             partials = count_partials(
-                layout, grid, labels, units_crs=unit_table.crs, workers=workers, client=client
+                layout, grid, labels, units_crs=units_crs, workers=workers, client=client
             )
         else:
             partials = _count_local(
@@ -459,7 +484,7 @@ def finish(
     partials: Sequence[Partial],
     *,
     layout: Layout,
-    units: gpd.GeoDataFrame,
+    units: pd.DataFrame,
     labels: Labels,
     sha256: str,
     engine: str,
@@ -550,7 +575,7 @@ def finish(
 def _figures(
     raw: pd.DataFrame,
     *,
-    units: gpd.GeoDataFrame,
+    units: pd.DataFrame,
     labels: Labels,
     source_id: str,
     as_of: Any = None,
@@ -604,14 +629,14 @@ def _figures(
         }
     )
     group = ["unit_code", "unit_name", "level", "damage", "structure", "as_of"]
-    counts = (
-        counts.groupby(group, dropna=False, sort=True)
-        .agg(
-            count=("count", "sum"),
-            damage_text=("text", lambda t: "; ".join(sorted({str(v) for v in t if v}))),
-        )
-        .reset_index()
-    )
+    grouped = counts.groupby(group, dropna=False, sort=True)
+    # the labels behind each figure, gathered in one pass (a lambda per group cost 0.1 s)
+    said: list[set[str]] = [set() for _ in range(grouped.ngroups)]
+    for k, text in zip(grouped.ngroup().tolist(), counts["text"].tolist(), strict=True):
+        if text:
+            said[k].add(str(text))
+    counts = grouped["count"].sum().reset_index()
+    counts["damage_text"] = ["; ".join(sorted(t)) for t in said]
     figures = figures_from_counts(counts, source_id=source_id, scheme=labels.scheme)
     return figures, _per_date(raw, codes, damage_of, structure_of)
 

@@ -30,6 +30,7 @@ __all__ = [
     "bundled_aliases",
     "bundled_codes",
     "bundled_settlements",
+    "bundled_unit_shapes",
     "bundled_unit_table",
     "bundled_units",
     "combine_gazetteers",
@@ -299,15 +300,29 @@ def _read_bundled(country: str) -> gpd.GeoDataFrame:
 
 
 @cache
-def _read_bundled_table(country: str) -> pd.DataFrame:
-    # The bundled boundaries are GeoJSON, i.e. JSON: their attributes alone are read with
-    # the standard library. pyogrio, even with read_geometry=False, imports geopandas (about
-    # 0.1 s of a 1 s `summary`) for shapes this table does not hold.
+def _bundled_features(country: str) -> tuple[dict[str, Any], ...]:
+    # The bundled boundaries are GeoJSON, i.e. JSON: read with the standard library when no
+    # GeoDataFrame is wanted. pyogrio (even with read_geometry=False) imports geopandas and
+    # pyproj, about 0.1 s of a 1 s `summary`, for shapes a lookup table does not hold.
     path = data_path("boundaries", BUNDLED_BOUNDARIES[country])
     with open(path, encoding="utf-8") as handle:
-        features = json.load(handle)["features"]
+        return tuple(json.load(handle)["features"])
+
+
+@cache
+def _read_bundled_table(country: str) -> pd.DataFrame:
+    features = _bundled_features(country)
     raw = pd.DataFrame([f["properties"] for f in features], columns=_FIELDS)
     return pd.DataFrame(_unit_columns(raw, country))
+
+
+@cache
+def _bundled_shapes(country: str) -> Any:
+    import numpy as np
+    import shapely
+
+    geometries = [json.dumps(f["geometry"]) for f in _bundled_features(country)]
+    return np.asarray(shapely.from_geojson(geometries), dtype=object)
 
 
 def _wanted_countries(countries: str | Iterable[str] | None) -> list[str]:
@@ -380,6 +395,29 @@ def bundled_unit_table(countries: str | Iterable[str] | None = None) -> pd.DataF
     """
     frames = [_read_bundled_table(c) for c in _wanted_countries(countries)]
     return pd.concat(frames, ignore_index=True)
+
+
+def bundled_unit_shapes(countries: str | Iterable[str] | None = None) -> tuple[pd.DataFrame, Any]:
+    """:func:`bundled_unit_table` and the units' shapes (shapely, EPSG:4326), in its order.
+
+    What counting structures needs of the bundled units, without geopandas, pyogrio or
+    pyproj (the streaming count of a GeoParquet file uses none of them otherwise).
+
+    Examples
+    --------
+    >>> table, shapes = bundled_unit_shapes("AZ")
+    >>> len(table) == len(shapes), shapes[0].geom_type in ("Polygon", "MultiPolygon")
+    (True, True)
+    >>> import shapely
+    >>> gdf = bundled_units("AZ")
+    >>> bool(shapely.equals(shapes, gdf.geometry.to_numpy()).all())
+    True
+    """
+    import numpy as np
+
+    wanted = _wanted_countries(countries)
+    table = pd.concat([_read_bundled_table(c) for c in wanted], ignore_index=True)
+    return table, np.concatenate([_bundled_shapes(c) for c in wanted])
 
 
 @cache
