@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -308,44 +307,7 @@ class Collected:
 # --- validation ---------------------------------------------------------------------------
 
 
-_warming: threading.Thread | None = None
-_warming_lock = threading.Lock()
-
-
-def warm_validator() -> None:
-    """Start importing the validator in a background thread (the CLI does, beside reading).
-
-    pandera takes about 0.15 s to import, and its first check imports geopandas (to ask
-    whether a column is a geometry); reading and counting spend most of their time in
-    pyarrow, shapely and numpy with the GIL released, so the imports cost nothing there.
-    :func:`validate` waits for this thread before it imports anything itself: two threads
-    importing the same modules can deadlock on Python's import locks.
-    """
-    global _warming
-    with _warming_lock:
-        if _warming is not None:
-            return
-
-        def load() -> None:
-            try:
-                import geopandas  # noqa: F401
-                import pandera.pandas  # noqa: F401
-            except Exception:  # pragma: no cover - reported where validation runs
-                return
-
-        _warming = threading.Thread(target=load, name="damage-data-warm", daemon=True)
-        _warming.start()
-
-
-def _validator_ready() -> None:
-    """Wait for :func:`warm_validator`'s imports, if they are still running."""
-    thread = _warming
-    if thread is not None and thread is not threading.current_thread():
-        thread.join()
-
-
 def _schema(table: str) -> Any:
-    _validator_ready()
     import pandera.pandas as pa  # lazy: pandera is slow to import
 
     columns: dict[str, Any] = {}
@@ -385,7 +347,6 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 
 def failure_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """Every failure of ``table`` against its schema: ``row, column, value, reason``."""
-    _validator_ready()
     import pandera.errors as pe
 
     rows: list[dict[str, Any]] = []

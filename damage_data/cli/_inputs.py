@@ -169,16 +169,6 @@ def user_settlements(path: Path | None) -> Any:
     return settlements_from_path(path)
 
 
-def _all_structure_files(inputs: list[Path] | None, kind: str) -> bool:
-    """Every input is a per-structure file that the streaming count reads (see
-    :func:`damage_data.cli.summary.built_here`: its figures need no schema check)."""
-    if not inputs or kind != "auto":
-        return False
-    from damage_data.count import is_structure_parquet
-
-    return all(str(p) != "-" and is_structure_parquet(p) for p in inputs)
-
-
 def collect_inputs(
     inputs: list[Path] | None,
     *,
@@ -197,10 +187,6 @@ def collect_inputs(
 ) -> Collected:
     """The inputs, a register, or (with neither) the bundled example; says which on stderr."""
     from damage_data.pipeline import collect
-    from damage_data.tables import warm_validator
-
-    if (inputs or register is None) and not _all_structure_files(inputs, kind):
-        warm_validator()  # a register's figures were checked when ingested
 
     if not inputs and register is None and not quiet:
         say(
