@@ -103,3 +103,30 @@ def test_structure_geoparquet_takes_the_streaming_path_with_the_same_counts(
         streamed[columns].reset_index(drop=True), in_memory[columns].reset_index(drop=True)
     )
     assert int(streamed["assessed"].sum()) == len(frame)
+
+
+def test_current_structures_follow_the_structures_table(tmp_path: Path) -> None:
+    # load keeps the one-row-per-structure view it computed; a result whose structures
+    # were replaced must not give the old view (counts would come from the wrong table)
+    import dataclasses
+
+    import geopandas as gpd
+    import shapely
+
+    from damage_data.readers import load
+
+    frame = gpd.GeoDataFrame(
+        {
+            "damage": ["Destroyed", "Destroyed", "Damaged"],
+            "structure_id": ["a", "a", "b"],
+            "sensor_date": ["2020-11-01", "2020-12-01", "2020-12-01"],
+        },
+        geometry=shapely.points([(47.0, 40.0), (47.0, 40.0), (47.1, 40.1)]),
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "s.geojson"
+    frame.to_file(path)
+    result = load(path)
+    assert len(result.current_structures()) == 2  # "a" once: its latest assessment
+    fewer = dataclasses.replace(result, structures=result.structures.iloc[2:])
+    assert len(fewer.current_structures()) == 1

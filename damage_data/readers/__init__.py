@@ -500,6 +500,7 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
     col = ctx.collector
     damage_counts: dict[str, int] = {}
     structure_counts: dict[str, int] = {}
+    current = None
     if parts.structures is not None:
         current = current_view(parts.structures, strongest=ctx.strongest)
         damage_counts = counts_of(current["damage"])
@@ -541,4 +542,5 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
         report=report,
         units=parts.units,
         strongest=ctx.strongest,
+        current=(parts.structures, current) if current is not None else None,
     )
