@@ -235,6 +235,39 @@ def test_projected_file_is_reprojected(tmp_path: Path, az_units: gpd.GeoDataFram
     pd.testing.assert_series_equal(as_series(result.counts, ("as_of",)), expected)
 
 
+def test_projected_file_with_the_bundled_units_is_reprojected(tmp_path: Path) -> None:
+    # the bundled units are read without geopandas or pyproj (lon/lat); a file in UTM must
+    # still be transformed before its points are placed
+    path = _generator().write_points(
+        2_000, tmp_path / "utm.parquet", seed=5, crs="EPSG:32638", row_group_rows=700
+    )
+    frame = gpd.read_parquet(path)
+    units = bundled_units("AZ")
+    result = count_structures(path, country="AZ")
+    expected = naive_counts(frame, units, damage="damage_class", scheme="unosat", by=("as_of",))
+    pd.testing.assert_series_equal(as_series(result.counts, ("as_of",)), expected)
+
+
+@pytest.mark.parametrize(
+    ("crs", "lonlat"),
+    [
+        (None, True),
+        ("EPSG:4326", True),
+        ("OGC:CRS84", True),
+        ('{"type": "GeographicCRS", "id": {"authority": "OGC", "code": "CRS84"}}', True),
+        ('{"type": "GeographicCRS", "id": {"authority": "EPSG", "code": 4326}}', True),
+        ('{"type": "ProjectedCRS", "id": {"authority": "EPSG", "code": 32638}}', False),
+        ("EPSG:32638", False),
+        ('{"type": "GeographicCRS", "name": "no id"}', False),
+        ("{not json", False),
+    ],
+)
+def test_lonlat_is_recognised_without_pyproj(crs: str | None, lonlat: bool) -> None:
+    from damage_data.count.stream import _is_lonlat
+
+    assert _is_lonlat(crs) is lonlat
+
+
 def test_geoarrow_and_lonlat_files(
     tmp_path: Path, generated: Path, az_units: gpd.GeoDataFrame
 ) -> None:
