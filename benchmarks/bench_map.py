@@ -74,11 +74,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="update RESULTS_map.md")
     args = parser.parse_args()
-    # the package byte-compiled first, as `pip install` does: an editable checkout run with
-    # PYTHONDONTWRITEBYTECODE=1 would compile every module again in each fresh process
-    import compileall
+    from bench_scale import compile_package  # the fresh processes below load bytecode
 
-    compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "damage_data"), quiet=1)
+    compile_package()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

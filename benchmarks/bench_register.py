@@ -118,11 +118,9 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    # the package byte-compiled first, as `pip install` does: an editable checkout run with
-    # PYTHONDONTWRITEBYTECODE=1 would compile every module again in each fresh process
-    import compileall
+    from bench_scale import compile_package  # the fresh processes below load bytecode
 
-    compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "damage_data"), quiet=1)
+    compile_package()
 
     from damage_data.reconcile import summarise
     from damage_data.register import ingest, read_register

@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
 from damage_data._data import data_path
 from damage_data._errors import InputError, UsageError
@@ -377,7 +378,15 @@ def test_figures_keyed_by_source_codes_without_a_gazetteer() -> None:
 
 @pytest.mark.parametrize("country", ["AZ", "AM", "UA"])
 def test_unit_table_without_shapes_is_the_units_table_without_geometry(country: str) -> None:
-    from damage_data.places.gazetteer import bundled_unit_table
+    from damage_data.places.gazetteer import BUNDLED_BOUNDARIES, bundled_unit_table
 
     shapes = pd.DataFrame(bundled_units(country).drop(columns="geometry"))
     pd.testing.assert_frame_equal(bundled_unit_table(country), shapes)
+    # both are read with the standard library's JSON: checked here against GDAL's reading
+    # of the same file
+    raw = gpd.read_file(data_path("boundaries", BUNDLED_BOUNDARIES[country]))
+    units = bundled_units(country)
+    assert units["unit_code"].tolist() == raw["iso_3166_2_derived"].tolist()
+    assert units["name"].tolist() == raw["iso_name"].tolist()
+    assert units.crs == raw.crs
+    assert bool(shapely.equals_exact(units.geometry.values, raw.geometry.values, 0).all())

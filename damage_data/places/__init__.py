@@ -38,23 +38,15 @@ if TYPE_CHECKING:
         settlements_from_path,
     )
 
-# your own gazetteers need the readers (every file format, press text included): imported on
-# first use, so that summarising figures that already carry their units stays light
-_FROM_USER = frozenset(
-    {
-        "gazetteer_from_cod_ab",
-        "gazetteer_from_file",
-        "gazetteer_from_geonames",
-        "gazetteer_from_path",
-        "read_aliases",
-        "settlements_from_path",
-    }
-)
-
 
 def __getattr__(name: str) -> Any:
-    if name in _FROM_USER:
-        value = getattr(import_module(".user", __name__), name)
+    # your own gazetteers need the readers (every file format, press text included):
+    # imported on first use, so that summarising figures that carry their units stays light
+    if name.startswith("__"):  # introspection (copy, doctest, pickle) needs no readers
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    user = import_module(".user", __name__)
+    if name in user.__all__:
+        value = getattr(user, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -295,14 +295,16 @@ _FIELDS = ["iso_3166_2_derived", "iso_name", "iso_parent", "name", "type_en", "a
 def _read_bundled(country: str) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    raw = gpd.read_file(data_path("boundaries", BUNDLED_BOUNDARIES[country]))
-    return gpd.GeoDataFrame(_unit_columns(raw, country), geometry=raw.geometry.values, crs=raw.crs)
+    return gpd.GeoDataFrame(
+        _read_bundled_table(country), geometry=_bundled_shapes(country), crs="EPSG:4326"
+    )
 
 
 @cache
 def _bundled_features(country: str) -> tuple[dict[str, Any], ...]:
-    # The bundled boundaries are GeoJSON, i.e. JSON: read with the standard library when no
-    # GeoDataFrame is wanted. pyogrio (even with read_geometry=False) imports geopandas and
+    # The bundled boundaries are GeoJSON (RFC 7946: longitude/latitude, EPSG:4326), i.e.
+    # JSON: read once with the standard library, for the attribute table, the shapes and
+    # the GeoDataFrame alike. pyogrio (even with read_geometry=False) imports geopandas and
     # pyproj, about 0.1 s of a 1 s `summary`, for shapes a lookup table does not hold.
     path = data_path("boundaries", BUNDLED_BOUNDARIES[country])
     with open(path, encoding="utf-8") as handle:
@@ -416,8 +418,7 @@ def bundled_unit_shapes(countries: str | Iterable[str] | None = None) -> tuple[p
     import numpy as np
 
     wanted = _wanted_countries(countries)
-    table = pd.concat([_read_bundled_table(c) for c in wanted], ignore_index=True)
-    return table, np.concatenate([_bundled_shapes(c) for c in wanted])
+    return bundled_unit_table(wanted), np.concatenate([_bundled_shapes(c) for c in wanted])
 
 
 @cache
