@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,11 +113,15 @@ class IngestResult:
 # --- opening and creating -------------------------------------------------------------------
 
 
+#: How long a connection waits for a concurrent ingest to finish writing.
+_BUSY_TIMEOUT_S = 30.0
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """A read-write connection (for ingest)."""
     # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves, so exactly the
     # statements of one input share one transaction. timeout: wait for a concurrent ingest.
-    con = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+    con = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S, isolation_level=None)
     con.execute("PRAGMA synchronous=FULL")
     _distrust_schema(con)
     return con
@@ -165,7 +170,7 @@ _NO_SHARED_MEMORY = (
 
 
 def _open_uri(uri: str) -> sqlite3.Connection:
-    con = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
+    con = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
     _distrust_schema(con)
     return con
 
@@ -185,8 +190,24 @@ def _use_wal(con: sqlite3.Connection) -> None:
     read-only GDAL open refuses until some writer rolls it back. Closing the last connection
     checkpoints and removes the -wal file, so between ingests the register is one file.
     (WAL needs shared memory: keep registers on a local disk, not a network share.)
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once,
+    without waiting out the connection's busy timeout, when a concurrent ingest has it open
+    at that moment (seen in about one run in ten of two ingests creating one register). So
+    the switch is retried until the same 30 s have passed; a register already in WAL mode
+    (every one after its creation) is left alone.
     """
-    con.execute("PRAGMA journal_mode=WAL")
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _is_new(path: Path) -> bool:
