@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from damage_data._errors import UsageError
+from damage_data._hashing import hash_ahead
 from damage_data.numbers import LANGS
 
 from . import _inputs as opt
@@ -70,6 +71,7 @@ def _draw_and_save(
     summary_options: dict[str, object],
     **options: object,
 ) -> None:
+    hash_ahead(inputs or [])  # before the imports below: see damage_data._hashing
     from damage_data.export import save
     from damage_data.plot import chart
     from damage_data.reconcile import summarise

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from .._hashing import hash_ahead
 from . import _inputs as opt
 from ._common import TABLE_FORMATS, check_format, emit, format_of, render, say
 
@@ -109,6 +110,7 @@ def ingest(
     register), with the number of figures and structures written.
     """
     check_format(fmt, ("text", "json"))
+    hash_ahead(inputs)  # before the imports below: see damage_data._hashing
     from damage_data.register import ingest as ingest_inputs  # here: keeps --help light
 
     results = ingest_inputs(

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from .._hashing import hash_ahead
 from . import _inputs as opt
 from ._common import say
 
@@ -44,6 +45,7 @@ def report(
     """Write a report folder: summary tables (CSV, XLSX, Markdown, HXL), units as GeoPackage
     and GeoJSON, figures with evidence, match log, rejects, map and charts, a README of the
     findings, and a Frictionless datapackage.json."""
+    hash_ahead(inputs or [])  # before the imports below: see damage_data._hashing
     from damage_data._errors import UsageError
     from damage_data.report import _check_target
 

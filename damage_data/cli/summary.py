@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from .._hashing import hash_ahead
 from . import _inputs as opt
 from ._common import TABLE_FORMATS, check_format, emit, format_of, render, say
 
@@ -166,6 +167,7 @@ def summary(
     """
     fmt = format_of(fmt, output)
     check_format(fmt)
+    hash_ahead(inputs or [])  # before the imports below: see damage_data._hashing
     from damage_data.reconcile import readable, summarise
 
     collected = opt.collect_inputs(

@@ -100,19 +100,26 @@ class UnitGrid:
         px = a[seg, 0] + t * (b[seg, 0] - a[seg, 0])
         py = a[seg, 1] + t * (b[seg, 1] - a[seg, 1])
         cx, cy = self._cell(px, py)
-        ix = cx.astype(np.int64)
-        iy = cy.astype(np.int64)
-        marked = np.zeros((self.ny, self.nx), dtype=bool)
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                marked[np.clip(iy + dy, 0, self.ny - 1), np.clip(ix + dx, 0, self.nx - 1)] = True
+        ix = np.clip(cx, 0, self.nx - 1).astype(np.int64)
+        iy = np.clip(cy, 0, self.ny - 1).astype(np.int64)
+        hit = np.zeros((self.ny, self.nx), dtype=bool)
+        hit[iy, ix] = True
+        # each sampled cell and its eight neighbours: two shifted ORs per axis over the
+        # grid (cheaper than nine scatters of every sample)
+        rows = hit.copy()
+        rows[:, 1:] |= hit[:, :-1]
+        rows[:, :-1] |= hit[:, 1:]
+        marked = rows.copy()
+        marked[1:, :] |= rows[:-1, :]
+        marked[:-1, :] |= rows[1:, :]
         # runs of free cells along each row: a run is a connected stretch free of
         # boundaries, so it lies inside one unit or outside all; one test labels it
         free = ~marked.ravel()
         starts = free.copy()
         starts[1:] &= ~free[:-1]
         starts[:: self.nx] = free[:: self.nx]  # a run never continues onto the next row
-        run = np.cumsum(starts, dtype=np.int32)  # int32: a bool cumsum is 7x slower
+        # int32 over an int8 view: a bool cumsum is 7x slower, a bool→int32 one 1.5x
+        run = np.cumsum(starts.view(np.int8), dtype=np.int32)
         first = np.flatnonzero(starts)
         centre_x = self.x0 + (first % self.nx + 0.5) * self.step
         centre_y = self.y0 + (first // self.nx + 0.5) * self.step

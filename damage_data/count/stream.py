@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import _hashing
 from .._errors import InputError, UsageError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..readers._result import pick_scheme
@@ -212,14 +213,16 @@ def _transformer(layout: Layout, units_crs: Any) -> Any:
 
 
 def file_sha256(path: str | Path, *, stop: threading.Event | None = None) -> str:
-    """SHA-256 of a file (or of a folder's files in name order), read in 4 MB chunks.
+    """SHA-256 of a file (see :func:`damage_data._hashing.file_sha256`: kept per process,
+    maybe hashed ahead by the CLI), or of a folder's files in name order, read in 4 MB chunks.
 
     Setting ``stop`` abandons the hash (the empty string is returned).
     """
     p = Path(path)
+    if not p.is_dir():
+        return _hashing.file_sha256(p, stop=stop)
     digest = hashlib.sha256()
-    files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
-    for f in files:
+    for f in sorted(f for f in p.rglob("*") if f.is_file()):
         with f.open("rb") as handle:
             while chunk := handle.read(1 << 22):
                 if stop is not None and stop.is_set():

@@ -7,7 +7,6 @@ unpacked members.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import logging
 import re
@@ -23,6 +22,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from .._errors import InputError, LimitExceededError
+from .._hashing import file_sha256
 from ..limits import Limits, json_depth
 
 log = logging.getLogger("damage_data.readers")
@@ -33,12 +33,8 @@ ZIP_PREFIX_SCAN = 64 * 1024
 
 
 def sha256_of(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """SHA-256 of a file's bytes (kept per process: see :mod:`damage_data._hashing`)."""
+    return file_sha256(path)
 
 
 def short_error(err: BaseException) -> str:
