@@ -130,3 +130,40 @@ def test_current_structures_follow_the_structures_table(tmp_path: Path) -> None:
     assert len(result.current_structures()) == 2  # "a" once: its latest assessment
     fewer = dataclasses.replace(result, structures=result.structures.iloc[2:])
     assert len(fewer.current_structures()) == 1
+
+
+def test_a_folder_of_structure_files_has_one_source_id_on_every_path(tmp_path: Path) -> None:
+    # the streaming count, load() and the register used to hash a folder three ways (and
+    # `ingest` of such a folder failed: "is a folder, not a file")
+    import hashlib
+
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from damage_data.readers import load
+    from damage_data.register import ingest, register_sources
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    rng = np.random.default_rng(5)
+    for name in ("b.parquet", "a.parquet"):
+        gpd.GeoDataFrame(
+            {"damage": rng.choice(["destroyed", "severe", "none"], 30)},
+            geometry=shapely.points(rng.uniform(46.5, 47.5, 30), rng.uniform(39.5, 40.5, 30)),
+            crs="EPSG:4326",
+        ).to_parquet(folder / name)
+    # by hand: each file's name and SHA-256, in name order
+    digest = hashlib.sha256()
+    for name in ("a.parquet", "b.parquet"):
+        digest.update(name.encode())
+        digest.update(hashlib.sha256((folder / name).read_bytes()).hexdigest().encode())
+    expected = f"sha256:{digest.hexdigest()[:16]}"
+
+    streamed = collect([folder], country="AZ")
+    assert streamed.sources["source_id"].tolist() == [expected]
+    assert set(streamed.figures["source_id"]) == {expected}
+    assert load(folder).source_id == expected
+    [result] = ingest(tmp_path / "reg.gpkg", [folder], country="AZ")
+    assert result.status == "added"
+    assert register_sources(tmp_path / "reg.gpkg")["source_id"].tolist() == [expected]

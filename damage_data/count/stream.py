@@ -13,7 +13,6 @@ inputs to send here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -213,22 +212,12 @@ def _transformer(layout: Layout, units_crs: Any) -> Any:
 
 
 def file_sha256(path: str | Path, *, stop: threading.Event | None = None) -> str:
-    """SHA-256 of a file (see :func:`damage_data._hashing.file_sha256`: kept per process,
-    maybe hashed ahead by the CLI), or of a folder's files in name order, read in 4 MB chunks.
+    """The input's identity: :func:`damage_data._hashing.path_sha256` (a file's SHA-256, or
+    its folder's, as the readers and the register compute it).
 
     Setting ``stop`` abandons the hash (the empty string is returned).
     """
-    p = Path(path)
-    if not p.is_dir():
-        return _hashing.file_sha256(p, stop=stop)
-    digest = hashlib.sha256()
-    for f in sorted(f for f in p.rglob("*") if f.is_file()):
-        with f.open("rb") as handle:
-            while chunk := handle.read(1 << 22):
-                if stop is not None and stop.is_set():
-                    return ""
-                digest.update(chunk)
-    return digest.hexdigest()
+    return _hashing.path_sha256(path, stop=stop)
 
 
 def pick_damage_scheme(layout: Layout, scheme: str) -> str:

@@ -7,7 +7,6 @@ Rows read = rows kept + rows rejected, always, with a reason for every rejected 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -22,12 +21,13 @@ import pandas as pd
 
 from .._errors import InputError, LimitExceededError, UsageError
 from .._gdal import offline
+from .._hashing import path_sha256
 from ..limits import DEFAULT_LIMITS, Limits, check_file_size
 from ..tables import empty, make_table
 from ..vocab import damage_schemes
 from . import codab, gis, hxl, own, series, table, text, unosat, xbd
 from ._context import Context, Parts
-from ._files import head_bytes, is_zip, load_json, looks_binary, sha256_of, unpacked_zip
+from ._files import head_bytes, is_zip, load_json, looks_binary, unpacked_zip
 from ._layers import list_layers
 from ._result import (
     Collector,
@@ -196,7 +196,7 @@ def load(
     # GDAL must not fetch what a file points to (a GeoJSON crs link, a VRT's /vsicurl/ source)
     with offline(), _input_file(path, limits) as file:
         _check_readable(file, limits)
-        digest = sha256_of(file) if file.is_file() else _folder_digest(file)
+        digest = path_sha256(file)
         collector = Collector(path=Path(str(path)))
         ctx = Context(
             path=Path(str(path)),
@@ -278,14 +278,6 @@ def _check_readable(file: Path, limits: Limits) -> None:
     size = check_file_size(file, limits)
     if size == 0:
         raise InputError(f"{file}: the file is empty (0 bytes); nothing to read.", path=str(file))
-
-
-def _folder_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(file.relative_to(folder).as_posix().encode())
-        digest.update(sha256_of(file).encode())
-    return digest.hexdigest()
 
 
 def detect_kind(ctx: Context) -> tuple[str, str, Any]:

@@ -23,6 +23,7 @@ import shapely
 
 from .. import pipeline
 from .._errors import InputError, RegisterError, UsageError, ValidationError
+from .._hashing import path_sha256
 from ..count import is_structure_parquet
 from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
 from ..readers import load
@@ -68,7 +69,7 @@ def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> 
             return _Input(
                 label=str(path),
                 origin=str(path.resolve()),
-                file_sha=sha256_of(path),
+                file_sha=path_sha256(path),
                 sources=collected.sources,
                 figures=collected.figures,
                 structures=None,
