@@ -130,7 +130,7 @@ def test_count_table_by_place_and_state(name: str, columns: dict[str, str] | Non
     assert set(figures["count_unit"].astype(str)) == {exp["count_unit"]}
 
 
-SOURCED = ["gem_layout_italy2016_id2", "gem_layout_nepal2015_id2"]
+SOURCED = ["gem_layout_italy2016_id2", "gem_layout_nepal2015_id2", "gem_layout_van2011_id2"]
 
 
 @pytest.mark.parametrize("name", SOURCED)
@@ -312,6 +312,22 @@ def test_gem_italy2016_villages_by_reference() -> None:
     result = load(path)
     _rows_balance(result, len(raw))
     assert result.report["rows_rejected"] == 0, result.rejects
+    figures = _headline(result.figures)
+    assert _by_source(figures) == sorted(json.dumps(v, sort_keys=True) for v in wanted.values())
+
+
+@pytest.mark.realworld
+def test_gem_van2011_every_damage_column_counted_and_none_a_part_of_another() -> None:
+    # the real file: four sources, each its own vocabulary; "Heavy/Collapsed" beside a larger
+    # "Light" once made Light a part of it (a subset larger than its parent: ingest refused)
+    path = _gem("turkey_van2011_Impact_Buildings_ID_2.csv")
+    columns = _mapping("gem_layout_van2011_id2").COLUMNS
+    raw = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    wanted = _pandas_counts(raw, columns, "NAME_2")
+    result = load(path)
+    _rows_balance(result, len(raw))
+    assert result.report.get("figure_problems", []) == []
+    assert result.figures["subset_of"].isna().all()
     figures = _headline(result.figures)
     assert _by_source(figures) == sorted(json.dumps(v, sort_keys=True) for v in wanted.values())
 

@@ -65,6 +65,9 @@ class CountColumn:
     #: Declared a part of another column ("of which houses", "incl. schools").
     part: bool = False
     why: str = ""
+    #: The states an unsplit column names ("Heavy/Collapsed": severe, destroyed): it holds
+    #: those and no others, so a "Light" column beside it is no part of it. Empty: all states.
+    union_of: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,6 +99,7 @@ class ColumnMap:
                 "structure": c.structure,
                 "count_unit": c.count_unit,
                 "part": c.part,
+                **({"union_of": list(c.union_of)} if c.union_of else {}),
             }
             for name, c in self.counts.items()
         }
@@ -112,6 +116,8 @@ class ColumnMap:
         out = [(col, role, self.why.get(col, "")) for role, col in self.roles.items()]
         for name, c in self.counts.items():
             what = c.state if c.structure == "any" else f"{c.state}, {c.structure}"
+            if c.union_of:
+                what += f" ({' or '.join(c.union_of)} only)"
             if c.part:
                 what += ", a part"
             out.append((name, f"count: {what}", c.why))
@@ -202,26 +208,57 @@ def header_roles(name: str) -> list[tuple[str, str]]:
     return found
 
 
+def _union_of(name: str, state: str) -> tuple[str, ...]:
+    """The states a column reporting several together names ("Heavy/Collapsed"), else ()."""
+    named = states_in_header(name)
+    return named if len(named) > 1 and state in ("damaged", "damaged_or_destroyed") else ()
+
+
+def states_in_header(name: str) -> tuple[str, ...]:
+    """The damage states a header names, in the order found (``Heavy/Collapsed`` → severe,
+    destroyed). A severity qualifies the generic word: ``Slight damaged`` names minor only.
+
+    >>> states_in_header("Heavy/Collapsed"), states_in_header("Slight damaged")
+    (('severe', 'destroyed'), ('minor',))
+    """
+    text = f" {fold(name)} "
+    found: list[tuple[int, str]] = []
+    for phrase, state in _state_phrases():
+        if _find(text, phrase):
+            pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
+            hit = re.search(pattern, text)
+            found.append((hit.start() if hit else 0, state))
+            # blanked to its length: the positions of the phrases left stay as written
+            text = re.sub(pattern, lambda m: " " * len(m.group()), text)
+    distinct = list(dict.fromkeys(state for _, state in sorted(found)))
+    if "damaged" in distinct and any(s in _SEVERITIES for s in distinct):
+        distinct.remove("damaged")
+    return tuple(distinct)
+
+
+_SEVERITIES = tuple(s for s in DAMAGE_GROUPS["damaged"] if s != "damaged")
+
+
 def state_in_header(name: str) -> str | None:
     """The damage state a header names (``Houses destroyed`` → destroyed), else ``None``.
 
-    Two states in one header ("Heavy/Collapsed") are reported together
-    (``damaged_or_destroyed``) when one of them is destroyed; otherwise the header is
-    ambiguous and names no state.
+    Several states in one header are reported together: ``damaged_or_destroyed`` when one
+    of them is destroyed ("Heavy/Collapsed"), ``damaged`` when all are severities of damage
+    ("Moderately-Slightly"); any other mix is ambiguous and names no state. Such a column
+    holds the states it names and no others (:attr:`CountColumn.union_of`).
 
     >>> state_in_header("COLLAPSED_UNITS"), state_in_header("Houses partially destroyed")
     ('destroyed', 'damaged')
+    >>> state_in_header("Moderately-Slightly"), state_in_header("No damage or slight")
+    ('damaged', None)
     """
-    text = f" {fold(name)} "
-    found: list[str] = []
-    for phrase, state in _state_phrases():
-        if _find(text, phrase):
-            found.append(state)
-            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
-    distinct = list(dict.fromkeys(found))
+    distinct = states_in_header(name)
     if len(distinct) > 1:
-        if "destroyed" in distinct and any(s in DAMAGE_GROUPS["damaged"] for s in distinct):
+        damage = DAMAGE_GROUPS["damaged"]
+        if "destroyed" in distinct and all(s in (*damage, "destroyed") for s in distinct):
             return "damaged_or_destroyed"
+        if all(s in damage for s in distinct):
+            return "damaged"
         return None
     if distinct:
         return distinct[0]
@@ -663,6 +700,7 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             count_unit_in_header(name),
             part="part" in roles,
             why=f"a count of {state}: the header names the state",
+            union_of=_union_of(name, state),
         )
         m.counts[name] = column
         used.add(name)

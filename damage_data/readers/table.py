@@ -318,6 +318,14 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
     tops = [c for c in mapping.counts.values() if not c.part and c.structure == "any"]
     graded = [c.name for c in tops if c.state in _GRADED]
     damage = [c.name for c in tops if c.state in SEEN_DAMAGED and c.state != "damaged_or_destroyed"]
+    # columns naming the states they report together ("Heavy/Collapsed") are graded too, and
+    # hold none of the others; a plain "damaged or destroyed" column may total them, so the
+    # sums are tried without these columns first
+    unions = [c.name for c in tops if c.state == "damaged_or_destroyed" and c.union_of]
+    candidates = [("assessed", graded), ("damaged_or_destroyed", damage)]
+    if unions:
+        candidates[1:1] = [("assessed", graded + unions)]
+        candidates.append(("damaged_or_destroyed", damage + unions))
 
     def numbers(names: list[str]) -> pd.DataFrame:
         return pd.DataFrame(
@@ -327,7 +335,7 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
     for name in mapping.totals:
         total = numbers([name])[name]
         verdict: str | None = None
-        for state, names in (("assessed", graded), ("damaged_or_destroyed", damage)):
+        for state, names in candidates:
             if not names or (state == "assessed" and names == damage):
                 continue
             part = numbers(names)
@@ -533,9 +541,20 @@ def _link_row(records: list[dict[str, Any]], long: bool) -> None:
         whole = untyped.get((wider, records[0]["count_unit"]))
         if whole is None:
             continue
+        held = _held_by(whole, narrower)
         for r in records:
-            if r is not whole and r["damage"] in narrower and not r.get("subset_of"):
+            if r is not whole and r["damage"] in held and not r.get("subset_of"):
                 r["subset_of"] = whole["figure_id"]
+
+
+def _held_by(whole: dict[str, Any], narrower: tuple[str, ...]) -> tuple[str, ...]:
+    """The states a wider column holds: all of ``narrower``, or for a column naming its
+    states ("Heavy/Collapsed") those alone (a "Light" column beside it is no part of it)."""
+    union = whole["_column"].union_of if whole["_column"] else ()
+    if not union:
+        return narrower
+    held = {s for u in union for s in (_SEVERITY if u == "damaged" else (u,))}
+    return tuple(s for s in narrower if s in held)
 
 
 def _link_long(records: list[dict[str, Any]]) -> None:
