@@ -233,6 +233,10 @@ def test_press_text_delegated_to_text_reader(tmp_path: Path) -> None:
         ("Houses fully destroyed", "destroyed"),
         ("Partially damaged", "damaged"),
         ("LIGHT_DAMAGE", "minor"),  # GEM's light damage: EMS-98 grade 1 (headers.csv)
+        ("Slight damaged", "minor"),  # a severity qualifies the generic word
+        ("Moderately-Slightly", "damaged"),  # two severities together: damaged, not split
+        ("COLLAPSED_OR_PARTIALLY_COLLAPSED", "damaged_or_destroyed"),
+        ("No damage or slight", None),  # none and a damage state: ambiguous
         ("AFFECTED_UNITS", None),
         ("Damage_Status", None),
     ],
@@ -294,3 +298,53 @@ def test_count_table_places_in_user_units(tmp_path: Path) -> None:
     assert figures["level"].tolist()[:2] == ["adm2", "adm2"]
     assert pd.isna(figures["unit_code"].iloc[2])
     assert figures["status"].tolist()[2] == "needs_review"
+
+
+def _subsets(result) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """Column → the column it was made a part of (None: a figure of its own)."""
+    f = result.figures
+    column = dict(zip(f["figure_id"], f["damage_text"], strict=True))
+    return {
+        str(text): (None if pd.isna(parent) or parent == "" else column[parent])
+        for text, parent in zip(f["damage_text"], f["subset_of"], strict=True)
+    }
+
+
+def test_columns_reported_together_hold_only_the_states_they_name(tmp_path: Path) -> None:
+    # GEM GEID Van 2011 layout: "Light" (minor) is no part of "Heavy/Collapsed" (severe and
+    # destroyed together), and may be larger; "Medium" is moderate
+    result = load(
+        _write(tmp_path, "t.csv", "Place,None,Light,Medium,Heavy/Collapsed\nVan,10,60,20,30\n")
+    )
+    _check(result)
+    assert _subsets(result) == {
+        "None": None,
+        "Light": None,
+        "Medium": None,
+        "Heavy/Collapsed": None,
+    }
+    by_state = dict(zip(result.figures["damage"], result.figures["count"], strict=True))
+    assert by_state == {"none": 10, "minor": 60, "moderate": 20, "damaged_or_destroyed": 30}
+    validate(result.figures)
+
+
+def test_states_beside_their_union_are_its_parts_when_they_fit(tmp_path: Path) -> None:
+    # Heavy + Collapsed = Heavy/Collapsed: the union restates them, counted once
+    text = "Place,Heavy,Collapsed,Heavy/Collapsed\nVan,30,12,42\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    assert _subsets(result) == {
+        "Heavy": "Heavy/Collapsed",
+        "Collapsed": "Heavy/Collapsed",
+        "Heavy/Collapsed": None,
+    }
+    validate(result.figures)
+
+
+def test_a_severity_larger_than_a_union_naming_it_in_part_is_beside_it(tmp_path: Path) -> None:
+    # GEM GEID Türkiye 2023 ID_0: heavy damage (G3) is not inside "collapsed or partially
+    # collapsed" (G4-G5), although both read as severe; a part larger than its whole would be
+    # refused as a subset larger than its parent
+    text = "Country,LIGHT_DAMAGE,HEAVY_DAMAGE,COLLAPSED_OR_PARTIALLY_COLLAPSED\nTurkey,400,170,35\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    assert set(_subsets(result).values()) == {None}
+    validate(result.figures)

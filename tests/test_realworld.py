@@ -23,6 +23,7 @@ import pytest
 from damage_data._errors import InputError
 from damage_data.pipeline import figures_of
 from damage_data.readers import LoadResult, load
+from damage_data.tables import validate
 
 REALWORLD = Path(__file__).resolve().parent / "data" / "realworld"
 #: ../shared/realworld beside the repository (conftest.SHARED / "realworld").
@@ -326,10 +327,23 @@ def test_gem_van2011_every_damage_column_counted_and_none_a_part_of_another() ->
     wanted = _pandas_counts(raw, columns, "NAME_2")
     result = load(path)
     _rows_balance(result, len(raw))
-    assert result.report.get("figure_problems", []) == []
+    validate(result.figures)  # raises on a subset larger than its parent
     assert result.figures["subset_of"].isna().all()
     figures = _headline(result.figures)
     assert _by_source(figures) == sorted(json.dumps(v, sort_keys=True) for v in wanted.values())
+
+
+@pytest.mark.realworld
+def test_gem_turkiye2023_national_rows_have_no_part_larger_than_its_whole() -> None:
+    # "HEAVY_DAMAGE" 179,786 was made a part of "COLLAPSED_OR_PARTIALLY_COLLAPSED" 35,355
+    path = _gem("turkiye2023_Impact_Buildings_ID_0.csv")
+    raw = pd.read_csv(path, encoding="utf-8-sig")
+    result = load(path)
+    _rows_balance(result, len(raw))
+    validate(result.figures)  # raises on a subset larger than its parent
+    heavy = result.figures[result.figures["damage_text"].astype(str) == "HEAVY_DAMAGE"]
+    assert sorted(heavy["count"].astype(int)) == sorted(raw["HEAVY_DAMAGE"].dropna().astype(int))
+    assert heavy["subset_of"].isna().all()
 
 
 @pytest.mark.realworld

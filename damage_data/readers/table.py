@@ -542,9 +542,14 @@ def _link_row(records: list[dict[str, Any]], long: bool) -> None:
         if whole is None:
             continue
         held = _held_by(whole, narrower)
-        for r in records:
-            if r is not whole and r["damage"] in held and not r.get("subset_of"):
-                r["subset_of"] = whole["figure_id"]
+        parts = [r for r in records if r is not whole and r["damage"] in held]
+        parts = [r for r in parts if not r.get("subset_of")]
+        if whole["_column"] and whole["_column"].union_of and not _fits(parts, whole):
+            # "COLLAPSED_OR_PARTIALLY_COLLAPSED" 35,355 beside "HEAVY_DAMAGE" 179,786: a
+            # severity the union names in part only; side by side, not a part of it
+            continue
+        for r in parts:
+            r["subset_of"] = whole["figure_id"]
 
 
 def _held_by(whole: dict[str, Any], narrower: tuple[str, ...]) -> tuple[str, ...]:
@@ -555,6 +560,15 @@ def _held_by(whole: dict[str, Any], narrower: tuple[str, ...]) -> tuple[str, ...
         return narrower
     held = {s for u in union for s in (_SEVERITY if u == "damaged" else (u,))}
     return tuple(s for s in narrower if s in held)
+
+
+def _fits(parts: list[dict[str, Any]], whole: dict[str, Any]) -> bool:
+    """Whether the parts' counts add up to no more than the whole's (missing counts: 0)."""
+    if whole["count"] is None or pd.isna(whole["count"]):
+        return False
+    return sum(
+        int(r["count"]) for r in parts if r["count"] is not None and pd.notna(r["count"])
+    ) <= int(whole["count"])
 
 
 def _link_long(records: list[dict[str, Any]]) -> None:
