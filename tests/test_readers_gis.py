@@ -615,3 +615,23 @@ def test_copernicus_legacy_date_sanity(tmp_path: Path) -> None:
     assert result.report["damage_counts"] == {"destroyed": 1, "none": 1}
     assert result.report["structure_counts"] == {"residential": 1, "any": 1}
     assert any("a typo in the year" in w for w in result.report["warnings"])
+
+
+def test_a_layer_without_damage_names_the_fix_for_both_ways_in(tmp_path: Path) -> None:
+    # the message names the command-line option and the Python argument; polygons with no
+    # damage column may be boundaries, which are given as units
+    areas = gpd.GeoDataFrame(
+        {"name": ["Fuzuli", "Jabrayil"]}, geometry=[box(47, 39, 48, 40), box(46, 39, 47, 40)]
+    ).set_crs("EPSG:4326")
+    path = tmp_path / "areas.geojson"
+    areas.to_file(path)
+    with pytest.raises(InputError) as err:
+        load(path)
+    message = str(err.value)
+    assert "--columns damage=COLUMN" in message and "columns={'damage': 'COLUMN'}" in message
+    assert "--units FILE" in message
+    points = gpd.GeoDataFrame({"name": ["a"]}, geometry=[Point(47, 39)]).set_crs("EPSG:4326")
+    points.to_file(tmp_path / "points.geojson")
+    with pytest.raises(InputError) as err:
+        load(tmp_path / "points.geojson")
+    assert "--units" not in str(err.value)

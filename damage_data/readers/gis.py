@@ -210,10 +210,18 @@ def read_gis(ctx: Context) -> Parts:
         if counted is not None:
             return counted
     if not frames:
+        polygons = all("polygon" in (lay.geometry_type or "").casefold() for lay in layers)
         raise InputError(
             f"{ctx.path}: no damage column found in {', '.join(lay.name for lay in layers)}. "
             f"Expected one of {', '.join(DAMAGE_COLUMNS)} holding known damage labels, or "
-            "name it: columns={'damage': 'YourColumn'}.",
+            "name it: --columns damage=COLUMN (command line), columns={'damage': 'COLUMN'} "
+            "(Python)."
+            + (
+                " If the file holds boundaries (areas to count in), give it with --units "
+                "FILE (units= in Python)."
+                if polygons
+                else ""
+            ),
             path=str(ctx.path),
         )
     structures = combine(frames)
