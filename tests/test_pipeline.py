@@ -167,3 +167,43 @@ def test_a_folder_of_structure_files_has_one_source_id_on_every_path(tmp_path: P
     [result] = ingest(tmp_path / "reg.gpkg", [folder], country="AZ")
     assert result.status == "added"
     assert register_sources(tmp_path / "reg.gpkg")["source_id"].tolist() == [expected]
+
+
+def _table(tmp_path: Path, rows: list[tuple[str, int]]) -> Path:
+    path = tmp_path / "t.csv"
+    text = "District,Houses destroyed\n" + "".join(f"{p},{n}\n" for p, n in rows)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_place_matched_where_the_sources_other_places_are_not_goes_to_review(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Nepal districts: only "Salyan" is a bundled name (an Azerbaijani rayon); counting the
+    # Nepali district's houses in Azerbaijan would be a silent guess
+    nepal = [("Gorkha", 10), ("Sindhupalchok", 20), ("Dhading", 30), ("Salyan", 7)]
+    with caplog.at_level("WARNING"):
+        collected = collect([_table(tmp_path, nepal)])
+    figures = collected.figures
+    salyan = figures[figures["place_text"] == "Salyan"].iloc[0]
+    assert salyan["unit_code"] == "AZ-SAL"  # what matched stays visible
+    assert salyan["status"] == "needs_review"
+    assert "place_unsupported" in salyan["flags"]
+    assert "'Salyan' matched AZ-SAL" in caplog.text
+    assert dd.summarise(collected).empty  # nothing counted in Azerbaijan
+    # the user's own choice of country is followed
+    chosen = collect([_table(tmp_path, nepal)], country="AZ").figures
+    assert chosen.loc[chosen["place_text"] == "Salyan", "status"].tolist() == ["accepted"]
+
+
+def test_a_lone_place_in_another_country_than_the_rest_goes_to_review(tmp_path: Path) -> None:
+    karabakh = ["Fuzuli", "Jabrayil", "Aghdam", "Kalbajar", "Lachin", "Zangilan"]
+    rows = [(p, 10 + i) for i, p in enumerate([*karabakh, "Tartar", "Gubadli", "Khojavend"])]
+    rows.append(("Kherson", 99))  # a Ukrainian oblast among nine Azerbaijani rayons
+    figures = collect([_table(tmp_path, rows)]).figures
+    by_place = figures.set_index("place_text")
+    assert by_place.loc["Kherson", "status"] == "needs_review"
+    assert "place_other_country" in by_place.loc["Kherson", "flags"]
+    others = by_place.drop(index="Kherson")
+    assert set(others["status"]) == {"accepted"}
+    assert {str(c)[:3] for c in others["unit_code"]} == {"AZ-"}

@@ -16,6 +16,7 @@ stated parent that contradicts the gazetteer is flagged ``parent_conflict``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from .gazetteer import Gazetteer, bundled_settlements, bundled_unit_table, make_
 from .resolve import resolve_places
 
 _REVIEW = ("unresolved", "ambiguous", "fuzzy")
+logger = logging.getLogger(__name__)
 
 
 def resolve_figures(
@@ -78,7 +80,88 @@ def resolve_figures(
     _villages(out, village, country, gazetteer, settlements)
     named = todo & ~coded & ~village & out["place_text"].notna()
     _names(out, named, country, gazetteer)
+    if country is None and units is None:
+        _one_country(out, coded, village | named)
     return make_figures(out)
+
+
+#: Below this share of a source's distinct places resolved, its name matches are suspect.
+SUPPORTED_SHARE = 0.5
+#: A country holding at most this share of a source's resolved places is an outlier there.
+OUTLIER_SHARE = 0.1
+
+
+def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
+    """With every bundled country searched, a source's places should agree on one: a name
+    matched in a country where the source's other places are not ("Samar", a Philippine
+    province, matched a Ukrainian village; "Salyan", a Nepali district, an Azerbaijani
+    rayon) is sent to review instead of being counted there in silence.
+
+    Per source, a name match is suspect when fewer than half of the source's distinct place
+    names were resolved (the source is mostly about places the gazetteer does not hold), or
+    when its country holds at most a tenth of the source's resolved places. Codes written in
+    the source are never questioned, but count as support for their country.
+    """
+    country_of = dict(
+        zip(
+            bundled_unit_table(None)["unit_code"].astype(str),
+            bundled_unit_table(None)["country"].astype(str),
+            strict=True,
+        )
+    )
+
+    def country(code: Any) -> str | None:
+        if _missing(code) or not str(code):
+            return None
+        text = str(code)
+        return country_of.get(text, text.split("-")[0] if "-" in text else None)
+
+    resolved = ~out["match"].isin(["unresolved", "ambiguous"]) & out["unit_code"].notna()
+    considered = (coded | named) & out["place_text"].notna()
+    # a file's row sources ("sha256:…:…", a table's REFERENCE column) are judged together
+    files = out["source_id"].astype(str).str.split(":").str[:2].str.join(":")
+    warned: set[tuple[str, str]] = set()
+    for _, rows in out[considered].groupby(files[considered], sort=False):
+        names = rows["place_text"].astype(str).str.strip()
+        ok = resolved.loc[rows.index]
+        by_country: dict[str, set[str]] = {}
+        for name, code in zip(names[ok], rows.loc[ok, "unit_code"], strict=True):
+            c = country(code)
+            if c is not None:
+                by_country.setdefault(c, set()).add(name)
+        places, found = names.nunique(), len(set(names[ok]))
+        if not by_country or places == 0:
+            continue
+        weak = found / places < SUPPORTED_SHARE
+        outliers = {c for c, n in by_country.items() if len(n) <= OUTLIER_SHARE * found}
+        if not weak and not outliers:
+            continue
+        main = max(by_country, key=lambda c: len(by_country[c]))
+        i: Any
+        for i in rows.index[(ok & named.loc[rows.index]).to_numpy()]:
+            c = country(out.at[i, "unit_code"])
+            if not (weak or c in outliers) or c is None:
+                continue
+            flags = flags_of(out.at[i, "flags"])
+            flags.append("place_other_country" if not weak else "place_unsupported")
+            out.at[i, "flags"] = join_flags(flags)
+            out.at[i, "status"] = "needs_review"
+            why = (
+                f"{found} of the source's {places} places match a bundled unit"
+                if weak
+                else f"the source's other places are in {main}"
+            )
+            if (str(out.at[i, "place_text"]), why) in warned:
+                continue
+            warned.add((str(out.at[i, "place_text"]), why))
+            logger.warning(
+                "place %r matched %s (%s), but %s: it may be another place of that name; "
+                "check it, or give --country XX or your boundaries with --units FILE",
+                str(out.at[i, "place_text"]),
+                out.at[i, "unit_code"],
+                c,
+                why,
+            )
 
 
 def _codes(units: pd.DataFrame) -> dict[str, tuple[str, str, str]]:

@@ -89,6 +89,8 @@ REVIEW_NOTES: dict[str, str] = {
     "place_ambiguous": "its place name fits several units",
     "place_fuzzy": "its place name was matched only approximately",
     "parent_conflict": "the source puts the place in another district than the gazetteer",
+    "place_unsupported": "its place matched a unit, but most places of its source match none",
+    "place_other_country": "its place matched a unit in another country than its source's",
     "future_date": "its date lies in the future",
     "outside_units": "the structures lie outside every boundary given",
     "implausible_number": "the number looks garbled (far larger than others about it)",
