@@ -348,3 +348,93 @@ def test_a_severity_larger_than_a_union_naming_it_in_part_is_beside_it(tmp_path:
     result = load(_write(tmp_path, "t.csv", text))
     assert set(_subsets(result).values()) == {None}
     validate(result.figures)
+
+
+def test_a_column_repeating_another_is_counted_once(tmp_path: Path) -> None:
+    # GEM GEID Croatia 2020 layout: each grade twice (the source's words and GEM's DSn),
+    # DAMAGED_UNITS the sum of the grades, one row per county and occupancy; numbers ours.
+    # By hand: Sisak 300 + 10 = 310 damaged buildings, Zagreb 120 (not 2x, not 3x)
+    text = (
+        "NAME_1,OCCUPANCY,DAMAGED_UNITS,DS2_MODERATE,LIGHTLY_DAMAGED,DS3_EXTENSIVE,"
+        "SEVERE_TO_MODERATE_STRUCTURAL_DAMAGE,DS4_COMPLETE,HEAVILY_DAMAGED_OR_DESTROYED\n"
+        "Sisak,Housing,300,200,200,70,70,30,30\n"
+        "Zagreb,Housing,120,90,90,20,20,10,10\n"
+        "Sisak,Educational,10,6,6,3,3,1,1\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    validate(result.figures)
+    counted = result.figures[result.figures["same_as"].isna() & result.figures["subset_of"].isna()]
+    by_place = counted.groupby("place_text")["count"].sum().to_dict()
+    assert by_place == {"Sisak": 310, "Zagreb": 120}
+    # the repeats restate the column kept, row by row
+    repeated = result.figures[result.figures["same_as"].notna()]
+    assert sorted(set(repeated["damage_text"])) == [
+        "DS2_MODERATE",
+        "HEAVILY_DAMAGED_OR_DESTROYED",
+        "SEVERE_TO_MODERATE_STRUCTURAL_DAMAGE",
+    ]
+    assert len(repeated) == 9
+
+
+def test_columns_equal_in_one_row_only_are_not_repeats(tmp_path: Path) -> None:
+    # one row may agree by chance: destroyed 12 and damaged 12 are two counts
+    text = "District,Houses destroyed,Houses damaged\nFuzuli,12,12\nJabrayil,3,40\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.figures["same_as"].isna().all()
+    assert int(result.figures["count"].sum()) == 67
+
+
+def test_a_partially_filled_repeat_keeps_its_own_rows(tmp_path: Path) -> None:
+    # GEM Puebla 2017: DS4_COMPLETE repeats DAMAGED_TOTALLY in CENAPRED's rows, and stands
+    # alone in another source's rows
+    text = (
+        "NAME_1,REFERENCE,DAMAGED_PARTIALLY,DS4_COMPLETE,DAMAGED_TOTALLY\n"
+        "Puebla,CENAPRED,22707,5638,5638\n"
+        "Morelos,CENAPRED,9697,6104,6104\n"
+        "Puebla,Survey,,41,\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    validate(result.figures)
+    f = result.figures
+    counted = f[f["same_as"].isna() & f["subset_of"].isna()]
+    states = counted.groupby(["place_text", "damage"])["count"].sum().to_dict()
+    # by hand: "totally damaged" is destroyed; the survey's own DS4 count stays (severe)
+    assert states == {
+        ("Morelos", "damaged"): 9697,
+        ("Morelos", "destroyed"): 6104,
+        ("Puebla", "damaged"): 22707,
+        ("Puebla", "destroyed"): 5638,
+        ("Puebla", "severe"): 41,
+    }
+
+
+def test_grades_of_a_row_typed_by_a_column_are_parts_of_its_damaged_total(
+    tmp_path: Path,
+) -> None:
+    # the OCCUPANCY column types every count of its row; the generic DAMAGED_UNITS is still
+    # the whole of the grades beside it (by hand: 60 + 30 + 10 = 100)
+    text = "Place,OCCUPANCY,DAMAGED_UNITS,DS2_MODERATE,DS3_EXTENSIVE,DS4_COMPLETE\nSisak,Housing,100,60,30,10\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    validate(result.figures)
+    f = result.figures.set_index("damage_text")
+    whole = f.loc["DAMAGED_UNITS", "figure_id"]
+    assert [f.loc[c, "subset_of"] for c in ("DS2_MODERATE", "DS3_EXTENSIVE", "DS4_COMPLETE")] == [
+        whole
+    ] * 3
+
+
+@pytest.mark.parametrize(
+    ("header", "state"),
+    [
+        ("Totally damaged houses", "destroyed"),
+        ("DAMAGED_TOTALLY", "destroyed"),
+        ("damaged_houses_full", "destroyed"),
+        ("damaged_houses_partial", "damaged"),
+        ("no", None),  # a value column ("No." / Nepal's "no"), not "none"
+        ("Serial_No", None),
+        ("None", "none"),  # the state, as GEM Van 2011's TMMOB columns name it
+    ],
+)
+def test_more_headers_of_real_tables(header: str, state: str | None) -> None:
+    assert damage_in_header(header) == state

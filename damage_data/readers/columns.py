@@ -86,6 +86,9 @@ class ColumnMap:
     #: A count unit the user or the table states for every row.
     count_unit: str | None = None
     place_level: str | None = None
+    #: Column → the column it repeats (the same numbers under another vocabulary): in a row
+    #: where both hold a count, the repeat is a restatement (``same_as``), counted once.
+    repeats: dict[str, str] = field(default_factory=dict)
 
     def column(self, role: str) -> str | None:
         return self.roles.get(role)
@@ -162,8 +165,11 @@ def _state_phrases() -> tuple[tuple[str, str], ...]:
         )
         for label, state in zip(table["label"], table["damage"], strict=True):
             key = fold(label)
-            # codes ("1", "G3") and one-word sentinels ("Unknown") name no column
+            # codes ("1", "G3") and one-word sentinels ("Unknown") name no column, nor do a
+            # survey's answers: "No" heads a value column ("no", "Serial_No"), not "none"
             if re.search(r"\d", key) or state == "unassessed" or key == "damage":
+                continue
+            if len(key) <= 2 or key in ("yes", "none of"):
                 continue
             phrases.setdefault(key, state)
     for state in DAMAGE_STATES:

@@ -263,12 +263,12 @@ def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | N
     mapping = map_columns(text, columns=ctx.columns)
     if not mapping.counts and not ("damage" in mapping.roles and "count" in mapping.roles):
         return None
-    ctx.collector.extra["columns"] = mapping.report()
-    ctx.collector.extra["column_rows"] = mapping.rows()
-    ctx.collector.extra["layer_kind"] = "counts per area (no per-structure damage column)"
     figures, sources = figures_from_table(
         ctx, text, list(range(len(text))), mapping, locator_word="feature"
     )
+    ctx.collector.extra["columns"] = mapping.report()
+    ctx.collector.extra["column_rows"] = mapping.rows()
+    ctx.collector.extra["layer_kind"] = "counts per area (no per-structure damage column)"
     return Parts(
         rows_kept=len(text) - ctx.collector.rows_rejected,
         figures=figures,

@@ -13,6 +13,7 @@ states the count unit (rule 9). Places are resolved after reading, by the place 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -107,11 +108,12 @@ def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -
             f"the workbook has other sheets, not read: {', '.join(raw.other_sheets)}; read "
             "one with --layer SHEET"
         )
+    figures, sources = figures_from_table(ctx, frame, raw.line_numbers, mapping, raw.bad_rows)
+    # after the figures: what the numbers decided (totals, repeated columns) is in the map
     ctx.collector.extra.update(
         encoding=raw.encoding, delimiter=raw.delimiter, columns=mapping.report()
     )
     ctx.collector.extra["column_rows"] = mapping.rows()
-    figures, sources = figures_from_table(ctx, frame, raw.line_numbers, mapping, raw.bad_rows)
     return Parts(
         rows_kept=ctx.collector.rows_read - ctx.collector.rows_rejected,
         figures=figures,
@@ -219,7 +221,7 @@ def figures_from_table(
         if problem is not None:
             col.reject(locator, *problem)
             continue
-        _link_row(row_records, plan.long)
+        _link_row(row_records, plan.long, plan.mapping.repeats)
         records.extend(row_records)
     if plan.long:
         _link_long(records)
@@ -239,6 +241,7 @@ def figures_from_table(
 def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | None) -> _Plan:
     """What the whole table says: its count columns, number and date formats, labels."""
     roles = mapping.roles
+    _drop_repeats(frame, mapping)
     counts = _with_totals(frame, mapping)
     long = not counts
     one_each = long and "damage" in roles and "count" not in roles
@@ -307,6 +310,54 @@ def _date_order(ctx: Context, frame: pd.DataFrame, column: str | None) -> bool |
     return dayfirst
 
 
+#: A harmonised grade code as a header (GEM's DS2_MODERATE, D3, G4, grade 2): a second
+#: vocabulary beside the source's own words.
+_GRADE_CODE = re.compile(r"^\s*(ds|d|g|grade)\s*_?\d", re.IGNORECASE)
+#: States no finer than another: generic or reported together.
+_COARSE = ("damaged", "damaged_or_destroyed")
+
+
+def _drop_repeats(frame: pd.DataFrame, mapping: ColumnMap) -> None:
+    """Count columns that repeat another one: the same count under a second vocabulary
+    (GEM's tables put a source's "LIGHTLY_DAMAGED" again as "DS2_MODERATE", CENAPRED's
+    "DAMAGED_TOTALLY" again as "DS4_COMPLETE"); adding both counts it twice.
+
+    Two columns repeat each other when they hold the same number in every row where both
+    hold one, and at least two of those rows hold a number other than 0 (one row alone may
+    agree by chance). In those rows one of them is a restatement (:attr:`ColumnMap.repeats`,
+    ``same_as`` on its figures); rows where only one is filled keep it. The column kept is
+    the finer state, then the source's own words over a grade code, then the earlier.
+    """
+    columns = [c for c in mapping.counts.values() if c.structure == "any" and not c.part]
+    if len(columns) < 2 or len(frame) < 2:
+        return
+    values = {
+        c.name: pd.Series([parse_count(v)[0] for v in frame[c.name].tolist()], dtype="float")
+        for c in columns
+    }
+    order = list(mapping.counts)
+
+    def rank(c: CountColumn) -> tuple[int, int, int]:
+        coded = bool(_GRADE_CODE.match(c.name))
+        return (int(c.state in _COARSE), int(coded), order.index(c.name))
+
+    for i, a in enumerate(columns):
+        for b in columns[i + 1 :]:
+            if a.name in mapping.repeats or b.name in mapping.repeats:
+                continue
+            x, y = values[a.name], values[b.name]
+            both = x.notna() & y.notna()
+            if not (x[both] == y[both]).all() or int((x[both] != 0).sum()) < 2:
+                continue
+            keep, repeat = sorted((a, b), key=rank)
+            mapping.repeats[repeat.name] = keep.name
+            mapping.why[repeat.name] = (
+                f"repeats column {keep.name!r} wherever both are filled (the same count "
+                f"under another vocabulary): there counted once, as {keep.name!r} ({keep.state})"
+            )
+            mapping.counts[repeat.name].why = mapping.why[repeat.name]
+
+
 def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | None]:
     """Each ``total`` column's meaning, from the numbers: the sum of every graded column
     (an ``assessed`` denominator) or of the damage columns (``damaged_or_destroyed``).
@@ -315,7 +366,11 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
     as ignored (``"restates"``), never counted beside them.
     """
     out: dict[str, str | None] = {}
-    tops = [c for c in mapping.counts.values() if not c.part and c.structure == "any"]
+    tops = [
+        c
+        for c in mapping.counts.values()
+        if not c.part and c.structure == "any" and c.name not in mapping.repeats
+    ]
     graded = [c.name for c in tops if c.state in _GRADED]
     damage = [c.name for c in tops if c.state in SEEN_DAMAGED and c.state != "damaged_or_destroyed"]
     # columns naming the states they report together ("Heavy/Collapsed") are graded too, and
@@ -522,18 +577,30 @@ def _row_place(
     return place, parent, None, level
 
 
-def _link_row(records: list[dict[str, Any]], long: bool) -> None:
+def _link_row(
+    records: list[dict[str, Any]], long: bool, repeats: dict[str, str] | None = None
+) -> None:
     """Rule R1 in a wide row: typed columns are parts of the untyped column of their state,
-    severities of an unspecified ``damaged``, and every state of ``damaged_or_destroyed``."""
+    severities of an unspecified ``damaged``, and every state of ``damaged_or_destroyed``.
+    A column repeating another one (``repeats``) restates it (``same_as``) where both hold
+    a count, and takes no part in the links."""
     if long or len(records) < 2:
         return
+    if repeats:
+        by_column = {r["_column"].name: r for r in records if r["_column"] is not None}
+        for name, kept in repeats.items():
+            if name in by_column and kept in by_column:
+                by_column[name]["same_as"] = by_column[kept]["figure_id"]
+        records = [r for r in records if not r.get("same_as")]
+        if len(records) < 2:
+            return
     untyped = {
         (r["damage"], r["count_unit"]): r
         for r in records
-        if r["structure"] == "any" and not (r["_column"] and r["_column"].part)
+        if _own_type(r) == "any" and not (r["_column"] and r["_column"].part)
     }
     for r in records:
-        if r["structure"] != "any" or (r["_column"] and r["_column"].part):
+        if _own_type(r) != "any" or (r["_column"] and r["_column"].part):
             whole = untyped.get((r["damage"], r["count_unit"]))
             if whole is not None and whole is not r:
                 r["subset_of"] = whole["figure_id"]
@@ -550,6 +617,13 @@ def _link_row(records: list[dict[str, Any]], long: bool) -> None:
             continue
         for r in parts:
             r["subset_of"] = whole["figure_id"]
+
+
+def _own_type(record: dict[str, Any]) -> str:
+    """The structure type a record's column names ("Houses destroyed": residential), "any"
+    when the type comes from the row (an OCCUPANCY column types every column of its row)."""
+    column = record["_column"]
+    return str(column.structure if column is not None else record["structure"])
 
 
 def _held_by(whole: dict[str, Any], narrower: tuple[str, ...]) -> tuple[str, ...]:
