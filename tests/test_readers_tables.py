@@ -438,3 +438,21 @@ def test_grades_of_a_row_typed_by_a_column_are_parts_of_its_damaged_total(
 )
 def test_more_headers_of_real_tables(header: str, state: str | None) -> None:
     assert damage_in_header(header) == state
+
+
+def test_money_and_people_beside_house_counts_are_not_counted(tmp_path: Path) -> None:
+    # the layout of the Philippine OCD province summaries (phildis): houses totally and
+    # partially damaged, people affected, and the cost of damage in PHP million; numbers ours.
+    # By hand: destroyed 90 + 10 = 100, damaged 400 + 50 = 450; nothing else is a building
+    text = (
+        "province,affected_families,affected_persons,damaged_houses_full,"
+        "damaged_houses_partial,damaged_properties_agri,damaged_properties_private,"
+        "damage_total\n"
+        "Samar,5000,21000,90,400,35,12,47\n"
+        "Leyte,800,3500,10,50,5,1,6\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    validate(result.figures)
+    assert result.report["damage_counts"] == {"damaged": 450, "destroyed": 100}
+    assert set(result.figures["damage_text"]) == {"damaged_houses_full", "damaged_houses_partial"}

@@ -366,11 +366,9 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
     as ignored (``"restates"``), never counted beside them.
     """
     out: dict[str, str | None] = {}
-    tops = [
-        c
-        for c in mapping.counts.values()
-        if not c.part and c.structure == "any" and c.name not in mapping.repeats
-    ]
+    own = [c for c in mapping.counts.values() if not c.part and c.name not in mapping.repeats]
+    # the untyped columns; when every column names a type ("houses destroyed"), those
+    tops = [c for c in own if c.structure == "any"] or own
     graded = [c.name for c in tops if c.state in _GRADED]
     damage = [c.name for c in tops if c.state in SEEN_DAMAGED and c.state != "damaged_or_destroyed"]
     # columns naming the states they report together ("Heavy/Collapsed") are graded too, and
@@ -390,6 +388,7 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
     for name in mapping.totals:
         total = numbers([name])[name]
         verdict: str | None = None
+        compared = False
         for state, names in candidates:
             if not names or (state == "assessed" and names == damage):
                 continue
@@ -397,6 +396,7 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
             both = total.notna() & part.notna().any(axis=1)
             if both.sum() == 0:
                 continue
+            compared = True
             equal = (part.sum(axis=1, min_count=1) == total)[both]
             if equal.mean() >= 0.8:
                 verdict = state
@@ -406,7 +406,9 @@ def _what_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, str | Non
         if verdict is None and not graded and not damage:
             # alone in the table: GEM's AFFECTED_UNITS ("level of damage not stated")
             verdict = "damaged_or_destroyed" if "affected" in name.casefold() else None
-        if verdict is None:
+        if verdict is None and not compared:
+            # its name alone decides only when no numbers beside it could: numbers that
+            # contradict it ("damage_total" 7,054 PHP million beside 143,498 houses) win
             verdict = mapping.total_states.get(name)
         out[name] = verdict
     return out
