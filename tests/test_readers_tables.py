@@ -456,3 +456,18 @@ def test_money_and_people_beside_house_counts_are_not_counted(tmp_path: Path) ->
     validate(result.figures)
     assert result.report["damage_counts"] == {"damaged": 450, "destroyed": 100}
     assert set(result.figures["damage_text"]) == {"damaged_houses_full", "damaged_houses_partial"}
+
+
+def test_gem_damaged_units_count_the_same_units_as_the_grades(tmp_path: Path) -> None:
+    # GEM GEID Chile 2015 layout: DAMAGED_UNITS is the whole, DS1-DS3 the graded part of it
+    # (the rest ungraded); "UNITS" names no housing units. By hand: 1,110 damaged buildings
+    text = "NAME_2,DAMAGED_UNITS,DS1_SLIGHT,DS2_MODARATE_DAMAGE,DS3_EXTENSIVE\nElqui,1110,195,293,351\nChoapa,2998,866,713,687\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    validate(result.figures)
+    f = result.figures
+    assert set(f["count_unit"].astype(str)) == {"buildings"}
+    wholes = f[f["subset_of"].isna()]
+    assert dict(zip(wholes["place_text"], wholes["count"], strict=True)) == {
+        "Elqui": 1110,
+        "Choapa": 2998,
+    }

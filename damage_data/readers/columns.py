@@ -285,8 +285,17 @@ def structure_in_header(name: str) -> str | None:
 
 
 def count_unit_in_header(name: str) -> str | None:
-    """The count unit a header names, if any (``housing units``, ``households``)."""
+    """The count unit a header names, if any (``housing units``, ``households``).
+
+    GEM's ``AFFECTED_UNITS``, ``DAMAGED_UNITS``… name no unit: their rows say it
+    (``UNIT_TYPES``: buildings or dwellings), and beside ``DS1_SLIGHT``… they count the same
+    units as the grades.
+
+    >>> count_unit_in_header("Housing units destroyed"), count_unit_in_header("DAMAGED_UNITS")
+    ('housing_units', None)
+    """
     text = f" {fold(name)} "
+    text = re.sub(r"(?<!\w)(affected|damaged|collapsed|destroyed) units(?!\w)", " ", text)
     if _find(text, "households") or _find(text, "household"):
         return "households"
     if re.search(r"housing units?|dwellings?|apartments|flats|(?<!\w)units(?!\w)", text):
