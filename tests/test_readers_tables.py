@@ -471,3 +471,21 @@ def test_gem_damaged_units_count_the_same_units_as_the_grades(tmp_path: Path) ->
         "Elqui": 1110,
         "Choapa": 2998,
     }
+
+
+def test_rows_of_different_events_are_never_added(tmp_path: Path) -> None:
+    # a table of several typhoons by municipality (the layout of the Goni damage-model data);
+    # by hand: each municipality's figures come from one typhoon, never 50 + 60
+    text = (
+        "disaster_type,disaster_name,municipality,Completely damaged (abs.),Partly damaged (abs.)\n"
+        "Typhoon,Haiyan,Tacloban,50,200\n"
+        "Typhoon,Bopha,Tacloban,60,10\n"
+        "Typhoon,Haiyan,Palo,5,20\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    validate(result.figures)
+    f = result.figures
+    assert f["source_id"].nunique() == 2  # one per event
+    per_source = f.groupby(["source_id", "place_text"])["count"].sum()
+    assert sorted(per_source.tolist()) == [25, 70, 250]
+    assert set(f["structure"].astype(str)) == {"any"}  # the kind of event is no type

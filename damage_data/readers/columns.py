@@ -466,6 +466,7 @@ def map_columns(
             used.add(column)
     _geometry(frame, m, used)
     _codes(frame, m, used)
+    _event(frame, m, used)
     _places(frame, m, used, resolve)
     _singles(frame, m, used)
     if not m.counts:  # count columns named by the user replace every guess
@@ -665,6 +666,30 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         else:
             continue
         used.add(name)
+
+
+def _event(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    """The event of each row ("disaster_name": Haiyan, Bopha…): figures of different
+    events are never added. Of several event columns, the one naming most events."""
+    found = [
+        name
+        for name in frame.columns
+        if name not in used
+        and text_share(frame[name]) >= 0.8
+        and any(r == "ignore" and v.startswith("the event") for r, v in header_roles(name))
+    ]
+    if not found or "event" in m.roles:
+        return
+    best = max(found, key=lambda n: (len(set(_filled(frame[n]))), -list(frame.columns).index(n)))
+    if len(set(_filled(frame[best]))) < 2:
+        return  # one event for the whole table: nothing to keep apart
+    m.roles["event"] = best
+    m.why[best] = "the event of each row: figures of different events are never added"
+    used.add(best)
+    for other in found:
+        if other != best:
+            m.ignored[other] = f"another event column (beside {best!r}): not a structure type"
+            used.add(other)
 
 
 def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:

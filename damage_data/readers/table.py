@@ -548,19 +548,23 @@ def _row_source(
 ) -> str:
     """The source of a row: the file, or the one its ``source`` column names (added to
     ``sources`` the first time it is seen)."""
-    if "source" not in roles or not values.get(roles["source"]):
+    source = values.get(roles["source"], "").strip() if "source" in roles else ""
+    event = values.get(roles["event"], "").strip() if "event" in roles else ""
+    if not source and not event:
         return ctx.source_id
-    name = values[roles["source"]].strip()
+    # rows of another source, or about another event, are never added to these
+    name = " — ".join(v for v in (source, event) if v)
     source_id = row_source_id(ctx.source_id, name)
+    said = [f"whose {roles[r]!r} is {v!r}" for r, v in (("source", source), ("event", event)) if v]
     sources.setdefault(
         source_id,
         {
             "source_id": source_id,
             "title": name,
-            "publisher": name,
+            "publisher": source or ctx.path.name,
             "method": "compilation",
             "kind": "table",
-            "notes": f"rows of {ctx.path.name} whose {roles['source']!r} is {name!r}",
+            "notes": f"rows of {ctx.path.name} {' and '.join(said)}",
         },
     )
     return source_id
