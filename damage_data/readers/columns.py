@@ -680,8 +680,9 @@ def _event(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
     ]
     if not found or "event" in m.roles:
         return
-    best = max(found, key=lambda n: (len(set(_filled(frame[n]))), -list(frame.columns).index(n)))
-    if len(set(_filled(frame[best]))) < 2:
+    named = {name: len(set(_filled(frame[name]))) for name in found}
+    best = max(found, key=lambda name: (named[name], -found.index(name)))
+    if named[best] < 2:
         return  # one event for the whole table: nothing to keep apart
     m.roles["event"] = best
     m.why[best] = "the event of each row: figures of different events are never added"
