@@ -10,7 +10,7 @@ import pytest
 from damage_data._errors import InputError, UsageError
 from damage_data.pipeline import collect, figures_of
 from damage_data.readers import load
-from damage_data.readers.columns import state_in_header as damage_in_header
+from damage_data.readers.headers import state_in_header as damage_in_header
 from damage_data.readers.raw import decimal_mark, parse_count
 from damage_data.tables import validate
 

@@ -22,7 +22,8 @@ from .._errors import DamageDataError, InputError
 from ..limits import check_rows
 from ._context import Context, Parts
 from ._files import decode_text, is_zip
-from .columns import ColumnMap, CountColumn, state_in_header, structure_in_header
+from .columns import ColumnMap, CountColumn
+from .headers import state_in_header, structure_in_header
 from .raw import unique_names
 from .table import figures_from_table
 

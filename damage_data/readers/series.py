@@ -13,7 +13,7 @@ from typing import Any
 from ..limits import check_rows
 from ..tables import empty, make_figures
 from ._context import Context, Parts
-from .columns import count_unit_in_header, state_in_header, structure_in_header
+from .headers import count_unit_in_header, state_in_header, structure_in_header
 from .raw import MAX_COUNT, parse_date
 
 _DATE_KEYS = ("report_date", "date", "as_of", "reported_on")

@@ -34,12 +34,10 @@ from ._context import Context, Parts
 from ._dates import date_conflict_message
 from ._result import SEEN_DAMAGED
 from ._vector import crs_name, damage_column, structures_from_generic
-from .columns import (
-    ColumnMap,
-    CountColumn,
+from .columns import ColumnMap, CountColumn, map_columns
+from .headers import (
     count_unit_in_header,
     count_unit_of_value,
-    map_columns,
     names_a_total,
     state_in_header,
     structure_in_header,
