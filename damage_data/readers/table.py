@@ -239,7 +239,7 @@ def figures_from_table(
 def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | None) -> _Plan:
     """What the whole table says: its count columns, number and date formats, labels."""
     roles = mapping.roles
-    _drop_repeats(frame, mapping)
+    _mark_repeats(frame, mapping)
     counts = _with_totals(frame, mapping)
     long = not counts
     one_each = long and "damage" in roles and "count" not in roles
@@ -315,7 +315,7 @@ _GRADE_CODE = re.compile(r"^\s*(ds|d|g|grade)\s*_?\d", re.IGNORECASE)
 _COARSE = ("damaged", "damaged_or_destroyed")
 
 
-def _drop_repeats(frame: pd.DataFrame, mapping: ColumnMap) -> None:
+def _mark_repeats(frame: pd.DataFrame, mapping: ColumnMap) -> None:
     """Count columns that repeat another one: the same count under a second vocabulary
     (GEM's tables put a source's "LIGHTLY_DAMAGED" again as "DS2_MODERATE", CENAPRED's
     "DAMAGED_TOTALLY" again as "DS4_COMPLETE"); adding both counts it twice.
