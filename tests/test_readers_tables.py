@@ -434,6 +434,8 @@ def test_grades_of_a_row_typed_by_a_column_are_parts_of_its_damaged_total(
         ("no", None),  # a value column ("No." / Nepal's "no"), not "none"
         ("Serial_No", None),
         ("None", "none"),  # the state, as GEM Van 2011's TMMOB columns name it
+        ("COLLAPSE", "destroyed"),  # GEM Kobe 1995
+        ("Middle schools damaged", "damaged"),  # "middle" is no severity here
     ],
 )
 def test_more_headers_of_real_tables(header: str, state: str | None) -> None:
