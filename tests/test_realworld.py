@@ -116,6 +116,7 @@ TABLES = [
     ("ph_haiyan_dswd_municipal", None),
     ("ph_dasl_r_export", None),
     ("gem_layout_turkiye2023_id1", None),
+    ("phildis_provinces", None),
 ]
 
 
@@ -129,6 +130,23 @@ def test_count_table_by_place_and_state(name: str, columns: dict[str, str] | Non
     got = _nonzero(_by_place(figures, with_place=exp["place_column"] is not None))
     assert got == _nonzero(exp["by_place"])
     assert set(figures["count_unit"].astype(str)) == {exp["count_unit"]}
+
+
+def test_several_typhoons_by_municipality_are_one_source_each() -> None:
+    exp = _expected("goni_typhoons")
+    result = load(REALWORLD / "goni_typhoons" / exp["file"], kind="auto")
+    _rows_balance(result, exp["rows_read"])
+    figures = _headline(result.figures)
+    wanted = sorted(json.dumps(_nonzero(v), sort_keys=True) for v in exp["by_source"].values())
+    assert _by_source(figures) == wanted
+    assert set(figures["structure"].astype(str)) == {"any"}  # "Typhoon" is no type
+
+
+def test_costs_and_people_beside_houses_are_no_building_counts() -> None:
+    exp = _expected("phildis_provinces")
+    result = load(REALWORLD / "phildis_provinces" / exp["file"], kind="auto")
+    validate(result.figures)
+    assert result.report["damage_counts"] == exp["totals"]
 
 
 SOURCED = ["gem_layout_italy2016_id2", "gem_layout_nepal2015_id2", "gem_layout_van2011_id2"]
