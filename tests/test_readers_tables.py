@@ -491,3 +491,19 @@ def test_rows_of_different_events_are_never_added(tmp_path: Path) -> None:
     per_source = f.groupby(["source_id", "place_text"])["count"].sum()
     assert sorted(per_source.tolist()) == [25, 70, 250]
     assert set(f["structure"].astype(str)) == {"any"}  # the kind of event is no type
+
+
+def test_a_row_repeated_cell_for_cell_is_counted_once(tmp_path: Path) -> None:
+    # the storm-goni table lists 46 records twice; by hand: Fuzuli 11 destroyed, not 22
+    text = "District,Houses destroyed,Houses damaged\nFuzuli,11,30\nJabrayil,4,9\nFuzuli,11,30\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    validate(result.figures)
+    assert any("repeat an earlier row" in w for w in result.report["warnings"])
+    counted = result.figures[result.figures["same_as"].isna()]
+    assert counted.groupby("place_text")["count"].sum().to_dict() == {"Fuzuli": 41, "Jabrayil": 13}
+    summary = collect([tmp_path / "t.csv"], country="AZ")
+    from damage_data import summarise
+
+    fuzuli = summarise(summary).set_index("unit_code").loc["AZ-FUZ"]
+    assert (int(fuzuli["destroyed"]), int(fuzuli["damaged"])) == (11, 30)

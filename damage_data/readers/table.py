@@ -207,6 +207,11 @@ def figures_from_table(
     sources: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     header = list(frame.columns)
+    # a row repeating an earlier one cell for cell is the same record listed twice: its
+    # figures restate the first row's (same_as), counted once
+    seen: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    repeated: list[tuple[int, int]] = []
+    first_line: dict[tuple[Any, ...], int] = {}
     for line, row in zip(lines, frame.itertuples(index=False), strict=True):
         values = dict(zip(header, row, strict=True))
         locator = f"{locator_word} {line}"
@@ -220,7 +225,23 @@ def figures_from_table(
             col.reject(locator, *problem)
             continue
         _link_row(row_records, plan.long, plan.mapping.repeats)
+        earlier = seen.get(tuple(row))
+        if earlier is not None and not plan.long:
+            for r, first in zip(row_records, earlier, strict=False):
+                if r["damage"] == first["damage"] and not r.get("same_as"):
+                    r["same_as"] = first["figure_id"]
+            repeated.append((line, first_line[tuple(row)]))
+        else:
+            seen[tuple(row)] = row_records
+            first_line[tuple(row)] = line
         records.extend(row_records)
+    if repeated:
+        shown = ", ".join(f"{locator_word} {a} repeats {b}" for a, b in repeated[:5])
+        more = f" and {len(repeated) - 5} more" if len(repeated) > 5 else ""
+        col.warn(
+            f"{len(repeated)} row(s) repeat an earlier row cell for cell ({shown}{more}): "
+            "the same record listed twice, counted once"
+        )
     if plan.long:
         _link_long(records)
     future = sum(1 for r in records if "future_date" in r["flags"])
