@@ -507,3 +507,58 @@ def test_a_row_repeated_cell_for_cell_is_counted_once(tmp_path: Path) -> None:
 
     fuzuli = summarise(summary).set_index("unit_code").loc["AZ-FUZ"]
     assert (int(fuzuli["destroyed"]), int(fuzuli["damaged"])) == (11, 30)
+
+
+def test_a_year_column_makes_rows_of_one_place_a_series(tmp_path: Path) -> None:
+    # the layout of a province-by-year floods table: one row per place and year; by hand the
+    # summary gives the latest year (Fuzuli 40), never the sum of the years (70)
+    text = "District,Year,Houses_damaged,Livestock_damaged,Roads_damaged_km\nFuzuli,2021,30,900,12\nFuzuli,2022,40,800,15\n"
+    path = _write(tmp_path, "t.csv", text)
+    result = load(path)
+    assert result.report["columns"]["roles"]["date"] == "Year"
+    assert set(result.figures["damage_text"]) == {"Houses_damaged"}  # animals, km: no structures
+    from damage_data import summarise
+
+    fuzuli = summarise(collect([path], country="AZ")).set_index("unit_code").loc["AZ-FUZ"]
+    assert int(fuzuli["damaged"]) == 40
+
+
+def test_a_total_row_where_a_place_stands_is_not_added_to_its_rows(tmp_path: Path) -> None:
+    # İBB scenario booklets: "TOPLAM" rows under each district; by hand Adalar 54 + 101 = 155
+    text = (
+        "İLÇE,MAHALLE ADI,ÇOK AĞIR HASARLI,AĞIR HASARLI,ORTA HASARLI,HAFİF HASARLI\n"
+        "ADALAR,BURGAZADA,54,99,256,241\n"
+        "ADALAR,HEYBELİADA,101,175,423,393\n"
+        "ADALAR,TOPLAM,155,274,679,634\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    assert result.report["rows_rejected"] == 1
+    assert "a total row" in result.rejects["reason"].iloc[0]
+    states = result.figures.groupby("damage_text")["count"].sum().to_dict()
+    assert states == {
+        "ÇOK AĞIR HASARLI": 155,
+        "AĞIR HASARLI": 274,
+        "ORTA HASARLI": 679,
+        "HAFİF HASARLI": 634,
+    }
+    assert set(result.figures["damage"].astype(str)) == {"severe", "moderate", "minor"}
+
+
+def test_a_total_column_beside_the_same_count_holds_it(tmp_path: Path) -> None:
+    # NOAA NCEI: "Total Houses Destroyed" (with tsunami and landslides) holds "Houses
+    # Destroyed"; the "… Description" columns are size codes 0-4. By hand: 3,100 once
+    text = (
+        "Location Name,Houses Destroyed,Houses Destroyed Description,"
+        "Total Houses Destroyed,Total Houses Destroyed Description\n"
+        "Zaqatala,3100,4,3100,4\nShamakhi,12,2,15,2\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    validate(result.figures)
+    f = result.figures
+    counted = f[f["subset_of"].isna() & f["same_as"].isna()]
+    assert counted.groupby("place_text")["count"].sum().to_dict() == {
+        "Zaqatala": 3100,
+        "Shamakhi": 15,
+    }
+    assert not any("Description" in str(t) for t in f["damage_text"])

@@ -74,6 +74,9 @@ class CountColumn:
     #: The states an unsplit column names ("Heavy/Collapsed": severe, destroyed): it holds
     #: those and no others, so a "Light" column beside it is no part of it. Empty: all states.
     union_of: tuple[str, ...] = ()
+    #: Named a total ("Total Houses Destroyed"): the column of the same state and type
+    #: beside it is a part of it (NOAA's total adds the tsunami's and landslides' houses).
+    total: bool = False
 
 
 @dataclass
@@ -443,7 +446,11 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         roles = [r for r, _ in header_roles(name)]
         if "parent" in roles and "parent" not in m.roles and text_share(frame[name]) >= 0.8:
             m.roles["parent"], m.why[name] = name, "parent: named so"
-        elif "date" in roles and "date" not in m.roles and numeric_share(frame[name]) < 0.5:
+        elif (
+            "date" in roles
+            and "date" not in m.roles
+            and (numeric_share(frame[name]) < 0.5 or _years(frame[name]))
+        ):
             # named a date: its cells are dates, and one that is not becomes a reject
             share = _date_share(frame[name])
             m.roles["date"] = name
@@ -461,6 +468,13 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         else:
             continue
         used.add(name)
+
+
+def _years(values: pd.Series) -> bool:
+    """Whether a numeric column holds years ("Year": 2020, 2021…): a date column, so rows of
+    one place in several years are a series, never added."""
+    filled = _filled(values)
+    return bool(filled) and all(re.fullmatch(r"\s*\d{4}\s*", v) for v in filled)
 
 
 def _event(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
@@ -537,6 +551,7 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             part="part" in roles,
             why=f"a count of {state}: the header names the state",
             union_of=_union_of(name, state),
+            total="total" in roles,
         )
         m.counts[name] = column
         used.add(name)

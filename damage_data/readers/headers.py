@@ -21,10 +21,17 @@ from ..vocab import COUNT_UNITS, DAMAGE_GROUPS, DAMAGE_STATES, STRUCTURE_TYPES, 
 
 
 def fold(text: object) -> str:
-    """A header or label folded for lookup: NFC, case-folded, ``_-/.`` as spaces."""
+    """A header or label folded for lookup: NFC, case-folded, ``_-/.`` as spaces, and the
+    Turkish/Azerbaijani dotted and dotless i as one letter (``AĞIR`` folds as ``ağır`` does:
+    Python's case folding gives ``ağir`` and ``i̇`` for ``I`` and ``İ``).
+
+    >>> fold("ÇOK AĞIR HASARLI") == fold("çok ağır hasarlı"), fold("HAFİF") == fold("hafif")
+    (True, True)
+    """
     value = unicodedata.normalize("NFC", str(text)).replace("\u01dd", "\u0259")
     value = re.sub(r"[_\-/.:()\[\],;#+]+", " ", value)
-    return " ".join(value.split()).casefold()
+    value = " ".join(value.split()).casefold()
+    return value.replace("\u0307", "").replace("\u0131", "i")
 
 
 @cache

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +41,7 @@ from .headers import (
     state_in_header,
     structure_in_header,
 )
+from .links import link_long, link_row
 from .raw import (
     RawTable,
     clip,
@@ -56,20 +56,9 @@ from .raw import (
     read_raw,
 )
 
-#: Damage short of destruction with its severity stated (minor, moderate, severe).
-_SEVERITY = tuple(s for s in DAMAGE_GROUPS["damaged"] if s in DAMAGE_ORDER)
 #: States summed to test what a ``total`` column totals: everything graded (the ordered
 #: scale and an unspecified ``damaged``), or the damage (:data:`SEEN_DAMAGED`).
 _GRADED = (*DAMAGE_ORDER, *(s for s in DAMAGE_GROUPS["damaged"] if s not in DAMAGE_ORDER))
-#: A state column of the first kind includes parts of the second kind in the same row.
-_WIDER = {
-    "damaged": _SEVERITY,
-    "damaged_or_destroyed": (
-        *DAMAGE_GROUPS["damaged"],
-        *DAMAGE_GROUPS["destroyed"],
-        *DAMAGE_GROUPS["possibly_damaged"],
-    ),
-}
 
 
 def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -> Parts:
@@ -224,7 +213,7 @@ def figures_from_table(
         if problem is not None:
             col.reject(locator, *problem)
             continue
-        _link_row(row_records, plan.long, plan.mapping.repeats)
+        link_row(row_records, plan.long, plan.mapping.repeats)
         earlier = seen.get(tuple(row))
         if earlier is not None and not plan.long:
             for r, first in zip(row_records, earlier, strict=False):
@@ -243,7 +232,7 @@ def figures_from_table(
             "the same record listed twice, counted once"
         )
     if plan.long:
-        _link_long(records)
+        link_long(records)
     future = sum(1 for r in records if "future_date" in r["flags"])
     if future:
         col.warn(
@@ -484,6 +473,14 @@ def _row_figures(
     if "unit" in roles and values.get(roles["unit"]):
         unit = count_unit_of_value(values[roles["unit"]]) or unit
     place_text, parent_text, settlement, row_level = _row_place(values, roles, plan.level)
+    if place_text and names_a_total(place_text) and not plan.one_each:
+        # "TOPLAM", "Total", "Всього" where a place stands: the sum of the rows above it
+        column = roles["village"] if settlement else roles.get("place", "")
+        return (
+            str(column),
+            place_text,
+            "a total row (the sum of other rows), not a place: not counted; the rows it sums are",
+        ), []
     structure_value = values.get(roles["structure"], "") if "structure" in roles else ""
     structure_of_row, total_row = plan.structures.get(structure_value, ("any", False))
     future = in_future(as_of)
@@ -600,98 +597,6 @@ def _row_place(
     if village:
         return village, place or parent, village, "settlement"
     return place, parent, None, level
-
-
-def _link_row(
-    records: list[dict[str, Any]], long: bool, repeats: dict[str, str] | None = None
-) -> None:
-    """Rule R1 in a wide row: typed columns are parts of the untyped column of their state,
-    severities of an unspecified ``damaged``, and every state of ``damaged_or_destroyed``.
-    A column repeating another one (``repeats``) restates it (``same_as``) where both hold
-    a count, and takes no part in the links."""
-    if long or len(records) < 2:
-        return
-    if repeats:
-        by_column = {r["_column"].name: r for r in records if r["_column"] is not None}
-        for name, kept in repeats.items():
-            if name in by_column and kept in by_column:
-                by_column[name]["same_as"] = by_column[kept]["figure_id"]
-        records = [r for r in records if not r.get("same_as")]
-        if len(records) < 2:
-            return
-    untyped = {
-        (r["damage"], r["count_unit"]): r
-        for r in records
-        if _own_type(r) == "any" and not (r["_column"] and r["_column"].part)
-    }
-    for r in records:
-        if _own_type(r) != "any" or (r["_column"] and r["_column"].part):
-            whole = untyped.get((r["damage"], r["count_unit"]))
-            if whole is not None and whole is not r:
-                r["subset_of"] = whole["figure_id"]
-    for wider, narrower in _WIDER.items():
-        whole = untyped.get((wider, records[0]["count_unit"]))
-        if whole is None:
-            continue
-        held = _held_by(whole, narrower)
-        parts = [r for r in records if r is not whole and r["damage"] in held]
-        parts = [r for r in parts if not r.get("subset_of")]
-        if whole["_column"] and whole["_column"].union_of and not _fits(parts, whole):
-            # "COLLAPSED_OR_PARTIALLY_COLLAPSED" 35,355 beside "HEAVY_DAMAGE" 179,786: a
-            # severity the union names in part only; side by side, not a part of it
-            continue
-        for r in parts:
-            r["subset_of"] = whole["figure_id"]
-
-
-def _own_type(record: dict[str, Any]) -> str:
-    """The structure type a record's column names ("Houses destroyed": residential), "any"
-    when the type comes from the row (an OCCUPANCY column types every column of its row)."""
-    column = record["_column"]
-    return str(column.structure if column is not None else record["structure"])
-
-
-def _held_by(whole: dict[str, Any], narrower: tuple[str, ...]) -> tuple[str, ...]:
-    """The states a wider column holds: all of ``narrower``, or for a column naming its
-    states ("Heavy/Collapsed") those alone (a "Light" column beside it is no part of it)."""
-    union = whole["_column"].union_of if whole["_column"] else ()
-    if not union:
-        return narrower
-    held = {s for u in union for s in (_SEVERITY if u == "damaged" else (u,))}
-    return tuple(s for s in narrower if s in held)
-
-
-def _fits(parts: list[dict[str, Any]], whole: dict[str, Any]) -> bool:
-    """Whether the parts' counts add up to no more than the whole's (missing counts: 0)."""
-    if whole["count"] is None or pd.isna(whole["count"]):
-        return False
-    return sum(
-        int(r["count"]) for r in parts if r["count"] is not None and pd.notna(r["count"])
-    ) <= int(whole["count"])
-
-
-def _link_long(records: list[dict[str, Any]]) -> None:
-    """Rule R1 in a long table: a total row is the whole of the typed rows beside it (same
-    place, date, source, count unit and state); a ``total`` label holds the states."""
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        groups[r["_key"][:-1]].append(r)
-    for rows in groups.values():
-        if len(rows) < 2:
-            continue
-        totals = {r["damage"]: r for r in rows if r["_key"][-1] or r["structure"] == "any"}
-        for r in rows:
-            whole = totals.get(r["damage"])
-            if whole is not None and whole is not r and r["structure"] != "any":
-                r["subset_of"] = whole["figure_id"]
-        unsplit = totals.get("damaged_or_destroyed")
-        for wider, narrower in _WIDER.items():
-            whole = totals.get(wider) if wider != "damaged_or_destroyed" else unsplit
-            if whole is None:
-                continue
-            for r in rows:
-                if r is not whole and r["damage"] in narrower and not r.get("subset_of"):
-                    r["subset_of"] = whole["figure_id"]
 
 
 # --- per-structure tables ------------------------------------------------------------------
