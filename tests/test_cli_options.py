@@ -109,7 +109,7 @@ def test_messages_name_command_line_options(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table = tmp_path / "t.csv"
-    table.write_text("Rayon,Total ruined\nFuzuli,11\n", encoding="utf-8")
+    table.write_text("Rayon,Kategoriya A\nFuzuli,11\n", encoding="utf-8")  # no known header
     code, _, err = run(capsys, "summary", str(table))
     assert code == 3
     assert "--columns" in err and "columns=" not in err.replace("--columns", "")

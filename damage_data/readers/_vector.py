@@ -311,9 +311,15 @@ def _classify_or_reject(
         placed = np.flatnonzero(~no_geometry)
         trailing = len(frame) - int(placed[-1]) - 1 if len(placed) else len(frame)
         if trailing > 1:
+            shapefile = Path(str(col.path)).suffix.lower() in (".shp", ".dbf", ".zip")
             col.warn(
-                f"the last {trailing} features have no geometry: the file may be truncated "
-                "(a .shp shorter than its .dbf?)"
+                f"the last {trailing} features have no geometry: "
+                + (
+                    "the file may be truncated (a .shp shorter than its .dbf?)"
+                    if shapefile
+                    else "their rows have no coordinates (the file may be truncated, or "
+                    "those rows are not structures)"
+                )
             )
     return dmg, bad
 
