@@ -563,3 +563,22 @@ def test_a_total_column_beside_the_same_count_holds_it(tmp_path: Path) -> None:
         "Shamakhi": 15,
     }
     assert not any("Description" in str(t) for t in f["damage_text"])
+
+
+def test_the_code_naming_most_units_is_the_rows_unit(tmp_path: Path) -> None:
+    # HDX Nepal 2015 district layer: a zone code repeats over the districts it holds; taking
+    # it as the unit merged 75 districts into 14 rows. By hand: three districts, three units
+    text = (
+        "district,zone,zone_code,ocha_pcode,houses_destroyed\n"
+        "Kathmandu,Bagmati,2/5/0524,C-BAG-27,17750\n"
+        "Dhading,Bagmati,2/5/0524,C-BAG-30,20000\n"
+        "Lalitpur,Bagmati,2/5/0524,C-BAG-25,16294\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.report["columns"]["roles"]["unit_code"] == "ocha_pcode"
+    f = result.figures
+    assert dict(zip(f["unit_code"], f["count"], strict=True)) == {
+        "C-BAG-27": 17750,
+        "C-BAG-30": 20000,
+        "C-BAG-25": 16294,
+    }

@@ -328,8 +328,12 @@ def _codes(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             candidates.append((depth, name))
     if not candidates:
         return
-    candidates.sort()
-    depth, name = candidates[-1]  # the deepest level's code names the row's unit
+    # the deepest level's code names the row's unit; among codes of no stated level, the
+    # one naming most units (a zone code repeats over the districts it holds)
+    distinct = {name: len(set(_filled(frame[name]))) for _, name in candidates}
+    order = {name: i for i, name in enumerate(frame.columns)}
+    candidates.sort(key=lambda c: (c[0], distinct[c[1]], -order[c[1]]))
+    depth, name = candidates[-1]
     m.roles["unit_code"] = name
     m.why[name] = "unit codes: named so" + (f" (level {depth})" if depth < 9 else "")
     used.add(name)
