@@ -20,6 +20,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..tables import flags_of, join_flags, make_figures
@@ -278,8 +279,41 @@ def _names(out: pd.DataFrame, rows: pd.Series, country: Any, gazetteer: Gazettee
         return
     parents = [None if pd.isna(v) or not str(v) else str(v) for v in out.loc[index, "parent_text"]]
     hits = _resolve([str(v) for v in out.loc[index, "place_text"]], parents, country, gazetteer)
-    for i, hit in zip(index, hits.to_dict("records"), strict=True):
-        _apply(out, i, hit)
-        if hit.get("level") == "settlement" and not pd.isna(hit.get("unit_code")):
-            # a village the gazetteer knows (or one under its stated parent): a village figure
-            out.loc[i, "settlement"] = str(out.at[i, "place_text"])
+    _apply_all(out, index, hits)
+    # a village the gazetteer knows (or one under its stated parent): a village figure
+    village = (hits["level"].astype(object) == "settlement").to_numpy() & hits[
+        "unit_code"
+    ].notna().to_numpy()
+    if village.any():
+        out.loc[index[village], "settlement"] = out.loc[index[village], "place_text"].astype(str)
+
+
+def _apply_all(out: pd.DataFrame, index: pd.Index, hits: pd.DataFrame) -> None:
+    """:func:`_apply` for many rows at once (one resolved name per row of ``index``): the
+    same result, without a pandas cell write per figure (0.2 s for 600 figures)."""
+    written = hits["match"].astype(object).where(hits["match"].notna(), "unresolved")
+    match = written.where(written.isin(list(MATCH_KINDS)), "unresolved").to_numpy(dtype=object)
+    code = hits["unit_code"].astype(object).to_numpy()
+    found = pd.notna(code) & ~np.isin(match, ["unresolved", "ambiguous"])
+    if found.any():
+        at = index[found]
+        out.loc[at, "unit_code"] = code[found]
+        out.loc[at, "unit_name"] = hits["unit_name"].astype(object).to_numpy()[found]
+        level = hits["level"].astype(object).to_numpy()
+        with_level = found & pd.notna(level)
+        out.loc[index[with_level], "level"] = level[with_level]
+    out.loc[index, "match"] = match
+    review = np.isin(match, list(_REVIEW))
+    conflict = (
+        hits["reason"].fillna("").astype(str).str.contains("parent_conflict", regex=False)
+    ).to_numpy()
+    i: Any
+    for pos in np.flatnonzero(review | conflict).tolist():
+        i = index[pos]
+        flags = flags_of(out.at[i, "flags"])
+        if review[pos]:
+            flags.append(f"place_{match[pos]}")
+        if conflict[pos]:
+            flags.append("parent_conflict")
+        out.at[i, "status"] = "needs_review"
+        out.at[i, "flags"] = join_flags(flags)
