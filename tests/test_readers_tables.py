@@ -565,6 +565,18 @@ def test_a_total_column_beside_the_same_count_holds_it(tmp_path: Path) -> None:
     assert not any("Description" in str(t) for t in f["damage_text"])
 
 
+def test_a_total_of_damaged_beside_its_own_count_holds_it(tmp_path: Path) -> None:
+    # NOAA NCEI: "Total Houses Damaged" beside "Houses Damaged" is that count with the
+    # secondary effects, not a total decided by other columns; by hand: 20 + 7 = 27 damaged
+    text = "Location Name,Houses Damaged,Total Houses Damaged\nZaqatala,12,20\nShamakhi,5,7\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    validate(result.figures)
+    f = result.figures
+    counted = f[f["subset_of"].isna() & f["same_as"].isna()]
+    assert int(counted["count"].sum()) == 27
+    assert set(counted["damage_text"]) == {"Total Houses Damaged"}
+
+
 def test_the_code_naming_most_units_is_the_rows_unit(tmp_path: Path) -> None:
     # HDX Nepal 2015 district layer: a zone code repeats over the districts it holds; taking
     # it as the unit merged 75 districts into 14 rows. By hand: three districts, three units

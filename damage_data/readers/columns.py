@@ -528,9 +528,14 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             continue
         if state is None and "part" in roles and previous is not None:
             state = previous.state  # "of which houses": a part of the column before
-        if state in ("damaged", "damaged_or_destroyed") and "total" in roles:
+        if (
+            state in ("damaged", "damaged_or_destroyed")
+            and "total" in roles
+            and not _has_untotalled_twin(frame, name, state)
+        ):
             # "Total damaged houses": a total of damaged AND destroyed, or of damaged only:
-            # the numbers decide (it may equal the columns beside it)
+            # the numbers decide (it may equal the columns beside it). Beside a column of
+            # its own state and type ("Houses Damaged"), it is that count's total (NOAA)
             m.totals.append(name)
             m.total_states[name] = state
             m.why[name] = f"a total ({state} by its name): what it totals is decided by the numbers"
@@ -560,6 +565,20 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         m.counts[name] = column
         used.add(name)
         previous = column
+
+
+def _has_untotalled_twin(frame: pd.DataFrame, name: str, state: str) -> bool:
+    """Whether another numeric column names the same state and type without a total word
+    ("Houses Damaged" beside "Total Houses Damaged")."""
+    kind = structure_in_header(name) or "any"
+    for other in frame.columns:
+        if other == name or numeric_share(frame[other]) < 0.5:
+            continue
+        if "total" in {r for r, _ in header_roles(other)}:
+            continue
+        if state_in_header(other) == state and (structure_in_header(other) or "any") == kind:
+            return True
+    return False
 
 
 def _long_format(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
