@@ -594,3 +594,26 @@ def test_the_code_naming_most_units_is_the_rows_unit(tmp_path: Path) -> None:
         "C-BAG-30": 20000,
         "C-BAG-25": 16294,
     }
+
+
+def test_a_date_with_a_time_zone_is_read_as_written(tmp_path: Path) -> None:
+    # Open Map Lebanon surveys: "2020-08-17T18:36:32.706+03:00" stopped the reader with an
+    # internal error (tz-aware against tz-naive); the date is the one written there
+    text = "District,Houses damaged,Survey Date\nFuzuli,5,2020-08-17T18:36:32.706+03:00\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    assert str(result.figures["as_of"].iloc[0])[:10] == "2020-08-17"
+
+
+def test_a_label_column_naming_states_beats_one_of_unknowns(tmp_path: Path) -> None:
+    # Open Map Lebanon MySay sheet: "Status" is "Unknown" in every row, "House damage" holds
+    # the damage; by hand: destroyed 1, damaged 1, none 1
+    text = (
+        "OML UID,Status,Lat,Long,House damage,Damaged Doors\n"
+        "A1,Unknown,33.88,35.50,Total destruction,3\n"
+        "A2,Unknown,33.89,35.51,Some damage,1\n"
+        "A3,Unknown,33.90,35.52,No,0\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    assert result.report["damage_counts"] == {"destroyed": 1, "damaged": 1, "none": 1}

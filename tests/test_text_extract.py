@@ -1029,3 +1029,12 @@ def test_the_reader_ranks_damage_states_as_the_vocabulary_does() -> None:
     assert SEVERITY["severe"] < SEVERITY["damaged_or_destroyed"] < SEVERITY["destroyed"]
     harmed = set(vocab.loc[vocab["group"].isin(["damaged", "destroyed"]), "damage"])
     assert harmed == DAMAGE_LIKE
+
+
+def test_a_garbled_sentence_and_its_figure_keep_distinct_ids() -> None:
+    # found by hypothesis on 3 Dec 2026 (also on the code of that morning): the review row of
+    # a garbled sentence took the id of the figure read from the same span
+    f = figures_from_text("0Ã©разрушены", published="2020-11-24")
+    assert len(f) == 2
+    assert f["figure_id"].is_unique
+    assert validate(f, raise_on_error=False).empty

@@ -18,7 +18,14 @@ import pandas as pd
 
 from .._data import data_path
 from .._errors import InputError, UnknownLabelError
-from ..vocab import DAMAGE_DTYPE, STRUCTURE_DTYPE, STRUCTURE_TYPES, classify_structure
+from ..vocab import (
+    DAMAGE_DTYPE,
+    STRUCTURE_DTYPE,
+    STRUCTURE_TYPES,
+    classify_damage,
+    classify_structure,
+    is_known_damage_label,
+)
 from ._context import Context
 from ._dates import parse_dates as parse_dates  # count/ reads dates through this name
 from ._dates import report_dates
@@ -77,14 +84,45 @@ def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, s
     names = [given] if given else [c for c in frame.columns if c != "geometry"]
     folded = {fold_name(c): c for c in names}
     order = [folded[c] for c in DAMAGE_COLUMNS if c in folded] if not given else names
+    if not given:
+        # then any other column whose name says damage ("House damage", "Damage Level")
+        order += [
+            c
+            for c in names
+            if c not in order and "damage" in fold_name(c) and not _mostly_numbers(frame[c])
+        ]
+    fallback: tuple[str, str] | None = None
     for column in order:
         values = pd.Series(frame[column].dropna().unique()[:500]).astype(str).unique()
         if len(values) == 0:
             continue
         scheme, known = pick_scheme(values)
-        if given or known >= max(1, 0.5 * len(values)):
+        if given:
             return column, scheme
-    return None
+        if known >= max(1, 0.5 * len(values)):
+            if _states_something(values, scheme):
+                return column, scheme
+            # a "Status" that is "Unknown" in every row says nothing of damage: a column
+            # further on may (Open Map Lebanon's "House damage" beside it)
+            fallback = fallback or (column, scheme)
+    return fallback
+
+
+def _mostly_numbers(values: pd.Series) -> bool:
+    """Whether most filled cells are numbers (a count column, not labels)."""
+    filled = values.dropna().astype(str).str.strip()
+    filled = filled[filled != ""]
+    if filled.empty:
+        return True
+    return bool(pd.to_numeric(filled, errors="coerce").notna().mean() >= 0.5)
+
+
+def _states_something(values: np.ndarray, scheme: str) -> bool:
+    """Whether any of the labels names a damage state (not only "unknown"/"not assessed")."""
+    with_state = classify_damage(
+        [v for v in values if is_known_damage_label(v, scheme)], scheme
+    ).astype(object)
+    return bool(with_state.notna().any() and (with_state.dropna() != "unassessed").any())
 
 
 def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDataFrame:

@@ -539,6 +539,9 @@ def parse_date(text: str, dayfirst: bool | None = None) -> tuple[pd.Timestamp | 
         stamp = pd.NaT
     if pd.isna(stamp):
         return None, "unreadable date; write dates as YYYY-MM-DD"
+    if stamp.tzinfo is not None:
+        # "2020-08-17T18:36:32+03:00": the date as written where it was written
+        stamp = stamp.tz_localize(None)
     if stamp < EARLIEST_DATE:
         return None, "date before 1900: not a report date; fix the year"
     return stamp, None

@@ -237,11 +237,18 @@ def _list_header(sent: Sentence, lex: Lexicon) -> bool:
 
 
 def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    # two records of one span (a figure, and the review row of its garbled sentence) keep
+    # distinct ids: a review row takes the first index of its locator not yet used
+    taken = {row["figure_id"] for row in rows if row.get("figure_id") is not None}
     for row in rows:
         if isinstance(row.get("flags"), list):
             row["flags"] = join_flags(row["flags"])
         if row.get("figure_id") is None:
-            row["figure_id"] = figure_id(str(row["source_id"]), str(row["locator"]), 0)
+            index = 0
+            while (fid := figure_id(str(row["source_id"]), str(row["locator"]), index)) in taken:
+                index += 1
+            row["figure_id"] = fid
+            taken.add(fid)
     frame = make_figures(rows) if rows else make_figures([])
     for column in EXTRA_COLUMNS:
         if column not in frame.columns:
