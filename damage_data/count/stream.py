@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import _hashing
 from .._errors import InputError, UsageError
+from .._hashing import path_sha256 as file_sha256  # the input identity every path uses
 from ..limits import DEFAULT_LIMITS, Limits
 from ..readers._result import pick_scheme
 from ..tables import make_table
@@ -209,15 +209,6 @@ def _transformer(layout: Layout, units_crs: Any) -> Any:
     if source.equals(target, ignore_axis_order=True):
         return None
     return pyproj.Transformer.from_crs(source, target, always_xy=True)
-
-
-def file_sha256(path: str | Path, *, stop: threading.Event | None = None) -> str:
-    """The input's identity: :func:`damage_data._hashing.path_sha256` (a file's SHA-256, or
-    its folder's, as the readers and the register compute it).
-
-    Setting ``stop`` abandons the hash (the empty string is returned).
-    """
-    return _hashing.path_sha256(path, stop=stop)
 
 
 def pick_damage_scheme(layout: Layout, scheme: str) -> str:

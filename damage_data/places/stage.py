@@ -103,12 +103,9 @@ def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
     when its country holds at most a tenth of the source's resolved places. Codes written in
     the source are never questioned, but count as support for their country.
     """
+    bundled = bundled_unit_table(None)
     country_of = dict(
-        zip(
-            bundled_unit_table(None)["unit_code"].astype(str),
-            bundled_unit_table(None)["country"].astype(str),
-            strict=True,
-        )
+        zip(bundled["unit_code"].astype(str), bundled["country"].astype(str), strict=True)
     )
 
     def country(code: Any) -> str | None:

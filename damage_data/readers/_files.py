@@ -22,7 +22,6 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from .._errors import InputError, LimitExceededError
-from .._hashing import file_sha256
 from ..limits import Limits, json_depth
 
 log = logging.getLogger("damage_data.readers")
@@ -30,11 +29,6 @@ log = logging.getLogger("damage_data.readers")
 ZIP_MAGIC = b"PK\x03\x04"
 #: How far into a file a zip header is looked for (real packages carry junk prefixes).
 ZIP_PREFIX_SCAN = 64 * 1024
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file's bytes (kept per process: see :mod:`damage_data._hashing`)."""
-    return file_sha256(path)
 
 
 def short_error(err: BaseException) -> str:

@@ -193,6 +193,16 @@ SCHEME_ORDER = (
 )
 
 
+def names_a_state(values: Iterable[object], scheme: str) -> bool:
+    """Whether any of the labels names a damage state other than unassessed (a "Status" of
+    "Unknown" in every row names none)."""
+    known = [v for v in dict.fromkeys(values) if is_known_damage_label(v, scheme)][:300]
+    if not known:
+        return False
+    states = classify_damage(known, scheme).astype(object).dropna()
+    return bool((states != "unassessed").any())
+
+
 def pick_scheme(values: Iterable[object]) -> tuple[str, int]:
     """The crosswalk that knows most of ``values`` (ties go to the earlier in SCHEME_ORDER)."""
     distinct = [v for v in dict.fromkeys(values) if _present(v)]

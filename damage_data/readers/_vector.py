@@ -22,9 +22,7 @@ from ..vocab import (
     DAMAGE_DTYPE,
     STRUCTURE_DTYPE,
     STRUCTURE_TYPES,
-    classify_damage,
     classify_structure,
-    is_known_damage_label,
 )
 from ._context import Context
 from ._dates import parse_dates as parse_dates  # count/ reads dates through this name
@@ -36,8 +34,10 @@ from ._result import (
     classify_column,
     constant_category,
     make_structures,
+    names_a_state,
     pick_scheme,
 )
+from .columns import numeric_share
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -89,7 +89,9 @@ def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, s
         order += [
             c
             for c in names
-            if c not in order and "damage" in fold_name(c) and not _mostly_numbers(frame[c])
+            if c not in order
+            and "damage" in fold_name(c)
+            and numeric_share(frame[c].dropna().astype(str)) < 0.5
         ]
     fallback: tuple[str, str] | None = None
     for column in order:
@@ -100,29 +102,12 @@ def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, s
         if given:
             return column, scheme
         if known >= max(1, 0.5 * len(values)):
-            if _states_something(values, scheme):
+            if names_a_state(values, scheme):
                 return column, scheme
             # a "Status" that is "Unknown" in every row says nothing of damage: a column
             # further on may (Open Map Lebanon's "House damage" beside it)
             fallback = fallback or (column, scheme)
     return fallback
-
-
-def _mostly_numbers(values: pd.Series) -> bool:
-    """Whether most filled cells are numbers (a count column, not labels)."""
-    filled = values.dropna().astype(str).str.strip()
-    filled = filled[filled != ""]
-    if filled.empty:
-        return True
-    return bool(pd.to_numeric(filled, errors="coerce").notna().mean() >= 0.5)
-
-
-def _states_something(values: np.ndarray, scheme: str) -> bool:
-    """Whether any of the labels names a damage state (not only "unknown"/"not assessed")."""
-    with_state = classify_damage(
-        [v for v in values if is_known_damage_label(v, scheme)], scheme
-    ).astype(object)
-    return bool(with_state.notna().any() and (with_state.dropna() != "unassessed").any())
 
 
 def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDataFrame:

@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from .._errors import UsageError
-from ..vocab import DAMAGE_STATES, classify_damage, is_known_damage_label
-from ._result import pick_scheme
+from ..vocab import DAMAGE_STATES
+from ._result import names_a_state, pick_scheme
 from .headers import (
     _union_of,
     count_unit_in_header,
@@ -567,16 +567,6 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         previous = column
 
 
-def _names_a_state(values: pd.Series, scheme: str) -> bool:
-    """Whether a label column's known labels name a damage state other than unassessed."""
-    labels = [v for v in dict.fromkeys(_filled(values))][:300]
-    known = [v for v in labels if is_known_damage_label(v, scheme)]
-    if not known:
-        return False
-    states = classify_damage(known, scheme).astype(object).dropna()
-    return bool((states != "unassessed").any())
-
-
 def _has_untotalled_twin(frame: pd.DataFrame, name: str, state: str) -> bool:
     """Whether another numeric column names the same state and type without a total word
     ("Houses Damaged" beside "Total Houses Damaged")."""
@@ -603,7 +593,7 @@ def _long_format(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         # labels that name a state beat labels that only say "unknown" (a "Status" column
         # of Unknown in every row beside Open Map Lebanon's "House damage")
         score = (share, int(named), name, scheme)
-        rank = (int(_names_a_state(frame[name], scheme)), share, int(named))
+        rank = (int(names_a_state(_filled(frame[name]), scheme)), share, int(named))
         if share >= 0.5 and (best is None or rank > best_rank):
             best, best_rank = score, rank
     if "damage" in m.roles:

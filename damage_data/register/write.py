@@ -23,11 +23,10 @@ import shapely
 
 from .. import pipeline
 from .._errors import InputError, RegisterError, UsageError, ValidationError
-from .._hashing import path_sha256
+from .._hashing import file_sha256, path_sha256
 from ..count import is_structure_parquet
 from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
 from ..readers import load
-from ..readers._files import sha256_of
 from ..tables import COLUMNS, figure_id, make_figures, make_table, validate
 from ..vocab import METHODS
 from .gpkg import SOURCE_EXTRA, IngestResult, open_register, transaction
@@ -79,7 +78,7 @@ def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> 
         result = load(path, kind=kind, columns=read.get("columns"))
         loaded = _from_loaded(result, label=str(path), country=country, **read)
         loaded.origin = str(path.resolve())
-        loaded.file_sha = sha256_of(path) if path.is_file() else None
+        loaded.file_sha = file_sha256(path) if path.is_file() else None
         return loaded
     if isinstance(item, tuple) and len(item) == 2:
         figures, sources = item
