@@ -219,6 +219,20 @@ def is_known_damage_label(value: object, scheme: str = "auto") -> bool:
     return any(key in _damage_lookup(s) for s in schemes)
 
 
+def unknown_structures_warning(labels: Iterable[object], *, shown: int = 10) -> str:
+    """The warning for structure labels no crosswalk row knows (counted as ``other``).
+
+    >>> unknown_structures_warning(["Barn", "Shed"], shown=1)
+    "structure labels not in data/vocab/structure_crosswalk.csv, counted as 'other': 'Barn' and 1 more; add rows there to type them"
+    """
+    names = sorted({str(v) for v in labels})
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return (
+        "structure labels not in data/vocab/structure_crosswalk.csv, counted as 'other': "
+        f"{', '.join(map(repr, names[:shown]))}{more}; add rows there to type them"
+    )
+
+
 def classify_structure(
     values: Iterable[object] | pd.Series, *, unknown: str | None = None
 ) -> pd.Series:

@@ -635,3 +635,26 @@ def test_a_layer_without_damage_names_the_fix_for_both_ways_in(tmp_path: Path) -
     with pytest.raises(InputError) as err:
         load(tmp_path / "points.geojson")
     assert "--units" not in str(err.value)
+
+
+def test_unknown_damage_tags_are_not_read_as_counts(tmp_path: Path) -> None:
+    # OSM building outlines tagged damage=100 / damage=50 (percentages of no documented
+    # scale): the layer was said "not read", then read as a table of counts: 150 buildings
+    path = tmp_path / "osm.geojson"
+    gpd.GeoDataFrame(
+        {"name": ["Kharkiv", "Kharkiv", "Kharkiv"], "damage": ["100", "50", None]},
+        geometry=[box(36.2, 50.0, 36.3, 50.1)] * 3,
+        crs="EPSG:4326",
+    ).to_file(path)
+    with pytest.raises(InputError, match="--columns destroyed=COLUMN"):
+        load(path)
+    # the labels as they are, when the user says it is the damage column: rejected, each
+    # with a reason, and nothing counted
+    labels = load(path, columns={"damage": "damage"})
+    assert labels.report["rows_kept"] == 0
+    assert labels.report["rows_read"] == 3 and labels.report["rows_rejected"] == 3
+    # counts, when the user says the column holds counts of one state
+    counts = load(path, columns={"destroyed": "damage"})
+    assert counts.figures is not None
+    assert sorted(counts.figures["count"].astype(float)) == [50.0, 100.0]
+    assert set(counts.figures["damage"].astype(str)) == {"destroyed"}

@@ -617,3 +617,55 @@ def test_a_label_column_naming_states_beats_one_of_unknowns(tmp_path: Path) -> N
     result = load(_write(tmp_path, "t.csv", text))
     _check(result)
     assert result.report["damage_counts"] == {"destroyed": 1, "damaged": 1, "none": 1}
+
+
+def test_yes_no_column_named_like_a_date_is_not_the_date(tmp_path: Path) -> None:
+    # West Sumatra 2009 (BNPB): "dlna_reported_geography" holds True/False; "reported" made
+    # it the date column and every row was rejected as an unreadable date
+    path = _write(
+        tmp_path,
+        "t.csv",
+        "geography_name,heavy_damage_houses,medium_damage_houses,light_damage_houses,"
+        "total_damaged_houses,dlna_reported_geography\n"
+        "Kharkiv,33597,35816,37615,107028,True\n"
+        "Odesa,6685,4115,2605,13405,False\n",
+    )
+    result = load(path)
+    _check(result)
+    assert result.report["rows_rejected"] == 0
+    # by hand: heavy 33597 + 6685, medium 35816 + 4115, light 37615 + 2605; the total
+    # column holds their sum and is not added again
+    assert result.report["damage_counts"] == {"severe": 40282, "moderate": 39931, "minor": 40220}
+    assert "dlna_reported_geography" in result.report["columns"]["ignored"]
+
+
+def test_report_counts_a_repeated_row_once(tmp_path: Path) -> None:
+    # UNGRD emergency log: a row given twice cell for cell is said to be counted once, and
+    # validate's counts now agree with the summary's
+    path = _write(
+        tmp_path,
+        "t.csv",
+        "Oblast,Houses destroyed,Houses damaged\nKharkiv,8,978\nKharkiv,8,978\nOdesa,1,5\n",
+    )
+    result = load(path)
+    _check(result)
+    assert result.report["damage_counts"] == {"destroyed": 9, "damaged": 983}
+
+
+def test_long_table_people_rows_and_government_houses(tmp_path: Path) -> None:
+    # Nepal 2015 (MoHA layout): "Death" is people, not an unknown damage label, and
+    # "Govt. Houses" are government buildings, not dwellings
+    path = _write(
+        tmp_path,
+        "t.csv",
+        "District,Subdivision,no\n"
+        "Kharkiv,Death,178\n"
+        "Kharkiv,Govt. Houses Fully Damaged,517\n"
+        "Kharkiv,Private Houses Fully Damaged,48880\n"
+        "Kharkiv,Private Houses Partially Damaged,3120\n",
+    )
+    result = load(path, columns={"place": "District", "damage": "Subdivision", "count": "no"})
+    _check(result)
+    assert result.report["reasons"] == {"people: not structures": 1}
+    assert result.report["damage_counts"] == {"destroyed": 517 + 48880, "damaged": 3120}
+    assert result.report["structure_counts"] == {"residential": 48880 + 3120, "administrative": 517}

@@ -189,6 +189,28 @@ def test_structures_by_state(name: str) -> None:
     assert _structure_totals(result) == exp["totals"]
 
 
+def test_dins_structure_types_are_read() -> None:
+    # STRUCTURETYPE ("Single Family Residence Single Story", "Mobile Home Double Wide",
+    # "UtilityMiscStructure"…) was not taken for the structure column: every row was "any"
+    exp = _expected("calfire_dins_camp_fire")
+    result = load(REALWORLD / "calfire_dins_camp_fire" / exp["file"], kind="auto")
+    assert result.report["columns_used"]["structure"] == exp["structure_column"]
+    assert result.report["structure_counts"] == exp["structure_counts_for_information"]
+
+
+def test_copernicus_legacy_uses_are_typed() -> None:
+    # settl_type "Educational" and "Medical" were counted as "other"
+    name = "copernicus_emsr177_settl_type"
+    exp = _expected(name)
+    result = load(REALWORLD / name / exp["file"], kind="auto")
+    _rows_balance(result, exp["rows_read"])
+    assert _structure_totals(result) == exp["totals"]
+    counts = result.report["structure_counts"]
+    assert {s: counts.get(s) for s in exp["structure_counts_at_stake"]} == exp[
+        "structure_counts_at_stake"
+    ]
+
+
 def test_attribute_table_without_geometry_counts_buildings() -> None:
     exp = _expected("copernicus_emsr190_dbf_only")
     result = load(REALWORLD / "copernicus_emsr190_dbf_only" / exp["file"], kind="auto")

@@ -32,7 +32,7 @@ from .._hashing import path_sha256 as file_sha256  # the input identity every pa
 from ..limits import DEFAULT_LIMITS, Limits
 from ..readers._result import pick_scheme
 from ..tables import make_table
-from ..vocab import damage_schemes
+from ..vocab import damage_schemes, unknown_structures_warning
 from .arrow import (
     _NAT,
     ARROW_SUFFIXES,
@@ -501,10 +501,7 @@ def finish(
         warnings.append("no CRS in the file; longitude/latitude (EPSG:4326) assumed")
     unknown = labels.unknown_structures
     if unknown:
-        warnings.append(
-            "structure labels not in data/vocab/structure_crosswalk.csv, counted as 'other': "
-            + ", ".join(sorted(unknown)[:10])
-        )
+        warnings.append(unknown_structures_warning(unknown))
     if rejected > len(rejects):
         warnings.append(f"{rejected} rows rejected; the first {len(rejects)} are listed")
     for w in warnings:

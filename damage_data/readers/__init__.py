@@ -494,14 +494,20 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
     structure_counts: dict[str, int] = {}
     current = None
     if parts.structures is not None:
-        current = current_view(parts.structures, strongest=ctx.strongest)
+        current = (
+            parts.structures
+            if parts.ids_unique
+            else current_view(parts.structures, strongest=ctx.strongest)
+        )
         damage_counts = counts_of(current["damage"])
         structure_counts = counts_of(current["structure"])
     elif parts.figures is not None and not parts.figures.empty:
         latest = latest_of_series(parts.figures)
-        if "subset_of" in latest.columns:
-            # a subset ("including 40 houses") is inside its parent: counting both is twice
-            latest = latest[latest["subset_of"].isna() | (latest["subset_of"] == "")]
+        for link in ("subset_of", "same_as"):
+            # a subset ("including 40 houses") is inside its parent, and a figure the same
+            # as another (a row or column given twice) is that one: counting both is twice
+            if link in latest.columns:
+                latest = latest[latest[link].isna() | (latest[link] == "")]
         damage_counts = counts_of(latest["damage"], latest["count"])
         structure_counts = counts_of(latest["structure"], latest["count"])
     col.extra.update(parts.extra)

@@ -48,5 +48,8 @@ class Parts:
     title: str | None = None
     method: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The reader numbered the structures itself (no id column): each is listed once, so
+    #: :func:`load` need not ask whether a million ids repeat (DESIGN §4 rule 4).
+    ids_unique: bool = False
     #: Sources inside the file (a ``source`` column): one sources row each.
     sources: list[dict[str, Any]] = field(default_factory=list)

@@ -23,6 +23,7 @@ from ..vocab import (
     STRUCTURE_DTYPE,
     STRUCTURE_TYPES,
     classify_structure,
+    unknown_structures_warning,
 )
 from ._context import Context
 from ._dates import parse_dates as parse_dates  # count/ reads dates through this name
@@ -500,10 +501,7 @@ def _structure_of(
         structure = np.where(better, mapped, structure)
         text_codes = np.where(better | ((i == 0) & (codes >= 0)), own_text, text_codes)
     if unknown:
-        col.warn(
-            "structure labels not in data/vocab/structure_crosswalk.csv (counted as 'other', "
-            f"or left unrefined): {', '.join(sorted(unknown)[:10])}"
-        )
+        col.warn(unknown_structures_warning(unknown))
     # the same text may come from two columns: categories must be unique
     distinct = list(dict.fromkeys(all_texts))
     remap = np.array([distinct.index(t) for t in all_texts] + [-1], dtype=np.int64)

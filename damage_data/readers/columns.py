@@ -450,6 +450,10 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         roles = [r for r, _ in header_roles(name)]
         if "parent" in roles and "parent" not in m.roles and text_share(frame[name]) >= 0.8:
             m.roles["parent"], m.why[name] = name, "parent: named so"
+        elif "date" in roles and "date" not in m.roles and _flags(frame[name]):
+            # "dlna_reported_geography": True/False, named with a date word ("reported")
+            m.ignored[name] = "yes/no flags, not dates (although named like a date)"
+            used.add(name)
         elif (
             "date" in roles
             and "date" not in m.roles
@@ -472,6 +476,20 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         else:
             continue
         used.add(name)
+
+
+#: Cells of a yes/no column (a flag, never a date or a count).
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f"})
+
+
+def _flags(values: pd.Series) -> bool:
+    """Whether every filled cell is a yes/no word (``True``, ``False``, ``yes``…).
+
+    >>> _flags(pd.Series(["True", "False", ""])), _flags(pd.Series(["2020-01-01", "no"]))
+    (True, False)
+    """
+    filled = {str(v).strip().casefold() for v in _filled(values)}
+    return bool(filled) and filled <= _FLAG_WORDS
 
 
 def _years(values: pd.Series) -> bool:

@@ -215,7 +215,8 @@ def read_gis(ctx: Context) -> Parts:
             f"{ctx.path}: no damage column found in {', '.join(lay.name for lay in layers)}. "
             f"Expected one of {', '.join(DAMAGE_COLUMNS)} holding known damage labels, or "
             "name it: --columns damage=COLUMN (command line), columns={'damage': 'COLUMN'} "
-            "(Python)."
+            "(Python). If a column holds counts of structures per area, name their state: "
+            "--columns destroyed=COLUMN (or damaged=, damaged_or_destroyed=)."
             + (
                 " If the file holds boundaries (areas to count in), give it with --units "
                 "FILE (units= in Python)."
@@ -231,6 +232,8 @@ def read_gis(ctx: Context) -> Parts:
         crs=crs_name(structures),
         layer=", ".join(used),
         extra={"skipped_layers": skipped} if skipped else {},
+        # one layer without an id column: the structures are its features, numbered
+        ids_unique=len(frames) == 1 and "id" not in ctx.collector.extra.get("columns_used", {}),
     )
 
 
@@ -259,7 +262,12 @@ def _warn_unknown_labels(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> N
 def _count_layer(ctx: Context, raw: gpd.GeoDataFrame, layer: Layer) -> Parts | None:
     """A layer of areas carrying counts (e.g. damaged sites per municipality) → figures."""
     attributes = pd.DataFrame(raw.drop(columns=raw.geometry.name))
-    text = attributes.astype("string").fillna("").astype(object)
+    # a column named for per-feature damage classes ("damage", "grading") whose labels were
+    # not known is not a column of counts: OSM "damage=100" tags summed as 100 buildings
+    # were a wrong number; counts in such a column must be named (--columns destroyed=…)
+    given = set((ctx.columns or {}).values())
+    labels = [c for c in attributes.columns if find_column([c], DAMAGE_COLUMNS) and c not in given]
+    text = attributes.drop(columns=labels).astype("string").fillna("").astype(object)
     mapping = map_columns(text, columns=ctx.columns)
     if not mapping.counts and not ("damage" in mapping.roles and "count" in mapping.roles):
         return None

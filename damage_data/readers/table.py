@@ -37,6 +37,7 @@ from .columns import ColumnMap, CountColumn, map_columns
 from .headers import (
     count_unit_in_header,
     count_unit_of_value,
+    header_roles,
     names_a_total,
     state_in_header,
     structure_in_header,
@@ -526,7 +527,8 @@ def _row_figures(
             damage_text = values[roles["damage"]]
             damage = plan.labels.get(damage_text) or ""
             if not damage:
-                return (roles["damage"], damage_text, _unknown_label(plan.mapping)), []
+                why = _not_structures(damage_text) or _unknown_label(plan.mapping)
+                return (roles["damage"], damage_text, why), []
             structure = structure_in_header(damage_text) or structure_of_row
             column_unit = count_unit_in_header(damage_text)
         loc = f"{locator}, column {column}"
@@ -689,6 +691,13 @@ def read_structure_table(
         crs=crs_name(structures),
         extra={"encoding": raw.encoding, "delimiter": raw.delimiter},
     )
+
+
+def _not_structures(label: str) -> str | None:
+    """The reason a long table's label counts no structures ("Deaths", "Injured"), if its
+    words say so (the header vocabulary's ignored words), else ``None``."""
+    why = next((v for r, v in header_roles(label) if r == "ignore"), None)
+    return str(why) if why else None
 
 
 def _unknown_label(mapping: ColumnMap) -> str:
