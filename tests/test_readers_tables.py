@@ -669,3 +669,23 @@ def test_long_table_people_rows_and_government_houses(tmp_path: Path) -> None:
     assert result.report["reasons"] == {"people: not structures": 1}
     assert result.report["damage_counts"] == {"destroyed": 517 + 48880, "damaged": 3120}
     assert result.report["structure_counts"] == {"residential": 48880 + 3120, "administrative": 517}
+
+
+def test_a_column_that_varies_within_a_place_is_not_its_parent(tmp_path: Path) -> None:
+    # Nepal 2015 long table: "Division" is a category under each district (Human
+    # Causalities, Infrastructural Damage), not the unit the district lies in
+    text = (
+        "District,Division,Subdivision,no\n"
+        "Dhading,Human Causalities,Death,733\n"
+        "Dhading,Infrastructural Damage,Private Houses Fully Damaged,81313\n"
+        "Gorkha,Human Causalities,Death,448\n"
+        "Gorkha,Infrastructural Damage,Private Houses Fully Damaged,59573\n"
+    )
+    mapping = {"place": "District", "damage": "Subdivision", "count": "no"}
+    result = load(_write(tmp_path, "t.csv", text), columns=mapping)
+    assert "parent" not in result.report["columns"]["roles"]
+    assert "Division" in result.report["columns"]["ignored"]
+    # a real parent column, constant for each place, stays the parent
+    text = "Oblast,Raion,Houses destroyed\nKharkivska,Iziumskyi,10\nKharkivska,Kupianskyi,4\n"
+    result = load(_write(tmp_path, "u.csv", text))
+    assert result.report["columns"]["roles"]["parent"] == "Oblast"

@@ -414,8 +414,16 @@ def _places(frame: pd.DataFrame, m: ColumnMap, used: set[str], resolve: Any) -> 
         rest = rest[:-1]
     if rest and "parent" not in m.roles:
         above = rest[-1]
-        m.roles["parent"] = above[3]
-        m.why[above[3]] = "parent: the level above the place, used to tell same-named places apart"
+        if _varies_within_places(frame, m.roles.get("place"), above[3]):
+            # Nepal MoHA long table: "Division" is Human Causalities / Infrastructural
+            # Damage under each district; the unit a place lies in never changes
+            m.ignored[above[3]] = "named like a higher unit, but varies within one place"
+            m.why.pop(above[3], None)
+        else:
+            m.roles["parent"] = above[3]
+            m.why[above[3]] = (
+                "parent: the level above the place, used to tell same-named places apart"
+            )
         used.add(above[3])
         rest = rest[:-1]
     for _, _, _, name in rest:
@@ -449,7 +457,10 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             continue
         roles = [r for r, _ in header_roles(name)]
         if "parent" in roles and "parent" not in m.roles and text_share(frame[name]) >= 0.8:
-            m.roles["parent"], m.why[name] = name, "parent: named so"
+            if _varies_within_places(frame, m.roles.get("place"), name):
+                m.ignored[name] = "named like a higher unit, but varies within one place"
+            else:
+                m.roles["parent"], m.why[name] = name, "parent: named so"
         elif "date" in roles and "date" not in m.roles and _flags(frame[name]):
             # "dlna_reported_geography": True/False, named with a date word ("reported")
             m.ignored[name] = "yes/no flags, not dates (although named like a date)"
@@ -476,6 +487,22 @@ def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         else:
             continue
         used.add(name)
+
+
+def _varies_within_places(frame: pd.DataFrame, place: str | None, name: str) -> bool:
+    """Whether most places listed on several rows have several values in ``name`` (so it is
+    no parent; a few may, where two places share a name in different parents).
+
+    >>> f = pd.DataFrame({"d": ["A", "A", "B", "B"], "p": ["x", "y", "x", "y"]})
+    >>> _varies_within_places(f, "d", "p"), _varies_within_places(f, "d", "d")
+    (True, False)
+    """
+    if place is None or place == name:
+        return False
+    filled = frame[(frame[place] != "") & (frame[name] != "")]
+    per_place = filled.groupby(place, sort=False)[name].agg(["size", "nunique"])
+    repeated = per_place[per_place["size"] > 1]
+    return len(repeated) > 0 and bool((repeated["nunique"] > 1).mean() > 0.5)
 
 
 #: Cells of a yes/no column (a flag, never a date or a count).
