@@ -527,3 +527,16 @@ def test_cli_places_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert main(args) == 0
         assert "Usage" in capsys.readouterr().out
+
+
+def test_a_masculine_adjective_is_a_raion_not_its_oblast() -> None:
+    # ACAPS Ukraine raion table: "Kharkivskyi" (raion, masculine) was read as Kharkivska
+    # oblast (feminine) at score 100, and the oblast row built from one raion
+    out = resolve_places(["Kharkivskyi", "Харківський", "Donetskyi", "Kharkivska", "Харьковская"])
+    assert out["unit_code"].iloc[:3].isna().all()
+    assert (out["match"].iloc[:3] == "unresolved").all()
+    assert out["candidates"].iloc[0] == ["UA-63"]
+    assert out["unit_code"].tolist()[3:] == ["UA-63", "UA-63"]
+    # a rayon is masculine in Russian, and "марз" is too: those stay matched
+    again = resolve_places(["Физулинский", "Fizulinskiy rayon", "Сюникский марз"])
+    assert again["unit_code"].tolist() == ["AZ-FUZ", "AZ-FUZ", "AM-SU"]

@@ -689,3 +689,26 @@ def test_a_column_that_varies_within_a_place_is_not_its_parent(tmp_path: Path) -
     text = "Oblast,Raion,Houses destroyed\nKharkivska,Iziumskyi,10\nKharkivska,Kupianskyi,4\n"
     result = load(_write(tmp_path, "u.csv", text))
     assert result.report["columns"]["roles"]["parent"] == "Oblast"
+
+
+def test_a_list_of_damaged_facilities_adds_its_rows(tmp_path: Path) -> None:
+    # ACAPS Ukraine damages: one row per damaged facility, each with its news outlet and link.
+    # "source_name" was taken for the place, "date_of_event" for an event, and each row's
+    # source kept the rows apart ("sources are never added"): Donetska came out 0 / 1
+    text = (
+        "damage_id,oblast,type_of_infrastructure,date_of_event,extent_of_damage,"
+        "source_name,source_link\n"
+        "D1,Donetska,Education facility,2025-01-01,Destroyed,Suspilne,https://example.org/a\n"
+        "D2,Donetska,Education facility,2025-01-02,Destroyed,Suspilne,https://example.org/b\n"
+        "D3,Donetska,Warehouse,2025-01-03,Partially damaged,UNN,https://example.org/c\n"
+        "D4,Sumska,Warehouse,2025-01-03,Partially damaged,UNN,https://example.org/d\n"
+    )
+    path = _write(tmp_path, "t.csv", text)
+    roles = load(path).report["columns"]["roles"]
+    assert (roles["place"], roles["date"], roles.get("event")) == ("oblast", "date_of_event", None)
+    from damage_data import summarise
+
+    rows = summarise(collect([path], country="UA")).set_index("unit_code")
+    # by hand: Donetska 2 destroyed (D1, D2) and 1 damaged (D3); Sumska 1 damaged
+    assert (rows.loc["UA-14", "destroyed"], rows.loc["UA-14", "damaged"]) == (2, 1)
+    assert rows.loc["UA-59", "damaged"] == 1 and pd.isna(rows.loc["UA-59", "destroyed"])

@@ -223,8 +223,30 @@ def _resolve_exactish(q: _Query, index: Index) -> _Result | None:
                 reason += f"; ignored {' '.join(removed)!r}"
             result = _decide(_units_of(entries), entries, "transliteration", q, index, reason)
             result.score = score
+            if q.kind != "region":  # "Сюникский марз": марз is masculine
+                _check_gender(result, v.key, index)
             return result
     return None
+
+
+def _check_gender(result: _Result, key: str, index: Index) -> None:
+    """A masculine or neuter adjective ("Kharkivskyi", "Харьковский", "Oktyabrskoye") names
+    a raion, a city district or a village, never a region: its feminine form is the
+    oblast's name ("Kharkivska", область is feminine). Such a match is another unit, so it
+    is sent to review, never used (ACAPS Ukraine: the raion read as its oblast).
+    """
+    code = result.unit_code
+    if code is None or not re.search(r"sk(i|o|oia|oe)$", key):
+        return
+    if index.units.get(code, ("", "", "", "", ""))[4] != "region":
+        return
+    result.match = "unresolved"
+    result.candidates = [code]
+    result.unit_code = None
+    result.reasons.append(
+        f"a masculine or neuter adjective names a district or a place in "
+        f"{_names([code], index)}, not the region itself (its name is feminine)"
+    )
 
 
 def _resolve_settlement(q: _Query, index: Index) -> _Result | None:

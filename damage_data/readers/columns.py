@@ -355,7 +355,10 @@ def _places(frame: pd.DataFrame, m: ColumnMap, used: set[str], resolve: Any) -> 
         if pattern:
             found.append((_depth_of_pattern(pattern), order, "place", name))
             continue
-        for role, value in header_roles(name):
+        roles = header_roles(name)
+        if roles and roles[0][0] == "source":
+            continue  # "source_name": the name of the source, not of a place
+        for role, value in roles:
             if role in ("place", "settlement"):
                 found.append((int(value), order, role, name))
                 break
@@ -535,6 +538,7 @@ def _event(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         if name not in used
         and text_share(frame[name]) >= 0.8
         and any(r == "ignore" and v.startswith("the event") for r, v in header_roles(name))
+        and _date_share(frame[name]) < 0.5  # "date_of_event" holds dates: the date column
     ]
     if not found or "event" in m.roles:
         return

@@ -469,7 +469,9 @@ def _row_figures(
     as_of, why = parse_date(values.get(date_column, "") if date_column else "", plan.dayfirst)
     if why:
         return (str(date_column), values[str(date_column)], why), []
-    source_id = _row_source(ctx, values, roles, sources)
+    # one structure per row: rows are different structures and add up whatever source or
+    # event each names (ACAPS Ukraine: a news link per damaged facility)
+    source_id = ctx.source_id if plan.one_each else _row_source(ctx, values, roles, sources)
     unit = plan.mapping.count_unit
     if "unit" in roles and values.get(roles["unit"]):
         unit = count_unit_of_value(values[roles["unit"]]) or unit
