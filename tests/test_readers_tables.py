@@ -712,3 +712,35 @@ def test_a_list_of_damaged_facilities_adds_its_rows(tmp_path: Path) -> None:
     # by hand: Donetska 2 destroyed (D1, D2) and 1 damaged (D3); Sumska 1 damaged
     assert (rows.loc["UA-14", "destroyed"], rows.loc["UA-14", "damaged"]) == (2, 1)
     assert rows.loc["UA-59", "damaged"] == 1 and pd.isna(rows.loc["UA-59", "destroyed"])
+
+
+def test_weekly_periods_add_up_and_their_totals_hold_their_rows(tmp_path: Path) -> None:
+    # ACAPS Ukraine weekly summary: new damage per week, by building type, with a Total row
+    # for each week. validate added the Totals to their rows (14), and the summary linked
+    # week 2's rows to week 1's Total (a false parts_exceed_total)
+    text = (
+        "oblast,week_start,week_end,building_type,damaged_buildings\n"
+        "Sumska,2026-07-20,2026-07-26,Warehouse,2\n"
+        "Sumska,2026-07-20,2026-07-26,Railway,1\n"
+        "Sumska,2026-07-20,2026-07-26,Total,3\n"
+        "Sumska,2026-07-27,2026-08-02,Warehouse,4\n"
+        "Sumska,2026-07-27,2026-08-02,Total,4\n"
+    )
+    path = _write(tmp_path, "t.csv", text)
+    result = load(path)
+    assert result.report["columns"]["roles"]["date"] == "week_end"
+    assert result.report["damage_counts"] == {"damaged": 7}  # by hand: 3 + 4
+    from damage_data import summarise
+
+    row = summarise(collect([path], country="UA")).set_index("unit_code").loc["UA-59"]
+    assert int(row["damaged"]) == 7
+    assert "parts_exceed_total" not in str(row["flags"])
+    # periods that all start on one day are running totals: the latest, never the sum
+    text = (
+        "oblast,start date,end date,damaged_buildings\n"
+        "Sumska,2022-02-24,2022-06-30,30\n"
+        "Sumska,2022-02-24,2022-12-31,45\n"
+    )
+    path = _write(tmp_path, "u.csv", text)
+    row = summarise(collect([path], country="UA")).set_index("unit_code").loc["UA-59"]
+    assert int(row["damaged"]) == 45

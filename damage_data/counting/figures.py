@@ -187,6 +187,7 @@ def series(
         for key in by_date.index[(steps < 0).to_numpy()]:
             decreasing.add((str(key[0]), str(key[1]), str(key[2])))
     parent = parent.copy()
+    _flow_breakdowns(f, live & parent.isna() & ~running, parent)
     # counts of structures are disjoint by construction ("any" = those of unknown type)
     counted = sub["flags"].fillna("").str.contains("per_structure")
     kept = sub[~sub["figure_id"].isin(gone) & ~counted.to_numpy()]
@@ -210,6 +211,33 @@ def series(
     for k in decreasing:
         flags.setdefault(k, []).append("decreasing")
     return live & ~f["figure_id"].isin(gone), in_series, parent, flags
+
+
+def _flow_breakdowns(f: pd.DataFrame, flows: pd.Series, parent: pd.Series) -> None:
+    """Figures of one period each (``cumulative`` false: new damage per week) form no
+    series, but a period's typed figures are parts of its untyped total, as in a series
+    (ACAPS weekly summaries: "Warehouse 2, Railway 1, Total 3" for each week). Fills
+    ``parent``; structures counted one by one are disjoint and left alone."""
+    flows = flows & ~f["flags"].fillna("").str.contains("per_structure")
+    if not flows.any():
+        return
+    scope = ["source_id", "unit_code", "settlement", "group", "family"]
+    sub = f.loc[flows, [*scope, "structure", "figure_id"]].copy()
+    sub["_t"] = f.loc[flows, "as_of"].astype("datetime64[ns]").fillna(NO_DATE)
+    untyped = sub["structure"] == "any"
+    if not untyped.any() or untyped.all():
+        return
+    totals = sub[untyped].drop_duplicates([*scope, "_t"])  # the first total of each period
+    typed = (
+        sub[~untyped]
+        .reset_index()
+        .merge(
+            totals[[*scope, "_t", "figure_id"]].rename(columns={"figure_id": "_whole"}),
+            on=[*scope, "_t"],
+            how="inner",
+        )
+    )
+    parent.loc[typed["index"].to_numpy()] = typed["_whole"].astype(str).to_numpy()
 
 
 def _typed_against_totals(

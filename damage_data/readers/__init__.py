@@ -37,6 +37,7 @@ from ._result import (
     current_view,
     latest_of_series,
     sources_row,
+    without_typed_parts,
 )
 from .codab import codab_levels
 from .gis import is_copernicus_layer
@@ -508,6 +509,7 @@ def _result(ctx: Context, parts: Parts, kind: str, digest: str) -> LoadResult:
             # as another (a row or column given twice) is that one: counting both is twice
             if link in latest.columns:
                 latest = latest[latest[link].isna() | (latest[link] == "")]
+        latest = without_typed_parts(latest)
         damage_counts = counts_of(latest["damage"], latest["count"])
         structure_counts = counts_of(latest["structure"], latest["count"])
     col.extra.update(parts.extra)

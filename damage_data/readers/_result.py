@@ -405,3 +405,29 @@ def constant_category(value: str, n: int) -> Any:
 
 def locators(prefix: str, index: Sequence[int] | np.ndarray | pd.Index) -> list[str]:
     return [f"{prefix} {i}" for i in index]
+
+
+def without_typed_parts(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures to add up for a report, without the typed figures an untyped total of the same
+    place, date, state and count unit already holds ("Warehouse 2, Railway 1, Total 3" in a
+    long table), as the counting model does (DESIGN §4 rule 1). Structures counted one by
+    one (flag ``per_structure``) are disjoint and all kept.
+
+    >>> f = pd.DataFrame({"place_text": ["A"] * 3, "damage": ["damaged"] * 3,
+    ...                   "structure": ["industrial", "other", "any"], "count": [2, 1, 3]})
+    >>> int(without_typed_parts(f)["count"].sum())
+    3
+    """
+    if figures.empty or "structure" not in figures.columns:
+        return figures
+    keys = [
+        c
+        for c in ("source_id", "place_text", "parent_text", "settlement", "as_of", "damage")
+        if c in figures.columns
+    ] + [c for c in ("count_unit",) if c in figures.columns]
+    flags = figures["flags"] if "flags" in figures.columns else pd.Series("", index=figures.index)
+    untyped = (figures["structure"].astype(str) == "any").to_numpy()
+    single = flags.fillna("").astype(str).str.contains("per_structure").to_numpy()
+    key = pd.MultiIndex.from_frame(figures[keys].astype(str))
+    has_total = key.isin(key[untyped & ~single])
+    return figures[~(has_total & ~untyped & ~single)]

@@ -98,6 +98,9 @@ class ColumnMap:
     #: Column → the column it repeats (the same numbers under another vocabulary): in a row
     #: where both hold a count, the repeat is a restatement (``same_as``), counted once.
     repeats: dict[str, str] = field(default_factory=dict)
+    #: Rows count what happened in their own period (start and end columns, the start
+    #: moving from row to row): new damage per period, added up, never a running total.
+    per_period: bool = False
 
     def column(self, role: str) -> str | None:
         return self.roles.get(role)
@@ -266,6 +269,7 @@ def map_columns(
     _codes(frame, m, used)
     _event(frame, m, used)
     _places(frame, m, used, resolve)
+    _period(frame, m, used)
     _singles(frame, m, used)
     if not m.counts:  # count columns named by the user replace every guess
         _counts(frame, m, used)
@@ -451,6 +455,52 @@ def _places(frame: pd.DataFrame, m: ColumnMap, used: set[str], resolve: Any) -> 
         else:
             m.ignored[place] = "fewer distinct values than the unit codes: not the place"
             m.why.pop(place, None)
+
+
+def _period(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
+    """Period columns ("week_start", "week_end"): the end is the row's date; with a start
+    that moves from row to row, each row counts new damage in its own period (ACAPS weekly
+    summaries), so the rows of one place add up. A start that stays put ("since 24 Feb
+    2022") makes the rows a running total, a series like any dated rows."""
+    if "date" in m.roles:
+        return
+    ends = [n for n in frame.columns if n not in used and _first_role(n) == "period_end"]
+    starts = [n for n in frame.columns if n not in used and _first_role(n) == "period_start"]
+    if not ends or _date_share(frame[ends[0]]) < 0.5:
+        return
+    end = ends[0]
+    m.roles["date"] = end
+    used.add(end)
+    if not starts:
+        m.why[end] = "dates: the end of each row's period"
+        return
+    start = starts[0]
+    used.add(start)
+    place = m.roles.get("place") or m.roles.get("village")
+    filled = frame[frame[start] != ""]
+    moving = (
+        filled.groupby(place, sort=False)[start].nunique().gt(1).mean() > 0.5
+        if place is not None and len(filled)
+        else filled[start].nunique() > 1
+    )
+    m.per_period = bool(moving)
+    if m.per_period:
+        m.why[end] = (
+            f"dates: the end of each row's period (from {start!r}); each row counts new "
+            "damage in its period, so the periods of a place add up"
+        )
+        m.ignored[start] = "the start of each row's period (the end is its date)"
+    else:
+        m.why[end] = (
+            f"dates: the end of each row's period; every period starts on the same day "
+            f"({start!r}), so the rows are running totals: the latest is used"
+        )
+        m.ignored[start] = "the common start of the periods (the end is each row's date)"
+
+
+def _first_role(name: str) -> str | None:
+    roles = header_roles(name)
+    return roles[0][0] if roles else None
 
 
 def _singles(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:

@@ -503,7 +503,7 @@ def _row_figures(
             if f
         ),
         # rows of a survey sheet are distinct structures: they add up, never a series
-        "cumulative": False if plan.one_each else None,
+        "cumulative": False if plan.one_each or plan.mapping.per_period else None,
     }
     out: list[dict[str, Any]] = []
     for column in plan.count_columns:
