@@ -194,9 +194,19 @@ def _resolve_exactish(q: _Query, index: Index) -> _Result | None:
         if note:
             reason = "; ".join(filter(None, [reason, f"ignored {' '.join(removed)!r}"]))
         units = _units_of(entries)
+        folded = index.folded.get(k.variants.key, ())
+        if names and len(_units_of(names)) == 1 and not note:
+            # a unit's own name beats another's alias: "Kyiv" is the city's name and only
+            # an alternative name of Kyivska oblast (Natural Earth names oblasts after their
+            # capitals); two units of one name (the city and the rayon Şəki) stay ambiguous
+            others = [u for u in units if u not in _units_of(names)]
+            if others:
+                reason = f"the name of this unit; also another name of {_names(others, index)}"
+            entries, units = names, _units_of(names)
+            folded = [e for e in folded if e.kind == "name"]
         # the same name read through transliteration may fit further units (Shaki → the
         # city and the rayon Şəki): those count as candidates too
-        extra = [u for u in _units_of(index.folded.get(k.variants.key, ())) if u not in units]
+        extra = [u for u in _units_of(folded) if u not in units]
         if extra:
             units = units + extra
         return _decide(units, entries, match, q, index, reason)
