@@ -744,3 +744,20 @@ def test_weekly_periods_add_up_and_their_totals_hold_their_rows(tmp_path: Path) 
     path = _write(tmp_path, "u.csv", text)
     row = summarise(collect([path], country="UA")).set_index("unit_code").loc["UA-59"]
     assert int(row["damaged"]) == 45
+
+
+def test_ocha_pcodes_reach_the_bundled_units(tmp_path: Path) -> None:
+    # ACAPS Ukraine tables carry COD-AB p-codes; "UA80", "UA01", "UA44" were printed as unit
+    # codes of no unit. By hand (COD-AB adm1 of 2024): Kyiv UA-30, Crimea UA-43, Luhansk UA-09
+    text = (
+        "oblast,extent_of_damage,pcode\n"
+        "Kyiv,Destroyed,UA80\n"
+        "Autonomous Republic of Crimea,Destroyed,UA01\n"
+        "Luhanska,Partially damaged,UA44\n"
+    )
+    path = _write(tmp_path, "t.csv", text)
+    from damage_data import summarise
+
+    rows = summarise(collect([path], country="UA")).set_index("unit_code")
+    assert sorted(rows.index) == ["UA-09", "UA-30", "UA-43"]
+    assert rows.loc["UA-09", "damaged"] == 1 and rows.loc["UA-30", "destroyed"] == 1

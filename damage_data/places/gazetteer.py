@@ -551,7 +551,8 @@ def _bundled_aliases(wanted: tuple[str, ...]) -> pd.DataFrame:
 
 
 def bundled_codes(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
-    """Other codes of the bundled units: HASC (when unique) and GeoNames admin codes.
+    """Other codes of the bundled units: HASC (when unique), GeoNames admin codes and OCHA
+    COD-AB p-codes (Ukraine: ``data/places/codes_cod_ab.csv``).
 
     Natural Earth's HASC codes carry known errors (``AZ.XC`` on both AZ-XA and AZ-XCI,
     ``AZ.SU`` on AZ-LAC, ``UA.MY`` on UA-51, ``UA.KM`` on UA-30): a HASC code given to
@@ -570,6 +571,8 @@ def bundled_codes(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
     hasc = hasc.assign(code=hasc["ne_hasc"].str.split("|")).explode("code")
     hasc = hasc[~hasc["code"].duplicated(keep=False)]
     geon = cross[["iso_3166_2", "geonames_admin_code"]].dropna()
+    pcodes = _places_csv("codes_cod_ab.csv")
+    pcodes = pcodes[pcodes["unit_code"].str[:2].isin(wanted)]
     return pd.concat(
         [
             pd.DataFrame({"unit_code": hasc["iso_3166_2"], "code": hasc["code"], "scheme": "hasc"}),
@@ -580,6 +583,7 @@ def bundled_codes(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
                     "scheme": "geonames",
                 }
             ),
+            pcodes[["unit_code", "code", "scheme"]],
         ],
         ignore_index=True,
     )

@@ -26,7 +26,13 @@ import pandas as pd
 from ..tables import flags_of, join_flags, make_figures
 from ..translit import fold
 from ..vocab import MATCH_KINDS
-from .gazetteer import Gazetteer, bundled_settlements, bundled_unit_table, make_gazetteer
+from .gazetteer import (
+    Gazetteer,
+    bundled_codes,
+    bundled_settlements,
+    bundled_unit_table,
+    make_gazetteer,
+)
 from .resolve import resolve_places
 
 _REVIEW = ("unresolved", "ambiguous", "fuzzy")
@@ -74,6 +80,13 @@ def resolve_figures(
     out["match"] = out["match"].astype("string")
     gazetteer = make_gazetteer(units) if units is not None else None
     known = _codes(units if units is not None else bundled_unit_table(country))
+    if units is None:
+        # the bundled units' other codes (HASC, GeoNames, OCHA p-codes: "UA80" is Kyiv,
+        # UA-30), never printed as if they were unit codes
+        other = bundled_codes(country)
+        for code, unit in zip(other["code"], other["unit_code"], strict=True):
+            if unit.upper() in known:
+                known.setdefault(str(code).strip().upper(), known[unit.upper()])
     todo = out["match"].isna() | out["match"].isin(["unresolved"])
     coded = todo & out["unit_code"].notna() & out["unit_code"].astype("string").str.strip().ne("")
     _keep_codes(out, coded, known)
