@@ -390,3 +390,23 @@ def test_unit_table_without_shapes_is_the_units_table_without_geometry(country: 
     assert units["name"].tolist() == raw["iso_name"].tolist()
     assert units.crs == raw.crs
     assert bool(shapely.equals_exact(units.geometry.values, raw.geometry.values, 0).all())
+
+
+def test_tabular_cod_ab_column_names_are_read(tmp_path: Path) -> None:
+    # the tabular COD-AB releases (Philippines) write admin3Pcode / admin3Name_en; such a
+    # table was refused as "not an OCHA COD-AB table"
+    path = tmp_path / "phl.csv"
+    path.write_text(
+        "admin1Name_en,admin1Pcode,admin3Name_en,admin3Pcode\n"
+        "Region I,PH010000000,Adams,PH012801000\n"
+        "Region I,PH010000000,Bacarra,PH012802000\n",
+        encoding="utf-8",
+    )
+    units = gazetteer_from_path(path).units.set_index("unit_code")
+    assert units.loc["PH012801000", "name"] == "Adams"
+    assert units.loc["PH012801000", "level"] == "adm3"
+    # a table of neither form names the command-line options
+    other = tmp_path / "other.csv"
+    other.write_text("Name,Code\nAdams,1\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="--units-name COLUMN --units-code COLUMN"):
+        gazetteer_from_path(other)

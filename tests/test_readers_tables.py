@@ -489,6 +489,8 @@ def test_rows_of_different_events_are_never_added(tmp_path: Path) -> None:
     validate(result.figures)
     f = result.figures
     assert f["source_id"].nunique() == 2  # one per event
+    # and the reader says so: the summary shows one event per place, never their sum
+    assert any("2 events in column 'disaster_name'" in w for w in result.report["warnings"])
     per_source = f.groupby(["source_id", "place_text"])["count"].sum()
     assert sorted(per_source.tolist()) == [25, 70, 250]
     assert set(f["structure"].astype(str)) == {"any"}  # the kind of event is no type

@@ -8,6 +8,7 @@ COD-AB tables through the one COD-AB parser of :mod:`damage_data.readers.codab`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -190,7 +191,6 @@ def gazetteer_from_cod_ab(
     >>> gazetteer_from_cod_ab(table).units[["unit_code", "level", "parent_code"]].values.tolist()
     [['UA63', 'adm1', 'UA'], ['UA6302', 'adm2', 'UA63'], ['UA6312', 'adm2', 'UA63']]
     """
-    import re
 
     table = (
         source
@@ -198,7 +198,7 @@ def gazetteer_from_cod_ab(
         else _read_table_or_layer(source, layer=layer, encoding=encoding)
     )
     label = source if not isinstance(source, pd.DataFrame) else "COD-AB table"
-    upper = {str(c).upper(): c for c in table.columns}
+    upper = {_cod_name(c): c for c in table.columns}
     levels = sorted(
         {
             int(m.group(1))
@@ -460,13 +460,26 @@ def gazetteer_from_path(
             f"{'name_column' if name_column else 'code_column'})"
         )
     table = _read_table_or_layer(p, layer=layer, encoding=encoding)
-    if any(str(c).upper().endswith("_PCODE") for c in table.columns):
+    if any(_cod_name(c).endswith("_PCODE") for c in table.columns):
         return gazetteer_from_cod_ab(table, country=country)
     raise UsageError(
-        f"{p}: not an OCHA COD-AB table (no ADMn_PCODE column); say which columns hold the "
-        f"names and codes (name_column=, code_column=). Columns are: "
+        f"{p}: not an OCHA COD-AB table (no ADMn_PCODE or adminNPcode column); say which "
+        "columns hold the names and codes: --units-name COLUMN --units-code COLUMN on the "
+        f"command line (name_column=, code_column= in Python). Columns are: "
         f"{', '.join(map(str, table.columns))}"
     )
+
+
+def _cod_name(column: object) -> str:
+    """A COD-AB column name in the ``ADMn_…`` form: the tabular COD-AB releases write
+    ``admin3Pcode`` and ``admin3Name_en`` for ``ADM3_PCODE`` and ``ADM3_EN``.
+
+    >>> _cod_name("admin3Pcode"), _cod_name("admin3Name_en"), _cod_name("ADM1_PCODE")
+    ('ADM3_PCODE', 'ADM3_EN', 'ADM1_PCODE')
+    """
+    name = str(column).upper()
+    name = re.sub(r"^ADMIN(\d)PCODE$", r"ADM\1_PCODE", name)
+    return re.sub(r"^ADMIN(\d)NAME_([A-Z]{2})$", r"ADM\1_\2", name)
 
 
 def read_aliases(path: str | Path) -> pd.DataFrame:

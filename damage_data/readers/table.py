@@ -194,6 +194,15 @@ def figures_from_table(
     col.rows_read += len(frame)
     bad = {line: (c, v, why) for line, c, v, why in (bad_rows or [])}
     plan = _plan(ctx, frame, mapping, level)
+    event = mapping.roles.get("event")
+    if event is not None and not plan.one_each:
+        events = list(dict.fromkeys(v for v in frame[event] if v))
+        col.warn(
+            f"{len(events)} events in column {event!r} ({', '.join(map(repr, events[:3]))}"
+            f"{', …' if len(events) > 3 else ''}): figures of different events are never "
+            "added, so a place hit by several shows one event only (chosen as between sources, flag "
+            "'disagree' when they differ); to count one event, keep its rows only"
+        )
     sources: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     header = list(frame.columns)
@@ -482,7 +491,7 @@ def _row_figures(
         return (
             str(column),
             place_text,
-            "a total row (the sum of other rows), not a place: not counted; the rows it sums are",
+            "a total row (the sum of other rows), not a place: not counted (its rows are)",
         ), []
     structure_value = values.get(roles["structure"], "") if "structure" in roles else ""
     structure_of_row, total_row = plan.structures.get(structure_value, ("any", False))
