@@ -763,3 +763,66 @@ def test_ocha_pcodes_reach_the_bundled_units(tmp_path: Path) -> None:
     rows = summarise(collect([path], country="UA")).set_index("unit_code")
     assert sorted(rows.index) == ["UA-09", "UA-30", "UA-43"]
     assert rows.loc["UA-09", "damaged"] == 1 and rows.loc["UA-30", "destroyed"] == 1
+
+
+def test_rows_holding_the_sum_of_rows_below_are_named(tmp_path: Path) -> None:
+    # DROMIC reports: region and province subtotals between municipal rows, no level
+    # column. By hand: Ilocos Norte 23 / 2131 = Adams 1 / 297 + Bacarra 22 / 1834, and
+    # REGION I the same; Laoag (5 / 40) sums nothing
+    text = (
+        "Province / City / Municipality,Totally damaged houses,Partially damaged houses\n"
+        "REGION I,23,2131\n"
+        "Ilocos Norte,23,2131\n"
+        "Adams,1,297\n"
+        "Bacarra,22,1834\n"
+        "Laoag,5,40\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    _check(result)
+    said = [w for w in result.report["warnings"] if "sum of rows below" in w]
+    assert len(said) == 1 and "row 2 ('REGION I'), row 3 ('Ilocos Norte')" in said[0]
+    assert "Laoag" not in said[0] and "Adams" not in said[0]
+    # equal neighbours are no subtotal: one row is no sum
+    plain = "District,Houses destroyed\nFuzuli,30\nJabrayil,30\nTartar,12\n"
+    result = load(_write(tmp_path, "u.csv", plain))
+    assert not [w for w in result.report["warnings"] if "sum of rows below" in w]
+
+
+def test_a_header_over_three_rows_is_read(tmp_path: Path) -> None:
+    # DROMIC: "NUMBER OF" / "DAMAGED HOUSES" / "Totally | Partially | Total" in merged
+    # cells over three rows; the header was taken from the first and nothing was counted
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (
+        [None] * 6,
+        ["Typhoon name", "Year", "Province / City / Municipality", "NUMBER OF", None, None],
+        [None, None, None, "DAMAGED HOUSES", None, None],
+        [None, None, None, "Totally", "Partially", "Total"],
+        ["OMPONG", 2018, "Adams", 1, 297, 298],
+        ["OMPONG", 2018, "Bacarra", 22, 1834, 1856],
+    ):
+        sheet.append(row)
+    sheet.merge_cells("D2:F2")
+    sheet.merge_cells("D3:F3")
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    result = load(path)
+    _check(result)
+    # by hand: Totally 1 + 22, Partially 297 + 1834; Total is their sum, not added again
+    assert result.report["damage_counts"] == {"destroyed": 23, "damaged": 2131}
+    assert result.report["rows_read"] == 2
+
+
+def test_total_damaged_beside_partially_damaged_totals_both_grades(tmp_path: Path) -> None:
+    # "Total damaged houses" = "Totally damaged" + "Partially damaged" in every row: it was
+    # read as the total of "Partially damaged" alone (its twin by name), and the totally
+    # damaged counted on top (2,177 instead of 2,154)
+    text = (
+        "Municipality,Totally damaged houses,Partially damaged houses,Total damaged houses\n"
+        "Adams,1,297,298\nBacarra,22,1834,1856\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.report["damage_counts"] == {"destroyed": 23, "damaged": 2131}
+    assert "Total damaged houses" in result.report["columns"]["ignored"]

@@ -630,7 +630,7 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         if (
             state in ("damaged", "damaged_or_destroyed")
             and "total" in roles
-            and not _has_untotalled_twin(frame, name, state)
+            and (not _has_untotalled_twin(frame, name, state) or _sums_the_states(frame, name))
         ):
             # "Total damaged houses": a total of damaged AND destroyed, or of damaged only:
             # the numbers decide (it may equal the columns beside it). Beside a column of
@@ -664,6 +664,39 @@ def _counts(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
         m.counts[name] = column
         used.add(name)
         previous = column
+
+
+def _sums_the_states(frame: pd.DataFrame, name: str) -> bool:
+    """Whether a total column equals, in most rows, the sum of the other columns of its
+    type that name a damage state ("Total damaged houses" = "Totally damaged" + "Partially
+    damaged", DROMIC): then it totals them all, whatever twin it has.
+
+    >>> f = pd.DataFrame({"Totally damaged houses": ["1", "22"],
+    ...                   "Partially damaged houses": ["297", "1,834"],
+    ...                   "Total damaged houses": ["298", "1856"]})
+    >>> _sums_the_states(f, "Total damaged houses")
+    True
+    """
+    kind = structure_in_header(name) or "any"
+    parts = [
+        c
+        for c in frame.columns
+        if c != name
+        and numeric_share(frame[c]) >= 0.5
+        and state_in_header(c) is not None
+        and "total" not in {r for r, _ in header_roles(c)}
+        and (structure_in_header(c) or "any") == kind
+    ]
+    if len(parts) < 2:
+        return False
+
+    def numbers(column: str) -> pd.Series:
+        return pd.Series([parse_count(v)[0] for v in frame[column].tolist()], dtype="float")
+
+    total = numbers(name)
+    summed = pd.concat([numbers(c) for c in parts], axis=1)
+    both = total.notna() & summed.notna().all(axis=1)
+    return bool(both.any() and (summed.sum(axis=1) == total)[both].mean() >= 0.8)
 
 
 def _has_untotalled_twin(frame: pd.DataFrame, name: str, state: str) -> bool:

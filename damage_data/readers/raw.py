@@ -85,11 +85,11 @@ def read_raw(ctx: Context) -> RawTable:
     if not numbered:
         raise InputError(f"{ctx.path}: the table has no rows.", path=str(ctx.path))
     head = header_index([row for _, row in numbered])
-    header = unique_names(numbered[head][1])
-    repeats = {
-        new: old for new, old in zip(header, numbered[head][1], strict=False) if old and new != old
-    }
-    body = numbered[head + 1 :]
+    under = header_rows_below(numbered[head][1], [row for _, row in numbered[head + 1 : head + 5]])
+    names = merge_header_rows([row for _, row in numbered[head : head + 1 + under]])
+    header = unique_names(names)
+    repeats = {new: old for new, old in zip(header, names, strict=False) if old and new != old}
+    body = numbered[head + 1 + under :]
     tags = None
     if body and is_hxl_row(body[0][1]):
         tags = body[0][1] + [""] * (len(header) - len(body[0][1]))
@@ -291,6 +291,56 @@ def header_index(rows: list[list[str]]) -> int:
         ):
             return i
     return 0
+
+
+def header_rows_below(header: list[str], rows: list[list[str]]) -> int:
+    """How many rows under the header row continue it (a header over two or three rows:
+    "NUMBER OF" / "DAMAGED HOUSES" / "Totally | Partially", DROMIC reports).
+
+    They hold no number, they name at least one column the header row leaves blank (a
+    merged cell above them), and the row after them holds numbers (a count table's data).
+    A table of text rows (one structure per row) has none.
+
+    >>> header_rows_below(["Place", "NUMBER OF", ""], [["", "Totally", "Partially"], ["A", "1", "2"]])
+    1
+    >>> header_rows_below(["Place", "Damage", "Type"], [["A", "Destroyed", ""], ["B", "Minor", "x"]])
+    0
+    """
+    taken = 0
+    for row in rows[:3]:
+        filled = [c for c in row if c]
+        if not filled or any(is_number(c) for c in filled):
+            break
+        taken += 1
+    if not taken or taken >= len(rows) or not any(is_number(c) for c in rows[taken] if c):
+        return 0
+    named = {i for row in rows[:taken] for i, c in enumerate(row) if c}
+    # cells past the header row's end are blank too (a sheet trims trailing empty cells)
+    blank = {i for i in named if i >= len(header) or not header[i]}
+    return taken if blank else 0
+
+
+def merge_header_rows(rows: list[list[str]]) -> list[str]:
+    """One name per column from a header over several rows, the lowest row first
+    ("Totally DAMAGED HOUSES NUMBER OF"): a state word below qualifies the words above it.
+    A blank cell of an upper row under which a lower row names a column belongs to the
+    merged cell on its left ("NUMBER OF" spans "Totally", "Partially" and "Total").
+
+    >>> merge_header_rows([["Place", "NUMBER OF", "", "NUMBER OF"],
+    ...                    ["", "Totally", "Partially", "Dead"]])
+    ['Place', 'Totally NUMBER OF', 'Partially NUMBER OF', 'Dead NUMBER OF']
+    """
+    if len(rows) == 1:
+        return list(rows[0])
+    width = max(len(r) for r in rows)
+    grid = [list(r) + [""] * (width - len(r)) for r in rows]
+    for level in range(len(grid) - 1):
+        row = grid[level]
+        for i in range(1, width):
+            named_below = any(grid[k][i] for k in range(level + 1, len(grid)))
+            if not row[i] and row[i - 1] and named_below:
+                row[i] = row[i - 1]
+    return [" ".join(r[i] for r in reversed(grid) if r[i]) for i in range(width)]
 
 
 def unique_names(header: list[str]) -> list[str]:

@@ -243,6 +243,8 @@ def figures_from_table(
         )
     if plan.long:
         link_long(records)
+    else:
+        _warn_subtotals(records, plan, col)
     future = sum(1 for r in records if "future_date" in r["flags"])
     if future:
         col.warn(
@@ -254,6 +256,61 @@ def figures_from_table(
         r.pop("_column", None)
     figures = make_figures(records) if records else empty("figures")
     return figures, list(sources.values())
+
+
+#: Rows a possible subtotal is compared with, at most (a table's total row reaches far).
+_SUBTOTAL_REACH = 2000
+
+
+def _warn_subtotals(records: list[dict[str, Any]], plan: _Plan, col: Any) -> None:
+    """Say which rows hold the sum of the rows below them: region and province subtotals
+    between municipal rows, with no level column to tell them apart (DROMIC reports). They
+    are not dropped (equal sums can be chance); a person decides.
+
+    From the bottom up, each row is compared with the sum of the plain rows that follow it
+    (a subtotal found earlier is skipped, so a region's rows are its municipalities, not its
+    provinces too); two rows or more that add up to it exactly, in every count column, make
+    it a subtotal. Rows of fewer than 10 structures are left alone.
+    """
+    columns = list(plan.counts)
+    rows: dict[str, tuple[str, dict[str, float]]] = {}
+    for r in records:
+        if r.get("same_as") or r.get("subset_of"):
+            continue
+        row = str(r["locator"]).split(",")[0]  # "row 3, column Totally damaged houses"
+        _, counts = rows.setdefault(row, (str(r.get("place_text") or ""), {}))
+        spec = r.get("_column")
+        name = next((c for c, v in plan.counts.items() if v is spec), None)
+        if name is not None and r.get("count") is not None:
+            counts[name] = counts.get(name, 0.0) + float(r["count"])
+    order = list(rows)
+    vectors = [tuple(rows[k][1].get(c, 0.0) for c in columns) for k in order]
+    found: set[int] = set()
+    for i in range(len(order) - 1, -1, -1):
+        target = vectors[i]
+        if not rows[order[i]][0] or sum(target) < 10:
+            continue
+        acc = [0.0] * len(columns)
+        leaves = 0
+        for j in range(i + 1, min(len(order), i + 1 + _SUBTOTAL_REACH)):
+            if j in found:
+                continue
+            acc = [a + b for a, b in zip(acc, vectors[j], strict=True)]
+            leaves += 1
+            if any(a > t for a, t in zip(acc, target, strict=True)):
+                break
+            if leaves >= 2 and tuple(acc) == target:
+                found.add(i)
+                break
+    if found:
+        listed = [f"{order[i]} ({rows[order[i]][0]!r})" for i in sorted(found)]
+        more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+        col.warn(
+            f"{len(found)} row(s) hold exactly the sum of rows below them: {', '.join(listed[:5])}"
+            f"{more}. If they are subtotals (a region above its municipalities), they count "
+            "the same structures again: remove them, or count with --units at the level of "
+            "the rows they sum (the subtotals then stay unresolved)"
+        )
 
 
 def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | None) -> _Plan:
