@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -150,3 +152,26 @@ def test_every_structure_counted_once(points: list[tuple[float, float]]) -> None
     assert int(figures["count"].sum()) == len(points)
     inside = np.array([(0 <= x <= 2) and (0 <= y <= 1) for x, y in points])
     assert assigned["unit_code"].notna().to_numpy().tolist() == inside.tolist()
+
+
+def test_a_state_no_structure_is_in_is_zero_for_a_per_structure_product(tmp_path: Path) -> None:
+    # L'Aquila survey cells: every building graded, none destroyed, printed blank ("not
+    # stated"); rule R10: zero is a number. By hand: E has one destroyed (grade 5) and one
+    # undamaged; W two undamaged
+    from damage_data import summarise
+    from damage_data.pipeline import collect
+
+    table = tmp_path / "s.csv"
+    table.write_text(
+        "id,lon,lat,damage_state\n1,13.6,42.1,5\n2,13.6,42.1001,0\n3,13.1,42.1,0\n4,13.1,42.1001,0\n",
+        encoding="utf-8",
+    )
+    units = gpd.GeoDataFrame(
+        {"unit_code": ["W", "E"], "name": ["West", "East"]},
+        geometry=[box(13.0, 42.0, 13.35, 42.2), box(13.35, 42.0, 13.7, 42.2)],
+        crs="EPSG:4326",
+    )
+    rows = summarise(collect([table], units=units, columns={"damage": "damage_state"}))
+    rows = rows.set_index("unit_code")
+    assert rows.loc["E", ["destroyed", "damaged", "assessed"]].tolist() == [1, 0, 2]
+    assert rows.loc["W", ["destroyed", "damaged", "total", "assessed"]].tolist() == [0, 0, 0, 2]

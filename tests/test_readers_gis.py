@@ -658,3 +658,12 @@ def test_unknown_damage_tags_are_not_read_as_counts(tmp_path: Path) -> None:
     assert counts.figures is not None
     assert sorted(counts.figures["count"].astype(float)) == [50.0, 100.0]
     assert set(counts.figures["damage"].astype(str)) == {"destroyed"}
+
+
+def test_a_camel_case_damage_column_is_found(tmp_path: Path) -> None:
+    # L'Aquila Da.D.O. survey: "DamageState" was not matched to the damage_state name
+    path = tmp_path / "s.csv"
+    path.write_text("Longitude,Latitude,DamageState\n13.4,42.35,5\n13.41,42.35,0\n", "utf-8")
+    result = load(path)
+    assert result.structures is not None
+    assert result.report["damage_counts"] == {"destroyed": 1, "none": 1}

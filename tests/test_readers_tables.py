@@ -713,7 +713,8 @@ def test_a_list_of_damaged_facilities_adds_its_rows(tmp_path: Path) -> None:
     rows = summarise(collect([path], country="UA")).set_index("unit_code")
     # by hand: Donetska 2 destroyed (D1, D2) and 1 damaged (D3); Sumska 1 damaged
     assert (rows.loc["UA-14", "destroyed"], rows.loc["UA-14", "damaged"]) == (2, 1)
-    assert rows.loc["UA-59", "damaged"] == 1 and pd.isna(rows.loc["UA-59", "destroyed"])
+    # one structure per row: no destroyed row for Sumska is 0 destroyed there (rule R10)
+    assert (rows.loc["UA-59", "destroyed"], rows.loc["UA-59", "damaged"]) == (0, 1)
 
 
 def test_weekly_periods_add_up_and_their_totals_hold_their_rows(tmp_path: Path) -> None:
@@ -826,3 +827,35 @@ def test_total_damaged_beside_partially_damaged_totals_both_grades(tmp_path: Pat
     result = load(_write(tmp_path, "t.csv", text))
     assert result.report["damage_counts"] == {"destroyed": 23, "damaged": 2131}
     assert "Total damaged houses" in result.report["columns"]["ignored"]
+
+
+def test_spreadsheet_error_values_are_empty_cells(tmp_path: Path) -> None:
+    # Ethiopia flood impact (510): "#N/A" in the p-code column made one unit of every row
+    # without a code. By hand: only 072002 has a code; the three others fall back to names
+    text = (
+        "Region;Wereda;pcode;Date;Houses Destroyed\n"
+        "Somali;Kebri Beyah;#N/A;05/12/2005;5600\n"
+        "Dire Dawa;Diredawa;#N/A;06/12/2006;1685\n"
+        "SNNPR;Selti;072002;06/12/2006;984\n"
+    )
+    figures = load(_write(tmp_path, "t.csv", text)).figures
+    assert "#N/A" not in set(figures["unit_code"].dropna())
+    assert figures["unit_code"].isna().sum() == 2
+
+
+def test_another_event_of_the_table_is_no_decrease(tmp_path: Path) -> None:
+    # Ethiopia floods by season: 880 in the 2003 season, 300 in 2005 and 2006 were flagged
+    # "decreasing", a flag for a running total that went down
+    text = (
+        "Wereda;pcode;Date;event;Houses Destroyed\n"
+        "Mustahil;050606;07/09/2003;Kiremt_2003;880\n"
+        "Mustahil;050606;07/09/2005;Kiremt_2005;300\n"
+    )
+    from damage_data import summarise
+
+    row = summarise(collect([_write(tmp_path, "t.csv", text)])).iloc[0]
+    assert "decreasing" not in str(row["flags"])
+    # two reports of one event that go down are still flagged
+    text = "District,Date,Houses destroyed\nFuzuli,2020-11-01,30\nFuzuli,2020-11-20,20\n"
+    row = summarise(collect([_write(tmp_path, "u.csv", text)], country="AZ")).iloc[0]
+    assert "decreasing" in str(row["flags"])

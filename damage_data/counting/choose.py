@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 
+#: The ``kind`` of the source of one event's rows in a table of several events.
+EVENT_KIND = "table: one event"
+
 
 @dataclass
 class _Sources:
@@ -31,14 +34,18 @@ class _Sources:
 
     method: dict[str, Any]
     cites: dict[str, Any]
+    #: Sources that are one event of a table (typhoons, seasons): no series across them.
+    events: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, info: pd.DataFrame) -> _Sources:
         if info.empty:
             return cls({}, {})
+        kinds = info["kind"] if "kind" in info.columns else pd.Series(dtype=object)
         return cls(
             {str(k): v for k, v in info["method"].items()},
             {str(k): v for k, v in info["cites"].items()},
+            frozenset(str(k) for k, v in kinds.items() if isinstance(v, str) and v == EVENT_KIND),
         )
 
 
@@ -144,8 +151,16 @@ def _choose(
     key = "total" if sum(not _missing(v["total"]) for v in near) >= 2 else "destroyed"
     if _disagrees([v[key] for v in near], opts.disagree_ratio):
         unit_flags.append("disagree")
+    # a later report of the same thing that counts fewer went down; another event of one
+    # table (the next typhoon) is no later report of this one
     series = sorted(
-        (v for v in rows if not _missing(v["as_of"]) and bool(v["cumulative"])),
+        (
+            v
+            for v in rows
+            if not _missing(v["as_of"])
+            and bool(v["cumulative"])
+            and str(v["source_id"]) not in sources.events
+        ),
         key=lambda v: v["as_of"],
     )
     for column in ("destroyed", "total"):

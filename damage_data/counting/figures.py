@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def source_info(sources: pd.DataFrame | None) -> pd.DataFrame:
-    columns = ["source_id", "title", "publisher", "method", "published", "cites"]
+    columns = ["source_id", "title", "publisher", "method", "published", "cites", "kind"]
     if sources is None or sources.empty:
         return pd.DataFrame(columns=columns).set_index("source_id")
     table = sources.drop_duplicates("source_id").copy()

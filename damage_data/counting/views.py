@@ -63,6 +63,14 @@ def totals(view: pd.DataFrame, opts: CountingOptions) -> pd.DataFrame:
     """Totals, assessed and shares of views (rules R7, R8)."""
     out = view.copy()
     parts = [*REPORTED, *(["possibly_damaged"] if opts.count_possible else [])]
+    if "per_structure" in out.columns:
+        # rule R10: a per-structure product counted every structure it graded in the unit,
+        # so a state none of them is in is 0 there, not "not stated" (L'Aquila survey cells)
+        graded = out[parts].notna().any(axis=1) | out["assessed_none"].notna()
+        whole = out["per_structure"].fillna(False).astype(bool) & graded
+        for state in ("destroyed", "damaged"):
+            for column in (state, f"{state}_min", f"{state}_max"):
+                out.loc[whole & out[column].isna(), column] = 0.0
     present = out[parts].notna().any(axis=1)
     out["total"] = out[parts].sum(axis=1, min_count=1)
     out["total_min"] = out[[f"{p}_min" for p in parts]].sum(axis=1, min_count=1)

@@ -64,6 +64,13 @@ ID_COLUMNS = _feature_columns("id")
 
 
 def fold_name(name: str) -> str:
+    """A column name folded for lookup: lower case, words joined by ``_``; camelCase
+    words are words too ("DamageState" is "damage_state", "SensorDate" "sensor_date").
+
+    >>> fold_name("DamageState"), fold_name("Main_Damag"), fold_name("STRUCTURETYPE")
+    ('damage_state', 'main_damag', 'structuretype')
+    """
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(name))
     return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
 
 

@@ -80,7 +80,7 @@ def read_raw(ctx: Context) -> RawTable:
             ) from err
     if encoding is None or CONTROL.search(text):  # a text table: one search says if any
         grid = _without_control_characters(grid, ctx)
-    numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(grid)]
+    numbered = [(i + 1, [_no_error_value(c.strip()) for c in row]) for i, row in enumerate(grid)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
         raise InputError(f"{ctx.path}: the table has no rows.", path=str(ctx.path))
@@ -291,6 +291,39 @@ def header_index(rows: list[list[str]]) -> int:
         ):
             return i
     return 0
+
+
+#: What a spreadsheet writes in a cell whose formula failed (Excel, LibreOffice, Sheets):
+#: no value. "#N/A" in a code column named one unit for every row without a code.
+_ERROR_VALUES = frozenset(
+    {
+        "#N/A",
+        "#N/A N/A",
+        "#NA",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#ERROR!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "Err:502",
+        "Err:504",
+        "Err:508",
+    }
+)
+
+
+def _no_error_value(cell: str) -> str:
+    """A cell, or ``""`` for a spreadsheet's error value (``#N/A``, ``#REF!``…).
+
+    >>> _no_error_value("#N/A"), _no_error_value("072002")
+    ('', '072002')
+    """
+    return "" if cell in _ERROR_VALUES else cell
 
 
 def header_rows_below(header: list[str], rows: list[list[str]]) -> int:

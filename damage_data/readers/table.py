@@ -649,7 +649,7 @@ def _row_source(
             "title": name,
             "publisher": source or ctx.path.name,
             "method": "compilation",
-            "kind": "table",
+            "kind": "table: one event" if event and not source else "table",
             "notes": f"rows of {ctx.path.name} {' and '.join(said)}",
         },
     )
