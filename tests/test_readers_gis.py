@@ -667,3 +667,23 @@ def test_a_camel_case_damage_column_is_found(tmp_path: Path) -> None:
     result = load(path)
     assert result.structures is not None
     assert result.report["damage_counts"] == {"destroyed": 1, "none": 1}
+
+
+def test_a_feature_listed_twice_exactly_is_one_structure(tmp_path: Path) -> None:
+    # Mariupol demolition map: six buildings listed twice (same point, same attributes)
+    # were counted twice. By hand: A 1 twice and B 2 once are two structures; C 3 and D 4
+    # share a point but are different records, so both count
+    path = tmp_path / "s.geojson"
+    gpd.GeoDataFrame(
+        {
+            "address": ["A 1", "A 1", "B 2", "C 3", "D 4"],
+            "damage": ["destroyed"] * 5,
+        },
+        geometry=[Point(37.55, 47.10)] * 2 + [Point(37.56, 47.11)] + [Point(37.57, 47.12)] * 2,
+        crs="EPSG:4326",
+    ).to_file(path)
+    result = load(path)
+    assert result.report["rows_read"] == 5 and result.report["rows_kept"] == 5
+    assert result.report["damage_counts"] == {"destroyed": 4}
+    assert result.report["repeated_features"] == 1
+    assert len(result.current_structures()) == 4

@@ -233,7 +233,9 @@ def read_gis(ctx: Context) -> Parts:
         layer=", ".join(used),
         extra={"skipped_layers": skipped} if skipped else {},
         # one layer without an id column: the structures are its features, numbered
-        ids_unique=len(frames) == 1 and "id" not in ctx.collector.extra.get("columns_used", {}),
+        ids_unique=len(frames) == 1
+        and "id" not in ctx.collector.extra.get("columns_used", {})
+        and not ctx.collector.extra.get("repeated_features"),
     )
 
 
