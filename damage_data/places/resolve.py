@@ -240,15 +240,18 @@ def _resolve_exactish(q: _Query, index: Index) -> _Result | None:
 
 
 def _check_gender(result: _Result, key: str, index: Index) -> None:
-    """A masculine or neuter adjective ("Kharkivskyi", "Харьковский", "Oktyabrskoye") names
-    a raion, a city district or a village, never a region: its feminine form is the
-    oblast's name ("Kharkivska", область is feminine). Such a match is another unit, so it
+    """In Ukraine a masculine or neuter adjective ("Kharkivskyi", "Харьковский",
+    "Oktyabrskoye") names a raion, a city district or a village, never an oblast: the
+    oblast's name is feminine ("Kharkivska", область). Such a match is another unit, so it
     is sent to review, never used (ACAPS Ukraine: the raion read as its oblast).
     """
     code = result.unit_code
     if code is None or not re.search(r"sk(i|o|oia|oe)$", key):
         return
-    if index.units.get(code, ("", "", "", "", ""))[4] != "region":
+    _, _, _, country, kind = index.units.get(code, ("", "", "", "", ""))
+    # Ukraine's regions are oblasts (область, feminine) and its raions masculine; an
+    # Armenian marz is "марз" (masculine) as often as "область", so either form names it
+    if kind != "region" or country != "UA":
         return
     result.match = "unresolved"
     result.candidates = [code]
