@@ -859,3 +859,31 @@ def test_another_event_of_the_table_is_no_decrease(tmp_path: Path) -> None:
     text = "District,Date,Houses destroyed\nFuzuli,2020-11-01,30\nFuzuli,2020-11-20,20\n"
     row = summarise(collect([_write(tmp_path, "u.csv", text)], country="AZ")).iloc[0]
     assert "decreasing" in str(row["flags"])
+
+
+def test_a_workbook_is_read_from_its_first_sheet_of_counts(tmp_path: Path) -> None:
+    # DROMIC: a first sheet of notes; the counts were never found, and the command line
+    # had no way to name a sheet. By hand: Totally 1 + 22, Partially 297 + 1834
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "File Info"
+    book.active.append(["The file contains information of DROMIC reports."])
+    sheet = book.create_sheet("Damaged houses")
+    for row in (
+        ["Typhoon name", "Province / City / Municipality", "Totally", "Partially"],
+        ["OMPONG", "Adams", 1, 297],
+        ["OMPONG", "Bacarra", 22, 1834],
+    ):
+        sheet.append(row)
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    result = load(path)
+    assert result.report["damage_counts"] == {"destroyed": 23, "damaged": 2131}
+    assert result.report["layer"] == "Damaged houses"
+    assert any("'Damaged houses' was read" in w for w in result.report["warnings"])
+    # named on the command line
+    from damage_data.cli import main
+
+    assert main(["validate", str(path), "--layer", "Damaged houses", "--format", "json"]) == 0
+    assert main(["validate", str(path), "--layer", "No such sheet"]) == 3

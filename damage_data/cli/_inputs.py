@@ -39,6 +39,15 @@ def kind_option() -> Any:
     return typer.Option("auto", "--kind", help="Reader kind for all inputs (see `formats`).")
 
 
+def layer_option() -> Any:
+    return typer.Option(
+        None,
+        "--layer",
+        help="The layer of a GIS file or the sheet of a workbook to read (default: every "
+        "layer with damage; a workbook's first sheet).",
+    )
+
+
 def columns_option() -> Any:
     return typer.Option(
         None,
@@ -174,6 +183,7 @@ def collect_inputs(
     *,
     register: Path | None = None,
     kind: str = "auto",
+    layer: str | None = None,
     columns: list[str] | None = None,
     mapping: Path | None = None,
     units: Path | None = None,
@@ -197,6 +207,7 @@ def collect_inputs(
         inputs or None,
         register=register,
         kind=kind,
+        layer=layer,
         country=country.upper() if country else None,
         units=user_units(units, units_name, units_code),
         columns=parse_columns(columns, mapping),

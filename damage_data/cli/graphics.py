@@ -122,6 +122,7 @@ def map_command(
     policy: str = opt.policy_option(),
     as_of: str | None = opt.as_of_option(),
     kind: str = opt.kind_option(),
+    layer: str | None = opt.layer_option(),
     columns: list[str] | None = opt.columns_option(),
     mapping: Path | None = opt.mapping_option(),
     country: str | None = opt.country_option(),
@@ -146,6 +147,7 @@ def map_command(
         data=dict(
             register=register,
             kind=kind,
+            layer=layer,
             columns=columns,
             mapping=mapping,
             units=units,
@@ -192,6 +194,7 @@ def chart_command(
     kind: str = typer.Option(
         "auto", "--input-kind", help="Reader kind for all inputs (see `formats`)."
     ),
+    layer: str | None = opt.layer_option(),
     columns: list[str] | None = opt.columns_option(),
     mapping: Path | None = opt.mapping_option(),
     country: str | None = opt.country_option(),
@@ -216,6 +219,7 @@ def chart_command(
         data=dict(
             register=register,
             kind=kind,
+            layer=layer,
             columns=columns,
             mapping=mapping,
             units=units,

@@ -148,6 +148,7 @@ def summary(
         False, "--rollup", help="Add country rows summing their units (partial)."
     ),
     kind: str = opt.kind_option(),
+    layer: str | None = opt.layer_option(),
     columns: list[str] | None = opt.columns_option(),
     mapping: Path | None = opt.mapping_option(),
     country: str | None = opt.country_option(),
@@ -174,6 +175,7 @@ def summary(
         inputs,
         register=register,
         kind=kind,
+        layer=layer,
         columns=columns,
         mapping=mapping,
         units=units,

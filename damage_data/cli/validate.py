@@ -36,6 +36,7 @@ FIELDS = (
 def validate(
     inputs: list[Path] = typer.Argument(..., help="Input files to check (any kind `load` reads)."),
     kind: str = typer.Option("auto", "--kind", help="Reader kind (see `damage-data formats`)."),
+    layer: str | None = opt.layer_option(),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table|json."),
     strict: bool = typer.Option(
         False, "--strict", help="Exit 4 when any row was rejected or a figure fails validation."
@@ -69,7 +70,7 @@ def validate(
     roles = opt.parse_columns(columns, mapping)
     rejects = []
     for path in inputs:
-        result = load(path, kind=kind, limits=limits, columns=roles)
+        result = load(path, kind=kind, layer=layer, limits=limits, columns=roles)
         reports.append({**result.report, "figure_problems": _figure_problems(result.figures)})
         rejects.append(result.rejects)
     if fmt == "json":

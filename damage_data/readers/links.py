@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 
 from ..vocab import DAMAGE_GROUPS, DAMAGE_ORDER
+from ._result import Collector
+from .columns import CountColumn
 
 #: Damage short of destruction with its severity stated (minor, moderate, severe).
 _SEVERITY = tuple(s for s in DAMAGE_GROUPS["damaged"] if s in DAMAGE_ORDER)
@@ -135,3 +137,60 @@ def link_long(records: list[dict[str, Any]]) -> None:
             for r in rows:
                 if r is not whole and r["damage"] in narrower and not r.get("subset_of"):
                     r["subset_of"] = whole["figure_id"]
+
+
+#: Rows a possible subtotal is compared with, at most (a table's total row reaches far).
+_SUBTOTAL_REACH = 2000
+
+
+def warn_subtotals(
+    records: list[dict[str, Any]], counts: dict[str, CountColumn], col: Collector
+) -> None:
+    """Say which rows hold the sum of the rows below them: region and province subtotals
+    between municipal rows, with no level column to tell them apart (DROMIC reports). They
+    are not dropped (equal sums can be chance); a person decides.
+
+    From the bottom up, each row is compared with the sum of the plain rows that follow it
+    (a subtotal found earlier is skipped, so a region's rows are its municipalities, not its
+    provinces too); two rows or more that add up to it exactly, in every count column, make
+    it a subtotal. Rows of fewer than 10 structures are left alone.
+    """
+    columns = list(counts)
+    rows: dict[str, tuple[str, dict[str, float]]] = {}
+    for r in records:
+        if r.get("same_as") or r.get("subset_of"):
+            continue
+        row = str(r["locator"]).split(",")[0]  # "row 3, column Totally damaged houses"
+        _, cells = rows.setdefault(row, (str(r.get("place_text") or ""), {}))
+        spec = r.get("_column")
+        name = next((c for c, v in counts.items() if v is spec), None)
+        if name is not None and r.get("count") is not None:
+            cells[name] = cells.get(name, 0.0) + float(r["count"])
+    order = list(rows)
+    vectors = [tuple(rows[k][1].get(c, 0.0) for c in columns) for k in order]
+    found: set[int] = set()
+    for i in range(len(order) - 1, -1, -1):
+        target = vectors[i]
+        if not rows[order[i]][0] or sum(target) < 10:
+            continue
+        acc = [0.0] * len(columns)
+        leaves = 0
+        for j in range(i + 1, min(len(order), i + 1 + _SUBTOTAL_REACH)):
+            if j in found:
+                continue
+            acc = [a + b for a, b in zip(acc, vectors[j], strict=True)]
+            leaves += 1
+            if any(a > t for a, t in zip(acc, target, strict=True)):
+                break
+            if leaves >= 2 and tuple(acc) == target:
+                found.add(i)
+                break
+    if found:
+        listed = [f"{order[i]} ({rows[order[i]][0]!r})" for i in sorted(found)]
+        more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+        col.warn(
+            f"{len(found)} row(s) hold exactly the sum of rows below them: {', '.join(listed[:5])}"
+            f"{more}. If they are subtotals (a region above its municipalities), they count "
+            "the same structures again: remove them, or count with --units at the level of "
+            "the rows they sum (the subtotals then stay unresolved)"
+        )

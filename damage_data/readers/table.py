@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,7 @@ from .headers import (
     state_in_header,
     structure_in_header,
 )
-from .links import link_long, link_row
+from .links import link_long, link_row, warn_subtotals
 from .raw import (
     RawTable,
     clip,
@@ -63,8 +63,32 @@ _GRADED = (*DAMAGE_ORDER, *(s for s in DAMAGE_GROUPS["damaged"] if s not in DAMA
 
 
 def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -> Parts:
-    """Read a count table into figures, or a per-structure table into structures."""
+    """Read a count table into figures, or a per-structure table into structures.
+
+    A workbook whose first sheet holds no table of counts (a sheet of notes, DROMIC) is
+    read from its first sheet that does, with a warning; ``--layer`` names one.
+    """
     raw = raw or read_raw(ctx)
+    try:
+        return _read_one_table(ctx, raw, resolve)
+    except InputError as err:
+        if ctx.layer is not None or not raw.other_sheets or "no damage counts" not in str(err):
+            raise
+        for sheet in raw.other_sheets:
+            other = replace(ctx, layer=sheet)
+            try:
+                parts = _read_one_table(other, read_raw(other), resolve)
+            except InputError:
+                continue
+            ctx.collector.warn(
+                f"the first sheet holds no table of counts: sheet {sheet!r} was read (name "
+                "another with --layer SHEET)"
+            )
+            return replace(parts, layer=sheet)
+        raise
+
+
+def _read_one_table(ctx: Context, raw: RawTable, resolve: Any) -> Parts:
     frame = raw_frame(raw)
     mapping = map_columns(frame, columns=ctx.columns, resolve=resolve)
     if "lon" in mapping.roles or "wkt" in mapping.roles:
@@ -82,11 +106,18 @@ def read_table(ctx: Context, raw: RawTable | None = None, resolve: Any = None) -
             f"{state}={name!r}"
         )
     if not mapping.counts and not mapping.totals and "damage" not in mapping.roles:
+        sheets = (
+            f" The workbook has other sheets: {', '.join(map(repr, raw.other_sheets))}; read "
+            "one with --layer SHEET (layer= in Python)."
+            if raw.other_sheets
+            else ""
+        )
         raise InputError(
             f"{ctx.path}: no damage counts found. Columns: {', '.join(raw.header)}. Name them "
             "with --columns, e.g. --columns place=District destroyed='Houses destroyed' (a "
             "column per state) or --columns place=District damage=Status count=Number (a "
-            "label column and a count column).",
+            "label column and a count column); one structure per row: --columns "
+            f"damage=COLUMN (its labels).{sheets}",
             path=str(ctx.path),
         )
     for warning in mapping.warnings:
@@ -244,7 +275,7 @@ def figures_from_table(
     if plan.long:
         link_long(records)
     else:
-        _warn_subtotals(records, plan, col)
+        warn_subtotals(records, plan.counts, col)
     future = sum(1 for r in records if "future_date" in r["flags"])
     if future:
         col.warn(
@@ -256,61 +287,6 @@ def figures_from_table(
         r.pop("_column", None)
     figures = make_figures(records) if records else empty("figures")
     return figures, list(sources.values())
-
-
-#: Rows a possible subtotal is compared with, at most (a table's total row reaches far).
-_SUBTOTAL_REACH = 2000
-
-
-def _warn_subtotals(records: list[dict[str, Any]], plan: _Plan, col: Any) -> None:
-    """Say which rows hold the sum of the rows below them: region and province subtotals
-    between municipal rows, with no level column to tell them apart (DROMIC reports). They
-    are not dropped (equal sums can be chance); a person decides.
-
-    From the bottom up, each row is compared with the sum of the plain rows that follow it
-    (a subtotal found earlier is skipped, so a region's rows are its municipalities, not its
-    provinces too); two rows or more that add up to it exactly, in every count column, make
-    it a subtotal. Rows of fewer than 10 structures are left alone.
-    """
-    columns = list(plan.counts)
-    rows: dict[str, tuple[str, dict[str, float]]] = {}
-    for r in records:
-        if r.get("same_as") or r.get("subset_of"):
-            continue
-        row = str(r["locator"]).split(",")[0]  # "row 3, column Totally damaged houses"
-        _, counts = rows.setdefault(row, (str(r.get("place_text") or ""), {}))
-        spec = r.get("_column")
-        name = next((c for c, v in plan.counts.items() if v is spec), None)
-        if name is not None and r.get("count") is not None:
-            counts[name] = counts.get(name, 0.0) + float(r["count"])
-    order = list(rows)
-    vectors = [tuple(rows[k][1].get(c, 0.0) for c in columns) for k in order]
-    found: set[int] = set()
-    for i in range(len(order) - 1, -1, -1):
-        target = vectors[i]
-        if not rows[order[i]][0] or sum(target) < 10:
-            continue
-        acc = [0.0] * len(columns)
-        leaves = 0
-        for j in range(i + 1, min(len(order), i + 1 + _SUBTOTAL_REACH)):
-            if j in found:
-                continue
-            acc = [a + b for a, b in zip(acc, vectors[j], strict=True)]
-            leaves += 1
-            if any(a > t for a, t in zip(acc, target, strict=True)):
-                break
-            if leaves >= 2 and tuple(acc) == target:
-                found.add(i)
-                break
-    if found:
-        listed = [f"{order[i]} ({rows[order[i]][0]!r})" for i in sorted(found)]
-        more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
-        col.warn(
-            f"{len(found)} row(s) hold exactly the sum of rows below them: {', '.join(listed[:5])}"
-            f"{more}. If they are subtotals (a region above its municipalities), they count "
-            "the same structures again: remove them, or count with --units at the level of "
-            "the rows they sum (the subtotals then stay unresolved)"
-        )
 
 
 def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | None) -> _Plan:
