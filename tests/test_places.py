@@ -538,7 +538,7 @@ def test_cli_places_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_masculine_adjective_is_a_raion_not_its_oblast() -> None:
     # ACAPS Ukraine raion table: "Kharkivskyi" (raion, masculine) was read as Kharkivska
     # oblast (feminine) at score 100, and the oblast row built from one raion
-    out = resolve_places(["Kharkivskyi", "Харківський", "Donetskyi", "Kharkivska", "Харьковская"])
+    out = resolve_places(["Kharkivskyi", "Харківський", "Khersonskyi", "Kharkivska", "Харьковская"])
     assert out["unit_code"].iloc[:3].isna().all()
     assert (out["match"].iloc[:3] == "unresolved").all()
     assert out["candidates"].iloc[0] == ["UA-63"]

@@ -251,7 +251,7 @@ def _check_gender(result: _Result, key: str, index: Index) -> None:
     _, _, _, country, kind = index.units.get(code, ("", "", "", "", ""))
     # Ukraine's regions are oblasts (область, feminine) and its raions masculine; an
     # Armenian marz is "марз" (masculine) as often as "область", so either form names it
-    if kind != "region" or country != "UA":
+    if kind not in ("region", "") or country != "UA":  # (Kherson's type is not recorded)
         return
     result.match = "unresolved"
     result.candidates = [code]

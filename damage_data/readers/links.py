@@ -158,7 +158,7 @@ def warn_subtotals(
     columns = list(counts)
     rows: dict[str, tuple[str, dict[str, float]]] = {}
     for r in records:
-        if r.get("same_as") or r.get("subset_of"):
+        if r.get("same_as"):  # a repeated row's cells are the first one's
             continue
         row = str(r["locator"]).split(",")[0]  # "row 3, column Totally damaged houses"
         _, cells = rows.setdefault(row, (str(r.get("place_text") or ""), {}))
@@ -168,16 +168,21 @@ def warn_subtotals(
             cells[name] = cells.get(name, 0.0) + float(r["count"])
     order = list(rows)
     vectors = [tuple(rows[k][1].get(c, 0.0) for c in columns) for k in order]
+    places = [rows[k][0] for k in order]
     found: set[int] = set()
     for i in range(len(order) - 1, -1, -1):
         target = vectors[i]
-        if not rows[order[i]][0] or sum(target) < 10:
+        # two states at least, both stated: one column of small counts adds up to a later
+        # row by chance in any incident log (DIBI, UNGRD), two columns at once hardly
+        if not places[i] or sum(target) < 10 or sum(1 for t in target if t > 0) < 2:
             continue
         acc = [0.0] * len(columns)
         leaves = 0
         for j in range(i + 1, min(len(order), i + 1 + _SUBTOTAL_REACH)):
             if j in found:
                 continue
+            if places[j] == places[i]:
+                break  # the same place again (its types, its weeks): no subtotal of others
             acc = [a + b for a, b in zip(acc, vectors[j], strict=True)]
             leaves += 1
             if any(a > t for a, t in zip(acc, target, strict=True)):

@@ -272,9 +272,9 @@ def figures_from_table(
             f"{len(repeated)} row(s) repeat an earlier row cell for cell ({shown}{more}): "
             "the same record listed twice, counted once"
         )
-    if plan.long:
-        link_long(records)
-    else:
+    if plan.long and not plan.one_each:
+        link_long(records)  # (one structure per row: a row of no type is no total)
+    elif not plan.long:
         warn_subtotals(records, plan.counts, col)
     future = sum(1 for r in records if "future_date" in r["flags"])
     if future:
