@@ -476,9 +476,10 @@ def test_gem_damaged_units_count_the_same_units_as_the_grades(tmp_path: Path) ->
     }
 
 
-def test_rows_of_different_events_are_never_added(tmp_path: Path) -> None:
-    # a table of several typhoons by municipality (the layout of the Goni damage-model data);
-    # by hand: each municipality's figures come from one typhoon, never 50 + 60
+def test_rows_of_different_events_add_up_within_one_source(tmp_path: Path) -> None:
+    # a table of several typhoons by municipality (the layout of the Goni damage-model data):
+    # each row is one typhoon's damage, so a place hit by two adds them. By hand: Tacloban
+    # 50 + 60 destroyed and 200 + 10 damaged; it showed one typhoon only
     text = (
         "disaster_type,disaster_name,municipality,Completely damaged (abs.),Partly damaged (abs.)\n"
         "Typhoon,Haiyan,Tacloban,50,200\n"
@@ -488,12 +489,19 @@ def test_rows_of_different_events_are_never_added(tmp_path: Path) -> None:
     result = load(_write(tmp_path, "t.csv", text))
     validate(result.figures)
     f = result.figures
-    assert f["source_id"].nunique() == 2  # one per event
-    # and the reader says so: the summary shows one event per place, never their sum
-    assert any("2 events in column 'disaster_name'" in w for w in result.report["warnings"])
-    per_source = f.groupby(["source_id", "place_text"])["count"].sum()
-    assert sorted(per_source.tolist()) == [25, 70, 250]
+    assert f["source_id"].nunique() == 1
     assert set(f["structure"].astype(str)) == {"any"}  # the kind of event is no type
+    assert result.report["damage_counts"] == {"destroyed": 115, "damaged": 230}
+    assert any("2 events in column 'disaster_name'" in w for w in result.report["warnings"])
+    # one event reported at two dates is a running total: each event's rows stay a source of
+    # their own (Haiyan 50 on 10 Nov, 70 on 14 Nov: 70, never 120)
+    text = (
+        "disaster_name,municipality,date,Houses destroyed\n"
+        "Haiyan,Tacloban,2013-11-10,50\nHaiyan,Tacloban,2013-11-14,70\n"
+        "Bopha,Tacloban,2012-12-05,60\n"
+    )
+    f = load(_write(tmp_path, "u.csv", text)).figures
+    assert f["source_id"].nunique() == 2
 
 
 def test_a_row_repeated_cell_for_cell_is_counted_once(tmp_path: Path) -> None:

@@ -124,17 +124,23 @@ def states_in_header(name: str) -> tuple[str, ...]:
     """
     text = f" {fold(name)} "
     found: list[tuple[int, str]] = []
+    adverb = False
     for phrase, state in _state_phrases():
         if _find(text, phrase):
             pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
             hit = re.search(pattern, text)
             found.append((hit.start() if hit else 0, state))
+            adverb |= phrase in _WHOLLY
             # blanked to its length: the positions of the phrases left stay as written
             text = re.sub(pattern, lambda m: " " * len(m.group()), text)
     distinct = list(dict.fromkeys(state for _, state in sorted(found)))
-    if "damaged" in distinct and any(s in _SEVERITIES for s in distinct):
-        distinct.remove("damaged")
+    if "damaged" in distinct and (any(s in _SEVERITIES for s in distinct) or adverb):
+        distinct.remove("damaged")  # "Fully No. of House damaged": fully damaged
     return tuple(distinct)
+
+
+#: Adverbs that name a state by qualifying "damaged" ("Fully … damaged" is destroyed).
+_WHOLLY = frozenset({"fully", "totally", "completely"})
 
 
 _SEVERITIES = tuple(s for s in DAMAGE_GROUPS["damaged"] if s != "damaged")

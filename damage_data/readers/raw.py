@@ -313,6 +313,12 @@ _ERROR_VALUES = frozenset(
         "Err:502",
         "Err:504",
         "Err:508",
+        # and the words tables write for "not available" (pandas reads them as missing too)
+        "NA",
+        "N/A",
+        "n/a",
+        "N.A.",
+        "n.a.",
     }
 )
 

@@ -170,6 +170,9 @@ class _Plan:
     structures: dict[str, tuple[str, bool]]
     dayfirst: bool | None
     level: str | None
+    #: The events of an event column are separate incidents that add up (no place has an
+    #: event at two dates); otherwise each event's rows are a source of their own.
+    events_added: bool = False
 
 
 def figures_from_table(
@@ -228,11 +231,15 @@ def figures_from_table(
     event = mapping.roles.get("event")
     if event is not None and not plan.one_each:
         events = list(dict.fromkeys(v for v in frame[event] if v))
+        named = f"{len(events)} events in column {event!r} ({', '.join(map(repr, events[:3]))}"
+        named += f"{', …' if len(events) > 3 else ''})"
         col.warn(
-            f"{len(events)} events in column {event!r} ({', '.join(map(repr, events[:3]))}"
-            f"{', …' if len(events) > 3 else ''}): figures of different events are never "
-            "added, so a place hit by several shows one event only (chosen as between sources, flag "
-            "'disagree' when they differ); to count one event, keep its rows only"
+            f"{named}: each row is one event's damage, so the events of a place add up (a "
+            "building hit twice counts twice); to count one event, keep its rows only"
+            if plan.events_added
+            else f"{named}, some reported at several dates: each event's rows are a source "
+            "of their own, never added, so a place hit by several shows one event only "
+            "(chosen as between sources); to count one event, keep its rows only"
         )
     sources: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
@@ -316,7 +323,30 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
         structures=_structures(frame, roles.get("structure")),
         dayfirst=_date_order(ctx, frame, roles.get("date")),
         level=level,
+        events_added=_events_add_up(frame, roles),
     )
+
+
+def _events_add_up(frame: pd.DataFrame, roles: dict[str, str]) -> bool:
+    """Whether the rows of an event column are incidents that add up: each place is hit by
+    each event on one date at most (typhoons by municipality, calamities by district). A
+    place with one event at several dates reports that event again (a running total):
+    then each event's rows are kept apart, a source of their own.
+
+    >>> f = pd.DataFrame({"place": ["A", "A"], "event": ["Haiyan", "Bopha"], "date": ["", ""]})
+    >>> _events_add_up(f, {"place": "place", "event": "event", "date": "date"})
+    True
+    """
+    event = roles.get("event")
+    if event is None:
+        return False
+    keys = [roles[r] for r in ("place", "parent", "village", "unit_code") if r in roles]
+    date = roles.get("date")
+    if date is None:
+        return True
+    dated = frame[(frame[date] != "") & (frame[event] != "")]
+    per_event = dated.groupby([*keys, event], sort=False)[date].nunique()
+    return bool(per_event.empty or per_event.max() <= 1)
 
 
 def _with_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, CountColumn]:
@@ -513,7 +543,10 @@ def _row_figures(
         return (str(date_column), values[str(date_column)], why), []
     # one structure per row: rows are different structures and add up whatever source or
     # event each names (ACAPS Ukraine: a news link per damaged facility)
-    source_id = ctx.source_id if plan.one_each else _row_source(ctx, values, roles, sources)
+    if plan.one_each:
+        source_id = ctx.source_id
+    else:
+        source_id = _row_source(ctx, values, roles, sources, events=not plan.events_added)
     unit = plan.mapping.count_unit
     if "unit" in roles and values.get(roles["unit"]):
         unit = count_unit_of_value(values[roles["unit"]]) or unit
@@ -545,7 +578,9 @@ def _row_figures(
             if f
         ),
         # rows of a survey sheet are distinct structures: they add up, never a series
-        "cumulative": False if plan.one_each or plan.mapping.per_period else None,
+        "cumulative": False
+        if plan.one_each or plan.mapping.per_period or plan.events_added
+        else None,
     }
     out: list[dict[str, Any]] = []
     for column in plan.count_columns:
@@ -606,12 +641,17 @@ def _row_figures(
 
 
 def _row_source(
-    ctx: Context, values: dict[str, str], roles: dict[str, str], sources: dict[str, dict[str, Any]]
+    ctx: Context,
+    values: dict[str, str],
+    roles: dict[str, str],
+    sources: dict[str, dict[str, Any]],
+    *,
+    events: bool = True,
 ) -> str:
     """The source of a row: the file, or the one its ``source`` column names (added to
-    ``sources`` the first time it is seen)."""
+    ``sources`` the first time it is seen); with ``events``, one per event too."""
     source = values.get(roles["source"], "").strip() if "source" in roles else ""
-    event = values.get(roles["event"], "").strip() if "event" in roles else ""
+    event = values.get(roles["event"], "").strip() if events and "event" in roles else ""
     if not source and not event:
         return ctx.source_id
     # rows of another source, or about another event, are never added to these
