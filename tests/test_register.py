@@ -1092,3 +1092,32 @@ def test_copernicus_product_becomes_structures_layer(tmp_path: Path, shared: typ
     assert 12.9 < minx < maxx < 13.1 and 42.8 < miny < maxy < 42.95
     assert register_sources(reg).loc[0, "sha256"] == _sha(shp)
     assert ingest(reg, [shp])[0].status == "unchanged"
+
+
+def test_ingest_reads_the_named_sheet(tmp_path: Path) -> None:
+    # --layer was on summary, report, map, chart and validate but not on ingest: a workbook
+    # whose counts are on its second sheet could not be ingested from that sheet. By hand:
+    # the "2021" sheet says Fuzuli 25 destroyed, the "2020" sheet 10
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "2020"
+    book.active.append(["District", "Houses destroyed"])
+    book.active.append(["Fuzuli", 10])
+    later = book.create_sheet("2021")
+    later.append(["District", "Houses destroyed"])
+    later.append(["Fuzuli", 25])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    reg = tmp_path / "reg.gpkg"
+    code = main(["ingest", str(path), "--register", str(reg), "--country", "AZ", "--layer", "2021"])
+    assert code == 0
+    figures, _ = read_register(reg)
+    assert figures["count"].tolist() == [25]
+    assert figures["unit_code"].tolist() == ["AZ-FUZ"]
+    # without --layer, the first sheet holding counts, as every other command reads it
+    other = tmp_path / "other.gpkg"
+    assert main(["ingest", str(path), "--register", str(other), "--country", "AZ"]) == 0
+    assert read_register(other)[0]["count"].tolist() == [10]
+    # a sheet that is not there is an input error, naming the sheets there are
+    assert main(["ingest", str(path), "--register", str(other), "--layer", "2022"]) == 3

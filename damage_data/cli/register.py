@@ -99,6 +99,7 @@ def ingest(
     units_name: str | None = opt.units_name_option(),
     units_code: str | None = opt.units_code_option(),
     gazetteer: Path | None = opt.gazetteer_option(),
+    layer: str | None = opt.layer_option(),
     fmt: str = typer.Option(
         "text", "--format", "-f", help="text (one line per input) or json (an array)."
     ),
@@ -127,6 +128,7 @@ def ingest(
         columns=opt.parse_columns(columns, mapping),
         units=opt.user_units(units, units_name, units_code),
         settlements=opt.user_settlements(gazetteer),
+        layer=layer,
     )
     if fmt == "json":
         rows = [dataclasses.asdict(r) for r in results]

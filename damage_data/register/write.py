@@ -75,7 +75,7 @@ def _as_input(item: Any, kind: str, country: str | None = None, **read: Any) -> 
                 rejects=len(collected.rejects),
                 kind="structures_parquet",
             )
-        result = load(path, kind=kind, columns=read.get("columns"))
+        result = load(path, kind=kind, columns=read.get("columns"), layer=read.get("layer"))
         loaded = _from_loaded(result, label=str(path), country=country, **read)
         loaded.origin = str(path.resolve())
         loaded.file_sha = file_sha256(path) if path.is_file() else None
@@ -202,6 +202,7 @@ def ingest(
     columns: Mapping[str, str] | None = None,
     units: Any = None,
     settlements: Any = None,
+    layer: str | None = None,
 ) -> list[IngestResult]:
     """Add inputs to a register, one transaction per input.
 
@@ -223,6 +224,9 @@ def ingest(
     columns, units, settlements
         The column roles of table inputs, your own units and your own villages, as for
         :func:`damage_data.pipeline.collect`.
+    layer
+        The layer of a GIS file or the sheet of a workbook to read, for every input given as a
+        path (default: every layer with damage; a workbook's first sheet holding counts).
 
     Returns
     -------
@@ -266,7 +270,13 @@ def ingest(
     target = Path(register_path)
     for item in items:
         loaded = _as_input(
-            item, kind, country, columns=columns, units=units, settlements=settlements
+            item,
+            kind,
+            country,
+            columns=columns,
+            units=units,
+            settlements=settlements,
+            layer=layer,
         )
         with open_register(target, write=True) as con:
             result = _ingest_one(con, loaded, overrides, kind=kind, same_call=frozenset(fresh))
