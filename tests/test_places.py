@@ -538,11 +538,12 @@ def test_cli_places_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_masculine_adjective_is_a_raion_not_its_oblast() -> None:
     # ACAPS Ukraine raion table: "Kharkivskyi" (raion, masculine) was read as Kharkivska
     # oblast (feminine) at score 100, and the oblast row built from one raion
-    out = resolve_places(["Kharkivskyi", "Харківський", "Khersonskyi", "Kharkivska", "Харьковская"])
-    assert out["unit_code"].iloc[:3].isna().all()
-    assert (out["match"].iloc[:3] == "unresolved").all()
-    assert out["candidates"].iloc[0] == ["UA-63"]
-    assert out["unit_code"].tolist()[3:] == ["UA-63", "UA-63"]
+    out = resolve_places(["Volynskyi", "Закарпатський", "Kharkivska", "Харьковская"])
+    assert out["unit_code"].iloc[:2].isna().all()
+    assert (out["match"].iloc[:2] == "unresolved").all()
+    assert out["candidates"].iloc[0] == ["UA-07"]
+    assert out["unit_code"].tolist()[2:] == ["UA-63", "UA-63"]
+    assert (out["level"].iloc[2:] == "adm1").all()
     # a rayon is masculine in Russian, and a marz ("марз") is too: those stay matched
     again = resolve_places(["Физулинский", "Fizulinskiy rayon", "Сюникский марз", "Ширакский"])
     assert again["unit_code"].tolist() == ["AZ-FUZ", "AZ-FUZ", "AM-SU", "AM-SH"]
@@ -557,3 +558,51 @@ def test_a_units_own_name_beats_an_alias_of_another() -> None:
     assert out.loc[0, "match"] == "exact" and "UA-32" in out.loc[0, "reason"]
     # two units of one name (the city and the rayon Şəki) stay a question for the user
     assert out.loc[2, "match"] == "ambiguous"
+
+
+def test_a_raion_is_a_place_inside_its_oblast() -> None:
+    # ACAPS Ukraine raion table (123 raions, no oblast column): 108 names went unresolved,
+    # "Bohodukhivskyi" (Kharkiv) was placed in Donetsk, where GeoNames has a place of that
+    # name, and "Khmelnytskyi" (a raion, and the capital's name) was read as its oblast's own
+    # total, hiding the other raions of that oblast. The raions and their oblasts are OCHA's
+    # COD-AB admin-2 table (data/places/subunits_ua_raions.csv)
+    names = [
+        "Bohodukhivskyi",
+        "Bohodukhivskyi raion",
+        "Богодухівський район",
+        "Богодуховский район",
+        "Kharkivskyi",
+        "Khmelnytskyi",
+        "Kropyvnytskyi",
+        "Bakhmutskyi",
+    ]
+    out = resolve_places(names, country="UA")
+    assert out["unit_code"].tolist() == ["UA-63"] * 5 + ["UA-68", "UA-35", "UA-14"]
+    assert (out["level"] == "settlement").all()
+    assert (out["match"] == "parent").all()
+    # a stated parent that disagrees is a conflict to review, not a silent move
+    conflict = resolve_places(["Bohodukhivskyi"], parent=["Donetska"], country="UA")
+    assert "parent_conflict" in conflict.loc[0, "reason"]
+    # the oblasts and their capitals as such are unchanged
+    same = resolve_places(["Kharkiv", "Khmelnytska oblast", "Kyiv"], country="UA")
+    assert same["unit_code"].tolist() == ["UA-63", "UA-68", "UA-30"]
+    assert (same["level"] == "adm1").all()
+
+
+def test_raion_rows_add_up_into_their_oblast(tmp_path) -> None:
+    # by hand: Kharkiv oblast 4 + 6 = 10 from two raions, Khmelnytskyi oblast 2 + 3 = 5;
+    # neither oblast states its own total, so both are partial
+    from damage_data import collect, summarise
+
+    path = tmp_path / "raions.csv"
+    path.write_text(
+        "rayon,damaged_buildings\nBohodukhivskyi,4\nKharkivskyi,6\n"
+        "Khmelnytskyi,2\nKamianets-Podilskyi,3\n",
+        encoding="utf-8",
+    )
+    rows = summarise(collect([path], country="UA")).set_index("unit_code")
+    assert sorted(rows.index) == ["UA-63", "UA-68"]
+    assert rows.loc["UA-63", "damaged"] == 10
+    assert rows.loc["UA-68", "damaged"] == 5
+    assert "partial" in str(rows.loc["UA-63", "flags"])
+    assert "partial" in str(rows.loc["UA-68", "flags"])

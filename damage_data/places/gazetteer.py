@@ -30,6 +30,7 @@ __all__ = [
     "bundled_aliases",
     "bundled_codes",
     "bundled_settlements",
+    "bundled_subunits",
     "bundled_unit_shapes",
     "bundled_unit_table",
     "bundled_units",
@@ -54,6 +55,9 @@ UNIT_COLUMNS = ("unit_code", "name", "level", "parent_code", "country", "kind")
 ALIAS_COLUMNS = ("unit_code", "alias", "lang", "source", "one_to_one")
 CODE_COLUMNS = ("unit_code", "code", "scheme")
 SETTLEMENT_COLUMNS = ("name", "unit_code", "lat", "lon", "source")
+#: Named parts of a unit that are not units of the gazetteer (Ukraine's raions inside its
+#: oblasts): a figure about one is about a place inside its unit, as a village's is.
+SUBUNIT_COLUMNS = ("name", "unit_code", "code", "source")
 
 # Natural Earth / ISO unit types → the kind that words such as "city" or "rayon" point to.
 _KIND_OF_TYPE = {
@@ -90,6 +94,9 @@ class Gazetteer:
         Other codes of the units (HASC, GeoNames admin codes): ``unit_code, code, scheme``.
     settlements
         Populated places: ``name, unit_code, lat, lon, source``.
+    subunits
+        Named parts of units that are no units here (Ukraine's raions, whose oblasts are the
+        units): ``name, unit_code, code, source``, one row per name and language.
     do_not_fuzzy
         Names (any script) that are never matched or matched to by fuzzy matching.
     """
@@ -99,6 +106,7 @@ class Gazetteer:
     codes: pd.DataFrame = field(default_factory=lambda: _empty(CODE_COLUMNS))
     settlements: pd.DataFrame = field(default_factory=lambda: _empty(SETTLEMENT_COLUMNS))
     do_not_fuzzy: frozenset[str] = frozenset()
+    subunits: pd.DataFrame = field(default_factory=lambda: _empty(SUBUNIT_COLUMNS))
     # lookup tables built from this instance by the resolver (per instance, never shared)
     _index_cache: dict[str, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -124,6 +132,7 @@ class Gazetteer:
             aliases=self.aliases[self.aliases["unit_code"].isin(codes)],
             codes=self.codes[self.codes["unit_code"].isin(codes)],
             settlements=self.settlements[self.settlements["unit_code"].isin(codes)],
+            subunits=self.subunits[self.subunits["unit_code"].isin(codes)],
         )
 
     def with_aliases(self, aliases: pd.DataFrame) -> Gazetteer:
@@ -267,6 +276,7 @@ def combine_gazetteers(*gazetteers: Gazetteer) -> Gazetteer:
         codes=pd.concat([g.codes for g in gazetteers], ignore_index=True),
         settlements=pd.concat([g.settlements for g in gazetteers], ignore_index=True),
         do_not_fuzzy=frozenset().union(*(g.do_not_fuzzy for g in gazetteers)),
+        subunits=pd.concat([g.subunits for g in gazetteers], ignore_index=True),
     )
 
 
@@ -641,7 +651,35 @@ def _default_gazetteer(wanted: tuple[str, ...]) -> Gazetteer:
         codes=bundled_codes(list(wanted)),
         settlements=bundled_settlements(list(wanted)),
         do_not_fuzzy=_bundled_do_not_fuzzy(wanted),
+        subunits=bundled_subunits(list(wanted)),
     )
+
+
+def bundled_subunits(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Ukraine's 137 raions (OCHA COD-AB admin 2) in English, Ukrainian and Russian, each
+    with the oblast (a bundled unit) that holds it; empty for the other countries.
+
+    Examples
+    --------
+    >>> raions = bundled_subunits("UA")
+    >>> raions.loc[raions["name"] == "Bohodukhivskyi", "unit_code"].tolist()
+    ['UA-63']
+    >>> len(bundled_subunits("AZ"))
+    0
+    """
+    if "UA" not in _wanted_countries(countries):
+        return _empty(SUBUNIT_COLUMNS)
+    table = _places_csv("subunits_ua_raions.csv")
+    source = "OCHA COD-AB Ukraine adm2 (sspe_20240416) " + table["code"]
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {"name": table[col], "unit_code": table["unit_code"], "code": table["code"]}
+            ).assign(source=source)
+            for col in ("name_en", "name_uk", "name_ru")
+        ],
+        ignore_index=True,
+    )[list(SUBUNIT_COLUMNS)]
 
 
 def default_gazetteer(countries: str | Iterable[str] | None = None) -> Gazetteer:

@@ -61,7 +61,7 @@ def strip_generic(text: str) -> tuple[str, tuple[str, ...], str | None]:
 class Entry:
     unit_code: str
     text: str
-    kind: str  # "name", "alias" or "settlement"
+    kind: str  # "name", "alias", "settlement" or "subunit"
     one_to_one: bool
     lang: str = ""
 
@@ -77,6 +77,7 @@ class Index:
     settle_exact: dict[str, list[Entry]]
     settle_folded: dict[str, list[Entry]]
     adjective: dict[str, list[Entry]] = field(default_factory=dict)
+    subunits: dict[str, list[Entry]] = field(default_factory=dict)
     loose: dict[str, list[Entry]] = field(default_factory=dict)
     fuzzy_keys: list[str] = field(default_factory=list)
     fuzzy_units: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
@@ -179,6 +180,17 @@ def build_index(gaz: Gazetteer, level: str | None = None) -> Index:
             _add(settle_exact, exact_key(name), entry)
             _add(settle_folded, fold(name), entry)
 
+    # raions and other named parts of units: their exact and folded keys in one table (the
+    # fold reads "Bohodukhivskyy", "Bohodukhivskiy", "Богодухівський" alike); not the
+    # ending-neutral key, which would take the feminine oblast ("Харьковская") for the raion
+    subunits: dict[str, list[Entry]] = {}
+    sub = gaz.subunits if level in (None, "settlement", "adm2", "district") else gaz.subunits[:0]
+    for name, code in zip(sub["name"], sub["unit_code"], strict=True):
+        if isinstance(name, str) and str(code) in units:
+            entry = Entry(str(code), name, "subunit", True)
+            for key in dict.fromkeys((exact_key(name), fold_variants(name).key)):
+                _add(subunits, key, entry)
+
     no_fuzzy = frozenset(fold(n) for n in gaz.do_not_fuzzy)
     loose: dict[str, list[Entry]] = {}
     for folded_key, same_key in folded.items():
@@ -204,6 +216,7 @@ def build_index(gaz: Gazetteer, level: str | None = None) -> Index:
         settle_exact=settle_exact,
         settle_folded=settle_folded,
         adjective=adjective,
+        subunits=subunits,
         loose=loose,
         fuzzy_keys=[k for k, _ in pairs],
         fuzzy_units=np.array([u for _, u in pairs], dtype=np.int64),

@@ -3,7 +3,8 @@
 :func:`resolve_places` tries, for each name: its unit code (ISO 3166-2, p-code, HASC,
 GeoNames admin code); the exact unit name; an alias in any script; the transliteration key
 (:mod:`.translit`: scripts, romanisations, Azerbaijani letters typed as ASCII, Russian and
-Ukrainian adjective forms); a settlement of the gazetteer (tied to the unit holding it); a
+Ukrainian adjective forms); a raion (a district the gazetteer holds only as a part of a unit,
+tied to the unit holding it); a settlement of the gazetteer (tied to the unit holding it); a
 sound-alike key (sh/s, kh/k…); and finally a fuzzy match (rapidfuzz ``cdist``) above a
 threshold. Words such as "district", "rayonu" or "область" never decide a match, but may
 choose between a city and a rayon of the same name. A name that fits several units comes
@@ -209,7 +210,15 @@ def _resolve_exactish(q: _Query, index: Index) -> _Result | None:
         extra = [u for u in _units_of(folded) if u not in units]
         if extra:
             units = units + extra
-        return _decide(units, entries, match, q, index, reason)
+        result = _decide(units, entries, match, q, index, reason)
+        if match == "alias" and result.unit_code is not None:
+            # an oblast's alias that is also the name of a raion inside it is its capital's
+            # name ("Khmelnytskyi", "Kropyvnytskyi"): the raion, a place inside the oblast,
+            # not the oblast's own total (which would hide the other raions' figures)
+            raion = _resolve_subunit(q, index)
+            if raion is not None and raion.unit_code == result.unit_code:
+                return raion
+        return result
     v = k.variants
     tries: Iterable[tuple[str, dict[str, list[Entry]], float]]
     if not v.same and not v.bases:  # most names: one key to look up
@@ -234,25 +243,29 @@ def _resolve_exactish(q: _Query, index: Index) -> _Result | None:
             result = _decide(_units_of(entries), entries, "transliteration", q, index, reason)
             result.score = score
             if q.kind != "region":  # "Сюникский марз": марз is masculine
-                _check_gender(result, v.key, index)
+                return _check_gender(result, q, v.key, index)
             return result
     return None
 
 
-def _check_gender(result: _Result, key: str, index: Index) -> None:
+def _check_gender(result: _Result, q: _Query, key: str, index: Index) -> _Result:
     """In Ukraine a masculine or neuter adjective ("Kharkivskyi", "Харьковский",
     "Oktyabrskoye") names a raion, a city district or a village, never an oblast: the
-    oblast's name is feminine ("Kharkivska", область). Such a match is another unit, so it
-    is sent to review, never used (ACAPS Ukraine: the raion read as its oblast).
+    oblast's name is feminine ("Kharkivska", область). Such a match is another unit: the
+    raion of that name inside the oblast when the gazetteer knows one (Kharkivskyi raion),
+    else it is sent to review, never used (ACAPS Ukraine: the raion read as its oblast).
     """
     code = result.unit_code
     if code is None or not re.search(r"sk(i|o|oia|oe)$", key):
-        return
+        return result
     _, _, _, country, kind = index.units.get(code, ("", "", "", "", ""))
     # Ukraine's regions are oblasts (область, feminine) and its raions masculine; an
     # Armenian marz is "марз" (masculine) as often as "область", so either form names it
     if kind not in ("region", "") or country != "UA":  # (Kherson's type is not recorded)
-        return
+        return result
+    raion = _resolve_subunit(q, index)
+    if raion is not None and raion.unit_code == code:
+        return raion
     result.match = "unresolved"
     result.candidates = [code]
     result.unit_code = None
@@ -260,6 +273,48 @@ def _check_gender(result: _Result, key: str, index: Index) -> None:
         f"a masculine or neuter adjective names a district or a place in "
         f"{_names([code], index)}, not the region itself (its name is feminine)"
     )
+    return result
+
+
+def _resolve_subunit(q: _Query, index: Index) -> _Result | None:
+    """A district the gazetteer holds only as a part of a unit (Ukraine's raions, inside
+    their oblasts): a figure about it is about a place inside that unit, rolled up into it
+    as a village's is ("Bohodukhivskyi", "Богодухівський район" → inside UA-63).
+
+    Tried before the settlements: a raion's name is an adjective that a village or a city
+    district elsewhere may also bear (GeoNames lists a "Bohodukhivskyi" in Donetsk).
+    """
+    k = keys_of(q.text)
+    entries = next(
+        (
+            index.subunits[key]
+            for key in (k.stripped_exact, k.variants.key)
+            if key in index.subunits
+        ),
+        None,
+    )
+    if not entries or q.kind in ("city", "region"):
+        return None
+    units = _units_of(entries)
+    if q.parent and len(units) > 1:
+        inside = [u for u in units if _inside(u, q.parent, index)]
+        if inside:
+            units = inside
+    result = _Result(match="parent", score=100.0, level="settlement")
+    if len(units) > 1:
+        result.match = "ambiguous"
+        result.candidates = units
+        result.reasons.append(
+            f"district {entries[0].text!r} exists in {len(units)} units: {_names(units, index)}"
+        )
+        return result
+    result.unit_code = units[0]
+    result.reasons.append(
+        f"district (raion) {entries[0].text!r} lies in {_names(units, index)}: "
+        "counted as a place inside it"
+    )
+    _check_parent(result, q, index)
+    return result
 
 
 def _resolve_settlement(q: _Query, index: Index) -> _Result | None:
@@ -429,7 +484,7 @@ def resolve_places(
         ``place_text, unit_code, unit_name, level, match, score, candidates, reason``.
         ``match`` is one of ``code, exact, alias, transliteration, fuzzy, parent,
         ambiguous, unresolved``; ``parent`` means the figure is tied to the unit holding
-        the named settlement, or to the stated parent of a place the gazetteer does not
+        the named settlement or raion, or to the stated parent of a place the gazetteer does not
         know (``level == "settlement"`` then: the figure is about a place inside the
         unit, not the unit's own total). ``score`` is 100 for code to transliteration
         matches (90 for an adjective read as its base noun), the rapidfuzz ``ratio`` for
@@ -560,7 +615,11 @@ def _resolve_text(
     k = keys_of(place)
     q = _Query(place, parent_code, parent_text, k.kind, k.removed)
     # without a parent the whole text was already tried above
-    result = (_resolve_exactish(q, index) if parent_text else None) or _resolve_settlement(q, index)
+    result = (
+        (_resolve_exactish(q, index) if parent_text else None)
+        or _resolve_subunit(q, index)
+        or _resolve_settlement(q, index)
+    )
     if result is None and k.variants.key not in index.no_fuzzy:
         result = _resolve_loose(q, k.variants.key, index)
     if result is None:
