@@ -687,3 +687,48 @@ def test_a_feature_listed_twice_exactly_is_one_structure(tmp_path: Path) -> None
     assert result.report["damage_counts"] == {"destroyed": 4}
     assert result.report["repeated_features"] == 1
     assert len(result.current_structures()) == 4
+
+
+def test_bare_number_codes_are_not_guessed(tmp_path: Path) -> None:
+    # UNOSAT Raqqa recoded 0-3 (3 = destroyed) and the Turkish ministry's 0-4 (4 = collapsed)
+    # were read as EMS-98 grades: 0 destroyed and 12,776 damaged for Raqqa, where UNOSAT
+    # published 3,326 destroyed. A number names opposite states on different scales
+    from damage_data.cli import main
+
+    raqqa = tmp_path / "raqqa.csv"
+    raqqa.write_text("lon,lat,damage\n38.99,35.96,3\n38.98,35.96,0\n38.97,35.96,1\n", "utf-8")
+    with pytest.raises(InputError, match="only numbers"):
+        load(raqqa)
+    assert main(["validate", str(raqqa)]) == 3
+    # stated, the scale is read as stated (EMS-98: 3 is substantial to heavy damage)
+    stated = load(raqqa, scheme="ems98")
+    assert stated.report["damage_counts"] == {"severe": 1, "none": 1, "minor": 1}
+    assert main(["validate", str(raqqa), "--damage-scheme", "ems98"]) == 0
+    # numbers only one scale has settle it: UNOSAT's 6 (no visible damage) and no 0
+    unosat = tmp_path / "unosat.csv"
+    unosat.write_text("lon,lat,damage\n38.99,35.96,1\n38.98,35.96,6\n38.97,35.96,2\n", "utf-8")
+    assert load(unosat).report["damage_counts"] == {"destroyed": 1, "none": 1, "severe": 1}
+    # EMS-98's grade 5 and nothing above it
+    ems = tmp_path / "ems.csv"
+    ems.write_text("lon,lat,damage\n38.99,35.96,5\n38.98,35.96,0\n38.97,35.96,2\n", "utf-8")
+    assert load(ems).report["damage_counts"] == {"destroyed": 1, "none": 1, "moderate": 1}
+    # OSM damage percentages (1, 50, 100): no scale; they had been summed as 151 damaged
+    osm = tmp_path / "osm.csv"
+    osm.write_text("lon,lat,damage\n38.99,35.96,1\n38.98,35.96,50\n38.97,35.96,100\n", "utf-8")
+    with pytest.raises(InputError, match="not counts"):
+        load(osm)
+    # a column counting structures is read as counts once named so
+    named = load(osm, columns={"destroyed": "damage"})
+    assert named.report["damage_counts"] == {"destroyed": 151}
+    # percentages that a scale partly knows (1, 2, 3, 5 beside 50, 100) are no codes either
+    osm.write_text(
+        "lon,lat,damage\n38.99,35.96,1\n38.98,35.96,2\n38.97,35.96,3\n"
+        "38.96,35.96,5\n38.95,35.96,50\n38.94,35.96,100\n",
+        "utf-8",
+    )
+    with pytest.raises(InputError, match="only numbers"):
+        load(osm)
+    # words among the labels say which scale they are
+    words = tmp_path / "words.csv"
+    words.write_text("lon,lat,damage\n38.99,35.96,Destroyed\n38.98,35.96,2\n", "utf-8")
+    assert load(words).report["damage_counts"] == {"destroyed": 1, "severe": 1}

@@ -612,3 +612,23 @@ def test_tally_adds_structure_rows_as_a_table_would() -> None:
     undated = Tally(1)
     assert undated.add_rows(np.zeros(3, int), np.zeros(3, int), np.ones(3, int), None)
     assert undated.table()["count"].tolist() == [3]
+
+
+def test_bare_number_codes_are_not_guessed_when_streaming(tmp_path: Path) -> None:
+    # the streamed path picks its scale from the labels as the readers do: 0-3 are a guess
+    # (EMS-98 or a recode whose 3 is destroyed), 1/2/3/6 are UNOSAT's codes
+    units = squares()
+    frame = gpd.GeoDataFrame(
+        {"damage": ["3", "0", "1", "2"]},
+        geometry=gpd.points_from_xy([0.5, 1.5, 0.5, 1.5], [0.5, 0.5, 1.5, 1.5]),
+        crs="EPSG:4326",
+    )
+    path = write(frame, tmp_path / "codes.parquet")
+    with pytest.raises(InputError, match="only numbers"):
+        count_structures(path, units)
+    stated = count_structures(path, units, scheme="ems98")
+    assert stated.counts["count"].sum() == 4
+    frame["damage"] = ["1", "6", "2", "6"]
+    result = count_structures(write(frame, tmp_path / "unosat.parquet"), units)
+    by_state = as_series(result.counts).groupby(level=1).sum().to_dict()
+    assert by_state == {"destroyed": 1, "none": 2, "severe": 1}

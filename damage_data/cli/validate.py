@@ -49,6 +49,7 @@ def validate(
     ),
     columns: list[str] | None = opt.columns_option(),
     mapping: Path | None = opt.mapping_option(),
+    damage_scheme: str | None = opt.damage_scheme_option(),
     show: int = typer.Option(10, "--show", help="Rejected rows listed per input (table output)."),
 ) -> None:
     """Read each input and print rows read, kept and rejected, reasons, and counts per class.
@@ -70,7 +71,9 @@ def validate(
     roles = opt.parse_columns(columns, mapping)
     rejects = []
     for path in inputs:
-        result = load(path, kind=kind, layer=layer, limits=limits, columns=roles)
+        result = load(
+            path, kind=kind, layer=layer, limits=limits, columns=roles, scheme=damage_scheme
+        )
         reports.append({**result.report, "figure_problems": _figure_problems(result.figures)})
         rejects.append(result.rejects)
     if fmt == "json":
@@ -130,6 +133,7 @@ def _jsonable_report(report: dict[str, Any]) -> dict[str, Any]:
 
 #: Reader extras worth a line in the text output (all of them are in ``--format json``).
 EXTRAS = (
+    "schemes",
     "skipped_layers",
     "building_blocks",
     "sites",

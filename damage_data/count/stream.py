@@ -30,7 +30,7 @@ import pandas as pd
 from .._errors import InputError, UsageError
 from .._hashing import path_sha256 as file_sha256  # the input identity every path uses
 from ..limits import DEFAULT_LIMITS, Limits
-from ..readers._result import pick_scheme
+from ..readers._result import bare_codes_problem, pick_scheme
 from ..tables import make_table
 from ..vocab import damage_schemes, unknown_structures_warning
 from .arrow import (
@@ -227,7 +227,14 @@ def pick_damage_scheme(layout: Layout, scheme: str) -> str:
     values = _distinct(first[1].column(0)) if first is not None else []
     if not values:
         return "canonical"
-    return pick_scheme([_text(v) for v in values])[0]
+    labels = [_text(v) for v in values]
+    picked = pick_scheme(labels)[0]
+    problem = bare_codes_problem(labels, picked)
+    if problem is not None:
+        raise InputError(
+            f"{layout.path}, column {layout.damage!r}: {problem}", path=str(layout.path)
+        )
+    return picked
 
 
 def count_structures(

@@ -215,6 +215,56 @@ def pick_scheme(values: Iterable[object]) -> tuple[str, int]:
     return best, best_n
 
 
+#: The highest UNOSAT damage-site code (data/vocab/crosswalks/unosat.csv).
+_UNOSAT_TOP = 13
+
+
+def bare_codes_problem(values: Iterable[object], scheme: str) -> str | None:
+    """Why a damage column of bare numbers cannot be read with ``scheme`` picked from its
+    values alone, or ``None`` when its labels (or its numbers) settle the scale.
+
+    The same number names opposite states on different scales: UNOSAT reads 1 as destroyed
+    and 6 as no visible damage, EMS-98 reads 1 as slight and 5 as destruction, and 0-based
+    recodes (xBD's 0-3, a ministry's 0-4, UNOSAT Raqqa recoded 0-3) read their highest code
+    as destroyed. So numbers pick UNOSAT only with a code EMS-98 lacks (6-13, no 0), and
+    EMS-98 only with its grade 5 and no code above; anything else is a guess, and a guess
+    printed 12,776 damaged and 0 destroyed for Raqqa (UNOSAT: 3,326 destroyed).
+
+    >>> bare_codes_problem(["1", "2", "3", "6"], "unosat") is None
+    True
+    >>> bare_codes_problem(["Destroyed", "1"], "unosat") is None
+    True
+    >>> "only numbers" in bare_codes_problem(["0", "1", "2", "3"], "ems98")
+    True
+    """
+    numbers: set[int] = set()
+    for value in dict.fromkeys(values):
+        if not _present(value):
+            continue
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            return None  # words among the labels say which scale they are
+        if not number.is_integer():
+            return None
+        numbers.add(int(number))
+    if not numbers or not any(is_known_damage_label(str(n), scheme) for n in numbers):
+        return None  # no scale knows them: each row is rejected as an unknown label
+    top = max(numbers)
+    if scheme == "unosat" and 0 not in numbers and 6 <= top <= _UNOSAT_TOP:
+        return None
+    if scheme == "ems98" and 5 in numbers and top <= 5:
+        return None
+    shown = ", ".join(str(n) for n in sorted(numbers)[:12]) + (" …" if len(numbers) > 12 else "")
+    return (
+        f"its damage labels are only numbers ({shown}), and a number names different states "
+        "on different scales (UNOSAT: 1 destroyed … 6 no visible damage; EMS-98: 1 slight … "
+        "5 destruction; 0-based surveys: the highest code destroyed). Give the scale with "
+        "--damage-scheme unosat|ems98|… (scheme= in Python), or write the classes as words "
+        "(destroyed, severe, moderate, possible, none)"
+    )
+
+
 def _present(value: object) -> bool:
     if value is None or value is pd.NA:
         return False

@@ -32,6 +32,7 @@ from ._layers import NO_RECORD
 from ._result import (
     SENTINELS,
     Collector,
+    bare_codes_problem,
     classify_column,
     constant_category,
     make_structures,
@@ -116,6 +117,18 @@ def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, s
             # further on may (Open Map Lebanon's "House damage" beside it)
             fallback = fallback or (column, scheme)
     return fallback
+
+
+def checked_scheme(ctx: Context, frame: pd.DataFrame, column: str, scheme: str, where: str) -> str:
+    """The user's damage scheme, else ``scheme`` as picked from the column's labels, unless
+    they are bare numbers that settle no scale (:func:`~._result.bare_codes_problem`): an
+    input error then, never a guess."""
+    if ctx.scheme:
+        return ctx.scheme
+    problem = bare_codes_problem(pd.Series(frame[column].dropna().unique()[:500]).tolist(), scheme)
+    if problem is not None:
+        raise InputError(f"{where}, column {column!r}: {problem}", path=str(ctx.path))
+    return scheme
 
 
 def ensure_crs(frame: gpd.GeoDataFrame, col: Collector, path: Path) -> gpd.GeoDataFrame:

@@ -20,6 +20,7 @@ from ._layers import Layer, list_layers, read_layer
 from ._result import Collector, pick_scheme
 from ._vector import (
     DAMAGE_COLUMNS,
+    checked_scheme,
     combine,
     crs_name,
     damage_column,
@@ -192,12 +193,13 @@ def read_gis(ctx: Context) -> Parts:
             _warn_unknown_labels(ctx, raw, lay)
             continue
         dmg, scheme = found
+        where = f"{ctx.path}" + (f", layer {lay.name}" if len(layers) > 1 else "")
         frames.append(
             structures_from_generic(
                 raw,
                 ctx,
                 damage=dmg,
-                scheme=ctx.scheme or scheme,
+                scheme=checked_scheme(ctx, raw, dmg, scheme, where),
                 layer=lay.name if len(layers) > 1 else None,
                 path_for_crs=lay.file,
             )

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .._errors import InputError
@@ -32,7 +31,7 @@ from ..vocab import (
 from ._context import Context, Parts
 from ._dates import date_conflict_message
 from ._result import SEEN_DAMAGED
-from ._vector import crs_name, damage_column, structures_from_generic
+from ._vector import damage_column
 from .columns import ColumnMap, CountColumn, map_columns
 from .headers import (
     count_unit_in_header,
@@ -43,6 +42,7 @@ from .headers import (
     structure_in_header,
 )
 from .links import link_long, link_row, warn_subtotals
+from .points import no_counts_of_classes, read_structure_table
 from .raw import (
     RawTable,
     clip,
@@ -95,6 +95,7 @@ def _read_one_table(ctx: Context, raw: RawTable, resolve: Any) -> Parts:
         given = mapping.roles.get("damage")
         if damage_column(frame.replace("", None), given) is not None:
             return read_structure_table(ctx, frame, raw, mapping)
+        no_counts_of_classes(ctx, frame, mapping)
     chosen = set((ctx.columns or {}).values())
     for name in [c for c in mapping.counts if c in (raw.repeats or {}) and c not in chosen]:
         # two columns with one header would count the same structures twice
@@ -686,95 +687,6 @@ def _row_place(
 
 
 # --- per-structure tables ------------------------------------------------------------------
-
-
-def read_structure_table(
-    ctx: Context, frame: pd.DataFrame, raw: RawTable, mapping: ColumnMap
-) -> Parts:
-    """A table with one structure per row (lon/lat or WKT): rows → structures."""
-    import geopandas as gpd
-    import shapely
-
-    col = ctx.collector
-    roles = mapping.roles
-    found = damage_column(frame.replace("", None), roles.get("damage"))
-    if found is None:
-        raise InputError(
-            f"{ctx.path}: a table with coordinates but no damage column; name it with "
-            "--columns damage=COLUMN.",
-            path=str(ctx.path),
-        )
-    lines = np.asarray(raw.line_numbers)
-    bad = np.zeros(len(frame), dtype=bool)
-    for line, column, value, why in raw.bad_rows:
-        i = int(np.flatnonzero(lines == line)[0])
-        col.reject(f"row {line}", column, value, why)
-        bad[i] = True
-    if "wkt" in roles:
-        texts = frame[roles["wkt"]].replace("", None).to_numpy(dtype=object)
-        geoms = shapely.from_wkt(texts, on_invalid="ignore")
-        for i in np.flatnonzero(pd.isna(geoms) & pd.notna(texts) & ~bad).tolist():
-            col.reject(f"row {lines[i]}", roles["wkt"], texts[i], "unreadable WKT geometry")
-            bad[i] = True
-    else:
-        lon = pd.to_numeric(
-            frame[roles["lon"]].str.replace(",", ".", regex=False), errors="coerce"
-        ).to_numpy()
-        lat = pd.to_numeric(
-            frame[roles["lat"]].str.replace(",", ".", regex=False), errors="coerce"
-        ).to_numpy()
-        both = ~np.isnan(lon) & ~np.isnan(lat)
-        if both.any() and (np.abs(lat[both]) > 90).all() and (np.abs(lon[both]) <= 90).all():
-            col.warn(
-                f"columns {roles['lat']!r} and {roles['lon']!r} hold longitude and latitude "
-                "the other way round (every latitude is outside ±90): swapped"
-            )
-            lon, lat = lat, lon
-        out_of_range = both & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
-        for i in np.flatnonzero(out_of_range & ~bad).tolist():
-            swapped = abs(lat[i]) > 90 and abs(lon[i]) <= 90
-            col.reject(
-                f"row {lines[i]}",
-                roles["lat"],
-                f"{lon[i]}, {lat[i]}",
-                "latitude outside ±90: longitude and latitude look swapped"
-                if swapped
-                else "coordinates outside longitude/latitude range",
-            )
-            bad[i] = True
-        geoms = np.asarray(
-            shapely.points(
-                np.where(out_of_range, np.nan, lon), np.where(out_of_range, np.nan, lat)
-            ),
-            dtype=object,
-        )
-        geoms[~(both & ~out_of_range)] = None
-    frame_ok = frame[~bad].reset_index(drop=True)
-    geo = gpd.GeoDataFrame(
-        frame_ok.replace("", None), geometry=np.asarray(geoms)[~bad], crs="EPSG:4326"
-    )
-    # rows already rejected above were read too; count them before handing over
-    col.rows_read += int(bad.sum())
-    dmg, scheme = found
-    structures = structures_from_generic(
-        geo, ctx, damage=dmg, scheme=ctx.scheme or scheme, layer=None, path_for_crs=ctx.path
-    )
-    # locators of the generic mapper are positions among kept rows: give them file lines
-    kept_lines = lines[~bad]
-    for reject in col.rejects:
-        loc = reject["locator"]
-        if loc.startswith("feature "):
-            reject["locator"] = f"row {kept_lines[int(loc.split()[1])]}"
-    if "id" not in col.extra.get("columns_used", {}):
-        structures["structure_id"] = pd.array(
-            [f"row {kept_lines[int(i)]}" for i in structures["structure_id"]], dtype="string"
-        )
-    return Parts(
-        rows_kept=len(structures),
-        structures=structures,
-        crs=crs_name(structures),
-        extra={"encoding": raw.encoding, "delimiter": raw.delimiter},
-    )
 
 
 def _not_structures(label: str) -> str | None:
