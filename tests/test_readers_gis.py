@@ -732,3 +732,44 @@ def test_bare_number_codes_are_not_guessed(tmp_path: Path) -> None:
     words = tmp_path / "words.csv"
     words.write_text("lon,lat,damage\n38.99,35.96,Destroyed\n38.98,35.96,2\n", "utf-8")
     assert load(words).report["damage_counts"] == {"destroyed": 1, "severe": 1}
+
+
+def test_a_layer_repeating_another_is_read_once(tmp_path: Path) -> None:
+    # UNOSAT Deir ez-Zor as shared: the same 7,042 points in two layers of one GeoPackage,
+    # summed to twice the damage (12,810 damaged for 6,405). By hand: 2 destroyed, 1 moderate
+    sites = gpd.GeoDataFrame(
+        {"damage": ["Destroyed", "Destroyed", "Moderate Damage"], "site": [1, 2, 3]},
+        geometry=gpd.points_from_xy([38.9, 39.0, 39.1], [35.9, 35.9, 35.9]),
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "sites.gpkg"
+    sites.to_file(path, layer="Damage_Sites_CDA")
+    sites.iloc[::-1].to_file(path, layer="sites", mode="a")  # another order, same features
+    result = load(path)
+    assert result.report["damage_counts"] == {"destroyed": 2, "moderate": 1}
+    assert any("repeats layer 'Damage_Sites_CDA'" in w for w in result.report["warnings"])
+    # a layer of other features is read beside them
+    gpd.GeoDataFrame(
+        {"damage": ["Destroyed"], "site": [4]},
+        geometry=gpd.points_from_xy([39.2], [35.9]),
+        crs="EPSG:4326",
+    ).to_file(path, layer="more", mode="a")
+    assert load(path).report["damage_counts"] == {"destroyed": 3, "moderate": 1}
+
+
+def test_a_layer_named_like_its_file_is_chosen_alone(tmp_path: Path) -> None:
+    # Raqqa: --layer raqqa_damage (a layer named after the file, as QGIS exports it) read
+    # both layers of raqqa_damage.gpkg. By hand: that layer holds 1 destroyed, 1 severe
+    path = tmp_path / "raqqa_damage.gpkg"
+    gpd.GeoDataFrame(
+        {"damage": ["Destroyed", "Severe Damage"]},
+        geometry=gpd.points_from_xy([38.9, 39.0], [35.9, 35.9]),
+        crs="EPSG:4326",
+    ).to_file(path, layer="raqqa_damage")
+    gpd.GeoDataFrame(
+        {"damage": ["Moderate Damage"]},
+        geometry=gpd.points_from_xy([39.1], [35.9]),
+        crs="EPSG:4326",
+    ).to_file(path, layer="other", mode="a")
+    chosen = load(path, layer="raqqa_damage")
+    assert chosen.report["damage_counts"] == {"destroyed": 1, "severe": 1}

@@ -8,9 +8,11 @@ reported as skipped layers, not as rejects.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .._errors import InputError
@@ -60,10 +62,26 @@ def is_copernicus_layer(layer: Layer) -> bool:
     return bool(folded & set(COPERNICUS_DAMAGE)) and bool(folded & {"settl_type", "obj_type"})
 
 
+def _layer_digest(raw: gpd.GeoDataFrame) -> str:
+    """A digest of a layer's features (shapes and attribute values), in any order."""
+    import shapely
+
+    attributes = pd.DataFrame(raw.drop(columns=raw.geometry.name)).astype(str)
+    rows = pd.util.hash_pandas_object(attributes, index=False).to_numpy()
+    shapes = pd.Series(shapely.to_wkb(raw.geometry.to_numpy()), dtype=object)
+    where = pd.util.hash_pandas_object(shapes, index=False).to_numpy()
+    mixed = np.sort(rows ^ (where * np.uint64(1_000_003)))
+    return hashlib.sha256(mixed.tobytes()).hexdigest()
+
+
 def _pick_layers(ctx: Context, layers: list[Layer]) -> list[Layer]:
     if ctx.layer is None:
         return layers
-    chosen = [lay for lay in layers if ctx.layer in (lay.name, lay.file.name, lay.file.stem)]
+    # a layer's own name first: a GeoPackage's layer is often named after its file, and
+    # the file's name would choose every layer in it (Raqqa's `raqqa_damage`: both layers)
+    chosen = [lay for lay in layers if lay.name == ctx.layer] or [
+        lay for lay in layers if ctx.layer in (lay.file.name, lay.file.stem)
+    ]
     if not chosen:
         raise InputError(
             f"{ctx.path}: no layer {ctx.layer!r}; layers: {', '.join(lay.name for lay in layers)}.",
@@ -180,6 +198,7 @@ def read_gis(ctx: Context) -> Parts:
     frames: list[gpd.GeoDataFrame] = []
     used: list[str] = []
     skipped: dict[str, str] = {}
+    seen: dict[str, str] = {}  # digest of a layer's features -> the layer read for them
     given = ctx.column("damage")
     for lay in layers:
         if not given and len(layers) > 1 and find_column(lay.fields, DAMAGE_COLUMNS) is None:
@@ -193,6 +212,18 @@ def read_gis(ctx: Context) -> Parts:
             _warn_unknown_labels(ctx, raw, lay)
             continue
         dmg, scheme = found
+        if len(layers) > 1:
+            digest = _layer_digest(raw)
+            if digest in seen:
+                # the same features twice (an export beside its source layer): one set of
+                # structures, else every count doubles (Deir ez-Zor: 12,810 for 6,405)
+                skipped[lay.name] = f"repeats layer {seen[digest]!r} feature for feature"
+                ctx.collector.warn(
+                    f"layer {lay.name!r} repeats layer {seen[digest]!r} feature for feature "
+                    "(the same shapes and attributes): read once"
+                )
+                continue
+            seen[digest] = lay.name
         where = f"{ctx.path}" + (f", layer {lay.name}" if len(layers) > 1 else "")
         frames.append(
             structures_from_generic(
