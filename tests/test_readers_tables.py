@@ -919,3 +919,72 @@ def test_one_structure_per_row_a_row_of_no_type_is_no_total(tmp_path: Path) -> N
     row = summarise(collect([path], country="UA")).set_index("unit_code").loc["UA-30"]
     assert (row["destroyed"], row["damaged"]) == (3, 1)
     assert "parts_exceed_total" not in str(row["flags"])
+
+
+def test_a_count_column_of_dashes_is_still_counts(tmp_path: Path) -> None:
+    # printed tables write nil as "-" (Japan's yearbook, NDMA and DMC sitreps): a "Houses
+    # destroyed" column mostly of dashes was dropped as text. By hand: destroyed 12 + 13 + 14
+    rows = "".join(f"D{i},-,{10 + i}\n" for i in range(7))
+    text = "District,Houses destroyed,Houses damaged\n" + rows + "D7,12,17\nD8,13,18\nD9,14,19\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.report["damage_counts"] == {"destroyed": 39, "damaged": 145}
+
+
+def test_households_affected_are_people_not_buildings(tmp_path: Path) -> None:
+    # Japan Statistical Yearbook 29-2: "House-holds affected" (3,192 in Miyagi) was printed
+    # as 3,192 damaged buildings; 全壊 / 半壊 (total / half collapse) were not read. By hand
+    # from the file's rows: Miyagi 302 destroyed, 2,997 severely damaged
+    text = (
+        "Prefecture,House-holds affected,Persons affected,全壊,半壊\n"
+        "Miyagi,3192,1023,302,2997\nFukushima,14484,31615,1352,11513\n"
+    )
+    result = load(_write(tmp_path, "jp.csv", text))
+    assert result.report["damage_counts"] == {"destroyed": 1654, "severe": 14510}
+    roles = {c: role for c, role, _ in result.report["column_rows"]}
+    assert roles["House-holds affected"] == "ignored"
+
+
+def test_spanish_portuguese_and_indonesian_headers(tmp_path: Path) -> None:
+    # exit 3 on every Latin American table tried: the words were unknown. By hand
+    es = (
+        "departamento,municipio,viviendas destruidas,viviendas averiadas,personas afectadas\n"
+        "Chocó,Quibdó,120,340,5000\nChocó,Istmina,15,60,900\n"
+    )
+    result = load(_write(tmp_path, "es.csv", es))
+    assert result.report["damage_counts"] == {"destroyed": 135, "damaged": 400}
+    figures = result.figures
+    assert set(figures["count_unit"]) == {"housing_units"}
+    assert set(figures["parent_text"]) == {"Chocó"}
+    pt = "Província,Distrito,Casas destruídas,Casas danificadas\nSofala,Beira,300,1200\n"
+    result = load(_write(tmp_path, "pt.csv", pt))
+    assert result.report["damage_counts"] == {"destroyed": 300, "damaged": 1200}
+    assert set(result.figures["structure"]) == {"residential"}
+    ind = "Provinsi,Kabupaten,Rumah rusak berat,Rumah rusak sedang,Rumah rusak ringan\n"
+    ind += "Jawa Barat,Cianjur,13000,15000,25000\n"
+    result = load(_write(tmp_path, "id.csv", ind))
+    assert result.report["damage_counts"] == {"severe": 13000, "moderate": 15000, "minor": 25000}
+
+
+def test_a_spanish_source_column_keeps_sources_apart(tmp_path: Path) -> None:
+    # Colombia 2026: the official 3iS figure and UNDP's estimate in one long table, with
+    # DIVIPOLA codes and a "valor" count. Each row had been counted as one building (2
+    # destroyed for 8,262), and the two sources added (Chocó 10,368). By hand: Chocó 5,184
+    # (both say so), Quindío 3,078 (3iS) against 2,157 (UNDP): never added
+    text = (
+        "divipola,district,damage,valor,fuente,fecha_corte\n"
+        "63,Quindio,destroyed,3078,3iS,2026-09-27\n63,Quindio,destroyed,2157,PNUD,2026-09-27\n"
+        "27,Choco,destroyed,5184,3iS,2026-09-27\n27,Choco,destroyed,5184,PNUD,2026-09-27\n"
+    )
+    path = _write(tmp_path, "co.csv", text)
+    units = pd.DataFrame({"unit_code": ["CO-CHO", "CO-QUI"], "name": ["Choco", "Quindio"]})
+    from damage_data import summarise
+
+    rows = summarise(collect([path], units=units)).set_index("unit_code")
+    assert rows.loc["CO-CHO", "destroyed"] == 5184
+    assert rows.loc["CO-QUI", "destroyed"] == 3078
+    assert rows.loc["CO-QUI", "total_low"] == 2157
+    assert rows.loc["CO-QUI", "n_sources"] == 2
+    assert str(rows.loc["CO-QUI", "as_of"])[:10] == "2026-09-27"
+    # without units of your own, the codes the file gives are kept, named as written
+    plain = summarise(collect([path])).set_index("unit_code")
+    assert plain.loc["27", "destroyed"] == 5184

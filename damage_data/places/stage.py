@@ -89,6 +89,29 @@ def resolve_figures(
                 known.setdefault(str(code).strip().upper(), known[unit.upper()])
     todo = out["match"].isna() | out["match"].isin(["unresolved"])
     coded = todo & out["unit_code"].notna() & out["unit_code"].astype("string").str.strip().ne("")
+    # a code your units do not know beside a place name (Colombia's DIVIPOLA "27" with
+    # "Choco", your units coded otherwise): the name is resolved when it resolves, else the
+    # code is kept as written. Only in your own units: with the bundled ones an unknown code
+    # is another country's (Nepal's HLCIT "Salyan" is no Azerbaijani rayon)
+    unknown = coded & ~out["unit_code"].astype(str).str.strip().str.upper().isin(list(known))
+    named_too = (
+        unknown & out["place_text"].notna() & out["place_text"].astype(str).str.strip().ne("")
+    )
+    if units is not None and named_too.any():
+        rows = out.index[named_too.to_numpy()]
+        parents = [
+            None if pd.isna(v) or not str(v) else str(v) for v in out.loc[rows, "parent_text"]
+        ]
+        resolver = logging.getLogger("damage_data.places.resolve")
+        was, resolver.disabled = resolver.disabled, True  # a trial: its misses are no news
+        try:
+            names = [str(v) for v in out.loc[rows, "place_text"]]
+            hits = _resolve(names, parents, country, gazetteer)
+        finally:
+            resolver.disabled = was
+        found = ~hits["match"].isin(["unresolved", "ambiguous"]).to_numpy()
+        out.loc[rows[found], "unit_code"] = None
+        coded &= ~out.index.isin(rows[found])
     _keep_codes(out, coded, known)
     village = todo & ~coded & out["level"].astype("string").eq("settlement").fillna(False)
     _villages(out, village, country, gazetteer, settlements)

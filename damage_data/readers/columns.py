@@ -144,8 +144,14 @@ class ColumnMap:
 # --- values --------------------------------------------------------------------------------
 
 
+#: Cells that say "nothing here" in printed tables (Japan's yearbook, NDMA and DMC sitreps):
+#: not words, so a count column mostly of dashes is still a count column (its 39 destroyed
+#: houses were dropped as text); counts read them as empty (``raw._parse_count``).
+_PLACEHOLDERS = frozenset({"-", "--", "—", "–", "..", "…"})
+
+
 def _filled(values: pd.Series) -> list[str]:
-    return [v for v in values.tolist() if v]
+    return [v for v in values.tolist() if v and v.strip() not in _PLACEHOLDERS]
 
 
 def numeric_share(values: pd.Series) -> float:

@@ -205,6 +205,10 @@ def count_unit_in_header(name: str) -> str | None:
         return "structures"
     if re.search(r"(?<!\w)buildings?(?!\w)", text):
         return "buildings"
+    # the other languages' words of data/vocab/count_units.csv ("viviendas", "logements")
+    for word, unit in sorted(_unit_words().items(), key=lambda item: -len(item[0])):
+        if _find(text, word):
+            return unit
     return None
 
 

@@ -51,6 +51,8 @@ def _many_layer_gpkg(path: Path, layers: int, *, damage_layers: int = 1) -> Path
         for i in range(1, layers - 1):
             model = "l0" if i < damage_layers else "plain"
             con.execute(f'CREATE TABLE "l{i}" AS SELECT * FROM "{model}"')
+            if model == "l0":  # other structures (a copy of a layer is read once)
+                con.execute(f'UPDATE "l{i}" SET damage = ?', ("damaged" if i % 2 else "destroyed",))
             con.execute(
                 "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
                 "last_change, min_x, min_y, max_x, max_y, srs_id) SELECT ?, data_type, ?, "
