@@ -988,3 +988,21 @@ def test_a_spanish_source_column_keeps_sources_apart(tmp_path: Path) -> None:
     # without units of your own, the codes the file gives are kept, named as written
     plain = summarise(collect([path])).set_index("unit_code")
     assert plain.loc["27", "destroyed"] == 5184
+
+
+def test_hxl_header_naming_the_state_and_columns_given(tmp_path: Path) -> None:
+    # Madagascar (BNGRC Sava): "Maisons Détruites" tagged #affected+damaged: 4,717 destroyed
+    # houses printed as damaged, and --columns changed nothing in an HXL table. By hand from
+    # the rows: destroyed 670 + 456 = 1,126; roofs torn off 715 + 752 = 1,467
+    text = (
+        "District,Pcode District,Maisons Détruites,Maisons Inondées,Maisons décoiffées\n"
+        "#adm2+name,#adm2+code,#affected+damaged,#affected+flooded,#affected+roofless\n"
+        "Antalaha,MDG72710,670,123,715\nAntalaha,MDG72710,456,269,752\n"
+    )
+    path = _write(tmp_path, "sava.csv", text)
+    result = load(path)
+    assert result.kind == "hxl"
+    assert result.report["damage_counts"] == {"destroyed": 1126}
+    assert any("header names destroyed" in w for w in result.report["warnings"])
+    named = load(path, columns={"destroyed": "Maisons Détruites", "damaged": "Maisons décoiffées"})
+    assert named.report["damage_counts"] == {"destroyed": 1126, "damaged": 1467}

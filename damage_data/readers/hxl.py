@@ -20,9 +20,10 @@ import pandas as pd
 
 from .._errors import DamageDataError, InputError
 from ..limits import check_rows
+from ..vocab import DAMAGE_STATES
 from ._context import Context, Parts
 from ._files import decode_text, is_zip
-from .columns import ColumnMap, CountColumn
+from .columns import ColumnMap, CountColumn, user_mapping
 from .headers import state_in_header, structure_in_header
 from .raw import unique_names
 from .table import figures_from_table
@@ -164,20 +165,41 @@ def hxl_mapping(tags: list[str], header: list[str], ctx: Context) -> tuple[Colum
         if t.startswith(("#x_value", "#value", "#affected", "#reached", "#inneed", "#targeted"))
         and state_in_header(t.replace("+", " ")) is None
     ]
-    if not impact:
+    given = user_mapping(ctx.columns, header)
+    states = {role: name for role, name in given.items() if role in DAMAGE_STATES}
+    if not impact and not states:
         for tag in tags:
             if tag.startswith(("#affected", "#impact", "#x_")):
                 state = hxl_state(tag)
                 if state is not None:
                     name = by_tag[tag]
+                    why = f"count of {state}: {tag}"
+                    said = state_in_header(name)
+                    if said is not None and said != state:
+                        # the header names the state, the hashtag a generic one: Madagascar's
+                        # "Maisons Détruites" tagged #affected+damaged held 4,717 destroyed
+                        ctx.collector.warn(
+                            f"column {name!r} is tagged {tag} ({state}) but its header names "
+                            f"{said}: read as {said} (choose with --columns STATE={name!r})"
+                        )
+                        state, why = said, f"count of {said}: its header (tagged {tag})"
+                    structure = structure_in_header(tag.replace("+", " "))
                     m.counts[name] = CountColumn(
                         name,
                         state,
-                        structure_in_header(tag.replace("+", " ")) or "any",
+                        structure or structure_in_header(name) or "any",
                         None,
-                        why=f"count of {state}: {tag}",
+                        why=why,
                     )
-    if not m.counts:
+    if states:
+        # count columns named by the user replace every hashtag's (as in any table)
+        m.counts = {
+            name: CountColumn(
+                name, role, structure_in_header(name) or "any", None, why="named with --columns"
+            )
+            for role, name in states.items()
+        }
+    elif not m.counts:
         if not impact or not values:
             raise InputError(
                 f"{ctx.path}: HXL table without damage counts; expected "
@@ -186,8 +208,9 @@ def hxl_mapping(tags: list[str], header: list[str], ctx: Context) -> tuple[Colum
                 path=str(ctx.path),
             )
         m.roles["damage"], m.roles["count"] = by_tag[impact[0]], by_tag[values[0]]
-    for key, name in (ctx.columns or {}).items():
-        m.roles[key] = name
+    for key, name in given.items():
+        if key not in DAMAGE_STATES:
+            m.roles[key] = name
     return m, level
 
 
