@@ -773,3 +773,22 @@ def test_a_layer_named_like_its_file_is_chosen_alone(tmp_path: Path) -> None:
     ).to_file(path, layer="other", mode="a")
     chosen = load(path, layer="raqqa_damage")
     assert chosen.report["damage_counts"] == {"destroyed": 1, "severe": 1}
+
+
+def test_one_bad_coordinate_rejects_its_row_only(tmp_path: Path) -> None:
+    # Tacloban points: one "abc" (or "NaN", "-") in the lon column turned the file into a
+    # table of places with no place (4 kept, 0 rejected, nothing counted). By hand: 3 points
+    # kept (2 destroyed, 1 damaged), row 5 rejected naming its column and value
+    for bad in ("abc", "NaN", "-"):
+        path = tmp_path / "pts.csv"
+        path.write_text(
+            "site_id,lat,lon,damage_gra\n1,11.2250,125.0210,Destroyed\n"
+            f"2,11.2251,125.0211,Destroyed\n3,11.2252,125.0212,Damaged\n4,11.2255,{bad},Destroyed\n",
+            "utf-8",
+        )
+        result = load(path)
+        assert result.kind == "gis"
+        assert result.report["rows_kept"] == 3 and result.report["rows_rejected"] == 1
+        assert result.report["damage_counts"] == {"destroyed": 2, "damaged": 1}
+        reject = result.rejects.iloc[0]
+        assert (reject["locator"], reject["column"], reject["value"]) == ("row 5", "lon", bad)

@@ -147,7 +147,7 @@ class ColumnMap:
 #: Cells that say "nothing here" in printed tables (Japan's yearbook, NDMA and DMC sitreps):
 #: not words, so a count column mostly of dashes is still a count column (its 39 destroyed
 #: houses were dropped as text); counts read them as empty (``raw._parse_count``).
-_PLACEHOLDERS = frozenset({"-", "--", "—", "–", "..", "…"})
+_PLACEHOLDERS = frozenset({"-", "--", "—", "–", "..", "…", "NaN", "nan", "null", "NULL", "None"})
 
 
 def _filled(values: pd.Series) -> list[str]:
@@ -296,9 +296,11 @@ def _geometry(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
     lon = lat = wkt = None
     for name in frame.columns:
         roles = {r for r, _ in header_roles(name)} if name not in used else set()
-        if "lon" in roles and lon is None and numeric_share(frame[name]) > 0.8:
+        # named so and mostly numbers: a few cells that are no coordinate ("abc", "NaN")
+        # are rejected row by row; they turned a file of points into a table of no places
+        if "lon" in roles and lon is None and numeric_share(frame[name]) > 0.5:
             lon = name
-        elif "lat" in roles and lat is None and numeric_share(frame[name]) > 0.8:
+        elif "lat" in roles and lat is None and numeric_share(frame[name]) > 0.5:
             lat = name
         elif "wkt" in roles and wkt is None:
             shapes = frame[name].str.match(r"^\s*(MULTI)?(POINT|POLYGON)", case=False)

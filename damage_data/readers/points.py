@@ -75,6 +75,12 @@ def read_structure_table(
         lat = pd.to_numeric(
             frame[roles["lat"]].str.replace(",", ".", regex=False), errors="coerce"
         ).to_numpy()
+        for name, values in ((roles["lon"], lon), (roles["lat"], lat)):
+            cells = frame[name].to_numpy(dtype=object)
+            written = np.array([bool(str(c).strip()) for c in cells], dtype=bool)
+            for i in np.flatnonzero(np.isnan(values) & written & ~bad).tolist():
+                col.reject(f"row {lines[i]}", name, cells[i], "not a coordinate (a number)")
+                bad[i] = True
         both = ~np.isnan(lon) & ~np.isnan(lat)
         if both.any() and (np.abs(lat[both]) > 90).all() and (np.abs(lon[both]) <= 90).all():
             col.warn(
