@@ -7,9 +7,10 @@ decided. The rules themselves live in :mod:`damage_data.counting`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -179,19 +180,84 @@ def summarise(
         include_review=include_review,
         level=level,
     )
-    counted = count(figures, sources, opts)
-    if counted.duplicates:
+    key = _memo_key(figures, sources, settlements, (opts, by_source, policy, rollup, lang))
+    hit = _MEMO.get(key) if key is not None else None
+    if key is not None and hit is not None:
+        _MEMO.move_to_end(key)
+        table, n_duplicates = hit
+    else:
+        table, n_duplicates = _summary(
+            figures, sources, opts, by_source, policy, rollup, level, lang, settlements
+        )
+        if key is not None:
+            _MEMO[key] = (table, n_duplicates)
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+    if n_duplicates:
         log.warning(
             "%d figure(s) reached the summary more than once (the same source by two paths, "
             "e.g. a file and a register holding it): each counted once",
-            len(counted.duplicates),
+            n_duplicates,
         )
+    return table.copy()
+
+
+# A notebook redraws a map or chart many times from the same tables, and each redraw would
+# count them again (about 0.1 s for the example's 55 figures, mostly fixed pandas costs). The
+# summary is a pure function of its tables and options, so the last few are kept, keyed by
+# the tables' contents (pandas' row hashes, ~2 ms for 55 rows; a table edited in place gets
+# a new key) and handed out as copies. functools.lru_cache cannot do this: DataFrames are
+# not hashable.
+_MEMO: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, int]] = OrderedDict()
+_MEMO_SIZE = 8
+
+
+def _memo_key(
+    figures: pd.DataFrame,
+    sources: pd.DataFrame | None,
+    settlements: pd.DataFrame | None,
+    options: tuple[Any, ...],
+) -> tuple[Any, ...] | None:
+    """The key of a summary in :data:`_MEMO`, or None when a table cannot be hashed."""
+    digests = []
+    for table in (figures, sources, settlements):
+        if table is None:
+            digests.append("")
+            continue
+        try:
+            rows = pd.util.hash_pandas_object(table, index=True).to_numpy()
+        except (TypeError, ValueError):  # a cell pandas cannot hash (a dict, a list)
+            return None
+        digest = hashlib.blake2b(rows.tobytes(), digest_size=16)
+        digest.update(repr([(str(c), str(t)) for c, t in table.dtypes.items()]).encode())
+        digests.append(digest.hexdigest())
+    try:
+        return (*digests, repr(options))
+    except TypeError:
+        return None
+
+
+def _summary(
+    figures: pd.DataFrame,
+    sources: pd.DataFrame | None,
+    opts: CountingOptions,
+    by_source: bool,
+    policy: str,
+    rollup: bool,
+    level: str,
+    lang: str,
+    settlements: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, int]:
+    """:func:`summarise` itself: the table and how many duplicate figures it met."""
+    counted = count(figures, sources, opts)
+    n_duplicates = len(counted.duplicates)
     names = _figure_names(figures)
     if by_source or policy == "all":
-        return _by_source_table(counted.views, sources, names, figures, counted.decisions, lang)
+        table = _by_source_table(counted.views, sources, names, figures, counted.decisions, lang)
+        return table, n_duplicates
     rows = counted.rows
     if rows.empty:
-        return _typed(pd.DataFrame(columns=list(SUMMARY_COLUMNS)), SUMMARY_COLUMNS)
+        return _typed(pd.DataFrame(columns=list(SUMMARY_COLUMNS)), SUMMARY_COLUMNS), n_duplicates
     rows = rows.copy()
     rows["level"] = _levels(rows, figures, level)
     rows["count_unit"] = _count_units(rows, figures, counted.decisions)
@@ -206,12 +272,13 @@ def summarise(
         columns = (*SUMMARY_COLUMNS, *SETTLEMENT_COLUMNS)
     table = _typed(table, columns)
     order = table["level"].map(LEVEL_ORDER).fillna(9)
-    return (
+    table = (
         table.assign(_o=order)
         .sort_values(["_o", "unit_code", "settlement"])
         .drop(columns="_o")
         .reset_index(drop=True)
     )
+    return table, n_duplicates
 
 
 def explain(

@@ -367,3 +367,33 @@ def test_count_unit_of_a_row_is_that_of_the_figures_counted() -> None:
     assert row["destroyed"] == 10 and pd.isna(row["damaged"])
     assert row["count_unit"] == "buildings"
     assert summarise(f, by_source=True).iloc[0]["count_unit"] == "buildings"
+
+
+def test_a_repeated_summary_follows_its_tables_and_hands_out_copies(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Summaries are kept for redraws; an edit to a table, or to a summary, leaks nowhere."""
+    figures = make_figures(
+        [
+            {"figure_id": "a", "source_id": "s", "unit_code": "X-1", "damage": "destroyed"}
+            | {"count": 12},
+            {"figure_id": "b", "source_id": "s", "unit_code": "X-2", "damage": "damaged"}
+            | {"count": 30},
+        ]
+    )
+    sources = make_table("sources", [{"source_id": "s", "title": "one report"}])
+    first = summarise(figures, sources)
+    assert first.set_index("unit_code").loc["X-1", "destroyed"] == 12
+    first.loc[first["unit_code"] == "X-1", "destroyed"] = 999  # the caller's copy
+    assert summarise(figures, sources).set_index("unit_code").loc["X-1", "destroyed"] == 12
+    figures.loc[figures["figure_id"] == "a", "count"] = 15  # edited in place
+    assert summarise(figures, sources).set_index("unit_code").loc["X-1", "destroyed"] == 15
+    assert summarise(figures, sources, lang="az").set_index("unit_code").loc["X-2", "damaged"] == 30
+    # the same figure by two paths: counted once, and said so on every call
+    twice = pd.concat([figures, figures], ignore_index=True)
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="damage_data.reconcile"):
+            again = summarise(twice, sources).set_index("unit_code")
+        assert again.loc["X-1", "destroyed"] == 15
+        assert "more than once" in caplog.text
