@@ -1006,3 +1006,38 @@ def test_hxl_header_naming_the_state_and_columns_given(tmp_path: Path) -> None:
     assert any("header names destroyed" in w for w in result.report["warnings"])
     named = load(path, columns={"destroyed": "Maisons Détruites", "damaged": "Maisons décoiffées"})
     assert named.report["damage_counts"] == {"destroyed": 1126, "damaged": 1467}
+
+
+def test_a_kind_of_event_adds_a_named_event_repeats_and_a_hazard_level_is_neither(
+    tmp_path: Path,
+) -> None:
+    from damage_data.pipeline import collect
+    from damage_data.reconcile import summarise
+
+    def summary(text: str) -> dict[str, tuple[int, int]]:
+        path = tmp_path / "log.csv"
+        path.write_text(text, encoding="utf-8")
+        table = summarise(collect([path])).set_index("unit_code")
+        return {c: (int(r["destroyed"]), int(r["damaged"])) for c, r in table.iterrows()}
+
+    # an incident log in capitals without accents (CODIGO, DANADAS): PELIGRO is the hazard
+    # of each incident, and 150101 flooded twice (by hand: 3 + 2 destroyed, 10 + 4 damaged)
+    assert summary(
+        "FECHA,CODIGO,PELIGRO,VIVIENDAS DESTRUIDAS,VIVIENDAS DANADAS\n"
+        "2023-02-01,150101,INUNDACION,3,10\n"
+        "2023-03-15,150101,INUNDACION,2,4\n"
+        "2023-03-15,150102,HUAYCO,1,0\n"
+    ) == {"150101": (5, 14), "150102": (1, 0)}
+    # one named storm reported twice in one place is a running total: the later figure
+    assert summary(
+        "Fecha,Código,Evento,Viviendas destruidas,Viviendas averiadas\n"
+        "2020-11-05,88564,Huracán Iota,40,100\n"
+        "2020-11-20,88564,Huracán Iota,98,500\n"
+        "2020-11-06,88564,Huracán Eta,0,0\n"
+    )["88564"] == (98, 500)
+    # a hazard *level* is neither an event nor a kind: the rows of a series stay a series
+    assert summary(
+        "Fecha,Código,Nivel de amenaza,Viviendas destruidas,Viviendas averiadas\n"
+        "2020-11-05,88564,Alta,40,100\n"
+        "2020-11-20,88564,Media,98,500\n"
+    )["88564"] == (98, 500)

@@ -414,3 +414,25 @@ def test_gem_nepal2015_reference_splits_sources() -> None:
     assert figures["source_id"].nunique() >= len(
         [r for r in raw["REFERENCE"].unique() if r in wanted]
     )
+
+
+def test_an_emergency_log_adds_the_incidents_of_a_place_at_any_dates() -> None:
+    # UNGRD layout: TIPO_DE_EVENTO names the kind of event, so each row is one incident; a
+    # municipality flooded in January and again in May has both added, not the latest kept
+    from damage_data.pipeline import collect
+    from damage_data.reconcile import summarise
+
+    exp = _expected("ungrd_layout_event_log")
+    path = REALWORLD / "ungrd_layout_event_log" / exp["file"]
+    result = load(path, kind="auto")
+    _rows_balance(result, exp["rows_read"])
+    assert any("kinds of event in column 'TIPO_DE_EVENTO'" in w for w in result.report["warnings"])
+    collected = collect([path])
+    summary = summarise(collected).set_index("unit_code")
+    got = {
+        code: {"destroyed": int(row["destroyed"]), "damaged": int(row["damaged"])}
+        for code, row in summary.iterrows()
+    }
+    assert got == exp["by_place"]
+    assert got != {c: d | {"damaged": exp["latest_row_only"][c]} for c, d in got.items()}
+    assert not any("decreasing" in str(f) for f in summary["flags"])

@@ -109,6 +109,19 @@ def header_roles(name: str) -> list[tuple[str, str]]:
     return found
 
 
+def event_kinds(name: str) -> bool:
+    """Whether a header names the kind of event of each row (``TIPO_DE_EVENTO``,
+    ``Hazard type``, ``PELIGRO``), not one named event (``disaster_name``: Haiyan).
+
+    >>> event_kinds("TIPO_DE_EVENTO"), event_kinds("evento"), event_kinds("nivel de peligro")
+    (True, False, False)
+    """
+    return any(
+        role == "ignore" and value.startswith("the event type")
+        for role, value in header_roles(name)
+    )
+
+
 def _union_of(name: str, state: str) -> tuple[str, ...]:
     """The states a column reporting several together names ("Heavy/Collapsed"), else ()."""
     named = states_in_header(name)

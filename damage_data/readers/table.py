@@ -36,6 +36,7 @@ from .columns import ColumnMap, CountColumn, map_columns
 from .headers import (
     count_unit_in_header,
     count_unit_of_value,
+    event_kinds,
     header_roles,
     names_a_total,
     state_in_header,
@@ -234,8 +235,15 @@ def figures_from_table(
         events = list(dict.fromkeys(v for v in frame[event] if v))
         named = f"{len(events)} events in column {event!r} ({', '.join(map(repr, events[:3]))}"
         named += f"{', …' if len(events) > 3 else ''})"
+        kinds = "kinds of event" if event_kinds(event) else ""
+        if kinds:
+            named = named.replace(f"{len(events)} events", f"{len(events)} {kinds}", 1)
         col.warn(
-            f"{named}: each row is one event's damage, so the events of a place add up (a "
+            f"{named}: each row is one incident, so the incidents of a place add up, at "
+            "any dates (a building hit twice counts twice); to count one kind, keep its "
+            "rows only"
+            if kinds
+            else f"{named}: each row is one event's damage, so the events of a place add up (a "
             "building hit twice counts twice); to count one event, keep its rows only"
             if plan.events_added
             else f"{named}, some reported at several dates: each event's rows are a source "
@@ -337,10 +345,16 @@ def _events_add_up(frame: pd.DataFrame, roles: dict[str, str]) -> bool:
     >>> f = pd.DataFrame({"place": ["A", "A"], "event": ["Haiyan", "Bopha"], "date": ["", ""]})
     >>> _events_add_up(f, {"place": "place", "event": "event", "date": "date"})
     True
+
+    A column naming the *kind* of event (``TIPO_DE_EVENTO``: INUNDACION, VENDAVAL…) makes
+    each row one incident of that kind: a place flooded twice in a year has two rows that
+    add up, whatever their dates.
     """
     event = roles.get("event")
     if event is None:
         return False
+    if event_kinds(event):
+        return True  # "TIPO_DE_EVENTO": floods, fires… each row one incident of that kind
     keys = [roles[r] for r in ("place", "parent", "village", "unit_code") if r in roles]
     date = roles.get("date")
     if date is None:
