@@ -232,24 +232,7 @@ def figures_from_table(
     plan = _plan(ctx, frame, mapping, level)
     event = mapping.roles.get("event")
     if event is not None and not plan.one_each:
-        events = list(dict.fromkeys(v for v in frame[event] if v))
-        named = f"{len(events)} events in column {event!r} ({', '.join(map(repr, events[:3]))}"
-        named += f"{', …' if len(events) > 3 else ''})"
-        kinds = "kinds of event" if event_kinds(event) else ""
-        if kinds:
-            named = named.replace(f"{len(events)} events", f"{len(events)} {kinds}", 1)
-        col.warn(
-            f"{named}: each row is one incident, so the incidents of a place add up, at "
-            "any dates (a building hit twice counts twice); to count one kind, keep its "
-            "rows only"
-            if kinds
-            else f"{named}: each row is one event's damage, so the events of a place add up (a "
-            "building hit twice counts twice); to count one event, keep its rows only"
-            if plan.events_added
-            else f"{named}, some reported at several dates: each event's rows are a source "
-            "of their own, never added, so a place hit by several shows one event only "
-            "(chosen as between sources); to count one event, keep its rows only"
-        )
+        col.warn(_events_warning(frame, event, plan.events_added))
     sources: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     header = list(frame.columns)
@@ -333,6 +316,30 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
         dayfirst=_date_order(ctx, frame, roles.get("date")),
         level=level,
         events_added=_events_add_up(frame, roles),
+    )
+
+
+def _events_warning(frame: pd.DataFrame, event: str, added: bool) -> str:
+    """What the events of column ``event`` mean for the counting, said to the user."""
+    events = list(dict.fromkeys(v for v in frame[event] if v))
+    what = "kinds of event" if event_kinds(event) else "events"
+    named = f"{len(events)} {what} in column {event!r} ({', '.join(map(repr, events[:3]))}"
+    named += f"{', …' if len(events) > 3 else ''})"
+    if what == "kinds of event":
+        return (
+            f"{named}: each row is one incident, so the incidents of a place add up, at "
+            "any dates (a building hit twice counts twice); to count one kind, keep its "
+            "rows only"
+        )
+    if added:
+        return (
+            f"{named}: each row is one event's damage, so the events of a place add up (a "
+            "building hit twice counts twice); to count one event, keep its rows only"
+        )
+    return (
+        f"{named}, some reported at several dates: each event's rows are a source "
+        "of their own, never added, so a place hit by several shows one event only "
+        "(chosen as between sources); to count one event, keep its rows only"
     )
 
 
