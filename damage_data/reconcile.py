@@ -231,10 +231,7 @@ def _memo_key(
         digest = hashlib.blake2b(rows.tobytes(), digest_size=16)
         digest.update(repr([(str(c), str(t)) for c, t in table.dtypes.items()]).encode())
         digests.append(digest.hexdigest())
-    try:
-        return (*digests, repr(options))
-    except TypeError:
-        return None
+    return (*digests, repr(options))
 
 
 def _summary(

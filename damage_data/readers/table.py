@@ -322,10 +322,11 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
 def _events_warning(frame: pd.DataFrame, event: str, added: bool) -> str:
     """What the events of column ``event`` mean for the counting, said to the user."""
     events = list(dict.fromkeys(v for v in frame[event] if v))
-    what = "kinds of event" if event_kinds(event) else "events"
+    kinds = event_kinds(event)
+    what = "kinds of event" if kinds else "events"
     named = f"{len(events)} {what} in column {event!r} ({', '.join(map(repr, events[:3]))}"
     named += f"{', …' if len(events) > 3 else ''})"
-    if what == "kinds of event":
+    if kinds:
         return (
             f"{named}: each row is one incident, so the incidents of a place add up, at "
             "any dates (a building hit twice counts twice); to count one kind, keep its "
