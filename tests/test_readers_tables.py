@@ -1041,3 +1041,15 @@ def test_a_kind_of_event_adds_a_named_event_repeats_and_a_hazard_level_is_neithe
         "2020-11-05,88564,Alta,40,100\n"
         "2020-11-20,88564,Media,98,500\n"
     )["88564"] == (98, 500)
+
+
+def test_a_damage_table_keyed_by_ocha_pcodes_is_a_table_not_boundaries(tmp_path: Path) -> None:
+    # "ADM1_PCODE" made any CSV a COD-AB boundary table: its counts were never read and the
+    # summary said "no figure was read". By hand: Kyiv city 12, Kharkiv oblast 30
+    text = "ADM1_PCODE,ADM1_EN,Houses destroyed\nUA80,Kyiv,12\nUA63,Kharkivska,30\n"
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.kind == "table"
+    assert result.report["damage_counts"] == {"destroyed": 42}
+    # the attribute table of real boundaries stays boundaries
+    text = "ADM1_PCODE,ADM1_EN,Shape_Area\nUA80,Kyiv,0.11\nUA63,Kharkivska,4.1\n"
+    assert load(_write(tmp_path, "b.csv", text)).kind == "codab"

@@ -41,6 +41,7 @@ from ._result import (
 )
 from .codab import codab_levels
 from .gis import is_copernicus_layer
+from .headers import state_in_header
 from .own import own_kind
 from .raw import read_raw
 from .series import is_series
@@ -108,6 +109,13 @@ FORMATS: dict[str, dict[str, str]] = {
     },
 }
 KINDS: tuple[str, ...] = tuple(FORMATS)
+
+
+def _is_codab(fields: Any) -> bool:
+    """OCHA COD-AB columns (ADM2_PCODE...) and no column naming a damage state: a damage
+    table keyed by p-codes ("ADM2_PCODE, Houses destroyed") is a table, not boundaries."""
+    names = [str(f) for f in fields]
+    return bool(codab_levels(names)) and not any(state_in_header(n) for n in names)
 
 
 def formats() -> pd.DataFrame:
@@ -371,7 +379,7 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
             return own, f"the columns of the toolkit's own {own} table", None
         if raw.hxl_tags:
             return "hxl", "a row of HXL hashtags under the header", raw
-        if codab_levels(raw.header):
+        if _is_codab(raw.header):
             return "codab", "ADMn_PCODE columns (OCHA COD-AB)", raw
         if unosat_rounds(raw.header) is not None:
             return "unosat", "a table with UNOSAT round columns", raw
@@ -388,7 +396,7 @@ def detect_kind(ctx: Context) -> tuple[str, str, Any]:
                 "the file may be truncated.",
                 path=str(ctx.path),
             ) from err
-        if codab_levels(fields):
+        if _is_codab(fields):
             return "codab", ".dbf with ADMn_PCODE/ADMn_PC columns (OCHA COD-AB)", None
         layers = list_layers(target, ctx.limits, ctx.collector)
         return _kind_of_layers(
@@ -442,7 +450,7 @@ def _kind_of_layers(
     cop = [lay for lay in layers if is_copernicus(lay)]
     if cop:
         return "copernicus", f"{where}: Copernicus EMS building layer {cop[0].name}", None
-    if any(codab_levels(lay.fields) for lay in layers):
+    if any(_is_codab(lay.fields) for lay in layers):
         return "codab", f"{where}: ADMn_PCODE columns (OCHA COD-AB)", None
     return fallback, f"{where}: vector layers {', '.join(lay.name for lay in layers[:3])}", None
 
