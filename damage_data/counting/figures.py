@@ -410,9 +410,18 @@ def _check_parts(r: dict[str, Any], parts: list[dict[str, Any]], flags: list[str
         return
     same = [p for p in parts if p["group"] == r["group"] and p["structure"] != "any"]
     inner = [p for p in parts if p["group"] in INCLUDES.get(r["group"], ())]
+    # finer states of the total's own group (GEM's DS1_SLIGHT and DS3_EXTENSIVE under
+    # DAMAGED_UNITS): a breakdown by state, checked apart from the breakdown by type
+    states = [
+        p
+        for p in parts
+        if p["group"] == r["group"] and p["structure"] == "any" and p["damage"] != r["damage"]
+    ]
     total = float(r["count"])
-    if sum(float(p["count"]) for p in same) > total or (
-        r["group"] != "assessed" and sum(float(p["count"]) for p in inner) > total
+    if (
+        sum(float(p["count"]) for p in same) > total
+        or sum(float(p["count"]) for p in states) > total
+        or (r["group"] != "assessed" and sum(float(p["count"]) for p in inner) > total)
     ):
         flags.append("parts_exceed_total")
     if (
