@@ -202,6 +202,7 @@ def _one(path: str | Path, **options: Any) -> Collected:
         country=options["country"],
         settlements=options["settlements"],
         as_of=options["as_of"],
+        origin=None if str(path) == "-" else str(path),
     )
     return Collected(
         figures=figures,
@@ -219,6 +220,7 @@ def figures_of(
     country: Any = None,
     settlements: pd.DataFrame | None = None,
     as_of: Any = None,
+    origin: str | None = None,
 ) -> pd.DataFrame:
     """The figures of one read input (a :class:`~damage_data.readers.LoadResult`).
 
@@ -239,7 +241,9 @@ def figures_of(
     if result.kind == "figures":
         return cast(pd.DataFrame, result.figures)
 
-    return resolve_figures(result.figures, country=country, units=units, settlements=settlements)
+    return resolve_figures(
+        result.figures, country=country, units=units, settlements=settlements, origin=origin
+    )
 
 
 def _with_path(rejects: pd.DataFrame | None, path: str | Path) -> pd.DataFrame:

@@ -375,6 +375,11 @@ def _unit_code_of(figures: pd.DataFrame, unit: str) -> str:
 def _figure_names(figures: pd.DataFrame) -> dict[str, str]:
     if "unit_name" not in figures.columns:
         return {}
+    if "status" in figures.columns:
+        # the names of counted figures win over those sent to review (a row whose code
+        # and name disagree must not name the unit)
+        accepted = figures["status"].astype("string").eq("accepted").fillna(False)
+        figures = pd.concat([figures[~accepted], figures[accepted]])
     return {
         str(c): str(n)
         for c, n in zip(figures["unit_code"], figures["unit_name"], strict=True)
@@ -422,7 +427,9 @@ def _gazetteer_level(code: str) -> str:
     hit = units.loc[units["unit_code"] == code, "level"]
     if not hit.empty:
         return str(hit.iloc[0])
-    return "country" if "-" not in code and len(code) == 2 else "adm1"
+    # a code no gazetteer knows, with no level from its figures: two letters are a country
+    # (ISO 3166-1), anything else (Chile's "43", Nepal's "524 2 05 27") a unit
+    return "country" if len(code) == 2 and code.isalpha() else "adm1"
 
 
 def _count_units(rows: pd.DataFrame, figures: pd.DataFrame, decisions: pd.DataFrame) -> list[str]:

@@ -68,6 +68,7 @@ COUNT_FAMILIES: dict[str, str] = {
 CARRIED_FLAGS = frozenset(
     {
         "parent_conflict",
+        "code_name_conflict",
         "partial_area",
         "preliminary",
         "vague_number",

@@ -26,6 +26,7 @@ import pandas as pd
 from ..tables import flags_of, join_flags, make_figures
 from ..translit import fold
 from ..vocab import MATCH_KINDS
+from .codes import check_code_names
 from .gazetteer import (
     Gazetteer,
     bundled_codes,
@@ -45,6 +46,7 @@ def resolve_figures(
     country: str | Sequence[str] | None = None,
     units: pd.DataFrame | None = None,
     settlements: pd.DataFrame | None = None,
+    origin: str | None = None,
 ) -> pd.DataFrame:
     """Fill ``unit_code, unit_name, level, settlement, match`` from the places as written.
 
@@ -60,6 +62,8 @@ def resolve_figures(
     settlements
         Your own settlement gazetteer (``name, unit_code[, lon, lat]``, ``--gazetteer``): a
         village name without a stated parent is looked up there.
+    origin
+        The file the figures come from, named in warnings.
 
     Returns
     -------
@@ -113,6 +117,15 @@ def resolve_figures(
         out.loc[rows[found], "unit_code"] = None
         coded &= ~out.index.isin(rows[found])
     _keep_codes(out, coded, known)
+    unit_table = units if units is not None else bundled_unit_table(country)
+    check_code_names(
+        out,
+        coded,
+        known,
+        _related(unit_table),
+        lambda names: _quietly(names, country, gazetteer),
+        origin,
+    )
     village = todo & ~coded & out["level"].astype("string").eq("settlement").fillna(False)
     _villages(out, village, country, gazetteer, settlements)
     named = todo & ~coded & ~village & out["place_text"].notna()
@@ -205,6 +218,36 @@ def _codes(units: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
         str(c).strip().upper(): (str(c), str(n), str(lv))
         for c, n, lv in zip(units["unit_code"], units["name"], levels, strict=True)
     }
+
+
+def _related(units: Any) -> Any:
+    """``related(a, b)``: whether one of two unit codes is inside the other."""
+    parent: dict[str, str] = {}
+    if units is not None and "parent_code" in units.columns:
+        for c, p in zip(units["unit_code"], units["parent_code"], strict=True):
+            if not _missing(p) and str(p):
+                parent[str(c).upper()] = str(p).upper()
+
+    def chain(code: str) -> list[str]:
+        seen = [code.upper()]
+        while seen[-1] in parent and len(seen) < 10:
+            seen.append(parent[seen[-1]])
+        return seen
+
+    def related(a: str, b: str) -> bool:
+        return b.upper() in chain(a) or a.upper() in chain(b)
+
+    return related
+
+
+def _quietly(names: list[str], country: Any, gazetteer: Gazetteer | None) -> pd.DataFrame:
+    """Names resolved without logging their misses (a check, not the place stage)."""
+    resolver = logging.getLogger("damage_data.places.resolve")
+    was, resolver.disabled = resolver.disabled, True
+    try:
+        return _resolve(names, [None] * len(names), country, gazetteer)
+    finally:
+        resolver.disabled = was
 
 
 def _keep_codes(out: pd.DataFrame, rows: pd.Series, known: dict[str, tuple[str, str, str]]) -> None:

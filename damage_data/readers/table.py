@@ -314,7 +314,7 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
         labels=_labels(frame, mapping) if long else {},
         structures=_structures(frame, roles.get("structure")),
         dayfirst=_date_order(ctx, frame, roles.get("date")),
-        level=level,
+        level=level or _header_level(roles.get("unit_code") or roles.get("place")),
         events_added=_events_add_up(frame, roles),
     )
 
@@ -693,6 +693,17 @@ def _row_source(
         },
     )
     return source_id
+
+
+#: The admin level written in a place column's header: GEM's ID_2 / NAME_3, OCHA's
+#: ADM2_PCODE and admin1Name, "adm_1" (level 4 and below have no word of their own).
+_HEADER_LEVEL = re.compile(r"(?:^|[^a-z])(?:adm|admin|id|name|level)[ _-]?([0-3])(?![0-9])", re.I)
+
+
+def _header_level(header: str | None) -> str | None:
+    """The level a column header states, or ``None``."""
+    found = _HEADER_LEVEL.search(str(header)) if header else None
+    return None if found is None else ("country", "adm1", "adm2", "adm3")[int(found.group(1))]
 
 
 def _row_place(

@@ -16,6 +16,8 @@ FLAG_NOTES: dict[str, str] = {
     "partial_area": "the source covers only part of the unit",
     "parent_conflict": "the source places it inside another district, which contradicts the "
     "official boundaries",
+    "code_name_conflict": "the source writes the same place code beside different place "
+    "names, so which place the figure belongs to is uncertain",
     "needs_review": "some figures were not counted until someone checks them (listed below)",
     "mixed_count_units": "some figures count flats or households rather than buildings; they "
     "were left out rather than mixed",

@@ -1,0 +1,153 @@
+"""A code written beside names of different places: never added under one name in silence.
+
+The layouts are those of GEM's global earthquake impact tables (ID_3/NAME_3 rows per
+commune, one REFERENCE per source); the figures are the Illapel 2015 and Manjil 1990 ones
+quoted as facts (see tests/data/realworld/README.md for the attribution). Every expected
+number is worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from damage_data import summarise
+from damage_data.pipeline import collect
+
+HEAD = "ID_1,NAME_1,ID_3,NAME_3,DAMAGED_UNITS,REFERENCE\n"
+
+
+def _summary(tmp_path: Path, text: str, **options: object) -> pd.DataFrame:
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    return summarise(collect([path]), **options).set_index("unit_code")  # type: ignore[arg-type]
+
+
+def test_two_communes_under_one_code_are_not_added_under_one_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the thesis rows give Monte Patria Combarbalá's code 4302. Before: "4302 Monte Patria
+    # 1,585" = 544 + 1,041, two communes under one name
+    text = (
+        HEAD + "4,Coquimbo,4302,Combarbalá,544,Thesis\n"
+        "4,Coquimbo,4302,Monte Patria,1041,Thesis\n"
+        "4,Coquimbo,4301,Ovalle,784,Thesis\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        table = _summary(tmp_path, text)
+    assert list(table.index) == ["4301"]  # 4302 is not stated: nobody knows whose it is
+    assert table.loc["4301", "damaged"] == 784
+    message = " ".join(r.getMessage() for r in caplog.records)
+    assert "t.csv: code 4302" in message
+    assert "'Combarbalá' (row 2)" in message and "'Monte Patria' (row 3)" in message
+    assert "--include-review" in message
+    # counted on request, the rows add up (two communes, no double count) and say why
+    table = _summary(tmp_path, text, include_review=True)
+    assert table.loc["4302", "damaged"] == 544 + 1041
+    assert "code_name_conflict" in str(table.loc["4302", "flags"])
+
+
+def test_the_name_written_beside_another_code_elsewhere_is_the_odd_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the file's other source writes Combarbalá 4302 and Monte Patria 4303: the thesis's
+    # "4302 Monte Patria" row is the mistake. By hand: 4302 Combarbalá = the later-listed
+    # thesis 544 against the article's 346 (one source each, never added), 4303 Monte Patria
+    # 495 (the article alone)
+    text = (
+        HEAD + "4,Coquimbo,4302,Combarbalá,346,Article\n"
+        "4,Coquimbo,4303,Monte Patria,495,Article\n"
+        "4,Coquimbo,4302,Combarbalá ,544,Thesis\n"
+        "4,Coquimbo,4302,Monte Patria ,1041,Thesis\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        table = _summary(tmp_path, text)
+    assert table.loc["4302", "unit_name"].strip() == "Combarbalá"
+    assert table.loc["4302", "damaged"] in (346, 544)  # one source's figure, not a sum
+    assert table.loc["4302", "damaged"] != 346 + 544
+    assert table.loc["4303", "damaged"] == 495
+    assert "needs_review" in str(table.loc["4302", "flags"])
+    message = " ".join(r.getMessage() for r in caplog.records)
+    assert "writes 'Monte Patria' beside 4303 elsewhere" in message
+
+
+def test_spellings_of_one_name_under_one_code_are_one_place(tmp_path: Path) -> None:
+    # accents, case, spaces, a generic word and a one-letter typo: still Combarbalá.
+    # Different places of one source in one table: by hand 1 + 2 + 3 + 4 + 5 = 15
+    text = (
+        "ID_3,NAME_3,DAMAGED_UNITS,DATE\n"
+        "4302,Combarbalá,1,2015-09-17\n4302,COMBARBALA,2,2015-09-18\n"
+        "4302,Comuna de Combarbalá,3,2015-09-19\n4302,Combarbalà,4,2015-09-20\n"
+        "4302,Combarbla,5,2015-09-21\n"
+    )
+    table = _summary(tmp_path, text)
+    assert "code_name_conflict" not in str(table.loc["4302", "flags"])
+    assert "needs_review" not in str(table.loc["4302", "flags"])
+    assert table.loc["4302", "damaged"] == 5  # a series of one place: its latest figure
+
+
+def test_village_names_under_district_codes_are_a_layout_not_mistakes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # every code carries several names: the names are places inside the coded units, and
+    # each code adds its places. By hand: D1 = 3 + 4 + 5 = 12, D2 = 1 + 2 = 3, D3 = 7 + 8 = 15
+    rows = [
+        ("D1", "Alpha", 3),
+        ("D1", "Bravo", 4),
+        ("D1", "Charlie", 5),
+        ("D2", "Delta", 1),
+        ("D2", "Echo", 2),
+        ("D3", "Foxtrot", 7),
+        ("D3", "Golf", 8),
+    ]
+    text = "district_code,place,houses_destroyed\n" + "".join(f"{c},{n},{v}\n" for c, n, v in rows)
+    with caplog.at_level(logging.WARNING):
+        table = _summary(tmp_path, text)
+    frame = pd.DataFrame(rows, columns=["code", "name", "n"]).groupby("code")["n"].sum()
+    for code, expected in frame.items():
+        assert table.loc[code, "destroyed"] == expected
+        assert "code_name_conflict" not in str(table.loc[code, "flags"])
+
+
+def test_a_known_code_beside_another_units_name_goes_to_review(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # AZ-FUZ is Fuzuli; a row that says Jabrayil under it is a copied code. Spellings of
+    # Fuzuli in other scripts and a name below it are no conflict. By hand: AZ-FUZ = 10 + 20
+    # (two rows of one place at two dates: a series, the later 20); the Jabrayil row is out
+    text = (
+        "code,name,date,destroyed\n"
+        "AZ-FUZ,Füzuli,2020-11-01,10\n"
+        "AZ-FUZ,Физули,2020-11-10,20\n"
+        "AZ-FUZ,Jabrayil,2020-11-10,99\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        table = _summary(
+            tmp_path,
+            text,
+        )
+    assert table.loc["AZ-FUZ", "destroyed"] == 20
+    assert "AZ-CAB" not in table.index
+    message = " ".join(r.getMessage() for r in caplog.records)
+    assert "'Jabrayil', which is AZ-CAB" in message and "(row 4)" in message
+
+
+@pytest.mark.parametrize(
+    ("header", "code", "level"),
+    [
+        ("ID_0", "SYR", "country"),  # GEM's country rows: SYR printed as adm1
+        ("ID_2", "11", "adm2"),  # a Chilean province: "11" printed as a country
+        ("ADM3_PCODE", "4302", "adm3"),
+        ("code", "43", "adm1"),  # no level in the header: two digits are no country
+        ("code", "CL", "country"),
+    ],
+)
+def test_the_level_of_a_code_no_gazetteer_knows(
+    tmp_path: Path, header: str, code: str, level: str
+) -> None:
+    table = _summary(tmp_path, f"{header},name,houses_destroyed\n{code},Somewhere,5\n")
+    assert table.loc[code, "level"] == level
+    assert table.loc[code, "destroyed"] == 5
