@@ -410,3 +410,17 @@ def test_tabular_cod_ab_column_names_are_read(tmp_path: Path) -> None:
     other.write_text("Name,Code\nAdams,1\n", encoding="utf-8")
     with pytest.raises(UsageError, match="--units-name COLUMN --units-code COLUMN"):
         gazetteer_from_path(other)
+
+
+def test_the_bundled_extents_hold_each_country_and_name_its_file() -> None:
+    # a map leaves out the countries whose extent is far from its data: an extent smaller
+    # than its country would drop neighbours that are in view. Checked against GDAL's
+    # reading of each file, to within the 0.01 degree the file is rounded to
+    from damage_data.places.gazetteer import BUNDLED_BOUNDARIES, bundled_extents
+
+    table = pd.read_csv(data_path("boundaries", "extents.csv"))
+    assert dict(zip(table["country"], table["file"], strict=True)) == BUNDLED_BOUNDARIES
+    for country, (x0, y0, x1, y1) in bundled_extents().items():
+        b = gpd.read_file(data_path("boundaries", BUNDLED_BOUNDARIES[country])).total_bounds
+        assert x0 <= b[0] < x0 + 0.01 and y0 <= b[1] < y0 + 0.01
+        assert x1 - 0.01 < b[2] <= x1 and y1 - 0.01 < b[3] <= y1

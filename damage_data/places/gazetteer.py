@@ -381,6 +381,27 @@ def bundled_units(countries: str | Iterable[str] | None = None) -> gpd.GeoDataFr
     return out.copy()
 
 
+@cache
+def bundled_extents() -> dict[str, tuple[float, float, float, float]]:
+    """The bounding box (min lon, min lat, max lon, max lat) of each bundled country.
+
+    Read from ``data/boundaries/extents.csv`` (rounded outward), so that a map can leave out
+    the countries far from its data without reading their boundaries.
+
+    Examples
+    --------
+    >>> x0, y0, x1, y1 = bundled_extents()["AM"]
+    >>> x0 < 44.5 < x1 and y0 < 40.2 < y1
+    True
+    """
+    table = pd.read_csv(data_path("boundaries", "extents.csv"), dtype={"country": str})
+    sides = table[["min_lon", "min_lat", "max_lon", "max_lat"]].astype(float).to_numpy()
+    return {
+        str(c): (float(a), float(b), float(d), float(e))
+        for c, (a, b, d, e) in zip(table["country"], sides, strict=True)
+    }
+
+
 def bundled_unit_table(countries: str | Iterable[str] | None = None) -> pd.DataFrame:
     """:func:`bundled_units` without the shapes: codes, names, parents and kinds.
 

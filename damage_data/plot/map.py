@@ -9,6 +9,7 @@ own unit or is tied to it by a line.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from shapely.ops import polylabel
 
 from .. import style
 from .._errors import UsageError
-from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_units
+from ..places.gazetteer import BUNDLED_BOUNDARIES, bundled_extents, bundled_units
 from .classify import ZERO_COLOUR, classify, ramp
 from .furniture import metric_label, provenance, source_credits
 from .i18n import and_list, check_lang, plural, text
@@ -147,9 +148,12 @@ def _boundaries(
                 f"({', '.join(values['unit_code'].head(5))}); bundled countries: "
                 f"{', '.join(BUNDLED_BOUNDARIES)}. Pass units=<GeoDataFrame with unit_code>."
             )
-        others = [c for c in BUNDLED_BOUNDARIES if c not in bundled]
-        context = bundled_units(others) if others else None
         own = bundled_units(bundled)
+        shown = own.loc[own["unit_code"].isin(values["unit_code"])]
+        others = [c for c in BUNDLED_BOUNDARIES if c not in bundled]
+        if len(shown):
+            others = _near(_box(shown), _box(own), others)
+        context = bundled_units(others) if others else None
         return own, context, own, text("footer.boundaries_ne", lang)
     if "unit_code" not in units.columns or not isinstance(units, gpd.GeoDataFrame):
         raise UsageError(
@@ -165,8 +169,55 @@ def _boundaries(
     if not countries:
         return boundaries, None, None, attribution
     # the bundled country under the user's units (context and the locator's outline)
-    land = bundled_units(BUNDLED_BOUNDARIES)
+    extents = bundled_extents()
+    around: list[tuple[float, ...]] = [extents[c] for c in countries if c in extents]
+    around = around or [_box(boundaries)]
+    outline = tuple(f(v[i] for v in around) for i, f in ((0, min), (1, min), (2, max), (3, max)))
+    others = [c for c in BUNDLED_BOUNDARIES if c not in countries]
+    land = bundled_units(countries + _near(_box(boundaries), outline, others))
     return boundaries, land, land.loc[land["country"].isin(countries)], attribution
+
+
+def _near(
+    data_box: tuple[float, ...], country_box: tuple[float, ...], candidates: list[str]
+) -> list[str]:
+    """The bundled countries among ``candidates`` the map or its locator may show.
+
+    The map draws context within 1.5 views of its data (:func:`_draw_base`), the locator
+    within a quarter of the country's span of the country (:func:`draw_inset`). A country
+    whose extent (``data/boundaries/extents.csv``) lies well beyond those reaches is not
+    read: Ukraine's boundaries cost a map of Azerbaijan about 55 ms and are never in view.
+    Boxes are (min lon, min lat, max lon, max lat).
+    """
+    extents = bundled_extents()
+    # 2.5 views (the map reaches 1.82: 1.5 views of the data padded by 8 %) and 0.5 of the
+    # country's span (the locator reaches 0.24), each plus half a degree for the projection
+    reach = [_widen(data_box, 2.5, 0.5), _widen(country_box, 0.5, 0.5)]
+    return [
+        c
+        for c in candidates
+        if c not in extents
+        or any(
+            extents[c][0] <= r[2]
+            and r[0] <= extents[c][2]
+            and extents[c][1] <= r[3]
+            and r[1] <= extents[c][3]
+            for r in reach
+        )
+    ]
+
+
+def _widen(box: tuple[float, ...], spans: float, degrees: float) -> tuple[float, ...]:
+    """``box`` widened by ``spans`` times its larger side plus ``degrees``, in ground terms."""
+    x0, y0, x1, y1 = box
+    # a degree of longitude shrinks towards the poles: latitudes are scaled to match
+    stretch = 1 / max(math.cos(math.radians(min(max(abs(y0), abs(y1)), 80.0))), 0.17)
+    margin = spans * max(x1 - x0, (y1 - y0) * stretch) + degrees
+    return (x0 - margin, y0 - margin / stretch, x1 + margin, y1 + margin / stretch)
+
+
+def _box(frame: gpd.GeoDataFrame) -> tuple[float, ...]:
+    return tuple(float(v) for v in frame.to_crs("EPSG:4326").total_bounds)
 
 
 def _unmapped_notes(summary: pd.DataFrame, codes: list[str], lang: str) -> list[str]:
