@@ -1053,3 +1053,18 @@ def test_a_damage_table_keyed_by_ocha_pcodes_is_a_table_not_boundaries(tmp_path:
     # the attribute table of real boundaries stays boundaries
     text = "ADM1_PCODE,ADM1_EN,Shape_Area\nUA80,Kyiv,0.11\nUA63,Kharkivska,4.1\n"
     assert load(_write(tmp_path, "b.csv", text)).kind == "codab"
+
+
+def test_the_reading_report_counts_a_series_once(tmp_path: Path) -> None:
+    # validate printed "destroyed: 50" for Fuzuli's running total 30 (1 Nov) then 20
+    # (20 Nov): by hand the latest, 20. Villages on different dates are different places:
+    # 3 + 4 = 7. Rows of an event log are single events: 5 + 6 = 11
+    text = "District,Date,Houses destroyed\nFuzuli,2020-11-01,30\nFuzuli,2020-11-20,20\n"
+    assert load(_write(tmp_path, "a.csv", text)).report["damage_counts"] == {"destroyed": 20}
+    text = "District,Date,Village,Houses destroyed\nTartar,2020-11-01,A,3\nTartar,2020-11-20,B,4\n"
+    assert load(_write(tmp_path, "b.csv", text)).report["damage_counts"] == {"destroyed": 7}
+    text = (
+        "Municipio,Fecha,Evento,Viviendas destruidas\n"
+        "Mocoa,2017-04-01,AVENIDA TORRENCIAL,5\nMocoa,2018-05-02,INUNDACION,6\n"
+    )
+    assert load(_write(tmp_path, "c.csv", text)).report["damage_counts"] == {"destroyed": 11}

@@ -328,35 +328,44 @@ def counts_of(series: pd.Series, weights: pd.Series | None = None) -> dict[str, 
 
 
 def latest_of_series(figures: pd.DataFrame) -> pd.DataFrame:
-    """Figures to add up for a report: cumulative series give only their latest figure.
+    """Figures to add up for a report: a series gives only its latest figures (rule R3).
 
-    A cumulative series (``cumulative`` true) repeats a running total on every date; adding
-    its figures would count the same structures again and again.
+    As in the counting model, figures of one source, place, state, type and count unit at
+    different dates are a running total unless they are marked single events
+    (``cumulative`` false: the rows of an event log): adding them would count the same
+    structures again ("30 destroyed on 1 Nov, 20 on 20 Nov" is 20, not 50). Figures at
+    the latest date of their series are all kept (different rows of that date).
     """
-    cumulative = (
-        figures["cumulative"].fillna(False).astype(bool)
+    running = (
+        ~(figures["cumulative"] == False).fillna(False).astype(bool)  # noqa: E712
         if "cumulative" in figures.columns
-        else pd.Series(False, index=figures.index)
+        else pd.Series(True, index=figures.index)
     )
-    if not cumulative.any():
+    if not running.any() or "as_of" not in figures.columns:
         return figures
-    series = figures[cumulative]
+    series = figures[running]
     keys = [
         c
         for c in (
+            "source_id",
             "place_text",
+            "parent_text",
+            "settlement",
             "unit_code",
             "damage",
-            "damage_text",
             "structure",
-            "structure_text",
             "count_unit",
         )
         if c in series.columns
     ]
-    ordered = series.sort_values("as_of", kind="stable")
-    latest = ordered.groupby(keys, dropna=False, observed=True, sort=False).tail(1)
-    return pd.concat([figures[~cumulative], latest])
+    when = (
+        pd.to_datetime(series["as_of"], errors="coerce")
+        .astype("datetime64[ns]")
+        .fillna(pd.Timestamp("1800-01-01"))
+    )
+    frame = series[keys].astype("string").fillna("").assign(_t=when)
+    latest = frame.groupby(keys, observed=True, sort=False)["_t"].transform("max")
+    return pd.concat([figures[~running], series[(when == latest).to_numpy()]])
 
 
 def build_report(
