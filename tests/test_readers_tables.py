@@ -1068,3 +1068,16 @@ def test_the_reading_report_counts_a_series_once(tmp_path: Path) -> None:
         "Mocoa,2017-04-01,AVENIDA TORRENCIAL,5\nMocoa,2018-05-02,INUNDACION,6\n"
     )
     assert load(_write(tmp_path, "c.csv", text)).report["damage_counts"] == {"destroyed": 11}
+
+
+def test_viviendas_afectadas_are_damaged_beside_destruidas(tmp_path: Path) -> None:
+    # DesInventar's Spanish "Viviendas afectadas" is its English "Houses damaged" (minor,
+    # habitable), beside "Viviendas destruidas": two disjoint counts. Read as a total of both,
+    # Pasto's 10 became 7 damaged. By hand: destroyed 3 + 12 = 15, damaged 10 + 5 = 15;
+    # "personas afectadas" are people
+    text = (
+        "departamento,municipio,viviendas destruidas,viviendas afectadas,personas afectadas\n"
+        "NARIÑO,Pasto,3,10,40\nNARIÑO,Ipiales,12,5,9\n"
+    )
+    report = load(_write(tmp_path, "t.csv", text)).report
+    assert report["damage_counts"] == {"destroyed": 15, "damaged": 15}
