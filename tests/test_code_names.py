@@ -151,3 +151,28 @@ def test_the_level_of_a_code_no_gazetteer_knows(
     table = _summary(tmp_path, f"{header},name,houses_destroyed\n{code},Somewhere,5\n")
     assert table.loc[code, "level"] == level
     assert table.loc[code, "destroyed"] == 5
+
+
+def test_asides_footnote_marks_and_mojibake_are_the_same_name(tmp_path: Path) -> None:
+    # the Philippine typhoon-impact tables (510 Global) write one municipality several ways;
+    # each was taken for two places and the whole unit sent to review. Typhoons add up
+    # (rows of different events). By hand: Legazpi 4,000 + 998 and 9,000 + 2,344;
+    # Peñablanca 1,500 + 4 and 13,000 + 283; Santa Fe 100 + 7 and 1,400 + 11
+    text = (
+        "pcode,Municipality,typhoon,Year,Totally,Partially\n"
+        "PH050506000,LEGAZPI CITY (Capital),Durian,2006,4000,9000\n"
+        "PH050506000,Legazpi City**,Haiyan,2013,998,2344\n"
+        "PH021519000,Peñablanca,Durian,2006,1500,13000\n"
+        "PH021519000,PEÃ¯Â¿Â½Ã¯Â¿Â½ABLANCA,Haiyan,2013,4,283\n"
+        "PH175915000,SANTA FE,Durian,2006,100,1400\n"
+        "PH175915000,Sta Fe,Haiyan,2013,7,11\n"
+    )
+    table = _summary(tmp_path, text)
+    expected = {
+        "PH050506000": (4000 + 998, 9000 + 2344),
+        "PH021519000": (1500 + 4, 13000 + 283),
+        "PH175915000": (100 + 7, 1400 + 11),
+    }
+    for code, (destroyed, damaged) in expected.items():
+        assert (table.loc[code, "destroyed"], table.loc[code, "damaged"]) == (destroyed, damaged)
+        assert "needs_review" not in str(table.loc[code, "flags"])

@@ -21,6 +21,7 @@ it is, with a warning that the figures are added per code.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +36,7 @@ logger = logging.getLogger("damage_data.places.stage")
 
 FLAG = "code_name_conflict"
 #: Two names whose keys are at least this similar (rapidfuzz ratio) are one name misspelt.
-SAME_NAME_SCORE = 85
+SAME_NAME_SCORE = 80
 #: Above this share of a file's codes carrying several names, the names are places inside
 #: the coded units, not mistakes.
 LAYOUT_SHARE = 0.2
@@ -44,8 +45,17 @@ _CERTAIN = ("code", "exact", "alias", "transliteration")
 Resolver = Callable[[list[str]], pd.DataFrame]
 
 
+#: A bracketed aside ("LEGAZPI CITY (Capital)") and the marks of a footnote ("Legazpi City**").
+_ASIDE = re.compile(r"\([^)]*\)|\[[^\]]*\]|[*\u2020\u2021]+")
+#: UTF-8 read as Latin-1 ("PEÃ¯Â¿Â½ABLANCA" for "PEÑABLANCA"): the garbled letters are dropped.
+_MOJIBAKE = re.compile(r"[\u00c2\u00c3][\u0080-\u00bf]|[\u00c2\u00c3\ufffd]")
+
+
 def _key(name: str) -> str:
-    core = strip_generic(" ".join(name.split()))[0]
+    text = _ASIDE.sub(" ", name)
+    if _MOJIBAKE.search(text):
+        text = _MOJIBAKE.sub("", text)
+    core = strip_generic(" ".join(text.split()))[0]
     return fold(core) or name.strip().casefold()
 
 
