@@ -1081,3 +1081,90 @@ def test_viviendas_afectadas_are_damaged_beside_destruidas(tmp_path: Path) -> No
     )
     report = load(_write(tmp_path, "t.csv", text)).report
     assert report["damage_counts"] == {"destroyed": 15, "damaged": 15}
+
+
+def test_a_desinventar_log_adds_its_incidents_and_leaves_roads_out(tmp_path: Path) -> None:
+    # DesInventar's event column names hazard kinds (FLOOD, STORM): each record is one
+    # incident, so a parish flooded in 2010 and 2014 and hit by a storm in 2012 adds the
+    # three (printed: the 2014 flood alone, 50, flagged decreasing). Its "damaged roads"
+    # (metres; -1 = affected, not measured) took houses_damaged as a part of it (printed
+    # 0 damaged) and its -1 rejected whole rows. By hand: PAKWINYO 300 + 150 + 50 = 500
+    # destroyed, 10 + 0 + 5 = 15 damaged; NABULI 12 destroyed, 4 damaged
+    text = (
+        "admin_level_2_code,admin_level_2_name,event,date,houses_destroyed,houses_damaged,"
+        "damaged roads\n"
+        "3285961011,PAKWINYO,FLOOD,2010-05-01,300,10,0\n"
+        "3285961011,PAKWINYO,STORM,2012-03-01,150,0,-1\n"
+        "3285961011,PAKWINYO,FLOOD,2014-10-17,50,5,120\n"
+        "2103321352,NABULI,FLOOD,2011-09-14,12,4,-1\n"
+    )
+    path = _write(tmp_path, "t.csv", text)
+    result = load(path)
+    assert result.report["rows_rejected"] == 0
+    assert result.report["damage_counts"] == {"destroyed": 512, "damaged": 19}
+    from damage_data import summarise
+
+    table = summarise(collect([path])).set_index("unit_code")
+    assert table.loc["3285961011", ["destroyed", "damaged"]].tolist() == [500, 15]
+    assert table.loc["2103321352", ["destroyed", "damaged"]].tolist() == [12, 4]
+    assert "decreasing" not in str(table.loc["3285961011", "flags"])
+
+
+def test_a_block_pasted_again_under_new_ids_is_counted_once(tmp_path: Path) -> None:
+    # 510 Global's typhoon tables list Hagupit's row for PH054113000 under ids 1777 and
+    # 1785: counted twice (186 / 1,574). By hand: 93 destroyed, 787 damaged
+    text = (
+        "id,pcode,typhoon,Year,Totally,Partially\n"
+        "1777,PH054113000,Hagupit,2014,93,787\n"
+        "1785,PH054113000,Hagupit,2014,93,787\n"
+    )
+    result = load(_write(tmp_path, "t.csv", text))
+    assert result.report["damage_counts"] == {"destroyed": 93, "damaged": 787}
+    assert any("row numbers aside" in w for w in result.report["warnings"])
+    # in a log of incidents by kind, the id tells two like incidents apart: both count
+    text = (
+        "id,municipio,tipo_de_evento,fecha,viviendas destruidas\n"
+        "1,Mocoa,INUNDACION,2017-04-01,2\n2,Mocoa,INUNDACION,2017-04-01,2\n"
+    )
+    assert load(_write(tmp_path, "u.csv", text)).report["damage_counts"] == {"destroyed": 4}
+
+
+def test_a_log_of_one_kind_of_event_still_adds_its_incidents(tmp_path: Path) -> None:
+    # UNGRD's log filtered to floods: TIPO_DE_EVENTO holds INUNDACION alone, was set aside as
+    # "the event the table is about", and Pasto's two floods were read as a running total
+    # (3). By hand: 2 + 3 = 5; the same with DesInventar's event column, FLOOD alone: 7 + 1
+    for kind, value in (("tipo_de_evento", "INUNDACION"), ("event", "FLOOD")):
+        text = (
+            f"municipio,departamento,{kind},fecha,viviendas destruidas\n"
+            f"Pasto,Nariño,{value},2017-04-01,2\nPasto,Nariño,{value},2018-04-01,3\n"
+            f"Tumaco,Nariño,{value},2016-01-01,7\nTumaco,Nariño,{value},2019-01-01,1\n"
+        )
+        f = load(_write(tmp_path, "t.csv", text)).figures
+        assert not f["cumulative"].fillna(True).any()
+        assert load(_write(tmp_path, "t.csv", text)).report["damage_counts"] == {
+            "destroyed": 2 + 3 + 7 + 1
+        }
+
+
+def test_a_partial_column_is_the_partially_damaged(tmp_path: Path) -> None:
+    # 510 Global's typhoon table "Totally, Partial, Total": Partial was set aside, damaged not
+    # stated. By hand: destroyed 89 + 3 = 92, damaged 123 + 27 = 150 (Total restates them)
+    text = (
+        "pcode,typhoon_name,Totally,Partial,Total\n"
+        "PH041005000,BOPHA2012,89,123,212\nPH041006000,BOPHA2012,3,27,30\n"
+    )
+    report = load(_write(tmp_path, "t.csv", text)).report
+    assert report["damage_counts"] == {"destroyed": 92, "damaged": 150}
+
+
+def test_codes_exported_as_floats_are_read_as_written_integers(tmp_path: Path) -> None:
+    # the DesInventar export writes every parish code as "2103321352.0"; the summary printed
+    # them so, and a file writing "2103321352" would be another unit. A code column with a
+    # real decimal part is left alone
+    text = "admin_level_2_code,admin_level_2_name,houses_destroyed\n"
+    text += "2103321352.0,NABULI,3\n2303351229.0,APOPONG,5\n"
+    f = load(_write(tmp_path, "t.csv", text)).figures
+    assert sorted(f["unit_code"]) == ["2103321352", "2303351229"]
+    text = "code,name,houses_destroyed\n12.5,A,3\n13.0,B,5\n"
+    f = load(_write(tmp_path, "u.csv", text)).figures
+    assert sorted(f["unit_code"]) == ["12.5", "13.0"]

@@ -605,7 +605,7 @@ def _event(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
     if named[best] < 2:
         return  # one event for the whole table: nothing to keep apart
     m.roles["event"] = best
-    m.why[best] = "the event of each row: figures of different events are never added"
+    m.why[best] = "the event of each row (the warnings say whether the events of a place add up)"
     used.add(best)
     for other in found:
         if other != best:

@@ -109,6 +109,41 @@ def header_roles(name: str) -> list[tuple[str, str]]:
     return found
 
 
+@cache
+def _hazard_words() -> frozenset[str]:
+    """``data/vocab/hazard_kinds.csv``, folded and without accents."""
+    table = pd.read_csv(data_path("vocab", "hazard_kinds.csv"), dtype=str, keep_default_na=False)
+    return frozenset(_plain(w) for w in table["word"])
+
+
+def _plain(text: object) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(ch)
+    )
+
+
+#: Share of an event column's filled cells that must name a kind of hazard.
+HAZARD_SHARE = 0.8
+
+
+def names_hazard_kinds(cells: pd.Series | list[object]) -> bool:
+    """Whether the cells of an event column name kinds of hazard (DesInventar's ``event``:
+    FLOOD, STORM, LANDSLIDE), not named events (Haiyan, Bopha): then each row is one
+    incident of that kind, as under a ``TIPO_DE_EVENTO`` header.
+
+    >>> names_hazard_kinds(["FLOOD", "STORM", "FLASH FLOOD", "Inundación"])
+    True
+    >>> names_hazard_kinds(["Haiyan", "Bopha", "FLOOD"])
+    False
+    """
+    filled = [c for c in cells if isinstance(c, str) and c.strip()]
+    if not filled:
+        return False
+    words = _hazard_words()
+    known = sum(1 for c in filled if _plain(c) in words)
+    return known >= HAZARD_SHARE * len(filled)
+
+
 def event_kinds(name: str) -> bool:
     """Whether a header names the kind of event of each row (``TIPO_DE_EVENTO``,
     ``Hazard type``, ``PELIGRO``), not one named event (``disaster_name``: Haiyan).

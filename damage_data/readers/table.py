@@ -33,10 +33,10 @@ from ._dates import date_conflict_message
 from ._result import SEEN_DAMAGED
 from ._vector import damage_column
 from .columns import ColumnMap, CountColumn, map_columns
+from .events import events_add_up, events_warning, incident_log, record_cells
 from .headers import (
     count_unit_in_header,
     count_unit_of_value,
-    event_kinds,
     header_roles,
     names_a_total,
     state_in_header,
@@ -175,6 +175,21 @@ class _Plan:
     #: The events of an event column are separate incidents that add up (no place has an
     #: event at two dates); otherwise each event's rows are a source of their own.
     events_added: bool = False
+    #: Codes written as floats by a spreadsheet or pandas export ("2103321352.0" in every
+    #: filled cell): read without their ".0".
+    float_codes: bool = False
+
+
+#: An integer code exported as a float.
+_FLOAT_CODE = re.compile(r"^\d+\.0+$")
+
+
+def _float_codes(frame: pd.DataFrame, column: str | None) -> bool:
+    """Whether every filled cell of the code column is an integer written as a float."""
+    if column is None:
+        return False
+    filled = [v for v in frame[column].tolist() if v]
+    return bool(filled) and all(_FLOAT_CODE.match(str(v)) for v in filled)
 
 
 def figures_from_table(
@@ -232,12 +247,13 @@ def figures_from_table(
     plan = _plan(ctx, frame, mapping, level)
     event = mapping.roles.get("event")
     if event is not None and not plan.one_each:
-        col.warn(_events_warning(frame, event, plan.events_added))
+        col.warn(events_warning(frame, event, plan.events_added))
     sources: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     header = list(frame.columns)
     # a row repeating an earlier one cell for cell is the same record listed twice: its
     # figures restate the first row's (same_as), counted once
+    same = record_cells(header, mapping, incident_log(frame, mapping))
     seen: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     repeated: list[tuple[int, int]] = []
     first_line: dict[tuple[Any, ...], int] = {}
@@ -254,22 +270,24 @@ def figures_from_table(
             col.reject(locator, *problem)
             continue
         link_row(row_records, plan.long, plan.mapping.repeats)
-        earlier = seen.get(tuple(row))
+        cells = tuple(row[i] for i in same)
+        earlier = seen.get(cells)
         if earlier is not None and not plan.long:
             for r, first in zip(row_records, earlier, strict=False):
                 if r["damage"] == first["damage"] and not r.get("same_as"):
                     r["same_as"] = first["figure_id"]
-            repeated.append((line, first_line[tuple(row)]))
+            repeated.append((line, first_line[cells]))
         else:
-            seen[tuple(row)] = row_records
-            first_line[tuple(row)] = line
+            seen[cells] = row_records
+            first_line[cells] = line
         records.extend(row_records)
     if repeated:
         shown = ", ".join(f"{locator_word} {a} repeats {b}" for a, b in repeated[:5])
         more = f" and {len(repeated) - 5} more" if len(repeated) > 5 else ""
         col.warn(
-            f"{len(repeated)} row(s) repeat an earlier row cell for cell ({shown}{more}): "
-            "the same record listed twice, counted once"
+            f"{len(repeated)} row(s) repeat an earlier row cell for cell ({shown}{more}"
+            f"{', row numbers aside' if len(same) < len(header) else ''}): the same record "
+            "listed twice, counted once"
         )
     if plan.long and not plan.one_each:
         link_long(records)  # (one structure per row: a row of no type is no total)
@@ -315,61 +333,9 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
         structures=_structures(frame, roles.get("structure")),
         dayfirst=_date_order(ctx, frame, roles.get("date")),
         level=level or _header_level(roles.get("unit_code") or roles.get("place")),
-        events_added=_events_add_up(frame, roles),
+        events_added=incident_log(frame, mapping) or events_add_up(frame, roles),
+        float_codes=_float_codes(frame, roles.get("unit_code")),
     )
-
-
-def _events_warning(frame: pd.DataFrame, event: str, added: bool) -> str:
-    """What the events of column ``event`` mean for the counting, said to the user."""
-    events = list(dict.fromkeys(v for v in frame[event] if v))
-    kinds = event_kinds(event)
-    what = "kinds of event" if kinds else "events"
-    named = f"{len(events)} {what} in column {event!r} ({', '.join(map(repr, events[:3]))}"
-    named += f"{', …' if len(events) > 3 else ''})"
-    if kinds:
-        return (
-            f"{named}: each row is one incident, so the incidents of a place add up, at "
-            "any dates (a building hit twice counts twice); to count one kind, keep its "
-            "rows only"
-        )
-    if added:
-        return (
-            f"{named}: each row is one event's damage, so the events of a place add up (a "
-            "building hit twice counts twice); to count one event, keep its rows only"
-        )
-    return (
-        f"{named}, some reported at several dates: each event's rows are a source "
-        "of their own, never added, so a place hit by several shows one event only "
-        "(chosen as between sources); to count one event, keep its rows only"
-    )
-
-
-def _events_add_up(frame: pd.DataFrame, roles: dict[str, str]) -> bool:
-    """Whether the rows of an event column are incidents that add up: each place is hit by
-    each event on one date at most (typhoons by municipality, calamities by district). A
-    place with one event at several dates reports that event again (a running total):
-    then each event's rows are kept apart, a source of their own.
-
-    >>> f = pd.DataFrame({"place": ["A", "A"], "event": ["Haiyan", "Bopha"], "date": ["", ""]})
-    >>> _events_add_up(f, {"place": "place", "event": "event", "date": "date"})
-    True
-
-    A column naming the *kind* of event (``TIPO_DE_EVENTO``: INUNDACION, VENDAVAL…) makes
-    each row one incident of that kind: a place flooded twice in a year has two rows that
-    add up, whatever their dates.
-    """
-    event = roles.get("event")
-    if event is None:
-        return False
-    if event_kinds(event):
-        return True  # "TIPO_DE_EVENTO": floods, fires… each row one incident of that kind
-    keys = [roles[r] for r in ("place", "parent", "village", "unit_code") if r in roles]
-    date = roles.get("date")
-    if date is None:
-        return True
-    dated = frame[(frame[date] != "") & (frame[event] != "")]
-    per_event = dated.groupby([*keys, event], sort=False)[date].nunique()
-    return bool(per_event.empty or per_event.max() <= 1)
 
 
 def _with_totals(frame: pd.DataFrame, mapping: ColumnMap) -> dict[str, CountColumn]:
@@ -591,7 +557,7 @@ def _row_figures(
         "place_text": place_text or None,
         "parent_text": parent_text or None,
         "settlement": settlement,
-        "unit_code": (values.get(roles["unit_code"]) or None) if "unit_code" in roles else None,
+        "unit_code": _code(values, roles, plan.float_codes),
         "level": row_level,
         "as_of": as_of,
         "status": "needs_review" if future else "accepted",
@@ -704,6 +670,14 @@ def _header_level(header: str | None) -> str | None:
     """The level a column header states, or ``None``."""
     found = _HEADER_LEVEL.search(str(header)) if header else None
     return None if found is None else ("country", "adm1", "adm2", "adm3")[int(found.group(1))]
+
+
+def _code(values: dict[str, str], roles: dict[str, str], float_codes: bool) -> str | None:
+    """The row's unit code as written (without a float export's ".0"), or ``None``."""
+    code = values.get(roles["unit_code"]) if "unit_code" in roles else None
+    if not code:
+        return None
+    return code.split(".")[0] if float_codes else code
 
 
 def _row_place(

@@ -1,0 +1,105 @@
+"""How the rows of a table with events count: incidents that add up, or one event each.
+
+A column naming the kind of event of each row (``TIPO_DE_EVENTO``, or cells that name kinds
+of hazard: DesInventar's FLOOD, STORM) makes each row one incident: the incidents of a
+place add up at any dates. A column naming events (Haiyan, Bopha) adds them when each place
+has each event once; an event reported again at a later date is a running total of its own.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .columns import ColumnMap
+from .headers import event_kinds, names_hazard_kinds
+
+
+def events_warning(frame: pd.DataFrame, event: str, added: bool) -> str:
+    """What the events of column ``event`` mean for the counting, said to the user."""
+    events = list(dict.fromkeys(v for v in frame[event] if v))
+    kinds = kinds_of_event(frame, event)
+    what = "kinds of event" if kinds else "events"
+    named = f"{len(events)} {what} in column {event!r} ({', '.join(map(repr, events[:3]))}"
+    named += f"{', …' if len(events) > 3 else ''})"
+    if kinds:
+        return (
+            f"{named}: each row is one incident, so the incidents of a place add up, at "
+            "any dates (a building hit twice counts twice); to count one kind, keep its "
+            "rows only"
+        )
+    if added:
+        return (
+            f"{named}: each row is one event's damage, so the events of a place add up (a "
+            "building hit twice counts twice); to count one event, keep its rows only"
+        )
+    return (
+        f"{named}, some reported at several dates: each event's rows are a source "
+        "of their own, never added, so a place hit by several shows one event only "
+        "(chosen as between sources); to count one event, keep its rows only"
+    )
+
+
+def events_add_up(frame: pd.DataFrame, roles: dict[str, str]) -> bool:
+    """Whether the rows of an event column are incidents that add up: each place is hit by
+    each event on one date at most (typhoons by municipality, calamities by district). A
+    place with one event at several dates reports that event again (a running total):
+    then each event's rows are kept apart, a source of their own.
+
+    >>> f = pd.DataFrame({"place": ["A", "A"], "event": ["Haiyan", "Bopha"], "date": ["", ""]})
+    >>> events_add_up(f, {"place": "place", "event": "event", "date": "date"})
+    True
+
+    A column naming the *kind* of event (``TIPO_DE_EVENTO``: INUNDACION, VENDAVAL…) makes
+    each row one incident of that kind: a place flooded twice in a year has two rows that
+    add up, whatever their dates.
+    """
+    event = roles.get("event")
+    if event is None:
+        return False
+    if kinds_of_event(frame, event):
+        return True  # "TIPO_DE_EVENTO": floods, fires… each row one incident of that kind
+    keys = [roles[r] for r in ("place", "parent", "village", "unit_code") if r in roles]
+    date = roles.get("date")
+    if date is None:
+        return True
+    dated = frame[(frame[date] != "") & (frame[event] != "")]
+    per_event = dated.groupby([*keys, event], sort=False)[date].nunique()
+    return bool(per_event.empty or per_event.max() <= 1)
+
+
+def kinds_of_event(frame: pd.DataFrame, event: str) -> bool:
+    """Whether column ``event`` names the kind of event of each row, by its header
+    (``TIPO_DE_EVENTO``) or by its cells (DesInventar's ``event``: FLOOD, STORM)."""
+    return event_kinds(event) or names_hazard_kinds(frame[event].tolist())
+
+
+def incident_log(frame: pd.DataFrame, mapping: ColumnMap) -> bool:
+    """Whether the rows are incidents of kinds of hazard: a column names the kind of event
+    of each row, even one kind only (a log of floods alone: ``TIPO_DE_EVENTO`` all
+    INUNDACION, set aside as "the event the table is about", was read as running totals)."""
+    event = mapping.roles.get("event")
+    if event is not None and kinds_of_event(frame, event):
+        return True
+    return any(
+        event_kinds(name)
+        or (
+            str(why).startswith("the event the table is about")
+            and names_hazard_kinds(frame[name].tolist())
+        )
+        for name, why in mapping.ignored.items()
+        if name in frame.columns
+    )
+
+
+def record_cells(header: list[str], mapping: ColumnMap, kinds: bool) -> list[int]:
+    """The columns two rows must share to be one record listed twice: all but a running
+    identifier (510 Global's typhoon tables paste a block again under new ids: 214 rows
+    counted twice). In a log of incidents by kind ("TIPO_DE_EVENTO": floods, fires) the id
+    is what tells two like incidents apart, and is kept."""
+    if kinds:
+        return list(range(len(header)))
+    return [
+        i
+        for i, name in enumerate(header)
+        if not str(mapping.ignored.get(name, "")).startswith("an identifier")
+    ]
