@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -397,3 +399,32 @@ def test_a_repeated_summary_follows_its_tables_and_hands_out_copies(
             again = summarise(twice, sources).set_index("unit_code")
         assert again.loc["X-1", "destroyed"] == 15
         assert "more than once" in caplog.text
+
+
+def test_events_restated_at_later_dates_add_their_latest_figures(tmp_path: Path) -> None:
+    # Haiyan restated in Fuzuli (50 on 10 Nov, then 70 on 14 Nov) beside Bopha (60): each
+    # event was a source of its own and R5 chose one, printing 70. By hand: Haiyan's latest
+    # 70 + Bopha 60 = 130 destroyed, 6 + 7 = 13 damaged; the dates of two events narrow
+    # nothing (no scope_changed); an event that went down is still flagged decreasing
+    from damage_data.pipeline import collect
+
+    path = tmp_path / "ev.csv"
+    path.write_text(
+        "disaster_name,municipality,date,Houses destroyed,Houses damaged\n"
+        "Haiyan,Fuzuli,2013-11-10,50,5\nHaiyan,Fuzuli,2013-11-14,70,6\n"
+        "Bopha,Fuzuli,2012-12-05,60,7\nBopha,Tartar,2012-12-05,3,1\n",
+        encoding="utf-8",
+    )
+    table = summarise(collect([path])).set_index("unit_code")
+    assert table.loc["AZ-FUZ", ["destroyed", "damaged"]].tolist() == [130, 13]
+    assert table.loc["AZ-TAR", ["destroyed", "damaged"]].tolist() == [3, 1]
+    assert table.loc["AZ-FUZ", "n_sources"] == 1
+    assert "scope_changed" not in str(table.loc["AZ-FUZ", "flags"])
+    path.write_text(
+        "disaster_name,municipality,date,Houses destroyed\n"
+        "Haiyan,Fuzuli,2013-11-10,70\nHaiyan,Fuzuli,2013-11-14,50\nBopha,Fuzuli,2012-12-05,60\n",
+        encoding="utf-8",
+    )
+    row = summarise(collect([path])).set_index("unit_code").loc["AZ-FUZ"]
+    assert row["destroyed"] == 50 + 60
+    assert "decreasing" in str(row["flags"])

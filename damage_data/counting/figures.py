@@ -28,6 +28,33 @@ def source_info(sources: pd.DataFrame | None) -> pd.DataFrame:
     return table[columns].set_index("source_id")
 
 
+#: The ``kind`` of a source that is one event's rows of a table (readers/table.py).
+ONE_EVENT = "table: one event"
+
+
+def events_of_one_file(
+    f: pd.DataFrame, info: pd.DataFrame, place_flags: dict[tuple[str, str, str], list[str]]
+) -> None:
+    """Rules R2/R3 for a table of several events: once each event's series has given its
+    latest figures, the events of a place add up (Haiyan's latest 70 destroyed and Bopha's
+    60 are 130, never one of them chosen as if they were two sources). The figures of each
+    event source move to their file's source, in place, with their places' flags.
+    """
+    if info.empty or "kind" not in info.columns:
+        return
+    events = info.index[info["kind"].astype("string").eq(ONE_EVENT).fillna(False).to_numpy()]
+    files = {e: ":".join(str(e).split(":")[:2]) for e in events}
+    files = {e: p for e, p in files.items() if p in info.index and p != e}
+    if not files:
+        return
+    f["_lineage"] = f["source_id"]  # each event stays a series of its own (R3 checks)
+    f["source_id"] = [files.get(s, s) for s in f["source_id"]]
+    for key in [k for k in place_flags if k[0] in files]:
+        moved = (files[key[0]], key[1], key[2])
+        place_flags.setdefault(moved, [])
+        place_flags[moved].extend(x for x in place_flags.pop(key) if x not in place_flags[moved])
+
+
 def prepare(
     figures: pd.DataFrame, info: pd.DataFrame, opts: CountingOptions
 ) -> tuple[pd.DataFrame, list[str]]:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._gc import collector_paused
 from .choose import choose_all, place_flags_from_decisions
-from .figures import filters, parents, prepare, records, series, source_info
+from .figures import events_of_one_file, filters, parents, prepare, records, series, source_info
 from .rules import Counted, CountingOptions
 from .views import aggregate, describe, totals, units_from_villages
 
@@ -52,6 +52,7 @@ def count(
     live, in_series, parent, series_flags = series(f, live, parent, decisions)
     parent = parent.where(live)
     place_flags: dict[tuple[str, str, str], list[str]] = series_flags
+    events_of_one_file(f, info, place_flags)
     rec = records(f, live, parent, in_series, decisions, place_flags)
     fine = aggregate(rec, opts)
     if fine.empty:

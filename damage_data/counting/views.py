@@ -111,12 +111,23 @@ def describe(
         _running=(used["cumulative"] != False).fillna(True).astype(bool),  # noqa: E712
     )
     g = used.groupby(keys, observed=True, dropna=False)
+    # R3's scope check looks within one series lineage: the events of one table, added up,
+    # keep their own dates (Bopha's 2012 rows beside Haiyan's 2013 narrow nothing)
+    lineage = used["_lineage"] if "_lineage" in used.columns else used["source_id"]
+    by_line = used.assign(_lineage=lineage).groupby(
+        [*keys, "_lineage"], observed=True, dropna=False
+    )
+    within = pd.DataFrame({"earliest": by_line["as_of"].min(), "latest": by_line["as_of"].max()})
+    within["narrowed"] = (
+        by_line["series"].any()
+        & within["earliest"].notna()
+        & (within["earliest"] < within["latest"])
+    )
     described = pd.DataFrame(
         {
             "as_of": g["as_of"].max(),
-            "earliest": g["as_of"].min(),
+            "narrowed": within["narrowed"].groupby(level=keys, dropna=False).any(),
             "cumulative": g["_running"].all(),
-            "has_series": g["series"].any(),
             "per_structure": g["_per_structure"].any(),
         }
     )
@@ -129,25 +140,23 @@ def describe(
     out = fine.assign(unit_code=fine["unit_code"].astype(str)).merge(described, on=keys, how="left")
     out["cumulative"] = out["cumulative"].fillna(True).astype(bool)
     flags = []
-    for source, unit, settlement, carried, series, earliest, latest in zip(
+    for source, unit, settlement, carried, narrowed in zip(
         out["source_id"].tolist(),
         out["unit_code"].tolist(),
         out["settlement"].tolist(),
         out["carried"].tolist(),
-        out["has_series"].tolist(),
-        out["earliest"].tolist(),
-        out["as_of"].tolist(),
+        out["narrowed"].tolist(),
         strict=True,
     ):
         mine = [*flags_of(carried), *place_flags.get((str(source), str(unit), str(settlement)), [])]
         # R3: in a source that restates a series, a figure kept from an earlier date than
         # the latest statement means that statement was narrower: it did not replace it
-        if series and not pd.isna(earliest) and pd.Timestamp(earliest) < pd.Timestamp(latest):
+        if narrowed is True:
             mine.append("scope_changed")
         flags.append(join_flags(mine))
     out["flags"] = flags
     out["per_structure"] = out["per_structure"].fillna(False).astype(bool)
-    return out.drop(columns=["carried", "earliest", "has_series"])
+    return out.drop(columns=["carried", "narrowed"])
 
 
 def units_from_villages(

@@ -3,7 +3,9 @@
 A column naming the kind of event of each row (``TIPO_DE_EVENTO``, or cells that name kinds
 of hazard: DesInventar's FLOOD, STORM) makes each row one incident: the incidents of a
 place add up at any dates. A column naming events (Haiyan, Bopha) adds them when each place
-has each event once; an event reported again at a later date is a running total of its own.
+has each event once; an event reported again at a later date is a running total of its own
+(a source of its own here; the counting model takes its latest figures, then adds the events
+of a place: ``counting.figures.events_of_one_file``).
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ def events_warning(frame: pd.DataFrame, event: str, added: bool) -> str:
             "building hit twice counts twice); to count one event, keep its rows only"
         )
     return (
-        f"{named}, some reported at several dates: each event's rows are a source "
-        "of their own, never added, so a place hit by several shows one event only "
-        "(chosen as between sources); to count one event, keep its rows only"
+        f"{named}, some reported at several dates: each event's rows are a running total "
+        "of their own (its latest figures are used), then the events of a place add up (a "
+        "building hit twice counts twice); to count one event, keep its rows only"
     )
 
 
@@ -43,7 +45,8 @@ def events_add_up(frame: pd.DataFrame, roles: dict[str, str]) -> bool:
     """Whether the rows of an event column are incidents that add up: each place is hit by
     each event on one date at most (typhoons by municipality, calamities by district). A
     place with one event at several dates reports that event again (a running total):
-    then each event's rows are kept apart, a source of their own.
+    then each event's rows are kept apart, a source of their own, whose latest figures the
+    counting model adds to the other events'.
 
     >>> f = pd.DataFrame({"place": ["A", "A"], "event": ["Haiyan", "Bopha"], "date": ["", ""]})
     >>> events_add_up(f, {"place": "place", "event": "event", "date": "date"})
