@@ -1168,3 +1168,16 @@ def test_codes_exported_as_floats_are_read_as_written_integers(tmp_path: Path) -
     text = "code,name,houses_destroyed\n12.5,A,3\n13.0,B,5\n"
     f = load(_write(tmp_path, "u.csv", text)).figures
     assert sorted(f["unit_code"]) == ["12.5", "13.0"]
+
+
+def test_columns_naming_one_state_leave_the_others_found(tmp_path: Path) -> None:
+    # --columns destroyed=Ruined left "Houses damaged" out: damaged not stated. By hand:
+    # destroyed 10 + 4 = 14, damaged 30 + 9 = 39. A guessed column of the state the user
+    # named is never added to it (Destroyed 2020 beside the chosen Destroyed 2021: 12)
+    text = "District,Ruined,Houses damaged\nFuzuli,10,30\nJabrayil,4,9\n"
+    result = load(_write(tmp_path, "t.csv", text), columns={"destroyed": "Ruined"})
+    assert result.report["damage_counts"] == {"destroyed": 14, "damaged": 39}
+    assert any("'Houses damaged' counted as damaged" in w for w in result.report["warnings"])
+    text = "District,Destroyed 2020,Destroyed 2021,Houses damaged\nFuzuli,10,12,30\n"
+    result = load(_write(tmp_path, "u.csv", text), columns={"destroyed": "Destroyed 2021"})
+    assert result.report["damage_counts"] == {"destroyed": 12, "damaged": 30}

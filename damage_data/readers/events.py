@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .columns import ColumnMap
+from .colmap import ColumnMap
 from .headers import event_kinds, names_hazard_kinds
 
 

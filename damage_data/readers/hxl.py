@@ -23,7 +23,8 @@ from ..limits import check_rows
 from ..vocab import DAMAGE_STATES
 from ._context import Context, Parts
 from ._files import decode_text, is_zip
-from .columns import ColumnMap, CountColumn, user_mapping
+from .colmap import ColumnMap, CountColumn
+from .columns import user_mapping
 from .headers import state_in_header, structure_in_header
 from .raw import unique_names
 from .table import figures_from_table

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..vocab import DAMAGE_GROUPS, DAMAGE_ORDER
 from ._result import Collector
-from .columns import CountColumn
+from .colmap import CountColumn
 
 #: Damage short of destruction with its severity stated (minor, moderate, severe).
 _SEVERITY = tuple(s for s in DAMAGE_GROUPS["damaged"] if s in DAMAGE_ORDER)

@@ -16,7 +16,7 @@ from ._vector import (
     find_column,
     structures_from_generic,
 )
-from .columns import ColumnMap
+from .colmap import ColumnMap
 from .raw import RawTable
 
 __all__ = ["no_counts_of_classes", "read_structure_table"]

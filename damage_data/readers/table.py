@@ -32,7 +32,8 @@ from ._context import Context, Parts
 from ._dates import date_conflict_message
 from ._result import SEEN_DAMAGED
 from ._vector import damage_column
-from .columns import ColumnMap, CountColumn, map_columns
+from .colmap import ColumnMap, CountColumn
+from .columns import map_columns
 from .events import events_add_up, events_warning, incident_log, record_cells
 from .headers import (
     count_unit_in_header,
