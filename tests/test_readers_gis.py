@@ -792,3 +792,21 @@ def test_one_bad_coordinate_rejects_its_row_only(tmp_path: Path) -> None:
         assert result.report["damage_counts"] == {"destroyed": 2, "damaged": 1}
         reject = result.rejects.iloc[0]
         assert (reject["locator"], reject["column"], reject["value"]) == ("row 5", "lon", bad)
+
+
+def test_points_whose_damage_column_is_main_dmg_beside_an_agency_id(tmp_path: Path) -> None:
+    # Morocco 2023 (Al Haouz) points: "AgencyID", empty on every damage row, was taken for the
+    # count of a long table and all 4,920 points were rejected; "Main_Dmg" was not looked at.
+    # By hand: Damage 2 (damaged), Possible damage 1 + "Possible damaged" 1 (the source's
+    # misspelling) = 2 possible, one point with no label rejected: 5 read = 4 kept + 1
+    labels = ["Damage", "Damage", "Possible damage", "Possible damaged", None]
+    frame = gpd.GeoDataFrame(
+        {"Main_Dmg": labels, "AgencyID": [None, None, None, None, 0.0]},
+        geometry=[Point(-8.45 + i * 0.001, 30.92) for i in range(5)],
+        crs=4326,
+    )
+    path = tmp_path / "points.geojson"
+    frame.to_file(path)
+    report = load(path).report
+    assert report["damage_counts"] == {"damaged": 2, "possible": 2}
+    assert (report["rows_read"], report["rows_kept"], report["rows_rejected"]) == (5, 4, 1)

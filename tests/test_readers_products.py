@@ -260,3 +260,34 @@ def test_truncated_shapefile_gives_documented_rejects(tmp_path: Path) -> None:
     (tmp_path / "t.shp").write_bytes(TODIANO.read_bytes())
     with pytest.raises(InputError, match="truncated or corrupt"):
         load(tmp_path / "t.shp")
+
+
+def test_a_footprint_from_older_imagery_is_dated_by_its_grading(tmp_path: Path) -> None:
+    # EMSR190 Ussita v1: "Not Affected" buildings drawn from 2013 imagery (src_date) and
+    # graded in the October 2016 product (ext_date) dated the product's figures 2013, so
+    # they passed for figures of 2013 under --as-of 2015-01-01. By hand: the old footprint is
+    # graded on its ext_date, 2016-10-27; a feature drawn from post-event imagery keeps its
+    # src_date, 2016-10-25; with both dated in 2016, nothing is counted as of 2015
+    cells = [
+        ("Not Affected", "2013-01-23", "2016-10-27", 13.12),
+        ("Moderately Damaged", "2016-10-25", "2016-10-27", 13.10),
+    ]
+    frame = gpd.GeoDataFrame(
+        {
+            "grading": [c[0] for c in cells],
+            "settl_type": ["Residential"] * 2,
+            "src_date": [c[1] for c in cells],
+            "ext_date": [c[2] for c in cells],
+        },
+        geometry=[box(x, 42.9, x + 0.0005, 42.9005) for *_, x in cells],
+        crs=4326,
+    )
+    path = tmp_path / "EMSR190_02USSITA_settlements_poly_grading.geojson"
+    frame.to_file(path)
+    result = load(path)
+    dates = result.structures.sort_values("damage")["assessed_on"].astype(str).tolist()
+    assert sorted(dates) == ["2016-10-25", "2016-10-27"]
+    units = _units_around(frame, "IT-USS")
+    assert figures_of(result, units=units, as_of="2015-01-01").empty
+    figures = figures_of(result, units=units)
+    assert set(figures["as_of"].astype(str)) == {"2016-10-27"}

@@ -84,6 +84,11 @@ def find_column(columns: list[str] | tuple[str, ...], candidates: tuple[str, ...
     return None
 
 
+#: Words of a column name that says damage, beyond the listed names: "House damage",
+#: Morocco 2023's "Main_Dmg", French "degat", Spanish "daño", Turkish "hasar", German "Schaden".
+_DAMAGE_WORDS = ("damage", "dmg", "degat", "dégât", "dano", "daño", "hasar", "schad")
+
+
 def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, str] | None:
     """The column holding damage classes and the scheme that knows its labels.
 
@@ -99,7 +104,7 @@ def damage_column(frame: pd.DataFrame, given: str | None = None) -> tuple[str, s
             c
             for c in names
             if c not in order
-            and "damage" in fold_name(c)
+            and any(w in fold_name(c) for w in _DAMAGE_WORDS)
             and numeric_share(frame[c].dropna().astype(str)) < 0.5
         ]
     fallback: tuple[str, str] | None = None

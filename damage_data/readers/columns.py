@@ -693,7 +693,17 @@ def _long_format(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
     else:
         return
     if "count" not in m.roles:
-        numeric = [n for n in frame.columns if n not in used and numeric_share(frame[n]) >= 0.8]
+        labelled = _filled_mask(frame[m.roles["damage"]])
+        numeric = [
+            n
+            for n in frame.columns
+            if n not in used
+            and numeric_share(frame[n]) >= 0.8
+            and not _IDENTIFIER.search(str(n))
+            # a count stands beside the labels: Morocco 2023's "AgencyID", empty on every
+            # damage row, was taken for the count and all 4,920 points were rejected
+            and _filled_mask(frame[n])[labelled].mean() >= 0.5
+        ]
         by_name = [n for n in numeric if any(r == "value" for r, _ in header_roles(n))]
         choice = by_name[0] if by_name else (numeric[0] if len(numeric) == 1 else None)
         if choice is not None:
@@ -701,6 +711,18 @@ def _long_format(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:
             m.why[choice] = "the count of each row: numeric" + (", named so" if by_name else "")
             used.add(choice)
     _structure_column(frame, m, used)
+
+
+#: A header naming an identifier, however written ("AgencyID", "OBJECTID", "fid", "id_2").
+_IDENTIFIER = re.compile(
+    r"(?i:(?:^|[^a-z])(?:id|fid|objectid|uid|uuid|guid)(?:$|[^a-z]))|[a-z](?:ID|Id)$"
+)
+
+
+def _filled_mask(values: pd.Series) -> pd.Series:
+    """Cells holding something (not empty, not a placeholder such as "-" or "NaN")."""
+    text = values.astype("string").fillna("").str.strip()
+    return (text != "") & ~text.isin(list(_PLACEHOLDERS))
 
 
 def _structure_column(frame: pd.DataFrame, m: ColumnMap, used: set[str]) -> None:

@@ -135,6 +135,7 @@ def read_copernicus(ctx: Context) -> Parts:
             block = raw[notation].astype("string").str.casefold().str.contains("block")
             flags = flags.where(~block.fillna(False).to_numpy(dtype=bool), "building_block")
         _check_dates(raw, lay.name, col)
+        date = _grading_date(raw)
         frames.append(
             to_structures(
                 raw,
@@ -143,7 +144,7 @@ def read_copernicus(ctx: Context) -> Parts:
                 damage=dmg,
                 scheme=scheme,
                 structure=structure or None,
-                date=find_column(names, ("src_date",)),
+                date=date,
                 layer=lay.name,
                 extra={"flags": flags, "_not_building": not_buildings(raw)},
             )
@@ -169,6 +170,27 @@ def read_copernicus(ctx: Context) -> Parts:
 
 #: Longest plausible gap between an image and the extraction of its grading.
 MAX_EXTRACTION_DAYS = 180
+
+
+def _grading_date(raw: pd.DataFrame) -> str | None:
+    """The column dating each feature's grading, added to ``raw`` when it is derived.
+
+    ``src_date`` is the date of the image a feature was drawn from. A footprint taken over
+    from older imagery (EMSR190 Ussita: "Not Affected" buildings of 2013 in a product of
+    October 2016) was graded when it was extracted: its ``ext_date``, when the two lie more
+    than :data:`MAX_EXTRACTION_DAYS` apart. Dated 2013, the product's figures had passed
+    for figures of 2013 under ``--as-of 2015-01-01``.
+    """
+    src = find_column(list(raw.columns), ("src_date",))
+    ext = find_column(list(raw.columns), ("ext_date",))
+    if src is None or ext is None:
+        return src
+    image, extracted = parse_dates(raw[src]), parse_dates(raw[ext])
+    older = (extracted - image).dt.days > MAX_EXTRACTION_DAYS
+    if not older.any():
+        return src
+    raw["_graded_on"] = raw[src].where(~older.to_numpy(), raw[ext])
+    return "_graded_on"
 
 
 def _check_dates(raw: pd.DataFrame, layer: str, col: Collector) -> None:
