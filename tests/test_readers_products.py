@@ -291,3 +291,27 @@ def test_a_footprint_from_older_imagery_is_dated_by_its_grading(tmp_path: Path) 
     assert figures_of(result, units=units, as_of="2015-01-01").empty
     figures = figures_of(result, units=units)
     assert set(figures["as_of"].astype(str)) == {"2016-10-27"}
+
+
+USSITA = (
+    Path(__file__).parent
+    / "data/realworld/copernicus_emsr190_ussita_dates"
+    / "EMSR190_02USSITA_02GRADING_v1_12500_settlements_poly_grading_excerpt.shp"
+)
+
+
+def test_ussita_footprints_from_2013_imagery_date_the_product_2016() -> None:
+    # the real product: expected counts by state with plain geopandas and the legacy
+    # crosswalk (Not Affected -> none, Moderately Damaged -> moderate); no figure may be
+    # dated 2013, three years before the earthquake; the unit's date is the extraction's
+    raw = gpd.read_file(USSITA)
+    expected = raw["grading"].map({"Not Affected": "none", "Moderately Damaged": "moderate"})
+    result = load(USSITA)
+    _invariant(result)
+    assert result.report["damage_counts"] == expected.value_counts().to_dict()
+    figures = figures_of(result, units=_units_around(raw, "IT-USS"))
+    assert figures.groupby("damage")["count"].sum().to_dict() == {"none": 58, "moderate": 2}
+    assert set(figures["as_of"].dt.strftime("%Y-%m-%d")) == {"2016-10-27"}
+    # as of 2015, only the undated buildings are left (undated figures are never dropped)
+    early = figures_of(result, units=_units_around(raw, "IT-USS"), as_of="2015-01-01")
+    assert early["count"].sum() == int(raw["src_date"].isna().sum())

@@ -1181,3 +1181,16 @@ def test_columns_naming_one_state_leave_the_others_found(tmp_path: Path) -> None
     text = "District,Destroyed 2020,Destroyed 2021,Houses damaged\nFuzuli,10,12,30\n"
     result = load(_write(tmp_path, "u.csv", text), columns={"destroyed": "Destroyed 2021"})
     assert result.report["damage_counts"] == {"destroyed": 12, "damaged": 30}
+
+
+def test_gem_100_percent_damage_is_destroyed(tmp_path: Path) -> None:
+    # GEM Sikkim 2011: "100%_DAMAGE" beside SEVERE/MAJOR/MINOR_DAMAGE was left out with a
+    # warning. By hand: destroyed 11 + 2 = 13; damaged 50 + 625 + 1,118 + 69 + 487 + 471
+    text = (
+        "ID_3,NAME_3,TAXONOMY,UNIT_TYPES,100%_DAMAGE,SEVERE_DAMAGE,MAJOR_DAMAGE,MINOR_DAMAGE\n"
+        "Z11244,Gangtok,Concrete(Pucca),Buildings,11,50,625,1118\n"
+        "Z11244,Gangtok,Wooden(Kutcha),Buildings,2,69,487,471\n"
+    )
+    report = load(_write(tmp_path, "t.csv", text)).report
+    assert report["damage_counts"]["destroyed"] == 13
+    assert sum(v for k, v in report["damage_counts"].items() if k != "destroyed") == 2820

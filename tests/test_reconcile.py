@@ -428,3 +428,21 @@ def test_events_restated_at_later_dates_add_their_latest_figures(tmp_path: Path)
     row = summarise(collect([path])).set_index("unit_code").loc["AZ-FUZ"]
     assert row["destroyed"] == 50 + 60
     assert "decreasing" in str(row["flags"])
+
+
+def test_between_equal_sources_a_count_of_all_buildings_beats_some_types(tmp_path: Path) -> None:
+    # GEM Puebla 2017, Tlaxcala: EID's 34 damaged buildings of every type, and rows with no
+    # source naming 441 schools and 133 shops. Equal on every rule of R5, the larger won:
+    # 574 damaged, residential 0 (no homes, it said). By hand: EID's 34, the wider scope
+    from damage_data.pipeline import collect
+
+    path = tmp_path / "puebla.csv"
+    path.write_text(
+        "ID_1,NAME_1,OCCUPANCY,DAMAGED_UNITS,REFERENCE\n"
+        "29,Tlaxcala,,34,EID\n29,Tlaxcala,EDU,441,\n29,Tlaxcala,COM6,133,\n",
+        encoding="utf-8",
+    )
+    row = summarise(collect([path])).set_index("unit_code").loc["29"]
+    assert row["damaged"] == 34
+    assert row["n_sources"] == 2
+    assert pd.isna(row["residential"])

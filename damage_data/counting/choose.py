@@ -69,7 +69,18 @@ def _rank_key(v: Row, relayed: bool, sources: _Sources, opts: CountingOptions) -
         return (-when, method_rank, relayed, partial, v["source_id"])
     if opts.policy == "max":
         return (-total, -when, v["source_id"])
-    return (relayed, partial, -when, method_rank, -total, v["source_id"])
+    # then the wider scope: a count of all buildings over counts of some types only (GEM
+    # Puebla 2017: 441 schools + 133 shops had beaten 34 buildings of every type for being
+    # larger), then the larger count
+    return (relayed, partial, -when, method_rank, -_all_types(v), -total, v["source_id"])
+
+
+def _all_types(v: Row) -> int:
+    """1 when the view counts structures of every type (an untyped count), else 0."""
+    coverage = v.get("coverage")
+    if not isinstance(coverage, frozenset):
+        return 0
+    return int(any(s == "any" and g in REPORTED for g, s in coverage))
 
 
 def _disagrees(values: list[Any], ratio: float) -> bool:

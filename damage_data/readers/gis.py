@@ -210,7 +210,8 @@ def _check_dates(raw: pd.DataFrame, layer: str, col: Collector) -> None:
     if late:
         col.warn(
             f"{layer}: {late} features extracted more than {MAX_EXTRACTION_DAYS} days "
-            "after their image date (ext_date vs src_date; a typo in the year?)"
+            "after their image date (ext_date vs src_date): footprints taken over from older "
+            "imagery, or a typo in the year; they are dated by their extraction (ext_date)"
         )
 
 
