@@ -121,7 +121,8 @@ def check_code_names(
     if not rows.any():
         return
     where = f"{origin}: " if origin else ""
-    sub = out.loc[rows, ["source_id", "unit_code", "place_text", "locator"]].copy()
+    sub = out.loc[rows, ["source_id", "unit_code", "place_text", "parent_text", "locator"]].copy()
+    sub["parent"] = sub["parent_text"].astype("string").fillna("").str.strip().map(_key)
     sub["file"] = sub["source_id"].astype(str).str.split(":").str[:2].str.join(":")
     sub["code"] = sub["unit_code"].astype(str).str.strip().str.upper()
     sub["name"] = sub["place_text"].astype(str).str.strip()
@@ -161,13 +162,11 @@ def _unknown_codes(out: pd.DataFrame, sub: pd.DataFrame, where: str) -> None:
             continue
         for code, groups in shared:
             these = rows[rows["code"] == code]
-            # a name the file also writes beside another code is the odd one out (Monte
-            # Patria is 4303 in the file's other rows): only its rows go to review
-            elsewhere = [
-                g
-                for g in groups
-                if rows.loc[rows["name"].isin(g) & (rows["code"] != code), "code"].any()
-            ]
+            # a name the file also writes beside another code, under the same parent, is the
+            # odd one out (Monte Patria is 4303 in the file's other Limarí rows): only its
+            # rows go to review. Under another parent it is another place of that name (El
+            # Salvador has a San Isidro in Cabañas and one in Morazán)
+            elsewhere = [g for g in groups if not _elsewhere(rows, these, g, code).empty]
             odd = elsewhere if 0 < len(elsewhere) < len(groups) else groups
             sent = these[these["name"].isin([n for g in odd for n in g])]
             _mark(out, sent.index)
@@ -178,9 +177,7 @@ def _unknown_codes(out: pd.DataFrame, sub: pd.DataFrame, where: str) -> None:
             if odd is groups:
                 why = "which place the code belongs to is not known, so these figures are"
             else:
-                others = sorted(
-                    set(rows.loc[rows["name"].isin(odd[0]) & (rows["code"] != code), "unit_code"])
-                )
+                others = sorted(set(_elsewhere(rows, these, odd[0], code)["unit_code"]))
                 why = (
                     f"the file writes {odd[0][0]!r} beside {', '.join(map(str, others))} "
                     f"elsewhere, so its figures under {code_text} are"
@@ -197,6 +194,16 @@ def _unknown_codes(out: pd.DataFrame, sub: pd.DataFrame, where: str) -> None:
                 why[1:],
                 code_text,
             )
+
+
+def _elsewhere(
+    rows: pd.DataFrame, these: pd.DataFrame, names: list[str], code: str
+) -> pd.DataFrame:
+    """The file's rows writing one of ``names`` beside another code, under a parent the
+    rows of ``code`` with those names have too (all rows when no parent is written)."""
+    mine = set(these.loc[these["name"].isin(names), "parent"])
+    other = rows[rows["name"].isin(names) & (rows["code"] != code)]
+    return other[other["parent"].isin(mine)]
 
 
 def _known_codes(
