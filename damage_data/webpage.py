@@ -362,6 +362,13 @@ def _cell(row: _Row, column: str, page: _Page) -> str:
     basis = _num(row.record.get("residential_basis"))
     if column == "residential_share" and basis is not None:
         title = f' title="{_e(labels["share_basis"].format(basis=format_number(basis, lang)))}"'
+        part = _num(row.record.get("residential"))
+        if part is not None:
+            # the basis in the cell, as in the README and the charts: "87% · 41 of 47" (a
+            # share alone in a table is copied without what it is a share of)
+            text = labels["share_cell"].format(
+                share=text, part=format_number(part, lang), basis=format_number(basis, lang)
+            )
     return (
         f'<td class="num" data-sort="{value:g}"><a href="#{_e(target)}"{title}>{_e(text)}</a></td>'
     )

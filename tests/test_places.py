@@ -606,3 +606,11 @@ def test_raion_rows_add_up_into_their_oblast(tmp_path) -> None:
     assert rows.loc["UA-68", "damaged"] == 5
     assert "partial" in str(rows.loc["UA-63", "flags"])
     assert "partial" in str(rows.loc["UA-68", "flags"])
+
+
+def test_ukrainian_units_have_ukrainian_names_in_ukrainian() -> None:
+    # --lang uk printed "Kyiv Oblast" inside Ukrainian text; the Ukrainian names are the
+    # units' native names (Київська область is the oblast's official name)
+    assert display_name("UA-32", "uk") == "Київська область"
+    assert display_name("UA-30", "uk") == "Київ"
+    assert display_name("UA-32", "en") == "Kyiv Oblast"

@@ -169,6 +169,20 @@ def test_a_reported_zero_has_its_own_class_apart_from_no_reports(summary):
     assert labels[0] == "0 (reported)" and labels[-1] == "No reports"
 
 
+def test_a_map_whose_only_value_is_a_reported_zero_draws_it(summary):
+    # one district 0 destroyed, the others not stated: the map stopped with an internal error
+    # (no class left beside the zero class); it draws the zero class and nothing else
+    zeroed = summary.copy()
+    zeroed["destroyed"] = pd.array([pd.NA] * len(zeroed), dtype="Int64")
+    zeroed.loc[zeroed["unit_code"] == "AZ-FUZ", "destroyed"] = 0
+    ax = plot.damage_map(zeroed, metric="destroyed")
+    classes = {
+        c.get_gid() for c in ax.collections if (c.get_gid() or "").startswith(plot.GID_CLASS)
+    }
+    assert classes == {plot.GID_CLASS + "0"}
+    assert ax.get_legend().get_texts()[0].get_text() == "0 (reported)"
+
+
 def test_the_footer_credits_only_the_sources_shown(summary, sources):
     # the relayed article that reconciliation set aside is not credited
     fig = plot.chart("map", example_figures(), sources, summary=summary)

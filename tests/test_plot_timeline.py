@@ -67,7 +67,7 @@ def series(counts: list[int]):
     )
 
 
-@pytest.mark.parametrize("counts", [[12, 17], [1, 2, 3], [3, 5], [140, 170, 171]])
+@pytest.mark.parametrize("counts", [[12, 17], [1, 2, 3], [3, 5], [140, 170, 171], [0], [1], [0, 1]])
 def test_count_ticks_are_whole_numbers_labelled_with_their_value(counts):
     ax = plot.timeline(series(counts), "AZ-TAR")
     ax.figure.canvas.draw()
@@ -85,3 +85,24 @@ def test_date_ticks_follow_the_language():
     ax.figure.canvas.draw()
     labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert "ноя" in labels and "Nov" not in labels
+
+
+def test_a_file_without_publisher_is_named_by_its_file_in_the_key(tmp_path):
+    # the key of every plain CSV's timeline read "sha256:7ce28745b705741f"
+    from damage_data.pipeline import collect
+
+    path = tmp_path / "series.csv"
+    path.write_text(
+        "District,Date,Houses destroyed\nTartar,2020-10-10,10\nTartar,2020-10-20,25\n",
+        encoding="utf-8",
+    )
+    c = collect([path])
+    ax = plot.timeline(c.figures, c.sources, "AZ-TAR")
+    keys = [
+        t.get_text()
+        for leg in [*ax.figure.legends, ax.get_legend()]
+        if leg
+        for t in leg.get_texts()
+    ]
+    assert "series.csv" in keys
+    assert not any(k.startswith("sha256:") for k in keys)

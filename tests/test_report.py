@@ -359,3 +359,33 @@ def test_datapackage_links_only_http_sources(tmp_path: Path) -> None:
     by_title = {s["title"]: s.get("path") for s in package["sources"]}
     assert by_title[str(sources.loc[0, "title"])] is None
     assert by_title[str(sources.loc[1, "title"])] == "https://example.org/report"
+
+
+def test_the_readme_headline_adds_the_ranges(tmp_path: Path) -> None:
+    # "55–60" damaged in Fuzuli beside 12 in Lachin printed "67 damaged", the ranges lost.
+    # By hand: damaged 55 + 12 = 67 to 60 + 12 = 72; destroyed "more than 500" and a
+    # reported 0: 500+
+    path = tmp_path / "ranges.csv"
+    path.write_text(
+        "District,Date,Destroyed,Damaged\n"
+        "Fuzuli,2020-11-24,more than 500,55-60\nAghdam,2020-11-24,0,\nLachin,2020-11-24,,12\n",
+        encoding="utf-8",
+    )
+    result = build_report(collect([path]), tmp_path / "r")
+    readme = (result.folder / "README.md").read_text(encoding="utf-8")
+    assert "**500+ buildings were reported destroyed**" in readme
+    assert "**67–72 damaged**" in readme
+
+
+def test_the_readme_counts_place_names_not_match_log_rows(tmp_path: Path) -> None:
+    # the README said "9 place names were matched loosely or not at all" for a file of two
+    # names, both matched: it counted the match log's rows, one per figure. By hand: one
+    # name (Springfield) is unresolved, in two figures; Tartar and Fuzuli are matched
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "District,Houses destroyed,Houses damaged\nTartar,0,25\nFuzuli,3,12\nSpringfield,4,9\n",
+        encoding="utf-8",
+    )
+    result = build_report(collect([path]), tmp_path / "r")
+    readme = (result.folder / "README.md").read_text(encoding="utf-8")
+    assert "* 1 place name(s) were matched loosely or not at all (2 figures)" in readme

@@ -188,10 +188,17 @@ def test_every_number_equals_the_summary(example: dict[str, Any]) -> None:
             got = cell(rows[rec["unit_code"]], i).text().strip()
             want = (shown(rec, column) if f"{column}_max" in rec else plain(rec[column])) or "—"
             assert got == want, (rec["unit_code"], column)
+    # a share carries what it is a share of (the page printed "87%" alone): by hand from
+    # the summary row, "87% · 41 of 47"
     i = column_index(dom, "Residential share")
     for rec in summary.to_dict("records"):
         share = rec["residential_share"]
-        want = "—" if pd.isna(share) else f"{round(100 * float(share))}%"
+        want = (
+            "—"
+            if pd.isna(share)
+            else f"{round(100 * float(share))}% · {plain(rec['residential'])} of "
+            f"{plain(rec['residential_basis'])}"
+        )
         assert cell(rows[rec["unit_code"]], i).text().strip() == want
 
 

@@ -46,11 +46,17 @@ def _display_table() -> dict[tuple[str, str], str]:
         names.setdefault((c, lang), n)
         if native.get(c) == lang:
             names.setdefault((c, "native"), n)
+    # a unit's native name is its name in its country's language: --lang uk printed
+    # "Kyiv Oblast" where the Ukrainian "Київська область" is the native name
+    for (c, lang), n in list(names.items()):
+        own = native.get(c.split("-")[0])
+        if lang == "native" and own is not None:
+            names.setdefault((c, own), n)
     return names
 
 
 def display_name(unit_code: str, lang: str = "en", *, gazetteer: Gazetteer | None = None) -> str:
-    """The name of a unit to show in tables and maps, in ``lang`` (en, az, ru, hy, native).
+    """The name of a unit to show in tables and maps, in ``lang`` (en, az, ru, hy, uk, native).
 
     Falls back to English, then to the gazetteer name, then to the code itself.
 

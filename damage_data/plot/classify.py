@@ -219,10 +219,12 @@ def ramp(n: int) -> list[str]:
 
     Examples
     --------
-    >>> len(ramp(5))
-    5
+    >>> len(ramp(5)), ramp(0)
+    (5, [])
     """
     cmap = colormaps[style.SEQUENTIAL]
-    if n <= 1:
+    if n <= 0:
+        return []  # no class (every reporting unit reported 0: only the zero class is drawn)
+    if n == 1:
         return [to_hex(cmap(0.6))]
     return [to_hex(cmap(x)) for x in np.linspace(0.25, 0.95, n)]

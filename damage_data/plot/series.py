@@ -169,6 +169,7 @@ def _source_column(sources: pd.DataFrame, column: str) -> dict[str, str]:
 def _series_rows(unit: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per source and date: parts of one statement added up."""
     publisher = _source_column(sources, "publisher")
+    title = _source_column(sources, "title")
     cites = _source_column(sources, "cites")
     rows = []
     grouped: Any = unit.groupby([unit["source_id"].astype(str), "as_of"], sort=False)
@@ -180,7 +181,9 @@ def _series_rows(unit: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
         quals = set(group["qualifier"].astype("string").dropna()) if "qualifier" in group else set()
         flags = sorted({f for v in group.get("flags", pd.Series(dtype=str)) for f in flags_of(v)})
         cum = group["cumulative"] if "cumulative" in group else pd.Series([pd.NA])
-        name = publisher.get(source_id) or source_id
+        # a file read as is has no publisher: its title (the file name) names it, never
+        # its hash ("sha256:7ce28745b705741f" in the key of every plain CSV's timeline)
+        name = publisher.get(source_id) or title.get(source_id) or source_id
         rows.append(
             {
                 "source_id": source_id,

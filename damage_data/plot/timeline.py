@@ -178,7 +178,8 @@ def _draw_disagreements(ax: Axes, series: pd.DataFrame, layer: LabelLayer, lang:
 
 def _axes(ax: Axes, series: pd.DataFrame, lang: str) -> None:
     """Integer counts on the y axis, dates in ``lang`` on the x axis."""
-    ax.set_ylim(0, float(series["count_max"].max()) * 1.2 or 1)
+    # at least 0–2: below that, whole-number ticks give way to 0.1 steps printed "0 0 0 1 1"
+    ax.set_ylim(0, max(float(series["count_max"].max()) * 1.2, 2.0))
     # counts are whole numbers: ticks at 2.5 would be labelled 2 (or 3) and lie
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang)))

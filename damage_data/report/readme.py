@@ -32,16 +32,18 @@ def _count(row: Any, group: str) -> str:
 
 def _sum_label(rows: pd.DataFrame, group: str) -> str:
     """The sum of a column over units, as a lower bound when any unit's figure is open."""
-    values = rows[group].dropna()
-    if values.empty:
+    stated = rows[group].notna()
+    if not stated.any():
         return ""
+    values = rows.loc[stated, group].astype(float)
     total = int(values.sum())
-    open_ended = bool(
-        (rows[f"{group}_max"].isna() & rows[group].notna()).any()
-        if f"{group}_max" in rows
-        else False
-    )
-    return count_label(total, total, None if open_ended else total)
+    # the bounds add up too: "55–60" beside "12" is 67–72, never 67 (the summary's ranges)
+    low = rows.loc[stated, f"{group}_min"] if f"{group}_min" in rows else values
+    high = rows.loc[stated, f"{group}_max"] if f"{group}_max" in rows else values
+    low_total = int(pd.to_numeric(low, errors="coerce").fillna(values).sum())
+    open_ended = bool(pd.to_numeric(high, errors="coerce").isna().any())
+    high_total = None if open_ended else int(pd.to_numeric(high, errors="coerce").sum())
+    return count_label(total, low_total, high_total)
 
 
 def _source_names(sources: pd.DataFrame) -> dict[str, str]:
@@ -275,12 +277,16 @@ def _watch(summary: pd.DataFrame, review: pd.DataFrame | None, collected: Any) -
         if len(review) > 30:
             lines.append(f"* … and {len(review) - 30} more in `figures.csv` (status needs_review).")
         lines.append("")
-    unresolved = collected.match_log
-    if unresolved is not None and not unresolved.empty:
-        lines.append(
-            f"* {len(unresolved)} place names were matched loosely or not at all; check "
-            "`match_log.csv`."
-        )
+    log = collected.match_log
+    if log is not None and not log.empty and "match" in log.columns:
+        # names, not rows: the log has a row per figure ("9 place names" for 2 names)
+        loose = log[log["match"].astype("string").isin(["fuzzy", "unresolved", "ambiguous"])]
+        names = loose["place_text"].astype("string").fillna("").str.strip().replace("", pd.NA)
+        if names.notna().any():
+            lines.append(
+                f"* {names.nunique()} place name(s) were matched loosely or not at all "
+                f"({len(loose)} figures); check `match_log.csv`."
+            )
     if not collected.rejects.empty:
         lines.append(
             f"* {len(collected.rejects)} input rows could not be read; `rejects.csv` gives the "
