@@ -131,6 +131,10 @@ def test_a_known_code_beside_another_units_name_goes_to_review(
         )
     assert table.loc["AZ-FUZ", "destroyed"] == 20
     assert "AZ-CAB" not in table.index
+    # a name the gazetteer gives the code itself is no conflict, though it names another
+    # unit first: "Kyiv" is an alias of Kyiv Oblast (UA-32) and the name of Kyiv city
+    table = _summary(tmp_path, "code,name,destroyed\nUA-32,Kyiv,5\n")
+    assert table.loc["UA-32", "destroyed"] == 5
     message = " ".join(r.getMessage() for r in caplog.records)
     assert "'Jabrayil', which is AZ-CAB" in message and "(row 4)" in message
 

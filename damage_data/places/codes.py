@@ -59,6 +59,12 @@ def _key(name: str) -> str:
     return fold(core) or name.strip().casefold()
 
 
+def name_key(name: str) -> str:
+    """The key two spellings of one name share (asides, footnote marks, mojibake, generic
+    words, script and diacritics set aside)."""
+    return _key(name)
+
+
 def _same(a: str, b: str) -> bool:
     """Two name keys of one place: equal, a typo apart, or one inside the other ("Comuna
     de Combarbalá" and "Combarbalá": generic words of every language are not listed)."""
@@ -107,6 +113,7 @@ def check_code_names(
     related: Callable[[str, str], bool],
     resolve: Resolver,
     origin: str | None = None,
+    aliases: Callable[[], dict[str, set[str]]] | None = None,
 ) -> None:
     """Send rows whose code and name disagree to review, in place (see the module).
 
@@ -129,7 +136,7 @@ def check_code_names(
     sub["key"] = sub["name"].map(_key)
     is_known = sub["code"].isin(list(known))
     _unknown_codes(out, sub[~is_known], where)
-    _known_codes(out, sub[is_known], known, related, resolve, where)
+    _known_codes(out, sub[is_known], known, related, resolve, where, aliases)
 
 
 def _unknown_codes(out: pd.DataFrame, sub: pd.DataFrame, where: str) -> None:
@@ -213,9 +220,13 @@ def _known_codes(
     related: Callable[[str, str], bool],
     resolve: Resolver,
     where: str,
+    aliases: Callable[[], dict[str, set[str]]] | None = None,
 ) -> None:
     if sub.empty:
         return
+    # a name the gazetteer gives the code itself is no conflict, even where it names another
+    # unit first ("Kyiv" is an alias of Kyiv Oblast, UA-32, and the name of Kyiv city)
+    own = aliases() if aliases is not None else {}
     names = list(dict.fromkeys(sub["name"]))
     hits = resolve(names)
     found = {
@@ -227,6 +238,8 @@ def _known_codes(
         other = found.get(str(name))
         mine = known[str(code)][0]
         if other is None or other.upper() == str(code) or related(mine, other):
+            continue
+        if _key(str(name)) in own.get(mine.upper(), set()):
             continue
         _mark(out, rows.index)
         logger.warning(

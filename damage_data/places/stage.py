@@ -26,12 +26,13 @@ import pandas as pd
 from ..tables import flags_of, join_flags, make_figures
 from ..translit import fold
 from ..vocab import MATCH_KINDS
-from .codes import check_code_names
+from .codes import check_code_names, name_key
 from .gazetteer import (
     Gazetteer,
     bundled_codes,
     bundled_settlements,
     bundled_unit_table,
+    default_gazetteer,
     make_gazetteer,
 )
 from .resolve import resolve_places
@@ -125,6 +126,7 @@ def resolve_figures(
         _related(unit_table),
         lambda names: _quietly(names, country, gazetteer),
         origin,
+        lambda: _alias_keys(gazetteer or default_gazetteer()),
     )
     village = todo & ~coded & out["level"].astype("string").eq("settlement").fillna(False)
     _villages(out, village, country, gazetteer, settlements)
@@ -238,6 +240,19 @@ def _related(units: Any) -> Any:
         return b.upper() in chain(a) or a.upper() in chain(b)
 
     return related
+
+
+def _alias_keys(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    """Each unit code (upper case) → the keys of its names and aliases (:mod:`.codes`)."""
+    keys: dict[str, set[str]] = {}
+    tables = [(gazetteer.units, "name"), (gazetteer.aliases, "alias")]
+    for table, column in tables:
+        if table is None or table.empty or column not in table.columns:
+            continue
+        for code, name in zip(table["unit_code"], table[column], strict=True):
+            if not _missing(name):
+                keys.setdefault(str(code).upper(), set()).add(name_key(str(name)))
+    return keys
 
 
 def _quietly(names: list[str], country: Any, gazetteer: Gazetteer | None) -> pd.DataFrame:
