@@ -51,18 +51,14 @@ _ASIDE = re.compile(r"\([^)]*\)|\[[^\]]*\]|[*\u2020\u2021]+")
 _MOJIBAKE = re.compile(r"[\u00c2\u00c3][\u0080-\u00bf]|[\u00c2\u00c3\ufffd]")
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """The key two spellings of one name share (asides, footnote marks, mojibake, generic
+    words, script and diacritics set aside)."""
     text = _ASIDE.sub(" ", name)
     if _MOJIBAKE.search(text):
         text = _MOJIBAKE.sub("", text)
     core = strip_generic(" ".join(text.split()))[0]
     return fold(core) or name.strip().casefold()
-
-
-def name_key(name: str) -> str:
-    """The key two spellings of one name share (asides, footnote marks, mojibake, generic
-    words, script and diacritics set aside)."""
-    return _key(name)
 
 
 def _same(a: str, b: str) -> bool:
@@ -78,7 +74,7 @@ def _clusters(names: list[str]) -> list[list[str]]:
     """The names grouped into the places they stand for (same key, or a typo apart)."""
     groups: list[tuple[str, list[str]]] = []
     for name in names:
-        key = _key(name)
+        key = name_key(name)
         for head, members in groups:
             if _same(key, head):
                 members.append(name)
@@ -129,11 +125,11 @@ def check_code_names(
         return
     where = f"{origin}: " if origin else ""
     sub = out.loc[rows, ["source_id", "unit_code", "place_text", "parent_text", "locator"]].copy()
-    sub["parent"] = sub["parent_text"].astype("string").fillna("").str.strip().map(_key)
+    sub["parent"] = sub["parent_text"].astype("string").fillna("").str.strip().map(name_key)
     sub["file"] = sub["source_id"].astype(str).str.split(":").str[:2].str.join(":")
     sub["code"] = sub["unit_code"].astype(str).str.strip().str.upper()
     sub["name"] = sub["place_text"].astype(str).str.strip()
-    sub["key"] = sub["name"].map(_key)
+    sub["key"] = sub["name"].map(name_key)
     is_known = sub["code"].isin(list(known))
     _unknown_codes(out, sub[~is_known], where)
     _known_codes(out, sub[is_known], known, related, resolve, where, aliases)
@@ -239,7 +235,7 @@ def _known_codes(
         mine = known[str(code)][0]
         if other is None or other.upper() == str(code) or related(mine, other):
             continue
-        if _key(str(name)) in own.get(mine.upper(), set()):
+        if name_key(str(name)) in own.get(mine.upper(), set()):
             continue
         _mark(out, rows.index)
         logger.warning(
