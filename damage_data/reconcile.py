@@ -640,6 +640,15 @@ def _typed(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out[list(columns)]
 
 
+def _sources_range(low: Any, high: Any, n: Any, lang: str) -> str:
+    """The range of the sources' totals of a place ("80–300"; "40+" with no upper bound)."""
+    if _missing(low) or _missing(n) or int(n) < 2:
+        return ""
+    if _missing(high):
+        return count_label(low, low, None, lang=lang)
+    return "" if low == high else count_label(low, low, high, lang=lang)
+
+
 def readable(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A summary as people read it: counts with their bounds ("500+", "55–60"), shares as
     percentages with their basis, the range across sources, flags as they are.
@@ -676,10 +685,10 @@ def readable(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     ]
     out["n_sources"] = summary["n_sources"]
     out["sources_range"] = [
-        ""
-        if _missing(lo) or _missing(hi) or lo == hi
-        else f"{count_label(lo, lang=lang)}\u2013{count_label(hi, lang=lang)}"
-        for lo, hi in zip(summary["total_low"], summary["total_high"], strict=True)
+        _sources_range(lo, hi, n, lang)
+        for lo, hi, n in zip(
+            summary["total_low"], summary["total_high"], summary["n_sources"], strict=True
+        )
     ]
     out["as_of"] = summary["as_of"].dt.strftime("%Y-%m-%d").fillna("")
     out["flags"] = summary["flags"]

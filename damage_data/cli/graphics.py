@@ -87,7 +87,13 @@ def _draw_and_save(
 
     summary = summarise(collected, lang=str(options.get("lang", "en")), **summary_options)  # type: ignore[arg-type]
     if summary.empty:
-        nothing_counted(collected, strict=True)
+        as_of = summary_options.get("as_of")
+        nothing_counted(
+            collected,
+            strict=True,
+            as_of=None if as_of is None else str(as_of),
+            reason=f"nothing to draw in {output.name}",
+        )
     units = collected.units if collected.units is not None else None
     # a figure pyplot does not manage: files only, the user's backend is never touched
     fig = chart(

@@ -105,7 +105,7 @@ def report(
     else:
         result = build_report(collected, output, **options)
     if result.summary is None or result.summary.empty:
-        nothing_counted(collected, strict=strict)
+        nothing_counted(collected, strict=strict, as_of=as_of)
     if not quiet:
         say(
             f"damage-data: wrote {len(result.files)} files to {result.folder}/ "

@@ -92,24 +92,42 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
         raise ValidationError("--strict: " + "; ".join(problems), failure_cases=failures)
 
 
-def nothing_counted(collected: Collected, *, strict: bool) -> None:
-    """Rule R10: say in words that nothing could be counted; exit 4 under --strict."""
+def nothing_counted(
+    collected: Collected, *, strict: bool, as_of: str | None = None, reason: str = "--strict"
+) -> None:
+    """Rule R10: say in words that nothing could be counted; exit 4 under --strict (or when
+    the command has nothing to draw: ``reason`` says which)."""
+    import pandas as pd
+
     from damage_data._errors import ValidationError
 
     figures = collected.figures
+    dates = (
+        pd.to_datetime(figures["as_of"], errors="coerce").dropna()
+        if "as_of" in figures.columns
+        else pd.Series(dtype="datetime64[ns]")
+    )
+    fix = ""
     if figures.empty:
         why = "no figure was read from the inputs"
+    elif as_of is not None and not dates.empty and dates.min() > pd.Timestamp(as_of):
+        why = (
+            f"all {len(figures)} figures are dated after --as-of {as_of} (the earliest "
+            f"{dates.min().date()})"
+        )
+        fix = "Give a later --as-of."
     else:
         why = (
             f"none of the {len(figures)} figures could be used (no unit could be assigned, "
             "or every figure needs review)"
         )
+    if figures.empty or fix == "":
+        fix = "See `damage-data validate FILE`; give boundaries with --units FILE or --country XX."
     message = (
-        f"no usable figure: {why}; nothing is reported, and no count is 0 for lack of data. "
-        "See `damage-data validate FILE`; give boundaries with --units FILE or --country XX."
+        f"no usable figure: {why}; nothing is reported, and no count is 0 for lack of data. " + fix
     )
     if strict:
-        raise ValidationError("--strict: " + message)
+        raise ValidationError(f"{reason}: {message}")
     say(f"damage-data: warning: {message}")
 
 
@@ -200,7 +218,7 @@ def summary(
         settlements=opt.user_settlements(gazetteer),
     )
     if table.empty:
-        nothing_counted(collected, strict=strict)
+        nothing_counted(collected, strict=strict, as_of=as_of)
     if fmt in ("table", "md") and not by_source:
         table = readable(table, lang if lang != "native" else "en")
     emit(render(table, fmt), output, overwrite=overwrite)

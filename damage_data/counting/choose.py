@@ -205,10 +205,22 @@ _WHY_BEST = {
 def _chosen_row(best: Row, views: list[tuple[int, Row]], unit_flags: list[str]) -> Row:
     """The summary row of a place: the chosen view, the range across views, the flags."""
     row: Row = dict(best)
-    totals = [v["total"] for _, v in views if not _missing(v["total"])]
+    # the range across sources reaches each source's own bounds: "40+ destroyed, up to 10
+    # damaged" is a total of at least 40 with no upper bound, never a range 50-50
+    lows: list[float] = []
+    highs: list[float] = []
+    unbounded = False
+    for _, v in views:
+        if _missing(v["total"]):
+            continue
+        low: Any = v.get("total_min")
+        high: Any = v.get("total_max")
+        lows.append(float(v["total"] if _missing(low) else low))
+        unbounded = unbounded or (_missing(high) and not _missing(low))
+        highs.append(float(v["total"] if _missing(high) else high))
     row["n_sources"] = len(views)
-    row["total_low"] = min(totals) if totals else np.nan
-    row["total_high"] = max(totals) if totals else np.nan
+    row["total_low"] = min(lows) if lows else np.nan
+    row["total_high"] = max(highs) if highs and not unbounded else np.nan
     row["flags"] = join_flags([*flags_of(best["flags"]), *unit_flags])
     return row
 

@@ -64,7 +64,9 @@ def prepare(
             f"the figures table lacks columns {missing}; build it with "
             "damage_data.make_figures() or read it with damage_data.readers.load()"
         )
-    f = figures[list(NEEDED)].copy()
+    # the qualifier is optional: a figure "about 40" still counts 40, its row says so
+    kept = [*NEEDED, *(["qualifier"] if "qualifier" in figures.columns else [])]
+    f = figures[kept].copy()
     seen = f["figure_id"].astype(str).duplicated()
     duplicates = sorted(set(f.loc[seen, "figure_id"].astype(str)))
     f = f[~seen.to_numpy()].reset_index(drop=True)

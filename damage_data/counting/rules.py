@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +74,8 @@ CARRIED_FLAGS = frozenset(
         "partial_area",
         "preliminary",
         "vague_number",
+        "approximate",
+        "repeated_place",
         "multi_place",
         "building_blocks",
         "lossy_class",
@@ -126,14 +130,46 @@ class CountingOptions:
             raise UsageError(f"disagree_ratio must be at least 1, not {self.disagree_ratio}")
 
 
+#: The one spelling --as-of takes: a whole day, year first (a time of day may follow).
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+)?$")
+
+
+def as_of_date(value: Any) -> pd.Timestamp:
+    """The day ``--as-of`` names, read strictly.
+
+    A year or a month alone ("2020", "2020-12") would be read as its first day and set aside
+    almost everything after it, and "03.04.2020" is a different day in different countries;
+    both are refused with the spelling to use.
+
+    >>> as_of_date("2020-11-10")
+    Timestamp('2020-11-10 00:00:00')
+    """
+    if isinstance(value, (pd.Timestamp, datetime.date)):
+        return pd.Timestamp(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}(-\d{1,2})?", text):
+        period = "year" if len(text) == 4 else "month"
+        try:
+            last = pd.Period(text, freq="Y" if period == "year" else "M").end_time.date()
+        except ValueError as err:
+            raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from err
+        raise UsageError(
+            f"--as-of {text!r} is not a whole day: it would be read as the first day of that "
+            f"{period}; write the last day the figures may refer to, e.g. --as-of {last}"
+        )
+    if not _ISO_DAY.match(text):
+        raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD")
+    try:
+        return pd.Timestamp(text)
+    except (ValueError, TypeError) as err:
+        raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from err
+
+
 def options(**kwargs: Any) -> CountingOptions:
     """:class:`CountingOptions` from keyword arguments, reading ``as_of`` as a date."""
     as_of = kwargs.get("as_of")
     if as_of is not None and not isinstance(as_of, pd.Timestamp):
-        try:
-            kwargs["as_of"] = pd.Timestamp(as_of)
-        except (ValueError, TypeError) as err:
-            raise UsageError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from err
+        kwargs["as_of"] = as_of_date(as_of)
     known = CountingOptions.__dataclass_fields__
     return CountingOptions(**{k: v for k, v in kwargs.items() if k in known})
 

@@ -105,6 +105,9 @@ def describe(
     used = used.assign(unit_code=used["unit_code"].astype(str))
     # each cell's flags parsed once, as Python strings (not per group from an Arrow column)
     lists = [flags_of(v) for v in used["flags"].astype(object).tolist()]
+    if "qualifier" in used.columns:  # "about 40" is counted as 40, and the row says so
+        approx = used["qualifier"].astype("string").eq("approx").fillna(False).tolist()
+        lists = [[*f, "approximate"] if a else f for f, a in zip(lists, approx, strict=True)]
     used = used.assign(
         series=used["figure_id"].isin(in_series),
         _per_structure=[("per_structure" in f) for f in lists],

@@ -10,6 +10,8 @@ of a place: ``counting.figures.events_of_one_file``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .colmap import ColumnMap
@@ -106,3 +108,59 @@ def record_cells(header: list[str], mapping: ColumnMap, kinds: bool) -> list[int
         for i, name in enumerate(header)
         if not str(mapping.ignored.get(name, "")).startswith("an identifier")
     ]
+
+
+def flag_repeated_places(records: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """Rows of one place that nothing tells apart: flag ``repeated_place``.
+
+    Two rows "Tartar 10 20" and "Tartar 5 5" that differ in their counts only (no date,
+    event, village or any other cell between them) may be two reports that add up (two incidents) or one figure written twice with a
+    correction. They are added, as rows about a place are, and each of their figures is
+    flagged so the summary row says so. Rows that add by design (a survey sheet, a log of
+    incidents, per-period rows: ``cumulative`` False) and restated rows (``same_as``) or
+    parts (``subset_of``) are left alone.
+
+    Returns the place and the row locators of each such group, for the warning.
+    """
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in records:
+        if r.get("cumulative") is False or r.get("same_as") or r.get("subset_of"):
+            continue
+        key = (
+            r["source_id"],
+            " ".join(str(r.get("place_text") or "").casefold().split()),
+            " ".join(str(r.get("parent_text") or "").casefold().split()),
+            r.get("settlement"),
+            r.get("unit_code"),
+            r["damage"],
+            r["structure"],
+            r["count_unit"],
+            str(r.get("as_of")),
+            r.get("_cells"),
+        )
+        groups.setdefault(key, []).append(r)
+    found: list[tuple[str, list[str]]] = []
+    for rows in groups.values():
+        lines = list(dict.fromkeys(str(r["locator"]).split(",")[0] for r in rows))
+        if len(lines) < 2:
+            continue
+        for r in rows:
+            flags = [f for f in str(r.get("flags") or "").split(";") if f]
+            r["flags"] = ";".join(dict.fromkeys([*flags, "repeated_place"]))
+        place = rows[0].get("place_text") or rows[0].get("unit_code") or "?"
+        if all(str(place) != p for p, _ in found):
+            found.append((str(place), lines))
+    return found
+
+
+def repeated_places_warning(found: list[tuple[str, list[str]]]) -> str:
+    """The warning for :func:`flag_repeated_places`."""
+    shown = "; ".join(f"{place!r} in {', '.join(lines[:4])}" for place, lines in found[:3])
+    more = f"; and {len(found) - 3} more place(s)" if len(found) > 3 else ""
+    return (
+        f"{len(found)} place(s) have several rows that differ in their counts only (no "
+        f"date, event, village or other cell tells them apart: {shown}{more}); their "
+        "figures are added as "
+        "separate reports and flagged repeated_place; if one row restates or corrects "
+        "another, keep one of them"
+    )

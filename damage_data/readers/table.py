@@ -34,7 +34,14 @@ from ._result import SEEN_DAMAGED
 from ._vector import damage_column
 from .colmap import ColumnMap, CountColumn
 from .columns import map_columns
-from .events import events_add_up, events_warning, incident_log, record_cells
+from .events import (
+    events_add_up,
+    events_warning,
+    flag_repeated_places,
+    incident_log,
+    record_cells,
+    repeated_places_warning,
+)
 from .headers import (
     count_unit_in_header,
     count_unit_of_value,
@@ -272,6 +279,9 @@ def figures_from_table(
             continue
         link_row(row_records, plan.long, plan.mapping.repeats)
         cells = tuple(row[i] for i in same)
+        other = tuple(row[i] for i in same if header[i] not in plan.count_columns)
+        for r in row_records:
+            r["_cells"] = other  # what, besides counts, tells this row from another
         earlier = seen.get(cells)
         if earlier is not None and not plan.long:
             for r, first in zip(row_records, earlier, strict=False):
@@ -294,6 +304,8 @@ def figures_from_table(
         link_long(records)  # (one structure per row: a row of no type is no total)
     elif not plan.long:
         warn_subtotals(records, plan.counts, col)
+    if event is None and (found := flag_repeated_places(records)):
+        col.warn(repeated_places_warning(found))
     future = sum(1 for r in records if "future_date" in r["flags"])
     if future:
         col.warn(
@@ -303,6 +315,7 @@ def figures_from_table(
     for r in records:
         r.pop("_key", None)
         r.pop("_column", None)
+        r.pop("_cells", None)
     figures = make_figures(records) if records else empty("figures")
     return figures, list(sources.values())
 

@@ -27,6 +27,10 @@ FLAG_NOTES: dict[str, str] = {
     "parts_exceed_total": "the source's breakdown adds up to more than its own total",
     "sum_of_units": "computed as the sum of its units' figures",
     "vague_number": "a vague number ('hundreds') was read at its most conservative",
+    "repeated_place": "the source gives several rows for this place with nothing to tell "
+    "them apart (no date, event or village); they were added: check that none restates "
+    "another",
+    "approximate": "the source gives a figure as approximate ('about 40'); it is counted as given",
     "building_blocks": "some shapes are blocks of several buildings, so these are counts of blocks",
     "share_basis_small": "too few of the buildings have a known type to give a residential share",
     "lossy_class": "the source's damage classes match ours only roughly",

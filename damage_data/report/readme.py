@@ -92,6 +92,8 @@ def _unit_sentence(row: pd.Series, names: dict[str, str]) -> str:
         spread = (
             f"; their totals range from {count_label(low)} to {count_label(high)}"
             if not is_missing(low) and not is_missing(high) and low != high
+            else f"; their totals range from {count_label(low)} upwards"
+            if not is_missing(low) and is_missing(high)
             else ""
         )
         sentence += f" {int(n)} sources reported on it{spread}; they are never added."

@@ -1,0 +1,107 @@
+"""Ordinary inputs at the edges: qualified cells, odd dates, odd option files.
+
+Each test writes a small input as a user would, and its expected values are worked out by
+hand from the cells written here (never from the program's output).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from damage_data.cli import main
+
+
+def _summary(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, dict[str, object]]:
+    assert main(["summary", *args, "--format", "json"]) == 0
+    return {r["unit_code"]: r for r in json.loads(capsys.readouterr().out)}
+
+
+def test_an_approximate_cell_is_counted_and_its_row_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "qualified.csv"
+    table.write_text(
+        "district,destroyed,damaged\nBarda,about 40,~30\nTartar,12,7\n", encoding="utf-8"
+    )
+    rows = _summary(capsys, str(table))
+    # "about 40" and "~30" are counted as written (40 + 30), flagged as approximate
+    assert (rows["AZ-BAR"]["destroyed"], rows["AZ-BAR"]["damaged"]) == (40, 30)
+    assert "approximate" in str(rows["AZ-BAR"]["flags"]).split(";")
+    assert "approximate" not in str(rows["AZ-TAR"]["flags"]).split(";")
+
+
+def test_the_range_across_sources_keeps_each_sources_bounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = tmp_path / "one.csv"
+    one.write_text("district,destroyed,damaged\nGanja,40+,<10\nBarda,55-60,5\n", encoding="utf-8")
+    rows = _summary(capsys, str(one))
+    ganja, barda = rows["AZ-GA"], rows["AZ-BAR"]
+    # at least 40 destroyed and up to 10 damaged: a total of 40 or more, no upper bound
+    assert (ganja["total_min"], ganja["total_max"]) == (40, None)
+    assert (ganja["total_low"], ganja["total_high"]) == (40, None)
+    # 55 to 60 destroyed and 5 damaged: 60 to 65
+    assert (barda["total_low"], barda["total_high"]) == (60, 65)
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [("2020", "2020-12-31"), ("2020-12", "2020-12-31"), ("2020-2", "2020-02-29")],
+)
+def test_a_year_or_month_as_of_is_refused_with_the_last_day(
+    value: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # read as its first day, "--as-of 2020" set aside every 2020 figure of the example
+    assert main(["summary", "--as-of", value]) == 2
+    err = capsys.readouterr().err
+    assert "not a whole day" in err and hint in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["15.11.2020", "03.04.2020", "2020-13-01", "yesterday"])
+def test_an_as_of_in_another_spelling_is_refused(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summary", "--as-of", value]) == 2
+    assert "write it as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_an_as_of_before_every_figure_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    # the example's earliest figure is dated 2020-10-11 (data/examples/karabakh_2020)
+    assert main(["summary", "--as-of", "2019-01-01", "--strict"]) == 4
+    err = capsys.readouterr().err
+    assert "dated after --as-of 2019-01-01" in err and "2020-10-11" in err
+    assert main(["map", "--as-of", "2019-01-01", "-o", "never.png"]) == 4
+    err = capsys.readouterr().err
+    assert "--strict" not in err and "nothing to draw" in err
+
+
+def test_rows_that_differ_in_counts_only_are_added_and_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "twice.csv"
+    table.write_text(
+        "district,destroyed,damaged\nTartar,10,20\nTartar,5,5\nBarda,3,4\n", encoding="utf-8"
+    )
+    assert main(["summary", str(table), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    rows = {r["unit_code"]: r for r in json.loads(captured.out)}
+    assert (rows["AZ-TAR"]["destroyed"], rows["AZ-TAR"]["damaged"]) == (15, 25)
+    assert "repeated_place" in str(rows["AZ-TAR"]["flags"]).split(";")
+    assert "repeated_place" not in str(rows["AZ-BAR"]["flags"]).split(";")
+    assert "'Tartar' in row 2, row 3" in captured.err
+
+
+def test_rows_told_apart_by_another_cell_are_not_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GEM impact tables give one row per construction class of a place (TAXONOMY)
+    table = tmp_path / "classes.csv"
+    table.write_text(
+        "NAME_2,TAXONOMY,D5\nAmatrice,URM-T,8\nAmatrice,URM-RC,5\nAmatrice,RC-F,1\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(table), "--format", "json"]) in (0, 4)
+    assert "repeated_place" not in capsys.readouterr().err
