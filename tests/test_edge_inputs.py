@@ -105,3 +105,19 @@ def test_rows_told_apart_by_another_cell_are_not_flagged(
     )
     assert main(["validate", str(table), "--format", "json"]) in (0, 4)
     assert "repeated_place" not in capsys.readouterr().err
+
+
+def test_count_role_on_a_wide_table_is_refused_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "wide.csv"
+    table.write_text("district,Ruined,damaged\nTartar,10,20\n", encoding="utf-8")
+    # the Ruined column had been dropped in silence: Tartar printed 0 destroyed, 20 damaged
+    assert main(["summary", str(table), "--columns", "count=Ruined"]) == 2
+    err = capsys.readouterr().err
+    assert "--columns destroyed='Ruined'" in err and "Traceback" not in err
+    # the same role on a long table is what it is for
+    long = tmp_path / "long.csv"
+    long.write_text("district,status,number\nTartar,destroyed,20\nTartar,damaged,5\n")
+    rows = _summary(capsys, str(long), "--columns", "count=number")
+    assert (rows["AZ-TAR"]["destroyed"], rows["AZ-TAR"]["damaged"]) == (20, 5)

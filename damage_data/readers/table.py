@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import InputError
+from .._errors import InputError, UsageError
 from ..tables import empty, make_figures
 from ..vocab import (
     DAMAGE_GROUPS,
@@ -334,6 +334,16 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
             "e.g. --columns place=District destroyed='Houses destroyed' (a column per state) "
             "or --columns place=District damage=Status count=Number (labels and counts).",
             path=str(ctx.path),
+        )
+    given = roles.get("count")
+    if not long and given is not None and mapping.why.get(given) == "given with --columns":
+        # count= names the numbers of a long table; here it would be dropped in silence
+        state = state_in_header(given)
+        raise UsageError(
+            f"{ctx.path}: --columns count={given!r} names the count column of a long table "
+            "(one row per place and damage state, with a damage column), but this table has "
+            f"a column per state ({', '.join(map(repr, counts))}); name the state the "
+            f"column counts instead: --columns {state or 'destroyed'}={given!r}"
         )
     count_columns = list(counts) if not long else [roles.get("count", roles["damage"])]
     return _Plan(
