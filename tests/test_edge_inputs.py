@@ -121,3 +121,119 @@ def test_count_role_on_a_wide_table_is_refused_not_dropped(
     long.write_text("district,status,number\nTartar,destroyed,20\nTartar,damaged,5\n")
     rows = _summary(capsys, str(long), "--columns", "count=number")
     assert (rows["AZ-TAR"]["destroyed"], rows["AZ-TAR"]["damaged"]) == (20, 5)
+
+
+def _village_table(tmp_path: Path) -> Path:
+    # a village no bundled list knows: only the user's gazetteer places it
+    table = tmp_path / "table.csv"
+    table.write_text("village,destroyed\nТестовое Село,4\n", encoding="utf-8")
+    return table
+
+
+@pytest.mark.parametrize("kind", ["cp1251", "xlsx", "semicolon"])
+def test_a_village_gazetteer_is_read_like_any_table(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [["name", "parent_code", "lon", "lat"], ["Тестовое Село", "AZ-TAR", "47.0", "40.3"]]
+    if kind == "xlsx":
+        import pandas as pd
+
+        gazetteer = tmp_path / "villages.xlsx"
+        pd.DataFrame(rows[1:], columns=rows[0]).to_excel(gazetteer, index=False)
+    else:
+        sep, encoding = (",", "cp1251") if kind == "cp1251" else (";", "utf-8")
+        gazetteer = tmp_path / "villages.csv"
+        gazetteer.write_bytes("".join(sep.join(r) + "\n" for r in rows).encode(encoding))
+    got = _summary(capsys, str(_village_table(tmp_path)), "--gazetteer", str(gazetteer))
+    assert got["AZ-TAR"]["destroyed"] == 4
+
+
+@pytest.mark.parametrize("text", ["", "\n\n\n"])
+def test_an_empty_village_gazetteer_is_an_input_error(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gazetteer = tmp_path / "villages.csv"
+    gazetteer.write_text(text, encoding="utf-8")
+    assert main(["summary", "--gazetteer", str(gazetteer)]) == 3
+    err = capsys.readouterr().err
+    assert "villages.csv" in err and "internal error" not in err
+
+
+def test_bad_gazetteer_rows_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gazetteer = tmp_path / "villages.csv"
+    gazetteer.write_text(
+        "name,parent_code,lon,lat\nТестовое Село,AZ-TAR,abc,40.3\n,,,\nOther,AZ-BAR,47,40\n",
+        encoding="utf-8",
+    )
+    table = str(_village_table(tmp_path))
+    assert main(["summary", table, "--gazetteer", str(gazetteer), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    got = {r["unit_code"]: r for r in json.loads(out)}
+    assert got["AZ-TAR"]["destroyed"] == 4  # kept, without coordinates
+    assert "row 2: 'abc'" in err and "(rows 3)" in err
+    assert err.count("'abc'") == 1  # said once, though the figures and summary both read it
+
+
+def _units(path: Path, *geometries: dict[str, object]) -> Path:
+    features = [
+        {"type": "Feature", "geometry": g, "properties": {"name": "Tartar", "code": "T1"}}
+        for g in geometries
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+_SQUARE = {"type": "Polygon", "coordinates": [[[46, 39], [47, 39], [47, 40], [46, 40], [46, 39]]]}
+# a ring that crosses itself at (47.5, 40): GEOS stops on it when polygons are merged
+_BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[47, 39], [48, 41], [48, 39], [47, 41], [47, 39]]],
+}
+
+
+def test_units_that_cross_themselves_are_repaired_not_fatal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = _units(tmp_path / "units.geojson", _SQUARE, _BOWTIE)
+    table = tmp_path / "t.csv"
+    table.write_text("district,destroyed\nTartar,10\n", encoding="utf-8")
+    unit_options = ["--units", str(units), "--units-name", "name", "--units-code", "code"]
+    rows = _summary(capsys, str(table), *unit_options)
+    assert rows["T1"]["destroyed"] == 10
+    assert main(["map", str(table), *unit_options, "-o", str(tmp_path / "m.png")]) == 0
+    assert "repaired" in capsys.readouterr().err
+    assert (tmp_path / "m.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        {"type": "Point", "coordinates": [47, 40]},
+        {"type": "LineString", "coordinates": [[46, 39], [47, 40]]},
+        {"type": "Polygon", "coordinates": []},
+    ],
+)
+def test_a_map_of_units_without_areas_says_so(
+    geometry: dict[str, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = _units(tmp_path / "units.geojson", geometry)
+    table = tmp_path / "t.csv"
+    table.write_text("district,destroyed\nTartar,10\n", encoding="utf-8")
+    args = ["--units", str(units), "--units-name", "name", "--units-code", "code"]
+    assert main(["map", str(table), *args, "-o", str(tmp_path / "m.png")]) == 2
+    err = capsys.readouterr().err
+    assert "no areas to fill" in err and "internal error" not in err
+
+
+def test_a_mapping_file_in_another_encoding_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("район,dağıdılıb\nTərtər,10\n", encoding="utf-8")
+    mapping = tmp_path / "m.json"
+    mapping.write_bytes('{"place": "район"}'.encode("cp1251"))
+    assert _summary(capsys, str(table), "--mapping", str(mapping))["AZ-TAR"]["destroyed"] == 10
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    assert main(["summary", str(table), "--mapping", str(empty)]) == 2
+    assert "no role = column pairs" in capsys.readouterr().err

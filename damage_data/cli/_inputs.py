@@ -9,6 +9,7 @@ options for what to read and how: ``--register``, ``--kind``, ``--columns ROLE=C
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,7 +127,11 @@ def read_mapping(path: Path) -> dict[str, str]:
     if not path.is_file():
         raise UsageError(f"--mapping {path}: no such file")
     suffix = path.suffix.lower()
-    text = path.read_text(encoding="utf-8")
+    from damage_data.readers._files import decode_text
+
+    # a mapping saved by a spreadsheet or an editor on Windows (cp1251, UTF-16, a BOM)
+    text, _ = decode_text(path.read_bytes(), path)
+    text = text.lstrip("\ufeff")
     try:
         if suffix == ".json":
             import json
@@ -148,6 +153,11 @@ def read_mapping(path: Path) -> dict[str, str]:
         raise UsageError(f"--mapping {path}: not readable ({err})") from err
     if isinstance(data, dict) and isinstance(data.get("columns"), dict):
         data = data["columns"]
+    if data is None or data == {}:
+        raise UsageError(
+            f"--mapping {path}: no role = column pairs in it, e.g. "
+            '{"columns": {"damage": "House damage", "place": "district"}}'
+        )
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
@@ -173,6 +183,15 @@ def user_settlements(path: Path | None) -> Any:
     """A user's village gazetteer (``--gazetteer``) as ``name, unit_code, lon, lat``."""
     if path is None:
         return None
+    p = Path(path)
+    stamp = p.stat().st_mtime_ns if p.is_file() else None
+    return _settlements(p, stamp).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _settlements(path: Path, stamp: int | None) -> Any:
+    """Read once per command (the figures and the summary both need it; its warnings are
+    said once)."""
     from damage_data.places import settlements_from_path
 
     return settlements_from_path(path)

@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -115,11 +116,13 @@ def gazetteer_from_file(
         }
     )
     units["country"] = country.upper() if country else units["unit_code"].str[:2].str.upper()
-    if "geometry" in table.columns:
-        units["geometry"] = (
-            table.geometry.values if hasattr(table, "geometry") else table["geometry"]
-        )
     label = source if not isinstance(source, pd.DataFrame) else "table"
+    if "geometry" in table.columns:
+        units["geometry"] = _repaired(
+            table.geometry.values if hasattr(table, "geometry") else table["geometry"],
+            units["unit_code"],
+            label,
+        )
     aliases = (
         pd.concat(
             [
@@ -142,6 +145,37 @@ def gazetteer_from_file(
     if units["unit_code"].duplicated().any():
         units = _dissolve_shared_codes(units, label)
     return make_gazetteer(units, aliases=aliases, crs=getattr(table, "crs", None))
+
+
+def _repaired(geometries: Any, codes: pd.Series, label: object) -> Any:
+    """Shapes as drawn by GIS software, repaired where invalid (a ring that crosses itself,
+    a "bow tie"): merged or drawn as read they stop GEOS with a TopologyException.
+    ``shapely.make_valid`` keeps every part of the area; the repair is said, with codes."""
+    import shapely
+
+    shapes = np.asarray(geometries, dtype=object)
+    present = np.array([g is not None and not shapely.is_missing(g) for g in shapes], dtype=bool)
+    if not present.any():
+        return geometries
+    invalid = np.zeros(len(shapes), dtype=bool)
+    invalid[present] = ~shapely.is_valid(shapes[present].astype(object))
+    if not invalid.any():
+        return geometries
+    shapes = shapes.copy()
+    shapes[invalid] = shapely.make_valid(shapes[invalid].astype(object))
+    named = [str(c) for c in np.asarray(codes, dtype=object)[invalid]]
+    logger.warning(
+        "%s: %d unit shape(s) were invalid (a boundary crossing itself) and were repaired "
+        "with shapely.make_valid, keeping their whole area: %s",
+        label,
+        int(invalid.sum()),
+        ", ".join(named[:10]) + (" …" if len(named) > 10 else ""),
+    )
+    if hasattr(geometries, "crs"):  # a GeometryArray keeps its CRS
+        import geopandas as gpd
+
+        return gpd.array.from_shapely(shapes, crs=geometries.crs)
+    return shapes
 
 
 def _dissolve_shared_codes(units: pd.DataFrame, label: object) -> pd.DataFrame:
@@ -244,7 +278,7 @@ def gazetteer_from_cod_ab(
         else:
             frame["country"] = frame["unit_code"].str[:2]
         if n == deepest and "geometry" in table.columns:
-            frame["geometry"] = table["geometry"].values
+            frame["geometry"] = _repaired(table["geometry"].values, frame["unit_code"], source)
         unit_frames.append(frame.drop_duplicates("unit_code"))
         for key, col in upper.items():
             m = re.fullmatch(rf"ADM{n}(?:_?ALT\d)?_?([A-Z]{{2}})", key)
@@ -523,26 +557,81 @@ def settlements_from_path(path: str | Path) -> pd.DataFrame:
     head = p.read_bytes()[:4096].decode("utf-8", "replace").splitlines()[:1]
     if head and head[0].count("\t") >= 15:
         return gazetteer_from_geonames(p).settlements
-    table = pd.read_csv(p, dtype=str, keep_default_na=False)
-    folded = {c.strip().casefold(): c for c in table.columns}
+    # the readers' safe path: encodings (cp1251…), delimiters, workbooks, point layers
+    table = _read_table_or_layer(p)
+    if table.empty and len(table.columns) == 0:
+        raise InputError(f"{p}: the village gazetteer has no rows (--gazetteer)", path=str(p))
+    folded = {str(c).strip().casefold(): c for c in table.columns}
     name = folded.get("name")
     unit = folded.get("parent_code") or folded.get("unit_code") or folded.get("parent")
     if name is None or unit is None:
         raise InputError(
             f"{p}: a village gazetteer needs columns name and parent_code (the unit each "
-            f"village lies in), plus lon and lat; it has {', '.join(table.columns)}",
+            f"village lies in), plus lon and lat; it has {', '.join(map(str, table.columns))}",
             path=str(p),
         )
     lon, lat = (
         folded.get("lon") or folded.get("longitude"),
         folded.get("lat") or folded.get("latitude"),
     )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            "name": table[name].str.strip(),
-            "unit_code": table[unit].str.strip(),
-            "lat": pd.to_numeric(table[lat], errors="coerce") if lat else float("nan"),
-            "lon": pd.to_numeric(table[lon], errors="coerce") if lon else float("nan"),
+            "name": table[name].astype("string").str.strip(),
+            "unit_code": table[unit].astype("string").str.strip(),
+            "lat": _coordinate(table, lat, 90.0),
+            "lon": _coordinate(table, lon, 180.0),
             "source": p.name,
         }
     )
+    if "geometry" in table.columns and lon is None and lat is None:  # a layer of points
+        points = table.geometry
+        is_point = (points.geom_type == "Point").to_numpy()
+        out.loc[is_point, "lon"] = points[is_point].x.to_numpy()
+        out.loc[is_point, "lat"] = points[is_point].y.to_numpy()
+    return _checked_settlements(out, table, lon, lat, p)
+
+
+def _coordinate(table: pd.DataFrame, column: Any, bound: float) -> pd.Series:
+    if column is None:
+        return pd.Series(np.nan, index=table.index)
+    values = pd.Series(
+        pd.to_numeric(table[column].astype("string").str.strip(), errors="coerce"),
+        index=table.index,
+        dtype="Float64",
+    )
+    return values.where(values.abs() <= bound).astype(float)
+
+
+def _checked_settlements(
+    out: pd.DataFrame, table: pd.DataFrame, lon: Any, lat: Any, p: Path
+) -> pd.DataFrame:
+    """Rows without a name or a unit are left out, and unreadable coordinates emptied,
+    each said with its row numbers (a row of the file is line ``index + 2``)."""
+    blank = out["name"].isna() | (out["name"] == "") | out["unit_code"].isna()
+    blank |= out["unit_code"] == ""
+    rows = [int(i) + 2 for i in out.index[blank.to_numpy()]]
+    if rows:
+        logger.warning(
+            "%s: %d row(s) without a village name or parent_code left out (rows %s)",
+            p,
+            len(rows),
+            ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else ""),
+        )
+    for column, got in (("lon", lon), ("lat", lat)):
+        if got is None:
+            continue
+        written = table[got].astype("string").str.strip().fillna("") != ""
+        bad = written & out[column].isna() & ~blank
+        if bad.any():
+            first = bad.to_numpy().nonzero()[0][0]
+            logger.warning(
+                "%s: column %s: %d value(s) are no %s in degrees (row %d: %r); those "
+                "villages are kept without coordinates",
+                p,
+                got,
+                int(bad.sum()),
+                "longitude" if column == "lon" else "latitude",
+                int(out.index[first]) + 2,
+                str(table[got].iloc[first]),
+            )
+    return out[~blank.to_numpy()].reset_index(drop=True)

@@ -129,6 +129,52 @@ def _countries_of(units: gpd.GeoDataFrame) -> list[str]:
     return sorted(found & set(BUNDLED_BOUNDARIES))
 
 
+def _areas(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The units a map can fill: polygons with an area. Points, lines and empty shapes (a
+    gazetteer of places, a file of roads) are left off; with none left there is no map."""
+    import geopandas as gpd
+    import numpy as np
+
+    shapes = np.asarray(units.geometry.values, dtype=object)
+    # a collection (make_valid's output for some rings) is drawn by its polygons
+    mixed = shapely.get_type_id(shapes) == 7
+    if mixed.any():
+        shapes = shapes.copy()
+        for i in np.flatnonzero(mixed):
+            parts = [p for p in shapely.get_parts(shapes[i]) if p.geom_type.endswith("Polygon")]
+            shapes[i] = shapely.union_all(parts) if parts else shapes[i]
+        units = units.set_geometry(gpd.GeoSeries(shapes, index=units.index, crs=units.crs))
+    kind = shapely.get_type_id(shapes)
+    areal = pd.Series(
+        ~shapely.is_missing(shapes) & ~shapely.is_empty(shapes) & np.isin(kind, (3, 6)),
+        index=units.index,
+    )
+    if areal.all():
+        return units
+    names = {-1: "none", 0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon"}
+    names.update({4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon"})
+    names[7] = "GeometryCollection"
+    kinds = sorted(
+        {
+            "empty" if (g is not None and shapely.is_empty(g)) else names.get(int(k), "?")
+            for g, k in zip(shapes[~areal.to_numpy()], kind[~areal.to_numpy()], strict=True)
+        }
+    )
+    codes = ", ".join(map(str, units.loc[~areal, "unit_code"].head(5)))
+    if not areal.any():
+        raise UsageError(
+            f"the units have no areas to fill (their shapes are {', '.join(kinds)}: {codes}); "
+            "a map needs a boundary file of polygons (--units FILE)"
+        )
+    log.warning(
+        "%d unit(s) have no area to fill (%s: %s); they are left off the map",
+        int((~areal).sum()),
+        ", ".join(kinds),
+        codes,
+    )
+    return units.loc[areal]
+
+
 def _boundaries(
     values: pd.DataFrame, units: gpd.GeoDataFrame | None, lang: str
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, gpd.GeoDataFrame | None, str]:
@@ -162,7 +208,7 @@ def _boundaries(
         )
     if units.crs is None:
         raise UsageError("units have no CRS; set one (units.set_crs('EPSG:4326'))")
-    boundaries = units.copy()
+    boundaries = _areas(units.copy())
     boundaries["unit_code"] = boundaries["unit_code"].astype(str)
     attribution = str(units.attrs.get("attribution") or text("footer.boundaries_user", lang))
     countries = _countries_of(boundaries)

@@ -6,6 +6,7 @@ file size, zip, row and network guards of the readers apply to them too.
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 from pathlib import Path
@@ -76,7 +77,9 @@ def _read_boundary_table(
             table = pd.read_csv(
                 io.StringIO(text), dtype=str, sep=None, engine="python", keep_default_na=False
             )
-        except (ValueError, pd.errors.ParserError) as err:
+        except (ValueError, pd.errors.ParserError, csv.Error) as err:
+            if not text.strip():
+                raise InputError(f"{p}: the file is empty; nothing to read.", path=str(p)) from err
             raise InputError(f"{p}: not a readable table ({err}).", path=str(p)) from err
         check_rows(len(table), p, limits)
         return table.replace("", pd.NA)
