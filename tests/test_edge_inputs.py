@@ -237,3 +237,57 @@ def test_a_mapping_file_in_another_encoding_is_read(
     empty.write_text("", encoding="utf-8")
     assert main(["summary", str(table), "--mapping", str(empty)]) == 2
     assert "no role = column pairs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("classes", ["0", "-1", "12"])
+def test_a_map_has_one_to_nine_classes(
+    classes: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["map", "--classes", classes, "-o", str(tmp_path / "m.png")]) == 2
+    assert "1 to 9 classes" in capsys.readouterr().err
+    assert not (tmp_path / "m.png").exists()
+
+
+def test_a_layer_for_a_csv_is_said_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("district,destroyed\nTartar,10\n", encoding="utf-8")
+    assert main(["summary", str(table), "--layer", "buildings"]) == 0
+    assert "layer 'buildings' does not apply" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_table_saved_as_txt_is_read_as_a_table(
+    sep: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "export.txt"
+    rows = [["rayon", "dağıdılıb", "zədələnib"], ["Tərtər", "10", "20"], ["Bərdə", "1", "2"]]
+    table.write_text("".join(sep.join(r) + "\n" for r in rows), encoding="utf-8")
+    got = _summary(capsys, str(table))
+    assert (got["AZ-TAR"]["destroyed"], got["AZ-TAR"]["damaged"]) == (10, 20)
+    assert (got["AZ-BAR"]["destroyed"], got["AZ-BAR"]["damaged"]) == (1, 2)
+
+
+def test_prose_with_commas_is_still_press_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / "report.txt"
+    text.write_text(
+        "In Tartar, 12 houses were destroyed, officials said.\n"
+        "In Barda, 4 houses were damaged, the ministry said.\n",
+        encoding="utf-8",
+    )
+    got = _summary(capsys, str(text))
+    assert got["AZ-TAR"]["destroyed"] == 12 and got["AZ-BAR"]["damaged"] == 4
+
+
+def test_state_columns_without_numbers_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "words.csv"
+    table.write_text("district,destroyed\nTartar,many\n", encoding="utf-8")
+    assert main(["summary", str(table)]) == 3
+    err = capsys.readouterr().err
+    assert "the column 'destroyed' names a damage state but holds no counts" in err
+    assert "row 2: 'many'" in err

@@ -43,6 +43,10 @@ def _classifier(name: str) -> Any:
     return getattr(mapclassify, real)
 
 
+#: The most classes a choropleth offers: one sequential ramp is read up to nine shades.
+MAX_CLASSES = 9
+
+
 def classify(
     values: Sequence[float] | pd.Series,
     *,
@@ -87,6 +91,12 @@ def classify(
         return np.zeros(0, dtype=int), []
     if np.isnan(data).any():
         raise UsageError("classify() got missing values; leave units without reports out")
+    if not 1 <= int(k) <= MAX_CLASSES:
+        # beyond about nine shades of one ramp readers no longer tell classes apart
+        # (ColorBrewer's sequential schemes stop at nine)
+        raise UsageError(
+            f"--classes {k}: a map has 1 to {MAX_CLASSES} classes (k={k} in classify())"
+        )
     distinct = np.unique(data)
     kwds = dict(classification_kwds or {})
     exact = str(scheme).lower() == "naturalbreaks" and data.size <= EXACT_BREAKS_MAX and not kwds

@@ -426,9 +426,25 @@ _VECTOR_ONLY = (
 
 
 def _looks_tabular(path: Path) -> bool:
-    """A ``.txt`` file that is really a delimited table (tabs or many commas per line)."""
-    lines = head_bytes(path, 4096).decode("utf-8", "replace").splitlines()[:5]
-    return len(lines) >= 2 and all(line.count("\t") >= 1 for line in lines)
+    """A ``.txt`` file that is really a delimited table (tabs, or commas or semicolons
+    splitting every line into the same short cells)."""
+    lines = head_bytes(path, 4096).decode("utf-8", "replace").splitlines()[:6]
+    lines = [line for line in lines if line.strip()][:5]
+    if len(lines) >= 2 and all(line.count("\t") >= 1 for line in lines):
+        return True
+    # a comma or semicolon table saved as .txt: every line the same number of short cells,
+    # numbers under the header (prose has commas too, but in long uneven sentences)
+    for sep in (",", ";", "|"):
+        rows = [line.split(sep) for line in lines]
+        if (
+            len(rows) >= 2
+            and len(rows[0]) >= 2
+            and all(len(r) == len(rows[0]) for r in rows)
+            and all(len(c.strip()) <= 60 for r in rows for c in r)
+            and any(c.strip().replace(".", "").isdigit() for r in rows[1:] for c in r)
+        ):
+            return True
+    return False
 
 
 def _kind_of_layers(
@@ -455,8 +471,18 @@ def _kind_of_layers(
     return fallback, f"{where}: vector layers {', '.join(lay.name for lay in layers[:3])}", None
 
 
+#: Files of one table or one text: nothing for ``layer`` to choose.
+_ONE_LAYER = (".csv", ".tsv", ".txt", ".tab", ".json", ".ndjson", ".md")
+
+
 def _read(ctx: Context, kind: str, *, zipped: bool) -> tuple[Parts, str]:
     payload: Any = None
+    if ctx.layer is not None and ctx.target.suffix.lower() in _ONE_LAYER:
+        # said, not refused: one --layer may be meant for another input of the same command
+        ctx.collector.warn(
+            f"layer {ctx.layer!r} does not apply: a {ctx.target.suffix} file has no layers or "
+            "sheets (a layer is chosen in a GIS file or a workbook); the file is read whole"
+        )
     if kind == "auto":
         kind, why, payload = detect_kind(ctx)
         ctx.detected_by = ("zip archive; " if zipped else "") + why

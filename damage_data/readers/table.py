@@ -123,7 +123,8 @@ def _read_one_table(ctx: Context, raw: RawTable, resolve: Any) -> Parts:
             else ""
         )
         raise InputError(
-            f"{ctx.path}: no damage counts found. Columns: {', '.join(raw.header)}. Name them "
+            f"{ctx.path}: no damage counts found: {_why_no_counts(frame, raw.line_numbers)}. "
+            f"Columns: {', '.join(raw.header)}. Name them "
             "with --columns, e.g. --columns place=District destroyed='Houses destroyed' (a "
             "column per state) or --columns place=District damage=Status count=Number (a "
             "label column and a count column); one structure per row: --columns "
@@ -252,7 +253,7 @@ def figures_from_table(
     col = ctx.collector
     col.rows_read += len(frame)
     bad = {line: (c, v, why) for line, c, v, why in (bad_rows or [])}
-    plan = _plan(ctx, frame, mapping, level)
+    plan = _plan(ctx, frame, mapping, level, lines)
     event = mapping.roles.get("event")
     if event is not None and not plan.one_each:
         col.warn(events_warning(frame, event, plan.events_added))
@@ -320,7 +321,35 @@ def figures_from_table(
     return figures, list(sources.values())
 
 
-def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | None) -> _Plan:
+def _why_no_counts(frame: pd.DataFrame, lines: list[int] | None = None) -> str:
+    """Why no count column was found: no header names a state, or the columns whose headers
+    do hold no numbers ("many", "x")."""
+    named = [c for c in frame.columns if state_in_header(str(c))]
+    if not named:
+        return "no column names a damage state the crosswalks know"
+    cells = [(i, c, v) for c in named for i, v in enumerate(frame[c].tolist()) if v]
+    line = lines or [i + 2 for i in range(len(frame))]
+    shown = ", ".join(f"{c!r} row {line[i]}: {v!r}" for i, c, v in cells[:3])
+    what = (
+        "the column {} names a damage state but holds"
+        if len(named) == 1
+        else ("the columns {} name damage states but hold")
+    )
+    return (
+        what.format(", ".join(map(repr, named)))
+        + " no counts"
+        + (f" ({shown})" if shown else " (they are empty)")
+        + "; write numbers in them"
+    )
+
+
+def _plan(
+    ctx: Context,
+    frame: pd.DataFrame,
+    mapping: ColumnMap,
+    level: str | None,
+    lines: list[int] | None = None,
+) -> _Plan:
     """What the whole table says: its count columns, number and date formats, labels."""
     roles = mapping.roles
     _mark_repeats(frame, mapping)
@@ -329,8 +358,8 @@ def _plan(ctx: Context, frame: pd.DataFrame, mapping: ColumnMap, level: str | No
     one_each = long and "damage" in roles and "count" not in roles
     if long and not ("damage" in roles and ("count" in roles or one_each)):
         raise InputError(
-            f"{ctx.path}: no damage counts found: no column names a damage state the "
-            f"crosswalks know. Columns: {', '.join(frame.columns)}. Name them with --columns, "
+            f"{ctx.path}: no damage counts found: {_why_no_counts(frame, lines)}. Columns: "
+            f"{', '.join(frame.columns)}. Name them with --columns, "
             "e.g. --columns place=District destroyed='Houses destroyed' (a column per state) "
             "or --columns place=District damage=Status count=Number (labels and counts).",
             path=str(ctx.path),
