@@ -291,3 +291,19 @@ def test_state_columns_without_numbers_are_named(
     err = capsys.readouterr().err
     assert "the column 'destroyed' names a damage state but holds no counts" in err
     assert "row 2: 'many'" in err
+
+
+def test_a_village_match_with_half_the_file_unknown_goes_to_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "Berlin" is also Берлин, a village of Lviv Oblast; beside "Paris" it is Germany's
+    table = tmp_path / "cities.csv"
+    table.write_text("district,destroyed,damaged\nParis,10,20\nBerlin,1,2\n", encoding="utf-8")
+    assert main(["summary", str(table), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == []
+    assert "place 'Berlin' matched UA-46" in err
+    # a unit's own name beside an unknown one is still counted
+    typo = tmp_path / "typo.csv"
+    typo.write_text("district,destroyed\nTartar,5\nNowhereville,3\n", encoding="utf-8")
+    assert _summary(capsys, str(typo))["AZ-TAR"]["destroyed"] == 5

@@ -137,7 +137,8 @@ def resolve_figures(
     return make_figures(out)
 
 
-#: Below this share of a source's distinct places resolved, its name matches are suspect.
+#: Below this share of a source's distinct places resolved, its name matches are suspect;
+#: at it, its village matches ("Paris, Berlin": Berlin as the Lviv village "Берлин").
 SUPPORTED_SHARE = 0.5
 #: A country holding at most this share of a source's resolved places is an outlier there.
 OUTLIER_SHARE = 0.1
@@ -150,7 +151,7 @@ def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
     rayon) is sent to review instead of being counted there in silence.
 
     Per source, a name match is suspect when fewer than half of the source's distinct place
-    names were resolved (the source is mostly about places the gazetteer does not hold), or
+    names were resolved (a village match: at most half) (the source is mostly about places the gazetteer does not hold), or
     when its country holds at most a tenth of the source's resolved places. Codes written in
     the source are never questioned, but count as support for their country.
     """
@@ -181,14 +182,19 @@ def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
         places, found = names.nunique(), len(set(names[ok]))
         if not by_country or places == 0:
             continue
-        weak = found / places < SUPPORTED_SHARE
+        share = found / places
+        # a village of the same name is weaker evidence than a unit's own name: half of
+        # the source's places is no support for it ("Paris, Berlin": a Lviv "Берлин")
+        weak_unit, weak_village = share < SUPPORTED_SHARE, share <= SUPPORTED_SHARE
         outliers = {c for c, n in by_country.items() if len(n) <= OUTLIER_SHARE * found}
-        if not weak and not outliers:
+        if not weak_village and not outliers:
             continue
         main = max(by_country, key=lambda c: len(by_country[c]))
         i: Any
         for i in rows.index[(ok & named.loc[rows.index]).to_numpy()]:
             c = country(out.at[i, "unit_code"])
+            village = str(out.at[i, "level"]) == "settlement"
+            weak = weak_unit or (weak_village and village)
             if not (weak or c in outliers) or c is None:
                 continue
             flags = flags_of(out.at[i, "flags"])
