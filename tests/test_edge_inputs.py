@@ -307,3 +307,67 @@ def test_a_village_match_with_half_the_file_unknown_goes_to_review(
     typo = tmp_path / "typo.csv"
     typo.write_text("district,destroyed\nTartar,5\nNowhereville,3\n", encoding="utf-8")
     assert _summary(capsys, str(typo))["AZ-TAR"]["destroyed"] == 5
+
+
+def test_daily_reports_that_go_up_and_down_add_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the layout of Assam's daily flood reports (ASDMA): new damage per district and day
+    table = tmp_path / "daily.csv"
+    table.write_text(
+        "District,Fully damaged,Date\n"
+        "Tartar,200,15-05-2022\nBarda,2,15-05-2022\nAghdam,7,15-05-2022\n"
+        "Tartar,1000,16-05-2022\nBarda,0,16-05-2022\nAghdam,3,16-05-2022\n"
+        "Tartar,106,17-05-2022\nBarda,5,17-05-2022\nAghdam,1,17-05-2022\n"
+        "Tartar,802,18-05-2022\nBarda,1,18-05-2022\nAghdam,4,18-05-2022\n",
+        encoding="utf-8",
+    )
+    assert main(["summary", str(table), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    rows = {r["unit_code"]: r for r in json.loads(out)}
+    # by hand: 200+1000+106+802, 2+0+5+1, 7+3+1+4
+    assert rows["AZ-TAR"]["destroyed"] == 2108
+    assert rows["AZ-BAR"]["destroyed"] == 8
+    assert rows["AZ-AGM"]["destroyed"] == 15
+    assert "go down as well as up" in err
+
+
+def test_a_running_total_with_one_correction_stays_a_series(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "running.csv"
+    table.write_text(
+        "District,Destroyed,Date\n"
+        "Tartar,10,2020-10-01\nTartar,25,2020-10-08\nTartar,24,2020-10-15\nTartar,40,2020-10-22\n"
+        "Barda,1,2020-10-01\nBarda,3,2020-10-08\nBarda,6,2020-10-15\nBarda,9,2020-10-22\n"
+        "Aghdam,0,2020-10-01\nAghdam,2,2020-10-08\nAghdam,2,2020-10-15\nAghdam,5,2020-10-22\n",
+        encoding="utf-8",
+    )
+    rows = _summary(capsys, str(table))
+    # the latest of each place: one series of three falls once, in one step of nine
+    assert [rows[c]["destroyed"] for c in ("AZ-TAR", "AZ-BAR", "AZ-AGM")] == [40, 9, 5]
+
+
+@pytest.mark.parametrize("cell", ["0 0 0", "12 34"])
+def test_digits_split_by_spaces_are_rejected_not_zero(
+    cell: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text(f"district,destroyed\nTartar,{cell}\nBarda,2 129\n", encoding="utf-8")
+    assert main(["validate", str(table), "--format", "json"]) in (0, 4)
+    report = json.loads(capsys.readouterr().out)
+    report = report[0] if isinstance(report, list) else report
+    assert (report["rows_read"], report["rows_kept"], report["rows_rejected"]) == (2, 1, 1)
+    rows = _summary(capsys, str(table))
+    assert "AZ-TAR" not in rows and rows["AZ-BAR"]["destroyed"] == 2129
+
+
+def test_a_role_given_twice_in_columns_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "np.csv"
+    table.write_text("DISTRICT,PVTDMGFULL,GOVDMGFULL\nGorkha,100,3\n", encoding="utf-8")
+    args = ["--columns", "place=DISTRICT", "destroyed=PVTDMGFULL", "destroyed=GOVDMGFULL"]
+    # the last column won in silence: 3 destroyed instead of the private 100 and public 3
+    assert main(["summary", str(table), *args]) == 2
+    assert "names destroyed twice ('PVTDMGFULL', 'GOVDMGFULL')" in capsys.readouterr().err

@@ -112,13 +112,24 @@ def parse_columns(pairs: list[str] | None, mapping: Path | None) -> dict[str, st
     out: dict[str, str] = {}
     if mapping is not None:
         out.update(read_mapping(mapping))
+    given: dict[str, str] = {}
     for pair in pairs or []:
         role, sep, column = pair.partition("=")
         if not sep or not role.strip() or not column.strip():
             raise UsageError(
                 f"--columns {pair!r}: write ROLE=COLUMN, e.g. --columns damage='House damage'"
             )
-        out[role.strip()] = column.strip().strip("\"'")
+        role, column = role.strip(), column.strip().strip("\"'")
+        if role in given and given[role] != column:
+            # the last one used to win in silence, dropping the first column's counts
+            raise UsageError(
+                f"--columns names {role} twice ({given[role]!r}, {column!r}): a role takes "
+                "one column. Whether two columns of one state add up (private and public "
+                "buildings) or one is part of the other (all buildings, of which homes) is "
+                "not for the toolkit to guess: add them in the file, or name the total"
+            )
+        given[role] = column
+        out[role] = column
     return out or None
 
 

@@ -69,7 +69,7 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
             f"{unresolved} figures have no unit"
             + (f" ({outside} of them structures outside every unit)" if outside else "")
             + ": check the place names (`damage-data places resolve NAME`) or give your "
-            "boundaries with --units FILE (or --country XX)"
+            f"boundaries with --units FILE (or --country {_bundled()}, the bundled ones)"
         )
     failures = (
         validate(figures, "figures", raise_on_error=False)
@@ -90,6 +90,14 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
         say(f"damage-data: warning: {line}")
     if strict and problems:
         raise ValidationError("--strict: " + "; ".join(problems), failure_cases=failures)
+
+
+def _bundled() -> str:
+    """The countries --country knows, for messages ("AZ, AM or UA")."""
+    from damage_data.places.gazetteer import BUNDLED_BOUNDARIES
+
+    codes = list(BUNDLED_BOUNDARIES)
+    return ", ".join(codes[:-1]) + f" or {codes[-1]}" if len(codes) > 1 else codes[0]
 
 
 def nothing_counted(
@@ -122,7 +130,10 @@ def nothing_counted(
             "or every figure needs review)"
         )
     if figures.empty or fix == "":
-        fix = "See `damage-data validate FILE`; give boundaries with --units FILE or --country XX."
+        fix = (
+            "See `damage-data validate FILE`; give your boundaries with --units FILE (or "
+            f"--country {_bundled()}, the bundled ones)."
+        )
     message = (
         f"no usable figure: {why}; nothing is reported, and no count is 0 for lack of data. " + fix
     )

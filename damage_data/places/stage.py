@@ -28,6 +28,7 @@ from ..translit import fold
 from ..vocab import MATCH_KINDS
 from .codes import check_code_names, name_key
 from .gazetteer import (
+    BUNDLED_BOUNDARIES,
     Gazetteer,
     bundled_codes,
     bundled_settlements,
@@ -211,11 +212,13 @@ def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
             warned.add((str(out.at[i, "place_text"]), why))
             logger.warning(
                 "place %r matched %s (%s), but %s: it may be another place of that name; "
-                "check it, or give --country XX or your boundaries with --units FILE",
+                "check it, or give your boundaries with --units FILE (or --country %s, the "
+                "bundled ones)",
                 str(out.at[i, "place_text"]),
                 out.at[i, "unit_code"],
                 c,
                 why,
+                ", ".join(list(BUNDLED_BOUNDARIES)[:-1]) + " or " + list(BUNDLED_BOUNDARIES)[-1],
             )
 
 

@@ -10,6 +10,7 @@ of a place: ``counting.figures.events_of_one_file``).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -163,4 +164,59 @@ def repeated_places_warning(found: list[tuple[str, list[str]]]) -> str:
         "figures are added as "
         "separate reports and flagged repeated_place; if one row restates or corrects "
         "another, keep one of them"
+    )
+
+
+#: A table's dated rows are damage per period when at least this share of its series go
+#: down at some date and this share of all steps go down (running totals fall only when
+#: a figure is corrected: the bundled example's Tartar falls once in five statements).
+FLOW_SERIES_SHARE = 0.5
+FLOW_STEP_SHARE = 0.2
+
+
+def flows_of_dates(
+    frame: pd.DataFrame, mapping: ColumnMap, columns: list[str], dayfirst: bool | None
+) -> str | None:
+    """Whether the dated rows of each place are damage reported per date (new damage that
+    day) rather than a running total: the figures of most places go up and down (Assam's
+    daily flood reports: Cachar 200, 1000, 106, 802, 3670, 0 …). Then each row adds, and
+    the warning returned says so; ``None`` when the rows read as running totals.
+    """
+    from .raw import parse_count
+
+    date = mapping.roles.get("date")
+    keys = [
+        mapping.roles[r] for r in ("parent", "place", "village", "unit_code") if r in mapping.roles
+    ]
+    if date is None or not keys or mapping.per_period or "event" in mapping.roles:
+        return None
+    when = pd.to_datetime(frame[date], errors="coerce", dayfirst=bool(dayfirst), format="mixed")
+    series = falls = steps = falling = 0
+    example: tuple[str, list[int]] | None = None
+    dated = frame.assign(_when=when).dropna(subset=["_when"]).sort_values("_when", kind="stable")
+    for key, rows in dated.groupby(keys, sort=False):
+        if rows["_when"].nunique() < 3:
+            continue
+        for column in columns:
+            values = [parse_count(v)[0] for v in rows[column]]
+            numbers = [v for v in values if v is not None]
+            if len(numbers) < 3:
+                continue
+            down = sum(1 for a, b in pairwise(numbers) if b < a)
+            series += 1
+            steps += len(numbers) - 1
+            falls += down
+            if down:
+                falling += 1
+                if example is None:
+                    place = key[-1] if isinstance(key, tuple) else key
+                    example = (f"{place!s} {column}", numbers[:6])
+    if series < 3 or falling / series < FLOW_SERIES_SHARE or falls / steps < FLOW_STEP_SHARE:
+        return None
+    shown = f"{example[0]}: {', '.join(map(str, example[1]))} …" if example else ""
+    return (
+        f"the dated rows of {falling} of {series} place series go down as well as up "
+        f"({shown}): each row is read as the damage reported on its date (new damage in its "
+        "period), so the dates of a place add up; if the rows are running totals, their "
+        "falls are corrections and only the latest row of each place should be used"
     )

@@ -441,7 +441,16 @@ def parse_count(value: str, decimal: str | None = None) -> tuple[int | None, str
     return count, reason
 
 
+#: Digits grouped by a space, apostrophe or underscore: only thousands ("2 129", "169'000").
+_SPACED = re.compile(r"\d[\s'\u00a0\u202f_]+\d")
+_GROUPS = re.compile(r"\d{1,3}(?:[\s'\u00a0\u202f_]\d{3})+(?:[.,]\d+)?")
+
+
 def _parse_count(value: str, decimal: str | None) -> tuple[int | None, str | None]:
+    spaced = str(value).strip()
+    if _SPACED.search(spaced) and not _GROUPS.fullmatch(spaced.lstrip("+")):
+        # "0 0 0" or "12 34" is several numbers (or a typo), never a thousands grouping
+        return None, "not a number (digits split by spaces are not groups of thousands)"
     text = re.sub(r"[\s'\u00a0\u202f_]", "", str(value))
     if text in ("", "-", "—", "–", "n/a", "NA", "N/A", "..", "nan", "None"):
         return None, None

@@ -38,6 +38,7 @@ from .events import (
     events_add_up,
     events_warning,
     flag_repeated_places,
+    flows_of_dates,
     incident_log,
     record_cells,
     repeated_places_warning,
@@ -375,6 +376,10 @@ def _plan(
             f"column counts instead: --columns {state or 'destroyed'}={given!r}"
         )
     count_columns = list(counts) if not long else [roles.get("count", roles["damage"])]
+    dayfirst = _date_order(ctx, frame, roles.get("date"))
+    if not long and (flows := flows_of_dates(frame, mapping, count_columns, dayfirst)):
+        mapping.per_period = True  # rows of damage per date: they add (rule R2, not R3)
+        ctx.collector.warn(flows)
     return _Plan(
         mapping=mapping,
         counts=counts,
@@ -384,7 +389,7 @@ def _plan(
         decimals={c: None if one_each else decimal_mark(frame[c].tolist()) for c in count_columns},
         labels=_labels(frame, mapping) if long else {},
         structures=_structures(frame, roles.get("structure")),
-        dayfirst=_date_order(ctx, frame, roles.get("date")),
+        dayfirst=dayfirst,
         level=level or _header_level(roles.get("unit_code") or roles.get("place")),
         events_added=incident_log(frame, mapping) or events_add_up(frame, roles),
         float_codes=_float_codes(frame, roles.get("unit_code")),
