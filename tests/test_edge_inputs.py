@@ -371,3 +371,21 @@ def test_a_role_given_twice_in_columns_is_refused(
     # the last column won in silence: 3 destroyed instead of the private 100 and public 3
     assert main(["summary", str(table), *args]) == 2
     assert "names destroyed twice ('PVTDMGFULL', 'GOVDMGFULL')" in capsys.readouterr().err
+
+
+def test_undated_inputs_under_as_of_are_counted_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    product = tmp_path / "undated.geojson"
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [47.1, 40.3]},
+        "properties": {"Main_Damage_Site_Class": "Destroyed"},
+    }
+    product.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    table = tmp_path / "t.csv"
+    table.write_text("district,destroyed\nTartar,4\n", encoding="utf-8")
+    for path, what in ((product, "structure(s) have no assessment date"), (table, "figure(s)")):
+        assert main(["summary", str(path), "--as-of", "2019-01-01"]) == 0
+        err = capsys.readouterr().err
+        assert what in err and "cannot set them aside" in err

@@ -23,7 +23,7 @@ from ..places import resolve_places
 from ..places.gazetteer import bundled_units
 from ..readers._result import current_view
 from ..tables import empty
-from .build import figures_from_counts, latest_per_unit
+from .build import figures_from_counts, latest_per_unit, undated_kept
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -370,6 +370,7 @@ def structures_to_figures(
     if as_of is not None:
         keep = ~(dates > pd.Timestamp(as_of)).to_numpy()
         frame, dates = frame[keep], dates[keep]
+        undated_kept(int(dates.isna().sum()), as_of)
     if frame.empty:
         return empty("figures")
     n = len(frame)

@@ -11,6 +11,8 @@ summarised directly or ingested into a register. Counts per date are a separate 
 from __future__ import annotations
 
 import hashlib
+import logging
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,3 +169,15 @@ def per_date(counts: pd.DataFrame) -> pd.DataFrame:
         .sort_values(keys)
         .reset_index(drop=True)
     )
+
+
+def undated_kept(n: int, as_of: Any) -> None:
+    """Structures without an assessment date cannot be set aside by ``--as-of``: they are
+    counted, and that is said (a product with no date column passed any --as-of silently)."""
+    if n:
+        logging.getLogger(__name__).warning(
+            "%d structure(s) have no assessment date: --as-of %s cannot set them aside, so "
+            "they are counted; check that the product was assessed by then",
+            n,
+            pd.Timestamp(as_of).date(),
+        )

@@ -62,7 +62,7 @@ from .batch import (
     merge,
     should_merge,
 )
-from .build import figures_from_counts
+from .build import figures_from_counts, undated_kept
 from .grid import GRID_CELLS, UnitGrid, unit_grid, unit_shapes
 
 if TYPE_CHECKING:
@@ -577,6 +577,7 @@ def _figures(
     if as_of is not None and not raw.empty:
         day = (pd.Timestamp(as_of) - pd.Timestamp(0)).days
         raw = raw[(raw["day"] == _NAT) | (raw["day"] <= day)]
+        undated_kept(int(raw.loc[raw["day"] == _NAT, "count"].sum()), as_of)
     texts = np.asarray(labels.texts, dtype=object)
     # each label is classified in the role it plays (a damage label is no structure type)
     damage_of = np.full(len(texts), None, dtype=object)

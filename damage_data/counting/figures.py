@@ -117,6 +117,14 @@ def filters(
                 f"set aside: dated after --as-of {opts.as_of.date()}",
             )
         )
+        undated = int((f["as_of"].isna() & f["unit_code"].notna()).sum())
+        if undated:
+            log.warning(
+                "%d figure(s) have no date, nor a publication date of their source: --as-of "
+                "%s cannot set them aside, so they are counted",
+                undated,
+                opts.as_of.date(),
+            )
     review = f["status"].fillna("accepted") != "accepted"
     if opts.include_review:
         review = review & (f["status"] != "needs_review")
