@@ -389,3 +389,83 @@ def test_undated_inputs_under_as_of_are_counted_and_said(
         assert main(["summary", str(path), "--as-of", "2019-01-01"]) == 0
         err = capsys.readouterr().err
         assert what in err and "cannot set them aside" in err
+
+
+def test_day_first_dates_with_dots_make_a_series(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "ua.csv"
+    table.write_text(
+        "Область,Дата,Зруйновано,Пошкоджено\n"
+        "Харківська область,10.03.2023,1200,4500\n"
+        "Харківська область,05.09.2023,1500,5200\n"
+        "Херсонська область,10.03.2023,800,2100\n"
+        "Херсонська область,05.09.2023,950,2600\n"
+        "Всього,05.09.2023,2450,7800\n",
+        encoding="utf-8",
+    )
+    rows = _summary(capsys, str(table))
+    # the latest date of each oblast (the dates were read as numbers, and added: 2,700)
+    assert (rows["UA-63"]["destroyed"], rows["UA-63"]["damaged"]) == (1500, 5200)
+    assert (rows["UA-65"]["destroyed"], rows["UA-65"]["damaged"]) == (950, 2600)
+    assert rows["UA-63"]["as_of"] == "2023-09-05"
+    assert set(rows) == {"UA-63", "UA-65"}  # "Всього" is the total row, not a place
+
+
+def test_latin_marz_is_the_parent_of_villages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "am.csv"
+    # Vardenis is a town of Gegharkunik and a village name of Aragatsotn too
+    table.write_text(
+        "marz,village,destroyed,damaged\nGegharkunik,Sotk,12,85\nGegharkunik,Vardenis,3,40\n",
+        encoding="utf-8",
+    )
+    rows = _summary(capsys, str(table))
+    assert (rows["AM-GR"]["destroyed"], rows["AM-GR"]["damaged"]) == (15, 125)
+
+
+def _points(path: Path, sites: list[tuple[str, float, float, str, str]], id_name: str) -> Path:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+            "properties": {
+                "damage": damage,
+                "sensor_date": day,
+                **({id_name: site} if id_name else {}),
+            },
+        }
+        for site, x, y, damage, day in sites
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+# three structures near Izium (Kharkiv Oblast); two seen again on a later date
+_SITES = [
+    ("K1", 37.25, 49.20, "Moderate Damage", "2022-09-20"),
+    ("K2", 37.26, 49.21, "Destroyed", "2022-09-20"),
+    ("K3", 37.27, 49.22, "No visible damage", "2022-09-20"),
+    ("K1", 37.25, 49.20, "Destroyed", "2023-02-15"),
+    ("K3", 37.27, 49.22, "Severe Damage", "2023-02-15"),
+]
+
+
+@pytest.mark.parametrize("id_name", ["site_id", "SiteID", ""])
+def test_a_structure_seen_on_two_dates_counts_once(
+    id_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    layer = _points(tmp_path / "points.geojson", _SITES, id_name)
+    row = _summary(capsys, str(layer))["UA-63"]
+    # latest state of each: K1 destroyed, K2 destroyed, K3 severe (damaged); 3 assessed
+    assert (row["destroyed"], row["damaged"], row["assessed"]) == (2, 1, 3)
+
+
+def test_a_site_column_of_types_is_no_identifier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Syria 2015 writes the site *type* in SiteID: three buildings are three, not one
+    sites = [("Building", 37.25 + i / 100, 49.2, "Destroyed", "2022-09-20") for i in range(3)]
+    layer = _points(tmp_path / "types.geojson", sites, "SiteID")
+    assert _summary(capsys, str(layer))["UA-63"]["destroyed"] == 3

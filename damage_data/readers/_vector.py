@@ -597,7 +597,11 @@ def structures_from_generic(
     # (GeoParquet is counted by the streaming path, which reads no attributes it does not
     # need: both paths must agree, so there the rows are the structures, as written)
     parquet = Path(str(path_for_crs)).suffix.lower() in (".parquet", ".geoparquet", ".pq")
-    ids = None if id_col is not None or parquet else _repeated_features(frame, col)
+    if id_col is not None and not ctx.column("id") and not _identifies(frame, id_col, date):
+        # Syria 2015's SiteID holds the site *type* ("Building"): no identifier
+        col.extra.setdefault("ignored_id", id_col)
+        id_col = None
+    ids = None if id_col is not None or parquet else _repeated_features(frame, col, date)
     if id_col is not None and frame[id_col].notna().all():
         # repeated ids are the same structure seen again: kept, then counted once (rule R4)
         ids = frame[id_col].to_numpy()
@@ -628,14 +632,30 @@ def structures_from_generic(
     return mark_not_buildings(structures, col)
 
 
-def _repeated_features(frame: gpd.GeoDataFrame, col: Collector) -> np.ndarray | None:
+def _identifies(frame: pd.DataFrame, column: str, date: str | None) -> bool:
+    """Whether a column found by its name ("SiteID") identifies structures: each value at
+    most once per assessment date (once in all, without dates)."""
+    values = frame[column].astype("string")
+    if values.isna().any():
+        return False
+    if date is None:
+        return bool(values.is_unique)
+    return not bool(
+        pd.DataFrame({"v": values, "d": frame[date].astype("string")}).duplicated().any()
+    )
+
+
+def _repeated_features(
+    frame: gpd.GeoDataFrame, col: Collector, date: str | None = None
+) -> np.ndarray | None:
     """Feature ids where some features repeat an earlier one exactly (the same geometry and
     the same attributes): a structure listed twice, given the first one's id so that it is
     counted once (DESIGN §4 rule 4); ``None`` when none repeats (Mariupol demolition map:
     six buildings listed twice, 450 counted for 444).
 
     Points are compared by their coordinates first (cheap on millions), other shapes by
-    their WKB; only features whose shape repeats have their attributes compared.
+    their WKB; only features whose shape repeats have their attributes compared. With a
+    ``date`` column, one shape at several dates (once per date) is one structure revisited.
     """
     import shapely
 
@@ -661,17 +681,39 @@ def _repeated_features(frame: gpd.GeoDataFrame, col: Collector) -> np.ndarray | 
     attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(str)
     key = pd.concat([where, attributes.reset_index(drop=True)], axis=1)[same_place]
     first = key.groupby(list(key.columns), sort=False, dropna=False).ngroup()
-    firsts = pd.Series(np.flatnonzero(same_place)).groupby(first.to_numpy()).transform("min")
+    rows = np.flatnonzero(same_place)
+    firsts = pd.Series(rows).groupby(first.to_numpy()).transform("min").to_numpy()
+    revisits = 0
+    if date is not None:
+        # one shape assessed on several dates, once on each, without an id: the same
+        # structure seen again (a UNOSAT comparison layer), counted once in its latest state
+        spot = where[same_place].groupby(list(where.columns), sort=False).ngroup().to_numpy()
+        days = attributes[date].to_numpy()[rows]
+        per_spot = pd.DataFrame({"spot": spot, "day": days, "row": rows})
+        sizes = per_spot.groupby("spot")["row"].transform("size")
+        distinct = per_spot.groupby("spot")["day"].transform("nunique")
+        seen_again = (distinct == sizes).to_numpy()
+        spot_first = per_spot.groupby("spot")["row"].transform("min").to_numpy()
+        revisits = int((seen_again & (spot_first != rows)).sum())
+        firsts = np.where(seen_again, spot_first, firsts)
     ids = np.arange(len(frame))
-    ids[np.flatnonzero(same_place)] = firsts.to_numpy()
+    ids[rows] = firsts
     repeated = int((ids != np.arange(len(frame))).sum())
     if not repeated:
         return None
     col.extra["repeated_features"] = repeated
-    col.warn(
-        f"{repeated} feature(s) repeat an earlier feature exactly (the same place and the "
-        "same attributes): the same structure listed twice, counted once"
-    )
+    if repeated > revisits:
+        col.warn(
+            f"{repeated - revisits} feature(s) repeat an earlier feature exactly (the same "
+            "place and the same attributes): the same structure listed twice, counted once"
+        )
+    if revisits:
+        col.warn(
+            f"{revisits} feature(s) repeat the shape of a feature assessed on another date "
+            f"(column {date!r}) and there is no id column: read as the same structure seen "
+            "again, counted once in its latest state; name an id column with --columns "
+            "id=COLUMN if shapes are shared by several structures"
+        )
     return ids
 
 

@@ -272,7 +272,16 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
 
 def is_number(cell: str) -> bool:
-    """Whether a cell holds a number as people write them (groups, marks, a percent)."""
+    """Whether a cell holds a number as people write them (groups, marks, a percent).
+
+    A day written ``10.03.2023`` or ``10-03-2023`` is a date, not a number (read as one, a
+    date column went unseen and a running total's dates were added up).
+
+    >>> is_number("1.234.567"), is_number("10.03.2023")
+    (True, False)
+    """
+    if SLASHED.match(cell):
+        return False
     return bool(re.fullmatch(r"[-+−]?[\d\s.,'\u00a0\u202f]*\d[\d\s.,'\u00a0\u202f]*%?", cell))
 
 
