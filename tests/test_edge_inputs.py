@@ -469,3 +469,31 @@ def test_a_site_column_of_types_is_no_identifier(
     sites = [("Building", 37.25 + i / 100, 49.2, "Destroyed", "2022-09-20") for i in range(3)]
     layer = _points(tmp_path / "types.geojson", sites, "SiteID")
     assert _summary(capsys, str(layer))["UA-63"]["destroyed"] == 3
+
+
+def test_a_figure_for_several_districts_is_no_figure_of_the_first(tmp_path: Path) -> None:
+    from damage_data.text.extract import figures_from_text
+
+    for sentence in (
+        "Across Tartar, Barda and Aghjabadi together, more than 2,100 buildings were damaged.",
+        "In Tartar and Barda, 12 houses were destroyed.",
+    ):
+        figures = figures_from_text(sentence)
+        assert len(figures) == 1
+        row = figures.iloc[0]
+        assert row["status"] == "needs_review" and "multi_place" in str(row["flags"])
+
+
+def test_a_dateline_dates_the_whole_report(tmp_path: Path) -> None:
+    from damage_data.text.extract import figures_from_text
+
+    text = (
+        "BAKU, 15 November 2020. According to the commission, 30 houses were destroyed in "
+        "Tartar district. In Barda district, 40 houses were damaged. Officials visited the "
+        "area on foot. In Aghjabadi district, 35 houses were destroyed."
+    )
+    figures = figures_from_text(text)
+    dates = {
+        str(p): str(d)[:10] for p, d in zip(figures["place_text"], figures["as_of"], strict=True)
+    }
+    assert dates == {"Tartar": "2020-11-15", "Barda": "2020-11-15", "Aghjabadi": "2020-11-15"}

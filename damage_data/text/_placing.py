@@ -179,6 +179,7 @@ def _capitalised_mentions(
     tokens = sentence.tokens
     out: list[Mention] = []
     preps = {p for p in lex.raw.get("place_prepositions", [])}
+    joiners = {j for j in lex.raw.get("place_joiners", []) if " " not in j}
     free_caps = lex.lang in ("az", "tr", "ru", "uk")  # case endings hide the preposition
     k = 0
     while k < len(tokens):
@@ -194,10 +195,14 @@ def _capitalised_mentions(
             continue
         prev = tokens[k - 1].norm if k > 0 else ""
         heading = k == 0 and any(t.text == ":" for t in tokens[1:3])  # "Tartar: 133 houses …"
+        # "in Tartar, Barda and Aghjabadi": a name joined to the place before it is a place
+        # too (names the resolver does not know are pruned from the scope later)
+        listed = prev in joiners and k >= 2 and (k - 2) in taken
         if (
             heading
             or prev in preps
             or (prev in ("the",) and k >= 2 and tokens[k - 2].norm in preps)
+            or listed
             or free_caps
         ):
             e = _cap_run_after(tokens, k, stop) or k + 1

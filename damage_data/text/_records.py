@@ -47,6 +47,12 @@ def figure_rows(
     pub: dt.date | None,
 ) -> list[dict[str, Any]]:
     dates = _context_dates(sents, lex, pub)
+    if pub is None:
+        # "BAKU, 15 November 2020." dates the whole report, not the two sentences after it
+        dated = [d for i in sorted(dateline_sentences(sents, dates)) for d in dates.get(i, [])]
+        if dated:
+            pub = dated[0].date
+            dates = _context_dates(sents, lex, pub)
     text_cumulative = any(_has(lex, "cumulative_cues", s) for s in sents) or any(
         d.role == "since" for ds in dates.values() for d in ds
     )
