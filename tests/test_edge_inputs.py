@@ -497,3 +497,22 @@ def test_a_dateline_dates_the_whole_report(tmp_path: Path) -> None:
         str(p): str(d)[:10] for p, d in zip(figures["place_text"], figures["as_of"], strict=True)
     }
     assert dates == {"Tartar": "2020-11-15", "Barda": "2020-11-15", "Aghjabadi": "2020-11-15"}
+
+
+def test_the_rest_of_destroyed_or_damaged_after_the_destroyed_is_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / "t8.txt"
+    text.write_text(
+        "BAKU, 15 November 2020. According to the State Commission, 1,250 houses were "
+        "destroyed or damaged in Tartar district, of which 310 were completely destroyed.",
+        encoding="utf-8",
+    )
+    row = _summary(capsys, str(text))["AZ-TAR"]
+    # 1,250 - 310 = 940 damaged (not destroyed); nothing is left unsplit
+    assert (row["destroyed"], row["damaged"], row["unsplit"], row["total"]) == (
+        310,
+        940,
+        None,
+        1250,
+    )

@@ -437,8 +437,32 @@ def records(
     if len(emptied):
         keyed = pd.MultiIndex.from_frame(extra[["figure_id", "group"]])
         extra = extra[~keyed.isin(emptied)]
+    _split_the_rest(extra, by_id, kids)
     _name_the_rest(extra, by_id, kids)
     return pd.concat([rec, extra], ignore_index=True) if not rec.empty else extra
+
+
+#: The other state of a "destroyed or damaged" total once one state's part is taken out.
+_OTHER_STATE = {"destroyed": "damaged", "damaged": "destroyed"}
+
+
+def _split_the_rest(
+    rec: pd.DataFrame, by_id: dict[str, dict[str, Any]], kids: dict[str, list[dict[str, Any]]]
+) -> None:
+    """ "1,250 destroyed or damaged, of which 310 destroyed": the other 940 are damaged.
+
+    An unsplit total whose parts name one state only leaves the other state as its
+    remainder (rule R1); with parts of both states the remainder stays unsplit.
+    """
+    for fid, parts in kids.items():
+        total = by_id.get(fid)
+        if total is None or total["group"] != "unsplit":
+            continue
+        states = {p["group"] for p in parts if p["group"] in _OTHER_STATE}
+        if len(states) != 1:
+            continue
+        rest = (rec["figure_id"] == fid) & (rec["group"] == "unsplit")
+        rec.loc[rest, "group"] = _OTHER_STATE[states.pop()]
 
 
 def _check_parts(r: dict[str, Any], parts: list[dict[str, Any]], flags: list[str]) -> None:
