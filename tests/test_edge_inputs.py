@@ -516,3 +516,15 @@ def test_the_rest_of_destroyed_or_damaged_after_the_destroyed_is_damaged(
         None,
         1250,
     )
+
+
+def test_a_figure_left_for_review_keeps_its_more_than(tmp_path: Path) -> None:
+    text = tmp_path / "ua.txt"
+    text.write_text(
+        "Kyiv, 10 March 2023. In Kharkiv, Donetsk and Kherson oblasts together, more than "
+        "7,600 buildings were damaged.",
+        encoding="utf-8",
+    )
+    assert main(["report", str(text), "-o", str(tmp_path / "out")]) in (0, 4)
+    readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "7,600+ damaged" in readme

@@ -9,7 +9,7 @@ names, evidence) is escaped for Markdown and HTML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -263,6 +263,13 @@ def _caveats(row: pd.Series) -> str:
     return " _Note: " + "; ".join(FLAG_NOTES[f] for f in flags) + "._"
 
 
+def _review_count(row: Mapping[Any, Any]) -> str:
+    """A figure's count as its source gave it: "7,600+" for "more than 7,600" (rule R8)."""
+    if row.get("qualifier") in ("more_than", "at_least"):
+        return count_label(row.get("count"), row.get("count_min"), None)
+    return count_label(row.get("count"), row.get("count_min"), row.get("count_max"))
+
+
 def _watch(summary: pd.DataFrame, review: pd.DataFrame | None, collected: Any) -> list[str]:
     lines = ["## Before you publish", ""]
     if review is not None and not review.empty:
@@ -272,7 +279,7 @@ def _watch(summary: pd.DataFrame, review: pd.DataFrame | None, collected: Any) -
         for row in review.head(30).to_dict("records"):
             place = row.get("place_text") or row.get("unit_code") or "unknown place"
             lines.append(
-                f"* {md_text(place)}: {count_label(row.get('count'))} {md_text(row.get('damage'))}"
+                f"* {md_text(place)}: {_review_count(row)} {md_text(row.get('damage'))}"
                 f" — {md_text(str(row.get('evidence') or '')[:160])} "
                 f"(why: {md_text('; '.join(in_words(f) for f in flags_of(row.get('flags'))) or 'marked for review')})"
             )
