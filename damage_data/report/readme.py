@@ -85,7 +85,9 @@ def _unit_sentence(row: pd.Series, names: dict[str, str]) -> str:
             "are homes"
         )
     source = names.get(str(row.get("source_id")), str(row.get("source_id")))
-    sentence += f" — according to {md_text(source)}, as of {_date(row.get('as_of'))}."
+    when = row.get("as_of")
+    dated = "undated" if is_missing(when) else f"as of {_date(when)}"
+    sentence += f" — according to {md_text(source)}, {dated}."
     n: Any = row.get("n_sources")
     if not is_missing(n) and int(n) > 1:
         low, high = row.get("total_low"), row.get("total_high")
@@ -250,7 +252,8 @@ def _headline(units: pd.DataFrame) -> list[str]:
             else f", in figures dated {first} to {last}"
         )
     return [
-        f"Across {len(units)} units, {' and '.join(bits)}{period}. Each unit's number comes "
+        f"Across {len(units)} {'unit' if len(units) == 1 else 'units'}, {' and '.join(bits)}"
+        f"{period}. Each unit's number comes "
         "from its best source; sources are never added together.",
         "",
     ]
