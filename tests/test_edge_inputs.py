@@ -528,3 +528,23 @@ def test_a_figure_left_for_review_keeps_its_more_than(tmp_path: Path) -> None:
     assert main(["report", str(text), "-o", str(tmp_path / "out")]) in (0, 4)
     readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "7,600+ damaged" in readme
+
+
+def test_a_timeline_reads_no_rise_between_counts_of_different_kinds() -> None:
+    import pandas as pd
+
+    from damage_data.plot.furniture import timeline_headline
+
+    series = pd.DataFrame(
+        {
+            "as_of": pd.to_datetime(["2023-02-15", "2023-03-10", "2023-09-05"]),
+            "count": [3, 3000, 3400],
+            "decreasing": [False, False, False],
+            # a satellite count of a few streets, then an oblast table
+            "kind": ["assessment/structures", "statement/buildings", "statement/buildings"],
+        }
+    )
+    title, _ = timeline_headline(series, name="Donetsk Oblast")
+    assert "rose" not in title and "3,400" in title
+    same = series.assign(kind="statement/buildings")
+    assert timeline_headline(same, name="Donetsk Oblast")[0].endswith("rose from 3 to 3,400")

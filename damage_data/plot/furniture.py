@@ -480,7 +480,12 @@ def timeline_headline(series: pd.DataFrame, *, name: str, lang: str = "en") -> t
     first, last = series.iloc[0], series.iloc[-1]
     peak = series.iloc[int(series["count"].astype(int).to_numpy().argmax())]
     number = {"name": name, "state": state}
-    if series["decreasing"].any() and last["count"] < peak["count"]:
+    # a satellite count of a few streets and an official table of the whole district are
+    # no series: no rise or fall is read between counts of different kinds
+    one_kind = "kind" not in series.columns or series["kind"].nunique() <= 1
+    if not one_kind:
+        title = text("timeline.flat", lang, value=format_number(last["count"], lang), **number)
+    elif series["decreasing"].any() and last["count"] < peak["count"]:
         high, low = format_number(peak["count"], lang), format_number(last["count"], lang)
         title = text("timeline.fell", lang, high=high, low=low, **number)
     elif len(series) > 1 and last["count"] > first["count"]:

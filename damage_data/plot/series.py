@@ -166,11 +166,20 @@ def _source_column(sources: pd.DataFrame, column: str) -> dict[str, str]:
     )
 
 
+def _kind(method: str | None, group: pd.DataFrame) -> str:
+    """What kind of count a statement is: per-structure assessment or statement, and its
+    count units (structures are not buildings)."""
+    assessed = "assessment" if method in ("satellite", "field_survey") else "statement"
+    units = group["count_unit"] if "count_unit" in group else pd.Series(dtype="string")
+    return "/".join([assessed, *sorted(set(units.astype("string").fillna("")))])
+
+
 def _series_rows(unit: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per source and date: parts of one statement added up."""
     publisher = _source_column(sources, "publisher")
     title = _source_column(sources, "title")
     cites = _source_column(sources, "cites")
+    method = _source_column(sources, "method")
     rows = []
     grouped: Any = unit.groupby([unit["source_id"].astype(str), "as_of"], sort=False)
     for (source_id, as_of), group in grouped:
@@ -199,6 +208,10 @@ def _series_rows(unit: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
                 "relayed": bool(cites.get(source_id)),
                 "corrected": any(f in CORRECTION_FLAGS for f in flags),
                 "flags": ";".join(flags),
+                # what kind of count this is: a change is read only between counts of a kind
+                # (statements and the press relaying them are one kind; per-structure
+                # assessments, of an area that may be a few streets, another)
+                "kind": _kind(method.get(source_id), group),
             }
         )
     return pd.DataFrame(rows).sort_values(["as_of", "source_id"]).reset_index(drop=True)

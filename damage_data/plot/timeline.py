@@ -301,16 +301,25 @@ def timeline(
         palette = [c for c in style.OKABE_ITO if c != "#F0E442"]  # yellow is faint on white
         colour = {p: palette[i % len(palette)] for i, p in enumerate(publishers)}
         # one point per date: where sources disagree the line runs through their middle
-        running = series.loc[series["cumulative"]].groupby("as_of")["count"].median()
-        if len(running) > 1:
-            ax.plot(
-                running.index,
-                running.to_numpy(),
-                color="#bdbdbd",
-                linewidth=1.2,
-                zorder=1,
-                gid="damage_data:running",
-            )
+        # (a line for each kind of count: a satellite count of a few streets is never joined
+        # to an official table of the whole unit)
+        cumulative = series.loc[series["cumulative"]]
+        kinds = (
+            cumulative["kind"]
+            if "kind" in cumulative.columns
+            else pd.Series("", index=cumulative.index)
+        )
+        for _, rows in cumulative.groupby(kinds, sort=False):
+            running = rows.groupby("as_of")["count"].median()
+            if len(running) > 1:
+                ax.plot(
+                    running.index,
+                    running.to_numpy(),
+                    color="#bdbdbd",
+                    linewidth=1.2,
+                    zorder=1,
+                    gid="damage_data:running",
+                )
         _draw_reports(ax, series, colour, layer, lang)
         _draw_disagreements(ax, series, layer, lang)
         ax.add_artist(layer)
