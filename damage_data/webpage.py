@@ -748,7 +748,12 @@ def render_webpage(
     evidence = _evidence_section(rows, page)
     map_html, map_notes = _map_section(rows, units, metric=metric, page=page)
     table = _table_section(rows, _table_columns(summary), page)
-    caveats = _caveats_section(rows, [*notes, *map_notes], labels=page.labels)
+    # figures left out for review appear on no row: the page says how many, as the README
+    review = (
+        int((figures["status"].astype("string") == "needs_review").sum()) if len(figures) else 0
+    )
+    held = [page.labels["caveat_review"].format(n=f"{review:,}")] if review else []
+    caveats = _caveats_section(rows, [*held, *notes, *map_notes], labels=page.labels)
     source_list = _sources_section(sources, _used_sources(rows), page)
     lede = description if description is not None else _lede(rows, lang, page.labels)
     header = _header(title, lede, generated, page)

@@ -548,3 +548,15 @@ def test_a_timeline_reads_no_rise_between_counts_of_different_kinds() -> None:
     assert "rose" not in title and "3,400" in title
     same = series.assign(kind="statement/buildings")
     assert timeline_headline(same, name="Donetsk Oblast")[0].endswith("rose from 3 to 3,400")
+
+
+def test_the_page_says_how_many_figures_wait_for_review(tmp_path: Path) -> None:
+    text = tmp_path / "ua.txt"
+    text.write_text(
+        "Kyiv, 10 March 2023. In Kharkiv Oblast, 120 houses were destroyed. In Kharkiv, "
+        "Donetsk and Kherson oblasts together, more than 7,600 buildings were damaged.",
+        encoding="utf-8",
+    )
+    assert main(["report", str(text), "-o", str(tmp_path / "out")]) in (0, 4)
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Figures not counted because they need checking first: 1 " in page
