@@ -527,7 +527,8 @@ def test_a_figure_left_for_review_keeps_its_more_than(tmp_path: Path) -> None:
     )
     assert main(["report", str(text), "-o", str(tmp_path / "out")]) in (0, 4)
     readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
-    assert "7,600+ damaged" in readme
+    held = readme.split("## Before you publish", 1)[1]
+    assert any("7,600+ damaged —" in line and "(why:" in line for line in held.splitlines())
 
 
 def test_a_timeline_reads_no_rise_between_counts_of_different_kinds() -> None:
