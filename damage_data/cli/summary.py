@@ -94,10 +94,9 @@ def report_problems(collected: Collected, *, strict: bool, check_schema: bool = 
 
 def _bundled() -> str:
     """The countries --country knows, for messages ("AZ, AM or UA")."""
-    from damage_data.places.gazetteer import BUNDLED_BOUNDARIES
+    from damage_data.places.gazetteer import BUNDLED_COUNTRIES_TEXT
 
-    codes = list(BUNDLED_BOUNDARIES)
-    return ", ".join(codes[:-1]) + f" or {codes[-1]}" if len(codes) > 1 else codes[0]
+    return BUNDLED_COUNTRIES_TEXT
 
 
 def nothing_counted(
@@ -129,7 +128,7 @@ def nothing_counted(
             f"none of the {len(figures)} figures could be used (no unit could be assigned, "
             "or every figure needs review)"
         )
-    if figures.empty or fix == "":
+    if not fix:
         fix = (
             "See `damage-data validate FILE`; give your boundaries with --units FILE (or "
             f"--country {_bundled()}, the bundled ones)."

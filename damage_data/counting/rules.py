@@ -147,22 +147,23 @@ def as_of_date(value: Any) -> pd.Timestamp:
     if isinstance(value, (pd.Timestamp, datetime.date)):
         return pd.Timestamp(value)
     text = str(value).strip()
+    not_a_date = f"--as-of {text!r} is not a date; write it as YYYY-MM-DD"
     if re.fullmatch(r"\d{4}(-\d{1,2})?", text):
         period = "year" if len(text) == 4 else "month"
         try:
             last = pd.Period(text, freq="Y" if period == "year" else "M").end_time.date()
         except ValueError as err:
-            raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from err
+            raise UsageError(not_a_date) from err
         raise UsageError(
             f"--as-of {text!r} is not a whole day: it would be read as the first day of that "
             f"{period}; write the last day the figures may refer to, e.g. --as-of {last}"
         )
     if not _ISO_DAY.match(text):
-        raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD")
+        raise UsageError(not_a_date)
     try:
         return pd.Timestamp(text)
     except (ValueError, TypeError) as err:
-        raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from err
+        raise UsageError(not_a_date) from err
 
 
 def options(**kwargs: Any) -> CountingOptions:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUNDLED_BOUNDARIES",
+    "BUNDLED_COUNTRIES_TEXT",
     "Gazetteer",
     "bundled_aliases",
     "bundled_codes",
@@ -47,6 +48,10 @@ BUNDLED_BOUNDARIES: dict[str, str] = {
     "AM": "adm1_arm_ne10m_iso.geojson",
     "UA": "adm1_ukr_ne10m_iso.geojson",
 }
+#: The countries ``--country`` knows, as messages name them ("AZ, AM or UA").
+BUNDLED_COUNTRIES_TEXT = (
+    ", ".join(list(BUNDLED_BOUNDARIES)[:-1]) + " or " + list(BUNDLED_BOUNDARIES)[-1]
+)
 BOUNDARY_ATTRIBUTION = "Boundaries: Natural Earth (public domain); ISO 3166-2 codes"
 GEONAMES_ATTRIBUTION = "GeoNames (geonames.org), CC BY 4.0"
 

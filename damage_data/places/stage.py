@@ -28,7 +28,7 @@ from ..translit import fold
 from ..vocab import MATCH_KINDS
 from .codes import check_code_names, name_key
 from .gazetteer import (
-    BUNDLED_BOUNDARIES,
+    BUNDLED_COUNTRIES_TEXT,
     Gazetteer,
     bundled_codes,
     bundled_settlements,
@@ -152,7 +152,8 @@ def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
     rayon) is sent to review instead of being counted there in silence.
 
     Per source, a name match is suspect when fewer than half of the source's distinct place
-    names were resolved (a village match: at most half) (the source is mostly about places the gazetteer does not hold), or
+    names were resolved (a village match: when at most half were), as the source is then
+    mostly about places the gazetteer does not hold; or
     when its country holds at most a tenth of the source's resolved places. Codes written in
     the source are never questioned, but count as support for their country.
     """
@@ -218,7 +219,7 @@ def _one_country(out: pd.DataFrame, coded: pd.Series, named: pd.Series) -> None:
                 out.at[i, "unit_code"],
                 c,
                 why,
-                ", ".join(list(BUNDLED_BOUNDARIES)[:-1]) + " or " + list(BUNDLED_BOUNDARIES)[-1],
+                BUNDLED_COUNTRIES_TEXT,
             )
 
 

@@ -154,11 +154,8 @@ def _repaired(geometries: Any, codes: pd.Series, label: object) -> Any:
     import shapely
 
     shapes = np.asarray(geometries, dtype=object)
-    present = np.array([g is not None and not shapely.is_missing(g) for g in shapes], dtype=bool)
-    if not present.any():
-        return geometries
-    invalid = np.zeros(len(shapes), dtype=bool)
-    invalid[present] = ~shapely.is_valid(shapes[present].astype(object))
+    # (is_valid is False for a missing shape too: only present shapes are repaired)
+    invalid = ~shapely.is_missing(shapes) & ~shapely.is_valid(shapes)
     if not invalid.any():
         return geometries
     shapes = shapes.copy()

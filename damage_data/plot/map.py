@@ -144,22 +144,14 @@ def _areas(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             parts = [p for p in shapely.get_parts(shapes[i]) if p.geom_type.endswith("Polygon")]
             shapes[i] = shapely.union_all(parts) if parts else shapes[i]
         units = units.set_geometry(gpd.GeoSeries(shapes, index=units.index, crs=units.crs))
-    kind = shapely.get_type_id(shapes)
     areal = pd.Series(
-        ~shapely.is_missing(shapes) & ~shapely.is_empty(shapes) & np.isin(kind, (3, 6)),
+        ~shapely.is_empty(shapes) & np.isin(shapely.get_type_id(shapes), (3, 6)),
         index=units.index,
     )
     if areal.all():
         return units
-    names = {-1: "none", 0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon"}
-    names.update({4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon"})
-    names[7] = "GeometryCollection"
-    kinds = sorted(
-        {
-            "empty" if (g is not None and shapely.is_empty(g)) else names.get(int(k), "?")
-            for g, k in zip(shapes[~areal.to_numpy()], kind[~areal.to_numpy()], strict=True)
-        }
-    )
+    left = list(shapes[~areal.to_numpy()])
+    kinds = sorted({"none" if g is None else "empty" if g.is_empty else g.geom_type for g in left})
     codes = ", ".join(map(str, units.loc[~areal, "unit_code"].head(5)))
     if not areal.any():
         raise UsageError(
